@@ -1,0 +1,136 @@
+// Package adminapi serves the community admin's JSON API (behind a bearer
+// token) and the health check.
+package adminapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// Server holds what the API needs.
+type Server struct {
+	Store orders.Store
+	// Token is the bearer token every /api request must carry.
+	Token string
+	Log   *slog.Logger
+}
+
+// Register adds the API's routes to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	mux.Handle("GET /api/orders", s.auth(http.HandlerFunc(s.listOrders)))
+	mux.HandleFunc("GET /healthz", s.health)
+}
+
+func (s *Server) auth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.Token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="baogong"`)
+			writeJSON(w, http.StatusUnauthorized, errorBody{"missing or wrong bearer token"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// OrderJSON is an order as the API shows it.
+type OrderJSON struct {
+	ID        string         `json:"id"`
+	Grid      string         `json:"grid"`
+	Address   orders.Address `json:"address"`
+	Items     []ItemJSON     `json:"items"`
+	TotalFen  int64          `json:"total_fen"`
+	Status    orders.Status  `json:"status"`
+	PlacedBy  string         `json:"placed_by"`
+	Channel   string         `json:"channel"`
+	Day       string         `json:"day"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
+}
+
+// ItemJSON is one line of an order.
+type ItemJSON struct {
+	SKU      string `json:"sku"`
+	Name     string `json:"name"`
+	Qty      int    `json:"qty"`
+	PriceFen int64  `json:"price_fen"`
+}
+
+// maxLimit bounds one listing; a community has thousands of orders a day.
+const maxLimit = 10000
+
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := orders.Filter{Status: orders.Status(q.Get("status")), Grid: q.Get("grid"), Day: q.Get("date"), Limit: maxLimit}
+	switch f.Status {
+	case "", orders.StatusPending, orders.StatusDelivered, orders.StatusCancelled:
+	default:
+		writeJSON(w, http.StatusBadRequest, errorBody{"status must be pending, delivered or cancelled"})
+		return
+	}
+	if f.Day != "" {
+		if _, err := time.Parse(time.DateOnly, f.Day); err != nil {
+			writeJSON(w, http.StatusBadRequest, errorBody{"date must be YYYY-MM-DD"})
+			return
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			writeJSON(w, http.StatusBadRequest, errorBody{"limit must be 1 to 10000"})
+			return
+		}
+		f.Limit = n
+	}
+	list, err := s.Store.Orders(r.Context(), f)
+	if err != nil {
+		s.Log.Error("list orders", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{"store unavailable"})
+		return
+	}
+	out := struct {
+		Orders []OrderJSON `json:"orders"`
+	}{Orders: make([]OrderJSON, 0, len(list))}
+	for _, o := range list {
+		j := OrderJSON{
+			ID: o.ID, Grid: o.Grid, Address: o.Address, TotalFen: o.TotalFen, Status: o.Status,
+			PlacedBy: o.PlacedBy, Channel: o.Channel, Day: o.Day, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+			Items: make([]ItemJSON, len(o.Lines)),
+		}
+		for i, l := range o.Lines {
+			j.Items[i] = ItemJSON{SKU: l.SKU, Name: l.Name, Qty: l.Qty, PriceFen: l.PriceFen}
+		}
+		out.Orders = append(out.Orders, j)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "redis unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}

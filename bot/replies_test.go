@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/orders"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/replies/*.golden")
+
+// TestReplyGolden renders every reply the bot can send into
+// testdata/replies, so a reviewer reads the bot's whole voice in one folder.
+// Run with -update after changing replies.go, and read the diff.
+func TestReplyGolden(t *testing.T) {
+	at := time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
+	placed := orders.Order{
+		ID: "1001", Address: orders.Address{Building: "3", Unit: "2", Room: "501"},
+		Lines: []orders.Line{
+			{SKU: "VEG-A", Name: "蔬菜包", Qty: 2, Unit: "份", PriceFen: 5000},
+			{SKU: "MED-IBU", Name: "布洛芬缓释胶囊", Qty: 1, Unit: "盒", PriceFen: 2850},
+		},
+		TotalFen: 12850, Status: orders.StatusPending, CreatedAt: at,
+	}
+	delivered, cancelled := placed, placed
+	delivered.ID, delivered.Status = "1002", orders.StatusDelivered
+	cancelled.ID, cancelled.Status = "1003", orders.StatusCancelled
+	stock := 300
+	items := []catalog.Item{
+		{SKU: "VEG-A", Name: "蔬菜包", Unit: "份", PriceFen: 5000, Stock: &stock, LimitPerHousehold: 2},
+		{SKU: "EGG", Name: "鸡蛋", Unit: "盒", PriceFen: 3000, Stock: &stock},
+		{SKU: "MED-IBU", Name: "布洛芬缓释胶囊", Unit: "盒", PriceFen: 2800},
+	}
+	replies := map[string]string{
+		"busy":                   textBusy,
+		"not_text":               textNotText,
+		"welcome":                textWelcome("幸福社区"),
+		"help":                   textHelp(),
+		"bind_first":             textBindFirst(),
+		"bind_how_to":            textBindHowTo(),
+		"bind_unreadable":        textBindUnreadable(),
+		"bind_unknown_building":  textBindUnknownBuilding("12", []string{"3", "5", "6", "8"}),
+		"bound":                  textBound(placed.Address),
+		"other_household":        textOtherHousehold(placed.Address),
+		"not_understood":         textNotUnderstood(),
+		"unknown_items":          textUnknownItems([]string{"西红柿"}, []string{"番茄"}),
+		"unknown_items_no_guess": textUnknownItems([]string{"手机", "充电器"}, nil),
+		"zero_qty":               textZeroQty([]string{"蔬菜包"}),
+		"too_many":               textTooMany([]string{"鸡蛋"}),
+		"sold_out":               textSoldOut("鸡蛋", "盒", 0),
+		"sold_out_some_left":     textSoldOut("鸡蛋", "盒", 3),
+		"over_limit":             textOverLimit("蔬菜包", "份", 2, 1),
+		"over_limit_none_left":   textOverLimit("蔬菜包", "份", 2, 0),
+		"placed":                 textPlaced(placed),
+		"no_orders":              textNoOrders(),
+		"order_list":             textOrderList([]orders.Order{placed, delivered, cancelled}, 0),
+		"order_list_more":        textOrderList([]orders.Order{placed}, 4),
+		"cancel_which":           textCancelWhich([]orders.Order{placed, delivered}),
+		"cancel_which_none":      textCancelWhich(nil),
+		"cancelled":              textCancelled(placed),
+		"cancel_not_found":       textCancelNotFound("1234"),
+		"cancel_too_late":        textCancelTooLate(delivered),
+		"cancel_already":         textCancelTooLate(cancelled),
+		"catalog":                textCatalog(items, map[string]int{"VEG-A": 12, "EGG": 0}),
+	}
+	dir := filepath.Join("testdata", "replies")
+	if *update {
+		os.MkdirAll(dir, 0o755)
+	}
+	for name, text := range replies {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(text+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./bot -run TestReplyGolden -update)", err)
+			}
+			if text+"\n" != string(want) {
+				t.Errorf("reply %s changed:\n--- got\n%s\n--- want\n%s", name, text, want)
+			}
+			// Replies are read on phones: keep them short.
+			if n := len([]rune(text)); n > 400 {
+				t.Errorf("reply %s is %d characters", name, n)
+			}
+		})
+	}
+}
+
+func TestYuan(t *testing.T) {
+	for fen, want := range map[int64]string{0: "0元", 5000: "50元", 1250: "12.5元", 1205: "12.05元", 99: "0.99元"} {
+		if got := yuan(fen); got != want {
+			t.Errorf("yuan(%d) = %s, want %s", fen, got, want)
+		}
+	}
+}

@@ -1,0 +1,215 @@
+// Package catalog holds what a community can order: items with their aliases,
+// prices, stock and per-household limits, and the suppliers that provide them.
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/baogong/baogong/internal/zh"
+)
+
+// Supplier kinds.
+const (
+	KindSupermarket = "supermarket"
+	KindPharmacy    = "pharmacy"
+)
+
+// Supplier is a supply supermarket (保供超市) or a pharmacy.
+type Supplier struct {
+	ID            string `yaml:"id"`
+	Name          string `yaml:"name"`
+	Kind          string `yaml:"kind"`
+	ContactOpenID string `yaml:"contact_openid"`
+}
+
+// Item is one orderable product.
+type Item struct {
+	SKU      string   `yaml:"sku"`
+	Name     string   `yaml:"name"`
+	Aliases  []string `yaml:"aliases"`
+	Category string   `yaml:"category"`
+	Unit     string   `yaml:"unit"`
+	PriceFen int64    `yaml:"price_fen"`
+	// Stock is the total quantity the community was allocated; nil means
+	// unlimited. What is left is kept by the store, not here.
+	Stock *int `yaml:"stock"`
+	// LimitPerHousehold caps what one household may order per day
+	// (Asia/Shanghai); 0 means no limit.
+	LimitPerHousehold int    `yaml:"limit_per_household"`
+	Supplier          string `yaml:"supplier"`
+	Rx                bool   `yaml:"rx"`
+}
+
+// Limited reports whether the item has a finite stock.
+func (it *Item) Limited() bool { return it.Stock != nil }
+
+// Catalog is a validated, indexed set of items and suppliers. It is
+// read-only after New and safe for concurrent use.
+type Catalog struct {
+	Suppliers []Supplier
+	Items     []Item
+
+	bySKU map[string]*Item
+	// byKey maps every normalised name and alias to its item; byFirst holds
+	// the same keys by first rune, longest first, so a scan of a message
+	// finds "蔬菜包" before "蔬菜" without trying every key.
+	byKey   map[string]*Item
+	byFirst map[rune][]string
+}
+
+// New validates items and suppliers and builds the lookup index. Errors name
+// the offending entry, e.g. `items[2] (EGG): alias "菜" is also an alias of VEG-A`.
+func New(suppliers []Supplier, items []Item) (*Catalog, error) {
+	c := &Catalog{
+		Suppliers: suppliers,
+		Items:     items,
+		bySKU:     make(map[string]*Item, len(items)),
+		byKey:     make(map[string]*Item),
+		byFirst:   make(map[rune][]string),
+	}
+	supplierIDs := make(map[string]bool, len(suppliers))
+	var errs []error
+	for i, s := range suppliers {
+		switch {
+		case s.ID == "":
+			errs = append(errs, fmt.Errorf("suppliers[%d]: id is empty", i))
+		case supplierIDs[s.ID]:
+			errs = append(errs, fmt.Errorf("suppliers[%d]: id %q is used twice", i, s.ID))
+		}
+		if s.Kind != KindSupermarket && s.Kind != KindPharmacy {
+			errs = append(errs, fmt.Errorf("suppliers[%d] (%s): kind %q must be %s or %s", i, s.ID, s.Kind, KindSupermarket, KindPharmacy))
+		}
+		supplierIDs[s.ID] = true
+	}
+	for i := range c.Items {
+		it := &c.Items[i]
+		where := fmt.Sprintf("items[%d] (%s)", i, it.SKU)
+		switch {
+		case it.SKU == "":
+			errs = append(errs, fmt.Errorf("items[%d]: sku is empty", i))
+		case strings.ContainsAny(it.SKU, " :{}"):
+			errs = append(errs, fmt.Errorf("%s: sku must not contain spaces, ':' or braces", where))
+		case c.bySKU[it.SKU] != nil:
+			errs = append(errs, fmt.Errorf("%s: sku is used twice", where))
+		}
+		c.bySKU[it.SKU] = it
+		if it.Name == "" {
+			errs = append(errs, fmt.Errorf("%s: name is empty", where))
+		}
+		if it.Unit == "" {
+			errs = append(errs, fmt.Errorf("%s: unit is empty", where))
+		}
+		if it.PriceFen < 0 {
+			errs = append(errs, fmt.Errorf("%s: price_fen %d is negative", where, it.PriceFen))
+		}
+		if it.Stock != nil && *it.Stock < 0 {
+			errs = append(errs, fmt.Errorf("%s: stock %d is negative", where, *it.Stock))
+		}
+		if it.LimitPerHousehold < 0 {
+			errs = append(errs, fmt.Errorf("%s: limit_per_household %d is negative", where, it.LimitPerHousehold))
+		}
+		if it.Supplier != "" && len(suppliers) > 0 && !supplierIDs[it.Supplier] {
+			errs = append(errs, fmt.Errorf("%s: supplier %q is not in suppliers", where, it.Supplier))
+		}
+		for _, name := range append([]string{it.Name}, it.Aliases...) {
+			key := Normalize(name)
+			if key == "" {
+				errs = append(errs, fmt.Errorf("%s: name or alias %q has no letters", where, name))
+				continue
+			}
+			if prev := c.byKey[key]; prev != nil && prev != it {
+				errs = append(errs, fmt.Errorf("%s: alias %q is also a name or alias of %s", where, name, prev.SKU))
+				continue
+			}
+			if c.byKey[key] == nil {
+				first := []rune(key)[0]
+				c.byFirst[first] = append(c.byFirst[first], key)
+			}
+			c.byKey[key] = it
+		}
+	}
+	if len(c.Items) == 0 {
+		errs = append(errs, errors.New("items: the catalog has no items"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, keys := range c.byFirst {
+		sort.Slice(keys, func(i, j int) bool {
+			if li, lj := len(keys[i]), len(keys[j]); li != lj {
+				return li > lj // longest first: 蔬菜包 before 蔬菜
+			}
+			return keys[i] < keys[j]
+		})
+	}
+	return c, nil
+}
+
+// Normalize folds a name the way Lookup compares names: traditional to
+// simplified, full-width to half-width, lower case, without spaces and
+// punctuation.
+func Normalize(s string) string {
+	s = zh.Fold(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Item returns the item with that SKU.
+func (c *Catalog) Item(sku string) (*Item, bool) {
+	it, ok := c.bySKU[sku]
+	return it, ok
+}
+
+// Lookup finds an item by its name or any alias, after Normalize.
+func (c *Catalog) Lookup(name string) (*Item, bool) {
+	it, ok := c.byKey[Normalize(name)]
+	return it, ok
+}
+
+// MatchAt returns the item whose name or alias is the longest prefix of
+// folded text s (already passed through zh.Fold) and the prefix length in
+// runes, or nil and 0.
+func (c *Catalog) MatchAt(s []rune) (*Item, int) {
+	if len(s) == 0 {
+		return nil, 0
+	}
+	for _, key := range c.byFirst[s[0]] {
+		if hasPrefix(s, key) {
+			return c.byKey[key], utf8.RuneCountInString(key)
+		}
+	}
+	return nil, 0
+}
+
+// Supplier returns the supplier with that id.
+func (c *Catalog) Supplier(id string) (*Supplier, bool) {
+	for i := range c.Suppliers {
+		if c.Suppliers[i].ID == id {
+			return &c.Suppliers[i], true
+		}
+	}
+	return nil, false
+}
+
+func hasPrefix(s []rune, key string) bool {
+	i := 0
+	for _, r := range key {
+		if i >= len(s) || s[i] != r {
+			return false
+		}
+		i++
+	}
+	return true
+}

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // Asia/Shanghai even in images without zoneinfo
+
+	"github.com/redis/go-redis/v9"
+	"github.com/robfig/cron/v3"
+	"github.com/silenceper/wechat/v2/officialaccount"
+	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
+	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/baogong/baogong/adminapi"
+	"github.com/baogong/baogong/bot"
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
+)
+
+// Main is the wired program. NewMain builds it, Run starts serving, Close
+// stops it cleanly; end-to-end tests drive the same three calls.
+type Main struct {
+	Config  config.Config
+	Catalog *catalog.Catalog
+	Redis   redis.UniversalClient
+	Store   *redisstore.Store
+	Account *officialaccount.OfficialAccount
+	Mux     *http.ServeMux
+	Cron    *cron.Cron
+	Log     *slog.Logger
+
+	server   *http.Server
+	listener net.Listener
+	served   chan error
+	closers  []func() error
+}
+
+// messageBudget is how long one WeChat message may take: WeChat waits 5 s,
+// and the answer still has to travel back.
+const messageBudget = 4 * time.Second
+
+// uriOnce guards util.SetURIModifier, the library's one process-wide
+// setting: a process serves one WeChat API base.
+var uriOnce sync.Once
+
+// LoadMain reads the config file at path and its catalog, then NewMain.
+func LoadMain(ctx context.Context, path string, logw io.Writer) (*Main, error) {
+	cfg, err := config.Load(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.Load(cfg.CatalogPath())
+	if err != nil {
+		return nil, err
+	}
+	return NewMain(ctx, cfg, cat, logw)
+}
+
+// NewMain wires every part. It fails when Redis does not answer: the
+// service never runs without its system of record.
+func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw io.Writer) (*Main, error) {
+	m := &Main{Log: slog.New(slog.NewTextHandler(logw, nil)), Config: cfg, Catalog: cat}
+	loc, err := cfg.Location()
+	if err != nil {
+		return nil, fmt.Errorf("timezone: %w", err)
+	}
+	if m.Redis, err = newRedis(cfg.Redis); err != nil {
+		return nil, err
+	}
+	m.closers = append(m.closers, m.Redis.Close)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := m.Redis.Ping(pctx).Err(); err != nil {
+		m.Redis.Close()
+		return nil, fmt.Errorf("redis does not answer (%s): %w", redisWhere(cfg.Redis), err)
+	}
+	m.Store = redisstore.New(m.Redis, cfg.Community.ID, m.Catalog)
+	if err := m.Store.SetStock(pctx, stockTotals(m.Catalog)); err != nil {
+		m.Redis.Close()
+		return nil, err
+	}
+
+	setWeChatHTTP(cfg.WeChat.APIBase)
+	m.Account = officialaccount.NewOfficialAccount(&oaconfig.Config{
+		AppID:          cfg.WeChat.AppID,
+		AppSecret:      cfg.WeChat.AppSecret,
+		Token:          cfg.WeChat.Token,
+		EncodingAESKey: cfg.WeChat.EncodingAESKey,
+		Cache:          bot.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log),
+	})
+	community := communityOf(cfg.Community)
+	b := &bot.Bot{
+		Catalog:   m.Catalog,
+		Community: &community,
+		Store:     m.Store,
+		Replies:   bot.NewRedisReplies(m.Redis, cfg.Community.ID, 24*time.Hour),
+		Location:  loc,
+		Now:       time.Now,
+		Log:       m.Log,
+	}
+	m.Mux = http.NewServeMux()
+	m.Mux.Handle("/wechat", &bot.Handler{
+		Account: m.Account, Bot: b, Token: cfg.WeChat.Token,
+		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, Log: m.Log,
+	})
+	(&adminapi.Server{Store: m.Store, Token: cfg.Admin.Token, Log: m.Log}).Register(m.Mux)
+
+	// The scheduler is wired here so jobs are plain functions added by
+	// their own packages; a panicking job is logged and the service lives.
+	cl := cronLogger{m.Log}
+	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
+	return m, nil
+}
+
+// Run starts listening on the configured address and serving.
+func (m *Main) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", m.Config.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.listener = ln
+	m.server = &http.Server{
+		Handler:           m.Mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.server.Serve(ln) }()
+	m.Cron.Start()
+	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "community", m.Config.Community.ID)
+	return nil
+}
+
+// Addr is the address Run listens on.
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return ""
+	}
+	return m.listener.Addr().String()
+}
+
+// Close stops accepting, lets in-flight messages finish (WeChat's 5 s and
+// a little more), stops the scheduler and closes Redis.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
+		defer cancel()
+		if err := m.server.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+		m.server = nil
+	}
+	if m.Cron != nil {
+		<-m.Cron.Stop().Done()
+	}
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		if err := m.closers[i](); err != nil && !errors.Is(err, redis.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}
+
+func newRedis(c config.Redis) (redis.UniversalClient, error) {
+	opts := &redis.UniversalOptions{
+		Addrs:    c.Addrs,
+		Password: c.Password,
+		// Deadlines well inside WeChat's 5 s, so a stuck Redis becomes
+		// "系统繁忙" instead of silence.
+		DialTimeout:  time.Second,
+		ReadTimeout:  time.Second,
+		WriteTimeout: time.Second,
+		MaxRetries:   1,
+	}
+	if len(c.Addrs) == 0 {
+		o, err := redis.ParseURL(c.URL)
+		if err != nil {
+			return nil, fmt.Errorf("redis.url: %w", err)
+		}
+		opts.Addrs = []string{o.Addr}
+		opts.DB = o.DB
+		opts.Username = o.Username
+		opts.TLSConfig = o.TLSConfig
+		if opts.Password == "" {
+			opts.Password = o.Password
+		}
+	}
+	return redis.NewUniversalClient(opts), nil
+}
+
+func redisWhere(c config.Redis) string {
+	if len(c.Addrs) > 0 {
+		return strings.Join(c.Addrs, ",")
+	}
+	if o, err := redis.ParseURL(c.URL); err == nil {
+		return o.Addr
+	}
+	return "?"
+}
+
+// setWeChatHTTP gives the library's HTTP client a timeout (it has none) and
+// points it at base when that is not WeChat itself (the demo's and tests'
+// fake API).
+func setWeChatHTTP(base string) {
+	uriOnce.Do(func() {
+		util.DefaultHTTPClient = &http.Client{Timeout: 10 * time.Second}
+		const real = "https://api.weixin.qq.com"
+		base = strings.TrimRight(base, "/")
+		if base != real {
+			util.SetURIModifier(func(uri string) string {
+				return strings.Replace(uri, real, base, 1)
+			})
+		}
+	})
+}
+
+func stockTotals(cat *catalog.Catalog) map[string]int {
+	t := map[string]int{}
+	for _, it := range cat.Items {
+		if it.Stock != nil {
+			t[it.SKU] = *it.Stock
+		}
+	}
+	return t
+}
+
+func communityOf(c config.Community) orders.Community {
+	out := orders.Community{ID: c.ID, Name: c.Name}
+	for _, g := range c.Grids {
+		out.Grids = append(out.Grids, orders.Grid{ID: g.ID, Buildings: g.Buildings, Volunteers: g.Volunteers})
+	}
+	for _, l := range c.Leads {
+		out.Leads = append(out.Leads, orders.Lead{OpenID: l.OpenID, Buildings: l.Buildings})
+	}
+	return out
+}
+
+// cronLogger lets cron report (panics above all) through our logger.
+type cronLogger struct{ l *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
+
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error("cron: "+msg, append(kv, "err", err)...)
+}

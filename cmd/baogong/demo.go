@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/baogong/baogong/bot"
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/internal/demo"
+	"github.com/baogong/baogong/internal/fakewechat"
+	"github.com/baogong/baogong/internal/wxsign"
+)
+
+// demoCmd runs the whole service on one machine with nothing installed:
+// miniredis instead of Redis, a fake WeChat API, and a web page that plays
+// residents against the real callback.
+func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address of the demo page and the callback")
+	plain := fs.Bool("plain", false, "send messages in plaintext instead of safe (AES) mode")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := startDemo(ctx, *addr, !*plain, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	fmt.Fprintf(stdout, `baogong demo is running: http://%s/
+  data is in memory (embedded Redis) and is gone when you stop the demo (Ctrl-C)
+  WeChat callback: http://%s/wechat (token %q)
+  admin API:       curl -H 'Authorization: Bearer %s' http://%s/api/orders
+`, d.Addr(), d.Addr(), d.Config.WeChat.Token, d.Config.Admin.Token, d.Addr())
+	<-ctx.Done()
+	return nil
+}
+
+// demoMain is a Main running on miniredis and a fake WeChat API.
+type demoMain struct {
+	*Main
+	API   *fakewechat.API
+	redis *miniredis.Miniredis
+	fake  *http.Server
+}
+
+func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*demoMain, error) {
+	d := &demoMain{redis: miniredis.NewMiniRedis()}
+	// TTLs (dedupe keys, limit counters, tokens) only run down with this.
+	d.redis.ClockTTL(true)
+	if err := d.redis.StartAddr("127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("embedded redis: %w", err)
+	}
+	cfg, err := config.Parse(demoConfig, func(string) string { return "" })
+	if err != nil {
+		d.redis.Close()
+		return nil, fmt.Errorf("demo config: %w", err)
+	}
+	cfg.HTTP.Addr = addr
+	cfg.Redis.URL = "redis://" + d.redis.Addr() + "/0"
+	cfg.Admin.Token = randomHex(16)
+	if safe {
+		cfg.WeChat.EncodingAESKey = randomAESKey()
+	}
+	d.API = fakewechat.New(cfg.WeChat.AppID, cfg.WeChat.AppSecret)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		d.redis.Close()
+		return nil, err
+	}
+	d.fake = &http.Server{Handler: d.API, ReadHeaderTimeout: 5 * time.Second}
+	go d.fake.Serve(ln)
+	cfg.WeChat.APIBase = "http://" + ln.Addr().String()
+
+	cat, err := catalog.Parse(demoCatalog)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("demo catalog: %w", err)
+	}
+	if d.Main, err = NewMain(ctx, cfg, cat, logw); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.Main.Run(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	// Create the menu as an operator would: this fetches an access
+	// token from the fake API and keeps it in Redis.
+	if err := d.Account.GetMenu().SetMenu(bot.Menu()); err != nil {
+		d.Log.Warn("demo menu", "err", err)
+	}
+	(&demo.Server{
+		Callback:   "http://" + d.Addr() + "/wechat",
+		Account:    wxsign.Account{Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey},
+		Safe:       safe,
+		API:        d.API,
+		AdminToken: cfg.Admin.Token,
+		OfficialID: "gh_baogong_demo",
+		Users: []demo.User{
+			{OpenID: "demo-resident-zhang", Name: "张阿姨", Hint: "住 3栋2单元501，先发：绑定 3栋2单元501"},
+			{OpenID: "demo-resident-li", Name: "李大爷", Hint: "住 5栋1单元302，习惯写繁体：綁定 5棟1單元302"},
+			{OpenID: "demo-resident-wang", Name: "小王", Hint: "住 6栋3单元1202，发：绑定 6-3-1202"},
+			{OpenID: "demo-lead-3", Name: "3栋楼栋长", Hint: "楼栋长（接龙功能在下一步）"},
+		},
+		Examples: []string{"绑定 3栋2单元501", "蔬菜包2份", "雞蛋兩盒 布洛芬1盒", "来三份菜包", "米、面各1袋", "西红柿2斤", "我的订单", "取消", "商品", "帮助"},
+	}).Register(d.Mux)
+	return d, nil
+}
+
+// Close stops the service, then the fake API and the embedded Redis.
+func (d *demoMain) Close() error {
+	var err error
+	if d.Main != nil {
+		err = d.Main.Close()
+	}
+	if d.fake != nil {
+		d.fake.Close()
+	}
+	d.redis.Close()
+	return err
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// randomAESKey makes an EncodingAESKey as the WeChat console does: 32
+// random bytes in base64 without the trailing "=".
+func randomAESKey() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)[:43]
+}

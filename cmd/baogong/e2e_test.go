@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/internal/fakewechat"
+	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/internal/wxsign"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	redistest.StopShared()
+	os.Exit(code)
+}
+
+// buildBinary compiles the real program once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "baogong")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+const (
+	e2eToken  = "e2e-token"
+	e2eAppID  = "wxe2e0000000000001"
+	e2eSecret = "e2e-secret"
+	e2eAES    = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+	e2eAdmin  = "e2e-admin-token-0123456789"
+)
+
+// TestEndToEnd starts the real binary against a real redis-server and the
+// fake WeChat API, and talks to it only over HTTP, as WeChat and an admin
+// would.
+func TestEndToEnd(t *testing.T) {
+	srv := redistest.Shared(t)
+	bin := buildBinary(t)
+	api := fakewechat.New(e2eAppID, e2eSecret)
+	fake := httptest.NewServer(api)
+	defer fake.Close()
+
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	catalogYAML, _ := os.ReadFile("demodata/catalog.yaml")
+	os.WriteFile(filepath.Join(dir, "catalog.yaml"), catalogYAML, 0o644)
+	cfg := fmt.Sprintf(`http: {addr: %q}
+redis: {url: "redis://%s/0"}
+wechat:
+  app_id: %s
+  app_secret: %s
+  token: %s
+  api_base: %s
+timezone: Asia/Shanghai
+catalog: catalog.yaml
+community:
+  id: e2e%d
+  name: 幸福社区
+  grids:
+    - {id: G1, buildings: ["3", "5"]}
+    - {id: G2, buildings: ["6", "8"]}
+`, addr, srv.Addr, e2eAppID, e2eSecret, e2eToken, fake.URL, time.Now().UnixNano())
+	cfgPath := filepath.Join(dir, "baogong.yaml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+
+	// Secrets from the environment, as in production.
+	envs := append(os.Environ(), "BAOGONG_ADMIN_TOKEN="+e2eAdmin, "BAOGONG_WECHAT_ENCODING_AES_KEY="+e2eAES)
+
+	// The menu command fetches a token from the fake API through Redis.
+	menu := exec.Command(bin, "menu", "--config", cfgPath)
+	menu.Env = envs
+	if out, err := menu.CombinedOutput(); err != nil || !strings.Contains(string(out), "menu created") {
+		t.Fatalf("menu: %v\n%s", err, out)
+	}
+	if !bytes.Contains(api.Menu(), []byte("BG_MY_ORDERS")) {
+		t.Errorf("fake API has menu %s", api.Menu())
+	}
+
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "serve", "--config", cfgPath)
+	cmd.Env = envs
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("service log:\n%s", logs.String())
+		}
+	}()
+	base := "http://" + addr
+	waitHealthy(t, base, exited)
+
+	acct := wxsign.Account{Token: e2eToken, AppID: e2eAppID, EncodingAESKey: e2eAES}
+	msgID := time.Now().UnixNano()
+	say := func(safe bool, user, text string) string {
+		t.Helper()
+		msgID++
+		body := wxsign.TextXML("gh_e2e", user, text, msgID, time.Now())
+		build := acct.Plain
+		if safe {
+			build = acct.Safe
+		}
+		req, err := build(base+"/wechat", body, time.Now(), "nonce")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%q: status %d %s", text, resp.StatusCode, raw)
+		}
+		r, err := acct.OpenReply(raw, safe)
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		return r.Content
+	}
+	if got := say(true, "e2e-zhang", "綁定 3棟2單元501"); !strings.HasPrefix(got, "已绑定：3栋2单元501") {
+		t.Errorf("bind: %q", got)
+	}
+	got := say(true, "e2e-zhang", "蔬菜包2份 鸡蛋1盒")
+	if !strings.HasPrefix(got, "下单成功！订单号 ") || !strings.Contains(got, "合计 130元") {
+		t.Errorf("order: %q", got)
+	}
+	if got := say(false, "e2e-wang", "绑定 6-3-1202"); !strings.HasPrefix(got, "已绑定：6栋3单元1202") {
+		t.Errorf("plain bind: %q", got)
+	}
+	say(false, "e2e-wang", "布洛芬1盒")
+
+	// Admin API.
+	req, _ := http.NewRequest("GET", base+"/api/orders", nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("no token: %v %v", resp.StatusCode, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Orders []struct {
+			ID      string `json:"id"`
+			Grid    string `json:"grid"`
+			Address struct{ Building, Unit, Room string }
+			Items   []struct {
+				SKU  string `json:"sku"`
+				Name string `json:"name"`
+				Qty  int    `json:"qty"`
+			} `json:"items"`
+			Status    string    `json:"status"`
+			PlacedBy  string    `json:"placed_by"`
+			CreatedAt time.Time `json:"created_at"`
+		} `json:"orders"`
+	}
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list.Orders) != 2 {
+		t.Fatalf("admin sees %d orders, want 2: %+v", len(list.Orders), list)
+	}
+	newest, oldest := list.Orders[0], list.Orders[1]
+	if newest.PlacedBy != "e2e-wang" || newest.Grid != "G2" || newest.Items[0].SKU != "MED-IBU" {
+		t.Errorf("newest first: %+v", newest)
+	}
+	if oldest.Address.Building != "3" || oldest.Address.Room != "501" || oldest.Status != "pending" || len(oldest.Items) != 2 || oldest.CreatedAt.IsZero() {
+		t.Errorf("oldest: %+v", oldest)
+	}
+	req, _ = http.NewRequest("GET", base+"/api/orders?grid=G1&status=pending", nil)
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+		if len(list.Orders) != 1 || list.Orders[0].Grid != "G1" {
+			t.Errorf("grid filter: %+v", list.Orders)
+		}
+	}
+
+	// SIGTERM: a clean exit.
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("no exit 15s after SIGTERM")
+	}
+}
+
+func waitHealthy(t *testing.T, base string, exited chan error) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			t.Fatalf("service exited early: %v", err)
+		default:
+		}
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("service not healthy after 20s")
+}
+
+// TestServeRefusesBadConfigAndMissingRedis checks the two ways a
+// misconfigured production start must fail loudly.
+func TestServeRefusesBadConfigAndMissingRedis(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "catalog.yaml"), demoCatalog, 0o644)
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("wechat: {app_id: wx1, token: t}\nadmin: {token: short}\ncommunity:\n  id: c1\n  grids:\n    - {id: G1, buildings: [\"3\"]}\n    - {id: G2, buildings: [\"3\"]}\n"), 0o644)
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--config", bad}, nil, io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "community.grids[1].buildings[0] (line 7): building \"3\" is already in grid G1") || !strings.Contains(err.Error(), "admin.token (line 2)") {
+		t.Errorf("bad config error: %v", err)
+	}
+	noRedis := filepath.Join(dir, "noredis.yaml")
+	os.WriteFile(noRedis, []byte(fmt.Sprintf("redis: {url: \"redis://%s/0\"}\nwechat: {app_id: wx1, token: t}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids:\n    - {id: G1, buildings: [\"3\"]}\n", freeAddr(t))), 0o644)
+	err = run(context.Background(), []string{"serve", "--config", noRedis}, nil, io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "redis does not answer") {
+		t.Errorf("missing redis error: %v", err)
+	}
+}
+
+func TestParseCommand(t *testing.T) {
+	in := strings.NewReader("3栋2单元501 蔬菜包2份\n收到\n501 鸡蛋两盒\n5-1-302 西红柿1斤\n")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"parse", "--building", "3", "--unit", "2"}, in, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Orders []struct {
+			Line    int               `json:"line"`
+			Address map[string]string `json:"address"`
+			Items   []struct {
+				SKU string `json:"sku"`
+				Qty int    `json:"qty"`
+			} `json:"items"`
+		} `json:"orders"`
+		Rejected []struct {
+			Line   int    `json:"line"`
+			Text   string `json:"text"`
+			Reason string `json:"reason"`
+		} `json:"rejected"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if len(got.Orders) != 2 || got.Orders[0].Line != 1 || got.Orders[1].Line != 3 ||
+		got.Orders[1].Address["room"] != "501" || got.Orders[1].Items[0].SKU != "EGG-30" || got.Orders[1].Items[0].Qty != 2 {
+		t.Errorf("orders: %s", out.String())
+	}
+	if len(got.Rejected) != 1 || got.Rejected[0].Line != 4 || !strings.Contains(got.Rejected[0].Reason, "西红柿") {
+		t.Errorf("rejected: %s", out.String())
+	}
+}
+
+// TestDemo runs the demo in-process and chats through its page's helper,
+// which signs and encrypts like WeChat and posts to the real callback.
+func TestDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, err := startDemo(ctx, "127.0.0.1:0", true, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	base := "http://" + d.Addr()
+	send := func(payload string) map[string]any {
+		t.Helper()
+		resp, err := http.Post(base+"/demo/send", "application/json", strings.NewReader(payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return out
+	}
+	if out := send(`{"openid":"demo-resident-zhang","text":"绑定 3栋2单元501"}`); !strings.HasPrefix(fmt.Sprint(out["reply"]), "已绑定") {
+		t.Errorf("bind: %v", out)
+	}
+	if out := send(`{"openid":"demo-resident-zhang","text":"蔬菜包2份"}`); !strings.HasPrefix(fmt.Sprint(out["reply"]), "下单成功") {
+		t.Errorf("order: %v", out)
+	}
+	if out := send(`{"openid":"demo-resident-zhang","event":"CLICK","key":"BG_MY_ORDERS"}`); !strings.Contains(fmt.Sprint(out["reply"]), "待配送") {
+		t.Errorf("menu: %v", out)
+	}
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Contains(page, []byte("数据只在内存里")) {
+		t.Error("demo page does not say data is in memory")
+	}
+	if !bytes.Contains(d.API.Menu(), []byte("BG_ORDER")) {
+		t.Error("demo did not create the menu on the fake API")
+	}
+}

@@ -1,0 +1,295 @@
+// Package config reads baogong's YAML configuration, overlays BAOGONG_*
+// environment variables and validates the result. It parses and validates,
+// nothing more: it does not connect to anything.
+package config
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration. Field tags are the YAML keys operators
+// write; they are a contract.
+type Config struct {
+	HTTP      HTTP      `yaml:"http"`
+	Redis     Redis     `yaml:"redis"`
+	WeChat    WeChat    `yaml:"wechat"`
+	Admin     Admin     `yaml:"admin"`
+	Timezone  string    `yaml:"timezone"`
+	Catalog   string    `yaml:"catalog"`
+	Community Community `yaml:"community"`
+	Schedules Schedules `yaml:"schedules"`
+
+	// Dir is the directory of the config file; relative paths in it are
+	// relative to Dir.
+	Dir string `yaml:"-"`
+}
+
+// HTTP configures the listener.
+type HTTP struct {
+	Addr string `yaml:"addr"`
+	// MaxBodyBytes bounds a WeChat callback body.
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+}
+
+// Redis says where the system of record lives: one URL, or several
+// addresses for a cluster.
+type Redis struct {
+	URL      string   `yaml:"url"`
+	Addrs    []string `yaml:"addrs"`
+	Password string   `yaml:"password"`
+}
+
+// WeChat holds the official account's credentials.
+type WeChat struct {
+	AppID          string `yaml:"app_id"`
+	AppSecret      string `yaml:"app_secret"`
+	Token          string `yaml:"token"`
+	EncodingAESKey string `yaml:"encoding_aes_key"`
+	APIBase        string `yaml:"api_base"`
+}
+
+// Admin configures the admin API.
+type Admin struct {
+	Token string `yaml:"token"`
+}
+
+// Community describes the neighbourhood.
+type Community struct {
+	ID    string `yaml:"id"`
+	Name  string `yaml:"name"`
+	Grids []Grid `yaml:"grids"`
+	Leads []Lead `yaml:"leads"`
+}
+
+// Grid is a group of buildings served by one volunteer team.
+type Grid struct {
+	ID         string   `yaml:"id"`
+	Buildings  []string `yaml:"buildings"`
+	Volunteers []string `yaml:"volunteers"`
+}
+
+// Lead is a building lead and their buildings.
+type Lead struct {
+	OpenID    string   `yaml:"openid"`
+	Buildings []string `yaml:"buildings"`
+}
+
+// Schedules are cron specs in Timezone for the scheduled jobs.
+type Schedules struct {
+	Cutoff   string   `yaml:"cutoff"`
+	Picklist string   `yaml:"picklist"`
+	Roster   []string `yaml:"roster"`
+}
+
+// Default returns the configuration every file is laid over.
+func Default() Config {
+	return Config{
+		HTTP:     HTTP{Addr: "127.0.0.1:8080", MaxBodyBytes: 1 << 20},
+		Redis:    Redis{URL: "redis://127.0.0.1:6379/0"},
+		WeChat:   WeChat{APIBase: "https://api.weixin.qq.com"},
+		Timezone: "Asia/Shanghai",
+		Catalog:  "catalog.yaml",
+	}
+}
+
+// Load reads the file at path over Default, applies BAOGONG_* variables
+// from env (os.Getenv when env is nil) and validates.
+func Load(path string, env func(string) string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(data, env)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	c.Dir = filepath.Dir(path)
+	return c, nil
+}
+
+// Parse is Load without the file.
+func Parse(data []byte, env func(string) string) (Config, error) {
+	if env == nil {
+		env = os.Getenv
+	}
+	c := Default()
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return Config{}, err
+	}
+	if len(root.Content) > 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true) // a typo in a key must not pass silently
+		if err := dec.Decode(&c); err != nil {
+			return Config{}, err
+		}
+	}
+	c.overlay(env)
+	if err := c.validate(newLines(&root)); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Overrides lists the environment variables that replace file values, for
+// secrets that should not live in the file.
+var Overrides = []string{
+	"BAOGONG_HTTP_ADDR", "BAOGONG_REDIS_URL", "BAOGONG_REDIS_ADDRS", "BAOGONG_REDIS_PASSWORD",
+	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
+	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_ADMIN_TOKEN",
+	"BAOGONG_TIMEZONE",
+}
+
+func (c *Config) overlay(env func(string) string) {
+	set := func(name string, dst *string) {
+		if v := env(name); v != "" {
+			*dst = v
+		}
+	}
+	set("BAOGONG_HTTP_ADDR", &c.HTTP.Addr)
+	set("BAOGONG_REDIS_URL", &c.Redis.URL)
+	set("BAOGONG_REDIS_PASSWORD", &c.Redis.Password)
+	if v := env("BAOGONG_REDIS_ADDRS"); v != "" {
+		c.Redis.Addrs = strings.Split(v, ",")
+	}
+	set("BAOGONG_WECHAT_APP_ID", &c.WeChat.AppID)
+	set("BAOGONG_WECHAT_APP_SECRET", &c.WeChat.AppSecret)
+	set("BAOGONG_WECHAT_TOKEN", &c.WeChat.Token)
+	set("BAOGONG_WECHAT_ENCODING_AES_KEY", &c.WeChat.EncodingAESKey)
+	set("BAOGONG_WECHAT_API_BASE", &c.WeChat.APIBase)
+	set("BAOGONG_ADMIN_TOKEN", &c.Admin.Token)
+	set("BAOGONG_TIMEZONE", &c.Timezone)
+}
+
+// Location returns the configured time zone.
+func (c *Config) Location() (*time.Location, error) {
+	return time.LoadLocation(c.Timezone)
+}
+
+// CatalogPath resolves the catalog path against the config file's directory.
+func (c *Config) CatalogPath() string {
+	if filepath.IsAbs(c.Catalog) || c.Dir == "" {
+		return c.Catalog
+	}
+	return filepath.Join(c.Dir, c.Catalog)
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// validate checks everything and reports all problems at once, each naming
+// its key and, when the file has it, its line.
+func (c *Config) validate(l lines) error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s%s: %s", key, l.at(key), fmt.Sprintf(format, args...)))
+	}
+	if c.HTTP.Addr == "" {
+		bad("http.addr", "is empty")
+	}
+	if c.HTTP.MaxBodyBytes <= 0 {
+		bad("http.max_body_bytes", "must be positive")
+	}
+	if len(c.Redis.Addrs) == 0 {
+		if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+			bad("redis.url", "%q is not a redis:// URL", c.Redis.URL)
+		}
+	}
+	for i, a := range c.Redis.Addrs {
+		if !strings.Contains(a, ":") {
+			bad(fmt.Sprintf("redis.addrs[%d]", i), "%q is not host:port", a)
+		}
+	}
+	if c.WeChat.AppID == "" {
+		bad("wechat.app_id", "is empty (the official account's AppID)")
+	}
+	if c.WeChat.Token == "" {
+		bad("wechat.token", "is empty (the Token set in the WeChat console)")
+	}
+	if k := c.WeChat.EncodingAESKey; k != "" {
+		if b, err := base64.StdEncoding.DecodeString(k + "="); len(k) != 43 || err != nil || len(b) != 32 {
+			bad("wechat.encoding_aes_key", "must be the 43 characters from the WeChat console")
+		}
+	}
+	if u, err := url.Parse(c.WeChat.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("wechat.api_base", "%q is not an http(s) URL", c.WeChat.APIBase)
+	}
+	if len(c.Admin.Token) < 16 {
+		bad("admin.token", "must be at least 16 characters")
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		bad("timezone", "%q is not a time zone", c.Timezone)
+	}
+	if c.Catalog == "" {
+		bad("catalog", "is empty")
+	}
+	c.validateCommunity(bad)
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
+	cm := c.Community
+	if !idPattern.MatchString(cm.ID) {
+		bad("community.id", "%q must be letters, digits, - or _", cm.ID)
+	}
+	if len(cm.Grids) == 0 {
+		bad("community.grids", "has no grids")
+	}
+	gridIDs := map[string]bool{}
+	buildingGrid := map[string]string{}
+	for i, g := range cm.Grids {
+		key := fmt.Sprintf("community.grids[%d]", i)
+		switch {
+		case !idPattern.MatchString(g.ID):
+			bad(key+".id", "%q must be letters, digits, - or _", g.ID)
+		case gridIDs[g.ID]:
+			bad(key+".id", "grid %q is listed twice", g.ID)
+		}
+		gridIDs[g.ID] = true
+		if len(g.Buildings) == 0 {
+			bad(key+".buildings", "grid %s has no buildings", g.ID)
+		}
+		for j, b := range g.Buildings {
+			bkey := fmt.Sprintf("%s.buildings[%d]", key, j)
+			canon := canonicalBuilding(b)
+			if _, err := strconv.Atoi(canon); err != nil {
+				bad(bkey, "building %q must be a number, as residents write it (3 for 3栋)", b)
+			} else if prev, ok := buildingGrid[canon]; ok {
+				bad(bkey, "building %q is already in grid %s", b, prev)
+			}
+			buildingGrid[canon] = g.ID
+		}
+	}
+	for i, ld := range cm.Leads {
+		key := fmt.Sprintf("community.leads[%d]", i)
+		if ld.OpenID == "" {
+			bad(key+".openid", "is empty")
+		}
+		for j, b := range ld.Buildings {
+			if _, ok := buildingGrid[canonicalBuilding(b)]; !ok {
+				bad(fmt.Sprintf("%s.buildings[%d]", key, j), "building %q is in no grid", b)
+			}
+		}
+	}
+}
+
+// canonicalBuilding matches orders.CanonicalBuilding; config may not import
+// the domain, and the rule is one line.
+func canonicalBuilding(b string) string {
+	b = strings.TrimSpace(b)
+	if t := strings.TrimLeft(b, "0"); t != "" {
+		return t
+	}
+	return b
+}

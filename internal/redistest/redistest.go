@@ -1,0 +1,137 @@
+// Package redistest starts a real redis-server for integration tests.
+package redistest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Server is a redis-server process owned by the test binary.
+type Server struct {
+	Addr string
+	cmd  *exec.Cmd
+	dir  string
+}
+
+var (
+	once   sync.Once
+	shared *Server
+	err    error
+	seq    atomic.Int64
+)
+
+// Required is the environment variable that turns a missing redis-server
+// from a skip into a failure; the README's test command sets it, so CI
+// cannot pass without the real thing.
+const Required = "BAOGONG_REQUIRE_REDIS"
+
+// Shared returns the test binary's redis-server, starting it on first use.
+// Tests share one server and keep apart by using distinct key prefixes
+// (see Community). Stop it from TestMain with StopShared.
+func Shared(t testing.TB) *Server {
+	t.Helper()
+	once.Do(func() { shared, err = Start() })
+	if err != nil {
+		if os.Getenv(Required) == "" {
+			t.Skipf("no redis-server (%v); set %s=1 to make this a failure", err, Required)
+		}
+		t.Fatalf("redis-server: %v", err)
+	}
+	return shared
+}
+
+// StopShared stops the shared server if one was started.
+func StopShared() {
+	if shared != nil {
+		shared.Stop()
+	}
+}
+
+// Client returns a client of the shared server, closed with the test.
+func Client(t testing.TB) *redis.Client {
+	t.Helper()
+	s := Shared(t)
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// Community returns a community id no other test of this process uses.
+func Community(t testing.TB) string {
+	return fmt.Sprintf("t%d-%d", os.Getpid(), seq.Add(1))
+}
+
+// Start runs a redis-server on a free loopback port with AOF on, as in
+// production, in a temporary directory.
+func Start() (*Server, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, fmt.Errorf("redis-server not found: install it (apt-get install -y redis-server)")
+	}
+	dir, err := os.MkdirTemp("", "baogong-redis-")
+	if err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), dir: dir}
+	s.cmd = exec.Command(bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(port),
+		"--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+		"--logfile", filepath.Join(dir, "redis.log"))
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start redis-server: %w", err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	defer c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		err := c.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			s.Stop()
+			log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
+			return nil, fmt.Errorf("redis-server did not answer: %v\n%s", err, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Stop kills the server and removes its files.
+func (s *Server) Stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+	}
+	os.RemoveAll(s.dir)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// ClientOf returns a client of s with short timeouts; the caller closes it.
+func ClientOf(s *Server) *redis.Client {
+	return redis.NewClient(&redis.Options{Addr: s.Addr, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+}

@@ -1,0 +1,150 @@
+package orders
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/baogong/baogong/internal/zh"
+)
+
+// Address is a household's door: building (栋), unit (单元, may be empty in
+// buildings without units) and room.
+type Address struct {
+	Building string `json:"building"`
+	Unit     string `json:"unit"`
+	Room     string `json:"room"`
+}
+
+// String renders the address the way residents write it: 3栋2单元501.
+func (a Address) String() string {
+	if a.Unit == "" {
+		return a.Building + "栋" + a.Room
+	}
+	return a.Building + "栋" + a.Unit + "单元" + a.Room
+}
+
+// Household is the address as a compact key, 3-2-501; it identifies a
+// household for limits and indexes.
+func (a Address) Household() string {
+	return a.Building + "-" + a.Unit + "-" + a.Room
+}
+
+// IsZero reports whether a holds no address.
+func (a Address) IsZero() bool { return a == Address{} }
+
+// ParseHousehold is the inverse of Address.Household.
+func ParseHousehold(s string) (Address, error) {
+	parts := strings.Split(s, "-")
+	if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
+		return Address{}, fmt.Errorf("household %q: %w", s, ErrInvalid)
+	}
+	return Address{Building: parts[0], Unit: parts[1], Room: parts[2]}, nil
+}
+
+// A number as people type it in an address: digits or Chinese numerals.
+const numClass = `[0-9零〇一二三四五六七八九十百两幺]`
+
+// reAddress finds 3栋2单元501, 3号楼2单元501室, 3-2-501, 3#2门501, 三栋二单元501,
+// 3幢501 in folded text. Candidates are checked further in FindAddress.
+var reAddress = regexp.MustCompile(
+	`(` + numClass + `{1,5})\s*(号楼|栋楼|栋|幢|号|楼|座|#|-)\s*` +
+		`(?:(` + numClass + `{1,4})\s*(单元|单|门|-)\s*)?` +
+		`(` + numClass + `{1,5})\s*(室|房|号)?`)
+
+// AddressMatch is an address found inside a longer text.
+type AddressMatch struct {
+	Address
+	// Start and End are byte offsets of the address in the folded text
+	// (see zh.Fold) that FindAddress was given.
+	Start, End int
+}
+
+// FindAddress returns the first address in folded text s. When known is not
+// nil an address counts only if known accepts its building, which lets
+// "蔬菜包25栋1单元101" resolve to building 5 when the community has no
+// building 25.
+func FindAddress(s string, known func(building string) bool) (AddressMatch, bool) {
+	for _, m := range reAddress.FindAllStringSubmatchIndex(s, -1) {
+		// Digits glued to the match on either side belong to something
+		// else, such as a phone number.
+		if m[1] < len(s) {
+			if r, _ := utf8.DecodeRuneInString(s[m[1]:]); isASCIIDigit(r) {
+				continue
+			}
+		}
+		group := func(i int) string {
+			if m[2*i] < 0 {
+				return ""
+			}
+			return s[m[2*i]:m[2*i+1]]
+		}
+		bRaw, unitRaw, roomRaw, roomMark := group(1), group(3), group(5), group(6)
+		unit, ok := number(unitRaw, 1, 99)
+		if unitRaw == "" {
+			unit, ok = "", true
+		}
+		if !ok {
+			continue
+		}
+		// A bare short number after a dash is a quantity or a date more
+		// often than a room: 1-2 is not building 1 room 2.
+		if roomMark == "" && utf8.RuneCountInString(roomRaw) < 3 {
+			continue
+		}
+		room, ok := number(roomRaw, 1, 99999)
+		if !ok {
+			continue
+		}
+		start := m[2]
+		if start > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:start]); isASCIIDigit(r) {
+				continue
+			}
+		}
+		// Try the building as written, then drop leading digits that
+		// may belong to a quantity typed right before it.
+		for i := 0; i < len(bRaw); {
+			b, ok := number(bRaw[i:], 1, 9999)
+			if ok && (known == nil || known(b)) && (i == 0 || isASCIIDigitString(bRaw[:i])) {
+				return AddressMatch{Address: Address{Building: b, Unit: unit, Room: room}, Start: start + i, End: m[1]}, true
+			}
+			_, size := utf8.DecodeRuneInString(bRaw[i:])
+			i += size
+		}
+	}
+	return AddressMatch{}, false
+}
+
+// ParseAddress reads a whole text as one address, e.g. the argument of
+// "绑定". It folds the text first.
+func ParseAddress(text string, known func(building string) bool) (Address, error) {
+	s := zh.Fold(text)
+	m, ok := FindAddress(s, known)
+	if !ok {
+		return Address{}, fmt.Errorf("address %q: %w", text, ErrInvalid)
+	}
+	return m.Address, nil
+}
+
+// number parses a numeral within [lo, hi] and renders it in decimal.
+func number(s string, lo, hi int) (string, bool) {
+	n, ok := zh.ParseNumber(s)
+	if !ok || n < lo || n > hi {
+		return "", false
+	}
+	return strconv.Itoa(n), true
+}
+
+func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+func isASCIIDigitString(s string) bool {
+	for _, r := range s {
+		if !isASCIIDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}

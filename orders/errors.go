@@ -1,0 +1,36 @@
+// Package orders is baogong's domain: households and their addresses, orders
+// and their status, the parsers that turn residents' messages into orders, and
+// the Store contract that keeps them. It imports no infrastructure.
+package orders
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error kinds. Adapters wrap them with %w; the bot turns each kind into words.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrInvalid   = errors.New("invalid")
+	ErrConflict  = errors.New("conflict")
+	ErrSoldOut   = errors.New("sold out")
+	ErrLimit     = errors.New("over the household limit")
+	ErrForbidden = errors.New("forbidden")
+)
+
+// ShortageError says which item could not be served and why: Kind is
+// ErrSoldOut (Left units remain) or ErrLimit (the household may still order
+// Left units today, of a limit of Limit).
+type ShortageError struct {
+	Kind  error
+	SKU   string
+	Left  int
+	Limit int
+}
+
+func (e *ShortageError) Error() string {
+	return fmt.Sprintf("%s: %v (left %d)", e.SKU, e.Kind, e.Left)
+}
+
+// Unwrap lets errors.Is(err, ErrSoldOut) and errors.Is(err, ErrLimit) work.
+func (e *ShortageError) Unwrap() error { return e.Kind }

@@ -1,0 +1,90 @@
+package orders
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/zh"
+)
+
+func testCatalog(t testing.TB) *catalog.Catalog {
+	t.Helper()
+	cat, err := catalog.Load("testdata/catalog.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+func TestParseItems(t *testing.T) {
+	cat := testCatalog(t)
+	tests := []struct {
+		in      string
+		items   string // fmt of []ItemRequest
+		unknown string
+	}{
+		{"蔬菜包2份", "[{VEG-A 2}]", "[]"},
+		{"菜包 2", "[{VEG-A 2}]", "[]"},
+		{"蔬菜包", "[{VEG-A 1}]", "[]"},
+		{"雞蛋兩盒 布洛芬1盒", "[{EGG-30 2} {MED-IBU 1}]", "[]"},
+		{"鸡蛋×2", "[{EGG-30 2}]", "[]"},
+		{"鸡蛋x2", "[{EGG-30 2}]", "[]"},
+		{"鸡蛋 X 2", "[{EGG-30 2}]", "[]"},
+		{"鸡蛋*2", "[{EGG-30 2}]", "[]"},
+		{"鸡蛋＊２", "[{EGG-30 2}]", "[]"},
+		{"来三份菜包", "[{VEG-A 3}]", "[]"},
+		{"两盒鸡蛋，一份粮油包", "[{EGG-30 2} {GRAIN-OIL 1}]", "[]"},
+		{"米、面各1袋", "[{RICE-5KG 1} {NOODLE 1}]", "[]"},
+		{"大米 挂面 各两袋", "[{RICE-5KG 2} {NOODLE 2}]", "[]"},
+		{"蔬菜包2份鸡蛋1盒", "[{VEG-A 2} {EGG-30 1}]", "[]"},
+		{"蔬菜包2份+鸡蛋1盒/牛奶1箱", "[{VEG-A 2} {EGG-30 1} {MILK 1}]", "[]"},
+		{"布洛芬（芬必得）1盒", "[{MED-IBU 1}]", "[]"},
+		{"布洛芬1盒 芬必得1盒", "[{MED-IBU 2}]", "[]"},
+		{"我要蔬菜包2份，谢谢", "[{VEG-A 2}]", "[]"},
+		{"买药 连花清瘟2盒", "[{MED-LH 2}]", "[]"},
+		{"🥬蔬菜包2份🙏", "[{VEG-A 2}]", "[]"},
+		{"蔬菜包十份", "[{VEG-A 10}]", "[]"},
+		{"西红柿2斤", "[]", "[西红柿]"},
+		{"蔬菜包1份 西红柿2斤", "[{VEG-A 1}]", "[西红柿]"},
+		{"你好", "[]", "[]"},
+		{"鸡蛋 2，蔬菜包", "[{EGG-30 2} {VEG-A 1}]", "[]"},
+		{"蔬菜包，2份鸡蛋", "[{VEG-A 1} {EGG-30 2}]", "[]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p := ParseItems(cat, zh.Fold(tt.in))
+			items := fmt.Sprint(p.Items)
+			if p.Items == nil {
+				items = "[]"
+			}
+			unknown := fmt.Sprint(p.Unknown)
+			if items != tt.items || unknown != tt.unknown {
+				t.Errorf("ParseItems(%q) = %s unknown %s, want %s unknown %s", tt.in, items, unknown, tt.items, tt.unknown)
+			}
+		})
+	}
+	if p := ParseItems(cat, "蔬菜包0份"); len(p.ZeroQty) != 1 || len(p.Items) != 0 {
+		t.Errorf("zero: %+v", p)
+	}
+	if p := ParseItems(cat, "鸡蛋100盒"); len(p.TooMany) != 1 || len(p.Items) != 0 {
+		t.Errorf("too many: %+v", p)
+	}
+}
+
+func BenchmarkParseLine(b *testing.B) {
+	cat := testCatalog(b)
+	lines := []string{
+		"3栋2单元501 蔬菜包2份 鸡蛋1盒",
+		"张阿姨🌸 13812345678 5-1-302 雞蛋兩盒 布洛芬（芬必得）1盒",
+		"6号楼3单元1202室 来三份菜包，米、面各1袋",
+		"收到，谢谢楼长",
+	}
+	c := Context{Known: func(string) bool { return true }}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ParseLine(cat, lines[i%len(lines)], c)
+		i++
+	}
+}

@@ -1,0 +1,148 @@
+package orders
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/baogong/baogong/catalog"
+)
+
+// Status is where an order is in its life.
+type Status string
+
+// Order statuses. pending → delivered | cancelled; later issues add
+// confirmed, assigned and awaiting_rx between them.
+const (
+	StatusPending   Status = "pending"
+	StatusDelivered Status = "delivered"
+	StatusCancelled Status = "cancelled"
+)
+
+// Open reports whether an order in this status still waits for delivery.
+func (s Status) Open() bool { return s == StatusPending }
+
+// next lists the statuses each status may move to.
+var next = map[Status][]Status{
+	StatusPending: {StatusDelivered, StatusCancelled},
+}
+
+// CanMove reports whether an order may go from status from to status to.
+func CanMove(from, to Status) bool {
+	for _, s := range next[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Channels an order can come in through.
+const (
+	ChannelWeChat  = "wechat"
+	ChannelJielong = "jielong"
+	ChannelAdmin   = "admin"
+)
+
+// Line is one item of an order, priced when the order was placed.
+type Line struct {
+	SKU      string `json:"sku"`
+	Name     string `json:"name"`
+	Qty      int    `json:"qty"`
+	Unit     string `json:"unit"`
+	PriceFen int64  `json:"price_fen"`
+}
+
+// Event is one step of an order's history.
+type Event struct {
+	At     time.Time `json:"at"`
+	Status Status    `json:"status"`
+	By     string    `json:"by"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// Order is what one household asked for at one time.
+type Order struct {
+	// ID is short and numeric so it can be read aloud on the phone.
+	ID       string
+	Grid     string
+	Address  Address
+	Lines    []Line
+	TotalFen int64
+	Status   Status
+	// PlacedBy is the openid of whoever placed it: the resident, or a lead
+	// ordering for a household without WeChat.
+	PlacedBy string
+	Channel  string
+	// Day is the delivery day (YYYY-MM-DD in the community's time zone)
+	// that per-household limits count against.
+	Day       string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	History   []Event
+}
+
+// Household is the key of the household the order is for.
+func (o *Order) Household() string { return o.Address.Household() }
+
+// NewOrder prices requested items against the catalog. It fails with
+// ErrInvalid when there are no items, an item is unknown or a quantity is
+// out of range; it does not check stock or limits (the Store does that
+// atomically).
+func NewOrder(cat *catalog.Catalog, addr Address, grid string, reqs []ItemRequest, placedBy, channel string, at time.Time, loc *time.Location) (Order, error) {
+	if len(reqs) == 0 {
+		return Order{}, fmt.Errorf("order has no items: %w", ErrInvalid)
+	}
+	o := Order{
+		Grid:      grid,
+		Address:   addr,
+		Status:    StatusPending,
+		PlacedBy:  placedBy,
+		Channel:   channel,
+		Day:       Day(at, loc),
+		CreatedAt: at,
+		UpdatedAt: at,
+		History:   []Event{{At: at, Status: StatusPending, By: placedBy}},
+	}
+	for _, r := range reqs {
+		it, ok := cat.Item(r.SKU)
+		if !ok {
+			return Order{}, fmt.Errorf("sku %q: %w", r.SKU, ErrInvalid)
+		}
+		if r.Qty < 1 || r.Qty > MaxQty {
+			return Order{}, fmt.Errorf("sku %s: quantity %d: %w", r.SKU, r.Qty, ErrInvalid)
+		}
+		o.Lines = append(o.Lines, Line{SKU: it.SKU, Name: it.Name, Qty: r.Qty, Unit: it.Unit, PriceFen: it.PriceFen})
+		o.TotalFen += it.PriceFen * int64(r.Qty)
+	}
+	return o, nil
+}
+
+// Day is the calendar day of t in loc, as YYYY-MM-DD.
+func Day(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format(time.DateOnly)
+}
+
+// Binding ties a WeChat user to their household.
+type Binding struct {
+	OpenID  string
+	Address Address
+	Grid    string
+	At      time.Time
+}
+
+// Filter selects orders for listings. Zero fields match everything.
+type Filter struct {
+	Status Status
+	Grid   string
+	Day    string
+	// Limit caps the number of orders returned, newest first; 0 means
+	// the store's default.
+	Limit int
+}
+
+// Match reports whether o passes the filter's status, grid and day.
+func (f Filter) Match(o *Order) bool {
+	return (f.Status == "" || o.Status == f.Status) &&
+		(f.Grid == "" || o.Grid == f.Grid) &&
+		(f.Day == "" || o.Day == f.Day)
+}

@@ -1,0 +1,22 @@
+package redisstore
+
+// keys names every key of one community. All of them share the hash tag
+// {community}, so one Lua script may touch stock, limits, the order and the
+// queue atomically, and a Redis Cluster keeps a community on one node.
+type keys struct{ p string }
+
+func newKeys(community string) keys { return keys{p: "bg:{" + community + "}:"} }
+
+func (k keys) seq() string                  { return k.p + "seq" }
+func (k keys) order(id string) string       { return k.p + "o:" + id }
+func (k keys) request(id string) string     { return k.p + "req:" + id }
+func (k keys) stockLeft() string            { return k.p + "stock:left" }
+func (k keys) stockTotal() string           { return k.p + "stock:total" }
+func (k keys) limits(day, hh string) string { return k.p + "lim:" + day + ":" + hh }
+func (k keys) queue(grid string) string     { return k.p + "q:" + grid }
+func (k keys) all() string                  { return k.p + "orders" }
+func (k keys) household(hh string) string   { return k.p + "hh:" + hh }
+func (k keys) day(day string) string        { return k.p + "day:" + day }
+func (k keys) binding(openid string) string { return k.p + "u:" + openid }
+func (k keys) reply(dedupe string) string   { return k.p + "msg:" + dedupe }
+func (k keys) cache(name string) string     { return k.p + "cache:" + name }

@@ -1,0 +1,42 @@
+package redisstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// record is an order as stored in the hash's data field. It is its own type
+// so the storage format stays stable when the domain type changes.
+type record struct {
+	ID        string         `json:"id"`
+	Grid      string         `json:"grid"`
+	Address   orders.Address `json:"address"`
+	Lines     []orders.Line  `json:"lines"`
+	TotalFen  int64          `json:"total_fen"`
+	Status    orders.Status  `json:"status"`
+	PlacedBy  string         `json:"placed_by"`
+	Channel   string         `json:"channel"`
+	Day       string         `json:"day"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
+	History   []orders.Event `json:"history"`
+}
+
+func encode(o orders.Order) (string, error) {
+	b, err := json.Marshal(record(o))
+	if err != nil {
+		return "", fmt.Errorf("encode order %s: %w", o.ID, err)
+	}
+	return string(b), nil
+}
+
+func decode(data string) (orders.Order, error) {
+	var r record
+	if err := json.Unmarshal([]byte(data), &r); err != nil {
+		return orders.Order{}, fmt.Errorf("decode order: %w", err)
+	}
+	return orders.Order(r), nil
+}

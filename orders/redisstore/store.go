@@ -1,0 +1,337 @@
+// Package redisstore keeps baogong's orders in Redis: the system of record.
+// Every write that must be all-or-nothing is one Lua script, and every key of
+// a community shares one hash tag so the same scripts run on Redis Cluster.
+package redisstore
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/orders"
+)
+
+var (
+	//go:embed place.lua
+	placeSrc string
+	//go:embed transition.lua
+	transitionSrc string
+	//go:embed stock.lua
+	stockSrc string
+
+	placeScript      = redis.NewScript(placeSrc)
+	transitionScript = redis.NewScript(transitionSrc)
+	stockScript      = redis.NewScript(stockSrc)
+)
+
+const (
+	// firstID makes the first order 1001: four digits are easy to say on
+	// the phone, and the ids grow from there.
+	firstID = 1000
+	// requestTTL is how long a request id is remembered. WeChat retries
+	// within seconds; a day also covers a lead re-sending yesterday's list.
+	requestTTL = 24 * time.Hour
+	// limitTTL keeps a day's limit counters until the day is surely over
+	// in every time zone.
+	limitTTL = 48 * time.Hour
+	// defaultListLimit bounds listings that did not ask for a limit.
+	defaultListLimit = 1000
+	// maxTransitionTries bounds the compare-and-set loop when orders
+	// change under us.
+	maxTransitionTries = 5
+)
+
+// Store is the Redis implementation of orders.Store for one community.
+type Store struct {
+	rdb redis.UniversalClient
+	cat *catalog.Catalog
+	k   keys
+}
+
+var _ orders.Store = (*Store)(nil)
+
+// New returns a store for community over rdb. The catalog says which SKUs
+// have limited stock and what each household may order per day.
+func New(rdb redis.UniversalClient, community string, cat *catalog.Catalog) *Store {
+	return &Store{rdb: rdb, cat: cat, k: newKeys(community)}
+}
+
+// Ping implements orders.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis ping: %w", err)
+	}
+	return nil
+}
+
+// lineArgs renders lines as the scripts' per-line arguments.
+func (s *Store) lineArgs(lines []orders.Line) []any {
+	args := []any{len(lines)}
+	for _, l := range lines {
+		limited, limit := "0", 0
+		if it, ok := s.cat.Item(l.SKU); ok {
+			if it.Limited() {
+				limited = "1"
+			}
+			limit = it.LimitPerHousehold
+		}
+		args = append(args, l.SKU, l.Qty, limited, limit)
+	}
+	return args
+}
+
+// PlaceOrder implements orders.Store.
+func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string) (orders.Order, bool, error) {
+	if requestID == "" {
+		return orders.Order{}, false, fmt.Errorf("place order: empty request id: %w", orders.ErrInvalid)
+	}
+	// The id comes first because a cluster script must name every key it
+	// touches; an id lost to a refused order is only a gap.
+	seq, err := s.rdb.Incr(ctx, s.k.seq()).Result()
+	if err != nil {
+		return orders.Order{}, false, fmt.Errorf("place order: next id: %w", err)
+	}
+	o.ID = strconv.FormatInt(firstID+seq, 10)
+	data, err := encode(o)
+	if err != nil {
+		return orders.Order{}, false, err
+	}
+	hh := o.Household()
+	keys := []string{
+		s.k.request(requestID), s.k.stockLeft(), s.k.limits(o.Day, hh), s.k.order(o.ID),
+		s.k.queue(o.Grid), s.k.all(), s.k.household(hh), s.k.day(o.Day),
+	}
+	args := append([]any{o.ID, data, string(o.Status), o.CreatedAt.UnixMilli(),
+		int(requestTTL / time.Second), int(limitTTL / time.Second)}, s.lineArgs(o.Lines)...)
+	res, err := placeScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+	if err != nil {
+		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
+	}
+	switch res[0] {
+	case "OK":
+		return o, true, nil
+	case "DUP":
+		prev, err := s.Order(ctx, res[1])
+		if err != nil {
+			return orders.Order{}, false, fmt.Errorf("place order: earlier order of request: %w", err)
+		}
+		return prev, false, nil
+	case "SOLDOUT", "LIMIT":
+		left, _ := strconv.Atoi(res[2])
+		e := &orders.ShortageError{Kind: orders.ErrSoldOut, SKU: res[1], Left: max(left, 0)}
+		if res[0] == "LIMIT" {
+			e.Kind = orders.ErrLimit
+			if it, ok := s.cat.Item(res[1]); ok {
+				e.Limit = it.LimitPerHousehold
+			}
+		}
+		return orders.Order{}, false, fmt.Errorf("place order: %w", e)
+	}
+	return orders.Order{}, false, fmt.Errorf("place order: unexpected script answer %q", res)
+}
+
+// CancelOrder implements orders.Store.
+func (s *Store) CancelOrder(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error) {
+	return s.transition(ctx, id, orders.StatusCancelled, by, note, at, true)
+}
+
+// transition moves order id to status to, retrying when the order changed
+// between our read and the script.
+func (s *Store) transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time, giveBack bool) (orders.Order, error) {
+	for range maxTransitionTries {
+		o, ver, err := s.read(ctx, id)
+		if err != nil {
+			return orders.Order{}, err
+		}
+		if !orders.CanMove(o.Status, to) {
+			return o, fmt.Errorf("order %s is %s, cannot become %s: %w", id, o.Status, to, orders.ErrConflict)
+		}
+		from := o.Status
+		next := o
+		next.Status = to
+		next.UpdatedAt = at
+		next.History = append(append([]orders.Event(nil), o.History...), orders.Event{At: at, Status: to, By: by, Note: note})
+		data, err := encode(next)
+		if err != nil {
+			return orders.Order{}, err
+		}
+		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.Day, o.Household()), s.k.queue(o.Grid)}
+		args := append([]any{ver, string(from), string(to), data, id, boolArg(!to.Open()), boolArg(giveBack)}, s.lineArgs(o.Lines)...)
+		res, err := transitionScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+		if err != nil {
+			return orders.Order{}, fmt.Errorf("order %s to %s: %w", id, to, err)
+		}
+		switch res[0] {
+		case "OK":
+			return next, nil
+		case "NOTFOUND":
+			return orders.Order{}, fmt.Errorf("order %s: %w", id, orders.ErrNotFound)
+		case "STALE", "CONFLICT":
+			continue // read again: the status check above decides
+		}
+		return orders.Order{}, fmt.Errorf("order %s to %s: unexpected script answer %q", id, to, res)
+	}
+	return orders.Order{}, fmt.Errorf("order %s to %s: changed too often, gave up: %w", id, to, orders.ErrConflict)
+}
+
+func boolArg(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// read returns an order and its version.
+func (s *Store) read(ctx context.Context, id string) (orders.Order, string, error) {
+	vals, err := s.rdb.HMGet(ctx, s.k.order(id), "data", "ver").Result()
+	if err != nil {
+		return orders.Order{}, "", fmt.Errorf("read order %s: %w", id, err)
+	}
+	data, _ := vals[0].(string)
+	ver, _ := vals[1].(string)
+	if data == "" {
+		return orders.Order{}, "", fmt.Errorf("order %s: %w", id, orders.ErrNotFound)
+	}
+	o, err := decode(data)
+	if err != nil {
+		return orders.Order{}, "", fmt.Errorf("order %s: %w", id, err)
+	}
+	return o, ver, nil
+}
+
+// Order implements orders.Store.
+func (s *Store) Order(ctx context.Context, id string) (orders.Order, error) {
+	o, _, err := s.read(ctx, id)
+	return o, err
+}
+
+// HouseholdOrders implements orders.Store.
+func (s *Store) HouseholdOrders(ctx context.Context, household string, limit int) ([]orders.Order, error) {
+	return s.list(ctx, s.k.household(household), orders.Filter{Limit: limit})
+}
+
+// Orders implements orders.Store.
+func (s *Store) Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error) {
+	index := s.k.all()
+	if f.Day != "" {
+		index = s.k.day(f.Day)
+	}
+	return s.list(ctx, index, f)
+}
+
+// list walks an index newest first, reading orders in pipelined pages and
+// keeping those that match f.
+func (s *Store) list(ctx context.Context, index string, f orders.Filter) ([]orders.Order, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultListLimit
+	}
+	const page = 200
+	var out []orders.Order
+	for start := int64(0); len(out) < limit; start += page {
+		ids, err := s.rdb.ZRevRange(ctx, index, start, start+page-1).Result()
+		if err != nil {
+			return nil, fmt.Errorf("list orders: %w", err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		cmds := make([]*redis.StringCmd, len(ids))
+		_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, id := range ids {
+				cmds[i] = p.HGet(ctx, s.k.order(id), "data")
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("list orders: %w", err)
+		}
+		for _, c := range cmds {
+			data, err := c.Result()
+			if errors.Is(err, redis.Nil) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("list orders: %w", err)
+			}
+			o, err := decode(data)
+			if err != nil {
+				return nil, err
+			}
+			if f.Match(&o) && len(out) < limit {
+				out = append(out, o)
+			}
+		}
+		if len(ids) < page {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Bind implements orders.Store.
+func (s *Store) Bind(ctx context.Context, b orders.Binding) error {
+	err := s.rdb.HSet(ctx, s.k.binding(b.OpenID),
+		"building", b.Address.Building, "unit", b.Address.Unit, "room", b.Address.Room,
+		"grid", b.Grid, "at", b.At.UTC().Format(time.RFC3339)).Err()
+	if err != nil {
+		return fmt.Errorf("bind: %w", err)
+	}
+	return nil
+}
+
+// Binding implements orders.Store.
+func (s *Store) Binding(ctx context.Context, openid string) (orders.Binding, error) {
+	m, err := s.rdb.HGetAll(ctx, s.k.binding(openid)).Result()
+	if err != nil {
+		return orders.Binding{}, fmt.Errorf("binding: %w", err)
+	}
+	if len(m) == 0 {
+		return orders.Binding{}, fmt.Errorf("binding of user: %w", orders.ErrNotFound)
+	}
+	at, _ := time.Parse(time.RFC3339, m["at"])
+	return orders.Binding{
+		OpenID:  openid,
+		Address: orders.Address{Building: m["building"], Unit: m["unit"], Room: m["room"]},
+		Grid:    m["grid"],
+		At:      at,
+	}, nil
+}
+
+// SetStock implements orders.Store.
+func (s *Store) SetStock(ctx context.Context, totals map[string]int) error {
+	if len(totals) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(totals))
+	for sku, n := range totals {
+		args = append(args, sku, n)
+	}
+	if err := stockScript.Run(ctx, s.rdb, []string{s.k.stockTotal(), s.k.stockLeft()}, args...).Err(); err != nil {
+		return fmt.Errorf("set stock: %w", err)
+	}
+	return nil
+}
+
+// StockLeft implements orders.Store.
+func (s *Store) StockLeft(ctx context.Context) (map[string]int, error) {
+	m, err := s.rdb.HGetAll(ctx, s.k.stockLeft()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("stock left: %w", err)
+	}
+	out := make(map[string]int, len(m))
+	for sku, v := range m {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("stock left of %s: %w", sku, err)
+		}
+		out[sku] = n
+	}
+	return out, nil
+}
