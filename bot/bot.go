@@ -44,9 +44,9 @@ func (r Request) DedupeKey() string {
 // ReplyCache remembers the reply to each message. RedisReplies is the
 // implementation; see its methods for the contract.
 type ReplyCache interface {
-	ClaimReply(ctx context.Context, key string) (ReplyState, string, error)
+	ClaimReply(ctx context.Context, key, owner string) (ReplyState, string, error)
 	SaveReply(ctx context.Context, key, reply string) error
-	ReleaseReply(ctx context.Context, key string) error
+	ReleaseReply(ctx context.Context, key, owner string) error
 	WaitReply(ctx context.Context, key string, every time.Duration) (ReplyState, string, error)
 }
 
@@ -68,44 +68,49 @@ type Bot struct {
 // returns an internal error to the user: when the store fails it says the
 // system is busy and lets WeChat's retry try again.
 func (b *Bot) Handle(ctx context.Context, req Request) string {
-	key := req.DedupeKey()
+	key, owner := req.DedupeKey(), NewOwner()
+	// release forgets our claim so WeChat's retry is handled afresh. It
+	// uses a fresh context: ctx may be what failed. A claim command that
+	// timed out may still run when Redis recovers, so release after a
+	// failed claim too.
+	release := func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		if err := b.Replies.ReleaseReply(rctx, key, owner); err != nil {
+			b.Log.Error("release message", "err", err)
+		}
+	}
 	for attempt := 0; ; attempt++ {
-		state, prev, err := b.Replies.ClaimReply(ctx, key)
+		state, prev, err := b.Replies.ClaimReply(ctx, key, owner)
 		if err != nil {
 			b.Log.Error("claim message", "err", err)
+			release()
 			return textBusy
 		}
-		switch state {
-		case ReplyDone:
+		if state == ReplyDone {
 			return prev
-		case ReplyInFlight:
-			// An earlier delivery is still being answered: wait for its
-			// reply rather than act twice.
-			state, prev, err = b.Replies.WaitReply(ctx, key, 50*time.Millisecond)
-			if err != nil {
-				b.Log.Error("wait for reply", "err", err)
-				return textBusy
-			}
-			if state == ReplyDone {
-				return prev
-			}
-			if state == ReplyInFlight || attempt > 0 {
-				return ""
-			}
-			continue // the first delivery gave up: take it over
 		}
-		break
+		if state == ReplyNew {
+			break
+		}
+		// An earlier delivery is still being answered: wait for its
+		// reply rather than act twice.
+		state, prev, err = b.Replies.WaitReply(ctx, key, 50*time.Millisecond)
+		switch {
+		case err != nil:
+			b.Log.Error("wait for reply", "err", err)
+			return textBusy
+		case state == ReplyDone:
+			return prev
+		case state == ReplyInFlight || attempt > 0:
+			return textStillWorking
+		}
+		// The earlier delivery gave up its claim: take the message over.
 	}
 	reply, err := b.route(ctx, req)
 	if err != nil {
 		b.Log.Error("handle message", "type", req.MsgType, "err", err)
-		// Forget the claim so WeChat's retry is handled afresh. Use a
-		// fresh context: ctx may be what failed.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
-		defer cancel()
-		if err := b.Replies.ReleaseReply(rctx, key); err != nil {
-			b.Log.Error("release message", "err", err)
-		}
+		release()
 		return textBusy
 	}
 	if err := b.Replies.SaveReply(ctx, key, reply); err != nil {

@@ -43,14 +43,15 @@ const (
 
 // env is a bot behind a real HTTP server, over a real redis-server.
 type env struct {
-	t     *testing.T
-	srv   *httptest.Server
-	acct  wxsign.Account
-	store *redisstore.Store
-	rdb   redis.UniversalClient
-	msgID atomic.Int64
-	safe  bool
-	now   time.Time
+	t       *testing.T
+	srv     *httptest.Server
+	acct    wxsign.Account
+	store   *redisstore.Store
+	replies *RedisReplies
+	rdb     redis.UniversalClient
+	msgID   atomic.Int64
+	safe    bool
+	now     time.Time
 }
 
 func testCommunity() *orders.Community {
@@ -88,9 +89,10 @@ func newEnv(t *testing.T, rdb redis.UniversalClient) *env {
 		AppID: testAppID, AppSecret: "secret", Token: testToken, EncodingAESKey: testAESKey,
 		Cache: NewTokenCache(rdb, testAppID, log),
 	})
+	e.replies = NewRedisReplies(rdb, community, time.Hour)
 	b := &Bot{
 		Catalog: cat, Community: testCommunity(), Store: store,
-		Replies:  NewRedisReplies(rdb, community, time.Hour),
+		Replies:  e.replies,
 		Location: shanghai, Now: func() time.Time { return e.now }, Log: log,
 	}
 	e.srv = httptest.NewServer(&Handler{Account: acct, Bot: b, Token: testToken, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
@@ -418,5 +420,32 @@ func TestRedisDownSaysBusy(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("answered after %v, WeChat gives up at 5s", d)
+	}
+}
+
+// TestAbandonedClaimExpires covers a claim whose owner never finished (a
+// crashed replica, or a claim Redis ran late after a stall): retries are
+// told to wait, never acted on twice, and once the claim expires the
+// message is handled.
+func TestAbandonedClaimExpires(t *testing.T) {
+	e := newEnv(t, nil)
+	u := "abandoned"
+	e.say(u, "绑定 3栋2单元501")
+	msgID := e.msgID.Add(1)
+	msg := wxsign.TextXML(officialID, u, "鸡蛋1盒", msgID, time.Now())
+	replies := NewRedisReplies(e.rdb, "unused", time.Hour)
+	// Claim it as a replica that then died, in the env's key space.
+	replies.prefix = e.replies.prefix
+	replies.InFlightTTL = 1500 * time.Millisecond
+	key := Request{MsgType: "text", MsgID: msgID}.DedupeKey()
+	if st, _, err := replies.ClaimReply(context.Background(), key, "dead-replica"); err != nil || st != ReplyNew {
+		t.Fatalf("claim: %v %v", st, err)
+	}
+	if got := e.reply(msg); !strings.HasPrefix(got, "下单成功") {
+		t.Errorf("after the claim expired: %q", got)
+	}
+	list, _ := e.store.HouseholdOrders(context.Background(), "3-2-501", 10)
+	if len(list) != 1 {
+		t.Errorf("%d orders, want 1", len(list))
 	}
 }

@@ -15,9 +15,10 @@ import (
 // each rendered.
 
 const (
-	textBusy        = "系统繁忙，请稍后再试。"
-	textBindExample = "例如：绑定 3栋2单元501"
-	textNotText     = "抱歉，现在只能看懂文字消息。\n下单请直接发文字，例如：蔬菜包2份\n发\"帮助\"看用法。"
+	textBusy         = "系统繁忙，请稍后再试。"
+	textStillWorking = "您的消息还在处理中。\n请稍等一会儿，发\"我的订单\"看结果，不用重复下单。"
+	textBindExample  = "例如：绑定 3栋2单元501"
+	textNotText      = "抱歉，现在只能看懂文字消息。\n下单请直接发文字，例如：蔬菜包2份\n发\"帮助\"看用法。"
 )
 
 func textWelcome(community string) string {

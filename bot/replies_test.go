@@ -37,6 +37,7 @@ func TestReplyGolden(t *testing.T) {
 	}
 	replies := map[string]string{
 		"busy":                   textBusy,
+		"still_working":          textStillWorking,
 		"not_text":               textNotText,
 		"welcome":                textWelcome("幸福社区"),
 		"help":                   textHelp(),

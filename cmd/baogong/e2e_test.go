@@ -57,20 +57,32 @@ const (
 	e2eAdmin  = "e2e-admin-token-0123456789"
 )
 
-// TestEndToEnd starts the real binary against a real redis-server and the
-// fake WeChat API, and talks to it only over HTTP, as WeChat and an admin
-// would.
-func TestEndToEnd(t *testing.T) {
-	srv := redistest.Shared(t)
-	bin := buildBinary(t)
-	api := fakewechat.New(e2eAppID, e2eSecret)
-	fake := httptest.NewServer(api)
-	defer fake.Close()
+// service is the real binary, started against a real redis-server and the
+// fake WeChat API, reached only over HTTP as WeChat and an admin reach it.
+type service struct {
+	t       *testing.T
+	base    string
+	api     *fakewechat.API
+	acct    wxsign.Account
+	cmd     *exec.Cmd
+	exited  chan error
+	logs    *bytes.Buffer
+	cfgPath string
+	env     []string
+	bin     string
+	msgID   int64
+}
+
+func startService(t *testing.T, redisAddr string) *service {
+	t.Helper()
+	s := &service{t: t, bin: buildBinary(t), api: fakewechat.New(e2eAppID, e2eSecret), logs: &bytes.Buffer{},
+		acct: wxsign.Account{Token: e2eToken, AppID: e2eAppID, EncodingAESKey: e2eAES}, msgID: time.Now().UnixNano()}
+	fake := httptest.NewServer(s.api)
+	t.Cleanup(fake.Close)
 
 	dir := t.TempDir()
 	addr := freeAddr(t)
-	catalogYAML, _ := os.ReadFile("demodata/catalog.yaml")
-	os.WriteFile(filepath.Join(dir, "catalog.yaml"), catalogYAML, 0o644)
+	os.WriteFile(filepath.Join(dir, "catalog.yaml"), demoCatalog, 0o644)
 	cfg := fmt.Sprintf(`http: {addr: %q}
 redis: {url: "redis://%s/0"}
 wechat:
@@ -86,70 +98,89 @@ community:
   grids:
     - {id: G1, buildings: ["3", "5"]}
     - {id: G2, buildings: ["6", "8"]}
-`, addr, srv.Addr, e2eAppID, e2eSecret, e2eToken, fake.URL, time.Now().UnixNano())
-	cfgPath := filepath.Join(dir, "baogong.yaml")
-	os.WriteFile(cfgPath, []byte(cfg), 0o644)
-
+`, addr, redisAddr, e2eAppID, e2eSecret, e2eToken, fake.URL, time.Now().UnixNano())
+	s.cfgPath = filepath.Join(dir, "baogong.yaml")
+	os.WriteFile(s.cfgPath, []byte(cfg), 0o644)
 	// Secrets from the environment, as in production.
-	envs := append(os.Environ(), "BAOGONG_ADMIN_TOKEN="+e2eAdmin, "BAOGONG_WECHAT_ENCODING_AES_KEY="+e2eAES)
+	s.env = append(os.Environ(), "BAOGONG_ADMIN_TOKEN="+e2eAdmin, "BAOGONG_WECHAT_ENCODING_AES_KEY="+e2eAES)
+	s.base = "http://" + addr
+	return s
+}
+
+// serve starts "baogong serve" and waits until it is healthy.
+func (s *service) serve() {
+	s.t.Helper()
+	s.cmd = exec.Command(s.bin, "serve", "--config", s.cfgPath)
+	s.cmd.Env = s.env
+	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.exited = make(chan error, 1)
+	go func() { s.exited <- s.cmd.Wait() }()
+	s.t.Cleanup(func() {
+		s.cmd.Process.Kill()
+		if s.t.Failed() {
+			s.t.Logf("service log:\n%s", s.logs.String())
+		}
+	})
+	waitHealthy(s.t, s.base, s.exited)
+}
+
+// send posts one signed (safe: encrypted) message and returns the reply.
+func (s *service) send(safe bool, body []byte) string {
+	s.t.Helper()
+	build := s.acct.Plain
+	if safe {
+		build = s.acct.Safe
+	}
+	req, err := build(s.base+"/wechat", body, time.Now(), "nonce")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		s.t.Fatalf("status %d %s", resp.StatusCode, raw)
+	}
+	r, err := s.acct.OpenReply(raw, safe)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return r.Content
+}
+
+func (s *service) text(user, content string) []byte {
+	s.msgID++
+	return wxsign.TextXML("gh_e2e", user, content, s.msgID, time.Now())
+}
+
+func (s *service) say(safe bool, user, content string) string {
+	s.t.Helper()
+	return s.send(safe, s.text(user, content))
+}
+
+// TestEndToEnd starts the real binary against a real redis-server and the
+// fake WeChat API, and talks to it only over HTTP.
+func TestEndToEnd(t *testing.T) {
+	s := startService(t, redistest.Shared(t).Addr)
 
 	// The menu command fetches a token from the fake API through Redis.
-	menu := exec.Command(bin, "menu", "--config", cfgPath)
-	menu.Env = envs
+	menu := exec.Command(s.bin, "menu", "--config", s.cfgPath)
+	menu.Env = s.env
 	if out, err := menu.CombinedOutput(); err != nil || !strings.Contains(string(out), "menu created") {
 		t.Fatalf("menu: %v\n%s", err, out)
 	}
-	if !bytes.Contains(api.Menu(), []byte("BG_MY_ORDERS")) {
-		t.Errorf("fake API has menu %s", api.Menu())
+	if !bytes.Contains(s.api.Menu(), []byte("BG_MY_ORDERS")) {
+		t.Errorf("fake API has menu %s", s.api.Menu())
 	}
-
-	var logs bytes.Buffer
-	cmd := exec.Command(bin, "serve", "--config", cfgPath)
-	cmd.Env = envs
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("service log:\n%s", logs.String())
-		}
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, exited)
-
-	acct := wxsign.Account{Token: e2eToken, AppID: e2eAppID, EncodingAESKey: e2eAES}
-	msgID := time.Now().UnixNano()
-	say := func(safe bool, user, text string) string {
-		t.Helper()
-		msgID++
-		body := wxsign.TextXML("gh_e2e", user, text, msgID, time.Now())
-		build := acct.Plain
-		if safe {
-			build = acct.Safe
-		}
-		req, err := build(base+"/wechat", body, time.Now(), "nonce")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%q: status %d %s", text, resp.StatusCode, raw)
-		}
-		r, err := acct.OpenReply(raw, safe)
-		if err != nil {
-			t.Fatalf("%q: %v", text, err)
-		}
-		return r.Content
-	}
+	s.serve()
+	base := s.base
+	say := s.say
 	if got := say(true, "e2e-zhang", "綁定 3棟2單元501"); !strings.HasPrefix(got, "已绑定：3栋2单元501") {
 		t.Errorf("bind: %q", got)
 	}
@@ -210,9 +241,9 @@ community:
 	}
 
 	// SIGTERM: a clean exit.
-	cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case err := <-exited:
+	case err := <-s.exited:
 		if err != nil {
 			t.Errorf("exit after SIGTERM: %v", err)
 		}
@@ -336,5 +367,53 @@ func TestDemo(t *testing.T) {
 	}
 	if !bytes.Contains(d.API.Menu(), []byte("BG_ORDER")) {
 		t.Error("demo did not create the menu on the fake API")
+	}
+}
+
+// TestRedisStallSaysBusy freezes Redis under the running service: the
+// resident is told the system is busy within WeChat's 5 s (so WeChat does
+// not retry), nothing is half-written, and once Redis is back the
+// resident's next message is served.
+func TestRedisStallSaysBusy(t *testing.T) {
+	rs, err := redistest.Start()
+	if err != nil {
+		if os.Getenv(redistest.Required) != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	defer rs.Stop()
+	s := startService(t, rs.Addr)
+	s.serve()
+	if got := s.say(true, "e2e-stall", "绑定 5栋1单元302"); !strings.HasPrefix(got, "已绑定") {
+		t.Fatalf("bind: %q", got)
+	}
+	if err := rs.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	got := s.say(true, "e2e-stall", "鸡蛋1盒")
+	took := time.Since(start)
+	rs.Resume()
+	if got != "系统繁忙，请稍后再试。" {
+		t.Errorf("reply while Redis is frozen: %q", got)
+	}
+	if took > 5*time.Second {
+		t.Errorf("answered after %v; WeChat gives up at 5s", took)
+	}
+	if got := s.say(true, "e2e-stall", "鸡蛋1盒"); !strings.HasPrefix(got, "下单成功") {
+		t.Errorf("next message after Redis came back: %q", got)
+	}
+	req, _ := http.NewRequest("GET", s.base+"/api/orders", nil)
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Orders []json.RawMessage }
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list.Orders) != 1 {
+		t.Errorf("%d orders, want 1: the stalled message must leave nothing behind", len(list.Orders))
 	}
 }

@@ -1,0 +1,171 @@
+package adminapi
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	redistest.StopShared()
+	os.Exit(code)
+}
+
+const token = "admin-token-0123456789"
+
+func setup(t *testing.T) (*httptest.Server, *redisstore.Store) {
+	t.Helper()
+	cat, err := catalog.New(nil, []catalog.Item{{SKU: "VEG", Name: "蔬菜包", Unit: "份", PriceFen: 5000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := redisstore.New(redistest.Client(t), redistest.Community(t), cat)
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	ctx := context.Background()
+	place := func(room, grid string, at time.Time) orders.Order {
+		o, err := orders.NewOrder(cat, orders.Address{Building: "3", Unit: "2", Room: room}, grid,
+			[]orders.ItemRequest{{SKU: "VEG", Qty: 1}}, "openid-"+room, orders.ChannelWeChat, at, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _, err = store.PlaceOrder(ctx, o, "req-"+room)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	day1 := time.Date(2026, 11, 23, 10, 0, 0, 0, loc)
+	place("101", "G1", day1)
+	place("102", "G2", day1.Add(time.Hour))
+	c := place("103", "G1", day1.Add(24*time.Hour))
+	if _, err := store.CancelOrder(ctx, c.ID, "admin", "", day1.Add(25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	(&Server{Store: store, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, store
+}
+
+func get(t *testing.T, url, bearer string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	json.NewDecoder(resp.Body).Decode(&body)
+	return resp.StatusCode, body
+}
+
+func TestListOrders(t *testing.T) {
+	srv, _ := setup(t)
+	rooms := func(body map[string]any) []string {
+		var out []string
+		for _, o := range body["orders"].([]any) {
+			out = append(out, o.(map[string]any)["address"].(map[string]any)["room"].(string))
+		}
+		return out
+	}
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"103", "102", "101"}}, // newest first
+		{"?grid=G1", []string{"103", "101"}},
+		{"?status=pending", []string{"102", "101"}},
+		{"?status=cancelled", []string{"103"}},
+		{"?date=2026-11-23", []string{"102", "101"}},
+		{"?date=2026-11-23&grid=G2", []string{"102"}},
+		{"?date=2026-11-30", nil},
+		{"?limit=1", []string{"103"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			code, body := get(t, srv.URL+"/api/orders"+tt.query, token)
+			if code != 200 {
+				t.Fatalf("status %d %v", code, body)
+			}
+			if got := rooms(body); len(got) != len(tt.want) || (len(got) > 0 && got[0] != tt.want[0]) || (len(got) > 1 && got[len(got)-1] != tt.want[len(tt.want)-1]) {
+				t.Errorf("rooms %v, want %v", got, tt.want)
+			}
+		})
+	}
+	code, body := get(t, srv.URL+"/api/orders?date=2026-11-23", token)
+	o := body["orders"].([]any)[1].(map[string]any)
+	for _, k := range []string{"id", "grid", "address", "items", "status", "placed_by", "created_at"} {
+		if _, ok := o[k]; !ok || code != 200 {
+			t.Errorf("order lacks %q: %v", k, o)
+		}
+	}
+	item := o["items"].([]any)[0].(map[string]any)
+	if item["sku"] != "VEG" || item["name"] != "蔬菜包" || item["qty"] != 1.0 {
+		t.Errorf("item %v", item)
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	srv, _ := setup(t)
+	for _, tt := range []struct {
+		query, bearer string
+		want          int
+	}{
+		{"", "", http.StatusUnauthorized},
+		{"", "wrong-token-0123456789", http.StatusUnauthorized},
+		{"?status=lost", token, http.StatusBadRequest},
+		{"?date=23/11/2026", token, http.StatusBadRequest},
+		{"?limit=0", token, http.StatusBadRequest},
+		{"?limit=abc", token, http.StatusBadRequest},
+	} {
+		if code, body := get(t, srv.URL+"/api/orders"+tt.query, tt.bearer); code != tt.want || body["error"] == nil {
+			t.Errorf("%q with %q: %d %v, want %d", tt.query, tt.bearer, code, body, tt.want)
+		}
+	}
+}
+
+func TestHealth(t *testing.T) {
+	srv, _ := setup(t)
+	if code, _ := get(t, srv.URL+"/healthz", ""); code != 200 {
+		t.Errorf("healthz %d", code)
+	}
+	// With Redis gone, 503.
+	rs, err := redistest.Start()
+	if err != nil {
+		t.Skip(err)
+	}
+	c := redistest.ClientOf(rs)
+	defer c.Close()
+	cat, _ := catalog.New(nil, []catalog.Item{{SKU: "VEG", Name: "蔬菜包", Unit: "份"}})
+	mux := http.NewServeMux()
+	(&Server{Store: redisstore.New(c, "h", cat), Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	down := httptest.NewServer(mux)
+	defer down.Close()
+	if code, _ := get(t, down.URL+"/healthz", ""); code != 200 {
+		t.Errorf("healthz before stop: %d", code)
+	}
+	rs.Stop()
+	if code, body := get(t, down.URL+"/healthz", ""); code != http.StatusServiceUnavailable {
+		t.Errorf("healthz with redis down: %d %v", code, body)
+	}
+	if code, _ := get(t, down.URL+"/api/orders", token); code != http.StatusServiceUnavailable {
+		t.Errorf("orders with redis down: %d", code)
+	}
+}
