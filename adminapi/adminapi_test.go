@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -17,11 +16,7 @@ import (
 	"github.com/baogong/baogong/orders/redisstore"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	redistest.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { redistest.Main(m) }
 
 const token = "admin-token-0123456789"
 
@@ -147,10 +142,7 @@ func TestHealth(t *testing.T) {
 		t.Errorf("healthz %d", code)
 	}
 	// With Redis gone, 503.
-	rs, err := redistest.Start()
-	if err != nil {
-		t.Skip(err)
-	}
+	rs := redistest.Own(t)
 	c := redistest.ClientOf(rs)
 	defer c.Close()
 	cat, _ := catalog.New(nil, []catalog.Item{{SKU: "VEG", Name: "蔬菜包", Unit: "份"}})

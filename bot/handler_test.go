@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,11 +25,7 @@ import (
 	"github.com/baogong/baogong/orders/redisstore"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	redistest.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { redistest.Main(m) }
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
@@ -43,7 +38,7 @@ const (
 
 // env is a bot behind a real HTTP server, over a real redis-server.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *httptest.Server
 	acct    wxsign.Account
 	store   *redisstore.Store
@@ -61,7 +56,11 @@ func testCommunity() *orders.Community {
 	}}
 }
 
-func newEnv(t *testing.T, rdb redis.UniversalClient) *env {
+func newEnv(t *testing.T, rdb redis.UniversalClient) *env { return newEnvRedis(t, rdb) }
+
+func newEnvTB(t testing.TB) *env { return newEnvRedis(t, nil) }
+
+func newEnvRedis(t testing.TB, rdb redis.UniversalClient) *env {
 	t.Helper()
 	cat, err := catalog.Load("testdata/catalog.yaml")
 	if err != nil {
@@ -401,13 +400,7 @@ func TestRetriesGetTheSameReply(t *testing.T) {
 }
 
 func TestRedisDownSaysBusy(t *testing.T) {
-	srv, err := redistest.Start()
-	if err != nil {
-		if os.Getenv(redistest.Required) != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	srv := redistest.Own(t)
 	rdb := redistest.ClientOf(srv)
 	defer rdb.Close()
 	e := newEnv(t, rdb)
@@ -447,5 +440,27 @@ func TestAbandonedClaimExpires(t *testing.T) {
 	list, _ := e.store.HouseholdOrders(context.Background(), "3-2-501", 10)
 	if len(list) != 1 {
 		t.Errorf("%d orders, want 1", len(list))
+	}
+}
+
+// BenchmarkCallbackOrder measures one resident's order through the whole
+// callback: signature check, XML, dedupe claim, parsing, the Lua
+// placement, reply save, reply XML, over loopback HTTP to a real Redis.
+func BenchmarkCallbackOrder(b *testing.B) {
+	e := newEnvTB(b)
+	const users = 500
+	for i := range users {
+		e.say(fmt.Sprintf("bench-%d", i), fmt.Sprintf("绑定 3栋2单元%d", 101+i))
+	}
+	// Unlimited stock: the benchmark measures work, not sold-out replies.
+	e.store.SetStock(context.Background(), map[string]int{"EGG-30": 1 << 30})
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		// Unlimited item (挂面) so limits never refuse.
+		if got := e.say(fmt.Sprintf("bench-%d", i%users), "挂面1袋"); !strings.HasPrefix(got, "下单成功") {
+			b.Fatalf("reply %q", got)
+		}
 	}
 }

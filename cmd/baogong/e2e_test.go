@@ -22,11 +22,7 @@ import (
 	"github.com/baogong/baogong/internal/wxsign"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	redistest.StopShared()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { redistest.Main(m) }
 
 // buildBinary compiles the real program once per test run.
 func buildBinary(t *testing.T) string {
@@ -375,14 +371,7 @@ func TestDemo(t *testing.T) {
 // not retry), nothing is half-written, and once Redis is back the
 // resident's next message is served.
 func TestRedisStallSaysBusy(t *testing.T) {
-	rs, err := redistest.Start()
-	if err != nil {
-		if os.Getenv(redistest.Required) != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	defer rs.Stop()
+	rs := redistest.Own(t)
 	s := startService(t, rs.Addr)
 	s.serve()
 	if got := s.say(true, "e2e-stall", "绑定 5栋1单元302"); !strings.HasPrefix(got, "已绑定") {

@@ -143,3 +143,27 @@ func (s *Server) Pause() error { return s.cmd.Process.Signal(syscall.SIGSTOP) }
 
 // Resume undoes Pause.
 func (s *Server) Resume() error { return s.cmd.Process.Signal(syscall.SIGCONT) }
+
+// Main runs a package's tests, then stops the servers Shared started. Use
+// it as the package's TestMain: func TestMain(m *testing.M) { redistest.Main(m) }.
+func Main(m *testing.M) {
+	code := m.Run()
+	StopShared()
+	os.Exit(code)
+}
+
+// Own starts a server for one test alone, for tests that stop or freeze
+// it; it is stopped when the test ends. Like Shared, it skips the test when
+// redis-server is missing unless Required is set.
+func Own(t testing.TB) *Server {
+	t.Helper()
+	s, err := Start()
+	if err != nil {
+		if os.Getenv(Required) == "" {
+			t.Skipf("no redis-server (%v); set %s=1 to make this a failure", err, Required)
+		}
+		t.Fatalf("redis-server: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}

@@ -315,6 +315,7 @@ func TestRedisDownIsAnError(t *testing.T) {
 func BenchmarkPlaceOrder(b *testing.B) {
 	ctx := context.Background()
 	s, cat := newStore(b, 1<<30)
+	s.SetStock(ctx, map[string]int{"EGG": 1 << 30})
 	at := time.Now()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -331,6 +332,7 @@ func BenchmarkPlaceOrder(b *testing.B) {
 func BenchmarkPlaceOrderParallel(b *testing.B) {
 	ctx := context.Background()
 	s, cat := newStore(b, 1<<30)
+	s.SetStock(ctx, map[string]int{"EGG": 1 << 30})
 	at := time.Now()
 	var n sync.Mutex
 	i := 0
