@@ -10,11 +10,12 @@ import (
 // Status is where an order is in its life.
 type Status string
 
-// Order statuses. pending → delivered | cancelled; later issues add
-// confirmed, assigned and awaiting_rx between them.
+// Order statuses. pending → delivered → received, or pending →
+// cancelled; later issues add assigned and awaiting_rx.
 const (
 	StatusPending   Status = "pending"
 	StatusDelivered Status = "delivered"
+	StatusReceived  Status = "received"
 	StatusCancelled Status = "cancelled"
 )
 
@@ -23,7 +24,8 @@ func (s Status) Open() bool { return s == StatusPending }
 
 // next lists the statuses each status may move to.
 var next = map[Status][]Status{
-	StatusPending: {StatusDelivered, StatusCancelled},
+	StatusPending:   {StatusDelivered, StatusCancelled},
+	StatusDelivered: {StatusReceived},
 }
 
 // CanMove reports whether an order may go from status from to status to.
@@ -73,6 +75,11 @@ type Order struct {
 	// ordering for a household without WeChat.
 	PlacedBy string
 	Channel  string
+	// Contact is the household's phone as a lead wrote it in a 接龙, so
+	// the lead can call a household without WeChat. Only leads see it.
+	Contact string
+	// Source names the 接龙 list the order came from, if any.
+	Source string
 	// Day is the delivery day (YYYY-MM-DD in the community's time zone)
 	// that per-household limits count against.
 	Day       string
@@ -84,15 +91,64 @@ type Order struct {
 // Household is the key of the household the order is for.
 func (o *Order) Household() string { return o.Address.Household() }
 
+// Lines prices requested items against the catalog, merging repeats of
+// one SKU. It fails with ErrInvalid when there are no items, an item is
+// unknown or a quantity is out of range.
+func Lines(cat *catalog.Catalog, reqs []ItemRequest) ([]Line, int64, error) {
+	if len(reqs) == 0 {
+		return nil, 0, fmt.Errorf("order has no items: %w", ErrInvalid)
+	}
+	var (
+		lines []Line
+		total int64
+		at    = map[string]int{}
+	)
+	for _, r := range reqs {
+		it, ok := cat.Item(r.SKU)
+		if !ok {
+			return nil, 0, fmt.Errorf("sku %q: %w", r.SKU, ErrInvalid)
+		}
+		if r.Qty < 1 || r.Qty > MaxQty {
+			return nil, 0, fmt.Errorf("sku %s: quantity %d: %w", r.SKU, r.Qty, ErrInvalid)
+		}
+		if i, ok := at[it.SKU]; ok {
+			lines[i].Qty += r.Qty
+		} else {
+			at[it.SKU] = len(lines)
+			lines = append(lines, Line{SKU: it.SKU, Name: it.Name, Qty: r.Qty, Unit: it.Unit, PriceFen: it.PriceFen})
+		}
+		total += it.PriceFen * int64(r.Qty)
+	}
+	return lines, total, nil
+}
+
+// SameLines reports whether two orders ask for the same quantities.
+func SameLines(a, b []Line) bool {
+	qty := map[string]int{}
+	for _, l := range a {
+		qty[l.SKU] += l.Qty
+	}
+	for _, l := range b {
+		qty[l.SKU] -= l.Qty
+	}
+	for _, n := range qty {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // NewOrder prices requested items against the catalog. It fails with
 // ErrInvalid when there are no items, an item is unknown or a quantity is
 // out of range; it does not check stock or limits (the Store does that
 // atomically).
 func NewOrder(cat *catalog.Catalog, addr Address, grid string, reqs []ItemRequest, placedBy, channel string, at time.Time, loc *time.Location) (Order, error) {
-	if len(reqs) == 0 {
-		return Order{}, fmt.Errorf("order has no items: %w", ErrInvalid)
+	lines, total, err := Lines(cat, reqs)
+	if err != nil {
+		return Order{}, err
 	}
-	o := Order{
+	return Order{
 		Grid:      grid,
 		Address:   addr,
 		Status:    StatusPending,
@@ -102,19 +158,9 @@ func NewOrder(cat *catalog.Catalog, addr Address, grid string, reqs []ItemReques
 		CreatedAt: at,
 		UpdatedAt: at,
 		History:   []Event{{At: at, Status: StatusPending, By: placedBy}},
-	}
-	for _, r := range reqs {
-		it, ok := cat.Item(r.SKU)
-		if !ok {
-			return Order{}, fmt.Errorf("sku %q: %w", r.SKU, ErrInvalid)
-		}
-		if r.Qty < 1 || r.Qty > MaxQty {
-			return Order{}, fmt.Errorf("sku %s: quantity %d: %w", r.SKU, r.Qty, ErrInvalid)
-		}
-		o.Lines = append(o.Lines, Line{SKU: it.SKU, Name: it.Name, Qty: r.Qty, Unit: it.Unit, PriceFen: it.PriceFen})
-		o.TotalFen += it.PriceFen * int64(r.Qty)
-	}
-	return o, nil
+		Lines:     lines,
+		TotalFen:  total,
+	}, nil
 }
 
 // Day is the calendar day of t in loc, as YYYY-MM-DD.

@@ -23,6 +23,45 @@ type Store interface {
 	// pending.
 	CancelOrder(ctx context.Context, id, by, note string, at time.Time) (Order, error)
 
+	// Transition moves an order to status to (delivered, received, …)
+	// when the status machine allows it (see CanMove), recording who and
+	// why. It returns ErrNotFound, or ErrConflict with the order as it is.
+	// Cancelling gives stock and limits back; use CancelOrder for that.
+	Transition(ctx context.Context, id string, to Status, by, note string, at time.Time) (Order, error)
+
+	// UpdateLines replaces the lines of a pending order, moving stock and
+	// the household's limits by the difference only, atomically. It
+	// returns a *ShortageError (and changes nothing) when an increase
+	// cannot be served, ErrConflict when the order is not pending.
+	UpdateLines(ctx context.Context, id string, lines []Line, totalFen int64, by string, at time.Time) (Order, error)
+
+	// OpenOrders returns the orders waiting in a grid's queue, oldest
+	// first.
+	OpenOrders(ctx context.Context, grid string) ([]Order, error)
+
+	// HouseholdUsers returns the openids bound to a household.
+	HouseholdUsers(ctx context.Context, household string) ([]string, error)
+
+	// Leads returns the leads added at run time (config leads are not
+	// stored).
+	Leads(ctx context.Context) ([]Lead, error)
+
+	// AddLead adds or replaces a lead.
+	AddLead(ctx context.Context, l Lead) error
+
+	// RemoveLead removes a lead added at run time; ErrNotFound if none.
+	RemoveLead(ctx context.Context, openid string) error
+
+	// ListEntries returns the households of a lead's 接龙 list as last
+	// pasted, by household key.
+	ListEntries(ctx context.Context, listID string) (map[string]ListEntry, error)
+
+	// SetListEntry records one household of a list.
+	SetListEntry(ctx context.Context, listID string, e ListEntry) error
+
+	// DeleteListEntry forgets one household of a list.
+	DeleteListEntry(ctx context.Context, listID, household string) error
+
 	// Order returns one order, or ErrNotFound.
 	Order(ctx context.Context, id string) (Order, error)
 
@@ -49,4 +88,12 @@ type Store interface {
 
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
+}
+
+// ListEntry is one household's line in a lead's 接龙 as last pasted: a
+// re-paste compares against it to update, add and cancel.
+type ListEntry struct {
+	Household string `json:"household"`
+	OrderID   string `json:"order_id"`
+	Line      int    `json:"line"`
 }

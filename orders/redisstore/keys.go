@@ -18,5 +18,6 @@ func (k keys) all() string                  { return k.p + "orders" }
 func (k keys) household(hh string) string   { return k.p + "hh:" + hh }
 func (k keys) day(day string) string        { return k.p + "day:" + day }
 func (k keys) binding(openid string) string { return k.p + "u:" + openid }
-func (k keys) reply(dedupe string) string   { return k.p + "msg:" + dedupe }
-func (k keys) cache(name string) string     { return k.p + "cache:" + name }
+func (k keys) users(hh string) string       { return k.p + "hhu:" + hh }
+func (k keys) leads() string                { return k.p + "leads" }
+func (k keys) list(id string) string        { return k.p + "jl:" + id }

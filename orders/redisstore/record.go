@@ -19,6 +19,8 @@ type record struct {
 	Status    orders.Status  `json:"status"`
 	PlacedBy  string         `json:"placed_by"`
 	Channel   string         `json:"channel"`
+	Contact   string         `json:"contact,omitempty"`
+	Source    string         `json:"source,omitempty"`
 	Day       string         `json:"day"`
 	CreatedAt time.Time      `json:"created_at"`
 	UpdatedAt time.Time      `json:"updated_at"`

@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -24,10 +25,16 @@ var (
 	transitionSrc string
 	//go:embed stock.lua
 	stockSrc string
+	//go:embed update.lua
+	updateSrc string
+	//go:embed bind.lua
+	bindSrc string
 
 	placeScript      = redis.NewScript(placeSrc)
 	transitionScript = redis.NewScript(transitionSrc)
 	stockScript      = redis.NewScript(stockSrc)
+	updateScript     = redis.NewScript(updateSrc)
+	bindScript       = redis.NewScript(bindSrc)
 )
 
 const (
@@ -123,15 +130,7 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		}
 		return prev, false, nil
 	case "SOLDOUT", "LIMIT":
-		left, _ := strconv.Atoi(res[2])
-		e := &orders.ShortageError{Kind: orders.ErrSoldOut, SKU: res[1], Left: max(left, 0)}
-		if res[0] == "LIMIT" {
-			e.Kind = orders.ErrLimit
-			if it, ok := s.cat.Item(res[1]); ok {
-				e.Limit = it.LimitPerHousehold
-			}
-		}
-		return orders.Order{}, false, fmt.Errorf("place order: %w", e)
+		return orders.Order{}, false, fmt.Errorf("place order: %w", s.shortage(res))
 	}
 	return orders.Order{}, false, fmt.Errorf("place order: unexpected script answer %q", res)
 }
@@ -139,6 +138,11 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 // CancelOrder implements orders.Store.
 func (s *Store) CancelOrder(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error) {
 	return s.transition(ctx, id, orders.StatusCancelled, by, note, at, true)
+}
+
+// Transition implements orders.Store.
+func (s *Store) Transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time) (orders.Order, error) {
+	return s.transition(ctx, id, to, by, note, at, to == orders.StatusCancelled)
 }
 
 // transition moves order id to status to, retrying when the order changed
@@ -178,6 +182,86 @@ func (s *Store) transition(ctx context.Context, id string, to orders.Status, by,
 		return orders.Order{}, fmt.Errorf("order %s to %s: unexpected script answer %q", id, to, res)
 	}
 	return orders.Order{}, fmt.Errorf("order %s to %s: changed too often, gave up: %w", id, to, orders.ErrConflict)
+}
+
+// shortage turns a script's SOLDOUT/LIMIT answer into a *ShortageError.
+func (s *Store) shortage(res []string) error {
+	left, _ := strconv.Atoi(res[2])
+	e := &orders.ShortageError{Kind: orders.ErrSoldOut, SKU: res[1], Left: max(left, 0)}
+	if res[0] == "LIMIT" {
+		e.Kind = orders.ErrLimit
+		if it, ok := s.cat.Item(res[1]); ok {
+			e.Limit = it.LimitPerHousehold
+		}
+	}
+	return e
+}
+
+// UpdateLines implements orders.Store.
+func (s *Store) UpdateLines(ctx context.Context, id string, lines []orders.Line, totalFen int64, by string, at time.Time) (orders.Order, error) {
+	for range maxTransitionTries {
+		o, ver, err := s.read(ctx, id)
+		if err != nil {
+			return orders.Order{}, err
+		}
+		if o.Status != orders.StatusPending {
+			return o, fmt.Errorf("order %s is %s, cannot change: %w", id, o.Status, orders.ErrConflict)
+		}
+		next := o
+		next.Lines, next.TotalFen, next.UpdatedAt = lines, totalFen, at
+		next.History = append(append([]orders.Event(nil), o.History...), orders.Event{At: at, Status: o.Status, By: by, Note: "修改"})
+		data, err := encode(next)
+		if err != nil {
+			return orders.Order{}, err
+		}
+		delta := map[string]int{}
+		var skus []string
+		for _, l := range lines {
+			if _, ok := delta[l.SKU]; !ok {
+				skus = append(skus, l.SKU)
+			}
+			delta[l.SKU] += l.Qty
+		}
+		for _, l := range o.Lines {
+			if _, ok := delta[l.SKU]; !ok {
+				skus = append(skus, l.SKU)
+			}
+			delta[l.SKU] -= l.Qty
+		}
+		changes := make([]orders.Line, 0, len(skus))
+		for _, sku := range skus {
+			if delta[sku] != 0 {
+				changes = append(changes, orders.Line{SKU: sku, Qty: delta[sku]})
+			}
+		}
+		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.Day, o.Household())}
+		args := append([]any{ver, data}, s.lineArgs(changes)...)
+		res, err := updateScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+		if err != nil {
+			return orders.Order{}, fmt.Errorf("update order %s: %w", id, err)
+		}
+		switch res[0] {
+		case "OK":
+			return next, nil
+		case "NOTFOUND":
+			return orders.Order{}, fmt.Errorf("order %s: %w", id, orders.ErrNotFound)
+		case "SOLDOUT", "LIMIT":
+			return o, fmt.Errorf("update order %s: %w", id, s.shortage(res))
+		case "STALE", "CONFLICT":
+			continue
+		}
+		return orders.Order{}, fmt.Errorf("update order %s: unexpected script answer %q", id, res)
+	}
+	return orders.Order{}, fmt.Errorf("update order %s: changed too often, gave up: %w", id, orders.ErrConflict)
+}
+
+// OpenOrders implements orders.Store.
+func (s *Store) OpenOrders(ctx context.Context, grid string) ([]orders.Order, error) {
+	ids, err := s.rdb.ZRange(ctx, s.k.queue(grid), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("open orders of %s: %w", grid, err)
+	}
+	return s.readMany(ctx, ids)
 }
 
 func boolArg(b bool) string {
@@ -242,28 +326,11 @@ func (s *Store) list(ctx context.Context, index string, f orders.Filter) ([]orde
 		if len(ids) == 0 {
 			break
 		}
-		cmds := make([]*redis.StringCmd, len(ids))
-		_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, id := range ids {
-				cmds[i] = p.HGet(ctx, s.k.order(id), "data")
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return nil, fmt.Errorf("list orders: %w", err)
+		batch, err := s.readMany(ctx, ids)
+		if err != nil {
+			return nil, err
 		}
-		for _, c := range cmds {
-			data, err := c.Result()
-			if errors.Is(err, redis.Nil) {
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("list orders: %w", err)
-			}
-			o, err := decode(data)
-			if err != nil {
-				return nil, err
-			}
+		for _, o := range batch {
 			if f.Match(&o) && len(out) < limit {
 				out = append(out, o)
 			}
@@ -275,15 +342,68 @@ func (s *Store) list(ctx context.Context, index string, f orders.Filter) ([]orde
 	return out, nil
 }
 
+// readMany reads orders in one pipeline, skipping ids that are gone.
+func (s *Store) readMany(ctx context.Context, ids []string) ([]orders.Order, error) {
+	cmds := make([]*redis.StringCmd, len(ids))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGet(ctx, s.k.order(id), "data")
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("read orders: %w", err)
+	}
+	out := make([]orders.Order, 0, len(ids))
+	for _, c := range cmds {
+		data, err := c.Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read orders: %w", err)
+		}
+		o, err := decode(data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // Bind implements orders.Store.
 func (s *Store) Bind(ctx context.Context, b orders.Binding) error {
-	err := s.rdb.HSet(ctx, s.k.binding(b.OpenID),
-		"building", b.Address.Building, "unit", b.Address.Unit, "room", b.Address.Room,
-		"grid", b.Grid, "at", b.At.UTC().Format(time.RFC3339)).Err()
-	if err != nil {
-		return fmt.Errorf("bind: %w", err)
+	hh := b.Address.Household()
+	for range maxTransitionTries {
+		old, err := s.rdb.HGet(ctx, s.k.binding(b.OpenID), "hh").Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("bind: %w", err)
+		}
+		oldSet := s.k.users(hh)
+		if old != "" {
+			oldSet = s.k.users(old)
+		}
+		res, err := bindScript.Run(ctx, s.rdb, []string{s.k.binding(b.OpenID), s.k.users(hh), oldSet},
+			b.OpenID, old, b.Address.Building, b.Address.Unit, b.Address.Room, b.Grid, b.At.UTC().Format(time.RFC3339), hh).Text()
+		if err != nil {
+			return fmt.Errorf("bind: %w", err)
+		}
+		if res == "OK" {
+			return nil
+		}
 	}
-	return nil
+	return fmt.Errorf("bind: changed too often: %w", orders.ErrConflict)
+}
+
+// HouseholdUsers implements orders.Store.
+func (s *Store) HouseholdUsers(ctx context.Context, household string) ([]string, error) {
+	users, err := s.rdb.SMembers(ctx, s.k.users(household)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("household users: %w", err)
+	}
+	sort.Strings(users)
+	return users, nil
 }
 
 // Binding implements orders.Store.
