@@ -149,6 +149,7 @@ func (s *Server) Resume() error { return s.cmd.Process.Signal(syscall.SIGCONT) }
 func Main(m *testing.M) {
 	code := m.Run()
 	StopShared()
+	StopSharedCluster()
 	os.Exit(code)
 }
 
