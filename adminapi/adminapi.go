@@ -17,7 +17,8 @@ import (
 
 // Server holds what the API needs.
 type Server struct {
-	Store orders.Store
+	Store     orders.Store
+	Community *orders.Community
 	// Token is the bearer token every /api request must carry.
 	Token string
 	Log   *slog.Logger
@@ -26,6 +27,9 @@ type Server struct {
 // Register adds the API's routes to mux.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/orders", s.auth(http.HandlerFunc(s.listOrders)))
+	mux.Handle("GET /api/leads", s.auth(http.HandlerFunc(s.listLeads)))
+	mux.Handle("POST /api/leads", s.auth(http.HandlerFunc(s.addLead)))
+	mux.Handle("DELETE /api/leads/{openid}", s.auth(http.HandlerFunc(s.removeLead)))
 	mux.HandleFunc("GET /healthz", s.health)
 }
 
@@ -55,6 +59,7 @@ type OrderJSON struct {
 	Status    orders.Status  `json:"status"`
 	PlacedBy  string         `json:"placed_by"`
 	Channel   string         `json:"channel"`
+	Contact   string         `json:"contact,omitempty"`
 	Day       string         `json:"day"`
 	CreatedAt time.Time      `json:"created_at"`
 	UpdatedAt time.Time      `json:"updated_at"`
@@ -75,9 +80,9 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := orders.Filter{Status: orders.Status(q.Get("status")), Grid: q.Get("grid"), Day: q.Get("date"), Limit: maxLimit}
 	switch f.Status {
-	case "", orders.StatusPending, orders.StatusDelivered, orders.StatusCancelled:
+	case "", orders.StatusPending, orders.StatusDelivered, orders.StatusReceived, orders.StatusCancelled:
 	default:
-		writeJSON(w, http.StatusBadRequest, errorBody{"status must be pending, delivered or cancelled"})
+		writeJSON(w, http.StatusBadRequest, errorBody{"status must be pending, delivered, received or cancelled"})
 		return
 	}
 	if f.Day != "" {
@@ -96,8 +101,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.Store.Orders(r.Context(), f)
 	if err != nil {
-		s.Log.Error("list orders", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, errorBody{"store unavailable"})
+		s.unavailable(w, "list orders", err)
 		return
 	}
 	out := struct {
@@ -106,7 +110,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	for _, o := range list {
 		j := OrderJSON{
 			ID: o.ID, Grid: o.Grid, Address: o.Address, TotalFen: o.TotalFen, Status: o.Status,
-			PlacedBy: o.PlacedBy, Channel: o.Channel, Day: o.Day, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+			PlacedBy: o.PlacedBy, Channel: o.Channel, Contact: o.Contact, Day: o.Day, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 			Items: make([]ItemJSON, len(o.Lines)),
 		}
 		for i, l := range o.Lines {

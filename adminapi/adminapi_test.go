@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,5 +160,52 @@ func TestHealth(t *testing.T) {
 	}
 	if code, _ := get(t, down.URL+"/api/orders", token); code != http.StatusServiceUnavailable {
 		t.Errorf("orders with redis down: %d", code)
+	}
+}
+
+func TestLeads(t *testing.T) {
+	cat, _ := catalog.New(nil, []catalog.Item{{SKU: "VEG", Name: "蔬菜包", Unit: "份"}})
+	store := redisstore.New(redistest.Client(t), redistest.Community(t), cat)
+	community := &orders.Community{
+		Grids: []orders.Grid{{ID: "G1", Buildings: []string{"3", "5"}}},
+		Leads: []orders.Lead{{OpenID: "config-lead", Buildings: []string{"3"}}},
+	}
+	mux := http.NewServeMux()
+	(&Server{Store: store, Community: community, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	do := func(method, path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	tests := []struct {
+		method, path, body string
+		code               int
+		contains           string
+	}{
+		{"POST", "/api/leads", `{"openid":"new-lead","buildings":["5"]}`, 200, `"source":"api"`},
+		{"POST", "/api/leads", `{"openid":"x","buildings":["9"]}`, 400, "building 9 is in no grid"},
+		{"POST", "/api/leads", `{"openid":"","buildings":["5"]}`, 400, "required"},
+		{"POST", "/api/leads", `not json`, 400, "body must be"},
+		{"POST", "/api/leads", `{"openid":"config-lead","buildings":["5"]}`, 409, "config file"},
+		{"GET", "/api/leads", "", 200, `{"openid":"new-lead","buildings":["5"],"source":"api"}`},
+		{"DELETE", "/api/leads/config-lead", "", 409, "config file"},
+		{"DELETE", "/api/leads/new-lead", "", 204, ""},
+		{"DELETE", "/api/leads/new-lead", "", 404, "no such lead"},
+		{"GET", "/api/leads", "", 200, `"leads":[{"openid":"config-lead","buildings":["3"],"source":"config"}]`},
+	}
+	for _, tt := range tests {
+		code, body := do(tt.method, tt.path, tt.body)
+		if code != tt.code || !strings.Contains(body, tt.contains) {
+			t.Errorf("%s %s %s: %d %s, want %d containing %q", tt.method, tt.path, tt.body, code, body, tt.code, tt.contains)
+		}
 	}
 }

@@ -58,6 +58,10 @@ type WeChat struct {
 	Token          string `yaml:"token"`
 	EncodingAESKey string `yaml:"encoding_aes_key"`
 	APIBase        string `yaml:"api_base"`
+	// DeliveryTemplateID is the template message used to tell a resident
+	// their goods arrived when they have not written to the account for
+	// 48 hours (customer-service messages cannot reach them then).
+	DeliveryTemplateID string `yaml:"delivery_template_id"`
 }
 
 // Admin configures the admin API.
@@ -148,7 +152,7 @@ func Parse(data []byte, env func(string) string) (Config, error) {
 var Overrides = []string{
 	"BAOGONG_HTTP_ADDR", "BAOGONG_REDIS_URL", "BAOGONG_REDIS_ADDRS", "BAOGONG_REDIS_PASSWORD",
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
-	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_ADMIN_TOKEN",
+	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
 	"BAOGONG_TIMEZONE",
 }
 
@@ -169,6 +173,7 @@ func (c *Config) overlay(env func(string) string) {
 	set("BAOGONG_WECHAT_TOKEN", &c.WeChat.Token)
 	set("BAOGONG_WECHAT_ENCODING_AES_KEY", &c.WeChat.EncodingAESKey)
 	set("BAOGONG_WECHAT_API_BASE", &c.WeChat.APIBase)
+	set("BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", &c.WeChat.DeliveryTemplateID)
 	set("BAOGONG_ADMIN_TOKEN", &c.Admin.Token)
 	set("BAOGONG_TIMEZONE", &c.Timezone)
 }
