@@ -72,7 +72,7 @@ type sendRequest struct {
 // POSTs it to the callback over HTTP and decodes the answer.
 func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	var req sendRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil || req.OpenID == "" {
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil || req.OpenID == "" || (req.Text == "" && req.Event == "") {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "need openid and text or event"})
 		return
 	}
