@@ -59,9 +59,13 @@ type Bot struct {
 	Community *orders.Community
 	Store     orders.Store
 	Replies   ReplyCache
-	Location  *time.Location
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Lists applies leads' pasted 接龙 lists; Notices queues delivery
+	// notices to residents.
+	Lists    *orders.Lists
+	Notices  Notices
+	Location *time.Location
+	Now      func() time.Time
+	Log      *slog.Logger
 }
 
 // Handle answers one request with the text to reply ("" for none). It never
@@ -193,6 +197,12 @@ func (b *Bot) text(ctx context.Context, req Request) (string, error) {
 	}
 	if rest, ok := command(s, listWords); ok && rest == "" {
 		return b.myOrders(ctx, req)
+	}
+	if rest, ok := command(s, receivedWords); ok && strings.Trim(rest, "!！。.~👌👍🙏 ") == "" {
+		return b.received(ctx, req)
+	}
+	if reply, handled, err := b.leadText(ctx, req, s); handled || err != nil {
+		return reply, err
 	}
 	if rest, ok := command(s, cancelWords); ok {
 		return b.cancel(ctx, req, rest)

@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -43,6 +44,7 @@ type env struct {
 	acct    wxsign.Account
 	store   *redisstore.Store
 	replies *RedisReplies
+	bot     *Bot
 	rdb     redis.UniversalClient
 	msgID   atomic.Int64
 	safe    bool
@@ -53,7 +55,18 @@ func testCommunity() *orders.Community {
 	return &orders.Community{ID: "c1", Name: "幸福社区", Grids: []orders.Grid{
 		{ID: "G1", Buildings: []string{"3", "5"}},
 		{ID: "G2", Buildings: []string{"6", "8"}},
+	}, Leads: []orders.Lead{
+		{OpenID: "lead-3", Buildings: []string{"3"}},
+		{OpenID: "lead-68", Buildings: []string{"6", "8"}},
 	}}
+}
+
+// failingNotices stands in where a test sends no notices: queuing one is a
+// failure the bot must survive (it tells the lead to phone instead).
+type failingNotices struct{}
+
+func (failingNotices) Enqueue(context.Context, ...Notice) error {
+	return errors.New("no outbox in this test")
 }
 
 func newEnv(t *testing.T, rdb redis.UniversalClient) *env { return newEnvRedis(t, rdb) }
@@ -89,11 +102,15 @@ func newEnvRedis(t testing.TB, rdb redis.UniversalClient) *env {
 		Cache: NewTokenCache(rdb, testAppID, log),
 	})
 	e.replies = NewRedisReplies(rdb, community, time.Hour)
+	community_ := testCommunity()
 	b := &Bot{
-		Catalog: cat, Community: testCommunity(), Store: store,
+		Catalog: cat, Community: community_, Store: store,
 		Replies:  e.replies,
+		Lists:    &orders.Lists{Store: store, Catalog: cat, Community: community_, Location: shanghai},
+		Notices:  failingNotices{},
 		Location: shanghai, Now: func() time.Time { return e.now }, Log: log,
 	}
+	e.bot = b
 	e.srv = httptest.NewServer(&Handler{Account: acct, Bot: b, Token: testToken, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
 	t.Cleanup(e.srv.Close)
 	return e

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/baogong/baogong/catalog"
@@ -198,4 +200,292 @@ func yuan(fen int64) string {
 	}
 	s := fmt.Sprintf("%d.%02d", fen/100, fen%100)
 	return strings.TrimRight(s, "0") + "元"
+}
+
+// ---- Building leads (楼栋长) ----
+
+const (
+	textOnlyLeads        = "这个功能只有楼栋长可以用。\n您要给自己家下单，直接发：蔬菜包2份"
+	textDeliverHowTo     = "请告诉我送到了哪里，例如：\n送达 3-2-501（一户）\n送达 3栋2单元（一个单元）\n送达 3栋（整栋）\n送达 1001（一个订单）"
+	textNothingToReceive = "您家现在没有已送达、待确认的订单。\n发\"我的订单\"看订单。"
+	// maxReply keeps a reply under WeChat's 2048-byte limit for text.
+	maxReply = 2000
+)
+
+func textDeliverNoOrder(id string) string {
+	return fmt.Sprintf("没有找到您负责的楼栋里的订单 %s。", id)
+}
+
+func textNotYourBuilding(building string) string {
+	return fmt.Sprintf("%s栋不是您负责的楼栋，没有改动。", building)
+}
+
+func textDeliverNothing(where string) string {
+	return fmt.Sprintf("%s没有待送的订单。\n发\"汇总\"看今天的订单。", where)
+}
+
+// place is where goods are left: the unit door, or downstairs.
+func place(a orders.Address) string {
+	if a.Unit == "" {
+		return a.Building + "栋楼下"
+	}
+	return a.Building + "栋" + a.Unit + "单元门口"
+}
+
+func itemsText(lines []orders.Line) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprintf("%s%d%s", l.Name, l.Qty, l.Unit)
+	}
+	return strings.Join(parts, "、")
+}
+
+// textDeliveredNotice is pushed to every resident bound to the household.
+func textDeliveredNotice(o orders.Order) string {
+	return fmt.Sprintf("您订的%s已放到%s，请下楼收取。\n收到后请回复\"收到\"。（订单%s）", itemsText(o.Lines), place(o.Address), o.ID)
+}
+
+// deliveredTemplateData fills the delivery template message, used when the
+// resident has not written to the account in 48 hours. Fields: first (a
+// heading), keyword1 (order id), keyword2 (goods), keyword3 (where),
+// remark (what to do).
+func deliveredTemplateData(o orders.Order) map[string]string {
+	return map[string]string{
+		"first":    "您订的保供物资已送到",
+		"keyword1": o.ID,
+		"keyword2": itemsText(o.Lines),
+		"keyword3": place(o.Address),
+		"remark":   "请尽快下楼收取，收到后回复\"收到\"。",
+	}
+}
+
+// deliveryView is what a 送达 did.
+type deliveryView struct {
+	where    string
+	orders   []orders.Order
+	notified int
+	// toPhone are delivered orders of households nobody in WeChat is
+	// bound to (or whose notice could not be queued): the lead calls.
+	toPhone []orders.Order
+}
+
+func textDelivered(v deliveryView) string {
+	var b strings.Builder
+	households := map[string]bool{}
+	for _, o := range v.orders {
+		households[o.Household()] = true
+	}
+	fmt.Fprintf(&b, "已确认送达 %s：%d户 %d单。\n", v.where, len(households), len(v.orders))
+	if v.notified > 0 {
+		fmt.Fprintf(&b, "已在微信上通知%d单的住户。\n", v.notified)
+	}
+	if len(v.toPhone) > 0 {
+		b.WriteString("下面这些没有绑定微信，请打电话或上门告诉他们：\n")
+		for _, o := range v.toPhone {
+			fmt.Fprintf(&b, "%s %s", o.Address, itemsText(o.Lines))
+			if o.Contact != "" {
+				fmt.Fprintf(&b, " 电话%s", o.Contact)
+			}
+			b.WriteString("\n")
+		}
+	}
+	return fit(strings.TrimRight(b.String(), "\n"))
+}
+
+func textReceived(done []orders.Order) string {
+	ids := make([]string, len(done))
+	for i, o := range done {
+		ids[i] = o.ID
+	}
+	return fmt.Sprintf("好的，已确认收到（订单%s）。谢谢！", strings.Join(ids, "、"))
+}
+
+var shortStatus = map[orders.Status]string{
+	orders.StatusDelivered: "（已送）",
+	orders.StatusReceived:  "（已收）",
+}
+
+func textSummary(buildings []string, list []orders.Order, totals []orders.Line) string {
+	var b strings.Builder
+	households := map[string]bool{}
+	pending := 0
+	for _, o := range list {
+		households[o.Household()] = true
+		if o.Status == orders.StatusPending {
+			pending++
+		}
+	}
+	fmt.Fprintf(&b, "今天%s栋的订单：%d户 %d单\n", strings.Join(buildings, "、"), len(households), len(list))
+	if len(list) == 0 {
+		b.WriteString("还没有订单。")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "待送%d单，已送达%d单\n", pending, len(list)-pending)
+	fmt.Fprintf(&b, "合计：%s\n", itemsText(totals))
+	unit := ""
+	for _, o := range list {
+		u := o.Address.Building + "栋"
+		if o.Address.Unit != "" {
+			u += o.Address.Unit + "单元"
+		}
+		if u != unit {
+			if unit != "" {
+				b.WriteString("\n")
+			}
+			unit = u
+			b.WriteString(u + "：")
+		} else {
+			b.WriteString("；")
+		}
+		fmt.Fprintf(&b, "%s %s%s", o.Address.Room, itemsText(o.Lines), shortStatus[o.Status])
+	}
+	return fit(b.String())
+}
+
+// pasteView is what a pasted list did.
+type pasteView struct {
+	jielong    bool
+	title      string
+	report     orders.ListReport
+	rejected   []orders.RejectedLine
+	overridden []orders.OverriddenLine
+	totals     []orders.Line
+	households int
+	catalog    *catalog.Catalog
+}
+
+// refusal says in a few words why a line was not ordered.
+func refusal(err error, cat *catalog.Catalog) string {
+	var short *orders.ShortageError
+	if errors.As(err, &short) {
+		name, unit := short.SKU, ""
+		if it, ok := cat.Item(short.SKU); ok {
+			name, unit = it.Name, it.Unit
+		}
+		switch {
+		case errors.Is(err, orders.ErrLimit) && short.Left > 0:
+			return fmt.Sprintf("%s每户每天限%d%s，这户今天还能买%d%s", name, short.Limit, unit, short.Left, unit)
+		case errors.Is(err, orders.ErrLimit):
+			return fmt.Sprintf("%s每户每天限%d%s，这户今天已买够", name, short.Limit, unit)
+		case short.Left > 0:
+			return fmt.Sprintf("%s只剩%d%s了", name, short.Left, unit)
+		}
+		return fmt.Sprintf("%s卖完了", name)
+	}
+	if errors.Is(err, orders.ErrForbidden) {
+		return "不是您负责的楼栋"
+	}
+	return "看不懂"
+}
+
+func textPasted(v pasteView) string {
+	var b strings.Builder
+	r := v.report
+	kind := "订单"
+	if v.jielong {
+		kind = "接龙"
+	}
+	fmt.Fprintf(&b, "%s已登记：共%d户\n", kind, v.households)
+	var counts []string
+	for _, c := range []struct {
+		o    orders.ListOutcome
+		word string
+	}{{orders.OutcomeCreated, "新下单"}, {orders.OutcomeUpdated, "修改"}, {orders.OutcomeUnchanged, "没变"}, {orders.OutcomeCancelled, "取消"}} {
+		if n := r.Count(c.o); n > 0 {
+			counts = append(counts, fmt.Sprintf("%s%d户", c.word, n))
+		}
+	}
+	if len(counts) > 0 {
+		b.WriteString(strings.Join(counts, "，") + "\n")
+	}
+	if len(v.totals) > 0 {
+		fmt.Fprintf(&b, "合计：%s\n", itemsText(v.totals))
+	}
+	type problem struct {
+		line int
+		at   string // 第3条 (the 接龙 number the lead sees) or 第5行
+		text string
+	}
+	var problems []problem
+	for _, x := range r.Results {
+		if x.Outcome == orders.OutcomeRefused {
+			at := lineName(x.Number, x.Line)
+			problems = append(problems, problem{x.Line, at, fmt.Sprintf("%s %s：%s", at, x.Address, refusal(x.Err, v.catalog))})
+		}
+	}
+	for _, x := range v.rejected {
+		at := lineName(x.Number, x.Line)
+		problems = append(problems, problem{x.Line, at, fmt.Sprintf("%s：%s", at, x.Reason)})
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].line < problems[j].line })
+	if len(problems) > 0 {
+		b.WriteString("没登记上的：\n")
+		for _, p := range problems {
+			b.WriteString(p.text + "\n")
+		}
+	}
+	var cancelled, kept, done []string
+	for _, x := range r.Results {
+		switch x.Outcome {
+		case orders.OutcomeCancelled:
+			cancelled = append(cancelled, x.Address.String())
+		case orders.OutcomeKept:
+			kept = append(kept, x.Address.String())
+		case orders.OutcomeDone:
+			done = append(done, x.Address.String())
+		}
+	}
+	if len(cancelled) > 0 {
+		fmt.Fprintf(&b, "不在新接龙里，已取消：%s\n", strings.Join(cancelled, "、"))
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(&b, "有看不懂的行，这次没有取消：%s\n", strings.Join(kept, "、"))
+	}
+	if len(done) > 0 {
+		fmt.Fprintf(&b, "已送达或已取消，没有改动：%s\n", strings.Join(done, "、"))
+	}
+	for _, o := range v.overridden {
+		fmt.Fprintf(&b, "第%d行和第%d行是同一户，用后面那行\n", o.Line, o.By)
+	}
+	if v.jielong && v.households > 0 {
+		b.WriteString("——可以复制到群里——\n")
+		fmt.Fprintf(&b, "【%s】已登记%d户：%s。", firstNonEmpty(v.title, "接龙登记"), v.households, itemsText(v.totals))
+		if len(problems) > 0 {
+			ats := make([]string, len(problems))
+			for i, p := range problems {
+				ats[i] = p.at
+			}
+			fmt.Fprintf(&b, "%s没登记上，请这几户看一下。", strings.Join(ats, "、"))
+		}
+	}
+	return fit(strings.TrimRight(b.String(), "\n"))
+}
+
+// lineName names a line the way the lead can find it: by its 接龙 number
+// when it has one, else by its line in the message.
+func lineName(number, line int) string {
+	if number > 0 {
+		return fmt.Sprintf("第%d条", number)
+	}
+	return fmt.Sprintf("第%d行", line)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// fit cuts a reply at a line end so it stays within maxReply bytes.
+func fit(s string) string {
+	if len(s) <= maxReply {
+		return s
+	}
+	const more = "\n……太长了，没有列全。发\"汇总\"看全部。"
+	cut := s[:maxReply-len(more)]
+	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
+		cut = cut[:i]
+	}
+	return cut + more
 }

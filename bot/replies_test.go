@@ -68,6 +68,9 @@ func TestReplyGolden(t *testing.T) {
 		"cancel_already":         textCancelTooLate(cancelled),
 		"catalog":                textCatalog(items, map[string]int{"VEG-A": 12, "EGG": 0}),
 	}
+	for name, text := range leadReplies(placed, delivered) {
+		replies[name] = text
+	}
 	dir := filepath.Join("testdata", "replies")
 	if *update {
 		os.MkdirAll(dir, 0o755)
@@ -101,5 +104,55 @@ func TestYuan(t *testing.T) {
 		if got := yuan(fen); got != want {
 			t.Errorf("yuan(%d) = %s, want %s", fen, got, want)
 		}
+	}
+}
+
+// leadReplies renders what building leads (and residents confirming
+// receipt) are told.
+func leadReplies(placed, delivered orders.Order) map[string]string {
+	proxy := placed
+	proxy.ID, proxy.Address.Room, proxy.Contact = "1004", "502", "13900001111"
+	proxy.Lines = proxy.Lines[:1]
+	cat, err := catalog.Load("testdata/catalog.yaml")
+	if err != nil {
+		panic(err)
+	}
+	a := func(room string) orders.Address { return orders.Address{Building: "3", Unit: "2", Room: room} }
+	report := orders.ListReport{Results: []orders.ListResult{
+		{Line: 3, Number: 1, Address: a("501"), Outcome: orders.OutcomeCreated, Order: placed},
+		{Line: 4, Number: 2, Address: a("502"), Outcome: orders.OutcomeUpdated, Order: proxy},
+		{Line: 5, Number: 3, Address: a("503"), Outcome: orders.OutcomeRefused, Err: &orders.ShortageError{Kind: orders.ErrSoldOut, SKU: "EGG-30", Left: 2}},
+		{Line: 6, Number: 4, Address: orders.Address{Building: "5", Unit: "1", Room: "302"}, Outcome: orders.OutcomeRefused, Err: orders.ErrForbidden},
+		{Line: 7, Number: 5, Address: a("601"), Outcome: orders.OutcomeRefused, Err: &orders.ShortageError{Kind: orders.ErrLimit, SKU: "VEG-A", Limit: 2, Left: 1}},
+		{Line: 9, Address: a("101"), Outcome: orders.OutcomeCancelled},
+	}}
+	totals := []orders.Line{{Name: "蔬菜包", Qty: 4, Unit: "份"}, {Name: "布洛芬缓释胶囊", Qty: 1, Unit: "盒"}}
+	kept := orders.ListReport{Results: []orders.ListResult{
+		{Line: 3, Number: 1, Address: a("501"), Outcome: orders.OutcomeUnchanged, Order: placed},
+		{Line: 9, Address: a("101"), Outcome: orders.OutcomeKept},
+	}}
+	return map[string]string{
+		"lead_only":              textOnlyLeads,
+		"lead_deliver_how_to":    textDeliverHowTo,
+		"lead_deliver_no_order":  textDeliverNoOrder("1234"),
+		"lead_not_your_building": textNotYourBuilding("5"),
+		"lead_deliver_nothing":   textDeliverNothing("3栋2单元"),
+		"lead_delivered": textDelivered(deliveryView{where: "3栋2单元", orders: []orders.Order{placed, proxy}, notified: 1,
+			toPhone: []orders.Order{proxy}}),
+		"resident_delivered_notice":   textDeliveredNotice(placed),
+		"resident_received":           textReceived([]orders.Order{placed}),
+		"resident_nothing_to_receive": textNothingToReceive,
+		"lead_summary": textSummary([]string{"3"}, []orders.Order{placed, delivered, proxy},
+			totals),
+		"lead_summary_empty": textSummary([]string{"3", "5"}, nil, nil),
+		"lead_pasted": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: report,
+			rejected:   []orders.RejectedLine{{Line: 8, Number: 6, Text: "6. 3-1-102 西红柿1斤", Reason: orders.ReasonUnknownItem + "西红柿"}},
+			overridden: []orders.OverriddenLine{{Line: 2, By: 8, Household: "3-2-501"}},
+			totals:     totals, households: 2, catalog: cat}),
+		"lead_pasted_kept": textPasted(pasteView{jielong: true, report: kept,
+			rejected: []orders.RejectedLine{{Line: 4, Text: "3-2-5O2 鸡旦1盒", Reason: orders.ReasonNoAddress}},
+			totals:   totals[:1], households: 1, catalog: cat}),
+		"lead_order_lines": textPasted(pasteView{report: orders.ListReport{Results: report.Results[:1]},
+			totals: totals[:1], households: 1, catalog: cat}),
 	}
 }

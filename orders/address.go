@@ -48,11 +48,21 @@ func ParseHousehold(s string) (Address, error) {
 const numClass = `[0-9零〇一二三四五六七八九十百两幺]`
 
 // reAddress finds 3栋2单元501, 3号楼2单元501室, 3-2-501, 3#2门501, 三栋二单元501,
-// 3幢501 in folded text. Candidates are checked further in FindAddress.
+// 3幢501, 3栋-2-501 in folded text. Candidates are checked further in
+// FindAddress.
 var reAddress = regexp.MustCompile(
-	`(` + numClass + `{1,5})\s*(号楼|栋楼|栋|幢|号|楼|座|#|-)\s*` +
-		`(?:(` + numClass + `{1,4})\s*(单元|单|门|-)\s*)?` +
+	`(` + numClass + `{1,5})\s*(号楼|栋楼|栋|幢|号|楼|座|#|-)\s*(?:-\s*)?` +
+		`(?:(` + numClass + `{1,4})\s*(单元|单|门|-)\s*(?:-\s*)?)?` +
 		`(` + numClass + `{1,5})\s*(室|房|号)?`)
+
+// reUnitRoom finds a unit and a room without a building, 2单元501 or
+// 2门501室, for lines whose building comes from the context.
+var reUnitRoom = regexp.MustCompile(
+	`(` + numClass + `{1,2})\s*(?:单元|门)\s*(?:-\s*)?(` + numClass + `{1,5})\s*(室|房|号)?`)
+
+// reRoomOnly finds a room number standing alone, for lines that rely on the
+// context for building and unit: "501 蔬菜包2份", "1202室 鸡蛋1盒".
+var reRoomOnly = regexp.MustCompile(`([0-9]{3,4}|[零〇一二三四五六七八九幺]{3,4})(\s*(?:室|房|号))?`)
 
 // AddressMatch is an address found inside a longer text.
 type AddressMatch struct {
@@ -60,6 +70,9 @@ type AddressMatch struct {
 	// Start and End are byte offsets of the address in the folded text
 	// (see zh.Fold) that FindAddress was given.
 	Start, End int
+	// short marks a building and a room joined by a dash alone, 5-501,
+	// which under a known building (a "6栋" group) means unit 5 room 501.
+	short bool
 }
 
 // FindAddress returns the first address in folded text s. When known is not
@@ -81,7 +94,7 @@ func FindAddress(s string, known func(building string) bool) (AddressMatch, bool
 			}
 			return s[m[2*i]:m[2*i+1]]
 		}
-		bRaw, unitRaw, roomRaw, roomMark := group(1), group(3), group(5), group(6)
+		bRaw, bMark, unitRaw, roomRaw, roomMark := group(1), group(2), group(3), group(5), group(6)
 		unit, ok := number(unitRaw, 1, 99)
 		if unitRaw == "" {
 			unit, ok = "", true
@@ -109,7 +122,8 @@ func FindAddress(s string, known func(building string) bool) (AddressMatch, bool
 		for i := 0; i < len(bRaw); {
 			b, ok := number(bRaw[i:], 1, 9999)
 			if ok && (known == nil || known(b)) && (i == 0 || isASCIIDigitString(bRaw[:i])) {
-				return AddressMatch{Address: Address{Building: b, Unit: unit, Room: room}, Start: start + i, End: m[1]}, true
+				return AddressMatch{Address: Address{Building: b, Unit: unit, Room: room}, Start: start + i, End: m[1],
+					short: bMark == "-" && unitRaw == ""}, true
 			}
 			_, size := utf8.DecodeRuneInString(bRaw[i:])
 			i += size
@@ -117,6 +131,64 @@ func FindAddress(s string, known func(building string) bool) (AddressMatch, bool
 	}
 	return AddressMatch{}, false
 }
+
+// findUnitRoom finds 2单元501 in folded text s and returns the unit, the
+// room and the byte offsets of the match.
+func findUnitRoom(s string) (unit, room string, start, end int, ok bool) {
+	for _, m := range reUnitRoom.FindAllStringSubmatchIndex(s, -1) {
+		if m[2] > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:m[2]]); zh.IsDigitRune(r) {
+				continue
+			}
+		}
+		if m[1] < len(s) {
+			if r, _ := utf8.DecodeRuneInString(s[m[1]:]); isASCIIDigit(r) {
+				continue
+			}
+		}
+		roomRaw := s[m[4]:m[5]]
+		if m[6] < 0 && utf8.RuneCountInString(roomRaw) < 3 {
+			continue
+		}
+		u, ok1 := number(s[m[2]:m[3]], 1, 99)
+		r, ok2 := number(roomRaw, 1, 99999)
+		if ok1 && ok2 {
+			return u, r, m[2], m[1], true
+		}
+	}
+	return "", "", 0, 0, false
+}
+
+// findRoom finds a room number standing alone, 501 or 1202室, in folded
+// text s: three or four digits that are not part of a longer number and
+// not a quantity (100份).
+func findRoom(cat unitLookup, s string) (room string, start, end int, ok bool) {
+	for _, m := range reRoomOnly.FindAllStringSubmatchIndex(s, -1) {
+		if m[2] > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:m[2]]); zh.IsDigitRune(r) || r == '-' || r == '#' {
+				continue
+			}
+		}
+		after := s[m[3]:]
+		if m[4] < 0 {
+			if r, _ := utf8.DecodeRuneInString(after); zh.IsDigitRune(r) || r == '-' || r == '#' {
+				continue
+			}
+			if cat != nil && cat(strings.TrimLeft(after, " ")) {
+				continue
+			}
+		}
+		room, ok := number(s[m[2]:m[3]], 1, 9999)
+		if !ok {
+			continue
+		}
+		return room, m[2], m[1], true
+	}
+	return "", 0, 0, false
+}
+
+// unitLookup reports whether s starts with a unit word (份, 盒 …).
+type unitLookup func(s string) bool
 
 // ParseAddress reads a whole text as one address, e.g. the argument of
 // "绑定". It folds the text first.

@@ -3,6 +3,7 @@ package orders
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/zh"
@@ -21,9 +22,14 @@ type ItemRequest struct {
 // ItemParse is what ParseItems read from a text.
 type ItemParse struct {
 	Items []ItemRequest
-	// Unknown holds words that look like goods but match no catalog item,
-	// in the order they appear.
+	// Unknown holds every word left over that is neither a catalog item
+	// nor a filler, in the order they appear: goods the catalog lacks
+	// (西红柿), but also names and remarks (李阿姨, 放门口).
 	Unknown []string
+	// UnknownGoods holds the Unknown words that carry a quantity with a
+	// unit or a times sign (西红柿2斤, 两斤西红柿, 西红柿×2) or share a 各
+	// (西红柿、土豆各1斤): certainly goods, never a name or a remark.
+	UnknownGoods []string
 	// ZeroQty holds the SKUs asked for with a quantity of zero.
 	ZeroQty []string
 	// TooMany holds the SKUs asked for with more than MaxQty.
@@ -46,6 +52,8 @@ type token struct {
 	kind tokKind
 	item *catalog.Item
 	n    int
+	// text is the word (tokWord), the name of the item as written
+	// (tokItem) or the separator's characters (tokSep).
 	text string
 	// space marks a separator made only of spaces: "菜包 2" still ties the
 	// 2 to 菜包, "菜包，2份鸡蛋" does not.
@@ -62,87 +70,129 @@ var fillers = []string{"麻烦帮我", "我想要", "帮我买", "给我来", "�
 
 // ParseItems reads the goods and quantities in folded text s (see zh.Fold)
 // against the catalog. It understands quantities after the item
-// (蔬菜包2份, 鸡蛋×2, 鸡蛋 x2, 鸡蛋*2, 鸡蛋 2) and before it (来三份菜包,
-// 两盒鸡蛋), Chinese numerals, 各 (米、面各1袋), and any separator. An item
-// without a quantity counts as 1. The same item named twice with one
-// quantity — a generic and a brand name, 布洛芬（芬必得）1盒 — counts once;
-// two explicit quantities add up.
+// (蔬菜包2份, 鸡蛋×2, 鸡蛋 x2, 鸡蛋*2, 鸡蛋 2, 蔬菜包（2份）) and before it
+// (来三份菜包, 两盒鸡蛋), Chinese numerals, 各 (米、面各1袋), and any
+// separator. An item without a quantity counts as 1.
+//
+// The same item under different names on one line counts once, at the
+// largest quantity given: a generic and a brand name, 布洛芬（芬必得）1盒 or
+// 布洛芬1盒 芬必得1盒, is one box, never two. The same name given twice with
+// quantities adds up (蔬菜包1份…蔬菜包1份 is 2).
+//
+// One-character names (米, 面, 蛋, 奶, 肉) count only when they stand on
+// their own: 奶奶, 小米, 牛肉, 面包 and 方便面 are words, not milk, rice,
+// pork or noodles.
 func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 	toks := tokenize(cat, s)
+	type mention struct {
+		sku, name string
+		n         int
+		explicit  bool
+	}
 	var (
 		out      ItemParse
-		pending  = -1 // a quantity seen before its item: 三份菜包
-		explicit = map[string]bool{}
-		qty      = map[string]int{}
-		order    []string
-		noQty    []string // items of the current run still waiting for 各
+		mentions []mention
+		pending  = -1    // a quantity seen before its item: 三份菜包
+		withUnit = false // pending was followed by a unit: 三份
+		noQty    []int   // mentions of the current run still waiting for 各
+		words    []int   // indexes in out.Unknown of words waiting for 各
 	)
-	add := func(sku string, n int, has bool) {
-		if _, seen := qty[sku]; !seen {
-			order = append(order, sku)
-			qty[sku] = 0
-		}
-		switch {
-		case has && explicit[sku]:
-			qty[sku] += n
-		case has:
-			qty[sku] = n
-			explicit[sku] = true
-		case !explicit[sku]:
-			qty[sku] = 1
-		}
-	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch t.kind {
 		case tokNum:
-			pending = t.n
+			pending, withUnit = t.n, false
 			if i+1 < len(toks) && toks[i+1].kind == tokUnit {
 				i++
+				withUnit = true
 			}
 		case tokEach:
 			if i+1 < len(toks) && toks[i+1].kind == tokNum {
-				for _, sku := range noQty {
-					explicit[sku] = false
-					add(sku, toks[i+1].n, true)
+				for _, k := range noQty {
+					mentions[k].n, mentions[k].explicit = toks[i+1].n, true
 				}
-				noQty = nil
+				for _, k := range words {
+					out.UnknownGoods = append(out.UnknownGoods, out.Unknown[k])
+				}
 				i++
 				if i+1 < len(toks) && toks[i+1].kind == tokUnit {
 					i++
 				}
 			}
+			noQty, words, pending = nil, nil, -1
 		case tokItem:
-			j := i + 1
-			for j < len(toks) && (toks[j].kind == tokTimes || (toks[j].kind == tokSep && toks[j].space)) {
-				j++
-			}
-			sku := t.item.SKU
-			switch {
-			case j < len(toks) && toks[j].kind == tokNum:
-				add(sku, toks[j].n, true)
-				i = j
-				if i+1 < len(toks) && toks[i+1].kind == tokUnit {
-					i++
-				}
+			m := mention{sku: t.item.SKU, name: t.text}
+			if q, end, _, ok := qtyAfter(toks, i+1); ok {
+				m.n, m.explicit = q, true
+				i = end
 				noQty = nil
-			case pending >= 0:
-				add(sku, pending, true)
+			} else if pending >= 0 {
+				m.n, m.explicit = pending, true
 				noQty = nil
-			default:
-				add(sku, 0, false)
-				noQty = append(noQty, sku)
+			} else {
+				noQty = append(noQty, len(mentions))
 			}
+			mentions = append(mentions, m)
 			pending = -1
 		case tokWord:
-			if w := stripFillers(t.text); w != "" {
-				out.Unknown = append(out.Unknown, w)
+			w := stripFillers(t.text)
+			if w == "" {
+				continue // 来三份菜包: the 来 keeps nothing from the 三份
+			}
+			out.Unknown = append(out.Unknown, w)
+			goods := pending >= 0 && withUnit // 两斤西红柿
+			if _, end, marked, ok := qtyAfter(toks, i+1); ok && marked && !quantityOfNextItem(toks, end+1) {
+				// 西红柿2斤 — unless the quantity belongs to the item
+				// right after it: 李阿姨2份蔬菜包.
+				goods = true
+				i = end
+			}
+			if goods {
+				out.UnknownGoods = append(out.UnknownGoods, w)
+			} else {
+				words = append(words, len(out.Unknown)-1)
 			}
 			pending = -1
+		case tokSep:
+			if strings.ContainsAny(t.text, "，,；;/+。") {
+				noQty, words = nil, nil // 蔬菜包，米、面各2袋: the 各 is not the 菜包's
+			}
+			if !t.space || !withUnit {
+				pending = -1 // 张三 蔬菜包: the 三 is a name's
+			}
+		}
+	}
+	// Merge mentions per SKU: names add up, different names of the same
+	// item take the largest.
+	type agg struct {
+		byName   map[string]int
+		explicit bool
+	}
+	var order []string
+	aggs := map[string]*agg{}
+	for _, m := range mentions {
+		a := aggs[m.sku]
+		if a == nil {
+			a = &agg{byName: map[string]int{}}
+			aggs[m.sku] = a
+			order = append(order, m.sku)
+		}
+		if m.explicit {
+			if !a.explicit {
+				clear(a.byName)
+				a.explicit = true
+			}
+			a.byName[m.name] += m.n
+		} else if !a.explicit {
+			a.byName[m.name] = 1
 		}
 	}
 	for _, sku := range order {
-		switch n := qty[sku]; {
+		n := 0
+		for _, q := range aggs[sku].byName {
+			n = max(n, q)
+		}
+		switch {
 		case n == 0:
 			out.ZeroQty = append(out.ZeroQty, sku)
 		case n > MaxQty:
@@ -152,6 +202,57 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		}
 	}
 	return out
+}
+
+// qtyAfter reads the quantity that follows toks[:j]: an optional times
+// sign, spaces or brackets (蔬菜包（2份）, 布洛芬（芬必得）2盒), a number and
+// an optional unit. It returns the quantity, the index of its last token,
+// and whether a unit or a times sign marked it as a quantity.
+func qtyAfter(toks []token, j int) (n, end int, marked, ok bool) {
+	times := false
+	for j < len(toks) {
+		switch {
+		case toks[j].kind == tokTimes:
+			times = true
+		case toks[j].kind == tokSep && (toks[j].space || onlyBrackets(toks[j].text)):
+		default:
+			goto done
+		}
+		j++
+	}
+done:
+	if j >= len(toks) || toks[j].kind != tokNum {
+		return 0, 0, false, false
+	}
+	n, end = toks[j].n, j
+	if j+1 < len(toks) && toks[j+1].kind == tokUnit {
+		end = j + 1
+		return n, end, true, true
+	}
+	return n, end, times, true
+}
+
+// quantityOfNextItem reports whether toks[j:] starts, after spaces, with
+// an item that has no quantity of its own, so that a quantity just before
+// toks[j] is that item's: 李阿姨2份蔬菜包.
+func quantityOfNextItem(toks []token, j int) bool {
+	for j < len(toks) && toks[j].kind == tokSep && toks[j].space {
+		j++
+	}
+	if j >= len(toks) || toks[j].kind != tokItem {
+		return false
+	}
+	_, _, _, own := qtyAfter(toks, j+1)
+	return !own
+}
+
+func onlyBrackets(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !strings.ContainsRune("()[]【】<>《》「」", r) {
+			return false
+		}
+	}
+	return true
 }
 
 func tokenize(cat *catalog.Catalog, s string) []token {
@@ -166,10 +267,11 @@ func tokenize(cat *catalog.Catalog, s string) []token {
 	}
 	for i := 0; i < len(rs); {
 		r := rs[i]
-		if it, n := cat.MatchAt(rs[i:]); it != nil {
+		if it, n := cat.MatchAt(rs[i:]); it != nil && (n > 1 || standsAlone(cat, rs, i, word)) {
 			flush()
-			toks = append(toks, token{kind: tokItem, item: it})
+			toks = append(toks, token{kind: tokItem, item: it, text: string(rs[i : i+n])})
 			i += n
+			i += formSuffixAt(rs[i:]) // 布洛芬胶囊: the 胶囊 is the 布洛芬's
 			continue
 		}
 		if zh.IsDigitRune(r) {
@@ -192,19 +294,20 @@ func tokenize(cat *catalog.Catalog, s string) []token {
 			}
 		}
 		switch {
-		case r == '×' || r == '*' || ((r == 'x' || r == 'X') && len(word) == 0 && digitAhead(rs[i+1:])):
+		case r == '×' || r == '*' || r == '✖' || ((r == 'x' || r == 'X') && digitAhead(rs[i+1:]) && (len(word) == 0 || word[len(word)-1] >= utf8.RuneSelf)):
 			flush()
 			toks = append(toks, token{kind: tokTimes})
 		case r == '各':
 			flush()
 			toks = append(toks, token{kind: tokEach})
-		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.Is(unicode.Mn, r) || r == '\u200d':
 			flush()
 			space := unicode.IsSpace(r)
 			if n := len(toks); n > 0 && toks[n-1].kind == tokSep {
 				toks[n-1].space = toks[n-1].space && space
+				toks[n-1].text += string(r)
 			} else {
-				toks = append(toks, token{kind: tokSep, space: space})
+				toks = append(toks, token{kind: tokSep, space: space, text: string(r)})
 			}
 		default:
 			word = append(word, r)
@@ -213,6 +316,62 @@ func tokenize(cat *catalog.Catalog, s string) []token {
 	}
 	flush()
 	return toks
+}
+
+// formSuffixes are words that describe an item's form right after its
+// name: 布洛芬胶囊, 连花清瘟颗粒, 抗原试剂. Longest first.
+var formSuffixes = []string{"缓释胶囊", "检测试剂", "胶囊", "颗粒", "试剂", "片剂", "药片", "片"}
+
+// formSuffixAt returns the length in runes of the form suffix at the start
+// of rs, or 0.
+func formSuffixAt(rs []rune) int {
+	for _, f := range formSuffixes {
+		if hasRunePrefix(rs, f) {
+			return len([]rune(f))
+		}
+	}
+	return 0
+}
+
+// standsAlone reports whether the one-character name at rs[i] is meant as
+// the item: 米、面各1袋 and 要米2袋 yes, 小米, 奶奶, 牛肉 and 面包 no.
+func standsAlone(cat *catalog.Catalog, rs []rune, i int, word []rune) bool {
+	if len(word) > 0 && !endsWithFiller(word) {
+		return false
+	}
+	if i+1 >= len(rs) {
+		return true
+	}
+	next := rs[i+1]
+	switch {
+	case next == rs[i]:
+		return false // 奶奶, 米米
+	case !unicode.Is(unicode.Han, next) || zh.IsDigitRune(next) || next == '各':
+		return true
+	}
+	if it, _ := cat.MatchAt(rs[i+1:]); it != nil {
+		return true // 米面各1袋
+	}
+	return startsWithFiller(rs[i+1:])
+}
+
+func endsWithFiller(word []rune) bool {
+	w := string(word)
+	for _, f := range fillers {
+		if strings.HasSuffix(w, f) {
+			return true
+		}
+	}
+	return false
+}
+
+func startsWithFiller(rs []rune) bool {
+	for _, f := range fillers {
+		if hasRunePrefix(rs, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // digitAhead reports whether a number follows, after optional spaces: the

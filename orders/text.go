@@ -1,7 +1,6 @@
 package orders
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/baogong/baogong/catalog"
@@ -9,14 +8,19 @@ import (
 )
 
 // Reasons a line is rejected, in words a building lead understands. They
-// are shown to leads as they are.
+// are shown to leads as they are; the ones ending in '：' are followed by
+// the item names or words concerned, joined with '、'.
 const (
 	ReasonNoAddress       = "没有门牌号（例：3栋2单元501）"
+	ReasonNoUnit          = "没有单元号（例：2-501 或 2单元501）"
 	ReasonUnknownBuilding = "本社区没有这个楼栋"
 	ReasonNoItems         = "没有写要买什么"
 	ReasonUnknownItem     = "没有这个商品："
 	ReasonZeroQty         = "数量是0："
 	ReasonTooMany         = "数量太多："
+	// ReasonDidYouMean follows an unknown word that looks like a catalog
+	// item: 没有这个商品：鸡旦（是不是：鸡蛋）.
+	ReasonDidYouMean = "是不是："
 )
 
 // Context is what a text leaves unsaid: the building and unit of a group
@@ -34,6 +38,12 @@ type ParsedLine struct {
 	Line    int           `json:"line"`
 	Address Address       `json:"address"`
 	Items   []ItemRequest `json:"items"`
+	// Number is the line's entry number in a 接龙 (the 3 of "3. …"), 0
+	// when the line has none.
+	Number int `json:"number,omitempty"`
+	// Phone is the mobile number written on the line, digits only
+	// (13812345678), so the lead can call households without WeChat.
+	Phone string `json:"phone,omitempty"`
 }
 
 // RejectedLine is a line that looks like an order but cannot be read.
@@ -41,83 +51,293 @@ type RejectedLine struct {
 	Line   int    `json:"line"`
 	Text   string `json:"text"`
 	Reason string `json:"reason"`
+	// Number is the line's entry number in a 接龙, 0 when it has none.
+	Number int `json:"number,omitempty"`
+}
+
+// OverriddenLine is an order dropped because a later line of the same text
+// orders for the same household: in a 接龙 the later line wins.
+type OverriddenLine struct {
+	Line      int    `json:"line"`
+	By        int    `json:"by"`
+	Household string `json:"household"`
 }
 
 // TextResult is what ParseText read.
 type TextResult struct {
 	Orders   []ParsedLine   `json:"orders"`
 	Rejected []RejectedLine `json:"rejected"`
+	// Overridden lists the orders replaced by a later line for the same
+	// household; they are no longer in Orders.
+	Overridden []OverriddenLine `json:"overridden,omitempty"`
+	// Title is the title of the 接龙 (the text after "#接龙", or the line
+	// below it), empty when the text has no 接龙 header.
+	Title string `json:"title,omitempty"`
 }
 
-// ParseText reads every line of text as a household's order (address and
-// items). Lines with neither an address nor goods are chatter and skipped;
-// lines with one but not the other, or with unknown goods or bad
-// quantities, come back in Rejected with a reason. Line numbers are 1-based.
+// ParseText reads a text as households' orders, one per line. It reads a
+// single message as well as a whole 接龙 pasted by a building lead:
+//
+//   - After a 接龙 header (#接龙, #接龍, # 接龙, #Group Note) only numbered
+//     entries (1. 1、 1） 1) 1．) are orders; other lines are the title and
+//     description. Without a header every line is considered.
+//   - Examples (lines starting with 例, 例如, 格式 …) are never orders and
+//     never rejected.
+//   - A building (and unit) in the header's title ("#接龙 6栋2单元群 蔬菜包")
+//     completes lines that give less ("501 蔬菜包2份", "2-501 …"), like
+//     the caller's Context does; it never overrides what a line states.
+//   - Phone numbers are taken out of the line before reading it and kept
+//     in ParsedLine.Phone.
+//   - The same household on two lines: the later line wins, the earlier
+//     is listed in Overridden.
+//
+// Lines with neither an address nor goods (and no entry number) are chatter
+// and skipped; lines that look like an order but cannot be read come back
+// in Rejected with a reason. Line numbers are 1-based.
 func ParseText(cat *catalog.Catalog, text string, c Context) TextResult {
 	res := TextResult{Orders: []ParsedLine{}, Rejected: []RejectedLine{}}
+	var (
+		lc          = lineContext{Context: c}
+		inList      bool               // after a 接龙 header
+		expectTitle bool               // the header had no title on its line
+		byHouse     = map[string]int{} // household -> index in res.Orders
+		dropped     []bool             // res.Orders[i] was overridden
+	)
 	for i, raw := range strings.Split(text, "\n") {
 		line := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
 		if line == "" {
 			continue
 		}
-		pl, reason, isOrder := ParseLine(cat, line, c)
+		s := zh.Fold(line)
+		if title, ok := headerTitle(line, s); ok {
+			inList, expectTitle = true, title == ""
+			lc = contextFor(c, title)
+			if res.Title == "" {
+				res.Title = title
+			}
+			continue
+		}
+		num, body := splitNumber(s)
+		if expectTitle {
+			expectTitle = false
+			if num == 0 && !isExample(body) {
+				lc = contextFor(c, line)
+				if res.Title == "" {
+					res.Title = line
+				}
+				continue
+			}
+		}
+		if isExample(body) || (inList && num == 0) {
+			continue // an example, or the description of a 接龙
+		}
+		pl, reason, isOrder := parseBody(cat, body, num, lc)
 		switch {
 		case reason != "":
-			res.Rejected = append(res.Rejected, RejectedLine{Line: i + 1, Text: line, Reason: reason})
+			res.Rejected = append(res.Rejected, RejectedLine{Line: i + 1, Number: num, Text: line, Reason: reason})
 		case isOrder:
 			pl.Line = i + 1
+			h := pl.Address.Household()
+			if k, dup := byHouse[h]; dup {
+				dropped[k] = true
+				res.Overridden = append(res.Overridden, OverriddenLine{Line: res.Orders[k].Line, By: pl.Line, Household: h})
+			}
+			byHouse[h] = len(res.Orders)
 			res.Orders = append(res.Orders, pl)
+			dropped = append(dropped, false)
 		}
+	}
+	if len(res.Overridden) > 0 {
+		kept := res.Orders[:0]
+		for k, o := range res.Orders {
+			if !dropped[k] {
+				kept = append(kept, o)
+			}
+		}
+		res.Orders = kept
 	}
 	return res
 }
 
-// reRoomOnly finds a room number standing alone, for lines that rely on the
-// context for building and unit: "501 蔬菜包2份", "1202室 鸡蛋1盒".
-var reRoomOnly = regexp.MustCompile(`(?:^|[^0-9])([0-9]{3,4})(\s*(?:室|房|号))?(?:$|[^0-9])`)
-
 // ParseLine reads one line. It returns the order, or a reason when the line
-// looks like an order but cannot be read, or isOrder=false for chatter.
+// looks like an order but cannot be read, or isOrder=false and no reason
+// for chatter. An entry number (3. …) and a phone number on the line are
+// returned in pl.Number and pl.Phone.
 func ParseLine(cat *catalog.Catalog, line string, c Context) (pl ParsedLine, reason string, isOrder bool) {
-	s := zh.Fold(line)
-	rest := s
-	var addr Address
+	num, body := splitNumber(zh.Fold(strings.TrimSpace(line)))
+	if isExample(body) {
+		return ParsedLine{Number: num}, "", false
+	}
+	return parseBody(cat, body, num, lineContext{Context: c})
+}
+
+// lineContext is the Context a line is read in, after a 接龙 header's
+// title has had its say.
+type lineContext struct {
+	Context
+	// needUnit: the building is known (a "6栋" title) but buildings have
+	// units, so a line giving only a room is incomplete.
+	needUnit bool
+}
+
+type addrStatus int
+
+const (
+	addrNone addrStatus = iota
+	addrFound
+	addrUnknownBuilding
+	addrNoUnit
+)
+
+// parseBody reads folded line s, its entry number already taken off.
+func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLine, string, bool) {
+	pl := ParsedLine{Number: num}
+	pl.Phone, s = stripPhones(s)
+	addr, rest, st := resolveAddress(cat, s, c)
+	p := ParseItems(cat, rest)
+	hasGoods := len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods) > 0
+	switch {
+	case num == 0 && st == addrNone && !hasGoods:
+		return pl, "", false // chatter: 收到, 谢谢楼长
+	case st == addrNone:
+		return pl, ReasonNoAddress, false
+	case st == addrUnknownBuilding:
+		return pl, ReasonUnknownBuilding, false
+	case st == addrNoUnit:
+		return pl, ReasonNoUnit, false
+	case len(p.UnknownGoods) > 0:
+		return pl, ReasonUnknownItem + unknownWords(cat, p.UnknownGoods), false
+	case len(p.ZeroQty) > 0:
+		return pl, ReasonZeroQty + itemNames(cat, p.ZeroQty), false
+	case len(p.TooMany) > 0:
+		return pl, ReasonTooMany + itemNames(cat, p.TooMany), false
+	case len(p.Items) == 0:
+		var typos []string
+		for _, w := range p.Unknown {
+			if likeItem(cat, w) != "" {
+				typos = append(typos, w)
+			}
+		}
+		if len(typos) > 0 {
+			return pl, ReasonUnknownItem + unknownWords(cat, typos), false
+		}
+		return pl, ReasonNoItems, false
+	}
+	pl.Address, pl.Items = addr, p.Items
+	return pl, "", true
+}
+
+// resolveAddress finds the household in folded text s, completing it from
+// the context, and returns s without the address.
+func resolveAddress(cat *catalog.Catalog, s string, c lineContext) (Address, string, addrStatus) {
+	known := func(b string) bool { return c.Known == nil || c.Known(b) }
 	m, ok := FindAddress(s, c.Known)
 	if !ok && c.Known != nil {
-		if m, ok = FindAddress(s, nil); ok {
-			return ParsedLine{}, ReasonUnknownBuilding, false
-		}
+		m, ok = FindAddress(s, nil)
 	}
-	switch {
-	case ok:
-		addr = m.Address
-		rest = s[:m.Start] + " " + s[m.End:]
-	case c.Building != "":
-		if loc := reRoomOnly.FindStringSubmatchIndex(s); loc != nil {
-			addr = Address{Building: c.Building, Unit: c.Unit, Room: strings.TrimLeft(s[loc[2]:loc[3]], "0")}
-			end := loc[3]
-			if loc[5] > 0 {
-				end = loc[5] // the 室 goes too
+	if ok {
+		rest := s[:m.Start] + " " + s[m.End:]
+		a := m.Address
+		if m.short && c.Building != "" {
+			// 2-501 in a building known from the context: unit 2
+			// room 501, unless the 2 restates the building.
+			switch {
+			case a.Building != c.Building:
+				a = Address{Building: c.Building, Unit: a.Building, Room: a.Room}
+			case c.Unit != "":
+				a.Unit = c.Unit
+			case c.needUnit:
+				return Address{}, rest, addrNoUnit
 			}
-			rest = s[:loc[2]] + " " + s[end:]
-			ok = true
+		} else if a.Unit == "" && a.Building == c.Building {
+			switch {
+			case c.Unit != "":
+				a.Unit = c.Unit // 6栋501 in a 6栋2单元 group
+			case c.needUnit:
+				return Address{}, rest, addrNoUnit // 6栋501 in a 6栋 group
+			}
+		}
+		if !known(a.Building) {
+			return Address{}, rest, addrUnknownBuilding
+		}
+		return a, rest, addrFound
+	}
+	if c.Building == "" {
+		return Address{}, s, addrNone
+	}
+	status := addrFound
+	if !known(c.Building) {
+		status = addrUnknownBuilding
+	}
+	if unit, room, start, end, ok := findUnitRoom(s); ok {
+		return Address{Building: c.Building, Unit: unit, Room: room}, s[:start] + " " + s[end:], status
+	}
+	isUnit := func(t string) bool { return unitAt(cat, []rune(t)) > 0 }
+	if room, start, end, ok := findRoom(isUnit, s); ok {
+		if c.needUnit && status == addrFound {
+			status = addrNoUnit
+		}
+		return Address{Building: c.Building, Unit: c.Unit, Room: room}, s[:start] + " " + s[end:], status
+	}
+	return Address{}, s, addrNone
+}
+
+// itemNames renders SKUs as the items' names for a reason.
+func itemNames(cat *catalog.Catalog, skus []string) string {
+	names := make([]string, len(skus))
+	for i, sku := range skus {
+		names[i] = sku
+		if it, ok := cat.Item(sku); ok {
+			names[i] = it.Name
 		}
 	}
-	p := ParseItems(cat, rest)
-	hasGoods := len(p.Items)+len(p.ZeroQty)+len(p.TooMany) > 0
-	switch {
-	case !ok && !hasGoods:
-		return ParsedLine{}, "", false // chatter: 收到, 谢谢楼长
-	case !ok:
-		return ParsedLine{}, ReasonNoAddress, false
-	case len(p.Unknown) > 0:
-		return ParsedLine{}, ReasonUnknownItem + strings.Join(p.Unknown, "、"), false
-	case len(p.ZeroQty) > 0:
-		return ParsedLine{}, ReasonZeroQty + strings.Join(p.ZeroQty, "、"), false
-	case len(p.TooMany) > 0:
-		return ParsedLine{}, ReasonTooMany + strings.Join(p.TooMany, "、"), false
-	case !hasGoods:
-		return ParsedLine{}, ReasonNoItems, false
+	return strings.Join(names, "、")
+}
+
+// unknownWords renders words the catalog does not have, each with the item
+// it most looks like: 鸡旦（是不是：鸡蛋）、西红柿.
+func unknownWords(cat *catalog.Catalog, words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w
+		if name := likeItem(cat, w); name != "" {
+			out[i] += "（" + ReasonDidYouMean + name + "）"
+		}
 	}
-	return ParsedLine{Address: addr, Items: p.Items}, "", true
+	return strings.Join(out, "、")
+}
+
+// likeItem returns the name of the item w is one typo away from — one
+// character different from a name or alias of the same length, at least
+// two long: 鸡旦, 牛乃, 蔬采包 — or "" when there is none or more than one
+// (面包 is as close to 菜包 as to 面条).
+func likeItem(cat *catalog.Catalog, w string) string {
+	rw := []rune(catalog.Normalize(w))
+	if len(rw) < 2 {
+		return ""
+	}
+	found := ""
+	for i := range cat.Items {
+		it := &cat.Items[i]
+		for _, name := range append([]string{it.Name}, it.Aliases...) {
+			rn := []rune(catalog.Normalize(name))
+			if len(rn) != len(rw) {
+				continue
+			}
+			diff := 0
+			for k := range rn {
+				if rn[k] != rw[k] {
+					diff++
+				}
+			}
+			if diff != 1 {
+				continue
+			}
+			if found != "" && found != it.Name {
+				return ""
+			}
+			found = it.Name
+		}
+	}
+	return found
 }

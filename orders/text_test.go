@@ -13,10 +13,10 @@ func TestParseText(t *testing.T) {
 		t.Errorf("orders: %+v", res.Orders)
 	}
 	want := []RejectedLine{
-		{4, "5-1-302 西红柿1斤", ReasonUnknownItem + "西红柿"},
-		{5, "鸡蛋2盒", ReasonNoAddress},
-		{6, "12-1-101 鸡蛋1盒", ReasonUnknownBuilding},
-		{7, "6-3-1202", ReasonNoItems},
+		{Line: 4, Text: "5-1-302 西红柿1斤", Reason: ReasonUnknownItem + "西红柿"},
+		{Line: 5, Text: "鸡蛋2盒", Reason: ReasonNoAddress},
+		{Line: 6, Text: "12-1-101 鸡蛋1盒", Reason: ReasonUnknownBuilding},
+		{Line: 7, Text: "6-3-1202", Reason: ReasonNoItems},
 	}
 	if len(res.Rejected) != len(want) {
 		t.Fatalf("rejected: %+v", res.Rejected)

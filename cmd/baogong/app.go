@@ -35,6 +35,7 @@ type Main struct {
 	Redis   redis.UniversalClient
 	Store   *redisstore.Store
 	Account *officialaccount.OfficialAccount
+	Outbox  *bot.Outbox
 	Mux     *http.ServeMux
 	Cron    *cron.Cron
 	Log     *slog.Logger
@@ -42,6 +43,8 @@ type Main struct {
 	server   *http.Server
 	listener net.Listener
 	served   chan error
+	outboxed chan struct{}
+	stop     context.CancelFunc
 	closers  []func() error
 }
 
@@ -91,19 +94,24 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 	}
 
 	setWeChatHTTP(cfg.WeChat.APIBase)
+	tokens := bot.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
 	m.Account = officialaccount.NewOfficialAccount(&oaconfig.Config{
 		AppID:          cfg.WeChat.AppID,
 		AppSecret:      cfg.WeChat.AppSecret,
 		Token:          cfg.WeChat.Token,
 		EncodingAESKey: cfg.WeChat.EncodingAESKey,
-		Cache:          bot.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log),
+		Cache:          tokens,
 	})
+	m.Outbox = bot.NewOutbox(m.Redis, cfg.Community.ID,
+		bot.NewWeChatSender(m.Account, tokens, cfg.WeChat.DeliveryTemplateID, m.Log), m.Log)
 	community := communityOf(cfg.Community)
 	b := &bot.Bot{
 		Catalog:   m.Catalog,
 		Community: &community,
 		Store:     m.Store,
 		Replies:   bot.NewRedisReplies(m.Redis, cfg.Community.ID, 24*time.Hour),
+		Lists:     &orders.Lists{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc},
+		Notices:   m.Outbox,
 		Location:  loc,
 		Now:       time.Now,
 		Log:       m.Log,
@@ -113,7 +121,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		Account: m.Account, Bot: b, Token: cfg.WeChat.Token,
 		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, Log: m.Log,
 	})
-	(&adminapi.Server{Store: m.Store, Token: cfg.Admin.Token, Log: m.Log}).Register(m.Mux)
+	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log}).Register(m.Mux)
 
 	// The scheduler is wired here so jobs are plain functions added by
 	// their own packages; a panicking job is logged and the service lives.
@@ -138,6 +146,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.Serve(ln) }()
+	// Notices go out in the background so a slow WeChat API never
+	// delays a reply; every replica drains the same Redis outbox.
+	octx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stop, m.outboxed = stop, make(chan struct{})
+	go func() { defer close(m.outboxed); m.Outbox.Run(octx) }()
 	m.Cron.Start()
 	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "community", m.Config.Community.ID)
 	return nil
@@ -165,6 +178,11 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.server = nil
+	}
+	if m.stop != nil {
+		m.stop()
+		<-m.outboxed
+		m.stop = nil
 	}
 	if m.Cron != nil {
 		<-m.Cron.Stop().Done()

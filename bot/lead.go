@@ -1,0 +1,311 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/baogong/baogong/internal/zh"
+	"github.com/baogong/baogong/orders"
+)
+
+// Notices queues messages to users outside the reply to their own message
+// (a delivery notice). Outbox is the implementation.
+type Notices interface {
+	Enqueue(ctx context.Context, ns ...Notice) error
+}
+
+var (
+	deliverWords  = []string{"已送达", "送达", "已送到", "送到了"}
+	summaryWords  = []string{"楼栋汇总", "今日汇总", "汇总", "统计"}
+	receivedWords = []string{"已收到", "收到了", "收到"}
+)
+
+// leadBuildings returns the buildings openid leads: from the config and
+// from leads added through the admin API.
+func (b *Bot) leadBuildings(ctx context.Context, openid string) ([]string, error) {
+	var out []string
+	for _, l := range b.Community.Leads {
+		if l.OpenID == openid {
+			out = append(out, l.Buildings...)
+		}
+	}
+	added, err := b.Store.Leads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range added {
+		if l.OpenID == openid {
+			out = append(out, l.Buildings...)
+		}
+	}
+	return out, nil
+}
+
+// leadText handles what only leads say: pasted lists, order lines for
+// households, 送达 and 汇总. handled is false when the text is a resident's.
+func (b *Bot) leadText(ctx context.Context, req Request, s string) (reply string, handled bool, err error) {
+	if rest, ok := command(s, deliverWords); ok {
+		buildings, err := b.leadBuildings(ctx, req.OpenID)
+		if err != nil || len(buildings) == 0 {
+			return textOnlyLeads, true, err
+		}
+		r, err := b.deliver(ctx, req, buildings, rest)
+		return r, true, err
+	}
+	if rest, ok := command(s, summaryWords); ok && rest == "" {
+		buildings, err := b.leadBuildings(ctx, req.OpenID)
+		if err != nil || len(buildings) == 0 {
+			return textOnlyLeads, true, err
+		}
+		r, err := b.summary(ctx, buildings)
+		return r, true, err
+	}
+	jielong := orders.IsJielong(req.Content)
+	buildings, err := b.leadBuildings(ctx, req.OpenID)
+	if err != nil {
+		return "", true, err
+	}
+	if len(buildings) == 0 {
+		if jielong {
+			return textOnlyLeads, true, nil
+		}
+		return "", false, nil
+	}
+	pc := orders.Context{Known: b.known}
+	if len(buildings) == 1 {
+		pc.Building = orders.CanonicalBuilding(buildings[0])
+	}
+	res := orders.ParseText(b.Catalog, req.Content, pc)
+	if !jielong && len(res.Orders) == 0 {
+		return "", false, nil // the lead ordering for their own household
+	}
+	r, err := b.paste(ctx, req, buildings, res, jielong)
+	return r, true, err
+}
+
+// paste turns a lead's list into orders (see orders.Lists.Apply).
+func (b *Bot) paste(ctx context.Context, req Request, buildings []string, res orders.TextResult, jielong bool) (string, error) {
+	title := ""
+	if jielong {
+		title = res.Title
+	}
+	lreq := orders.ListRequest{
+		Lead: req.OpenID, Buildings: buildings, CancelMissing: jielong, At: b.Now(),
+		ListID: orders.ListID(req.OpenID, title, b.Now(), b.Location),
+	}
+	if !jielong {
+		// One-off order lines accumulate in a list of their own that
+		// never cancels what is not repeated.
+		lreq.ListID = orders.ListID(req.OpenID, "\x00direct", b.Now(), b.Location)
+	}
+	for _, pl := range res.Orders {
+		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone})
+	}
+	rep, err := b.Lists.Apply(ctx, lreq, len(res.Rejected))
+	if err != nil {
+		return "", err
+	}
+	var placed []orders.Order
+	for _, r := range rep.Results {
+		if r.Outcome == orders.OutcomeCreated || r.Outcome == orders.OutcomeUpdated || r.Outcome == orders.OutcomeUnchanged {
+			placed = append(placed, r.Order)
+		}
+	}
+	return textPasted(pasteView{
+		jielong: jielong, title: title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
+		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog,
+	}), nil
+}
+
+// reScope reads a building, or a building and unit: 3栋, 3号楼2单元, 3-2.
+var reScope = regexp.MustCompile(`^([0-9零〇一二三四五六七八九十两]{1,4})\s*(?:号楼|栋|幢|#|号|-)\s*(?:([0-9零〇一二三四五六七八九十两]{1,2})\s*(?:单元|门|单)?)?$`)
+
+// deliver marks the lead's pending orders for an order id, a household, a
+// unit or a building delivered, and tells each household.
+func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest string) (string, error) {
+	rest = strings.TrimSpace(rest)
+	if rest == "" {
+		return textDeliverHowTo, nil
+	}
+	owns := func(building string) bool {
+		for _, x := range buildings {
+			if orders.CanonicalBuilding(x) == orders.CanonicalBuilding(building) {
+				return true
+			}
+		}
+		return false
+	}
+	var match func(o *orders.Order) bool
+	var where string
+	if isDigits(rest) && len(rest) >= 4 {
+		o, err := b.Store.Order(ctx, rest)
+		if errors.Is(err, orders.ErrNotFound) || (err == nil && !owns(o.Address.Building)) {
+			return textDeliverNoOrder(rest), nil
+		}
+		if err != nil {
+			return "", err
+		}
+		match, where = func(x *orders.Order) bool { return x.ID == o.ID }, "订单 "+o.ID
+	} else if m, ok := orders.FindAddress(rest, b.known); ok && m.Start == 0 && strings.TrimSpace(rest[m.End:]) == "" {
+		hh := m.Address.Household()
+		match, where = func(x *orders.Order) bool { return x.Household() == hh }, m.Address.String()
+		if !owns(m.Building) {
+			return textNotYourBuilding(m.Building), nil
+		}
+	} else if sm := reScope.FindStringSubmatch(rest); sm != nil {
+		bld, ok := zh.ParseNumber(sm[1])
+		if !ok {
+			return textDeliverHowTo, nil
+		}
+		building := orders.CanonicalBuilding(strconv.Itoa(bld))
+		if !owns(building) {
+			return textNotYourBuilding(building), nil
+		}
+		unit := ""
+		if sm[2] != "" {
+			u, ok := zh.ParseNumber(sm[2])
+			if !ok {
+				return textDeliverHowTo, nil
+			}
+			unit = strconv.Itoa(u)
+		}
+		where = building + "栋"
+		if unit != "" {
+			where += unit + "单元"
+		}
+		match = func(x *orders.Order) bool {
+			return orders.CanonicalBuilding(x.Address.Building) == building && (unit == "" || x.Address.Unit == unit)
+		}
+	} else {
+		return textDeliverHowTo, nil
+	}
+
+	var targets []orders.Order
+	for _, g := range b.Community.Grids {
+		open, err := b.Store.OpenOrders(ctx, g.ID)
+		if err != nil {
+			return "", err
+		}
+		for i := range open {
+			if owns(open[i].Address.Building) && match(&open[i]) {
+				targets = append(targets, open[i])
+			}
+		}
+	}
+	if len(targets) == 0 {
+		return textDeliverNothing(where), nil
+	}
+	var dv deliveryView
+	dv.where = where
+	for _, o := range targets {
+		d, err := b.Store.Transition(ctx, o.ID, orders.StatusDelivered, req.OpenID, "送达", b.Now())
+		if errors.Is(err, orders.ErrConflict) {
+			continue // delivered or cancelled meanwhile
+		}
+		if err != nil {
+			return "", err
+		}
+		dv.orders = append(dv.orders, d)
+		users, err := b.Store.HouseholdUsers(ctx, d.Household())
+		if err != nil {
+			return "", err
+		}
+		if len(users) == 0 {
+			dv.toPhone = append(dv.toPhone, d)
+			continue
+		}
+		ns := make([]Notice, len(users))
+		for i, u := range users {
+			ns[i] = Notice{ID: "delivered:" + d.ID + ":" + u, OpenID: u, Kind: "delivered",
+				Text: textDeliveredNotice(d), Data: deliveredTemplateData(d)}
+		}
+		if err := b.Notices.Enqueue(ctx, ns...); err != nil {
+			b.Log.Error("queue delivery notice", "order", d.ID, "err", err)
+			dv.toPhone = append(dv.toPhone, d)
+			continue
+		}
+		dv.notified++
+	}
+	return textDelivered(dv), nil
+}
+
+func (b *Bot) summary(ctx context.Context, buildings []string) (string, error) {
+	today := orders.Day(b.Now(), b.Location)
+	all, err := b.Store.Orders(ctx, orders.Filter{Day: today})
+	if err != nil {
+		return "", err
+	}
+	owned := map[string]bool{}
+	for _, x := range buildings {
+		owned[orders.CanonicalBuilding(x)] = true
+	}
+	var mine []orders.Order
+	for _, o := range all {
+		if owned[orders.CanonicalBuilding(o.Address.Building)] && o.Status != orders.StatusCancelled {
+			mine = append(mine, o)
+		}
+	}
+	sort.Slice(mine, func(i, j int) bool {
+		a, c := mine[i].Address, mine[j].Address
+		if a.Building != c.Building {
+			return atoiOr(a.Building) < atoiOr(c.Building)
+		}
+		if a.Unit != c.Unit {
+			return atoiOr(a.Unit) < atoiOr(c.Unit)
+		}
+		return atoiOr(a.Room) < atoiOr(c.Room)
+	})
+	sorted := append([]string(nil), buildings...)
+	sort.Slice(sorted, func(i, j int) bool { return atoiOr(sorted[i]) < atoiOr(sorted[j]) })
+	return textSummary(sorted, mine, orders.Totals(b.Catalog, mine)), nil
+}
+
+// received records a resident's 收到 on their household's delivered orders.
+func (b *Bot) received(ctx context.Context, req Request) (string, error) {
+	bd, bound, err := b.binding(ctx, req.OpenID)
+	if err != nil || !bound {
+		return textBindFirst(), err
+	}
+	list, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 50)
+	if err != nil {
+		return "", err
+	}
+	var done []orders.Order
+	for _, o := range list {
+		if o.Status != orders.StatusDelivered {
+			continue
+		}
+		r, err := b.Store.Transition(ctx, o.ID, orders.StatusReceived, req.OpenID, "居民确认收到", b.Now())
+		if errors.Is(err, orders.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		done = append(done, r)
+	}
+	if len(done) == 0 {
+		return textNothingToReceive, nil
+	}
+	return textReceived(done), nil
+}
+
+// isDigits reports whether s is all ASCII digits, like an order id.
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// atoiOr orders "12" after "3"; what is not a number sorts first.
+func atoiOr(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}

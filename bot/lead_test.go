@@ -1,0 +1,191 @@
+package bot
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/silenceper/wechat/v2/officialaccount"
+	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// withOutbox gives the env's bot a real outbox whose sender talks to the
+// fake WeChat API over HTTP.
+func (e *env) withOutbox(t *testing.T) (*Outbox, *wxFake) {
+	t.Helper()
+	fake := newWXFake(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tokens := NewTokenCache(e.rdb, wxTestAppID+"-lead", log)
+	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: wxTestAppID, AppSecret: wxTestSecret, Token: "t", Cache: tokens})
+	ob := NewOutbox(e.rdb, redistestCommunityOf(e), NewWeChatSender(acct, tokens, "tmpl-delivered", log), log)
+	e.bot.Notices = ob
+	return ob, fake
+}
+
+// redistestCommunityOf is the env's community id (its reply keys' tag).
+func redistestCommunityOf(e *env) string {
+	p := strings.TrimPrefix(e.replies.prefix, "bg:{")
+	return p[:strings.Index(p, "}")]
+}
+
+const firstList = `#接龙 3栋蔬菜包
+例：3-2-501 蔬菜包1份
+1. 张阿姨 3-2-501 蔬菜包2份
+2. 🌻李 13812345678 3栋1单元101 鸡蛋1盒
+3. 王 5-1-302 蔬菜包1份
+4. 赵 3-1-102 西红柿1斤`
+
+func TestResidentCannotPasteJielong(t *testing.T) {
+	e := newEnv(t, nil)
+	e.say("resident-x", "绑定 3栋2单元501")
+	if got := e.say("resident-x", firstList); got != textOnlyLeads {
+		t.Errorf("resident paste: %q", got)
+	}
+	if got := e.say("resident-x", "送达 3栋"); got != textOnlyLeads {
+		t.Errorf("resident deliver: %q", got)
+	}
+	if list, _ := e.store.Orders(context.Background(), orders.Filter{}); len(list) != 0 {
+		t.Errorf("a resident's paste placed %d orders", len(list))
+	}
+}
+
+func TestLeadPasteAndRepaste(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	first := e.textXML("lead-3", firstList)
+	got := e.reply(first)
+	t.Logf("first paste:\n%s", got)
+	for _, want := range []string{"接龙已登记：共2户", "新下单2户", "合计：蔬菜包2份、鸡蛋1盒",
+		"第3条 5栋1单元302：不是您负责的楼栋", "第4条：没有这个商品：西红柿", "——可以复制到群里——", "第3条、第4条没登记上"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("first paste reply lacks %q:\n%s", want, got)
+		}
+	}
+	if again := e.reply(first); again != got {
+		t.Errorf("WeChat retry got a different reply:\n%s", again)
+	}
+	list, _ := e.store.Orders(ctx, orders.Filter{})
+	if len(list) != 2 {
+		t.Fatalf("%d orders after the first paste, want 2", len(list))
+	}
+	for _, o := range list {
+		if o.Channel != orders.ChannelJielong || o.PlacedBy != "lead-3" {
+			t.Errorf("order %s: channel %s placed by %s", o.ID, o.Channel, o.PlacedBy)
+		}
+		if o.Address.Room == "101" && o.Contact != "13812345678" {
+			t.Errorf("phone not kept for the lead: %q", o.Contact)
+		}
+	}
+
+	// The list grew and changed: 501 now wants 1, 101 left, 502 joined.
+	second := "#接龙 3栋蔬菜包\n1. 张阿姨 3-2-501 蔬菜包1份\n3. 钱 3-2-502 鸡蛋2盒"
+	got = e.say("lead-3", second)
+	for _, want := range []string{"共2户", "新下单1户，修改1户，取消1户", "不在新接龙里，已取消：3栋1单元101"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("re-paste reply lacks %q:\n%s", want, got)
+		}
+	}
+	left, _ := e.store.StockLeft(ctx)
+	if left["VEG-A"] != 299 || left["EGG-30"] != 148 {
+		t.Errorf("stock after re-paste: veg %d egg %d, want 299 148", left["VEG-A"], left["EGG-30"])
+	}
+	// The same list again changes nothing.
+	if got := e.say("lead-3", second); !strings.Contains(got, "没变2户") || strings.Contains(got, "新下单") {
+		t.Errorf("same list again: %s", got)
+	}
+	pending, _ := e.store.Orders(ctx, orders.Filter{Status: orders.StatusPending})
+	if len(pending) != 2 {
+		t.Errorf("%d pending orders, want 2", len(pending))
+	}
+}
+
+func TestRepasteWithUnreadableLineCancelsNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	e.say("lead-3", "#接龙\n1. 3-2-501 蔬菜包1份\n2. 3-2-502 鸡蛋1盒")
+	got := e.say("lead-3", "#接龙\n1. 3-2-501 蔬菜包1份\n2. 3-2-5O2 鸡旦1盒")
+	if !strings.Contains(got, "这次没有取消：3栋2单元502") {
+		t.Errorf("reply:\n%s", got)
+	}
+	if list, _ := e.store.Orders(context.Background(), orders.Filter{Status: orders.StatusPending}); len(list) != 2 {
+		t.Errorf("%d pending, want 2", len(list))
+	}
+}
+
+func TestDeliverNotifiesAndResidentConfirms(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	ob, fake := e.withOutbox(t)
+	e.say("zhang", "绑定 3栋2单元501")
+	e.say("lead-3", "#接龙\n1. 3-2-501 蔬菜包2份\n2. 孙奶奶 139-0000-1111 3-2-502 鸡蛋1盒\n3. 3-1-101 牛奶1箱")
+
+	if got := e.say("lead-3", "送达 5栋"); got != textNotYourBuilding("5") {
+		t.Errorf("other building: %q", got)
+	}
+	got := e.say("lead-3", "送达 3栋2单元")
+	t.Logf("送达:\n%s", got)
+	for _, want := range []string{"已确认送达 3栋2单元：2户 2单", "已在微信上通知1单", "3栋2单元502 鸡蛋1盒 电话13900001111"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("deliver reply lacks %q:\n%s", want, got)
+		}
+	}
+	if _, err := ob.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sent := fake.SentTo("zhang")
+	if len(sent) != 1 || sent[0].Kind != "custom" || !strings.Contains(sent[0].Text, "蔬菜包2份已放到3栋2单元门口") {
+		t.Errorf("notice to resident: %+v", sent)
+	}
+	if got := e.say("lead-3", "送达 3栋2单元"); got != textDeliverNothing("3栋2单元") {
+		t.Errorf("deliver twice: %q", got)
+	}
+	if got := e.say("zhang", "收到"); !strings.HasPrefix(got, "好的，已确认收到") {
+		t.Errorf("received: %q", got)
+	}
+	if got := e.say("zhang", "收到"); got != textNothingToReceive {
+		t.Errorf("received twice: %q", got)
+	}
+	// One household by address, then the rest of the building.
+	if got := e.say("lead-3", "送达 3-1-101"); !strings.Contains(got, "1户 1单") {
+		t.Errorf("deliver one household: %q", got)
+	}
+	sum := e.say("lead-3", "汇总")
+	t.Logf("汇总:\n%s", sum)
+	for _, want := range []string{"今天3栋的订单：3户 3单", "待送0单，已送达3单", "3栋2单元：501 蔬菜包2份（已收）；502 鸡蛋1盒（已送）"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
+		}
+	}
+}
+
+func TestDeliverByOrderIDFallsBackToTemplate(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	ob, fake := e.withOutbox(t)
+	e.say("li", "绑定 6栋1单元101")
+	got := e.say("lead-68", "6-1-101 蔬菜包1份")
+	if !strings.Contains(got, "订单已登记：共1户") {
+		t.Fatalf("lead's order line: %s", got)
+	}
+	list, _ := e.store.HouseholdOrders(ctx, "6-1-101", 1)
+	fake.FailNext("/cgi-bin/message/custom/send", 45015, 1)
+	if got := e.say("lead-68", "送达 "+list[0].ID); !strings.Contains(got, "1户 1单") {
+		t.Errorf("deliver by id: %q", got)
+	}
+	ob.Drain(ctx)
+	sent := fake.SentTo("li")
+	if len(sent) != 1 || sent[0].Kind != "template" || sent[0].TemplateID != "tmpl-delivered" {
+		t.Errorf("template fallback: %+v", sent)
+	}
+}
+
+func TestLeadStillOrdersForOwnHousehold(t *testing.T) {
+	e := newEnv(t, nil)
+	e.say("lead-3", "绑定 3栋1单元202")
+	if got := e.say("lead-3", "鸡蛋1盒"); !strings.HasPrefix(got, "下单成功") {
+		t.Errorf("lead's own order: %q", got)
+	}
+}

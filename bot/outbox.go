@@ -1,0 +1,641 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrPermanent marks a send that can never succeed (the user unsubscribed,
+// the openid is wrong, the payload is refused). A Sender wraps it
+// (errors.Is(err, ErrPermanent)) so the Outbox dead-letters the notice at
+// once instead of retrying it for minutes.
+var ErrPermanent = errors.New("permanent failure")
+
+// Notice is one message to push to a resident outside a reply: an order
+// delivered, a slot changed. It is stored as JSON in Redis until delivered.
+type Notice struct {
+	// ID identifies the notice. Enqueue assigns one when it is empty; a
+	// caller that gives its own (e.g. "delivered:<order id>") makes
+	// re-enqueueing after a crash harmless.
+	ID string `json:"id"`
+	// OpenID is the recipient.
+	OpenID string `json:"openid"`
+	// Text is the customer-service message. It may hold personal data
+	// (addresses, phone numbers): it is never logged.
+	Text string `json:"text"`
+	// Kind says what the notice is about, e.g. "delivered"; it is logged.
+	Kind string `json:"kind,omitempty"`
+	// Data holds the template message's fields, used when the text cannot
+	// be sent (see WeChatSender).
+	Data map[string]string `json:"data,omitempty"`
+	// Attempts counts failed sends so far.
+	Attempts int `json:"attempts,omitempty"`
+	// CreatedAt is when the notice was first enqueued.
+	CreatedAt time.Time `json:"created_at"`
+	// LastError is the last send failure, secrets redacted.
+	LastError string `json:"last_error,omitempty"`
+}
+
+// Sender delivers one notice. Send must honour ctx where it can, and wrap
+// ErrPermanent in errors that retrying cannot cure; any other error is
+// retried later. A nil error means the notice was accepted for delivery.
+type Sender interface {
+	Send(ctx context.Context, n Notice) error
+}
+
+// Defaults of the Outbox's tunable fields.
+const (
+	// DefaultMaxAttempts bounds the sends of one notice: with the default
+	// backoff the last one is about four minutes after the first.
+	DefaultMaxAttempts = 8
+	// DefaultBatch is how many notices one Drain claims.
+	DefaultBatch = 16
+	// DefaultLease is how long a claimed notice stays hidden from other
+	// replicas. It must outlast one send (WeChatSender makes up to five
+	// HTTP calls, each bounded by util.DefaultHTTPClient's timeout) or the
+	// notice may be sent twice; it is also how long a crashed replica's
+	// notices wait before another replica takes them.
+	DefaultLease = 2 * time.Minute
+	// DefaultSendTimeout bounds one Send.
+	DefaultSendTimeout = 30 * time.Second
+	// DefaultPollInterval is how often Run looks for due notices when it
+	// was not woken by an Enqueue of its own.
+	DefaultPollInterval = time.Second
+	// DefaultBackoffBase is the wait after the first failure; it doubles
+	// with every further failure.
+	DefaultBackoffBase = 2 * time.Second
+	// DefaultBackoffMax caps the wait between two sends.
+	DefaultBackoffMax = 10 * time.Minute
+	// DefaultRetention is how long a delivered notice's ID is remembered,
+	// so that enqueueing it again does not send it again.
+	DefaultRetention = 7 * 24 * time.Hour
+)
+
+// maxLastError bounds LastError: a proxy's HTML error page has no place in
+// Redis or the logs.
+const maxLastError = 300
+
+// Outbox is a Redis-backed queue of notices, so that a slow or failing
+// WeChat API never delays a reply and never loses a notice. Any number of
+// replicas may enqueue and drain the same community's outbox: a notice is
+// claimed under a lease before it is sent, so one replica sends it, and
+// the replica that holds the lease is the only one that may reschedule it.
+//
+// Delivery is at least once: a replica that dies (or whose send outlasts
+// Lease) after WeChat accepted a message but before recording it causes a
+// second send.
+//
+// Keys, all under one hash tag so the Lua scripts run on Redis Cluster:
+//
+//	bg:{community}:outbox:due      ZSET id → due time (Unix ms); a claimed
+//	                               notice's score is its lease's end
+//	bg:{community}:outbox:notices  HASH id → Notice JSON (pending and dead)
+//	bg:{community}:outbox:dead     ZSET id → time dead-lettered
+//	bg:{community}:outbox:done     ZSET id → time delivered, kept Retention
+//
+// The notices live in one hash rather than a key each because a script
+// must name every key it touches in KEYS before it knows which notices are
+// due.
+//
+// Set the exported fields before Run or Drain; zero values mean defaults.
+type Outbox struct {
+	// MaxAttempts is how many failed sends dead-letter a notice.
+	MaxAttempts int
+	// Batch is how many notices one Drain claims.
+	Batch int
+	// Lease hides a claimed notice from other replicas; see DefaultLease.
+	Lease time.Duration
+	// SendTimeout bounds one Send.
+	SendTimeout time.Duration
+	// PollInterval is Run's wait between two Drains that found little.
+	PollInterval time.Duration
+	// BackoffBase and BackoffMax shape the wait after a temporary failure:
+	// BackoffBase·2^(attempts−1), at most BackoffMax.
+	BackoffBase, BackoffMax time.Duration
+	// Retention is how long a delivered ID blocks a new Enqueue of it.
+	Retention time.Duration
+	// Now is the clock; tests replace it to step through backoffs.
+	Now func() time.Time
+
+	rdb    redis.UniversalClient
+	sender Sender
+	log    *slog.Logger
+	keys   []string // due, notices, dead, done: every script gets all four
+	wake   chan struct{}
+}
+
+// NewOutbox returns the outbox of community, stored in rdb under
+// "bg:{community}:outbox:…", sending through s and logging to log.
+func NewOutbox(rdb redis.UniversalClient, community string, s Sender, log *slog.Logger) *Outbox {
+	p := "bg:{" + community + "}:outbox:"
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Outbox{
+		MaxAttempts:  DefaultMaxAttempts,
+		Batch:        DefaultBatch,
+		Lease:        DefaultLease,
+		SendTimeout:  DefaultSendTimeout,
+		PollInterval: DefaultPollInterval,
+		BackoffBase:  DefaultBackoffBase,
+		BackoffMax:   DefaultBackoffMax,
+		Retention:    DefaultRetention,
+		Now:          time.Now,
+		rdb:          rdb,
+		sender:       s,
+		log:          log,
+		keys:         []string{p + "due", p + "notices", p + "dead", p + "done"},
+		wake:         make(chan struct{}, 1),
+	}
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+func (o *Outbox) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
+}
+
+// enqueueScript adds each notice unless its ID is pending, dead or recently
+// delivered. ARGV: due ms, then id, json pairs. Returns how many it added.
+var enqueueScript = redis.NewScript(`
+local added = 0
+for i = 2, #ARGV, 2 do
+  local id = ARGV[i]
+  if not redis.call('ZSCORE', KEYS[4], id) and redis.call('HSETNX', KEYS[2], id, ARGV[i+1]) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[1], id)
+    added = added + 1
+  end
+end
+return added`)
+
+// Enqueue stores notices for delivery, all or none. A notice without ID
+// gets a fresh one; a notice whose ID is pending, dead or was delivered
+// within Retention is skipped, so a caller that retries an Enqueue with its
+// own IDs sends nothing twice. OpenID and Text are required.
+func (o *Outbox) Enqueue(ctx context.Context, ns ...Notice) error {
+	if len(ns) == 0 {
+		return nil
+	}
+	now := o.now()
+	args := make([]any, 0, 1+2*len(ns))
+	args = append(args, now.UnixMilli())
+	for i, n := range ns {
+		if n.OpenID == "" || n.Text == "" {
+			return fmt.Errorf("enqueue notice %d: openid and text are required", i)
+		}
+		if n.ID == "" {
+			n.ID = newNoticeID(now)
+		}
+		if n.CreatedAt.IsZero() {
+			n.CreatedAt = now
+		}
+		n.Attempts, n.LastError = 0, ""
+		b, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("enqueue notice %d: %w", i, err)
+		}
+		args = append(args, n.ID, b)
+	}
+	added, err := enqueueScript.Run(ctx, o.rdb, o.keys, args...).Int()
+	if err != nil {
+		return fmt.Errorf("enqueue notices: %w", err)
+	}
+	if added < len(ns) {
+		o.log.Debug("outbox: notices already known were skipped", "skipped", len(ns)-added)
+	}
+	if added > 0 {
+		select { // let this replica's Run send it now rather than at its next poll
+		case o.wake <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+// newNoticeID is time-ordered for humans reading Redis, random for
+// uniqueness across replicas, and at most 32 bytes (see WeChatSender's use
+// of it as client_msg_id).
+func newNoticeID(now time.Time) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return "n" + strconv.FormatInt(now.UnixMilli(), 36) + "-" + hex.EncodeToString(b)
+}
+
+// claimScript leases up to ARGV[3] notices due at ARGV[1] by moving their
+// score to the lease's end ARGV[2], which is also the fencing token later
+// scripts check. Returns id, json pairs. An id without body (never written
+// by this code) is dropped so it cannot clog the queue.
+var claimScript = redis.NewScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, id in ipairs(ids) do
+  local body = redis.call('HGET', KEYS[2], id)
+  if body then
+    redis.call('ZADD', KEYS[1], ARGV[2], id)
+    out[#out+1] = id
+    out[#out+1] = body
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return out`)
+
+// Scripts that act for a lease holder first check the fence: the notice's
+// score must still be the lease end the holder set. Another replica that
+// took over an expired lease has set a later one.
+const fenceCheck = `
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not s or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end
+`
+
+// renewScript extends a held lease to ARGV[3]. ARGV: id, fence, new end.
+var renewScript = redis.NewScript(fenceCheck + `
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1`)
+
+// retryScript records a failure and makes the notice due at ARGV[3].
+// ARGV: id, fence, due ms, json.
+var retryScript = redis.NewScript(fenceCheck + `
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1`)
+
+// deadScript moves the notice to the dead letters. ARGV: id, fence, now ms, json.
+var deadScript = redis.NewScript(fenceCheck + `
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+return 1`)
+
+// doneScript forgets a delivered notice and remembers its ID for the
+// retention. It needs no fence: the notice was delivered, whoever holds it
+// now. ARGV: id, now ms, oldest ms to remember.
+var doneScript = redis.NewScript(`
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[3])
+return 1`)
+
+// Drain claims up to Batch due notices and sends them one by one, each
+// within SendTimeout. A delivered notice is deleted; a temporary failure
+// is retried after BackoffBase·2^(attempts−1) (at most BackoffMax); a
+// permanent failure, or the MaxAttempts-th, moves it to the dead letters.
+// It returns how many it delivered. The error is Redis's (or ctx's): the
+// notices it could not record stay leased and are retried when the lease
+// ends. When ctx ends, the send under way finishes (a cancelled send may
+// have reached WeChat and be resent) and the rest are handed back.
+func (o *Outbox) Drain(ctx context.Context) (sent int, err error) {
+	sent, _, err = o.drain(ctx)
+	return sent, err
+}
+
+// claimed is a notice this replica holds until fence (Unix ms).
+type claimed struct {
+	id    string
+	body  string
+	fence int64
+}
+
+func (o *Outbox) claim(ctx context.Context, now time.Time) ([]claimed, error) {
+	fence := now.Add(orDefault(o.Lease, DefaultLease)).UnixMilli()
+	res, err := claimScript.Run(ctx, o.rdb, o.keys, now.UnixMilli(), fence, orDefault(o.Batch, DefaultBatch)).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("claim notices: %w", err)
+	}
+	out := make([]claimed, 0, len(res)/2)
+	for i := 0; i+1 < len(res); i += 2 {
+		out = append(out, claimed{id: res[i], body: res[i+1], fence: fence})
+	}
+	return out, nil
+}
+
+func (o *Outbox) drain(ctx context.Context) (sent, n int, err error) {
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err
+	}
+	batch, err := o.claim(ctx, o.now())
+	if err != nil {
+		return 0, 0, err
+	}
+	for i := range batch {
+		c := &batch[i]
+		if ctx.Err() != nil {
+			o.release(batch[i:])
+			return sent, len(batch), ctx.Err()
+		}
+		if i > 0 {
+			// The sends before this one used part of the lease: renew
+			// it so a slow batch is not taken over mid-way.
+			held, err := o.renew(ctx, c)
+			if err != nil {
+				return sent, len(batch), err
+			}
+			if !held {
+				o.log.Warn("outbox: lease lost before sending; another replica has the notice", "id", c.id)
+				continue
+			}
+		}
+		ok, err := o.deliver(ctx, c)
+		if err != nil {
+			return sent, len(batch), err
+		}
+		if ok {
+			sent++
+		}
+	}
+	return sent, len(batch), nil
+}
+
+func (o *Outbox) renew(ctx context.Context, c *claimed) (bool, error) {
+	fence := o.now().Add(orDefault(o.Lease, DefaultLease)).UnixMilli()
+	if fence == c.fence {
+		return true, nil
+	}
+	ok, err := renewScript.Run(ctx, o.rdb, o.keys, c.id, c.fence, fence).Int()
+	if err != nil {
+		return false, fmt.Errorf("renew lease: %w", err)
+	}
+	if ok == 1 {
+		c.fence = fence
+	}
+	return ok == 1, nil
+}
+
+// release hands unsent notices back so another replica (or the next Run)
+// need not wait for their leases to end. It runs while shutting down, so
+// it has its own short deadline; failing is harmless.
+func (o *Outbox) release(cs []claimed) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	due := o.now().UnixMilli()
+	for _, c := range cs {
+		if err := renewScript.Run(ctx, o.rdb, o.keys, c.id, c.fence, due).Err(); err != nil {
+			return
+		}
+	}
+}
+
+// deliver sends one claimed notice and records the outcome; it reports
+// whether the notice was delivered. Its error is Redis's.
+func (o *Outbox) deliver(ctx context.Context, c *claimed) (bool, error) {
+	var n Notice
+	if err := json.Unmarshal([]byte(c.body), &n); err != nil {
+		// Not written by this code: keep the body for a human.
+		o.log.Error("outbox: undecodable notice dead-lettered", "id", c.id, "err", err)
+		_, err := o.bury(ctx, c, c.body)
+		return false, err
+	}
+	// The send is not cut short by ctx (shutdown): WeChat may accept a
+	// message whose answer we stopped waiting for, and the notice would
+	// then be sent again. SendTimeout still bounds it.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDefault(o.SendTimeout, DefaultSendTimeout))
+	sendErr := o.send(sctx, n)
+	cancel()
+	// Record the outcome even when ctx ended meanwhile: a delivered notice
+	// left unrecorded would be sent again.
+	ctx = context.WithoutCancel(ctx)
+	now := o.now()
+	if sendErr == nil {
+		keep := now.Add(-orDefault(o.Retention, DefaultRetention)).UnixMilli()
+		if err := doneScript.Run(ctx, o.rdb, o.keys, c.id, now.UnixMilli(), keep).Err(); err != nil {
+			// Delivered but not recorded: the notice will be sent again
+			// when the lease ends.
+			return true, fmt.Errorf("record delivered notice %s: %w", c.id, err)
+		}
+		return true, nil
+	}
+
+	n.Attempts++
+	n.LastError = cleanError(sendErr)
+	body, err := json.Marshal(n)
+	if err != nil {
+		return false, fmt.Errorf("encode notice %s: %w", c.id, err)
+	}
+	attrs := []any{"id", n.ID, "openid", n.OpenID, "kind", n.Kind, "attempts", n.Attempts, "err", n.LastError}
+	if errors.Is(sendErr, ErrPermanent) || n.Attempts >= orDefault(o.MaxAttempts, DefaultMaxAttempts) {
+		held, err := o.bury(ctx, c, string(body))
+		if held {
+			o.log.Warn("outbox: notice dead-lettered", attrs...)
+		}
+		return false, err
+	}
+	wait := o.backoff(n.Attempts)
+	ok, err := retryScript.Run(ctx, o.rdb, o.keys, c.id, c.fence, now.Add(wait).UnixMilli(), body).Int()
+	if err != nil {
+		return false, fmt.Errorf("reschedule notice %s: %w", c.id, err)
+	}
+	if ok == 1 {
+		o.log.Info("outbox: send failed, will retry", append(attrs, "retry_in", wait)...)
+	} else {
+		o.log.Warn("outbox: lease lost; another replica has the notice", "id", c.id)
+	}
+	return false, nil
+}
+
+// bury dead-letters a held notice, reporting whether it still held it.
+func (o *Outbox) bury(ctx context.Context, c *claimed, body string) (bool, error) {
+	ok, err := deadScript.Run(ctx, o.rdb, o.keys, c.id, c.fence, o.now().UnixMilli(), body).Int()
+	if err != nil {
+		return false, fmt.Errorf("dead-letter notice %s: %w", c.id, err)
+	}
+	if ok == 0 {
+		o.log.Warn("outbox: lease lost; another replica has the notice", "id", c.id)
+	}
+	return ok == 1, nil
+}
+
+// send calls the Sender; a panic in it becomes a temporary error, so one
+// bad notice cannot take the replica down, and MaxAttempts still ends it.
+func (o *Outbox) send(ctx context.Context, n Notice) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("sender panicked: %v", r)
+		}
+	}()
+	return o.sender.Send(ctx, n)
+}
+
+func (o *Outbox) backoff(attempts int) time.Duration {
+	limit := orDefault(o.BackoffMax, DefaultBackoffMax)
+	d := orDefault(o.BackoffBase, DefaultBackoffBase)
+	for i := 1; i < attempts && d < limit; i++ {
+		d *= 2
+	}
+	return min(d, limit)
+}
+
+// Run drains the outbox until ctx ends: right away again after a full
+// batch, else after PollInterval or as soon as this Outbox enqueues. A
+// Drain error (Redis down) is logged and waited out, never fatal; the wait
+// doubles while errors repeat, up to 30 s, so a Redis outage does not
+// flood the log. Run returns once ctx has ended and the send under way has
+// finished.
+func (o *Outbox) Run(ctx context.Context) {
+	poll := orDefault(o.PollInterval, DefaultPollInterval)
+	wait := poll
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		_, n, err := o.drain(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		switch {
+		case err != nil:
+			o.log.Error("outbox: drain failed", "err", err, "retry_in", wait)
+			t.Reset(wait)
+			wait = min(2*wait, max(poll, 30*time.Second))
+		case n >= orDefault(o.Batch, DefaultBatch):
+			wait = poll
+			continue
+		default:
+			wait = poll
+			t.Reset(poll)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-o.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// Pending counts the notices not yet delivered nor dead, including those
+// being sent or waiting for a retry.
+func (o *Outbox) Pending(ctx context.Context) (int, error) {
+	n, err := o.rdb.ZCard(ctx, o.keys[0]).Result()
+	if err != nil {
+		return 0, fmt.Errorf("count pending notices: %w", err)
+	}
+	return int(n), nil
+}
+
+// Dead returns every dead-lettered notice, oldest first, with its Attempts
+// and LastError, for an admin to read (the Text may hold personal data:
+// show it only to those allowed to see it). Use Requeue to send them again.
+func (o *Outbox) Dead(ctx context.Context) ([]Notice, error) {
+	ids, err := o.rdb.ZRange(ctx, o.keys[2], 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list dead notices: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	bodies, err := o.rdb.HMGet(ctx, o.keys[1], ids...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read dead notices: %w", err)
+	}
+	out := make([]Notice, 0, len(ids))
+	for i, b := range bodies {
+		s, ok := b.(string)
+		if !ok {
+			continue // delivered after all by a replica whose lease had ended
+		}
+		var n Notice
+		if err := json.Unmarshal([]byte(s), &n); err != nil {
+			n = Notice{ID: ids[i], LastError: "undecodable: " + err.Error()}
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// requeueScript moves dead notices back to the queue with a fresh body.
+// ARGV: due ms, then id, json pairs. Returns how many it moved.
+var requeueScript = redis.NewScript(`
+local moved = 0
+for i = 2, #ARGV, 2 do
+  if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 then
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+1])
+    redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i])
+    moved = moved + 1
+  end
+end
+return moved`)
+
+// Requeue sends dead notices again (after an admin fixed the template or
+// a quota reset), with Attempts and LastError cleared. IDs that are not
+// dead are ignored; it returns how many were requeued.
+func (o *Outbox) Requeue(ctx context.Context, ids ...string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	bodies, err := o.rdb.HMGet(ctx, o.keys[1], ids...).Result()
+	if err != nil {
+		return 0, fmt.Errorf("read dead notices: %w", err)
+	}
+	args := []any{o.now().UnixMilli()}
+	for i, b := range bodies {
+		s, ok := b.(string)
+		if !ok {
+			continue
+		}
+		var n Notice
+		if json.Unmarshal([]byte(s), &n) != nil {
+			continue
+		}
+		n.Attempts, n.LastError = 0, ""
+		body, err := json.Marshal(n)
+		if err != nil {
+			return 0, err
+		}
+		args = append(args, ids[i], body)
+	}
+	if len(args) == 1 {
+		return 0, nil
+	}
+	moved, err := requeueScript.Run(ctx, o.rdb, o.keys, args...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("requeue notices: %w", err)
+	}
+	if moved > 0 {
+		select {
+		case o.wake <- struct{}{}:
+		default:
+		}
+	}
+	return moved, nil
+}
+
+// secretParam matches credentials the WeChat library puts in URLs, which
+// then appear in its error messages (an HTTP failure quotes the URL).
+var secretParam = regexp.MustCompile(`((?:access_token|secret)=)[^&\s"']+`)
+
+// redact removes access tokens and the app secret from s.
+func redact(s string) string { return secretParam.ReplaceAllString(s, "${1}REDACTED") }
+
+// cleanError makes a send error fit for Redis and the logs.
+func cleanError(err error) string {
+	s := redact(err.Error())
+	if len(s) > maxLastError {
+		i := maxLastError
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i-- // cut between characters: errmsg is often Chinese
+		}
+		s = s[:i] + "…"
+	}
+	return s
+}

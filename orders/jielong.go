@@ -1,0 +1,224 @@
+package orders
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/baogong/baogong/internal/zh"
+)
+
+// A 接龙 (WeChat group sign-up chain) as building leads paste it:
+//
+//	#接龙
+//	6栋2单元 蔬菜包团购
+//	例 501 蔬菜包2份
+//
+//	1. 🌻李阿姨 501 蔬菜包2份
+//	2. 王叔 13812345678 2单元1202 鸡蛋1盒
+//
+// The helpers below find its parts; ParseText puts them together.
+
+// reHeader matches a 接龙 header in folded text: #接龙 (#接龍 folds to it),
+// # 接龙, #Group Note, possibly after an emoji and followed by a title.
+var reHeader = regexp.MustCompile(`^[^\p{L}\p{N}#]*#\s*(?:接龙|group\s*note)\s*#?`)
+
+// headerTitle reports whether the line is a 接龙 header and returns the
+// title written after it on the same line, as typed. raw is the trimmed
+// line and s its folded form.
+func headerTitle(raw, s string) (string, bool) {
+	loc := reHeader.FindStringIndex(s)
+	if loc == nil {
+		return "", false
+	}
+	// Fold keeps the rune count, so the title starts at the same rune.
+	n := utf8.RuneCountInString(s[:loc[1]])
+	rest := raw
+	for range n {
+		_, size := utf8.DecodeRuneInString(rest)
+		rest = rest[size:]
+	}
+	return strings.TrimFunc(rest, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(":：-—|｜,，", r)
+	}), true
+}
+
+// reNumber matches an entry number at the start of folded text: 1. 1、 1)
+// 1) and, folded from full width, 1． 1）; also (1).
+var reNumber = regexp.MustCompile(`^(?:\((\d{1,3})\)|(\d{1,3})\s*[.、)])\s*`)
+
+// splitNumber takes the entry number off folded line s: "3. 李阿姨 …" is
+// 3 and "李阿姨 …". Circled numbers ①–⑳ count too. It returns 0 and s when
+// the line has no number.
+func splitNumber(s string) (int, string) {
+	if r, size := utf8.DecodeRuneInString(s); r >= '①' && r <= '⑳' {
+		return int(r-'①') + 1, strings.TrimLeft(s[size:], " \t")
+	}
+	m := reNumber.FindStringSubmatchIndex(s)
+	if m == nil {
+		return 0, s
+	}
+	digits := m[2]
+	if digits < 0 {
+		digits = m[4]
+	}
+	end := strings.IndexFunc(s[digits:], func(r rune) bool { return !isASCIIDigit(r) }) + digits
+	n, ok := zh.ParseNumber(s[digits:end])
+	if !ok || n == 0 {
+		return 0, s
+	}
+	return n, s[m[1]:]
+}
+
+// examplePrefixes start lines that show the format rather than order.
+var examplePrefixes = []string{"例", "格式", "示例", "举例", "范例", "样例", "模板", "比如", "e.g", "eg:", "eg："}
+
+// isExample reports whether folded line s (its entry number taken off) is
+// an example: 例：3-2-501 蔬菜包2份, 【格式】楼栋-单元-房号 商品数量.
+func isExample(s string) bool {
+	s = strings.TrimLeftFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	for _, p := range examplePrefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// rePhone matches a mainland mobile number in folded text, also written in
+// groups (138-1234-5678, 138 1234 5678) or after +86.
+var rePhone = regexp.MustCompile(`(?:\+?86[\s-]?)?(1[3-9][0-9])[\s-]?([0-9]{4})[\s-]?([0-9]{4})`)
+
+// stripPhones takes mobile numbers out of folded text s, so that none is
+// read as a room or a quantity, and returns the first one as 11 digits.
+func stripPhones(s string) (phone, rest string) {
+	ms := rePhone.FindAllStringSubmatchIndex(s, -1)
+	if ms == nil {
+		return "", s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		if m[0] > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:m[0]]); isASCIIDigit(r) {
+				continue
+			}
+		}
+		if m[1] < len(s) {
+			if r, _ := utf8.DecodeRuneInString(s[m[1]:]); isASCIIDigit(r) {
+				continue
+			}
+		}
+		if phone == "" {
+			phone = s[m[2]:m[3]] + s[m[4]:m[5]] + s[m[6]:m[7]]
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteByte(' ')
+		last = m[1]
+	}
+	if phone == "" {
+		return "", s
+	}
+	b.WriteString(s[last:])
+	return phone, b.String()
+}
+
+// reTitleBuilding finds the building (and unit) a 接龙 is for in its
+// folded title: 6栋2单元群, 六号楼, 8幢. A bare 号 is left out: in a title
+// 6号 is a date more often than a building.
+var reTitleBuilding = regexp.MustCompile(
+	`(` + numClass + `{1,4})\s*(?:号楼|栋楼|栋|幢|座|#)\s*(?:(` + numClass + `{1,2})\s*(?:单元|门))?`)
+
+// titleContext returns the one building (and unit) the title names. A
+// title naming several buildings (5栋、6栋, 5-6栋) or units (1-3单元) gives
+// no building, or no unit.
+func titleContext(title string) (building, unit string, ok bool) {
+	s := zh.Fold(title)
+	listed := func(r rune) bool { return strings.ContainsRune("、,，-~/和及至到与", r) }
+	for _, m := range reTitleBuilding.FindAllStringSubmatchIndex(s, -1) {
+		if m[2] > 0 {
+			before := s[:m[2]]
+			r, size := utf8.DecodeLastRuneInString(before)
+			if zh.IsDigitRune(r) || r == '月' {
+				continue
+			}
+			if listed(r) {
+				if r2, _ := utf8.DecodeLastRuneInString(before[:len(before)-size]); zh.IsDigitRune(r2) || r2 == '栋' {
+					return "", "", false // 5、6栋
+				}
+			}
+		}
+		b, okB := number(s[m[2]:m[3]], 1, 9999)
+		if !okB {
+			continue
+		}
+		if building != "" && building != b {
+			return "", "", false // 5栋 6栋
+		}
+		u := ""
+		if m[4] >= 0 {
+			after, _ := utf8.DecodeRuneInString(s[m[1]:])
+			if uu, okU := number(s[m[4]:m[5]], 1, 99); okU && !listed(after) {
+				u = uu
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[m[1]:]); listed(r) {
+			_ = size // 6栋1-3单元: the building only
+		}
+		if building == b && unit != "" && u != "" && u != unit {
+			u = "" // 6栋2单元、6栋3单元
+		}
+		if building == "" || u != "" {
+			building, unit = b, u
+		}
+	}
+	return building, unit, building != ""
+}
+
+// contextFor is the context a 接龙 titled title is read in: the title's
+// building and unit, else the caller's.
+func contextFor(c Context, title string) lineContext {
+	lc := lineContext{Context: c}
+	b, u, ok := titleContext(title)
+	if !ok {
+		return lc
+	}
+	if b != CanonicalBuilding(c.Building) {
+		lc.Building, lc.Unit, lc.needUnit = b, u, u == ""
+	} else if u != "" {
+		lc.Unit = u
+	}
+	return lc
+}
+
+// IsJielong reports whether text is a 接龙: it has a header (#接龙, #接龍,
+// # 接龙, #Group Note), or at least two numbered entry lines that each carry
+// an address. The bot can use it to tell a lead's pasted list from a
+// resident's message.
+func IsJielong(text string) bool {
+	entries := 0
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		s := zh.Fold(line)
+		if _, ok := headerTitle(line, s); ok {
+			return true
+		}
+		num, body := splitNumber(s)
+		if num == 0 {
+			continue
+		}
+		_, body = stripPhones(body)
+		if _, ok := FindAddress(body, nil); ok {
+			entries++
+			if entries >= 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
