@@ -94,6 +94,8 @@ community:
   grids:
     - {id: G1, buildings: ["3", "5"]}
     - {id: G2, buildings: ["6", "8"]}
+  leads:
+    - {openid: e2e-lead-3, buildings: ["3"]}
 `, addr, redisAddr, e2eAppID, e2eSecret, e2eToken, fake.URL, time.Now().UnixNano())
 	s.cfgPath = filepath.Join(dir, "baogong.yaml")
 	os.WriteFile(s.cfgPath, []byte(cfg), 0o644)
@@ -236,6 +238,27 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	// A lead pastes a 接龙 for building 3 (one household has WeChat),
+	// then confirms delivery; the resident is told through the outbox
+	// and the fake WeChat API records the notice.
+	paste := "#接龙 3栋蔬菜包\n例：3-2-501 蔬菜包1份\n1. 张阿姨 3-2-501 牛奶1箱\n2. 孙奶奶 13900001111 3-1-101 鸡蛋1盒\n3. 5-1-101 蔬菜包1份"
+	if got := say(true, "e2e-lead-3", paste); !strings.Contains(got, "新下单2户") || !strings.Contains(got, "第3条 5栋1单元101：不是您负责的楼栋") {
+		t.Errorf("paste: %s", got)
+	}
+	if got := say(true, "e2e-lead-3", "送达 3栋"); !strings.Contains(got, "2户 3单") || !strings.Contains(got, "3栋1单元101 鸡蛋1盒 电话13900001111") {
+		t.Errorf("deliver: %s", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.api.SentTo("e2e-zhang")) < 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if sent := s.api.SentTo("e2e-zhang"); len(sent) != 2 || !strings.Contains(sent[0].Text+sent[1].Text, "已放到3栋2单元门口") {
+		t.Errorf("notices to the resident: %+v", sent)
+	}
+	if got := say(false, "e2e-zhang", "收到"); !strings.HasPrefix(got, "好的，已确认收到") {
+		t.Errorf("received: %q", got)
+	}
+
 	// SIGTERM: a clean exit.
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -352,6 +375,28 @@ func TestDemo(t *testing.T) {
 	if out := send(`{"openid":"demo-resident-zhang","event":"CLICK","key":"BG_MY_ORDERS"}`); !strings.Contains(fmt.Sprint(out["reply"]), "待配送") {
 		t.Errorf("menu: %v", out)
 	}
+	// The lead persona: paste a 接龙, confirm delivery, and the demo's
+	// fake WeChat API receives the notice to the resident.
+	paste, _ := json.Marshal(map[string]string{"openid": "demo-lead-3", "text": "#接龙 3栋\n1. 3-2-501 牛奶1箱\n2. 3-1-101 鸡蛋1盒"})
+	if out := send(string(paste)); !strings.Contains(fmt.Sprint(out["reply"]), "新下单2户") {
+		t.Errorf("lead paste: %v", out)
+	}
+	if out := send(`{"openid":"demo-lead-3","text":"送达 3栋2单元"}`); !strings.Contains(fmt.Sprint(out["reply"]), "已确认送达") {
+		t.Errorf("deliver: %v", out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var pushes struct{ Pushes []struct{ ToUser, Text string } }
+	for len(pushes.Pushes) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		if r, err := http.Get(base + "/demo/pushes"); err == nil {
+			json.NewDecoder(r.Body).Decode(&pushes)
+			r.Body.Close()
+		}
+	}
+	if len(pushes.Pushes) == 0 || pushes.Pushes[0].ToUser != "demo-resident-zhang" {
+		t.Errorf("demo pushes: %+v", pushes)
+	}
+
 	resp, err := http.Get(base + "/")
 	if err != nil {
 		t.Fatal(err)

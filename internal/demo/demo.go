@@ -25,6 +25,8 @@ type User struct {
 	OpenID string `json:"openid"`
 	Name   string `json:"name"`
 	Hint   string `json:"hint"`
+	// Examples are this person's own phrases; residents share Server.Examples.
+	Examples []string `json:"examples,omitempty"`
 }
 
 // Server is the demo page and its small JSON helpers.
