@@ -385,7 +385,9 @@ func TestDemo(t *testing.T) {
 		t.Errorf("deliver: %v", out)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	var pushes struct{ Pushes []struct{ ToUser, Text string } }
+	var pushes struct {
+		Pushes []struct{ ToUser, Text string }
+	}
 	for len(pushes.Pushes) == 0 && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 		if r, err := http.Get(base + "/demo/pushes"); err == nil {
