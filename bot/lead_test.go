@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -188,4 +189,45 @@ func TestLeadStillOrdersForOwnHousehold(t *testing.T) {
 	if got := e.say("lead-3", "鸡蛋1盒"); !strings.HasPrefix(got, "下单成功") {
 		t.Errorf("lead's own order: %q", got)
 	}
+}
+
+// longList is a 接龙 of n households of building 3, each asking for goods
+// (a format with the quantity as %d).
+func longList(title string, n int, goods string) string {
+	var b strings.Builder
+	b.WriteString("#接龙 " + title + "\n例：3-2-501 蔬菜包1份\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d. 🌻住户%d 3-%d-%d "+goods+"\n", i+1, i, 1+i%4, 101+i/4, 1+i%3)
+	}
+	return b.String()
+}
+
+// TestLongPasteAnsweredInFull checks a 300-household paste is handled
+// within the message budget (a reply that ran out of time would be the
+// busy text) and a re-paste of it changes nothing.
+func TestLongPasteAnsweredInFull(t *testing.T) {
+	e := newEnv(t, nil)
+	e.store.SetStock(context.Background(), map[string]int{"EGG-30": 10000})
+	list := longList("长接龙", 300, "挂面%d袋 鸡蛋1盒")
+	if got := e.say("lead-3", list); !strings.HasPrefix(got, "接龙已登记：共300户\n新下单300户") {
+		t.Fatalf("long paste: %s", got)
+	}
+	if got := e.say("lead-3", list); !strings.HasPrefix(got, "接龙已登记：共300户\n没变300户") {
+		t.Errorf("re-paste: %s", got)
+	}
+}
+
+// BenchmarkLeadPaste measures a first paste of a 100-household 接龙
+// through the callback (parse, 100 atomic placements, snapshot, reply).
+func BenchmarkLeadPaste(b *testing.B) {
+	e := newEnvTB(b)
+	e.store.SetStock(context.Background(), map[string]int{"EGG-30": 1 << 30})
+	i := 0
+	for b.Loop() {
+		i++
+		if got := e.say("lead-3", longList(fmt.Sprintf("第%d批", i), 100, "挂面%d袋")); !strings.Contains(got, "新下单100户") {
+			b.Fatalf("paste: %s", got)
+		}
+	}
+	b.ReportMetric(float64(100*b.N)/b.Elapsed().Seconds(), "households/s")
 }
