@@ -80,9 +80,9 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := orders.Filter{Status: orders.Status(q.Get("status")), Grid: q.Get("grid"), Day: q.Get("date"), Limit: maxLimit}
 	switch f.Status {
-	case "", orders.StatusPending, orders.StatusDelivered, orders.StatusReceived, orders.StatusCancelled:
+	case "", orders.StatusPending, orders.StatusAssigned, orders.StatusDelivered, orders.StatusReceived, orders.StatusCancelled:
 	default:
-		writeJSON(w, http.StatusBadRequest, errorBody{"status must be pending, delivered, received or cancelled"})
+		writeJSON(w, http.StatusBadRequest, errorBody{"status must be pending, assigned, delivered, received or cancelled"})
 		return
 	}
 	if f.Day != "" {

@@ -391,6 +391,10 @@ func (b *Bot) cancel(ctx context.Context, req Request, rest string) (string, err
 	if err != nil {
 		return "", err
 	}
+	if o.Status != orders.StatusPending {
+		// On a volunteer's roster already: too late for the resident.
+		return textCancelTooLate(o), nil
+	}
 	done, err := b.Store.CancelOrder(ctx, id, req.OpenID, "居民取消", b.Now())
 	if errors.Is(err, orders.ErrConflict) {
 		return textCancelTooLate(done), nil

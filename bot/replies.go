@@ -123,6 +123,8 @@ func textNoOrders() string {
 
 var statusWords = map[orders.Status]string{
 	orders.StatusPending:   "待配送",
+	orders.StatusAssigned:  "配送中",
+	orders.StatusReceived:  "已收到",
 	orders.StatusDelivered: "已送达",
 	orders.StatusCancelled: "已取消",
 }
@@ -301,6 +303,7 @@ func textReceived(done []orders.Order) string {
 }
 
 var shortStatus = map[orders.Status]string{
+	orders.StatusAssigned:  "（配送中）",
 	orders.StatusDelivered: "（已送）",
 	orders.StatusReceived:  "（已收）",
 }
@@ -311,7 +314,7 @@ func textSummary(buildings []string, list []orders.Order, totals []orders.Line) 
 	pending := 0
 	for _, o := range list {
 		households[o.Household()] = true
-		if o.Status == orders.StatusPending {
+		if o.Status.Open() {
 			pending++
 		}
 	}

@@ -10,21 +10,24 @@ import (
 // Status is where an order is in its life.
 type Status string
 
-// Order statuses. pending → delivered → received, or pending →
-// cancelled; later issues add assigned and awaiting_rx.
+// Order statuses. pending → (assigned →) delivered → received, or
+// pending/assigned → cancelled.
 const (
-	StatusPending   Status = "pending"
+	StatusPending Status = "pending"
+	// StatusAssigned: on a volunteer's roster for a delivery slot.
+	StatusAssigned  Status = "assigned"
 	StatusDelivered Status = "delivered"
 	StatusReceived  Status = "received"
 	StatusCancelled Status = "cancelled"
 )
 
 // Open reports whether an order in this status still waits for delivery.
-func (s Status) Open() bool { return s == StatusPending }
+func (s Status) Open() bool { return s == StatusPending || s == StatusAssigned }
 
 // next lists the statuses each status may move to.
 var next = map[Status][]Status{
-	StatusPending:   {StatusDelivered, StatusCancelled},
+	StatusPending:   {StatusAssigned, StatusDelivered, StatusCancelled},
+	StatusAssigned:  {StatusDelivered, StatusCancelled},
 	StatusDelivered: {StatusReceived},
 }
 
@@ -80,6 +83,10 @@ type Order struct {
 	Contact string
 	// Source names the 接龙 list the order came from, if any.
 	Source string
+	// Assignee is the volunteer delivering it, and Slot the delivery
+	// round, once the order is on a roster.
+	Assignee string
+	Slot     time.Time
 	// Day is the delivery day (YYYY-MM-DD in the community's time zone)
 	// that per-household limits count against.
 	Day       string

@@ -29,6 +29,10 @@ type Store interface {
 	// Cancelling gives stock and limits back; use CancelOrder for that.
 	Transition(ctx context.Context, id string, to Status, by, note string, at time.Time) (Order, error)
 
+	// Assign puts a pending order on volunteer's roster for slot
+	// (status assigned). ErrConflict when it is no longer pending.
+	Assign(ctx context.Context, id, volunteer string, slot, at time.Time) (Order, error)
+
 	// UpdateLines replaces the lines of a pending order, moving stock and
 	// the household's limits by the difference only, atomically. It
 	// returns a *ShortageError (and changes nothing) when an increase

@@ -21,6 +21,8 @@ type record struct {
 	Channel   string         `json:"channel"`
 	Contact   string         `json:"contact,omitempty"`
 	Source    string         `json:"source,omitempty"`
+	Assignee  string         `json:"assignee,omitempty"`
+	Slot      time.Time      `json:"slot,omitzero"`
 	Day       string         `json:"day"`
 	CreatedAt time.Time      `json:"created_at"`
 	UpdatedAt time.Time      `json:"updated_at"`

@@ -137,17 +137,24 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 
 // CancelOrder implements orders.Store.
 func (s *Store) CancelOrder(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error) {
-	return s.transition(ctx, id, orders.StatusCancelled, by, note, at, true)
+	return s.transition(ctx, id, orders.StatusCancelled, by, note, at, true, nil)
 }
 
 // Transition implements orders.Store.
 func (s *Store) Transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time) (orders.Order, error) {
-	return s.transition(ctx, id, to, by, note, at, to == orders.StatusCancelled)
+	return s.transition(ctx, id, to, by, note, at, to == orders.StatusCancelled, nil)
+}
+
+// Assign implements orders.Store.
+func (s *Store) Assign(ctx context.Context, id, volunteer string, slot, at time.Time) (orders.Order, error) {
+	return s.transition(ctx, id, orders.StatusAssigned, volunteer, "排班", at, false, func(o *orders.Order) {
+		o.Assignee, o.Slot = volunteer, slot
+	})
 }
 
 // transition moves order id to status to, retrying when the order changed
 // between our read and the script.
-func (s *Store) transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time, giveBack bool) (orders.Order, error) {
+func (s *Store) transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time, giveBack bool, mutate func(*orders.Order)) (orders.Order, error) {
 	for range maxTransitionTries {
 		o, ver, err := s.read(ctx, id)
 		if err != nil {
@@ -161,6 +168,9 @@ func (s *Store) transition(ctx context.Context, id string, to orders.Status, by,
 		next.Status = to
 		next.UpdatedAt = at
 		next.History = append(append([]orders.Event(nil), o.History...), orders.Event{At: at, Status: to, By: by, Note: note})
+		if mutate != nil {
+			mutate(&next)
+		}
 		data, err := encode(next)
 		if err != nil {
 			return orders.Order{}, err
