@@ -201,6 +201,9 @@ func (b *Bot) text(ctx context.Context, req Request) (string, error) {
 	if rest, ok := command(s, receivedWords); ok && strings.Trim(rest, "!！。.~👌👍🙏 ") == "" {
 		return b.received(ctx, req)
 	}
+	if reply, handled, err := b.volunteerText(ctx, req, s); handled || err != nil {
+		return reply, err
+	}
 	if reply, handled, err := b.leadText(ctx, req, s); handled || err != nil {
 		return reply, err
 	}
@@ -287,6 +290,9 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 	}
 	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, req.OpenID, orders.ChannelWeChat, b.Now(), b.Location)
 	if err != nil {
+		return "", err
+	}
+	if o.Day, err = orders.OrderDay(ctx, b.Store, b.Now(), b.Location); err != nil {
 		return "", err
 	}
 	placed, _, err := b.Store.PlaceOrder(ctx, o, "wx:"+req.DedupeKey())

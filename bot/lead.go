@@ -210,21 +210,11 @@ func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest
 			return "", err
 		}
 		dv.orders = append(dv.orders, d)
-		users, err := b.Store.HouseholdUsers(ctx, d.Household())
+		notified, err := b.notifyDelivered(ctx, d)
 		if err != nil {
 			return "", err
 		}
-		if len(users) == 0 {
-			dv.toPhone = append(dv.toPhone, d)
-			continue
-		}
-		ns := make([]Notice, len(users))
-		for i, u := range users {
-			ns[i] = Notice{ID: "delivered:" + d.ID + ":" + u, OpenID: u, Kind: "delivered",
-				Text: textDeliveredNotice(d), Data: deliveredTemplateData(d)}
-		}
-		if err := b.Notices.Enqueue(ctx, ns...); err != nil {
-			b.Log.Error("queue delivery notice", "order", d.ID, "err", err)
+		if !notified {
 			dv.toPhone = append(dv.toPhone, d)
 			continue
 		}
@@ -234,10 +224,23 @@ func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest
 }
 
 func (b *Bot) summary(ctx context.Context, buildings []string) (string, error) {
+	// Today's orders, and after the cutoff those already counting for
+	// tomorrow.
 	today := orders.Day(b.Now(), b.Location)
+	next, err := orders.OrderDay(ctx, b.Store, b.Now(), b.Location)
+	if err != nil {
+		return "", err
+	}
 	all, err := b.Store.Orders(ctx, orders.Filter{Day: today})
 	if err != nil {
 		return "", err
+	}
+	if next != today {
+		more, err := b.Store.Orders(ctx, orders.Filter{Day: next})
+		if err != nil {
+			return "", err
+		}
+		all = append(all, more...)
 	}
 	owned := map[string]bool{}
 	for _, x := range buildings {

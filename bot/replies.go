@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/orders"
@@ -491,4 +492,92 @@ func fit(s string) string {
 		cut = cut[:i]
 	}
 	return cut + more
+}
+
+// ---- Volunteers (志愿者) and suppliers ----
+
+const (
+	textNoTasks      = "您现在没有配送任务。\n排班后会收到消息。"
+	textDoneHowTo    = "请告诉我送完了第几户，例如：完成 3\n发\"任务\"看序号。"
+	textOnlyGridLead = "只有本网格的楼栋长可以同意志愿者报名。"
+	textNoPicklist   = "今天还没有发备货单，不用回复备货完成。"
+)
+
+func textTasks(ro orders.Roster, sh orders.Share, status map[string]orders.Status, loc *time.Location) string {
+	var b strings.Builder
+	t := ro.Slot.In(loc)
+	left := 0
+	for _, st := range sh.Stops {
+		if status[st.OrderID].Open() {
+			left++
+		}
+	}
+	fmt.Fprintf(&b, "您的任务（%d月%d日 %02d:%02d，%s网格）：共%d户，还剩%d户\n", t.Month(), t.Day(), t.Hour(), t.Minute(), ro.Grid, len(sh.Stops), left)
+	for _, st := range sh.Stops {
+		mark := "（已送）"
+		if status[st.OrderID].Open() {
+			mark = ""
+		}
+		fmt.Fprintf(&b, "%d. %s %s%s\n", st.Seq, st.Address, itemsText(st.Lines), mark)
+	}
+	b.WriteString("送到后回复：完成 序号")
+	return fit(b.String())
+}
+
+func textDoneNoStop(ref string, n int) string {
+	return fmt.Sprintf("没有第%s户。您这一轮共%d户，发\"任务\"看序号。", ref, n)
+}
+
+func textDoneAlready(st orders.Stop, s orders.Status) string {
+	if s == orders.StatusCancelled {
+		return fmt.Sprintf("第%d户 %s 的订单已经取消了，不用送。", st.Seq, st.Address)
+	}
+	return fmt.Sprintf("第%d户 %s 已经记过送达了。", st.Seq, st.Address)
+}
+
+func textDone(st orders.Stop, notified bool, left int) string {
+	told := "已通知住户。"
+	if !notified {
+		told = "这户没有绑定微信，请敲门或打电话告诉他们。"
+	}
+	tail := fmt.Sprintf("还剩%d户。", left)
+	if left == 0 {
+		tail = "这一轮全部送完了，辛苦了！"
+	}
+	return fmt.Sprintf("已记下第%d户 %s 送达。%s\n%s", st.Seq, st.Address, told, tail)
+}
+
+func textApplication(a orders.Application) string {
+	return fmt.Sprintf("%s的居民报名当志愿者（%s网格）。\n同意请回复：同意志愿者 %s", a.Address, a.Grid, a.Code)
+}
+
+func textSignedUp(code string, leadTold bool) string {
+	if !leadTold {
+		return fmt.Sprintf("已报名（编号%s）。您的楼栋还没有楼栋长，请联系社区网格员。", code)
+	}
+	return fmt.Sprintf("已报名（编号%s），谢谢您！\n楼栋长同意后会通知您。", code)
+}
+
+func textApplicationNotFound(code string) string {
+	return fmt.Sprintf("没有找到编号%s的报名，可能已经处理过了。", code)
+}
+
+func textApproved(a orders.Application) string {
+	return fmt.Sprintf("已同意%s的居民当%s网格的志愿者，已通知本人。", a.Address, a.Grid)
+}
+
+func textWelcomeVolunteer(grid string) string {
+	return fmt.Sprintf("您已成为%s网格的志愿者，谢谢您！\n排班后会收到配送任务，发\"任务\"可以查看。", grid)
+}
+
+func textReadyAlready(day string) string {
+	return fmt.Sprintf("%s的备货完成已经通知过志愿者了。", day)
+}
+
+func textReady(day string, told int) string {
+	return fmt.Sprintf("好的，%s的货已备好，已通知%d位志愿者来取。", day, told)
+}
+
+func textGoodsReady(supplier, day string) string {
+	return fmt.Sprintf("%s：%s的货已经备好，可以去取了。", supplier, day)
 }

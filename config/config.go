@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -41,6 +42,10 @@ type HTTP struct {
 	Addr string `yaml:"addr"`
 	// MaxBodyBytes bounds a WeChat callback body.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// PublicURL is how people reach this service from outside (the base
+	// of signed links in volunteers' and suppliers' messages), e.g.
+	// https://bg.example.com. Default: http://<addr>.
+	PublicURL string `yaml:"public_url"`
 }
 
 // Redis says where the system of record lives: one URL, or several
@@ -90,7 +95,8 @@ type Lead struct {
 	Buildings []string `yaml:"buildings"`
 }
 
-// Schedules are cron specs in Timezone for the scheduled jobs.
+// Schedules are cron specs in Timezone for the scheduled jobs; an empty
+// spec turns a job's schedule off (it can still be run by hand).
 type Schedules struct {
 	Cutoff   string   `yaml:"cutoff"`
 	Picklist string   `yaml:"picklist"`
@@ -105,6 +111,11 @@ func Default() Config {
 		WeChat:   WeChat{APIBase: "https://api.weixin.qq.com"},
 		Timezone: "Asia/Shanghai",
 		Catalog:  "catalog.yaml",
+		Schedules: Schedules{
+			Cutoff:   "0 20 * * *",
+			Picklist: "5 20 * * *",
+			Roster:   []string{"0 7 * * *", "0 13 * * *"},
+		},
 	}
 }
 
@@ -193,6 +204,17 @@ func (c *Config) CatalogPath() string {
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
+// cronParser reads the standard five-field specs (as jobs.Parser does).
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
+
+// PublicBase is the base URL of links, PublicURL or http://<addr>.
+func (c *Config) PublicBase() string {
+	if c.HTTP.PublicURL != "" {
+		return strings.TrimRight(c.HTTP.PublicURL, "/")
+	}
+	return "http://" + c.HTTP.Addr
+}
+
 // validate checks everything and reports all problems at once, each naming
 // its key and, when the file has it, its line.
 func (c *Config) validate(l lines) error {
@@ -238,6 +260,25 @@ func (c *Config) validate(l lines) error {
 	}
 	if c.Catalog == "" {
 		bad("catalog", "is empty")
+	}
+	if u := c.HTTP.PublicURL; u != "" {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			bad("http.public_url", "%q is not an http(s) URL", u)
+		}
+	}
+	checkSpec := func(key, spec string) {
+		if _, err := cronParser.Parse(spec); err != nil {
+			bad(key, "%q is not a cron spec (minute hour day month weekday): %v", spec, err)
+		}
+	}
+	if c.Schedules.Cutoff != "" {
+		checkSpec("schedules.cutoff", c.Schedules.Cutoff)
+	}
+	if c.Schedules.Picklist != "" {
+		checkSpec("schedules.picklist", c.Schedules.Picklist)
+	}
+	for i, spec := range c.Schedules.Roster {
+		checkSpec(fmt.Sprintf("schedules.roster[%d]", i), spec)
 	}
 	c.validateCommunity(bad)
 	return errors.Join(errs...)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/baogong/baogong/internal/zh"
@@ -45,14 +46,16 @@ func ParseHousehold(s string) (Address, error) {
 }
 
 // A number as people type it in an address: digits or Chinese numerals.
-const numClass = `[0-9零〇一二三四五六七八九十百两幺]`
+// The financial forms (壹贰叁 …) appear in addresses typed by older people.
+const numClass = `[0-9零〇一二三四五六七八九十百两幺壹贰叁肆伍陆柒捌玖拾佰]`
 
 // reAddress finds 3栋2单元501, 3号楼2单元501室, 3-2-501, 3#2门501, 三栋二单元501,
-// 3幢501, 3栋-2-501 in folded text. Candidates are checked further in
+// 3幢501, 3栋-2-501, 3/2/501 in folded text. Candidates are checked further in
 // FindAddress.
 var reAddress = regexp.MustCompile(
-	`(` + numClass + `{1,5})\s*(号楼|栋楼|栋|幢|号|楼|座|#|-)\s*(?:-\s*)?` +
-		`(?:(` + numClass + `{1,4})\s*(单元|单|门|-)\s*(?:-\s*)?)?` +
+	`(` + numClass + `{1,5})\s*(号楼|栋楼|栋|幢|号|楼|座|#|-|/)\s*(?:-\s*)?` +
+		`(?:(` + numClass + `{1,4})\s*(单元|单|门|-|/)\s*(?:-\s*)?)?` +
+		`(?:` + numClass + `{1,2}\s*(?:楼|层)\s*)?` + // a floor: 6栋2单元15楼1501
 		`(` + numClass + `{1,5})\s*(室|房|号)?`)
 
 // reUnitRoom finds a unit and a room without a building, 2单元501 or
@@ -80,6 +83,9 @@ type AddressMatch struct {
 // "蔬菜包25栋1单元101" resolve to building 5 when the community has no
 // building 25.
 func FindAddress(s string, known func(building string) bool) (AddressMatch, bool) {
+	if !strings.ContainsAny(s, "号栋幢楼座#-/") {
+		return AddressMatch{}, false // no separator: spare the regexp
+	}
 	for _, m := range reAddress.FindAllStringSubmatchIndex(s, -1) {
 		// Digits glued to the match on either side belong to something
 		// else, such as a phone number.
@@ -123,7 +129,7 @@ func FindAddress(s string, known func(building string) bool) (AddressMatch, bool
 			b, ok := number(bRaw[i:], 1, 9999)
 			if ok && (known == nil || known(b)) && (i == 0 || isASCIIDigitString(bRaw[:i])) {
 				return AddressMatch{Address: Address{Building: b, Unit: unit, Room: room}, Start: start + i, End: m[1],
-					short: bMark == "-" && unitRaw == ""}, true
+					short: (bMark == "-" || bMark == "/") && unitRaw == ""}, true
 			}
 			_, size := utf8.DecodeRuneInString(bRaw[i:])
 			i += size
@@ -135,6 +141,9 @@ func FindAddress(s string, known func(building string) bool) (AddressMatch, bool
 // findUnitRoom finds 2单元501 in folded text s and returns the unit, the
 // room and the byte offsets of the match.
 func findUnitRoom(s string) (unit, room string, start, end int, ok bool) {
+	if !strings.ContainsAny(s, "单门") {
+		return "", "", 0, 0, false
+	}
 	for _, m := range reUnitRoom.FindAllStringSubmatchIndex(s, -1) {
 		if m[2] > 0 {
 			if r, _ := utf8.DecodeLastRuneInString(s[:m[2]]); zh.IsDigitRune(r) {
@@ -161,9 +170,12 @@ func findUnitRoom(s string) (unit, room string, start, end int, ok bool) {
 
 // findRoom finds a room number standing alone, 501 or 1202室, in folded
 // text s: three or four digits that are not part of a longer number and
-// not a quantity (100份).
-func findRoom(cat unitLookup, s string) (room string, start, end int, ok bool) {
-	for _, m := range reRoomOnly.FindAllStringSubmatchIndex(s, -1) {
+// not a quantity (100份) or a count (126户). A number glued to a letter
+// (小王2021) is taken only when there is no other, and reported as glued.
+func findRoom(cat unitLookup, s string) (room string, start, end int, glued, ok bool) {
+	firstGlued := -1
+	ms := reRoomOnly.FindAllStringSubmatchIndex(s, -1)
+	for k, m := range ms {
 		if m[2] > 0 {
 			if r, _ := utf8.DecodeLastRuneInString(s[:m[2]]); zh.IsDigitRune(r) || r == '-' || r == '#' {
 				continue
@@ -174,17 +186,42 @@ func findRoom(cat unitLookup, s string) (room string, start, end int, ok bool) {
 			if r, _ := utf8.DecodeRuneInString(after); zh.IsDigitRune(r) || r == '-' || r == '#' {
 				continue
 			}
-			if cat != nil && cat(strings.TrimLeft(after, " ")) {
+			if t := strings.TrimLeft(after, " "); (cat != nil && cat(t)) || hasCountWord(t) {
+				continue // 100份, 126户, 2022年
+			}
+		}
+		if _, ok := number(s[m[2]:m[3]], 1, 9999); !ok {
+			continue
+		}
+		if m[2] > 0 && m[4] < 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:m[2]]); unicode.IsLetter(r) {
+				if firstGlued < 0 {
+					firstGlued = k
+				}
 				continue
 			}
 		}
-		room, ok := number(s[m[2]:m[3]], 1, 9999)
-		if !ok {
-			continue
-		}
-		return room, m[2], m[1], true
+		room, _ = number(s[m[2]:m[3]], 1, 9999)
+		return room, m[2], m[1], false, true
 	}
-	return "", 0, 0, false
+	if firstGlued >= 0 {
+		m := ms[firstGlued]
+		room, _ = number(s[m[2]:m[3]], 1, 9999)
+		return room, m[2], m[1], true, true
+	}
+	return "", 0, 0, false, false
+}
+
+// countWords follow numbers that count or date things, never a room.
+var countWords = []string{"户", "人", "元", "块", "点", "分", "年", "月", "日", "天", "岁", "楼", "层", "号楼", "栋", "幢", "单元"}
+
+func hasCountWord(s string) bool {
+	for _, w := range countWords {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // unitLookup reports whether s starts with a unit word (份, 盒 …).

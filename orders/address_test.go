@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/baogong/baogong/internal/zh"
@@ -34,6 +35,16 @@ func TestFindAddress(t *testing.T) {
 		{"鸡蛋1-2盒", Address{}, false},
 		{"收到，谢谢楼长", Address{}, false},
 		{"3栋2单元", Address{}, false}, // no room
+		{"3栋-2-501", Address{"3", "2", "501"}, true},
+		{"3栋2单元-501", Address{"3", "2", "501"}, true},
+		{"5-1单元-1103", Address{"5", "1", "1103"}, true},
+		{"3/2/501", Address{"3", "2", "501"}, true},
+		{"叁栋壹单元110", Address{"3", "1", "110"}, true},
+		{"3栋2单元15楼1501", Address{"3", "2", "1501"}, true},
+		{"3栋二单元1502", Address{"3", "2", "1502"}, true},
+		{"3栋2单元1501号", Address{"3", "2", "1501"}, true},
+		{"3—2—501", Address{"3", "2", "501"}, true},
+		{"蔬菜包2份/鸡蛋1盒", Address{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -42,6 +53,51 @@ func TestFindAddress(t *testing.T) {
 				t.Errorf("FindAddress(%q) = %+v %v, want %+v %v", tt.in, m.Address, ok, tt.want, tt.found)
 			}
 		})
+	}
+}
+
+func TestFindAddressShort(t *testing.T) {
+	for in, short := range map[string]bool{"2-501": true, "2/501": true, "2栋501": false, "3-2-501": false, "3#501": false} {
+		m, ok := FindAddress(in, nil)
+		if !ok || m.short != short {
+			t.Errorf("FindAddress(%q) = %+v %v, want short=%v", in, m, ok, short)
+		}
+	}
+}
+
+func TestFindUnitRoomAndRoom(t *testing.T) {
+	for in, want := range map[string]string{
+		"2单元501":     "2/501",
+		"二单元三零一":     "2/301",
+		"2门1001室":    "2/1001",
+		"2单元 501 鸡蛋": "2/501",
+		"12单元501":    "12/501",
+		"2单元":        "",
+		"2单元50":      "",
+	} {
+		u, r, _, _, ok := findUnitRoom(zh.Fold(in))
+		if got := u + "/" + r; (ok && got != want) || (!ok && want != "") {
+			t.Errorf("findUnitRoom(%q) = %s %v, want %s", in, got, ok, want)
+		}
+	}
+	isUnit := func(s string) bool { return len(s) > 0 && (s[0] == 'x' || strings.HasPrefix(s, "份")) }
+	for in, want := range map[string]string{
+		"501 蔬菜包2份":      "501",
+		"1202室 鸡蛋":       "1202",
+		"九零一 蔬菜包":        "901",
+		"蔬菜包100份":        "",
+		"一共126户":         "",
+		"2022年":          "",
+		"小王2021 601 蔬菜包": "601",
+		"李阿姨501 蔬菜包":     "501",
+		"3-501":          "",
+		"10:30":          "",
+		"13812345678":    "",
+	} {
+		room, _, _, _, ok := findRoom(isUnit, zh.Fold(in))
+		if room != want || ok != (want != "") {
+			t.Errorf("findRoom(%q) = %q %v, want %q", in, room, ok, want)
+		}
 	}
 }
 

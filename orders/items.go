@@ -34,6 +34,9 @@ type ItemParse struct {
 	ZeroQty []string
 	// TooMany holds the SKUs asked for with more than MaxQty.
 	TooMany []string
+	// Fractional holds the SKUs asked for with a fractional quantity
+	// (猪肉1.5斤, 两斤半, 半斤): goods are sold in whole units.
+	Fractional []string
 }
 
 type tokKind int
@@ -52,6 +55,8 @@ type token struct {
 	kind tokKind
 	item *catalog.Item
 	n    int
+	// frac marks a number with a fraction: 1.5, 两斤半, 半斤.
+	frac bool
 	// text is the word (tokWord), the name of the item as written
 	// (tokItem) or the separator's characters (tokSep).
 	text string
@@ -66,7 +71,7 @@ var units = []string{"公斤", "千克", "份", "盒", "袋", "个", "斤", "瓶
 
 // fillers are words around an order that carry no goods: 我要、来、麻烦、谢谢.
 // Longest first, so 我想要 goes before 我想 and 要.
-var fillers = []string{"麻烦帮我", "我想要", "帮我买", "给我来", "买药", "我要", "我想", "想要", "需要", "麻烦", "帮我", "帮忙", "给我", "谢谢", "一下", "下单", "订购", "预订", "一共", "合计", "总共", "还要", "另外", "以及", "还有", "购买", "买", "要", "来", "订", "请", "共", "再", "也", "的", "了", "吧", "啊", "呀", "哦", "嗯", "和", "与", "及", "跟", "加", "谢", "您", "好", "你"}
+var fillers = []string{"麻烦帮我", "就可以", "就行", "也行", "都行", "即可", "可以", "就好", "够了", "左右", "就", "我想要", "帮我买", "给我来", "买药", "我要", "我想", "想要", "需要", "麻烦", "帮我", "帮忙", "给我", "谢谢", "一下", "下单", "订购", "预订", "一共", "合计", "总共", "还要", "另外", "以及", "还有", "购买", "买", "要", "来", "订", "请", "共", "再", "也", "的", "了", "吧", "啊", "呀", "哦", "嗯", "和", "与", "及", "跟", "加", "谢", "您", "好", "你"}
 
 // ParseItems reads the goods and quantities in folded text s (see zh.Fold)
 // against the catalog. It understands quantities after the item
@@ -88,12 +93,14 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		sku, name string
 		n         int
 		explicit  bool
+		frac      bool
 	}
 	var (
 		out      ItemParse
 		mentions []mention
 		pending  = -1    // a quantity seen before its item: 三份菜包
 		withUnit = false // pending was followed by a unit: 三份
+		fracPend = false // pending has a fraction: 半斤肉
 		noQty    []int   // mentions of the current run still waiting for 各
 		words    []int   // indexes in out.Unknown of words waiting for 各
 	)
@@ -101,7 +108,7 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		t := toks[i]
 		switch t.kind {
 		case tokNum:
-			pending, withUnit = t.n, false
+			pending, withUnit, fracPend = t.n, false, t.frac
 			if i+1 < len(toks) && toks[i+1].kind == tokUnit {
 				i++
 				withUnit = true
@@ -109,7 +116,7 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		case tokEach:
 			if i+1 < len(toks) && toks[i+1].kind == tokNum {
 				for _, k := range noQty {
-					mentions[k].n, mentions[k].explicit = toks[i+1].n, true
+					mentions[k].n, mentions[k].explicit, mentions[k].frac = toks[i+1].n, true, toks[i+1].frac
 				}
 				for _, k := range words {
 					out.UnknownGoods = append(out.UnknownGoods, out.Unknown[k])
@@ -122,12 +129,16 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			noQty, words, pending = nil, nil, -1
 		case tokItem:
 			m := mention{sku: t.item.SKU, name: t.text}
-			if q, end, _, ok := qtyAfter(toks, i+1); ok {
-				m.n, m.explicit = q, true
+			q, end, _, ok := qtyAfter(toks, i+1)
+			if ok && pending >= 0 && end+1 < len(toks) && toks[end+1].kind == tokItem {
+				ok = false // 两份蔬菜包一盒鸡蛋: the 一盒 is the 鸡蛋's
+			}
+			if ok {
+				m.n, m.explicit, m.frac = q, true, fracAt(toks, end)
 				i = end
 				noQty = nil
 			} else if pending >= 0 {
-				m.n, m.explicit = pending, true
+				m.n, m.explicit, m.frac = pending, true, fracPend
 				noQty = nil
 			} else {
 				noQty = append(noQty, len(mentions))
@@ -167,6 +178,7 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 	type agg struct {
 		byName   map[string]int
 		explicit bool
+		frac     bool
 	}
 	var order []string
 	aggs := map[string]*agg{}
@@ -177,6 +189,7 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			aggs[m.sku] = a
 			order = append(order, m.sku)
 		}
+		a.frac = a.frac || m.frac
 		if m.explicit {
 			if !a.explicit {
 				clear(a.byName)
@@ -193,6 +206,8 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			n = max(n, q)
 		}
 		switch {
+		case aggs[sku].frac:
+			out.Fractional = append(out.Fractional, sku)
 		case n == 0:
 			out.ZeroQty = append(out.ZeroQty, sku)
 		case n > MaxQty:
@@ -208,13 +223,17 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 // sign, spaces or brackets (蔬菜包（2份）, 布洛芬（芬必得）2盒), a number and
 // an optional unit. It returns the quantity, the index of its last token,
 // and whether a unit or a times sign marked it as a quantity.
+//
+// After a space, a quantity glued to the next item is that item's:
+// 蔬菜包 2份鸡蛋 is one 蔬菜包 and two 鸡蛋.
 func qtyAfter(toks []token, j int) (n, end int, marked, ok bool) {
-	times := false
+	times, spaced := false, false
 	for j < len(toks) {
 		switch {
 		case toks[j].kind == tokTimes:
 			times = true
 		case toks[j].kind == tokSep && (toks[j].space || onlyBrackets(toks[j].text)):
+			spaced = spaced || toks[j].space
 		default:
 			goto done
 		}
@@ -227,9 +246,20 @@ done:
 	n, end = toks[j].n, j
 	if j+1 < len(toks) && toks[j+1].kind == tokUnit {
 		end = j + 1
-		return n, end, true, true
 	}
-	return n, end, times, true
+	if spaced && !times && end+1 < len(toks) && toks[end+1].kind == tokItem {
+		return 0, 0, false, false
+	}
+	return n, end, times || end > j, true
+}
+
+// fracAt reports whether the quantity ending at toks[end] (a number, or a
+// unit after one) has a fraction.
+func fracAt(toks []token, end int) bool {
+	if toks[end].kind == tokUnit && end > 0 {
+		end--
+	}
+	return toks[end].kind == tokNum && toks[end].frac
 }
 
 // quantityOfNextItem reports whether toks[j:] starts, after spaces, with
@@ -281,26 +311,46 @@ func tokenize(cat *catalog.Catalog, s string) []token {
 			}
 			if n, ok := zh.ParseNumber(string(rs[i:j])); ok {
 				flush()
-				toks = append(toks, token{kind: tokNum, n: n})
+				t := token{kind: tokNum, n: n}
+				// 1.5: a decimal point between digits.
+				if j+1 < len(rs) && (rs[j] == '.' || rs[j] == '点') && isASCIIDigit(rs[j+1]) {
+					t.frac = true
+					for j++; j < len(rs) && isASCIIDigit(rs[j]); j++ {
+					}
+				}
+				toks = append(toks, t)
 				i = j
 				continue
 			}
+		}
+		if r == '半' && len(word) == 0 && unitAt(cat, rs[i+1:]) > 0 {
+			flush()
+			toks = append(toks, token{kind: tokNum, frac: true}) // 半斤
+			i++
+			continue
 		}
 		if len(toks) > 0 && toks[len(toks)-1].kind == tokNum && len(word) == 0 {
 			if u := unitAt(cat, rs[i:]); u > 0 {
 				toks = append(toks, token{kind: tokUnit})
 				i += u
+				if i < len(rs) && rs[i] == '半' {
+					toks[len(toks)-2].frac = true // 两斤半
+					i++
+				}
 				continue
 			}
 		}
 		switch {
+		case unicode.Is(unicode.Mn, r) || r == '\u200d' || (r >= '\ufe00' && r <= '\ufe0f'):
+			// Emoji joiners and variation selectors (✖️ is ✖ U+FE0F)
+			// are invisible: they neither join nor split anything.
 		case r == '×' || r == '*' || r == '✖' || ((r == 'x' || r == 'X') && digitAhead(rs[i+1:]) && (len(word) == 0 || word[len(word)-1] >= utf8.RuneSelf)):
 			flush()
 			toks = append(toks, token{kind: tokTimes})
 		case r == '各':
 			flush()
 			toks = append(toks, token{kind: tokEach})
-		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.Is(unicode.Mn, r) || r == '\u200d':
+		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
 			flush()
 			space := unicode.IsSpace(r)
 			if n := len(toks); n > 0 && toks[n-1].kind == tokSep {
@@ -411,11 +461,20 @@ func hasRunePrefix(rs []rune, p string) bool {
 	return true
 }
 
-// stripFillers removes filler words and returns what is left when it still
-// holds a letter or a Han character.
+// stripFillers removes filler words from both ends of w (我要西红柿谢谢 is
+// 西红柿, 小朋友的奶粉 stays) and returns what is left when it still holds
+// a letter or a Han character.
 func stripFillers(w string) string {
-	for _, f := range fillers {
-		w = strings.ReplaceAll(w, f, "")
+	for changed := true; changed; {
+		changed = false
+		for _, f := range fillers {
+			if t, ok := strings.CutPrefix(w, f); ok {
+				w, changed = t, true
+			}
+			if t, ok := strings.CutSuffix(w, f); ok {
+				w, changed = t, true
+			}
+		}
 	}
 	for _, r := range w {
 		if unicode.IsLetter(r) {

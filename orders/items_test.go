@@ -50,6 +50,34 @@ func TestParseItems(t *testing.T) {
 		{"你好", "[]", "[]"},
 		{"鸡蛋 2，蔬菜包", "[{EGG-30 2} {VEG-A 1}]", "[]"},
 		{"蔬菜包，2份鸡蛋", "[{VEG-A 1} {EGG-30 2}]", "[]"},
+		// One drug under two names counts once, whatever the brackets.
+		{"布洛芬（芬必得）2盒", "[{MED-IBU 2}]", "[]"},
+		{"芬必得2盒（布洛芬2盒）", "[{MED-IBU 2}]", "[]"},
+		{"布洛芬缓释胶囊（芬必得）2盒", "[{MED-IBU 2}]", "[]"},
+		{"布洛芬 1盒（芬必得）", "[{MED-IBU 1}]", "[]"},
+		{"布洛芬/芬必得 1盒", "[{MED-IBU 1}]", "[]"},
+		{"布洛芬胶囊1盒", "[{MED-IBU 1}]", "[]"},
+		{"连花清瘟颗粒2盒", "[{MED-LH 2}]", "[]"},
+		{"蔬菜包1份 蔬菜包1份", "[{VEG-A 2}]", "[]"}, // the same name twice adds up
+		// One-character names only on their own.
+		{"奶奶 蔬菜包", "[{VEG-A 1}]", "[奶奶]"},
+		{"小米2袋", "[]", "[小米]"},
+		{"米2袋 面1袋", "[{RICE-5KG 2} {NOODLE 1}]", "[]"},
+		{"米面各一袋", "[{RICE-5KG 1} {NOODLE 1}]", "[]"},
+		{"要米1袋，面也要1袋", "[{RICE-5KG 1} {NOODLE 1}]", "[]"},
+		{"牛肉2斤", "[]", "[牛肉]"},
+		{"面包2个", "[]", "[面包]"},
+		{"蛋x1 奶x1", "[{EGG-30 1} {MILK 1}]", "[]"},
+		// Numbers in names are not quantities.
+		{"张三 蔬菜包", "[{VEG-A 1}]", "[张]"},
+		{"李阿姨2份蔬菜包", "[{VEG-A 2}]", "[李阿姨]"},
+		// Quantities before and after.
+		{"两份蔬菜包 一盒鸡蛋", "[{VEG-A 2} {EGG-30 1}]", "[]"},
+		{"蔬菜包（2份）", "[{VEG-A 2}]", "[]"},
+		{"2份 蔬菜包", "[{VEG-A 2}]", "[]"},
+		{"蔬菜包✖️2", "[{VEG-A 2}]", "[]"},
+		{"鸡蛋2盒（1盒也行）", "[{EGG-30 2}]", "[]"},
+		{"蔬菜包，米、面各2袋", "[{VEG-A 1} {RICE-5KG 2} {NOODLE 2}]", "[]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -69,6 +97,29 @@ func TestParseItems(t *testing.T) {
 	}
 	if p := ParseItems(cat, "鸡蛋100盒"); len(p.TooMany) != 1 || len(p.Items) != 0 {
 		t.Errorf("too many: %+v", p)
+	}
+	for _, in := range []string{"猪肉1.5斤", "猪肉两斤半", "半斤猪肉", "猪肉半斤"} {
+		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Fractional) != "[PORK]" || len(p.Items) != 0 {
+			t.Errorf("fractional %s: %+v", in, p)
+		}
+	}
+	// UnknownGoods: only words with a quantity are goods for sure.
+	for in, want := range map[string]string{
+		"西红柿2斤":         "[西红柿]",
+		"两斤西红柿":         "[西红柿]",
+		"西红柿×2":         "[西红柿]",
+		"西红柿、土豆各1斤":     "[西红柿 土豆]",
+		"西红柿2斤蔬菜包1份":    "[西红柿]",
+		"李阿姨 蔬菜包2份 放门口": "[]",
+		"李阿姨2份蔬菜包":      "[]",
+		"小王2021 蔬菜包":    "[]",
+		"鸡蛋2盒（1盒也行）":    "[]",
+		"我要西红柿两斤，谢谢":    "[西红柿]",
+		"小朋友的奶粉2罐":      "[小朋友的奶粉]",
+	} {
+		if got := fmt.Sprint(ParseItems(cat, zh.Fold(in)).UnknownGoods); got != want {
+			t.Errorf("UnknownGoods(%q) = %s, want %s", in, got, want)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/zh"
 )
 
@@ -19,6 +20,127 @@ import (
 //	2. 王叔 13812345678 2单元1202 鸡蛋1盒
 //
 // The helpers below find its parts; ParseText puts them together.
+
+type lineKind int
+
+const (
+	lineEmpty   lineKind = iota
+	lineHeader           // #接龙 …
+	lineTitle            // the line under a header without a title
+	lineExample          // 例：3-2-501 蔬菜包2份
+	lineDesc             // a 接龙's description: never an order
+	lineEntry            // a numbered entry: an order, or rejected
+	lineOther            // a line of a text without header
+)
+
+// textLine is one line of a text, classified.
+type textLine struct {
+	kind lineKind
+	text string // trimmed, as typed
+	body string // folded, entry number taken off
+	num  int
+	ctx  lineContext
+}
+
+// classify sorts the lines of a text into headers, titles, descriptions,
+// examples and the lines to read as orders, each with the context it is
+// read in. It sets *title to the first header's title.
+//
+// A numbered line without an address is description rather than an entry
+// when the numbering starts again after it: the rules of a 接龙 are often
+// numbered too (1）每户限2份 2）周六配送), before or after the entries.
+func classify(cat *catalog.Catalog, raw []string, c Context, title *string) []textLine {
+	lines := make([]textLine, len(raw))
+	var (
+		inList      bool
+		expectTitle bool
+		lc          = contextFor(c, "")
+	)
+	for i, r := range raw {
+		l := &lines[i]
+		l.text = strings.TrimSpace(strings.TrimSuffix(r, "\r"))
+		if l.text == "" {
+			continue
+		}
+		s := zh.Fold(l.text)
+		if t, ok := headerTitle(l.text, s); ok {
+			l.kind = lineHeader
+			inList, expectTitle = true, t == ""
+			lc = contextFor(c, t)
+			if *title == "" {
+				*title = t
+			}
+			continue
+		}
+		l.num, l.body = splitNumber(s)
+		isEx := isExample(l.body)
+		if expectTitle {
+			expectTitle = false
+			if l.num == 0 && !isEx {
+				l.kind = lineTitle
+				lc = contextFor(c, l.text)
+				if *title == "" {
+					*title = l.text
+				}
+				continue
+			}
+		}
+		l.ctx = lc
+		switch {
+		case isEx:
+			l.kind = lineExample
+		case inList && l.num == 0:
+			l.kind = lineDesc
+		case inList:
+			l.kind = lineEntry
+		default:
+			l.kind = lineOther
+		}
+	}
+	// Numbered rules among the entries of each 接龙.
+	hasAddress := func(l *textLine) bool {
+		_, body := stripPhones(l.body)
+		_, _, st := resolveAddress(cat, body, l.ctx)
+		return st != addrNone
+	}
+	for i := 0; i < len(lines); {
+		if lines[i].kind != lineHeader {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(lines) && lines[j].kind != lineHeader {
+			j++
+		}
+		var pending []int // entries without an address before the first with one
+		first, prev := true, 0
+		for k := i + 1; k < j; k++ {
+			l := &lines[k]
+			if l.kind != lineEntry {
+				continue
+			}
+			// Reading the address again costs: only where it decides.
+			addr := (first || l.num <= prev) && hasAddress(l)
+			switch {
+			case first && addr:
+				first = false
+				for _, p := range pending {
+					if lines[p].num >= l.num {
+						lines[p].kind = lineDesc
+					}
+				}
+			case first:
+				pending = append(pending, k)
+			case !addr && l.num <= prev:
+				l.kind = lineDesc
+				continue
+			}
+			prev = l.num
+		}
+		i = j
+	}
+	return lines
+}
 
 // reHeader matches a 接龙 header in folded text: #接龙 (#接龍 folds to it),
 // # 接龙, #Group Note, possibly after an emoji and followed by a title.
@@ -95,6 +217,15 @@ var rePhone = regexp.MustCompile(`(?:\+?86[\s-]?)?(1[3-9][0-9])[\s-]?([0-9]{4})[
 // stripPhones takes mobile numbers out of folded text s, so that none is
 // read as a room or a quantity, and returns the first one as 11 digits.
 func stripPhones(s string) (phone, rest string) {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if isASCIIDigit(rune(s[i])) {
+			digits++
+		}
+	}
+	if digits < 11 {
+		return "", s
+	}
 	ms := rePhone.FindAllStringSubmatchIndex(s, -1)
 	if ms == nil {
 		return "", s
@@ -133,11 +264,13 @@ var reTitleBuilding = regexp.MustCompile(
 	`(` + numClass + `{1,4})\s*(?:号楼|栋楼|栋|幢|座|#)\s*(?:(` + numClass + `{1,2})\s*(?:单元|门))?`)
 
 // titleContext returns the one building (and unit) the title names. A
-// title naming several buildings (5栋、6栋, 5-6栋) or units (1-3单元) gives
-// no building, or no unit.
+// title naming several buildings (5栋、6栋, 5-6栋) gives no building, one
+// naming several units (6栋1-3单元, 6栋2单元、6栋3单元) no unit.
 func titleContext(title string) (building, unit string, ok bool) {
 	s := zh.Fold(title)
 	listed := func(r rune) bool { return strings.ContainsRune("、,，-~/和及至到与", r) }
+	units := map[string]bool{}
+	manyUnits := false
 	for _, m := range reTitleBuilding.FindAllStringSubmatchIndex(s, -1) {
 		if m[2] > 0 {
 			before := s[:m[2]]
@@ -158,34 +291,50 @@ func titleContext(title string) (building, unit string, ok bool) {
 		if building != "" && building != b {
 			return "", "", false // 5栋 6栋
 		}
-		u := ""
-		if m[4] >= 0 {
-			after, _ := utf8.DecodeRuneInString(s[m[1]:])
-			if uu, okU := number(s[m[4]:m[5]], 1, 99); okU && !listed(after) {
-				u = uu
-			}
-		} else if r, size := utf8.DecodeRuneInString(s[m[1]:]); listed(r) {
-			_ = size // 6栋1-3单元: the building only
+		building = b
+		after, _ := utf8.DecodeRuneInString(s[m[1]:])
+		switch u, okU := number(group(s, m, 2), 1, 99); {
+		case okU && !listed(after):
+			units[u] = true
+		case okU || listed(after):
+			manyUnits = true // 6栋2、3单元, 6栋1-3单元
 		}
-		if building == b && unit != "" && u != "" && u != unit {
-			u = "" // 6栋2单元、6栋3单元
-		}
-		if building == "" || u != "" {
-			building, unit = b, u
+	}
+	if len(units) == 1 && !manyUnits {
+		for u := range units {
+			unit = u
 		}
 	}
 	return building, unit, building != ""
+}
+
+// group returns submatch i of match m in s, or "".
+func group(s string, m []int, i int) string {
+	if m[2*i] < 0 {
+		return ""
+	}
+	return s[m[2*i]:m[2*i+1]]
 }
 
 // contextFor is the context a 接龙 titled title is read in: the title's
 // building and unit, else the caller's.
 func contextFor(c Context, title string) lineContext {
 	lc := lineContext{Context: c}
+	// "03" and "3" are one building: addresses read from lines are "3".
+	if lc.Building != "" {
+		lc.Building = CanonicalBuilding(lc.Building)
+	}
+	if lc.Unit != "" {
+		lc.Unit = CanonicalBuilding(lc.Unit)
+	}
+	if title == "" {
+		return lc
+	}
 	b, u, ok := titleContext(title)
 	if !ok {
 		return lc
 	}
-	if b != CanonicalBuilding(c.Building) {
+	if b != lc.Building {
 		lc.Building, lc.Unit, lc.needUnit = b, u, u == ""
 	} else if u != "" {
 		lc.Unit = u

@@ -16,7 +16,10 @@ import (
 	"github.com/baogong/baogong/internal/zh"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/jielong/*.golden.json from the parser (then check them by hand)")
+var (
+	update = flag.Bool("update", false, "rewrite testdata/jielong/*.golden.json from the parser (then check them by hand)")
+	dump   = flag.Bool("dump", false, "log every corpus line with its golden outcome, for checking goldens by hand (use with -v)")
+)
 
 // corpusKnown are the buildings of the corpus' community.
 func corpusKnown(b string) bool { return b == "3" || b == "5" || b == "6" || b == "8" }
@@ -37,7 +40,12 @@ func corpusContext(file string) Context {
 // differently from the golden file (which holds the truth). They count
 // against TestJielongAccuracy and are skipped by TestJielongCorpus, which
 // fails when one of them starts to pass so it can be taken off the list.
-var knownMisses = map[string][]int{}
+var knownMisses = map[string][]int{
+	// "1. 501 蔬菜包1份 西红柿": an unknown word without a quantity
+	// after a known item is dropped (it could be a name or a remark, 放门口),
+	// so the 西红柿 is lost instead of the line being rejected.
+	"17_hard_cases.txt": {5},
+}
 
 func corpusFiles(t testing.TB) []string {
 	t.Helper()
@@ -150,6 +158,9 @@ func TestJielongCorpus(t *testing.T) {
 				return
 			}
 			want := readGolden(t, file)
+			if *dump {
+				dumpGolden(t, string(text), want)
+			}
 			if got.Title != want.Title {
 				t.Errorf("title = %q, want %q", got.Title, want.Title)
 			}
@@ -179,6 +190,25 @@ func TestJielongCorpus(t *testing.T) {
 				t.Errorf("JSON differs from %s", goldenPath(file))
 			}
 		})
+	}
+}
+
+// dumpGolden logs each non-empty line next to what the golden says of it.
+func dumpGolden(t *testing.T, text string, want TextResult) {
+	t.Logf("title %q", want.Title)
+	r := records(want)
+	nums, lines := nonEmptyLines(text)
+	for k, n := range nums {
+		rec, s := r[n], "ignored"
+		switch rec.Kind {
+		case "order":
+			s = fmt.Sprintf("ORDER #%d %s %v %s", rec.Order.Number, rec.Order.Address.Household(), rec.Order.Items, rec.Order.Phone)
+		case "rejected":
+			s = fmt.Sprintf("REJECTED #%d %s", rec.Reject.Number, rec.Reject.Reason)
+		case "overridden":
+			s = fmt.Sprintf("OVERRIDDEN by line %d", rec.By)
+		}
+		t.Logf("%3d %s | %s", n, lines[k], s)
 	}
 }
 
@@ -367,6 +397,9 @@ func TestTitleContext(t *testing.T) {
 		{"3月6号蔬菜包", "", ""},
 		{"蔬菜包团购", "", ""},
 		{"6栋2单元501 楼长", "6", "2"},
+		{"6栋2单元、6栋3单元", "6", ""},
+		{"6栋2单元群 6栋的邻居", "6", "2"},
+		{"6栋2单元群（6栋2单元）", "6", "2"},
 	}
 	for _, tt := range tests {
 		b, u, ok := titleContext(tt.title)
@@ -398,6 +431,7 @@ func TestHeaderContext(t *testing.T) {
 		{"header adds unit to caller", "#接龙 3栋2单元\n1. 501 蔬菜包2份", Context{Building: "3", Known: corpusKnown}, Address{"3", "2", "501"}, ""},
 		{"caller without header", "501 蔬菜包2份", Context{Building: "3", Unit: "1", Known: corpusKnown}, Address{"3", "1", "501"}, ""},
 		{"caller building, unit-room", "2-501 蔬菜包2份", Context{Building: "3", Known: corpusKnown}, Address{"3", "2", "501"}, ""},
+		{"caller building with zeros", "501 蔬菜包2份", Context{Building: "03", Unit: "02", Known: corpusKnown}, Address{"3", "2", "501"}, ""},
 		{"unknown title building", "#接龙 12栋\n1. 1-501 蔬菜包2份", c, Address{}, ReasonUnknownBuilding},
 		{"no context", "#接龙 蔬菜包\n1. 501 蔬菜包2份", c, Address{}, ReasonNoAddress},
 		{"description is not an order", "#接龙 蔬菜包\n3-2-501 蔬菜包2份", c, Address{}, ""},
@@ -469,3 +503,23 @@ func TestIsJielong(t *testing.T) {
 }
 
 func foldForTest(s string) string { return zh.Fold(s) }
+
+func TestParseLineEntry(t *testing.T) {
+	cat := testCatalog(t)
+	pl, reason, ok := ParseLine(cat, "3. 🌻王 138 1234 5678 3-2-501 蔬菜包2份", Context{Known: corpusKnown})
+	if !ok || reason != "" || pl.Number != 3 || pl.Phone != "13812345678" || pl.Address != (Address{"3", "2", "501"}) {
+		t.Errorf("entry: %+v %q %v", pl, reason, ok)
+	}
+	if _, reason, ok := ParseLine(cat, "例：3-2-501 蔬菜包2份", Context{}); ok || reason != "" {
+		t.Errorf("example: %q %v", reason, ok)
+	}
+	if _, reason, _ := ParseLine(cat, "3-2-501 3-2-502 蔬菜包各一份", Context{}); reason != ReasonTwoHouseholds {
+		t.Errorf("two households: %q", reason)
+	}
+	if _, reason, _ := ParseLine(cat, "3-2-501 猪肉1.5斤", Context{}); reason != ReasonNotWhole+"猪肉" {
+		t.Errorf("fraction: %q", reason)
+	}
+	if _, reason, _ := ParseLine(cat, "3-2-501 鸡蛋0盒", Context{}); reason != ReasonZeroQty+"鸡蛋" {
+		t.Errorf("zero: %q", reason)
+	}
+}

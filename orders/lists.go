@@ -229,6 +229,9 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 		res.Outcome, res.Err = OutcomeRefused, err
 		return res, nil
 	}
+	if o.Day, err = OrderDay(ctx, l.Store, req.At, l.Location); err != nil {
+		return res, err
+	}
 	o.Contact, o.Source = line.Contact, req.ListID
 	placed, created, err := l.Store.PlaceOrder(ctx, o, requestID)
 	var short *ShortageError
@@ -275,4 +278,19 @@ func Totals(cat *catalog.Catalog, os []Order) []Line {
 		}
 	}
 	return out
+}
+
+// OrderDay is the order day an order placed at counts for: the calendar
+// day in loc, or the next one once that day's cutoff has closed it. Limits
+// count per order day, and pick lists and rosters take orders by it.
+func OrderDay(ctx context.Context, s Store, at time.Time, loc *time.Location) (string, error) {
+	day := Day(at, loc)
+	closed, err := s.DayClosed(ctx, day)
+	if err != nil {
+		return "", err
+	}
+	if closed {
+		return Day(at.In(loc).AddDate(0, 0, 1), loc), nil
+	}
+	return day, nil
 }

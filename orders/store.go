@@ -66,6 +66,43 @@ type Store interface {
 	// DeleteListEntry forgets one household of a list.
 	DeleteListEntry(ctx context.Context, listID, household string) error
 
+	// SaveRoster stores a slot's roster of a grid unless one is stored
+	// already; it returns the stored roster and whether it was this one.
+	// The first roster of a slot is the one published, however often the
+	// job runs.
+	SaveRoster(ctx context.Context, r Roster) (Roster, bool, error)
+
+	// Roster returns a grid's roster of a slot, or ErrNotFound.
+	Roster(ctx context.Context, grid string, slot time.Time) (Roster, error)
+
+	// CloseDay records the order cutoff of day: orders placed later go to
+	// the next day. It reports whether this call closed it.
+	CloseDay(ctx context.Context, day string, at time.Time) (bool, error)
+
+	// DayClosed reports whether day's cutoff has passed.
+	DayClosed(ctx context.Context, day string) (bool, error)
+
+	// MarkOnce records key and reports whether it was new: the
+	// exactly-once guard of scheduled work.
+	MarkOnce(ctx context.Context, key string) (bool, error)
+
+	// Marked reports whether key was recorded.
+	Marked(ctx context.Context, key string) (bool, error)
+
+	// Volunteers returns the volunteers added to a grid at run time
+	// (config volunteers are not stored).
+	Volunteers(ctx context.Context, grid string) ([]string, error)
+
+	// AddVolunteer and RemoveVolunteer change a grid's run-time team.
+	AddVolunteer(ctx context.Context, grid, openid string) error
+	RemoveVolunteer(ctx context.Context, grid, openid string) error
+
+	// Apply records a volunteer sign-up under its code; Application
+	// returns it (or ErrNotFound); DeleteApplication forgets it.
+	Apply(ctx context.Context, a Application) error
+	Application(ctx context.Context, code string) (Application, error)
+	DeleteApplication(ctx context.Context, code string) error
+
 	// Order returns one order, or ErrNotFound.
 	Order(ctx context.Context, id string) (Order, error)
 
@@ -100,4 +137,14 @@ type ListEntry struct {
 	Household string `json:"household"`
 	OrderID   string `json:"order_id"`
 	Line      int    `json:"line"`
+}
+
+// Application is a resident's sign-up as a volunteer (报名志愿者), waiting
+// for the grid's lead or an admin to approve it by its Code.
+type Application struct {
+	Code    string    `json:"code"`
+	OpenID  string    `json:"openid"`
+	Grid    string    `json:"grid"`
+	Address Address   `json:"address"`
+	At      time.Time `json:"at"`
 }

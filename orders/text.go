@@ -18,6 +18,8 @@ const (
 	ReasonUnknownItem     = "没有这个商品："
 	ReasonZeroQty         = "数量是0："
 	ReasonTooMany         = "数量太多："
+	ReasonNotWhole        = "数量要写整数："
+	ReasonTwoHouseholds   = "一行写了两户，请分开写"
 	// ReasonDidYouMean follows an unknown word that looks like a catalog
 	// item: 没有这个商品：鸡旦（是不是：鸡蛋）.
 	ReasonDidYouMean = "是不是："
@@ -96,45 +98,19 @@ type TextResult struct {
 // in Rejected with a reason. Line numbers are 1-based.
 func ParseText(cat *catalog.Catalog, text string, c Context) TextResult {
 	res := TextResult{Orders: []ParsedLine{}, Rejected: []RejectedLine{}}
+	lines := classify(cat, strings.Split(text, "\n"), c, &res.Title)
 	var (
-		lc          = lineContext{Context: c}
-		inList      bool               // after a 接龙 header
-		expectTitle bool               // the header had no title on its line
-		byHouse     = map[string]int{} // household -> index in res.Orders
-		dropped     []bool             // res.Orders[i] was overridden
+		byHouse = map[string]int{} // household -> index in res.Orders
+		dropped []bool             // res.Orders[i] was overridden
 	)
-	for i, raw := range strings.Split(text, "\n") {
-		line := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
-		if line == "" {
+	for i, l := range lines {
+		if l.kind != lineEntry && l.kind != lineOther {
 			continue
 		}
-		s := zh.Fold(line)
-		if title, ok := headerTitle(line, s); ok {
-			inList, expectTitle = true, title == ""
-			lc = contextFor(c, title)
-			if res.Title == "" {
-				res.Title = title
-			}
-			continue
-		}
-		num, body := splitNumber(s)
-		if expectTitle {
-			expectTitle = false
-			if num == 0 && !isExample(body) {
-				lc = contextFor(c, line)
-				if res.Title == "" {
-					res.Title = line
-				}
-				continue
-			}
-		}
-		if isExample(body) || (inList && num == 0) {
-			continue // an example, or the description of a 接龙
-		}
-		pl, reason, isOrder := parseBody(cat, body, num, lc)
+		pl, reason, isOrder := parseBody(cat, l.body, l.num, l.ctx)
 		switch {
 		case reason != "":
-			res.Rejected = append(res.Rejected, RejectedLine{Line: i + 1, Number: num, Text: line, Reason: reason})
+			res.Rejected = append(res.Rejected, RejectedLine{Line: i + 1, Number: l.num, Text: l.text, Reason: reason})
 		case isOrder:
 			pl.Line = i + 1
 			h := pl.Address.Household()
@@ -168,7 +144,7 @@ func ParseLine(cat *catalog.Catalog, line string, c Context) (pl ParsedLine, rea
 	if isExample(body) {
 		return ParsedLine{Number: num}, "", false
 	}
-	return parseBody(cat, body, num, lineContext{Context: c})
+	return parseBody(cat, body, num, contextFor(c, ""))
 }
 
 // lineContext is the Context a line is read in, after a 接龙 header's
@@ -187,6 +163,7 @@ const (
 	addrFound
 	addrUnknownBuilding
 	addrNoUnit
+	addrTwo // two households on one line
 )
 
 // parseBody reads folded line s, its entry number already taken off.
@@ -195,7 +172,7 @@ func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLi
 	pl.Phone, s = stripPhones(s)
 	addr, rest, st := resolveAddress(cat, s, c)
 	p := ParseItems(cat, rest)
-	hasGoods := len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods) > 0
+	hasGoods := len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods)+len(p.Fractional) > 0
 	switch {
 	case num == 0 && st == addrNone && !hasGoods:
 		return pl, "", false // chatter: 收到, 谢谢楼长
@@ -205,8 +182,12 @@ func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLi
 		return pl, ReasonUnknownBuilding, false
 	case st == addrNoUnit:
 		return pl, ReasonNoUnit, false
+	case st == addrTwo:
+		return pl, ReasonTwoHouseholds, false
 	case len(p.UnknownGoods) > 0:
 		return pl, ReasonUnknownItem + unknownWords(cat, p.UnknownGoods), false
+	case len(p.Fractional) > 0:
+		return pl, ReasonNotWhole + itemNames(cat, p.Fractional), false
 	case len(p.ZeroQty) > 0:
 		return pl, ReasonZeroQty + itemNames(cat, p.ZeroQty), false
 	case len(p.TooMany) > 0:
@@ -260,6 +241,14 @@ func resolveAddress(cat *catalog.Catalog, s string, c lineContext) (Address, str
 		if !known(a.Building) {
 			return Address{}, rest, addrUnknownBuilding
 		}
+		// A second address: the same one said twice (3-2-501（3栋2单元
+		// 501）) goes, another household makes the line unreadable.
+		if m2, ok := FindAddress(rest, c.Known); ok && len(m2.Room) >= 3 {
+			if a2, _, _ := resolveAddress(cat, rest[m2.Start:m2.End], c); a2 != a {
+				return Address{}, rest, addrTwo
+			}
+			rest = rest[:m2.Start] + " " + rest[m2.End:]
+		}
 		return a, rest, addrFound
 	}
 	if c.Building == "" {
@@ -273,11 +262,15 @@ func resolveAddress(cat *catalog.Catalog, s string, c lineContext) (Address, str
 		return Address{Building: c.Building, Unit: unit, Room: room}, s[:start] + " " + s[end:], status
 	}
 	isUnit := func(t string) bool { return unitAt(cat, []rune(t)) > 0 }
-	if room, start, end, ok := findRoom(isUnit, s); ok {
+	if room, start, end, _, ok := findRoom(isUnit, s); ok {
+		rest := s[:start] + " " + s[end:]
 		if c.needUnit && status == addrFound {
 			status = addrNoUnit
 		}
-		return Address{Building: c.Building, Unit: c.Unit, Room: room}, s[:start] + " " + s[end:], status
+		if room2, _, _, glued, ok := findRoom(isUnit, rest); ok && !glued && room2 != room && status == addrFound {
+			status = addrTwo // 501、502 各一份蔬菜包
+		}
+		return Address{Building: c.Building, Unit: c.Unit, Room: room}, rest, status
 	}
 	return Address{}, s, addrNone
 }

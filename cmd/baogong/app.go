@@ -23,6 +23,7 @@ import (
 	"github.com/baogong/baogong/bot"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
 )
@@ -36,9 +37,12 @@ type Main struct {
 	Store   *redisstore.Store
 	Account *officialaccount.OfficialAccount
 	Outbox  *bot.Outbox
-	Mux     *http.ServeMux
-	Cron    *cron.Cron
-	Log     *slog.Logger
+	Jobs    *jobs.Runner
+	// Schedules are the cron specs of the jobs, by job name.
+	Schedules jobs.Schedules
+	Mux       *http.ServeMux
+	Cron      *cron.Cron
+	Log       *slog.Logger
 
 	server   *http.Server
 	listener net.Listener
@@ -127,6 +131,15 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 	// their own packages; a panicking job is logged and the service lives.
 	cl := cronLogger{m.Log}
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
+	m.Jobs = &jobs.Runner{
+		Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc,
+		Notify: outboxNotifier{m.Outbox}, Links: signedLinks{newSigner(cfg)}, Log: m.Log, Now: time.Now,
+	}
+	m.Schedules = schedulesOf(cfg)
+	if err := m.Jobs.Add(m.Cron, m.Schedules, context.WithoutCancel(ctx)); err != nil {
+		m.Redis.Close()
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -151,6 +164,9 @@ func (m *Main) Run(ctx context.Context) error {
 	octx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop, m.outboxed = stop, make(chan struct{})
 	go func() { defer close(m.outboxed); m.Outbox.Run(octx) }()
+	// A replica that was down at a scheduled time publishes the missed
+	// slots of today now; slots published already are left alone.
+	m.Jobs.CatchUp(octx, m.Schedules)
 	m.Cron.Start()
 	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "community", m.Config.Community.ID)
 	return nil

@@ -5,6 +5,7 @@
 //	baogong demo [--addr ADDR]      everything in memory, with a web page
 //	baogong parse [--catalog FILE]  read order text on stdin, print JSON
 //	baogong menu --config FILE      create the official account's menu
+//	baogong run-job NAME --config FILE  run cutoff, roster or picklist now
 package main
 
 import (
@@ -35,7 +36,9 @@ const usage = `usage:
                                     run everything in memory with a web page
   baogong parse [--catalog FILE] [--building B --unit U]
                                     read order text on stdin, print JSON
-  baogong menu --config FILE        create the official account's menu`
+  baogong menu --config FILE        create the official account's menu
+  baogong run-job NAME --config FILE [--slot TIME]
+                                    run cutoff, roster or picklist now`
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -52,6 +55,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return parseCmd(args, stdin, stdout, stderr)
 	case "menu":
 		return menuCmd(ctx, args, stdout, stderr)
+	case "run-job":
+		return runJobCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -1,0 +1,309 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/baogong/baogong/orders"
+)
+
+var (
+	tasksWords   = []string{"我的任务", "任务"}
+	doneWords    = []string{"完成", "已完成", "送完"}
+	signUpWords  = []string{"报名志愿者", "我要当志愿者", "当志愿者"}
+	approveWords = []string{"同意志愿者", "批准志愿者"}
+	readyWords   = []string{"备货完成", "已备货", "备好了"}
+)
+
+// volunteerText handles volunteers' and suppliers' words; handled is false
+// for everything else.
+func (b *Bot) volunteerText(ctx context.Context, req Request, s string) (string, bool, error) {
+	if rest, ok := command(s, tasksWords); ok && rest == "" {
+		r, err := b.tasks(ctx, req)
+		return r, true, err
+	}
+	if rest, ok := command(s, doneWords); ok && rest != "" {
+		r, err := b.done(ctx, req, strings.Trim(rest, " 号#第户"))
+		return r, true, err
+	}
+	if rest, ok := command(s, signUpWords); ok && rest == "" {
+		r, err := b.signUp(ctx, req)
+		return r, true, err
+	}
+	if rest, ok := command(s, approveWords); ok {
+		r, err := b.approve(ctx, req, strings.TrimSpace(rest))
+		return r, true, err
+	}
+	if rest, ok := command(s, readyWords); ok && rest == "" {
+		if sup := b.supplierOf(req.OpenID); sup != "" {
+			r, err := b.ready(ctx, sup)
+			return r, true, err
+		}
+	}
+	return "", false, nil
+}
+
+// assignment is a volunteer's current round: the latest roster share.
+type assignment struct {
+	roster orders.Roster
+	share  orders.Share
+	status map[string]orders.Status // order id -> status now
+}
+
+// current finds the volunteer's latest roster share from the orders
+// assigned to them.
+func (b *Bot) current(ctx context.Context, openid string) (*assignment, error) {
+	var latest *orders.Order
+	for _, g := range b.Community.Grids {
+		open, err := b.Store.OpenOrders(ctx, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range open {
+			o := &open[i]
+			if o.Status == orders.StatusAssigned && o.Assignee == openid && (latest == nil || o.Slot.After(latest.Slot)) {
+				latest = o
+			}
+		}
+	}
+	if latest == nil {
+		return nil, nil
+	}
+	ro, err := b.Store.Roster(ctx, latest.Grid, latest.Slot)
+	if err != nil {
+		return nil, err
+	}
+	a := &assignment{roster: ro, status: map[string]orders.Status{}}
+	for _, sh := range ro.Shares {
+		if sh.Volunteer == openid {
+			a.share = sh
+		}
+	}
+	for _, st := range a.share.Stops {
+		o, err := b.Store.Order(ctx, st.OrderID)
+		if err == nil {
+			a.status[st.OrderID] = o.Status
+		}
+	}
+	return a, nil
+}
+
+func (b *Bot) tasks(ctx context.Context, req Request) (string, error) {
+	a, err := b.current(ctx, req.OpenID)
+	if err != nil {
+		return "", err
+	}
+	if a == nil {
+		return textNoTasks, nil
+	}
+	return textTasks(a.roster, a.share, a.status, b.Location), nil
+}
+
+func (b *Bot) done(ctx context.Context, req Request, ref string) (string, error) {
+	a, err := b.current(ctx, req.OpenID)
+	if err != nil {
+		return "", err
+	}
+	if a == nil {
+		return textNoTasks, nil
+	}
+	n, err := strconv.Atoi(ref)
+	if err != nil {
+		return textDoneHowTo, nil
+	}
+	var stop *orders.Stop
+	for i := range a.share.Stops {
+		st := &a.share.Stops[i]
+		if st.Seq == n || st.OrderID == ref {
+			stop = st
+		}
+	}
+	if stop == nil {
+		return textDoneNoStop(ref, len(a.share.Stops)), nil
+	}
+	d, err := b.Store.Transition(ctx, stop.OrderID, orders.StatusDelivered, req.OpenID, "志愿者送达", b.Now())
+	if errors.Is(err, orders.ErrConflict) {
+		return textDoneAlready(*stop, d.Status), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	a.status[d.ID] = d.Status
+	notified, err := b.notifyDelivered(ctx, d)
+	if err != nil {
+		return "", err
+	}
+	left := 0
+	for _, st := range a.share.Stops {
+		if a.status[st.OrderID].Open() {
+			left++
+		}
+	}
+	return textDone(*stop, notified, left), nil
+}
+
+// notifyDelivered queues the delivery notice to everyone bound to the
+// household; it reports false when nobody could be told (no binding, or
+// the outbox refused).
+func (b *Bot) notifyDelivered(ctx context.Context, d orders.Order) (bool, error) {
+	users, err := b.Store.HouseholdUsers(ctx, d.Household())
+	if err != nil {
+		return false, err
+	}
+	if len(users) == 0 {
+		return false, nil
+	}
+	ns := make([]Notice, len(users))
+	for i, u := range users {
+		ns[i] = Notice{ID: "delivered:" + d.ID + ":" + u, OpenID: u, Kind: "delivered",
+			Text: textDeliveredNotice(d), Data: deliveredTemplateData(d)}
+	}
+	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
+		b.Log.Error("queue delivery notice", "order", d.ID, "err", err)
+		return false, nil
+	}
+	return true, nil
+}
+
+// signUp files a bound resident's application to volunteer in their grid
+// and asks the grid's leads to approve it.
+func (b *Bot) signUp(ctx context.Context, req Request) (string, error) {
+	bd, bound, err := b.binding(ctx, req.OpenID)
+	if err != nil || !bound {
+		return textBindFirst(), err
+	}
+	code, err := applicationCode()
+	if err != nil {
+		return "", err
+	}
+	app := orders.Application{Code: code, OpenID: req.OpenID, Grid: bd.Grid, Address: bd.Address, At: b.Now()}
+	if err := b.Store.Apply(ctx, app); err != nil {
+		return "", err
+	}
+	var ns []Notice
+	for _, l := range b.leadsOfGrid(ctx, bd.Grid) {
+		ns = append(ns, Notice{ID: "apply:" + code + ":" + l, OpenID: l, Kind: "apply", Text: textApplication(app)})
+	}
+	if len(ns) > 0 {
+		if err := b.Notices.Enqueue(ctx, ns...); err != nil {
+			b.Log.Error("queue application notice", "err", err)
+		}
+	}
+	return textSignedUp(code, len(ns) > 0), nil
+}
+
+func applicationCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(9000))
+	if err != nil {
+		return "", fmt.Errorf("application code: %w", err)
+	}
+	return strconv.Itoa(1000 + int(n.Int64())), nil
+}
+
+// leadsOfGrid returns the openids of leads of any building in grid.
+func (b *Bot) leadsOfGrid(ctx context.Context, grid string) []string {
+	all := append([]orders.Lead(nil), b.Community.Leads...)
+	if added, err := b.Store.Leads(ctx); err == nil {
+		all = append(all, added...)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range all {
+		for _, bd := range l.Buildings {
+			if g, _ := b.Community.GridOf(bd); g == grid && !seen[l.OpenID] {
+				seen[l.OpenID] = true
+				out = append(out, l.OpenID)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (b *Bot) approve(ctx context.Context, req Request, code string) (string, error) {
+	app, err := b.Store.Application(ctx, code)
+	if errors.Is(err, orders.ErrNotFound) {
+		return textApplicationNotFound(code), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	allowed := false
+	for _, l := range b.leadsOfGrid(ctx, app.Grid) {
+		allowed = allowed || l == req.OpenID
+	}
+	if !allowed {
+		return textOnlyGridLead, nil
+	}
+	if err := b.Store.AddVolunteer(ctx, app.Grid, app.OpenID); err != nil {
+		return "", err
+	}
+	if err := b.Store.DeleteApplication(ctx, code); err != nil {
+		return "", err
+	}
+	if err := b.Notices.Enqueue(ctx, Notice{ID: "approved:" + code + ":" + app.OpenID, OpenID: app.OpenID, Kind: "apply", Text: textWelcomeVolunteer(app.Grid)}); err != nil {
+		b.Log.Error("queue approval notice", "err", err)
+	}
+	return textApproved(app), nil
+}
+
+// supplierOf returns the supplier whose contact openid is this user.
+func (b *Bot) supplierOf(openid string) string {
+	for _, s := range b.Catalog.Suppliers {
+		if s.ContactOpenID != "" && s.ContactOpenID == openid {
+			return s.ID
+		}
+	}
+	return ""
+}
+
+// ready records that a supplier packed its latest pick list and tells
+// every grid's volunteers to collect.
+func (b *Bot) ready(ctx context.Context, supplier string) (string, error) {
+	now := b.Now()
+	day := ""
+	for _, d := range []string{orders.Day(now, b.Location), orders.Day(now.AddDate(0, 0, -1), b.Location)} {
+		sent, err := b.Store.Marked(ctx, "picklist:"+d)
+		if err != nil {
+			return "", err
+		}
+		if sent {
+			day = d
+			break
+		}
+	}
+	if day == "" {
+		return textNoPicklist, nil
+	}
+	first, err := b.Store.MarkOnce(ctx, "ready:"+supplier+":"+day)
+	if err != nil {
+		return "", err
+	}
+	sup, _ := b.Catalog.Supplier(supplier)
+	if !first {
+		return textReadyAlready(day), nil
+	}
+	var ns []Notice
+	for _, g := range b.Community.Grids {
+		vols := append([]string(nil), g.Volunteers...)
+		added, err := b.Store.Volunteers(ctx, g.ID)
+		if err != nil {
+			return "", err
+		}
+		for _, v := range append(vols, added...) {
+			ns = append(ns, Notice{ID: "ready:" + supplier + ":" + day + ":" + v, OpenID: v, Kind: "ready", Text: textGoodsReady(sup.Name, day)})
+		}
+	}
+	if len(ns) > 0 {
+		if err := b.Notices.Enqueue(ctx, ns...); err != nil {
+			return "", err
+		}
+	}
+	return textReady(day, len(ns)), nil
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/baogong/baogong/bot"
+	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/internal/signedurl"
+	"github.com/baogong/baogong/jobs"
+)
+
+// outboxNotifier queues the jobs' notices in the bot's outbox.
+type outboxNotifier struct{ ob *bot.Outbox }
+
+func (n outboxNotifier) Notify(ctx context.Context, ns ...jobs.Notice) error {
+	out := make([]bot.Notice, len(ns))
+	for i, x := range ns {
+		out[i] = bot.Notice{ID: x.ID, OpenID: x.OpenID, Kind: x.Kind, Text: x.Text, Data: x.Data}
+	}
+	return n.ob.Enqueue(ctx, out...)
+}
+
+// signedLinks makes the links of roster and pick-list messages: signed,
+// so a volunteer or a supermarket opens them without an account, and
+// expiring, so a forwarded message stops working after the round.
+type signedLinks struct{ s *signedurl.Signer }
+
+// RosterPath and PicklistPath are the routes the links point at.
+func RosterPath(grid string, slot time.Time, volunteer string) string {
+	return "/r/" + url.PathEscape(grid) + "/" + strconv.FormatInt(slot.Unix(), 10) + "/" + url.PathEscape(volunteer)
+}
+
+// PicklistPath is the route of a supplier's pick list of a day.
+func PicklistPath(supplier, day string) string {
+	return "/p/" + url.PathEscape(supplier) + "/" + day
+}
+
+func (l signedLinks) Roster(grid string, slot time.Time, volunteer string) string {
+	return l.s.URL(RosterPath(grid, slot, volunteer), nil)
+}
+
+func (l signedLinks) Picklist(supplier, day string) string {
+	return l.s.URL(PicklistPath(supplier, day), nil)
+}
+
+// linkTTL is how long a link in a message works: a delivery round and the
+// packing night, with room to spare.
+const linkTTL = 3 * 24 * time.Hour
+
+func newSigner(cfg config.Config) *signedurl.Signer {
+	return &signedurl.Signer{
+		Key:  signedurl.DeriveKey(cfg.Admin.Token, "baogong links v1"),
+		Base: cfg.PublicBase(),
+		TTL:  linkTTL,
+		Now:  time.Now,
+	}
+}
+
+func schedulesOf(cfg config.Config) jobs.Schedules {
+	s := jobs.Schedules{}
+	if cfg.Schedules.Cutoff != "" {
+		s[jobs.Cutoff] = []string{cfg.Schedules.Cutoff}
+	}
+	if cfg.Schedules.Picklist != "" {
+		s[jobs.Picklist] = []string{cfg.Schedules.Picklist}
+	}
+	if len(cfg.Schedules.Roster) > 0 {
+		s[jobs.Roster] = cfg.Schedules.Roster
+	}
+	return s
+}
+
+// runJobCmd runs one job now from the command line and prints what it
+// published; the notices it queued are sent before it exits.
+func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run-job", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "baogong.yaml", "config file")
+	slotFlag := fs.String("slot", "", "slot time (RFC 3339, e.g. 2026-11-24T07:00:00+08:00); default: the job's latest scheduled time")
+	if len(args) == 0 {
+		return fmt.Errorf("run-job needs a job name: %v", jobs.Names)
+	}
+	name, rest := args[0], args[1:]
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	m, err := LoadMain(ctx, *path, stderr)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	slot := jobs.CurrentSlot(m.Schedules[name], time.Now(), m.Jobs.Location)
+	if *slotFlag != "" {
+		if slot, err = time.Parse(time.RFC3339, *slotFlag); err != nil {
+			return fmt.Errorf("--slot: %w", err)
+		}
+	}
+	res, err := m.Jobs.Run(ctx, name, slot)
+	if err != nil {
+		return err
+	}
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := m.Outbox.Drain(dctx); err != nil {
+		fmt.Fprintln(stderr, "some notices are still queued; a running service sends them:", err)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(res)
+}

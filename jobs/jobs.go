@@ -1,0 +1,233 @@
+// Package jobs holds baogong's scheduled work: the order cutoff, delivery
+// rosters for each grid's volunteers and pick lists for suppliers. Each job
+// is a plain function of (ctx, slot) that may run any number of times for
+// a slot, on any number of replicas: what it publishes goes out once.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/orders"
+)
+
+// Job names, as in config schedules, the API and the CLI.
+const (
+	Cutoff   = "cutoff"
+	Roster   = "roster"
+	Picklist = "picklist"
+)
+
+// Names lists the jobs.
+var Names = []string{Cutoff, Picklist, Roster}
+
+// Notice is a message to one WeChat user. Its ID makes it idempotent: a
+// notice with an ID that was queued before is not sent again.
+type Notice struct {
+	ID     string
+	OpenID string
+	Kind   string
+	Text   string
+	Data   map[string]string
+}
+
+// Notifier queues notices (the bot's Redis outbox).
+type Notifier interface {
+	Notify(ctx context.Context, ns ...Notice) error
+}
+
+// Links makes the signed, expiring links sent in messages.
+type Links interface {
+	Roster(grid string, slot time.Time, volunteer string) string
+	Picklist(supplier, day string) string
+}
+
+// Runner runs jobs. Its fields are its dependencies, wired in cmd.
+type Runner struct {
+	Store     orders.Store
+	Catalog   *catalog.Catalog
+	Community *orders.Community
+	Location  *time.Location
+	Notify    Notifier
+	Links     Links
+	Log       *slog.Logger
+	Now       func() time.Time
+}
+
+// Result is what one run of a job did, for the API, the CLI and the log.
+type Result struct {
+	Job  string    `json:"job"`
+	Slot time.Time `json:"slot"`
+	Day  string    `json:"day"`
+	// Published is true when this run published the slot, false when an
+	// earlier run (here or on another replica) had already.
+	Published bool        `json:"published"`
+	Grids     []GridRun   `json:"grids,omitempty"`
+	Suppliers []SupplyRun `json:"suppliers,omitempty"`
+}
+
+// GridRun is one grid's roster in a Result.
+type GridRun struct {
+	Grid      string     `json:"grid"`
+	Published bool       `json:"published"`
+	Stops     int        `json:"stops"`
+	Shares    []ShareRun `json:"shares"`
+}
+
+// ShareRun is one volunteer's part of a roster.
+type ShareRun struct {
+	Volunteer string `json:"volunteer"`
+	Stops     int    `json:"stops"`
+	Link      string `json:"link"`
+}
+
+// SupplyRun is one supplier's pick list in a Result.
+type SupplyRun struct {
+	Supplier  string        `json:"supplier"`
+	Published bool          `json:"published"`
+	Totals    []orders.Line `json:"totals"`
+	Link      string        `json:"link"`
+	Notified  string        `json:"notified,omitempty"`
+}
+
+// ErrUnknownJob is returned for a job name that does not exist.
+var ErrUnknownJob = errors.New("unknown job")
+
+// Run runs job name for slot.
+func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, error) {
+	slot = slot.In(r.Location).Truncate(time.Minute)
+	switch name {
+	case Cutoff:
+		return r.cutoff(ctx, slot)
+	case Roster:
+		return r.roster(ctx, slot)
+	case Picklist:
+		return r.picklist(ctx, slot)
+	}
+	return Result{}, fmt.Errorf("%q: %w", name, ErrUnknownJob)
+}
+
+// cutoff closes the order day of slot: orders placed after it count for
+// the next day.
+func (r *Runner) cutoff(ctx context.Context, slot time.Time) (Result, error) {
+	day := orders.Day(slot, r.Location)
+	first, err := r.Store.CloseDay(ctx, day, slot)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Job: Cutoff, Slot: slot, Day: day, Published: first}, nil
+}
+
+// Schedules maps job names to cron specs (several for rosters: one per
+// delivery slot).
+type Schedules map[string][]string
+
+// Parser reads the standard five-field specs of the config.
+var Parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
+
+// Validate parses every spec.
+func (s Schedules) Validate() error {
+	for name, specs := range s {
+		for _, spec := range specs {
+			if _, err := Parser.Parse(spec); err != nil {
+				return fmt.Errorf("schedules.%s: %q: %w", name, spec, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Add schedules every job on c. A job gets its scheduled minute as its
+// slot, so a run late by a few seconds is still the same slot.
+func (r *Runner) Add(c *cron.Cron, s Schedules, ctx context.Context) error {
+	for name, specs := range s {
+		for _, spec := range specs {
+			sched, err := Parser.Parse(spec)
+			if err != nil {
+				return fmt.Errorf("schedules.%s: %q: %w", name, spec, err)
+			}
+			c.Schedule(sched, cron.FuncJob(func() {
+				slot := r.Now().In(r.Location).Truncate(time.Minute)
+				res, err := r.Run(ctx, name, slot)
+				r.logRun(res, err, "scheduled")
+			}))
+		}
+	}
+	return nil
+}
+
+// CatchUp runs every slot of today, up to now, of every schedule: a
+// replica that was down at a scheduled time publishes the slot when it
+// starts, and slots published already stay as they were.
+func (r *Runner) CatchUp(ctx context.Context, s Schedules) {
+	now := r.Now().In(r.Location)
+	for _, name := range Names {
+		for _, slot := range SlotsToday(s[name], now, r.Location) {
+			res, err := r.Run(ctx, name, slot)
+			r.logRun(res, err, "catch-up")
+		}
+	}
+}
+
+// SlotsToday returns the scheduled times of specs from the start of now's
+// day up to now, oldest first.
+func SlotsToday(specs []string, now time.Time, loc *time.Location) []time.Time {
+	y, m, d := now.In(loc).Date()
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc).Add(-time.Second)
+	var out []time.Time
+	for _, spec := range specs {
+		sched, err := Parser.Parse(spec)
+		if err != nil {
+			continue
+		}
+		for t := sched.Next(start); !t.After(now); t = sched.Next(t) {
+			out = append(out, t)
+		}
+	}
+	sortTimes(out)
+	return out
+}
+
+// CurrentSlot is the latest scheduled time of specs at or before now
+// (looking back two days), or now itself when there is none.
+func CurrentSlot(specs []string, now time.Time, loc *time.Location) time.Time {
+	now = now.In(loc)
+	var best time.Time
+	for _, spec := range specs {
+		sched, err := Parser.Parse(spec)
+		if err != nil {
+			continue
+		}
+		for t := sched.Next(now.Add(-48 * time.Hour)); !t.After(now); t = sched.Next(t) {
+			if t.After(best) {
+				best = t
+			}
+		}
+	}
+	if best.IsZero() {
+		return now.Truncate(time.Minute)
+	}
+	return best
+}
+
+func sortTimes(ts []time.Time) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && ts[j].Before(ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
+
+func (r *Runner) logRun(res Result, err error, how string) {
+	if err != nil {
+		r.Log.Error("job failed", "job", res.Job, "how", how, "err", err)
+		return
+	}
+	r.Log.Info("job ran", "job", res.Job, "how", how, "slot", res.Slot, "published", res.Published)
+}

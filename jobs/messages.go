@@ -1,0 +1,112 @@
+package jobs
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// Every sentence the jobs send lives in this file. Volunteers read theirs
+// on the stairs: short lines, the door first, then the goods.
+
+// maxStopsListed keeps a roster message readable; the link has them all.
+const maxStopsListed = 20
+
+func slotName(slot time.Time, loc *time.Location) string {
+	t := slot.In(loc)
+	return fmt.Sprintf("%d月%d日 %02d:%02d", t.Month(), t.Day(), t.Hour(), t.Minute())
+}
+
+// MaskPhone shows a phone as 138****5678: enough to recognise, not to
+// copy, for volunteers who only need it when a stop must be called.
+func MaskPhone(p string) string {
+	if len(p) != 11 {
+		return p
+	}
+	return p[:3] + "****" + p[7:]
+}
+
+func goods(lines []orders.Line) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprintf("%s%d%s", l.Name, l.Qty, l.Unit)
+	}
+	return strings.Join(parts, "、")
+}
+
+func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *time.Location) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【配送任务】%s %s网格\n您负责%d户：\n", slotName(ro.Slot, loc), ro.Grid, len(sh.Stops))
+	for i, st := range sh.Stops {
+		if i == maxStopsListed {
+			fmt.Fprintf(&b, "……还有%d户，见打印版\n", len(sh.Stops)-i)
+			break
+		}
+		fmt.Fprintf(&b, "%d. %s %s", st.Seq, st.Address, goods(st.Lines))
+		if st.Contact != "" {
+			fmt.Fprintf(&b, "（没有微信，送前打电话 %s）", MaskPhone(st.Contact))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "打印版：%s\n送到后回复\"完成 序号\"，例如：完成 1\n看任务回复\"任务\"", link)
+	return b.String()
+}
+
+// textLeadRoster tells a lead what is coming to their buildings in a slot,
+// or returns "" when nothing is.
+func textLeadRoster(ro orders.Roster, buildings []string, loc *time.Location) string {
+	in := map[string]bool{}
+	for _, b := range buildings {
+		in[b] = true
+	}
+	households := map[string]bool{}
+	var lines []orders.Line
+	vols := map[string]bool{}
+	stops := 0
+	for _, sh := range ro.Shares {
+		for _, st := range sh.Stops {
+			if !in[orders.CanonicalBuilding(st.Address.Building)] {
+				continue
+			}
+			stops++
+			households[st.Address.Household()] = true
+			lines = append(lines, st.Lines...)
+			if sh.Volunteer != "" {
+				vols[sh.Volunteer] = true
+			}
+		}
+	}
+	where := strings.Join(buildings, "、") + "栋"
+	if stops == 0 {
+		return "" // nothing for these buildings: no message
+	}
+	totals := map[string]*orders.Line{}
+	var order []string
+	for _, l := range lines {
+		if t, ok := totals[l.SKU]; ok {
+			t.Qty += l.Qty
+			continue
+		}
+		c := l
+		totals[l.SKU] = &c
+		order = append(order, l.SKU)
+	}
+	sum := make([]orders.Line, len(order))
+	for i, sku := range order {
+		sum[i] = *totals[sku]
+	}
+	who := fmt.Sprintf("志愿者%d人负责", len(vols))
+	if len(vols) == 0 {
+		who = "现在没有志愿者排班，请联系网格员安排"
+	}
+	return fmt.Sprintf("【送货通知】%s这一轮要送到%s：%d户 %d单\n%s\n%s。", slotName(ro.Slot, loc), where, len(households), stops, goods(sum), who)
+}
+
+func textPicklist(supplier string, pl orders.PickList, link string) string {
+	if pl.Empty() {
+		return fmt.Sprintf("【备货单】%s %s：今天没有订单。", pl.Day, supplier)
+	}
+	return fmt.Sprintf("【备货单】%s %s\n合计：%s\n按网格、楼栋、单元的明细（可打印、可下载Excel）：%s\n备好后请回复\"备货完成\"。", pl.Day, supplier, goods(pl.Totals), link)
+}

@@ -1,0 +1,147 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// volunteers returns a grid's team: the config's and those approved since.
+func (r *Runner) volunteers(ctx context.Context, g orders.Grid) ([]string, error) {
+	added, err := r.Store.Volunteers(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range append(append([]string(nil), g.Volunteers...), added...) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// due reports whether an order belongs in the slot's roster: still pending,
+// and of an order day whose pick list has gone to the suppliers (an earlier
+// day, or the slot's own day once its cutoff has passed).
+func (r *Runner) due(o orders.Order, day string, closed bool) bool {
+	if o.Status != orders.StatusPending {
+		return false
+	}
+	return o.Day < day || (o.Day == day && closed)
+}
+
+// roster builds, stores and publishes each grid's roster for slot. The
+// first roster stored for a grid and slot is the one published; a re-run
+// (or another replica) re-applies it, which assigns nothing twice and
+// queues notices whose ids were queued already, so each volunteer and lead
+// hears once.
+func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
+	day := orders.Day(slot, r.Location)
+	closed, err := r.Store.DayClosed(ctx, day)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Job: Roster, Slot: slot, Day: day}
+	for _, g := range r.Community.Grids {
+		vols, err := r.volunteers(ctx, g)
+		if err != nil {
+			return res, err
+		}
+		open, err := r.Store.OpenOrders(ctx, g.ID)
+		if err != nil {
+			return res, err
+		}
+		var due []orders.Order
+		for _, o := range open {
+			if r.due(o, day, closed) {
+				due = append(due, o)
+			}
+		}
+		built := orders.BuildRoster(r.Catalog, g.ID, vols, due, slot)
+		stored, first, err := r.Store.SaveRoster(ctx, built)
+		if err != nil {
+			return res, err
+		}
+		gr, err := r.publishRoster(ctx, g, stored)
+		if err != nil {
+			return res, err
+		}
+		gr.Published = first
+		res.Published = res.Published || first
+		res.Grids = append(res.Grids, gr)
+	}
+	return res, nil
+}
+
+func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Roster) (GridRun, error) {
+	gr := GridRun{Grid: g.ID}
+	at := r.Now()
+	var notices []Notice
+	for _, sh := range ro.Shares {
+		for _, st := range sh.Stops {
+			if sh.Volunteer == "" {
+				continue // nobody on duty: the orders stay pending
+			}
+			if _, err := r.Store.Assign(ctx, st.OrderID, sh.Volunteer, ro.Slot, at); err != nil && !errors.Is(err, orders.ErrConflict) && !errors.Is(err, orders.ErrNotFound) {
+				return gr, fmt.Errorf("assign %s: %w", st.OrderID, err)
+			}
+		}
+		gr.Stops += len(sh.Stops)
+		link := ""
+		if sh.Volunteer != "" {
+			link = r.Links.Roster(g.ID, ro.Slot, sh.Volunteer)
+			if len(sh.Stops) > 0 {
+				notices = append(notices, Notice{
+					ID: fmt.Sprintf("roster:%s:%d:%s", g.ID, ro.Slot.Unix(), sh.Volunteer), OpenID: sh.Volunteer, Kind: "roster",
+					Text: textVolunteerRoster(ro, sh, link, r.Location),
+				})
+			}
+		}
+		gr.Shares = append(gr.Shares, ShareRun{Volunteer: sh.Volunteer, Stops: len(sh.Stops), Link: link})
+	}
+	for _, l := range r.leadsOf(ctx, g) {
+		if text := textLeadRoster(ro, l.Buildings, r.Location); text != "" {
+			notices = append(notices, Notice{
+				ID: fmt.Sprintf("roster-lead:%s:%d:%s", g.ID, ro.Slot.Unix(), l.OpenID), OpenID: l.OpenID, Kind: "roster", Text: text,
+			})
+		}
+	}
+	if len(notices) > 0 {
+		if err := r.Notify.Notify(ctx, notices...); err != nil {
+			return gr, err
+		}
+	}
+	return gr, nil
+}
+
+// leadsOf returns the leads of the grid's buildings, each with only the
+// buildings of this grid.
+func (r *Runner) leadsOf(ctx context.Context, g orders.Grid) []orders.Lead {
+	all := append([]orders.Lead(nil), r.Community.Leads...)
+	if added, err := r.Store.Leads(ctx); err == nil {
+		all = append(all, added...)
+	}
+	in := map[string]bool{}
+	for _, b := range g.Buildings {
+		in[orders.CanonicalBuilding(b)] = true
+	}
+	var out []orders.Lead
+	for _, l := range all {
+		var mine []string
+		for _, b := range l.Buildings {
+			if in[orders.CanonicalBuilding(b)] {
+				mine = append(mine, orders.CanonicalBuilding(b))
+			}
+		}
+		if len(mine) > 0 {
+			out = append(out, orders.Lead{OpenID: l.OpenID, Buildings: mine})
+		}
+	}
+	return out
+}

@@ -1,0 +1,64 @@
+package reports
+
+import (
+	"encoding/csv"
+	"io"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// utf8BOM makes Excel read the file as UTF-8; without it, Excel on a
+// Chinese Windows reads GBK and shows mojibake.
+const utf8BOM = "\ufeff"
+
+// PicklistCSV writes p as CSV for Excel: UTF-8 with a byte-order mark,
+// CRLF line ends. Rows:
+//
+//	备货单, <day>, <supplier>
+//	商品, 数量, 单位            (the supplier's totals)
+//	…
+//	                             (an empty line)
+//	网格, 楼栋, 单元, 商品, 数量, 单位, 订单数
+//	…
+//
+// Rows have different lengths (read them back with FieldsPerRecord = -1).
+// 订单数 is on each unit's first row only, so the column adds up. Text
+// cells that Excel would take for a formula (starting with = + - @, tab
+// or CR) are prefixed with a single quote. supplierName "" falls back to
+// the supplier ID.
+func PicklistCSV(w io.Writer, p orders.PickList, supplierName string) error {
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	write := func(rows ...[]any) {
+		for _, row := range rows {
+			rec := make([]string, len(row))
+			for i, v := range row {
+				if s, ok := v.(string); ok {
+					rec[i] = safeCell(s)
+				} else {
+					rec[i] = cellText(v)
+				}
+			}
+			_ = cw.Write(rec) // errors stick; checked after Flush
+		}
+	}
+	write([]any{"备货单", p.Day, supplierLabel(p, supplierName)})
+	write(stringsRow(totalsHeader))
+	write(totalsRows(p)...)
+	write([]any{})
+	write(stringsRow(detailHeader))
+	write(detailRows(p)...)
+	cw.Flush()
+	return cw.Error()
+}
+
+func stringsRow(ss []string) []any {
+	row := make([]any, len(ss))
+	for i, s := range ss {
+		row[i] = s
+	}
+	return row
+}
