@@ -19,6 +19,9 @@ import (
 type Server struct {
 	Store     orders.Store
 	Community *orders.Community
+	// Jobs, when set, adds running jobs and the pick-list and roster
+	// pages.
+	Jobs *Jobs
 	// Token is the bearer token every /api request must carry.
 	Token string
 	Log   *slog.Logger
@@ -31,6 +34,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/leads", s.auth(http.HandlerFunc(s.addLead)))
 	mux.Handle("DELETE /api/leads/{openid}", s.auth(http.HandlerFunc(s.removeLead)))
 	mux.HandleFunc("GET /healthz", s.health)
+	s.registerJobs(mux)
 }
 
 func (s *Server) auth(next http.Handler) http.Handler {

@@ -56,26 +56,20 @@ type assignment struct {
 	status map[string]orders.Status // order id -> status now
 }
 
-// current finds the volunteer's latest roster share from the orders
-// assigned to them.
+// current finds the volunteer's latest roster share, delivered stops
+// included.
 func (b *Bot) current(ctx context.Context, openid string) (*assignment, error) {
-	var latest *orders.Order
-	for _, g := range b.Community.Grids {
-		open, err := b.Store.OpenOrders(ctx, g.ID)
-		if err != nil {
-			return nil, err
-		}
-		for i := range open {
-			o := &open[i]
-			if o.Status == orders.StatusAssigned && o.Assignee == openid && (latest == nil || o.Slot.After(latest.Slot)) {
-				latest = o
-			}
-		}
-	}
-	if latest == nil {
+	grid, slot, err := b.Store.Round(ctx, openid)
+	if errors.Is(err, orders.ErrNotFound) {
 		return nil, nil
 	}
-	ro, err := b.Store.Roster(ctx, latest.Grid, latest.Slot)
+	if err != nil {
+		return nil, err
+	}
+	ro, err := b.Store.Roster(ctx, grid, slot)
+	if errors.Is(err, orders.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -87,9 +81,10 @@ func (b *Bot) current(ctx context.Context, openid string) (*assignment, error) {
 	}
 	for _, st := range a.share.Stops {
 		o, err := b.Store.Order(ctx, st.OrderID)
-		if err == nil {
-			a.status[st.OrderID] = o.Status
+		if err != nil && !errors.Is(err, orders.ErrNotFound) {
+			return nil, err
 		}
+		a.status[st.OrderID] = o.Status
 	}
 	return a, nil
 }

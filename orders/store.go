@@ -33,6 +33,10 @@ type Store interface {
 	// (status assigned). ErrConflict when it is no longer pending.
 	Assign(ctx context.Context, id, volunteer string, slot, at time.Time) (Order, error)
 
+	// Round returns the grid and slot of the latest roster a volunteer
+	// was assigned on, or ErrNotFound.
+	Round(ctx context.Context, volunteer string) (grid string, slot time.Time, err error)
+
 	// UpdateLines replaces the lines of a pending order, moving stock and
 	// the household's limits by the difference only, atomically. It
 	// returns a *ShortageError (and changes nothing) when an increase

@@ -91,18 +91,18 @@ func TestPicklistCSV(t *testing.T) {
 
 func TestSafeCell(t *testing.T) {
 	for in, want := range map[string]string{
-		"":                        "",
-		"大米":                      "大米",
-		"=1+1":                    "'=1+1",
+		"":                         "",
+		"大米":                       "大米",
+		"=1+1":                     "'=1+1",
 		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
-		"+86 138":                 "'+86 138",
-		"-2+3":                    "'-2+3",
-		"@SUM(A1)":                "'@SUM(A1)",
-		"\t=1":                    "'\t=1",
-		"\r=1":                    "'\r=1",
-		"a=1":                     "a=1",
-		" =1":                     " =1",
-		"'=1":                     "'=1",
+		"+86 138":                  "'+86 138",
+		"-2+3":                     "'-2+3",
+		"@SUM(A1)":                 "'@SUM(A1)",
+		"\t=1":                     "'\t=1",
+		"\r=1":                     "'\r=1",
+		"a=1":                      "a=1",
+		" =1":                      " =1",
+		"'=1":                      "'=1",
 	} {
 		if got := safeCell(in); got != want {
 			t.Errorf("safeCell(%q) = %q, want %q", in, got, want)

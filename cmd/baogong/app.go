@@ -125,17 +125,19 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		Account: m.Account, Bot: b, Token: cfg.WeChat.Token,
 		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, Log: m.Log,
 	})
-	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log}).Register(m.Mux)
 
 	// The scheduler is wired here so jobs are plain functions added by
 	// their own packages; a panicking job is logged and the service lives.
 	cl := cronLogger{m.Log}
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
+	signer := newSigner(cfg)
 	m.Jobs = &jobs.Runner{
 		Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc,
-		Notify: outboxNotifier{m.Outbox}, Links: signedLinks{newSigner(cfg)}, Log: m.Log, Now: time.Now,
+		Notify: outboxNotifier{m.Outbox}, Links: signedLinks{signer}, Log: m.Log, Now: time.Now,
 	}
 	m.Schedules = schedulesOf(cfg)
+	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log,
+		Jobs: &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer}}).Register(m.Mux)
 	if err := m.Jobs.Add(m.Cron, m.Schedules, context.WithoutCancel(ctx)); err != nil {
 		m.Redis.Close()
 		return nil, err

@@ -26,3 +26,4 @@ func (k keys) closed(day string) string        { return k.p + "closed:" + day }
 func (k keys) mark(key string) string          { return k.p + "mark:" + key }
 func (k keys) volunteers(grid string) string   { return k.p + "vol:" + grid }
 func (k keys) application(code string) string  { return k.p + "apply:" + code }
+func (k keys) round(volunteer string) string   { return k.p + "round:" + volunteer }

@@ -147,9 +147,42 @@ func (s *Store) Transition(ctx context.Context, id string, to orders.Status, by,
 
 // Assign implements orders.Store.
 func (s *Store) Assign(ctx context.Context, id, volunteer string, slot, at time.Time) (orders.Order, error) {
-	return s.transition(ctx, id, orders.StatusAssigned, volunteer, "排班", at, false, func(o *orders.Order) {
+	o, err := s.transition(ctx, id, orders.StatusAssigned, volunteer, "排班", at, false, func(o *orders.Order) {
 		o.Assignee, o.Slot = volunteer, slot
 	})
+	if err != nil {
+		return o, err
+	}
+	// Remember the volunteer's latest round, so 任务 and 完成 still find
+	// it after every stop is delivered. Only a later slot replaces it.
+	if err := roundScript.Run(ctx, s.rdb, []string{s.k.round(volunteer)}, o.Grid, slot.Unix(), int(jobTTL/time.Second)).Err(); err != nil {
+		return o, fmt.Errorf("assign %s: remember round: %w", id, err)
+	}
+	return o, nil
+}
+
+var roundScript = redis.NewScript(`
+local cur = tonumber(redis.call('HGET', KEYS[1], 'slot') or '0')
+if tonumber(ARGV[2]) >= cur then
+  redis.call('HSET', KEYS[1], 'grid', ARGV[1], 'slot', ARGV[2])
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+return 1`)
+
+// Round implements orders.Store.
+func (s *Store) Round(ctx context.Context, volunteer string) (string, time.Time, error) {
+	m, err := s.rdb.HGetAll(ctx, s.k.round(volunteer)).Result()
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("round: %w", err)
+	}
+	if len(m) == 0 {
+		return "", time.Time{}, fmt.Errorf("round of volunteer: %w", orders.ErrNotFound)
+	}
+	sec, err := strconv.ParseInt(m["slot"], 10, 64)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("round: %w", err)
+	}
+	return m["grid"], time.Unix(sec, 0), nil
 }
 
 // transition moves order id to status to, retrying when the order changed

@@ -1,0 +1,178 @@
+package adminapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/signedurl"
+	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/reports"
+)
+
+// Jobs is what the API needs to run jobs and show what they made.
+type Jobs struct {
+	Runner    *jobs.Runner
+	Schedules jobs.Schedules
+	Catalog   *catalog.Catalog
+	// Links checks the signed links sent to volunteers and suppliers.
+	Links *signedurl.Signer
+}
+
+func (s *Server) registerJobs(mux *http.ServeMux) {
+	if s.Jobs == nil {
+		return
+	}
+	mux.Handle("POST /api/jobs/{name}/run", s.auth(http.HandlerFunc(s.runJob)))
+	mux.Handle("GET /api/suppliers/{id}/picklist", s.auth(http.HandlerFunc(s.picklist)))
+	mux.Handle("GET /api/rosters/{grid}/{slot}", s.auth(http.HandlerFunc(s.roster)))
+	// The same pages behind signed, expiring links, for people without
+	// the admin token: a supermarket, a volunteer.
+	mux.Handle("GET /p/{id}/{date}", s.signed(http.HandlerFunc(s.picklist)))
+	mux.Handle("GET /r/{grid}/{slot}/{volunteer}", s.signed(http.HandlerFunc(s.roster)))
+}
+
+func (s *Server) signed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch err := s.Jobs.Links.Check(r); {
+		case errors.Is(err, signedurl.ErrExpired):
+			page(w, http.StatusGone, "这个链接已经过期了，请向网格员要新的链接。")
+		case err != nil:
+			page(w, http.StatusForbidden, "这个链接不对，请从微信消息里重新打开。")
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// page answers a person (not a program) with one plain sentence.
+func page(w http.ResponseWriter, code int, text string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\"><p style=\"font-size:20px;padding:1em\">%s</p>", text)
+}
+
+func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	slot := jobs.CurrentSlot(s.Jobs.Schedules[name], time.Now(), s.Jobs.Runner.Location)
+	if v := r.URL.Query().Get("slot"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, errorBody{"slot must be RFC 3339, e.g. 2026-11-24T07:00:00+08:00"})
+			return
+		}
+		slot = t
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
+	defer cancel()
+	res, err := s.Jobs.Runner.Run(ctx, name, slot)
+	if errors.Is(err, jobs.ErrUnknownJob) {
+		writeJSON(w, http.StatusNotFound, errorBody{fmt.Sprintf("no job %q; jobs are %v", name, jobs.Names)})
+		return
+	}
+	if err != nil {
+		s.unavailable(w, "run job", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) picklist(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	sup, ok := s.Jobs.Catalog.Supplier(id)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, errorBody{"no such supplier"})
+		return
+	}
+	day := r.PathValue("date")
+	if day == "" {
+		day = r.URL.Query().Get("date")
+	}
+	if day == "" {
+		day = orders.Day(time.Now(), s.Jobs.Runner.Location)
+	}
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody{"date must be YYYY-MM-DD"})
+		return
+	}
+	all, err := s.Store.Orders(r.Context(), orders.Filter{Day: day, Limit: 1 << 20})
+	if err != nil {
+		s.unavailable(w, "pick list", err)
+		return
+	}
+	var pl orders.PickList
+	for _, p := range orders.BuildPickLists(s.Jobs.Catalog, all, day) {
+		if p.Supplier == id {
+			pl = p
+		}
+	}
+	name := sup.Name
+	file := url.PathEscape(fmt.Sprintf("备货单-%s-%s", day, name))
+	switch f := r.URL.Query().Get("format"); f {
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+file+".csv")
+		err = reports.PicklistCSV(w, pl, name)
+	case "xlsx":
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+file+".xlsx")
+		err = reports.PicklistXLSX(w, pl, name)
+	case "", "html":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		err = reports.PicklistHTML(w, pl, name, s.downloadLinks(r))
+	default:
+		writeJSON(w, http.StatusBadRequest, errorBody{"format must be csv, xlsx or html"})
+		return
+	}
+	if err != nil {
+		s.Log.Error("render pick list", "supplier", id, "err", err)
+	}
+}
+
+// downloadLinks gives the HTML page links to the CSV and XLSX of the same
+// list, signed again when the page was opened by a signed link.
+func (s *Server) downloadLinks(r *http.Request) map[string]string {
+	links := map[string]string{}
+	for _, f := range []string{"csv", "xlsx"} {
+		if r.URL.Query().Get(signedurl.ParamSig) != "" {
+			links[f] = s.Jobs.Links.URL(r.URL.Path, url.Values{"format": {f}})
+		} else {
+			q := r.URL.Query()
+			q.Set("format", f)
+			links[f] = r.URL.Path + "?" + q.Encode()
+		}
+	}
+	return links
+}
+
+func (s *Server) roster(w http.ResponseWriter, r *http.Request) {
+	sec, err := strconv.ParseInt(r.PathValue("slot"), 10, 64)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody{"slot must be unix seconds"})
+		return
+	}
+	ro, err := s.Store.Roster(r.Context(), r.PathValue("grid"), time.Unix(sec, 0))
+	if errors.Is(err, orders.ErrNotFound) {
+		page(w, http.StatusNotFound, "这一轮还没有排班。")
+		return
+	}
+	if err != nil {
+		s.unavailable(w, "roster", err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	err = reports.RosterHTML(w, ro, r.PathValue("volunteer"), s.Jobs.Runner.Location)
+	if errors.Is(err, reports.ErrNoShare) {
+		page(w, http.StatusNotFound, "这一轮没有您的任务。")
+		return
+	}
+	if err != nil {
+		s.Log.Error("render roster", "err", err)
+	}
+}

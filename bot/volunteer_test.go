@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// rosterFor puts the G1 pending orders on vol's roster for slot, as the
+// roster job does.
+func (e *env) rosterFor(t *testing.T, vol string, slot time.Time) orders.Roster {
+	t.Helper()
+	ctx := context.Background()
+	open, err := e.store.OpenOrders(ctx, "G1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro, _, err := e.store.SaveRoster(ctx, orders.BuildRoster(e.bot.Catalog, "G1", []string{vol}, open, slot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range ro.Shares {
+		for _, st := range sh.Stops {
+			if _, err := e.store.Assign(ctx, st.OrderID, sh.Volunteer, slot, slot); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return ro
+}
+
+func TestVolunteerTasksAndDone(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	ob, fake := e.withOutbox(t)
+	e.say("zhang", "绑定 3栋2单元501")
+	e.say("zhang", "蔬菜包1份")
+	e.say("lead-3", "#接龙\n1. 孙奶奶 13900001111 3-1-101 鸡蛋1盒")
+	if got := e.say("vol-a", "任务"); got != textNoTasks {
+		t.Errorf("no tasks yet: %q", got)
+	}
+	slot := time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai)
+	e.rosterFor(t, "vol-a", slot)
+	got := e.say("vol-a", "任务")
+	for _, want := range []string{"共2户，还剩2户", "1. 3栋1单元101 鸡蛋1盒", "2. 3栋2单元501 蔬菜包1份"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("tasks lack %q:\n%s", want, got)
+		}
+	}
+	if got := e.say("zhang", "取消 1001"); !strings.Contains(got, "正在配送") {
+		t.Errorf("resident cancels an assigned order: %q", got)
+	}
+	if got := e.say("vol-a", "完成 2"); got != textDone(orders.Stop{Seq: 2, Address: orders.Address{Building: "3", Unit: "2", Room: "501"}}, true, 1) {
+		t.Errorf("done 2: %q", got)
+	}
+	if got := e.say("vol-a", "完成 1"); !strings.Contains(got, "这户没有绑定微信") || !strings.Contains(got, "全部送完了") {
+		t.Errorf("done 1: %q", got)
+	}
+	if got := e.say("vol-a", "完成 1"); !strings.Contains(got, "已经记过送达了") {
+		t.Errorf("done twice: %q", got)
+	}
+	if got := e.say("vol-a", "完成 9"); !strings.Contains(got, "没有第9户") {
+		t.Errorf("no such stop: %q", got)
+	}
+	ob.Drain(ctx)
+	if sent := fake.SentTo("zhang"); len(sent) != 1 || !strings.Contains(sent[0].Text, "蔬菜包1份已放到3栋2单元门口") {
+		t.Errorf("resident notice: %+v", sent)
+	}
+}
+
+func TestVolunteerSignUpApprovedByLead(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	ob, fake := e.withOutbox(t)
+	if got := e.say("newbie", "报名志愿者"); got != textBindFirst() {
+		t.Errorf("unbound sign-up: %q", got)
+	}
+	e.say("newbie", "绑定 5栋1单元302")
+	got := e.say("newbie", "报名志愿者")
+	if !strings.HasPrefix(got, "已报名（编号") {
+		t.Fatalf("sign-up: %q", got)
+	}
+	code := got[len("已报名（编号") : len("已报名（编号")+4]
+	ob.Drain(ctx)
+	if sent := fake.SentTo("lead-3"); len(sent) != 1 || !strings.Contains(sent[0].Text, "同意志愿者 "+code) {
+		t.Fatalf("lead asked: %+v", sent)
+	}
+	if got := e.say("lead-68", "同意志愿者 "+code); got != textOnlyGridLead {
+		t.Errorf("other grid's lead approves: %q", got)
+	}
+	if got := e.say("lead-3", "同意志愿者 "+code); !strings.HasPrefix(got, "已同意5栋1单元302") {
+		t.Errorf("approve: %q", got)
+	}
+	if got := e.say("lead-3", "同意志愿者 "+code); got != textApplicationNotFound(code) {
+		t.Errorf("approve twice: %q", got)
+	}
+	if v, _ := e.store.Volunteers(ctx, "G1"); len(v) != 1 || v[0] != "newbie" {
+		t.Errorf("volunteers: %v", v)
+	}
+	ob.Drain(ctx)
+	if sent := fake.SentTo("newbie"); len(sent) != 1 || !strings.Contains(sent[0].Text, "您已成为G1网格的志愿者") {
+		t.Errorf("welcome: %+v", sent)
+	}
+}
+
+func TestSupplierReady(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	ob, fake := e.withOutbox(t)
+	e.bot.Catalog.Suppliers[0].ContactOpenID = "sm-boss"
+	e.bot.Community.Grids[0].Volunteers = []string{"vol-a"}
+	if got := e.say("sm-boss", "备货完成"); got != textNoPicklist {
+		t.Errorf("before any pick list: %q", got)
+	}
+	e.store.MarkOnce(ctx, "picklist:"+orders.Day(e.now, shanghai))
+	if got := e.say("sm-boss", "备货完成"); !strings.Contains(got, "已通知1位志愿者") {
+		t.Errorf("ready: %q", got)
+	}
+	if got := e.say("sm-boss", "备货完成"); !strings.Contains(got, "已经通知过") {
+		t.Errorf("ready twice: %q", got)
+	}
+	ob.Drain(ctx)
+	if sent := fake.SentTo("vol-a"); len(sent) != 1 || !strings.Contains(sent[0].Text, "新义保供超市") {
+		t.Errorf("volunteer told: %+v", sent)
+	}
+}

@@ -1,0 +1,284 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
+)
+
+func TestMain(m *testing.M) { redistest.Main(m) }
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+// recorder is a Notifier that keeps notices by id, like the outbox: a
+// notice id queued twice is kept once.
+type recorder struct {
+	mu    sync.Mutex
+	byID  map[string]Notice
+	order []string
+}
+
+func (r *recorder) Notify(_ context.Context, ns ...Notice) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.byID == nil {
+		r.byID = map[string]Notice{}
+	}
+	for _, n := range ns {
+		if _, ok := r.byID[n.ID]; !ok {
+			r.byID[n.ID] = n
+			r.order = append(r.order, n.ID)
+		}
+	}
+	return nil
+}
+
+func (r *recorder) to(openid string) []Notice {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []Notice
+	for _, id := range r.order {
+		if r.byID[id].OpenID == openid {
+			out = append(out, r.byID[id])
+		}
+	}
+	return out
+}
+
+type fakeLinks struct{}
+
+func (fakeLinks) Roster(grid string, slot time.Time, v string) string {
+	return fmt.Sprintf("https://bg.test/r/%s/%d/%s", grid, slot.Unix(), v)
+}
+func (fakeLinks) Picklist(s, day string) string { return "https://bg.test/p/" + s + "/" + day }
+
+type fixture struct {
+	store *redisstore.Store
+	cat   *catalog.Catalog
+	rec   *recorder
+	comm  *orders.Community
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	cat, err := catalog.Load("testdata/catalog.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{cat: cat, rec: &recorder{}, comm: &orders.Community{
+		Grids: []orders.Grid{{ID: "G1", Buildings: []string{"3", "5"}, Volunteers: []string{"vol-a", "vol-b"}}, {ID: "G2", Buildings: []string{"6"}}},
+		Leads: []orders.Lead{{OpenID: "lead-3", Buildings: []string{"3"}}},
+	}}
+	f.store = redisstore.New(redistest.Client(t), redistest.Community(t), cat)
+	f.store.SetStock(context.Background(), map[string]int{"VEG-A": 1000, "EGG-30": 1000, "MED-IBU": 1000})
+	return f
+}
+
+func (f *fixture) runner(now time.Time) *Runner {
+	return &Runner{Store: f.store, Catalog: f.cat, Community: f.comm, Location: shanghai, Notify: f.rec, Links: fakeLinks{},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }}
+}
+
+func (f *fixture) place(t *testing.T, b, u, room string, at time.Time, items ...orders.ItemRequest) orders.Order {
+	t.Helper()
+	a := orders.Address{Building: b, Unit: u, Room: room}
+	grid, _ := f.comm.GridOf(b)
+	o, err := orders.NewOrder(f.cat, a, grid, items, "openid-"+room, orders.ChannelWeChat, at, shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Day, err = orders.OrderDay(context.Background(), f.store, at, shanghai); err != nil {
+		t.Fatal(err)
+	}
+	o, _, err = f.store.PlaceOrder(context.Background(), o, "req-"+a.Household()+at.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+var (
+	veg = orders.ItemRequest{SKU: "VEG-A", Qty: 1}
+	egg = orders.ItemRequest{SKU: "EGG-30", Qty: 1}
+	ibu = orders.ItemRequest{SKU: "MED-IBU", Qty: 1}
+)
+
+func at(day, hm string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", day+" "+hm, shanghai)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestCutoffMovesLaterOrdersToNextDay(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	before := f.place(t, "3", "1", "101", at("2026-11-24", "19:59"), veg)
+	res, err := f.runner(at("2026-11-24", "20:00")).Run(ctx, Cutoff, at("2026-11-24", "20:00"))
+	if err != nil || !res.Published || res.Day != "2026-11-24" {
+		t.Fatalf("cutoff: %+v %v", res, err)
+	}
+	again, _ := f.runner(at("2026-11-24", "20:00")).Run(ctx, Cutoff, at("2026-11-24", "20:00"))
+	if again.Published {
+		t.Error("second cutoff of the same day published again")
+	}
+	after := f.place(t, "3", "1", "102", at("2026-11-24", "20:01"), veg)
+	if before.Day != "2026-11-24" || after.Day != "2026-11-25" {
+		t.Errorf("days: before %s after %s", before.Day, after.Day)
+	}
+}
+
+func TestPicklistOncePerSupplierAndDay(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.place(t, "3", "1", "101", at("2026-11-24", "09:00"), veg, ibu)
+	f.place(t, "6", "2", "202", at("2026-11-24", "10:00"), egg, egg)
+	f.place(t, "5", "1", "301", at("2026-11-23", "10:00"), veg) // yesterday: not today's list
+	slot := at("2026-11-24", "20:05")
+	r := f.runner(slot)
+	res, err := r.Run(ctx, Picklist, slot)
+	if err != nil || !res.Published {
+		t.Fatalf("picklist: %+v %v", res, err)
+	}
+	if res2, _ := r.Run(ctx, Picklist, slot); res2.Published {
+		t.Error("second run published again")
+	}
+	sm := f.rec.to("sm-boss")
+	if len(sm) != 1 || !strings.Contains(sm[0].Text, "合计：蔬菜包1份、鸡蛋2盒") || strings.Contains(sm[0].Text, "布洛芬") {
+		t.Errorf("supermarket notice: %+v", sm)
+	}
+	ph := f.rec.to("ph-boss")
+	if len(ph) != 1 || !strings.Contains(ph[0].Text, "布洛芬缓释胶囊1盒") || strings.Contains(ph[0].Text, "蔬菜包") {
+		t.Errorf("pharmacy notice: %+v", ph)
+	}
+	if !strings.Contains(sm[0].Text, "https://bg.test/p/sm-xinyi/2026-11-24") {
+		t.Errorf("no link: %s", sm[0].Text)
+	}
+}
+
+// TestRosterExactlyOnceAcrossReplicas runs the roster job for one slot on
+// two replicas at once, and again: every volunteer and lead hears once,
+// and every due order is assigned once.
+func TestRosterExactlyOnceAcrossReplicas(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for i := range 12 {
+		f.place(t, []string{"3", "5"}[i%2], "1", fmt.Sprintf("%d", 101+i), at("2026-11-23", "15:00"), veg)
+	}
+	f.place(t, "3", "2", "501", at("2026-11-24", "08:00"), egg) // today's, cutoff not passed: next round
+	slot := at("2026-11-24", "07:00")
+	var wg sync.WaitGroup
+	results := make([]Result, 4)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := f.runner(slot).Run(ctx, Roster, slot)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		}()
+	}
+	wg.Wait()
+	published := map[string]int{}
+	for _, r := range results {
+		for _, g := range r.Grids {
+			if g.Published {
+				published[g.Grid]++
+			}
+		}
+	}
+	if published["G1"] != 1 || published["G2"] != 1 {
+		t.Errorf("runs that published each grid's roster: %v, want 1 each", published)
+	}
+	a, b := f.rec.to("vol-a"), f.rec.to("vol-b")
+	if len(a) != 1 || len(b) != 1 {
+		t.Fatalf("volunteer notices: a %d b %d", len(a), len(b))
+	}
+	// Shares keep a building together: 6 stops each, one building each.
+	for _, n := range append(a, b...) {
+		if !strings.Contains(n.Text, "您负责6户") || strings.Contains(n.Text, "3栋") == strings.Contains(n.Text, "5栋") {
+			t.Errorf("share: %s", n.Text)
+		}
+		if !strings.Contains(n.Text, "https://bg.test/r/G1/") {
+			t.Errorf("no roster link: %s", n.Text)
+		}
+	}
+	if l := f.rec.to("lead-3"); len(l) != 1 || !strings.Contains(l[0].Text, "3栋：6户 6单") {
+		t.Errorf("lead notice: %+v", l)
+	}
+	open, _ := f.store.OpenOrders(ctx, "G1")
+	assigned := 0
+	for _, o := range open {
+		if o.Status == orders.StatusAssigned {
+			assigned++
+			if !o.Slot.Equal(slot) || (o.Assignee != "vol-a" && o.Assignee != "vol-b") {
+				t.Errorf("assignment %+v", o)
+			}
+		}
+	}
+	if assigned != 12 {
+		t.Errorf("%d assigned, want 12 (today's order waits)", assigned)
+	}
+}
+
+func TestCatchUpRunsMissedSlotsOfToday(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.place(t, "3", "1", "101", at("2026-11-23", "15:00"), veg)
+	s := Schedules{Roster: {"0 7 * * *", "0 13 * * *"}, Cutoff: {"0 20 * * *"}}
+	// A replica starts at 09:30: it publishes 07:00, not 13:00 or 20:00.
+	f.runner(at("2026-11-24", "09:30")).CatchUp(ctx, s)
+	if _, err := f.store.Roster(ctx, "G1", at("2026-11-24", "07:00")); err != nil {
+		t.Errorf("07:00 not caught up: %v", err)
+	}
+	if _, err := f.store.Roster(ctx, "G1", at("2026-11-24", "13:00")); err == nil {
+		t.Error("13:00 published before its time")
+	}
+	if closed, _ := f.store.DayClosed(ctx, "2026-11-24"); closed {
+		t.Error("cutoff ran before 20:00")
+	}
+	if n := len(f.rec.to("vol-a")) + len(f.rec.to("vol-b")); n != 1 {
+		t.Errorf("%d roster notices, want 1", n)
+	}
+	// Starting again changes nothing.
+	f.runner(at("2026-11-24", "09:40")).CatchUp(ctx, s)
+	if n := len(f.rec.to("vol-a")) + len(f.rec.to("vol-b")); n != 1 {
+		t.Errorf("second start: %d roster notices, want 1", n)
+	}
+}
+
+func TestSlots(t *testing.T) {
+	specs := []string{"0 7 * * *", "0 13 * * *"}
+	got := SlotsToday(specs, at("2026-11-24", "13:00"), shanghai)
+	if len(got) != 2 || !got[0].Equal(at("2026-11-24", "07:00")) || !got[1].Equal(at("2026-11-24", "13:00")) {
+		t.Errorf("SlotsToday = %v", got)
+	}
+	if c := CurrentSlot(specs, at("2026-11-24", "06:59"), shanghai); !c.Equal(at("2026-11-23", "13:00")) {
+		t.Errorf("CurrentSlot early = %v", c)
+	}
+	if c := CurrentSlot(specs, at("2026-11-24", "12:00"), shanghai); !c.Equal(at("2026-11-24", "07:00")) {
+		t.Errorf("CurrentSlot = %v", c)
+	}
+	if err := (Schedules{Roster: {"61 7 * * *"}}).Validate(); err == nil {
+		t.Error("bad spec accepted")
+	}
+}
+
+func TestMaskPhone(t *testing.T) {
+	if got := MaskPhone("13812345678"); got != "138****5678" {
+		t.Errorf("%s", got)
+	}
+}
