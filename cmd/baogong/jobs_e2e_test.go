@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
+)
+
+// TestTwoReplicasPublishEachSlotOnce starts two real binaries on one Redis
+// with schedules whose times today have just passed, as if both had been
+// down then: on start each catches up the missed cutoff, pick list and
+// roster, and every volunteer, lead and supplier hears exactly once. Runs
+// by hand afterwards (API and CLI) publish nothing again.
+func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Now().In(loc)
+	if now.Hour() == 0 && now.Minute() < 5 {
+		t.Skip("the schedules below would fall on yesterday; run again after 00:05 Asia/Shanghai")
+	}
+	spec := func(ago time.Duration) string {
+		t := now.Add(-ago)
+		return fmt.Sprintf("%d %d * * *", t.Minute(), t.Hour())
+	}
+	rs := redistest.Shared(t)
+	a := startService(t, rs.Addr)
+
+	// The community and catalog of this test: G1 has two volunteers and
+	// building 3's lead; both suppliers have a contact.
+	community := fmt.Sprintf("jobs%d", time.Now().UnixNano())
+	cat := strings.NewReplacer(
+		"{id: sm-xinyi, name: 新义保供超市, kind: supermarket}", "{id: sm-xinyi, name: 新义保供超市, kind: supermarket, contact_openid: sm-boss}",
+		"{id: ph-renmin, name: 人民大药房, kind: pharmacy}", "{id: ph-renmin, name: 人民大药房, kind: pharmacy, contact_openid: ph-boss}",
+	).Replace(string(demoCatalog))
+	dir := filepath.Dir(a.cfgPath)
+	os.WriteFile(filepath.Join(dir, "catalog.yaml"), []byte(cat), 0o644)
+	cfg, _ := os.ReadFile(a.cfgPath)
+	cfgText := regexp.MustCompile(`id: e2e\d+`).ReplaceAllString(string(cfg), "id: "+community)
+	cfgText = strings.Replace(cfgText, `{id: G1, buildings: ["3", "5"]}`, `{id: G1, buildings: ["3", "5"], volunteers: [vol-a, vol-b]}`, 1)
+	cfgText += fmt.Sprintf("schedules:\n  cutoff: %q\n  picklist: %q\n  roster: [%q]\n", spec(3*time.Minute), spec(2*time.Minute), spec(time.Minute))
+	os.WriteFile(a.cfgPath, []byte(cfgText), 0o644)
+
+	// Today's orders, placed straight into the store both replicas share.
+	parsed, err := catalog.Parse([]byte(cat))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := redisstore.New(redistest.Client(t), community, parsed)
+	store.SetStock(context.Background(), map[string]int{"VEG-A": 300, "EGG-30": 150, "MED-IBU": 50})
+	for i, item := range []string{"VEG-A", "EGG-30", "MED-IBU", "VEG-A"} {
+		b := []string{"3", "5", "3", "5"}[i]
+		o, err := orders.NewOrder(parsed, orders.Address{Building: b, Unit: "1", Room: fmt.Sprintf("%d", 101+i)}, "G1",
+			[]orders.ItemRequest{{SKU: item, Qty: 1}}, "someone", orders.ChannelWeChat, time.Now(), loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := store.PlaceOrder(context.Background(), o, fmt.Sprintf("jobs-e2e-%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Two replicas: same config and Redis, their own HTTP address.
+	b := *a
+	b.logs = &bytes.Buffer{}
+	b.env = append(append([]string(nil), a.env...), "BAOGONG_HTTP_ADDR="+freeAddr(t))
+	b.base = "http://" + strings.TrimPrefix(b.env[len(b.env)-1], "BAOGONG_HTTP_ADDR=")
+	b.t = t
+	a.serve()
+	b.serve()
+
+	// Both outboxes drain the same Redis; wait until the notices are in.
+	want := map[string]int{"vol-a": 1, "vol-b": 1, "e2e-lead-3": 1, "sm-boss": 1, "ph-boss": 1}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && len(a.api.Sent()) < 5 {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond) // a duplicate would arrive by now
+	got := map[string]int{}
+	for _, m := range a.api.Sent() {
+		got[m.ToUser]++
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("messages per user: %v, want %v", got, want)
+	}
+	for _, v := range []string{"vol-a", "vol-b"} {
+		if m := a.api.SentTo(v)[0]; !strings.Contains(m.Text, "您负责2户") {
+			t.Errorf("%s roster: %s", v, m.Text)
+		}
+	}
+	sm := a.api.SentTo("sm-boss")[0].Text
+	if !strings.Contains(sm, "合计：蔬菜包2份、鸡蛋1盒") || strings.Contains(sm, "布洛芬") {
+		t.Errorf("supermarket's pick list: %s", sm)
+	}
+	if ph := a.api.SentTo("ph-boss")[0].Text; !strings.Contains(ph, "布洛芬缓释胶囊1盒") || strings.Contains(ph, "蔬菜包") {
+		t.Errorf("pharmacy's pick list: %s", ph)
+	}
+
+	// The signed link in the message opens the pick list; its CSV and
+	// XLSX links (signed too: the format is part of what is signed)
+	// download; a tampered link does not open.
+	link := regexp.MustCompile(`http://\S+`).FindString(sm)
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("新义保供超市")) || !bytes.Contains(body, []byte("蔬菜包")) {
+		t.Errorf("pick list page: %d\n%s", resp.StatusCode, body)
+	}
+	downloads := regexp.MustCompile(`href="([^"]*format=(?:csv|xlsx)[^"]*)"`).FindAllSubmatch(body, -1)
+	if len(downloads) != 2 {
+		t.Errorf("%d download links on the page, want 2", len(downloads))
+	}
+	for _, dl := range downloads {
+		u := strings.ReplaceAll(string(dl[1]), "&amp;", "&")
+		r, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != 200 || len(data) == 0 {
+			t.Errorf("download %s: %d", u, r.StatusCode)
+		}
+	}
+	if resp, err := http.Get(strings.Replace(link, "sig=", "sig=0", 1)); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("tampered link: %v %v", resp.StatusCode, err)
+	}
+
+	// Running the roster again by hand, on the other replica and from the
+	// CLI, publishes nothing new.
+	req, _ := http.NewRequest("POST", b.base+"/api/jobs/roster/run", nil)
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct{ Published bool }
+	json.NewDecoder(resp.Body).Decode(&res)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || res.Published {
+		t.Errorf("API re-run: %d published=%v", resp.StatusCode, res.Published)
+	}
+	cli := exec.Command(a.bin, "run-job", "roster", "--config", a.cfgPath)
+	cli.Env = a.env
+	out, err := cli.Output()
+	if err != nil || !bytes.Contains(out, []byte(`"published": false`)) {
+		t.Errorf("CLI re-run: %v\n%s", err, out)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := len(a.api.Sent()); n != 5 {
+		t.Errorf("%d messages after re-runs, want still 5", n)
+	}
+}
