@@ -342,7 +342,13 @@ func TestClusterRefusesCrossSlot(t *testing.T) {
 		t.Errorf("two communities' keys in one script: err = %v, want CROSSSLOT", err)
 	}
 
-	src, err := os.ReadFile("place.lua")
+	// The script as the store sends it: lines.lua, then place.lua.
+	lib, err := os.ReadFile("lines.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile("place.lua")
+	src := append(lib, body...)
 	if err != nil {
 		t.Fatal(err)
 	}

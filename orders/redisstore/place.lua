@@ -10,40 +10,17 @@
 -- KEYS[6] all orders (zset)
 -- KEYS[7] household orders (zset)
 -- KEYS[8] orders of the day (zset)
--- ARGV: id, data, status, score, request ttl, limit ttl, n,
---       then n times: sku, qty, limited (1/0), limit (0 = none)
+-- ARGV: id, data, status, score, request ttl, limit ttl, n, then n lines
 local prev = redis.call('GET', KEYS[1])
 if prev then
   return {'DUP', prev}
 end
 local n = tonumber(ARGV[7])
-for i = 0, n - 1 do
-  local sku = ARGV[8 + i * 4]
-  local qty = tonumber(ARGV[9 + i * 4])
-  local limit = tonumber(ARGV[11 + i * 4])
-  if ARGV[10 + i * 4] == '1' then
-    local left = tonumber(redis.call('HGET', KEYS[2], sku) or '0')
-    if left < qty then
-      return {'SOLDOUT', sku, tostring(left)}
-    end
-  end
-  if limit > 0 then
-    local used = tonumber(redis.call('HGET', KEYS[3], sku) or '0')
-    if used + qty > limit then
-      return {'LIMIT', sku, tostring(limit - used)}
-    end
-  end
+local refused = check_lines(KEYS[2], KEYS[3], 8, n)
+if refused then
+  return refused
 end
-for i = 0, n - 1 do
-  local sku = ARGV[8 + i * 4]
-  local qty = tonumber(ARGV[9 + i * 4])
-  if ARGV[10 + i * 4] == '1' then
-    redis.call('HINCRBY', KEYS[2], sku, -qty)
-  end
-  if tonumber(ARGV[11 + i * 4]) > 0 then
-    redis.call('HINCRBY', KEYS[3], sku, qty)
-  end
-end
+take_lines(KEYS[2], KEYS[3], 8, n, true)
 redis.call('EXPIRE', KEYS[3], ARGV[6])
 local id = ARGV[1]
 redis.call('HSET', KEYS[4], 'status', ARGV[3], 'ver', '1', 'data', ARGV[2])

@@ -19,6 +19,8 @@ import (
 )
 
 var (
+	//go:embed lines.lua
+	linesSrc string
 	//go:embed place.lua
 	placeSrc string
 	//go:embed transition.lua
@@ -30,10 +32,11 @@ var (
 	//go:embed bind.lua
 	bindSrc string
 
-	placeScript      = redis.NewScript(placeSrc)
-	transitionScript = redis.NewScript(transitionSrc)
+	// The scripts that move stock and limits share lines.lua.
+	placeScript      = redis.NewScript(linesSrc + placeSrc)
+	transitionScript = redis.NewScript(linesSrc + transitionSrc)
 	stockScript      = redis.NewScript(stockSrc)
-	updateScript     = redis.NewScript(updateSrc)
+	updateScript     = redis.NewScript(linesSrc + updateSrc)
 	bindScript       = redis.NewScript(bindSrc)
 )
 
@@ -209,7 +212,11 @@ func (s *Store) transition(ctx context.Context, id string, to orders.Status, by,
 			return orders.Order{}, err
 		}
 		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.Day, o.Household()), s.k.queue(o.Grid)}
-		args := append([]any{ver, string(from), string(to), data, id, boolArg(!to.Open()), boolArg(giveBack)}, s.lineArgs(o.Lines)...)
+		back := make([]orders.Line, len(o.Lines))
+		for i, l := range o.Lines {
+			back[i] = orders.Line{SKU: l.SKU, Qty: -l.Qty}
+		}
+		args := append([]any{ver, string(from), string(to), data, id, boolArg(!to.Open()), boolArg(giveBack)}, s.lineArgs(back)...)
 		res, err := transitionScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 		if err != nil {
 			return orders.Order{}, fmt.Errorf("order %s to %s: %w", id, to, err)
@@ -278,7 +285,7 @@ func (s *Store) UpdateLines(ctx context.Context, id string, lines []orders.Line,
 			}
 		}
 		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.Day, o.Household())}
-		args := append([]any{ver, data}, s.lineArgs(changes)...)
+		args := append([]any{ver, data, int(limitTTL / time.Second)}, s.lineArgs(changes)...)
 		res, err := updateScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 		if err != nil {
 			return orders.Order{}, fmt.Errorf("update order %s: %w", id, err)

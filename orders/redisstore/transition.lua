@@ -7,34 +7,15 @@
 -- KEYS[3] household limit counters of the order's day (hash)
 -- KEYS[4] grid queue (zset)
 -- ARGV: expected ver, expected status, new status, new data, id,
---       dequeue (1/0), give back (1/0), n, then n times: sku, qty, limited, limit
-local cur = redis.call('HMGET', KEYS[1], 'status', 'ver')
-if not cur[1] then
-  return {'NOTFOUND'}
-end
-if cur[2] ~= ARGV[1] then
-  return {'STALE'}
-end
-if cur[1] ~= ARGV[2] then
-  return {'CONFLICT', cur[1]}
+--       dequeue (1/0), give back (1/0), n, then n lines with negative qty
+local bad = check_version(KEYS[1], ARGV[1], ARGV[2])
+if bad then
+  return bad
 end
 if ARGV[7] == '1' then
-  local n = tonumber(ARGV[8])
-  local limits = redis.call('EXISTS', KEYS[3]) == 1
-  for i = 0, n - 1 do
-    local sku = ARGV[9 + i * 4]
-    local qty = tonumber(ARGV[10 + i * 4])
-    if ARGV[11 + i * 4] == '1' then
-      redis.call('HINCRBY', KEYS[2], sku, qty)
-    end
-    -- Counters expire after their day; recreating one with a negative
-    -- count would let the household order more than its limit.
-    if limits and tonumber(ARGV[12 + i * 4]) > 0 then
-      redis.call('HINCRBY', KEYS[3], sku, -qty)
-    end
-  end
+  take_lines(KEYS[2], KEYS[3], 9, tonumber(ARGV[8]), redis.call('EXISTS', KEYS[3]) == 1)
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[3], 'ver', tostring(tonumber(cur[2]) + 1), 'data', ARGV[4])
+redis.call('HSET', KEYS[1], 'status', ARGV[3], 'ver', tostring(tonumber(ARGV[1]) + 1), 'data', ARGV[4])
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[4], ARGV[5])
 end
