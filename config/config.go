@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/baogong/baogong/orders"
 	"gopkg.in/yaml.v3"
 )
 
@@ -308,7 +310,7 @@ func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 		}
 		for j, b := range g.Buildings {
 			bkey := fmt.Sprintf("%s.buildings[%d]", key, j)
-			canon := canonicalBuilding(b)
+			canon := orders.CanonicalBuilding(b)
 			if _, err := strconv.Atoi(canon); err != nil {
 				bad(bkey, "building %q must be a number, as residents write it (3 for 3栋)", b)
 			} else if prev, ok := buildingGrid[canon]; ok {
@@ -323,19 +325,9 @@ func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 			bad(key+".openid", "is empty")
 		}
 		for j, b := range ld.Buildings {
-			if _, ok := buildingGrid[canonicalBuilding(b)]; !ok {
+			if _, ok := buildingGrid[orders.CanonicalBuilding(b)]; !ok {
 				bad(fmt.Sprintf("%s.buildings[%d]", key, j), "building %q is in no grid", b)
 			}
 		}
 	}
-}
-
-// canonicalBuilding matches orders.CanonicalBuilding; config may not import
-// the domain, and the rule is one line.
-func canonicalBuilding(b string) string {
-	b = strings.TrimSpace(b)
-	if t := strings.TrimLeft(b, "0"); t != "" {
-		return t
-	}
-	return b
 }
