@@ -248,6 +248,8 @@ func (b *Bot) binding(ctx context.Context, openid string) (orders.Binding, bool,
 }
 
 func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) {
+	// A phone number in a resident's own order is not goods: drop it.
+	_, s = orders.StripPhone(s)
 	addr, hasAddr := orders.FindAddress(s, b.known)
 	if !hasAddr {
 		// An address of a building we do not have still is an address.

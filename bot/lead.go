@@ -48,6 +48,20 @@ func (b *Bot) leadBuildings(ctx context.Context, openid string) ([]string, error
 // leadText handles what only leads say: pasted lists, order lines for
 // households, 送达 and 汇总. handled is false when the text is a resident's.
 func (b *Bot) leadText(ctx context.Context, req Request, s string) (reply string, handled bool, err error) {
+	if rest, ok := command(s, cancelWords); ok {
+		// 取消 <订单号> is the resident's cancel (it covers orders the lead
+		// placed); 取消 <地址> cancels a household's orders for a lead.
+		m, isAddr := orders.FindAddress(rest, b.known)
+		if !isAddr {
+			return "", false, nil
+		}
+		buildings, err := b.leadBuildings(ctx, req.OpenID)
+		if err != nil || len(buildings) == 0 {
+			return "", false, err
+		}
+		r, err := b.leadCancel(ctx, req, buildings, m.Address)
+		return r, true, err
+	}
 	if rest, ok := command(s, deliverWords); ok {
 		buildings, err := b.leadBuildings(ctx, req.OpenID)
 		if err != nil || len(buildings) == 0 {
@@ -80,7 +94,7 @@ func (b *Bot) leadText(ctx context.Context, req Request, s string) (reply string
 		pc.Building = orders.CanonicalBuilding(buildings[0])
 	}
 	res := orders.ParseText(b.Catalog, req.Content, pc)
-	if !jielong && len(res.Orders) == 0 {
+	if _, hasAddr := orders.FindAddress(s, b.known); !jielong && len(res.Orders) == 0 && !hasAddr {
 		return "", false, nil // the lead ordering for their own household
 	}
 	r, err := b.paste(ctx, req, buildings, res, jielong)
@@ -93,14 +107,18 @@ func (b *Bot) paste(ctx context.Context, req Request, buildings []string, res or
 	if jielong {
 		title = res.Title
 	}
-	lreq := orders.ListRequest{
-		Lead: req.OpenID, Buildings: buildings, CancelMissing: jielong, At: b.Now(),
-		ListID: orders.ListID(req.OpenID, title, b.Now(), b.Location),
-	}
+	key := orders.ListKey(req.OpenID, title)
 	if !jielong {
 		// One-off order lines accumulate in a list of their own that
 		// never cancels what is not repeated.
-		lreq.ListID = orders.ListID(req.OpenID, "\x00direct", b.Now(), b.Location)
+		key = orders.ListKey(req.OpenID, "\x00direct")
+	}
+	listID, err := b.Store.ListFor(ctx, key, orders.NewListID(key, b.Now()), orders.ListIdle)
+	if err != nil {
+		return "", err
+	}
+	lreq := orders.ListRequest{
+		Lead: req.OpenID, Buildings: buildings, CancelMissing: jielong, At: b.Now(), ListID: listID,
 	}
 	for _, pl := range res.Orders {
 		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone})
@@ -184,6 +202,9 @@ func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest
 		return textDeliverHowTo, nil
 	}
 
+	// Orders counting for a later day (placed after the cutoff) are not
+	// on the pick list the goods came from: they stay open.
+	today := orders.Day(b.Now(), b.Location)
 	var targets []orders.Order
 	for _, g := range b.Community.Grids {
 		open, err := b.Store.OpenOrders(ctx, g.ID)
@@ -191,7 +212,7 @@ func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest
 			return "", err
 		}
 		for i := range open {
-			if owns(open[i].Address.Building) && match(&open[i]) {
+			if owns(open[i].Address.Building) && match(&open[i]) && open[i].Day <= today {
 				targets = append(targets, open[i])
 			}
 		}
@@ -311,4 +332,37 @@ func isDigits(s string) bool {
 func atoiOr(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// leadCancel cancels a household's pending orders in the lead's building.
+func (b *Bot) leadCancel(ctx context.Context, req Request, buildings []string, a orders.Address) (string, error) {
+	owned := false
+	for _, x := range buildings {
+		owned = owned || orders.CanonicalBuilding(x) == orders.CanonicalBuilding(a.Building)
+	}
+	if !owned {
+		return textNotYourBuilding(a.Building), nil
+	}
+	list, err := b.Store.HouseholdOrders(ctx, a.Household(), 50)
+	if err != nil {
+		return "", err
+	}
+	var done, late []orders.Order
+	for _, o := range list {
+		switch {
+		case o.Status == orders.StatusPending:
+			c, err := b.Store.CancelOrder(ctx, o.ID, req.OpenID, "楼栋长取消", b.Now())
+			if errors.Is(err, orders.ErrConflict) {
+				late = append(late, c)
+				continue
+			}
+			if err != nil {
+				return "", err
+			}
+			done = append(done, c)
+		case o.Status == orders.StatusAssigned:
+			late = append(late, o)
+		}
+	}
+	return textLeadCancelled(a, done, late), nil
 }

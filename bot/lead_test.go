@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount"
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
@@ -230,4 +231,74 @@ func BenchmarkLeadPaste(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(100*b.N)/b.Elapsed().Seconds(), "households/s")
+}
+
+// TestLeadCancelWords covers a lead's cancel words: they never place an
+// order (a review found 取消 3-2-501 蔬菜包1份 did).
+func TestLeadCancelWords(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	e.say("lead-3", "3-2-501 蔬菜包1份")
+	if got := e.say("lead-3", "取消 3-2-501"); !strings.HasPrefix(got, "已取消3栋2单元501的订单") {
+		t.Errorf("lead cancel: %q", got)
+	}
+	for _, text := range []string{"取消 3-2-501 蔬菜包1份", "3-1-101 蔬菜包1份 不要了", "退订 3栋1单元102 鸡蛋1盒"} {
+		got := e.say("lead-3", text)
+		if strings.Contains(got, "新下单") {
+			t.Errorf("%q placed an order: %s", text, got)
+		}
+	}
+	if got := e.say("lead-3", "取消 5-1-101"); got != textNotYourBuilding("5") {
+		t.Errorf("other building: %q", got)
+	}
+	if open, _ := e.store.OpenOrders(ctx, "G1"); len(open) != 0 {
+		t.Errorf("%d open orders, want 0", len(open))
+	}
+}
+
+// TestRepasteNextMorningIsTheSameList: a list pasted in the evening and
+// re-pasted grown the next morning is one list (a review found every
+// order doubled), and orders past the cutoff are not changed or cancelled.
+func TestRepasteNextMorningIsTheSameList(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	e.now = time.Date(2026, 11, 24, 19, 0, 0, 0, shanghai)
+	e.say("lead-3", "#接龙 蔬菜\n1. 3-2-501 蔬菜包1份\n2. 3-2-502 鸡蛋1盒")
+	e.store.CloseDay(ctx, "2026-11-24", e.now.Add(time.Hour)) // the 20:00 cutoff
+	e.now = time.Date(2026, 11, 25, 7, 30, 0, 0, shanghai)
+	got := e.say("lead-3", "#接龙 蔬菜\n1. 3-2-501 蔬菜包2份\n3. 3-2-503 牛奶1箱")
+	for _, want := range []string{"新下单1户", "已截单或正在配送，改动没有生效：3栋2单元501、3栋2单元502"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("re-paste lacks %q:\n%s", want, got)
+		}
+	}
+	open, _ := e.store.OpenOrders(ctx, "G1")
+	if len(open) != 3 {
+		t.Errorf("%d open orders, want 3", len(open))
+	}
+	for _, o := range open {
+		if o.Address.Room == "501" && o.Lines[0].Qty != 1 {
+			t.Errorf("an order on a sent pick list changed: %+v", o.Lines)
+		}
+	}
+}
+
+// TestDeliverLeavesLaterDaysOpen: an order placed after the cutoff counts
+// for tomorrow and is not on the goods that arrived today.
+func TestDeliverLeavesLaterDaysOpen(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	e.say("zhang", "绑定 3栋2单元501")
+	e.now = time.Date(2026, 11, 24, 19, 0, 0, 0, shanghai)
+	e.say("zhang", "蔬菜包1份")
+	e.store.CloseDay(ctx, "2026-11-24", e.now)
+	e.now = time.Date(2026, 11, 24, 21, 0, 0, 0, shanghai)
+	e.say("zhang", "鸡蛋1盒")
+	if got := e.say("lead-3", "送达 3栋"); !strings.Contains(got, "1户 1单") {
+		t.Errorf("deliver: %s", got)
+	}
+	open, _ := e.store.OpenOrders(ctx, "G1")
+	if len(open) != 1 || open[0].Day != "2026-11-25" {
+		t.Errorf("open after delivery: %+v", open)
+	}
 }

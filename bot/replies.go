@@ -295,6 +295,28 @@ func textDelivered(v deliveryView) string {
 	return fit(strings.TrimRight(b.String(), "\n"))
 }
 
+func textLeadCancelled(a orders.Address, done, late []orders.Order) string {
+	if len(done) == 0 && len(late) == 0 {
+		return fmt.Sprintf("%s没有待送的订单，不用取消。", a)
+	}
+	var b strings.Builder
+	if len(done) > 0 {
+		ids := make([]string, len(done))
+		for i, o := range done {
+			ids[i] = o.ID
+		}
+		fmt.Fprintf(&b, "已取消%s的订单：%s。\n", a, strings.Join(ids, "、"))
+	}
+	if len(late) > 0 {
+		ids := make([]string, len(late))
+		for i, o := range late {
+			ids[i] = o.ID
+		}
+		fmt.Fprintf(&b, "订单%s正在配送，不能取消了，请联系志愿者。\n", strings.Join(ids, "、"))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
 func textReceived(done []orders.Order) string {
 	ids := make([]string, len(done))
 	for i, o := range done {
@@ -402,9 +424,8 @@ func textPasted(v pasteView) string {
 	if len(counts) > 0 {
 		b.WriteString(strings.Join(counts, "，") + "\n")
 	}
-	if len(v.totals) > 0 {
-		fmt.Fprintf(&b, "合计：%s\n", itemsText(v.totals))
-	}
+	// What needs the lead's attention comes before the totals: a long
+	// reply is cut at the end.
 	type problem struct {
 		line int
 		at   string // 第3条 (the 接龙 number the lead sees) or 第5行
@@ -428,13 +449,15 @@ func textPasted(v pasteView) string {
 			b.WriteString(p.text + "\n")
 		}
 	}
-	var cancelled, kept, done []string
+	var cancelled, kept, closed, done []string
 	for _, x := range r.Results {
 		switch x.Outcome {
 		case orders.OutcomeCancelled:
 			cancelled = append(cancelled, x.Address.String())
 		case orders.OutcomeKept:
 			kept = append(kept, x.Address.String())
+		case orders.OutcomeClosed:
+			closed = append(closed, x.Address.String())
 		case orders.OutcomeDone:
 			done = append(done, x.Address.String())
 		}
@@ -445,11 +468,17 @@ func textPasted(v pasteView) string {
 	if len(kept) > 0 {
 		fmt.Fprintf(&b, "有看不懂的行，这次没有取消：%s\n", strings.Join(kept, "、"))
 	}
+	if len(closed) > 0 {
+		fmt.Fprintf(&b, "已截单或正在配送，改动没有生效：%s\n", strings.Join(closed, "、"))
+	}
 	if len(done) > 0 {
 		fmt.Fprintf(&b, "已送达或已取消，没有改动：%s\n", strings.Join(done, "、"))
 	}
 	for _, o := range v.overridden {
 		fmt.Fprintf(&b, "第%d行和第%d行是同一户，用后面那行\n", o.Line, o.By)
+	}
+	if len(v.totals) > 0 {
+		fmt.Fprintf(&b, "合计：%s\n", itemsText(v.totals))
 	}
 	if v.jielong && v.households > 0 {
 		b.WriteString("——可以复制到群里——\n")
@@ -486,7 +515,7 @@ func fit(s string) string {
 	if len(s) <= maxReply {
 		return s
 	}
-	const more = "\n……太长了，没有列全。发\"汇总\"看全部。"
+	const more = "\n……太长了，后面没有列出。"
 	cut := s[:maxReply-len(more)]
 	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
 		cut = cut[:i]

@@ -216,6 +216,12 @@ var rePhone = regexp.MustCompile(`(?:\+?86[\s-]?)?(1[3-9][0-9])[\s-]?([0-9]{4})[
 
 // stripPhones takes mobile numbers out of folded text s, so that none is
 // read as a room or a quantity, and returns the first one as 11 digits.
+// StripPhone takes mobile numbers out of folded text s (138-1234-5678,
+// 138 1234 5678, 13812345678), returning the first as 11 digits and the
+// text without them, so a phone number is never read as a room or a
+// quantity.
+func StripPhone(s string) (phone, rest string) { return stripPhones(s) }
+
 func stripPhones(s string) (phone, rest string) {
 	digits := 0
 	for i := 0; i < len(s); i++ {

@@ -56,6 +56,10 @@ const (
 	// OutcomeDone: the household's order was already delivered or
 	// cancelled, so the line changed nothing.
 	OutcomeDone ListOutcome = "done"
+	// OutcomeClosed: the household's order is past its day's cutoff (its
+	// pick list has gone to the supplier) or out for delivery, so a change
+	// or removal in the list was not applied.
+	OutcomeClosed ListOutcome = "closed"
 )
 
 // ListResult is one household's outcome.
@@ -95,10 +99,31 @@ type Lists struct {
 	Location  *time.Location
 }
 
-// ListID names a lead's list: the same lead, day and title is the same list.
-func ListID(lead, title string, at time.Time, loc *time.Location) string {
-	h := sha1.Sum([]byte(lead + "\x00" + Day(at, loc) + "\x00" + strings.TrimSpace(title)))
+// ListIdle is how long a list lives after its last paste. The same 接龙 is
+// re-posted through an evening and the next morning; the same title a week
+// later is a new list.
+const ListIdle = 36 * time.Hour
+
+// ListKey names a lead's list by its title; Store.ListFor turns it into
+// the id of the list's current round.
+func ListKey(lead, title string) string {
+	h := sha1.Sum([]byte(lead + "\x00" + strings.TrimSpace(title)))
 	return hex.EncodeToString(h[:8])
+}
+
+// NewListID is the id a list gets when its key starts a new round at at.
+func NewListID(key string, at time.Time) string {
+	return key + "-" + strconv.FormatInt(at.Unix(), 36)
+}
+
+// frozen reports whether a list may no longer change o: it is out for
+// delivery or done, or its order day's cutoff has passed (the supplier
+// packs from the pick list sent then).
+func (l *Lists) frozen(ctx context.Context, o Order) (bool, error) {
+	if o.Status != StatusPending {
+		return true, nil
+	}
+	return l.Store.DayClosed(ctx, o.Day)
 }
 
 // owns reports whether building b is one of buildings.
@@ -148,9 +173,26 @@ func (l *Lists) Apply(ctx context.Context, req ListRequest, unreadable int) (Lis
 		e := prev[hh]
 		addr, _ := ParseHousehold(hh)
 		res := ListResult{Line: e.Line, Address: addr}
+		cur, err := l.Store.Order(ctx, e.OrderID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return rep, err
+		}
+		if err == nil && cur.Status != StatusCancelled {
+			frozen, err := l.frozen(ctx, cur)
+			if err != nil {
+				return rep, err
+			}
+			if frozen {
+				res.Outcome, res.Order = OutcomeClosed, cur
+				if cur.Status != StatusPending && cur.Status != StatusAssigned {
+					res.Outcome = OutcomeDone
+				}
+				rep.Results = append(rep.Results, res)
+				continue
+			}
+		}
 		if unreadable > 0 {
-			res.Outcome = OutcomeKept
-			res.Order, _ = l.Store.Order(ctx, e.OrderID)
+			res.Outcome, res.Order = OutcomeKept, cur
 			rep.Results = append(rep.Results, res)
 			continue
 		}
@@ -195,14 +237,26 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 			// Gone (expired): place it afresh below.
 		case err != nil:
 			return res, err
+		case o.Status != StatusCancelled && SameLines(o.Lines, lines):
+			res.Outcome, res.Order = OutcomeUnchanged, o
+			if o.Status != StatusPending && o.Status != StatusAssigned {
+				res.Outcome = OutcomeDone
+			}
+			entry.OrderID = o.ID
+			return res, l.Store.SetListEntry(ctx, req.ListID, entry)
+		case o.Status == StatusAssigned:
+			res.Outcome, res.Order = OutcomeClosed, o
+			return res, nil
 		case o.Status != StatusPending && o.Status != StatusCancelled:
 			res.Outcome, res.Order = OutcomeDone, o
 			return res, nil
-		case o.Status == StatusPending && SameLines(o.Lines, lines):
-			res.Outcome, res.Order = OutcomeUnchanged, o
-			entry.OrderID = o.ID
-			return res, l.Store.SetListEntry(ctx, req.ListID, entry)
 		case o.Status == StatusPending:
+			if closed, err := l.Store.DayClosed(ctx, o.Day); err != nil {
+				return res, err
+			} else if closed {
+				res.Outcome, res.Order = OutcomeClosed, o
+				return res, nil
+			}
 			u, err := l.Store.UpdateLines(ctx, o.ID, lines, total, req.Lead, req.At)
 			var short *ShortageError
 			if errors.As(err, &short) {

@@ -60,6 +60,11 @@ type Store interface {
 	// RemoveLead removes a lead added at run time; ErrNotFound if none.
 	RemoveLead(ctx context.Context, openid string) error
 
+	// ListFor returns the id of the current round of the list named key:
+	// the id it had, when key was used within idle, else fresh. Each call
+	// keeps the round alive for another idle.
+	ListFor(ctx context.Context, key, fresh string, idle time.Duration) (string, error)
+
 	// ListEntries returns the households of a lead's 接龙 list as last
 	// pasted, by household key.
 	ListEntries(ctx context.Context, listID string) (map[string]ListEntry, error)

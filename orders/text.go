@@ -20,6 +20,10 @@ const (
 	ReasonTooMany         = "数量太多："
 	ReasonNotWhole        = "数量要写整数："
 	ReasonTwoHouseholds   = "一行写了两户，请分开写"
+	// ReasonWithdrawn: the line says the household does not want it any
+	// more (不要了, 取消). It is not ordered; a lead who means to cancel
+	// takes the line out of the list, or sends 取消 and the address.
+	ReasonWithdrawn = "写了不要或取消，这户没有登记"
 	// ReasonDidYouMean follows an unknown word that looks like a catalog
 	// item: 没有这个商品：鸡旦（是不是：鸡蛋）.
 	ReasonDidYouMean = "是不是："
@@ -176,6 +180,8 @@ func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLi
 	switch {
 	case num == 0 && st == addrNone && !hasGoods:
 		return pl, "", false // chatter: 收到, 谢谢楼长
+	case withdrawn(rest):
+		return pl, ReasonWithdrawn, false
 	case st == addrNone:
 		return pl, ReasonNoAddress, false
 	case st == addrUnknownBuilding:
@@ -333,4 +339,16 @@ func likeItem(cat *catalog.Catalog, w string) string {
 		}
 	}
 	return found
+}
+
+// withdrawWords mark a line whose household takes its order back.
+var withdrawWords = []string{"不要了", "不需要了", "取消", "退订", "撤销"}
+
+func withdrawn(s string) bool {
+	for _, w := range withdrawWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -27,3 +27,4 @@ func (k keys) mark(key string) string          { return k.p + "mark:" + key }
 func (k keys) volunteers(grid string) string   { return k.p + "vol:" + grid }
 func (k keys) application(code string) string  { return k.p + "apply:" + code }
 func (k keys) round(volunteer string) string   { return k.p + "round:" + volunteer }
+func (k keys) listRound(key string) string     { return k.p + "jlround:" + key }

@@ -59,6 +59,24 @@ func (s *Store) RemoveLead(ctx context.Context, openid string) error {
 	return nil
 }
 
+var listForScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if not cur then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return ARGV[1]
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return cur`)
+
+// ListFor implements orders.Store.
+func (s *Store) ListFor(ctx context.Context, key, fresh string, idle time.Duration) (string, error) {
+	id, err := listForScript.Run(ctx, s.rdb, []string{s.k.listRound(key)}, fresh, int(idle/time.Second)).Text()
+	if err != nil {
+		return "", fmt.Errorf("list round: %w", err)
+	}
+	return id, nil
+}
+
 // ListEntries implements orders.Store.
 func (s *Store) ListEntries(ctx context.Context, listID string) (map[string]orders.ListEntry, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.list(listID)).Result()
