@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount"
@@ -30,7 +31,14 @@ type Handler struct {
 	// Budget is how long a message may take before we answer anyway;
 	// WeChat gives up after 5 s and retries.
 	Budget time.Duration
-	Log    *slog.Logger
+	// MaxAge refuses signed requests whose timestamp is further than this
+	// from now (0: no check). Retries come within seconds; an old signed
+	// request is a replay, which must not order again once the dedupe
+	// keys have expired.
+	MaxAge time.Duration
+	// Now is the clock for MaxAge (time.Now when nil).
+	Now func() time.Time
+	Log *slog.Logger
 }
 
 // ServeHTTP implements http.Handler.
@@ -38,6 +46,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if util.Signature(h.Token, q.Get("timestamp"), q.Get("nonce")) != q.Get("signature") {
 		http.Error(w, "bad signature", http.StatusForbidden)
+		return
+	}
+	if h.MaxAge > 0 && !h.fresh(q.Get("timestamp")) {
+		http.Error(w, "stale timestamp", http.StatusForbidden)
 		return
 	}
 	switch r.Method {
@@ -110,6 +122,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := srv.Send(); err != nil {
 		h.Log.Error("send reply", "err", err)
 	}
+}
+
+// fresh reports whether a request's timestamp is within MaxAge of now.
+func (h *Handler) fresh(ts string) bool {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	now := time.Now
+	if h.Now != nil {
+		now = h.Now
+	}
+	d := now().Sub(time.Unix(sec, 0))
+	return d <= h.MaxAge && d >= -h.MaxAge
 }
 
 func requestOf(m *message.MixMessage) Request {

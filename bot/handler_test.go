@@ -481,3 +481,22 @@ func BenchmarkCallbackOrder(b *testing.B) {
 		}
 	}
 }
+
+func TestStaleTimestampRefused(t *testing.T) {
+	e := newEnv(t, nil)
+	h := e.srv.Config.Handler.(*Handler)
+	h.MaxAge = time.Hour
+	defer func() { h.MaxAge = 0 }()
+	old, _ := e.acct.Plain(e.srv.URL+"/wechat", e.textXML("replayer", "绑定 3栋2单元501"), time.Now().Add(-2*time.Hour), "n")
+	resp, err := http.DefaultClient.Do(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("2-hour-old request: %d, want 403", resp.StatusCode)
+	}
+	if got := e.say("replayer", "绑定 3栋2单元501"); !strings.HasPrefix(got, "已绑定") {
+		t.Errorf("fresh request: %q", got)
+	}
+}

@@ -27,22 +27,11 @@ var (
 // leadBuildings returns the buildings openid leads: from the config and
 // from leads added through the admin API.
 func (b *Bot) leadBuildings(ctx context.Context, openid string) ([]string, error) {
-	var out []string
-	for _, l := range b.Community.Leads {
-		if l.OpenID == openid {
-			out = append(out, l.Buildings...)
-		}
-	}
 	added, err := b.Store.Leads(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range added {
-		if l.OpenID == openid {
-			out = append(out, l.Buildings...)
-		}
-	}
-	return out, nil
+	return orders.LedBy(b.Community.AllLeads(added), openid), nil
 }
 
 // leadText handles what only leads say: pasted lists, order lines for
@@ -149,14 +138,7 @@ func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest
 	if rest == "" {
 		return textDeliverHowTo, nil
 	}
-	owns := func(building string) bool {
-		for _, x := range buildings {
-			if orders.CanonicalBuilding(x) == orders.CanonicalBuilding(building) {
-				return true
-			}
-		}
-		return false
-	}
+	owns := func(building string) bool { return orders.Owns(buildings, building) }
 	var match func(o *orders.Order) bool
 	var where string
 	if isDigits(rest) && len(rest) >= 4 {
@@ -336,11 +318,7 @@ func atoiOr(s string) int {
 
 // leadCancel cancels a household's pending orders in the lead's building.
 func (b *Bot) leadCancel(ctx context.Context, req Request, buildings []string, a orders.Address) (string, error) {
-	owned := false
-	for _, x := range buildings {
-		owned = owned || orders.CanonicalBuilding(x) == orders.CanonicalBuilding(a.Building)
-	}
-	if !owned {
+	if !orders.Owns(buildings, a.Building) {
 		return textNotYourBuilding(a.Building), nil
 	}
 	list, err := b.Store.HouseholdOrders(ctx, a.Household(), 50)

@@ -435,7 +435,11 @@ func textPasted(v pasteView) string {
 	for _, x := range r.Results {
 		if x.Outcome == orders.OutcomeRefused {
 			at := lineName(x.Number, x.Line)
-			problems = append(problems, problem{x.Line, at, fmt.Sprintf("%s %s：%s", at, x.Address, refusal(x.Err, v.catalog))})
+			text := fmt.Sprintf("%s %s：%s", at, x.Address, refusal(x.Err, v.catalog))
+			if x.Order.ID != "" {
+				text += "，原来的订单" + x.Order.ID + "不变"
+			}
+			problems = append(problems, problem{x.Line, at, text})
 		}
 	}
 	for _, x := range v.rejected {

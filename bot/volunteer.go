@@ -203,19 +203,13 @@ func applicationCode() (string, error) {
 
 // leadsOfGrid returns the openids of leads of any building in grid.
 func (b *Bot) leadsOfGrid(ctx context.Context, grid string) []string {
-	all := append([]orders.Lead(nil), b.Community.Leads...)
-	if added, err := b.Store.Leads(ctx); err == nil {
-		all = append(all, added...)
+	added, err := b.Store.Leads(ctx)
+	if err != nil {
+		b.Log.Error("leads", "err", err)
 	}
-	seen := map[string]bool{}
 	var out []string
-	for _, l := range all {
-		for _, bd := range l.Buildings {
-			if g, _ := b.Community.GridOf(bd); g == grid && !seen[l.OpenID] {
-				seen[l.OpenID] = true
-				out = append(out, l.OpenID)
-			}
-		}
+	for _, l := range b.Community.LeadsOfGrid(grid, b.Community.AllLeads(added)) {
+		out = append(out, l.OpenID)
 	}
 	sort.Strings(out)
 	return out
@@ -286,12 +280,11 @@ func (b *Bot) ready(ctx context.Context, supplier string) (string, error) {
 	}
 	var ns []Notice
 	for _, g := range b.Community.Grids {
-		vols := append([]string(nil), g.Volunteers...)
 		added, err := b.Store.Volunteers(ctx, g.ID)
 		if err != nil {
 			return "", err
 		}
-		for _, v := range append(vols, added...) {
+		for _, v := range g.Team(added) {
 			ns = append(ns, Notice{ID: "ready:" + supplier + ":" + day + ":" + v, OpenID: v, Kind: "ready", Text: textGoodsReady(sup.Name, day)})
 		}
 	}

@@ -143,8 +143,8 @@ func (s Schedules) Validate() error {
 	return nil
 }
 
-// Add schedules every job on c. A job gets its scheduled minute as its
-// slot, so a run late by a few seconds is still the same slot.
+// Add schedules every job on c. A job gets its scheduled time as its
+// slot, so a run that starts late is still the same slot.
 func (r *Runner) Add(c *cron.Cron, s Schedules, ctx context.Context) error {
 	for name, specs := range s {
 		for _, spec := range specs {
@@ -153,7 +153,10 @@ func (r *Runner) Add(c *cron.Cron, s Schedules, ctx context.Context) error {
 				return fmt.Errorf("schedules.%s: %q: %w", name, spec, err)
 			}
 			c.Schedule(sched, cron.FuncJob(func() {
-				slot := r.Now().In(r.Location).Truncate(time.Minute)
+				// The slot is the scheduled time, not the clock: a run
+				// that starts late (a busy machine, a long job before it)
+				// is still the same slot, published once.
+				slot := CurrentSlot([]string{spec}, r.Now(), r.Location)
 				res, err := r.Run(ctx, name, slot)
 				r.logRun(res, err, "scheduled")
 			}))

@@ -277,8 +277,29 @@ func TestSlots(t *testing.T) {
 	}
 }
 
-func TestMaskPhone(t *testing.T) {
-	if got := MaskPhone("13812345678"); got != "138****5678" {
-		t.Errorf("%s", got)
+// TestUndeliveredStopsGoOnTheNextRound: a stop the 07:00 volunteer did not
+// finish is on the 13:00 roster (a review found such orders orphaned).
+func TestUndeliveredStopsGoOnTheNextRound(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.place(t, "3", "1", "101", at("2026-11-23", "15:00"), veg)
+	b := f.place(t, "3", "1", "102", at("2026-11-23", "15:00"), veg)
+	r := f.runner(at("2026-11-24", "13:00"))
+	if _, err := r.Run(ctx, Roster, at("2026-11-24", "07:00")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.Transition(ctx, a.ID, orders.StatusDelivered, "vol-a", "", at("2026-11-24", "09:00")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Run(ctx, Roster, at("2026-11-24", "13:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Grids[0].Stops != 1 {
+		t.Fatalf("13:00 roster has %d stops, want the 1 left", res.Grids[0].Stops)
+	}
+	left, _ := f.store.Order(ctx, b.ID)
+	if left.Status != orders.StatusAssigned || !left.Slot.Equal(at("2026-11-24", "13:00")) {
+		t.Errorf("left-over order: %s %s", left.Status, left.Slot)
 	}
 }

@@ -19,15 +19,6 @@ func slotName(slot time.Time, loc *time.Location) string {
 	return fmt.Sprintf("%d月%d日 %02d:%02d", t.Month(), t.Day(), t.Hour(), t.Minute())
 }
 
-// MaskPhone shows a phone as 138****5678: enough to recognise, not to
-// copy, for volunteers who only need it when a stop must be called.
-func MaskPhone(p string) string {
-	if len(p) != 11 {
-		return p
-	}
-	return p[:3] + "****" + p[7:]
-}
-
 func goods(lines []orders.Line) string {
 	parts := make([]string, len(lines))
 	for i, l := range lines {
@@ -46,7 +37,7 @@ func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *ti
 		}
 		fmt.Fprintf(&b, "%d. %s %s", st.Seq, st.Address, goods(st.Lines))
 		if st.Contact != "" {
-			fmt.Fprintf(&b, "（没有微信，送前打电话 %s）", MaskPhone(st.Contact))
+			fmt.Fprintf(&b, "（没有微信，送前打电话 %s）", orders.MaskPhone(st.Contact))
 		}
 		b.WriteString("\n")
 	}

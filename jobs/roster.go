@@ -15,22 +15,18 @@ func (r *Runner) volunteers(ctx context.Context, g orders.Grid) ([]string, error
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var out []string
-	for _, v := range append(append([]string(nil), g.Volunteers...), added...) {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	return g.Team(added), nil
 }
 
-// due reports whether an order belongs in the slot's roster: still pending,
-// and of an order day whose pick list has gone to the suppliers (an earlier
-// day, or the slot's own day once its cutoff has passed).
-func (r *Runner) due(o orders.Order, day string, closed bool) bool {
-	if o.Status != orders.StatusPending {
+// due reports whether an order belongs in the slot's roster: pending, or
+// left undelivered from an earlier round, and of an order day whose pick
+// list has gone to the suppliers (an earlier day, or the slot's own day
+// once its cutoff has passed).
+func (r *Runner) due(o orders.Order, slot time.Time, day string, closed bool) bool {
+	switch {
+	case o.Status == orders.StatusAssigned && !o.Slot.Before(slot):
+		return false // on this round already (or a later one)
+	case o.Status != orders.StatusPending && o.Status != orders.StatusAssigned:
 		return false
 	}
 	return o.Day < day || (o.Day == day && closed)
@@ -59,7 +55,7 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 		}
 		var due []orders.Order
 		for _, o := range open {
-			if r.due(o, day, closed) {
+			if r.due(o, slot, day, closed) {
 				due = append(due, o)
 			}
 		}
@@ -123,25 +119,9 @@ func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Ros
 // leadsOf returns the leads of the grid's buildings, each with only the
 // buildings of this grid.
 func (r *Runner) leadsOf(ctx context.Context, g orders.Grid) []orders.Lead {
-	all := append([]orders.Lead(nil), r.Community.Leads...)
-	if added, err := r.Store.Leads(ctx); err == nil {
-		all = append(all, added...)
+	added, err := r.Store.Leads(ctx)
+	if err != nil {
+		r.Log.Error("leads", "err", err)
 	}
-	in := map[string]bool{}
-	for _, b := range g.Buildings {
-		in[orders.CanonicalBuilding(b)] = true
-	}
-	var out []orders.Lead
-	for _, l := range all {
-		var mine []string
-		for _, b := range l.Buildings {
-			if in[orders.CanonicalBuilding(b)] {
-				mine = append(mine, orders.CanonicalBuilding(b))
-			}
-		}
-		if len(mine) > 0 {
-			out = append(out, orders.Lead{OpenID: l.OpenID, Buildings: mine})
-		}
-	}
-	return out
+	return r.Community.LeadsOfGrid(g.ID, r.Community.AllLeads(added))
 }

@@ -69,3 +69,69 @@ func (c *Community) Locate(a Address) (string, error) {
 	}
 	return g, nil
 }
+
+// AllLeads is the community's leads (from the config) followed by extra
+// (those added at run time).
+func (c *Community) AllLeads(extra []Lead) []Lead {
+	return append(append([]Lead(nil), c.Leads...), extra...)
+}
+
+// LedBy returns the buildings openid leads among leads.
+func LedBy(leads []Lead, openid string) []string {
+	var out []string
+	for _, l := range leads {
+		if l.OpenID == openid {
+			out = append(out, l.Buildings...)
+		}
+	}
+	return out
+}
+
+// Owns reports whether building b is one of buildings.
+func Owns(buildings []string, b string) bool {
+	want := CanonicalBuilding(b)
+	for _, x := range buildings {
+		if CanonicalBuilding(x) == want {
+			return true
+		}
+	}
+	return false
+}
+
+// LeadsOfGrid returns the leads of any building of grid, each with only
+// its buildings in that grid, in the order of leads.
+func (c *Community) LeadsOfGrid(grid string, leads []Lead) []Lead {
+	var out []Lead
+	at := map[string]int{}
+	for _, l := range leads {
+		for _, b := range l.Buildings {
+			if g, _ := c.GridOf(b); g != grid {
+				continue
+			}
+			i, ok := at[l.OpenID]
+			if !ok {
+				i = len(out)
+				at[l.OpenID] = i
+				out = append(out, Lead{OpenID: l.OpenID})
+			}
+			if !Owns(out[i].Buildings, b) {
+				out[i].Buildings = append(out[i].Buildings, CanonicalBuilding(b))
+			}
+		}
+	}
+	return out
+}
+
+// Team is a grid's volunteers from the config followed by extra (approved
+// at run time), each once.
+func (g Grid) Team(extra []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range append(append([]string(nil), g.Volunteers...), extra...) {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -126,16 +126,6 @@ func (l *Lists) frozen(ctx context.Context, o Order) (bool, error) {
 	return l.Store.DayClosed(ctx, o.Day)
 }
 
-// owns reports whether building b is one of buildings.
-func (l *Lists) owns(buildings []string, b string) bool {
-	for _, x := range buildings {
-		if CanonicalBuilding(x) == CanonicalBuilding(b) {
-			return true
-		}
-	}
-	return false
-}
-
 // Apply places, updates and cancels orders so that the lead's list and the
 // orders agree. Every household is one atomic step in the Store; one
 // refused household does not stop the others. unreadable is the number of
@@ -217,7 +207,7 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 	res := ListResult{Line: line.Line, Number: line.Number, Address: line.Address}
 	hh := line.Address.Household()
 	grid, gerr := l.Community.Locate(line.Address)
-	if gerr != nil || !l.owns(req.Buildings, line.Address.Building) {
+	if gerr != nil || !Owns(req.Buildings, line.Address.Building) {
 		res.Outcome, res.Err = OutcomeRefused, fmt.Errorf("building %s: %w", line.Address.Building, ErrForbidden)
 		return res, nil
 	}

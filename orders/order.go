@@ -26,8 +26,9 @@ func (s Status) Open() bool { return s == StatusPending || s == StatusAssigned }
 
 // next lists the statuses each status may move to.
 var next = map[Status][]Status{
-	StatusPending:   {StatusAssigned, StatusDelivered, StatusCancelled},
-	StatusAssigned:  {StatusDelivered, StatusCancelled},
+	StatusPending: {StatusAssigned, StatusDelivered, StatusCancelled},
+	// assigned → assigned: a stop left undelivered goes on the next round.
+	StatusAssigned:  {StatusAssigned, StatusDelivered, StatusCancelled},
 	StatusDelivered: {StatusReceived},
 }
 

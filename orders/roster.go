@@ -47,8 +47,9 @@ type Roster struct {
 // the same arguments give the same roster, whatever the order of open and
 // of volunteers (order IDs being unique).
 //
-// Orders: open is meant to be the grid's pending orders; orders in any
-// other status are ignored (o.Grid is not checked). Every order becomes
+// Orders: open is meant to be the grid's orders due in this round:
+// pending ones, and assigned ones left undelivered from an earlier round;
+// orders in any other status are ignored (o.Grid is not checked). Every order becomes
 // exactly one Stop, even when its lines come from several suppliers: a
 // household gets one knock and one "完成", and an order is delivered
 // whole. The stop is filed under the supplier of most of its lines (lines
@@ -78,7 +79,9 @@ func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []
 	buildings, units, rooms := rankSet{}, rankSet{}, rankSet{}
 	for i := range open {
 		o := &open[i]
-		if o.Status != StatusPending {
+		// Assigned orders are left over from an earlier round (the caller
+		// decides which are due); delivered or cancelled ones never are.
+		if o.Status != StatusPending && o.Status != StatusAssigned {
 			continue
 		}
 		stops = append(stops, rosterStop{

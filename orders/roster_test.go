@@ -107,7 +107,7 @@ func TestBuildRosterOrder(t *testing.T) {
 			},
 		},
 		{
-			name: "only pending orders",
+			name: "only open orders: pending, and assigned left from an earlier round",
 			open: []Order{
 				rOrder("1", "G1", "1-1-101", StatusCancelled, d, "VEG-A:1"),
 				rOrder("2", "G1", "1-1-102", StatusDelivered, d, "VEG-A:1"),
@@ -115,7 +115,7 @@ func TestBuildRosterOrder(t *testing.T) {
 				rOrder("4", "G1", "1-1-104", StatusAssigned, d, "VEG-A:1"),
 				rOrder("5", "G1", "1-1-105", StatusPending, d, "VEG-A:1"),
 			},
-			want: []string{"1 sm-xinyi 1-1-105#5"},
+			want: []string{"1 sm-xinyi 1-1-104#4", "2 sm-xinyi 1-1-105#5"},
 		},
 		{name: "nothing open"},
 	}

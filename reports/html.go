@@ -187,7 +187,7 @@ func RosterHTML(w io.Writer, r orders.Roster, volunteer string, loc *time.Locati
 		sv := shareView{Volunteer: s.Volunteer, Stops: make([]stopView, 0, len(s.Stops))}
 		var all []orders.Line
 		for _, st := range s.Stops {
-			v := stopView{Seq: st.Seq, Address: st.Address.String(), Contact: MaskPhone(st.Contact)}
+			v := stopView{Seq: st.Seq, Address: st.Address.String(), Contact: orders.MaskPhone(st.Contact)}
 			for _, l := range st.Lines {
 				v.Goods = append(v.Goods, goodsText(l))
 			}

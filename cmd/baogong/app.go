@@ -52,6 +52,12 @@ type Main struct {
 	closers  []func() error
 }
 
+// maxRequestAge refuses WeChat callbacks signed more than this from now:
+// WeChat's retries come within seconds, and a replay after the 24-hour
+// dedupe keys expire must not order again. An hour leaves room for clock
+// drift.
+const maxRequestAge = time.Hour
+
 // messageBudget is how long one WeChat message may take: WeChat waits 5 s,
 // and the answer still has to travel back.
 const messageBudget = 4 * time.Second
@@ -123,7 +129,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 	m.Mux = http.NewServeMux()
 	m.Mux.Handle("/wechat", &bot.Handler{
 		Account: m.Account, Bot: b, Token: cfg.WeChat.Token,
-		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, Log: m.Log,
+		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Log: m.Log,
 	})
 
 	// The scheduler is wired here so jobs are plain functions added by

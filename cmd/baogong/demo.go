@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -52,7 +54,53 @@ type demoMain struct {
 	*Main
 	API   *fakewechat.API
 	redis *miniredis.Miniredis
-	fake  *http.Server
+}
+
+// The WeChat library takes its API base once per process (setWeChatHTTP),
+// so every demo of a process (tests start several, one after another)
+// shares one fake-API listener, which serves the newest demo's API.
+var demoFake struct {
+	once sync.Once
+	base string
+	err  error
+	api  atomic.Pointer[fakewechat.API]
+}
+
+func demoFakeBase(api *fakewechat.API) (string, error) {
+	demoFake.api.Store(api)
+	demoFake.once.Do(func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			demoFake.err = err
+			return
+		}
+		demoFake.base = "http://" + ln.Addr().String()
+		srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			demoFake.api.Load().ServeHTTP(w, r)
+		})}
+		go srv.Serve(ln)
+	})
+	return demoFake.base, demoFake.err
+}
+
+// demoContacts are the suppliers' contacts in the demo, people the page
+// plays. They are set here rather than in demodata/catalog.yaml, whose
+// supplier lines jobs_e2e_test.go rewrites to give its own contacts.
+var demoContacts = map[string]string{"sm-xinyi": "demo-supplier-xinyi", "ph-renmin": "demo-pharmacy-renmin"}
+
+// demoCatalogWithContacts is the demo catalog with demoContacts.
+func demoCatalogWithContacts() (*catalog.Catalog, error) {
+	cat, err := catalog.Parse(demoCatalog)
+	if err != nil {
+		return nil, err
+	}
+	sups := append([]catalog.Supplier(nil), cat.Suppliers...)
+	for i := range sups {
+		if c, ok := demoContacts[sups[i].ID]; ok && sups[i].ContactOpenID == "" {
+			sups[i].ContactOpenID = c
+		}
+	}
+	return catalog.New(sups, cat.Items)
 }
 
 func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*demoMain, error) {
@@ -74,16 +122,12 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 		cfg.WeChat.EncodingAESKey = randomAESKey()
 	}
 	d.API = fakewechat.New(cfg.WeChat.AppID, cfg.WeChat.AppSecret)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if cfg.WeChat.APIBase, err = demoFakeBase(d.API); err != nil {
 		d.redis.Close()
-		return nil, err
+		return nil, fmt.Errorf("fake wechat api: %w", err)
 	}
-	d.fake = &http.Server{Handler: d.API, ReadHeaderTimeout: 5 * time.Second}
-	go d.fake.Serve(ln)
-	cfg.WeChat.APIBase = "http://" + ln.Addr().String()
 
-	cat, err := catalog.Parse(demoCatalog)
+	cat, err := demoCatalogWithContacts()
 	if err != nil {
 		d.Close()
 		return nil, fmt.Errorf("demo catalog: %w", err)
@@ -101,6 +145,15 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 	if err := d.Account.GetMenu().SetMenu(bot.Menu()); err != nil {
 		d.Log.Warn("demo menu", "err", err)
 	}
+	loc, err := cfg.Location()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	var sups []demo.Supplier
+	for _, s := range cat.Suppliers {
+		sups = append(sups, demo.Supplier{ID: s.ID, Name: s.Name})
+	}
 	(&demo.Server{
 		Callback:   "http://" + d.Addr() + "/wechat",
 		Account:    wxsign.Account{Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey},
@@ -116,20 +169,27 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 				"#接龙 3栋蔬菜包\n例：3-2-501 蔬菜包1份\n1. 张阿姨 3-2-501 牛奶1箱\n2. 🌻孙奶奶 13900001111 3栋1单元101 蔬菜包2份、鸡蛋1盒\n3. 老周 3号楼2单元502室 米、面各1袋\n4. 小刘 3-1-102 西红柿2斤",
 				"#接龙 3栋蔬菜包\n1. 张阿姨 3-2-501 牛奶1箱\n2. 🌻孙奶奶 13900001111 3栋1单元101 蔬菜包1份\n4. 小刘 3-1-102 布洛芬（芬必得）1盒\n5. 钱 3-2-601 抗原2盒",
 				"汇总", "送达 3栋2单元", "送达 3栋", "送达 3-1-101"}},
+			{OpenID: "demo-volunteer-1", Name: "志愿者小林", Hint: "3栋、5栋的送货志愿者，排班后发：任务", Examples: []string{"任务", "完成 1", "完成 2"}},
+			{OpenID: "demo-supplier-xinyi", Name: "新义超市店长", Hint: "保供超市的联系人，收到备货单后发：备货完成", Examples: []string{"备货完成"}},
 		},
-		Examples: []string{"绑定 3栋2单元501", "蔬菜包2份", "雞蛋兩盒 布洛芬1盒", "来三份菜包", "米、面各1袋", "西红柿2斤", "我的订单", "取消", "收到", "商品", "帮助"},
+		Examples: []string{"绑定 3栋2单元501", "蔬菜包2份", "雞蛋兩盒 布洛芬1盒", "来三份菜包", "米、面各1袋", "西红柿2斤", "我的订单", "取消", "收到", "商品", "报名志愿者", "帮助"},
+		Names: map[string]string{
+			"demo-volunteer-2": "志愿者小陈", "demo-volunteer-3": "志愿者老赵",
+			"demo-lead-6": "6栋楼栋长", "demo-pharmacy-renmin": "人民大药房店员",
+		},
+		Suppliers: sups,
+		Store:     d.Store,
+		Location:  loc,
 	}).Register(d.Mux)
 	return d, nil
 }
 
-// Close stops the service, then the fake API and the embedded Redis.
+// Close stops the service and the embedded Redis (the fake API's listener
+// stays for the next demo of the process).
 func (d *demoMain) Close() error {
 	var err error
 	if d.Main != nil {
 		err = d.Main.Close()
-	}
-	if d.fake != nil {
-		d.fake.Close()
 	}
 	d.redis.Close()
 	return err

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/internal/demo"
+	"github.com/baogong/baogong/jobs"
+)
+
+// TestDemoJobs plays the demo page's 排班和备货单 panel over HTTP: a
+// resident and a lead order, then 截单, 发备货单 and 排班送货 run through
+// the admin API at the slots the page would use (/demo/slots); the
+// volunteer persona sees the stops, the supermarket's contact gets its
+// pick list and answers 备货完成.
+func TestDemoJobs(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, err := startDemo(ctx, "127.0.0.1:0", true, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	base := "http://" + d.Addr()
+	say := func(openid, text string) string {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"openid": openid, "text": text})
+		resp, err := http.Post(base+"/demo/send", "application/json", strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct{ Reply, Error string }
+		json.NewDecoder(resp.Body).Decode(&out)
+		if out.Error != "" {
+			t.Fatalf("%s says %q: %s", openid, text, out.Error)
+		}
+		return out.Reply
+	}
+	slots := func() demo.Slots {
+		t.Helper()
+		resp, err := http.Get(base + "/demo/slots")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var sl demo.Slots
+		if err := json.NewDecoder(resp.Body).Decode(&sl); err != nil {
+			t.Fatal(err)
+		}
+		return sl
+	}
+	run := func(job string, slot time.Time) jobs.Result {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/jobs/"+job+"/run?slot="+url.QueryEscape(slot.Format(time.RFC3339)), nil)
+		req.Header.Set("Authorization", "Bearer "+d.Config.Admin.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var res jobs.Result
+		if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("run %s: HTTP %d, %v", job, resp.StatusCode, err)
+		}
+		return res
+	}
+	// get fetches a link from a message; the demo's links name the
+	// configured address (here port 0), the page opens them on its own.
+	get := func(link string) (int, string) {
+		t.Helper()
+		u, err := url.Parse(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Get(base + u.RequestURI())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	if got := say("demo-resident-zhang", "绑定 3栋2单元501"); !strings.HasPrefix(got, "已绑定") {
+		t.Fatalf("bind: %q", got)
+	}
+	if got := say("demo-resident-zhang", "蔬菜包2份"); !strings.HasPrefix(got, "下单成功") {
+		t.Fatalf("order: %q", got)
+	}
+	if got := say("demo-lead-3", "#接龙 3栋\n1. 3-2-501 牛奶1箱\n2. 3-1-101 鸡蛋1盒"); !strings.Contains(got, "新下单2户") {
+		t.Fatalf("lead paste: %q", got)
+	}
+	if got := say("demo-volunteer-1", "任务"); !strings.Contains(got, "没有配送任务") {
+		t.Errorf("tasks before the roster: %q", got)
+	}
+
+	// The demo has no schedules: at any hour, the first 截单 closes today.
+	sl := slots()
+	if res := run(jobs.Cutoff, sl.Cutoff); !res.Published || res.Day != sl.Today || sl.OrderDay != sl.Today {
+		t.Errorf("cutoff: %+v, want today's (%s) published", res, sl.Today)
+	}
+	sl = slots()
+	if sl.Closed == "" {
+		t.Fatalf("no day closed after the cutoff: %+v", sl)
+	}
+
+	pl := run(jobs.Picklist, sl.Picklist)
+	var xinyi *jobs.SupplyRun
+	for i := range pl.Suppliers {
+		if pl.Suppliers[i].Supplier == "sm-xinyi" {
+			xinyi = &pl.Suppliers[i]
+		}
+	}
+	if !pl.Published || xinyi == nil || xinyi.Notified != "demo-supplier-xinyi" || len(xinyi.Totals) == 0 {
+		t.Fatalf("pick list: %+v", pl)
+	}
+	code, page := get(xinyi.Link)
+	if code != http.StatusOK || !strings.Contains(page, "新义保供超市") || !strings.Contains(page, "蔬菜包") {
+		t.Errorf("pick-list link: HTTP %d\n%.400s", code, page)
+	}
+	downloads := regexp.MustCompile(`href="([^"]*format=(?:csv|xlsx)[^"]*)"`).FindAllStringSubmatch(page, -1)
+	if len(downloads) != 2 {
+		t.Errorf("pick-list page links %d downloads, want CSV and XLSX", len(downloads))
+	}
+	for _, m := range downloads {
+		if code, _ := get(html.UnescapeString(m[1])); code != http.StatusOK {
+			t.Errorf("download %s: HTTP %d", m[1], code)
+		}
+	}
+
+	ro := run(jobs.Roster, sl.Roster)
+	stops, mine := 0, ""
+	for _, g := range ro.Grids {
+		stops += g.Stops
+		for _, sh := range g.Shares {
+			if sh.Volunteer == "demo-volunteer-1" && sh.Stops > 0 {
+				mine = sh.Link
+			}
+		}
+	}
+	if !ro.Published || stops == 0 || mine == "" {
+		t.Fatalf("roster: want stops published, some for demo-volunteer-1: %+v", ro)
+	}
+	if code, page := get(mine); code != http.StatusOK || !strings.Contains(page, "3栋") {
+		t.Errorf("roster link: HTTP %d\n%.400s", code, page)
+	}
+	if again := run(jobs.Roster, sl.Roster); again.Published {
+		t.Errorf("the same slot published twice: %+v", again)
+	}
+
+	tasks := say("demo-volunteer-1", "任务")
+	if !strings.Contains(tasks, "您的任务") || !strings.Contains(tasks, "1. 3栋") {
+		t.Errorf("volunteer's 任务: %q", tasks)
+	}
+	if got := say("demo-volunteer-1", "完成 1"); !strings.Contains(got, "已记下第1户") {
+		t.Errorf("完成 1: %q", got)
+	}
+	if got := say("demo-supplier-xinyi", "备货完成"); !strings.Contains(got, "已通知") {
+		t.Errorf("备货完成: %q", got)
+	}
+
+	// The notices reach the demo's fake WeChat API, where the page shows
+	// them: the roster to the volunteer, the pick list to the supermarket.
+	waitPush := func(want map[string]string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for len(want) > 0 && time.Now().Before(deadline) {
+			for to, text := range want {
+				for _, m := range d.API.SentTo(to) {
+					if strings.Contains(m.Text, text) {
+						delete(want, to)
+					}
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if len(want) > 0 {
+			t.Errorf("pushes missing: %v; sent: %s", want, fmt.Sprint(d.API.Sent()))
+		}
+	}
+	waitPush(map[string]string{"demo-volunteer-1": "【配送任务】", "demo-supplier-xinyi": "【备货单】", "demo-lead-3": "【送货通知】"})
+
+	// A second round: the day is closed, so a new order counts for the
+	// next day, and the buttons run on it (the demo jumps a day ahead).
+	if got := say("demo-resident-li", "綁定 5棟1單元302"); !strings.HasPrefix(got, "已绑定") {
+		t.Fatalf("bind: %q", got)
+	}
+	if got := say("demo-resident-li", "鸡蛋1盒"); !strings.HasPrefix(got, "下单成功") {
+		t.Fatalf("order: %q", got)
+	}
+	sl2 := slots()
+	if sl2.OrderDay == sl.Closed || !sl2.Cutoff.After(sl.Roster) {
+		t.Fatalf("after the cutoff of %s the buttons still run on it: %+v", sl.Closed, sl2)
+	}
+	if res := run(jobs.Cutoff, sl2.Cutoff); !res.Published || res.Day != sl2.OrderDay {
+		t.Errorf("second cutoff: %+v", res)
+	}
+	sl2 = slots()
+	if pl := run(jobs.Picklist, sl2.Picklist); !pl.Published || pl.Day != sl2.OrderDay {
+		t.Errorf("second pick list: %+v", pl)
+	}
+	ro2 := run(jobs.Roster, sl2.Roster)
+	stops = 0
+	for _, g := range ro2.Grids {
+		stops += g.Stops
+	}
+	if !ro2.Published || stops == 0 {
+		t.Errorf("second roster: want the new order: %+v", ro2)
+	}
+	waitPush(map[string]string{"demo-volunteer-1": "5栋1单元302"})
+}
