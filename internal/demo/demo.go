@@ -5,6 +5,7 @@ package demo
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/internal/wxsign"
+	"github.com/baogong/baogong/orders"
 )
 
 //go:embed index.html
@@ -29,6 +31,12 @@ type User struct {
 	Examples []string `json:"examples,omitempty"`
 }
 
+// Supplier is a catalog supplier, named in the page's job results.
+type Supplier struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
 // Server is the demo page and its small JSON helpers.
 type Server struct {
 	// Callback is the full URL of the real /wechat handler.
@@ -39,8 +47,16 @@ type Server struct {
 	AdminToken string
 	Users      []User
 	Examples   []string
+	// Names are display names of people the page does not play (the
+	// other volunteers, the pharmacy's contact), by openid.
+	Names     map[string]string
+	Suppliers []Supplier
 	// OfficialID is the account's own id (ToUserName of messages).
 	OfficialID string
+	// Store and Location tell the job buttons which slot to run (see
+	// slots); without a Store the page has no job buttons.
+	Store    orders.Store
+	Location *time.Location
 
 	msgID atomic.Int64
 }
@@ -55,11 +71,16 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /demo/info", s.info)
 	mux.HandleFunc("POST /demo/send", s.send)
 	mux.HandleFunc("GET /demo/pushes", s.pushes)
+	mux.HandleFunc("GET /demo/slots", s.slots)
+	// The printable rosters and pick lists have no icon; answer the
+	// browser's request for one without a 404 in its console.
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 }
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"users": s.Users, "examples": s.Examples, "admin_token": s.AdminToken, "safe": s.Safe,
+		"names": s.Names, "suppliers": s.Suppliers, "jobs": s.Store != nil,
 	})
 }
 
@@ -119,6 +140,67 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) pushes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"pushes": s.API.Sent()})
+}
+
+// Slots is where the demo's order days stand and the slot each job
+// button runs now.
+type Slots struct {
+	Now   time.Time `json:"now"`
+	Today string    `json:"today"`
+	// OrderDay is the day an order placed now counts for: today, or
+	// tomorrow once today's cutoff has passed.
+	OrderDay string `json:"order_day"`
+	// Closed is the latest closed order day, today or tomorrow; "" when
+	// neither is.
+	Closed string `json:"closed"`
+	// Cutoff closes OrderDay; Picklist and Roster take the orders of
+	// Closed (and earlier).
+	Cutoff   time.Time `json:"cutoff"`
+	Picklist time.Time `json:"picklist"`
+	Roster   time.Time `json:"roster"`
+}
+
+// CurrentSlots tells the page's buttons what to run: every button acts
+// now. A day closes once: after today's cutoff new orders count for
+// tomorrow, so the next round runs at this time of day on tomorrow, as
+// if the demo had jumped a day ahead (the real service waits for it).
+func CurrentSlots(ctx context.Context, store orders.Store, loc *time.Location, now time.Time) (Slots, error) {
+	now = now.In(loc).Truncate(time.Minute)
+	sl := Slots{Now: now, Today: orders.Day(now, loc), Picklist: now, Roster: now}
+	var err error
+	if sl.OrderDay, err = orders.OrderDay(ctx, store, now, loc); err != nil {
+		return sl, err
+	}
+	at := func(day string) time.Time {
+		d, _ := time.ParseInLocation(time.DateOnly, day, loc)
+		return time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), 0, 0, loc)
+	}
+	sl.Cutoff = at(sl.OrderDay)
+	for _, day := range []string{orders.Day(now.AddDate(0, 0, 1), loc), sl.Today} {
+		closed, err := store.DayClosed(ctx, day)
+		if err != nil {
+			return sl, err
+		}
+		if closed {
+			sl.Closed = day
+			sl.Picklist, sl.Roster = at(day), at(day)
+			break
+		}
+	}
+	return sl, nil
+}
+
+func (s *Server) slots(w http.ResponseWriter, r *http.Request) {
+	if s.Store == nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no jobs in this demo"})
+		return
+	}
+	sl, err := CurrentSlots(r.Context(), s.Store, s.Location, time.Now())
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, sl)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
