@@ -97,7 +97,7 @@ func textLeadRoster(ro orders.Roster, buildings []string, loc *time.Location) st
 
 func textPicklist(supplier string, pl orders.PickList, link string) string {
 	if pl.Empty() {
-		return fmt.Sprintf("【备货单】%s %s：今天没有订单。", pl.Day, supplier)
+		return fmt.Sprintf("【备货单】%s %s：这一天没有您的订单，不用备货。", pl.Day, supplier)
 	}
 	return fmt.Sprintf("【备货单】%s %s\n合计：%s\n按网格、楼栋、单元的明细（可打印、可下载Excel）：%s\n备好后请回复\"备货完成\"。", pl.Day, supplier, goods(pl.Totals), link)
 }

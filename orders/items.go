@@ -168,6 +168,9 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			if strings.ContainsAny(t.text, "，,；;/+。") {
 				noQty, words = nil, nil // 蔬菜包，米、面各2袋: the 各 is not the 菜包's
 			}
+			if t.space && len(noQty) == 0 {
+				words = nil // 老周 米、面各1袋: a name before the list is not goods
+			}
 			if !t.space || !withUnit {
 				pending = -1 // 张三 蔬菜包: the 三 is a name's
 			}
