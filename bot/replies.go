@@ -614,3 +614,9 @@ func textReady(day string, told int) string {
 func textGoodsReady(supplier, day string) string {
 	return fmt.Sprintf("%s：%s的货已经备好，可以去取了。", supplier, day)
 }
+
+// ---- Prescriptions (处方药) ----
+
+// ---- Urgent requests and vulnerable households ----
+
+// ---- Free packs (政府蔬菜包) ----

@@ -42,7 +42,12 @@ type Item struct {
 	// (Asia/Shanghai); 0 means no limit.
 	LimitPerHousehold int    `yaml:"limit_per_household"`
 	Supplier          string `yaml:"supplier"`
-	Rx                bool   `yaml:"rx"`
+	// Rx items need a prescription (a photo, or a pharmacist's, lead's or
+	// admin's approval) before they are packed.
+	Rx bool `yaml:"rx"`
+	// Urgent items (insulin) make an order urgent: it skips the queue and
+	// is pushed to volunteers at once.
+	Urgent bool `yaml:"urgent"`
 }
 
 // Limited reports whether the item has a finite stock.

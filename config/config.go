@@ -82,6 +82,12 @@ type Community struct {
 	Name  string `yaml:"name"`
 	Grids []Grid `yaml:"grids"`
 	Leads []Lead `yaml:"leads"`
+	// Admins are the openids of community staff (社区工作人员): they
+	// approve prescriptions and hear about urgent requests nobody claimed.
+	Admins []string `yaml:"admins"`
+	// UrgentClaim is how long an urgent request may wait for a volunteer
+	// to claim it before the admins are told (default 30m).
+	UrgentClaim time.Duration `yaml:"urgent_claim"`
 }
 
 // Grid is a group of buildings served by one volunteer team.
@@ -89,6 +95,9 @@ type Grid struct {
 	ID         string   `yaml:"id"`
 	Buildings  []string `yaml:"buildings"`
 	Volunteers []string `yaml:"volunteers"`
+	// Households are known households without WeChat or 接龙 (elders
+	// living alone), as 3-2-501, so free packs reach them too.
+	Households []string `yaml:"households"`
 }
 
 // Lead is a building lead and their buildings.
@@ -108,11 +117,12 @@ type Schedules struct {
 // Default returns the configuration every file is laid over.
 func Default() Config {
 	return Config{
-		HTTP:     HTTP{Addr: "127.0.0.1:8080", MaxBodyBytes: 1 << 20},
-		Redis:    Redis{URL: "redis://127.0.0.1:6379/0"},
-		WeChat:   WeChat{APIBase: "https://api.weixin.qq.com"},
-		Timezone: "Asia/Shanghai",
-		Catalog:  "catalog.yaml",
+		HTTP:      HTTP{Addr: "127.0.0.1:8080", MaxBodyBytes: 1 << 20},
+		Redis:     Redis{URL: "redis://127.0.0.1:6379/0"},
+		WeChat:    WeChat{APIBase: "https://api.weixin.qq.com"},
+		Timezone:  "Asia/Shanghai",
+		Catalog:   "catalog.yaml",
+		Community: Community{UrgentClaim: 30 * time.Minute},
 		Schedules: Schedules{
 			Cutoff:   "0 20 * * *",
 			Picklist: "5 20 * * *",
@@ -317,6 +327,19 @@ func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 				bad(bkey, "building %q is already in grid %s", b, prev)
 			}
 			buildingGrid[canon] = g.ID
+		}
+	}
+	if cm.UrgentClaim <= 0 {
+		bad("community.urgent_claim", "must be a positive duration such as 30m")
+	}
+	for i, g := range cm.Grids {
+		for j, h := range g.Households {
+			parts := strings.Split(h, "-")
+			if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
+				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "%q must be building-unit-room, e.g. 3-2-501", h)
+			} else if g2, ok := buildingGrid[orders.CanonicalBuilding(parts[0])]; !ok || g2 != g.ID {
+				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "building %q is not in grid %s", parts[0], g.ID)
+			}
 		}
 	}
 	for i, ld := range cm.Leads {

@@ -3,6 +3,7 @@ package orders
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Community is one neighbourhood: its grids (网格), their buildings and
@@ -12,6 +13,10 @@ type Community struct {
 	Name  string
 	Grids []Grid
 	Leads []Lead
+	// Admins are community staff: they approve prescriptions and hear
+	// about urgent requests nobody claimed within UrgentClaim.
+	Admins      []string
+	UrgentClaim time.Duration
 }
 
 // Grid is the unit of delivery: a few buildings and a team of volunteers.
@@ -19,6 +24,8 @@ type Grid struct {
 	ID         string
 	Buildings  []string
 	Volunteers []string
+	// Households are known households without WeChat or 接龙, as 3-2-501.
+	Households []string
 }
 
 // Lead is a building lead (楼栋长) and the buildings they run.

@@ -13,7 +13,11 @@ type Status string
 // Order statuses. pending → (assigned →) delivered → received, or
 // pending/assigned → cancelled.
 const (
-	StatusPending Status = "pending"
+	// StatusAwaitingRx: prescription medicine waiting for a photo of the
+	// prescription or box, or an approval (审核); not packed or delivered
+	// before it becomes pending.
+	StatusAwaitingRx Status = "awaiting_rx"
+	StatusPending    Status = "pending"
 	// StatusAssigned: on a volunteer's roster for a delivery slot.
 	StatusAssigned  Status = "assigned"
 	StatusDelivered Status = "delivered"
@@ -26,7 +30,8 @@ func (s Status) Open() bool { return s == StatusPending || s == StatusAssigned }
 
 // next lists the statuses each status may move to.
 var next = map[Status][]Status{
-	StatusPending: {StatusAssigned, StatusDelivered, StatusCancelled},
+	StatusAwaitingRx: {StatusPending, StatusCancelled},
+	StatusPending:    {StatusAssigned, StatusDelivered, StatusCancelled},
 	// assigned → assigned: a stop left undelivered goes on the next round.
 	StatusAssigned:  {StatusAssigned, StatusDelivered, StatusCancelled},
 	StatusDelivered: {StatusReceived},
@@ -88,6 +93,12 @@ type Order struct {
 	// round, once the order is on a roster.
 	Assignee string
 	Slot     time.Time
+	// Urgent orders skip the queue and are pushed to volunteers at once.
+	Urgent bool
+	// Rx is the prescription of an order with rx items.
+	Rx *Prescription
+	// Distribution names the free-pack distribution the order is part of.
+	Distribution string
 	// Day is the delivery day (YYYY-MM-DD in the community's time zone)
 	// that per-household limits count against.
 	Day       string
@@ -199,4 +210,14 @@ func (f Filter) Match(o *Order) bool {
 	return (f.Status == "" || o.Status == f.Status) &&
 		(f.Grid == "" || o.Grid == f.Grid) &&
 		(f.Day == "" || o.Day == f.Day)
+}
+
+// Prescription is what backs an order of prescription medicine: a photo
+// the resident sent, and the review.
+type Prescription struct {
+	MediaID string    `json:"media_id,omitempty"`
+	PicURL  string    `json:"pic_url,omitempty"`
+	By      string    `json:"by,omitempty"` // who approved or rejected
+	Note    string    `json:"note,omitempty"`
+	At      time.Time `json:"at,omitzero"`
 }

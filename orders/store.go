@@ -115,6 +115,12 @@ type Store interface {
 	// Order returns one order, or ErrNotFound.
 	Order(ctx context.Context, id string) (Order, error)
 
+	// -- prescriptions (issue 5) --
+
+	// -- vulnerable households and urgent requests (issue 5) --
+
+	// -- free-pack distributions (issue 5) --
+
 	// HouseholdOrders returns up to limit orders of a household, newest
 	// first.
 	HouseholdOrders(ctx context.Context, household string, limit int) ([]Order, error)

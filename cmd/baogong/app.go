@@ -284,9 +284,9 @@ func stockTotals(cat *catalog.Catalog) map[string]int {
 }
 
 func communityOf(c config.Community) orders.Community {
-	out := orders.Community{ID: c.ID, Name: c.Name}
+	out := orders.Community{ID: c.ID, Name: c.Name, Admins: c.Admins, UrgentClaim: c.UrgentClaim}
 	for _, g := range c.Grids {
-		out.Grids = append(out.Grids, orders.Grid{ID: g.ID, Buildings: g.Buildings, Volunteers: g.Volunteers})
+		out.Grids = append(out.Grids, orders.Grid{ID: g.ID, Buildings: g.Buildings, Volunteers: g.Volunteers, Households: g.Households})
 	}
 	for _, l := range c.Leads {
 		out.Leads = append(out.Leads, orders.Lead{OpenID: l.OpenID, Buildings: l.Buildings})

@@ -11,22 +11,25 @@ import (
 // record is an order as stored in the hash's data field. It is its own type
 // so the storage format stays stable when the domain type changes.
 type record struct {
-	ID        string         `json:"id"`
-	Grid      string         `json:"grid"`
-	Address   orders.Address `json:"address"`
-	Lines     []orders.Line  `json:"lines"`
-	TotalFen  int64          `json:"total_fen"`
-	Status    orders.Status  `json:"status"`
-	PlacedBy  string         `json:"placed_by"`
-	Channel   string         `json:"channel"`
-	Contact   string         `json:"contact,omitempty"`
-	Source    string         `json:"source,omitempty"`
-	Assignee  string         `json:"assignee,omitempty"`
-	Slot      time.Time      `json:"slot,omitzero"`
-	Day       string         `json:"day"`
-	CreatedAt time.Time      `json:"created_at"`
-	UpdatedAt time.Time      `json:"updated_at"`
-	History   []orders.Event `json:"history"`
+	ID           string               `json:"id"`
+	Grid         string               `json:"grid"`
+	Address      orders.Address       `json:"address"`
+	Lines        []orders.Line        `json:"lines"`
+	TotalFen     int64                `json:"total_fen"`
+	Status       orders.Status        `json:"status"`
+	PlacedBy     string               `json:"placed_by"`
+	Channel      string               `json:"channel"`
+	Contact      string               `json:"contact,omitempty"`
+	Source       string               `json:"source,omitempty"`
+	Assignee     string               `json:"assignee,omitempty"`
+	Slot         time.Time            `json:"slot,omitzero"`
+	Urgent       bool                 `json:"urgent,omitempty"`
+	Rx           *orders.Prescription `json:"rx,omitempty"`
+	Distribution string               `json:"distribution,omitempty"`
+	Day          string               `json:"day"`
+	CreatedAt    time.Time            `json:"created_at"`
+	UpdatedAt    time.Time            `json:"updated_at"`
+	History      []orders.Event       `json:"history"`
 }
 
 func encode(o orders.Order) (string, error) {
