@@ -22,6 +22,8 @@ type Server struct {
 	// Jobs, when set, adds running jobs and the pick-list and roster
 	// pages.
 	Jobs *Jobs
+	// Distributor, when set, adds free-pack distributions.
+	Distributor *orders.Distributor
 	// Token is the bearer token every /api request must carry.
 	Token string
 	Log   *slog.Logger
@@ -35,6 +37,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/leads/{openid}", s.auth(http.HandlerFunc(s.removeLead)))
 	mux.HandleFunc("GET /healthz", s.health)
 	s.registerJobs(mux)
+	s.registerDistributions(mux)
 }
 
 func (s *Server) auth(next http.Handler) http.Handler {

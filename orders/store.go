@@ -121,6 +121,18 @@ type Store interface {
 
 	// -- free-pack distributions (issue 5) --
 
+	// BoundHouseholds returns every household someone has bound to.
+	BoundHouseholds(ctx context.Context) ([]string, error)
+
+	// DistributionEntries returns the households a distribution has
+	// given an order to, with the order ids.
+	DistributionEntries(ctx context.Context, id string) (map[string]string, error)
+
+	// SetDistributionEntry records that a distribution gave household
+	// an order. It reports false, changing nothing, when the household
+	// had one already.
+	SetDistributionEntry(ctx context.Context, id, household, orderID string) (bool, error)
+
 	// HouseholdOrders returns up to limit orders of a household, newest
 	// first.
 	HouseholdOrders(ctx context.Context, household string, limit int) ([]Order, error)

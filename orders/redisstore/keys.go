@@ -28,3 +28,5 @@ func (k keys) volunteers(grid string) string   { return k.p + "vol:" + grid }
 func (k keys) application(code string) string  { return k.p + "apply:" + code }
 func (k keys) round(volunteer string) string   { return k.p + "round:" + volunteer }
 func (k keys) listRound(key string) string     { return k.p + "jlround:" + key }
+func (k keys) bound() string                   { return k.p + "bound" }
+func (k keys) distribution(id string) string   { return k.p + "dist:" + id }

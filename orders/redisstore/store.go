@@ -434,7 +434,7 @@ func (s *Store) Bind(ctx context.Context, b orders.Binding) error {
 		if old != "" {
 			oldSet = s.k.users(old)
 		}
-		res, err := bindScript.Run(ctx, s.rdb, []string{s.k.binding(b.OpenID), s.k.users(hh), oldSet},
+		res, err := bindScript.Run(ctx, s.rdb, []string{s.k.binding(b.OpenID), s.k.users(hh), oldSet, s.k.bound()},
 			b.OpenID, old, b.Address.Building, b.Address.Unit, b.Address.Room, b.Grid, b.At.UTC().Format(time.RFC3339), hh).Text()
 		if err != nil {
 			return fmt.Errorf("bind: %w", err)
