@@ -38,6 +38,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.health)
 	s.registerJobs(mux)
 	s.registerDistributions(mux)
+	s.registerMarks(mux)
 }
 
 func (s *Server) auth(next http.Handler) http.Handler {
@@ -67,6 +68,7 @@ type OrderJSON struct {
 	PlacedBy  string         `json:"placed_by"`
 	Channel   string         `json:"channel"`
 	Contact   string         `json:"contact,omitempty"`
+	Urgent    bool           `json:"urgent,omitempty"`
 	Day       string         `json:"day"`
 	CreatedAt time.Time      `json:"created_at"`
 	UpdatedAt time.Time      `json:"updated_at"`
@@ -87,9 +89,9 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := orders.Filter{Status: orders.Status(q.Get("status")), Grid: q.Get("grid"), Day: q.Get("date"), Limit: maxLimit}
 	switch f.Status {
-	case "", orders.StatusPending, orders.StatusAssigned, orders.StatusDelivered, orders.StatusReceived, orders.StatusCancelled:
+	case "", orders.StatusAwaitingRx, orders.StatusPending, orders.StatusAssigned, orders.StatusDelivered, orders.StatusReceived, orders.StatusCancelled:
 	default:
-		writeJSON(w, http.StatusBadRequest, errorBody{"status must be pending, assigned, delivered, received or cancelled"})
+		writeJSON(w, http.StatusBadRequest, errorBody{"status must be awaiting_rx, pending, assigned, delivered, received or cancelled"})
 		return
 	}
 	if f.Day != "" {
@@ -117,7 +119,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	for _, o := range list {
 		j := OrderJSON{
 			ID: o.ID, Grid: o.Grid, Address: o.Address, TotalFen: o.TotalFen, Status: o.Status,
-			PlacedBy: o.PlacedBy, Channel: o.Channel, Contact: o.Contact, Day: o.Day, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+			PlacedBy: o.PlacedBy, Channel: o.Channel, Contact: o.Contact, Urgent: o.Urgent, Day: o.Day, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 			Items: make([]ItemJSON, len(o.Lines)),
 		}
 		for i, l := range o.Lines {

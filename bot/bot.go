@@ -133,6 +133,8 @@ func (b *Bot) route(ctx context.Context, req Request) (string, error) {
 		return b.event(ctx, req)
 	case "text":
 		return b.text(ctx, req)
+	case "image":
+		return b.rxPhoto(ctx, req)
 	}
 	return textNotText, nil
 }
@@ -201,6 +203,9 @@ func (b *Bot) text(ctx context.Context, req Request) (string, error) {
 	if rest, ok := command(s, receivedWords); ok && strings.Trim(rest, "!！。.~👌👍🙏 ") == "" {
 		return b.received(ctx, req)
 	}
+	if rest, ok := command(s, reviewWords); ok {
+		return b.review(ctx, req, rest)
+	}
 	if reply, handled, err := b.volunteerText(ctx, req, s); handled || err != nil {
 		return reply, err
 	}
@@ -250,6 +255,8 @@ func (b *Bot) binding(ctx context.Context, openid string) (orders.Binding, bool,
 func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) {
 	// A phone number in a resident's own order is not goods: drop it.
 	_, s = orders.StripPhone(s)
+	// 急, 紧急, 救命 make the order urgent; they are not goods.
+	s, said := orders.CutUrgent(b.Catalog, s)
 	addr, hasAddr := orders.FindAddress(s, b.known)
 	if !hasAddr {
 		// An address of a building we do not have still is an address.
@@ -297,6 +304,9 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 	if o.Day, err = orders.OrderDay(ctx, b.Store, b.Now(), b.Location); err != nil {
 		return "", err
 	}
+	if o.Urgent, err = b.orderUrgent(ctx, o, said); err != nil {
+		return "", err
+	}
 	placed, _, err := b.Store.PlaceOrder(ctx, o, "wx:"+req.DedupeKey())
 	var short *orders.ShortageError
 	if errors.As(err, &short) {
@@ -308,6 +318,12 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 	}
 	if err != nil {
 		return "", err
+	}
+	if placed.Status == orders.StatusAwaitingRx {
+		return textPlacedRx(placed, orders.RxLines(b.Catalog, placed.Lines)), nil
+	}
+	if placed.Urgent {
+		return b.urgentPlaced(ctx, placed)
 	}
 	return textPlaced(placed), nil
 }
@@ -348,7 +364,7 @@ func (b *Bot) recent(ctx context.Context, bd orders.Binding) ([]orders.Order, er
 	today := orders.Day(b.Now(), b.Location)
 	var out []orders.Order
 	for _, o := range all {
-		if o.Status.Open() || orders.Day(o.UpdatedAt, b.Location) == today {
+		if waiting(o.Status) || orders.Day(o.UpdatedAt, b.Location) == today {
 			out = append(out, o)
 		}
 	}
@@ -384,7 +400,7 @@ func (b *Bot) cancel(ctx context.Context, req Request, rest string) (string, err
 		}
 		var open []orders.Order
 		for _, o := range list {
-			if o.Status.Open() {
+			if waiting(o.Status) {
 				open = append(open, o)
 			}
 		}
@@ -399,7 +415,7 @@ func (b *Bot) cancel(ctx context.Context, req Request, rest string) (string, err
 	if err != nil {
 		return "", err
 	}
-	if o.Status != orders.StatusPending {
+	if o.Status != orders.StatusPending && o.Status != orders.StatusAwaitingRx {
 		// On a volunteer's roster already: too late for the resident.
 		return textCancelTooLate(o), nil
 	}

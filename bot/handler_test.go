@@ -354,7 +354,7 @@ func TestOrderReplies(t *testing.T) {
 	if got := e.say(u, "蔬菜包1份"); got != textOverLimit("蔬菜包", "份", 2, 0) {
 		t.Errorf("limit reached: %q", got)
 	}
-	if got := e.reply(wxsign.ImageXML(officialID, u, "http://x/p.jpg", "media-1", e.msgID.Add(1), time.Now())); got != textNotText {
+	if got := e.reply(wxsign.ImageXML(officialID, u, "http://x/p.jpg", "media-1", e.msgID.Add(1), time.Now())); got != textRxNoOrder {
 		t.Errorf("image: %q", got)
 	}
 }

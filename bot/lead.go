@@ -37,6 +37,10 @@ func (b *Bot) leadBuildings(ctx context.Context, openid string) ([]string, error
 // leadText handles what only leads say: pasted lists, order lines for
 // households, 送达 and 汇总. handled is false when the text is a resident's.
 func (b *Bot) leadText(ctx context.Context, req Request, s string) (reply string, handled bool, err error) {
+	// 取消标记 before 取消: it is no cancel.
+	if reply, handled, err := b.markText(ctx, req, s); handled || err != nil {
+		return reply, true, err
+	}
 	if rest, ok := command(s, cancelWords); ok {
 		// 取消 <订单号> is the resident's cancel (it covers orders the lead
 		// placed); 取消 <地址> cancels a household's orders for a lead.
@@ -110,10 +114,13 @@ func (b *Bot) paste(ctx context.Context, req Request, buildings []string, res or
 		Lead: req.OpenID, Buildings: buildings, CancelMissing: jielong, At: b.Now(), ListID: listID,
 	}
 	for _, pl := range res.Orders {
-		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone})
+		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent})
 	}
 	rep, err := b.Lists.Apply(ctx, lreq, len(res.Rejected))
 	if err != nil {
+		return "", err
+	}
+	if err := b.notifyRxPasted(ctx, rep); err != nil {
 		return "", err
 	}
 	var placed []orders.Order
@@ -122,10 +129,11 @@ func (b *Bot) paste(ctx context.Context, req Request, buildings []string, res or
 			placed = append(placed, r.Order)
 		}
 	}
-	return textPasted(pasteView{
+	reply := textPasted(pasteView{
 		jielong: jielong, title: title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
 		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog,
-	}), nil
+	})
+	return b.pushPasted(ctx, rep, reply)
 }
 
 // reScope reads a building, or a building and unit: 3栋, 3号楼2单元, 3-2.
@@ -194,7 +202,8 @@ func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest
 			return "", err
 		}
 		for i := range open {
-			if owns(open[i].Address.Building) && match(&open[i]) && open[i].Day <= today {
+			// Orders awaiting a prescription were not packed.
+			if open[i].Status.Open() && owns(open[i].Address.Building) && match(&open[i]) && open[i].Day <= today {
 				targets = append(targets, open[i])
 			}
 		}
@@ -267,7 +276,11 @@ func (b *Bot) summary(ctx context.Context, buildings []string) (string, error) {
 	})
 	sorted := append([]string(nil), buildings...)
 	sort.Slice(sorted, func(i, j int) bool { return atoiOr(sorted[i]) < atoiOr(sorted[j]) })
-	return textSummary(sorted, mine, orders.Totals(b.Catalog, mine)), nil
+	marked, err := b.markedIn(ctx, buildings)
+	if err != nil {
+		return "", err
+	}
+	return fit(textSummaryMarks(marked) + textSummary(sorted, mine, orders.Totals(b.Catalog, mine))), nil
 }
 
 // received records a resident's 收到 on their household's delivered orders.
@@ -328,7 +341,7 @@ func (b *Bot) leadCancel(ctx context.Context, req Request, buildings []string, a
 	var done, late []orders.Order
 	for _, o := range list {
 		switch {
-		case o.Status == orders.StatusPending:
+		case o.Status == orders.StatusPending || o.Status == orders.StatusAwaitingRx:
 			c, err := b.Store.CancelOrder(ctx, o.ID, req.OpenID, "楼栋长取消", b.Now())
 			if errors.Is(err, orders.ErrConflict) {
 				late = append(late, c)

@@ -123,11 +123,12 @@ func textNoOrders() string {
 }
 
 var statusWords = map[orders.Status]string{
-	orders.StatusPending:   "待配送",
-	orders.StatusAssigned:  "配送中",
-	orders.StatusReceived:  "已收到",
-	orders.StatusDelivered: "已送达",
-	orders.StatusCancelled: "已取消",
+	orders.StatusAwaitingRx: "待审核",
+	orders.StatusPending:    "待配送",
+	orders.StatusAssigned:   "配送中",
+	orders.StatusReceived:   "已收到",
+	orders.StatusDelivered:  "已送达",
+	orders.StatusCancelled:  "已取消",
 }
 
 func textOrderList(list []orders.Order, more int) string {
@@ -326,9 +327,10 @@ func textReceived(done []orders.Order) string {
 }
 
 var shortStatus = map[orders.Status]string{
-	orders.StatusAssigned:  "（配送中）",
-	orders.StatusDelivered: "（已送）",
-	orders.StatusReceived:  "（已收）",
+	orders.StatusAwaitingRx: "（待审核）",
+	orders.StatusAssigned:   "（配送中）",
+	orders.StatusDelivered:  "（已送）",
+	orders.StatusReceived:   "（已收）",
 }
 
 func textSummary(buildings []string, list []orders.Order, totals []orders.Line) string {
@@ -337,7 +339,7 @@ func textSummary(buildings []string, list []orders.Order, totals []orders.Line) 
 	pending := 0
 	for _, o := range list {
 		households[o.Household()] = true
-		if o.Status.Open() {
+		if waiting(o.Status) {
 			pending++
 		}
 	}
@@ -481,6 +483,7 @@ func textPasted(v pasteView) string {
 	for _, o := range v.overridden {
 		fmt.Fprintf(&b, "第%d行和第%d行是同一户，用后面那行\n", o.Line, o.By)
 	}
+	b.WriteString(rxPasted(r))
 	if len(v.totals) > 0 {
 		fmt.Fprintf(&b, "合计：%s\n", itemsText(v.totals))
 	}
@@ -551,7 +554,7 @@ func textTasks(ro orders.Roster, sh orders.Share, status map[string]orders.Statu
 		if status[st.OrderID].Open() {
 			mark = ""
 		}
-		fmt.Fprintf(&b, "%d. %s %s%s\n", st.Seq, st.Address, itemsText(st.Lines), mark)
+		fmt.Fprintf(&b, "%d. %s %s%s\n", st.Seq, stopWhere(st), itemsText(st.Lines), mark)
 	}
 	b.WriteString("送到后回复：完成 序号")
 	return fit(b.String())
@@ -617,6 +620,377 @@ func textGoodsReady(supplier, day string) string {
 
 // ---- Prescriptions (处方药) ----
 
+const (
+	// textRxNoOrder answers an image when no order waits for a photo.
+	textRxNoOrder = "收到您的图片，谢谢。\n暂时只能看懂文字消息，您家现在也没有等处方照片的订单。\n下单请直接发文字，例如：蔬菜包2份"
+	textRxHowTo   = "审核处方请这样回复：\n审核 1001 通过\n审核 1001 驳回 原因（例如：照片看不清）"
+	textRxOnly    = "只有供药的药房、本楼栋长和社区工作人员可以审核处方。"
+)
+
+// rxNames lists the prescription medicine of lines: 胰岛素注射液、…
+func rxNames(lines []orders.Line) string {
+	names := make([]string, len(lines))
+	for i, l := range lines {
+		names[i] = l.Name
+	}
+	return strings.Join(names, "、")
+}
+
+// textPlacedRx confirms an order that waits for a prescription; rx are
+// its prescription medicine.
+func textPlacedRx(o orders.Order, rx []orders.Line) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已登记，订单号 %s\n送到：%s\n", o.ID, o.Address)
+	writeLines(&b, o)
+	fmt.Fprintf(&b, "%s是处方药，审核后才能配送：\n请直接在这里发一张处方或药盒的照片（拍清药名）。\n收到照片后订单就交给药房。\n", rxNames(rx))
+	fmt.Fprintf(&b, "取消请发：取消 %s", o.ID)
+	return b.String()
+}
+
+// textRxAwaitingNotice tells a household that a lead ordered prescription
+// medicine for them.
+func textRxAwaitingNotice(o orders.Order, rx []orders.Line) string {
+	return fmt.Sprintf("楼栋长为您家登记了订单%s：%s。\n%s是处方药，请在这里发一张处方或药盒的照片，审核后才能配送。", o.ID, itemsText(o.Lines), rxNames(rx))
+}
+
+// textRxPhotoReceived answers the resident's photo.
+func textRxPhotoReceived(list []orders.Order) string {
+	ids := make([]string, len(list))
+	for i, o := range list {
+		ids[i] = o.ID
+	}
+	return fmt.Sprintf("收到照片了！订单%s已交给药房，药房会核对照片。\n送到前会通知您；发\"我的订单\"看进度。", strings.Join(ids, "、"))
+}
+
+// textRxPhotoNotice asks the pharmacy to check a photo.
+func textRxPhotoNotice(o orders.Order, rx []orders.Line) string {
+	return fmt.Sprintf("【处方待核对】订单%s %s\n药品：%s\n照片：%s\n没问题请回复：审核 %s 通过\n不能配请回复：审核 %s 驳回 原因",
+		o.ID, o.Address, itemsText(rx), o.Rx.PicURL, o.ID, o.ID)
+}
+
+func textRxNoSuchOrder(id string) string {
+	return fmt.Sprintf("没有找到订单 %s。", id)
+}
+
+func textRxNotRx(id string) string {
+	return fmt.Sprintf("订单 %s 没有处方药，不用审核。", id)
+}
+
+func textRxRejectWhy(id string) string {
+	return fmt.Sprintf("驳回请写上原因，住户才知道怎么办，例如：\n审核 %s 驳回 照片看不清，请重拍处方", id)
+}
+
+func textRxAlreadyApproved(id string) string {
+	return fmt.Sprintf("订单 %s 已经审核通过了。", id)
+}
+
+// textRxTooLate answers a review of an order that cannot take it.
+func textRxTooLate(o orders.Order) string {
+	switch o.Status {
+	case orders.StatusCancelled:
+		return fmt.Sprintf("订单 %s 已经取消了，不用审核。", o.ID)
+	case orders.StatusAssigned:
+		return fmt.Sprintf("订单 %s 正在配送，不能再审核了。\n有问题请联系送货的志愿者。", o.ID)
+	case orders.StatusDelivered, orders.StatusReceived:
+		return fmt.Sprintf("订单 %s 已经送达，不能再审核了。", o.ID)
+	}
+	return fmt.Sprintf("订单 %s 刚刚有了变化，请再发一次。", o.ID)
+}
+
+// rxTold says whether the household heard of a review.
+func rxTold(notified bool) string {
+	if notified {
+		return "已通知住户。"
+	}
+	return "这户没有绑定微信，请打电话或上门告诉他们。"
+}
+
+func textRxApproved(o orders.Order, notified bool) string {
+	return fmt.Sprintf("已审核通过订单 %s（%s），交给药房备药。%s", o.ID, o.Address, rxTold(notified))
+}
+
+func textRxRejected(o orders.Order, reason string, notified bool) string {
+	return fmt.Sprintf("已驳回订单 %s（%s）：%s\n订单已取消，库存已退回。%s", o.ID, o.Address, reason, rxTold(notified))
+}
+
+// textRxApprovedNotice tells the household its prescription was approved.
+func textRxApprovedNotice(o orders.Order) string {
+	return fmt.Sprintf("您家订单%s（%s）的处方已审核通过，正在备药，送到时会通知您。", o.ID, itemsText(o.Lines))
+}
+
+// textRxRejectedNotice tells the household its order was cancelled.
+func textRxRejectedNotice(o orders.Order, reason string) string {
+	return fmt.Sprintf("抱歉，您家订单%s（%s）的处方没有通过审核：%s\n订单已取消。可以重新下单再发处方照片；有问题请联系楼栋长。", o.ID, itemsText(o.Lines), reason)
+}
+
+// rxPasted lists the orders of a paste that wait for a prescription, for
+// the lead's reply ("" when none).
+func rxPasted(r orders.ListReport) string {
+	var waiting []string
+	for _, x := range r.Results {
+		if x.Order.Status == orders.StatusAwaitingRx && x.Outcome != orders.OutcomeRefused {
+			waiting = append(waiting, fmt.Sprintf("%s（订单%s）", x.Address, x.Order.ID))
+		}
+	}
+	if len(waiting) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("处方药要审核：%s\n请住户发处方或药盒照片，或您看过处方后回复：审核 订单号 通过\n", strings.Join(waiting, "、"))
+}
+
 // ---- Urgent requests and vulnerable households ----
+
+const (
+	textMarkHowTo = "标记需要多关照的住户，例如：\n标记 3-2-501 独居老人\n可以标：独居老人、孕妇、透析、残疾、低保\n" +
+		"去掉：取消标记 3-2-501（全部去掉）\n或：取消标记 3-2-501 孕妇\n" +
+		"标记了的住户下单会马上通知志愿者，排班时排在最前面。标记只有志愿者和楼栋长看得到。"
+	textClaimHowTo         = "请写上要领取的订单号，例如：领取 1005"
+	textClaimNotAllowed    = "只有这个网格的志愿者、楼栋长和社区工作人员可以领取这个订单。"
+	textAnotherVolunteer   = "另一位志愿者"
+	textCommunityVolunteer = "社区志愿者"
+)
+
+// marksText renders marks as 独居老人、透析.
+func marksText(ms []orders.Mark) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = string(m)
+	}
+	return strings.Join(parts, "、")
+}
+
+// markNote follows an address for volunteers and leads: （独居老人）, or ""
+// for none.
+func markNote(ms []orders.Mark) string {
+	if len(ms) == 0 {
+		return ""
+	}
+	return "（" + marksText(ms) + "）"
+}
+
+// stopWhere is a roster stop's door for its volunteer: 【急】 first when
+// urgent, the household's marks after.
+func stopWhere(st orders.Stop) string {
+	tag := ""
+	if st.Urgent {
+		tag = "【急】"
+	}
+	return tag + st.Address.String() + markNote(st.Marks)
+}
+
+// buildingUnit is 3栋2单元 (or 3栋): where someone lives, without the door.
+func buildingUnit(a orders.Address) string {
+	if a.Unit == "" {
+		return a.Building + "栋"
+	}
+	return a.Building + "栋" + a.Unit + "单元"
+}
+
+func textVolunteerOf(where string) string { return where + "的志愿者" }
+
+func textMarkUnknown(words []string) string {
+	return fmt.Sprintf("没有“%s”这种标记。\n可以标：%s\n例如：标记 3-2-501 独居老人", strings.Join(words, "、"), marksText(orders.MarkKinds))
+}
+
+func textMarked(a orders.Address, all []orders.Mark) string {
+	return fmt.Sprintf("已标记%s：%s。\n这户下单会马上通知志愿者，排班时排在最前面。", a, marksText(all))
+}
+
+func textMarksOf(a orders.Address, ms []orders.Mark) string {
+	if len(ms) == 0 {
+		return fmt.Sprintf("%s现在没有标记。\n要标记请写上类别，例如：标记 %s 独居老人", a, a.Household())
+	}
+	return fmt.Sprintf("%s的标记：%s。\n要去掉请发：取消标记 %s", a, marksText(ms), a.Household())
+}
+
+func textUnmarkNothing(a orders.Address, hasMarks bool) string {
+	if !hasMarks {
+		return fmt.Sprintf("%s没有标记，没有改动。", a)
+	}
+	return fmt.Sprintf("%s没有这个标记，没有改动。发\"标记 %s\"看它的标记。", a, a.Household())
+}
+
+// textUnmarked: removed is what the lead asked to take off (none: all).
+func textUnmarked(a orders.Address, removed, left []orders.Mark) string {
+	if len(removed) == 0 {
+		return fmt.Sprintf("已去掉%s的全部标记。", a)
+	}
+	if len(left) == 0 {
+		return fmt.Sprintf("已去掉%s的“%s”标记，这户现在没有标记了。", a, marksText(removed))
+	}
+	return fmt.Sprintf("已去掉%s的“%s”标记，还有：%s。", a, marksText(removed), marksText(left))
+}
+
+// textMarkedList answers a lead's bare 标记.
+func textMarkedList(list []markedHousehold) string {
+	if len(list) == 0 {
+		return "您负责的楼栋还没有标记的住户。\n" + textMarkHowTo
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "您负责的楼栋里标记了的住户（%d户）：\n", len(list))
+	for _, m := range list {
+		fmt.Fprintf(&b, "%s %s\n", m.addr, marksText(m.marks))
+	}
+	b.WriteString("加标记：标记 3-2-501 独居老人\n去掉：取消标记 3-2-501")
+	return fit(b.String())
+}
+
+// textSummaryMarks heads a lead's 汇总 with the marked households of
+// their buildings, or is "" when there are none.
+func textSummaryMarks(list []markedHousehold) string {
+	if len(list) == 0 {
+		return ""
+	}
+	parts := make([]string, len(list))
+	for i, m := range list {
+		parts[i] = m.addr.String() + markNote(m.marks)
+	}
+	return fmt.Sprintf("重点关照%d户：%s\n", len(list), strings.Join(parts, "、"))
+}
+
+// textUrgentPlaced answers a resident's urgent order; to says who was
+// told at once.
+func textUrgentPlaced(o orders.Order, to reach) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "急需订单已收到！订单号 %s\n送到：%s\n", o.ID, o.Address)
+	writeLines(&b, o)
+	switch to {
+	case reachStaff:
+		b.WriteString("已马上转给社区工作人员安排，有人领取后会告诉您。\n")
+	case reachNobody:
+		b.WriteString("已记下是急需，会排在最前面配送。\n")
+	default:
+		b.WriteString("已马上转给本网格的志愿者，有人领取后会告诉您谁来送。\n")
+	}
+	fmt.Fprintf(&b, "取消请发：取消 %s", o.ID)
+	return b.String()
+}
+
+// urgentOrderLine is an urgent order for volunteers, leads and staff:
+// door, marks, goods.
+func urgentOrderLine(o orders.Order, marks []orders.Mark) string {
+	if len(marks) == 0 {
+		return fmt.Sprintf("%s %s", o.Address, itemsText(o.Lines))
+	}
+	return fmt.Sprintf("%s%s%s", o.Address, markNote(marks), itemsText(o.Lines))
+}
+
+// textUrgentPush is pushed at once to the grid's volunteers and leads.
+func textUrgentPush(o orders.Order, marks []orders.Mark) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【急】%s\n", urgentOrderLine(o, marks))
+	if o.Contact != "" {
+		fmt.Fprintf(&b, "这户没有微信，电话%s，号码问楼栋长\n", orders.MaskPhone(o.Contact))
+	}
+	fmt.Fprintf(&b, "谁能马上送？领取请回复：领取 %s", o.ID)
+	return b.String()
+}
+
+// textUrgentNoTeam is pushed to the community's admins when the grid has
+// nobody to push an urgent order to. Staff see the whole phone number.
+func textUrgentNoTeam(o orders.Order, marks []orders.Mark) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【急·没人可派】%s网格现在没有志愿者和楼栋长。\n%s\n", o.Grid, urgentOrderLine(o, marks))
+	if o.Contact != "" {
+		fmt.Fprintf(&b, "电话%s\n", o.Contact)
+	}
+	fmt.Fprintf(&b, "请安排人手；自己去送请回复：领取 %s", o.ID)
+	return b.String()
+}
+
+// urgentTemplateData fills the template message when a volunteer has not
+// written to the account in 48 hours (fields as deliveredTemplateData).
+func urgentTemplateData(o orders.Order) map[string]string {
+	return map[string]string{
+		"first":    "【急】有住户急需物资，请马上看看",
+		"keyword1": o.ID,
+		"keyword2": itemsText(o.Lines),
+		"keyword3": o.Address.String(),
+		"remark":   "能送请回复：领取 " + o.ID,
+	}
+}
+
+func textUrgentPasted(pushed []orders.Address, to reach) string {
+	parts := make([]string, len(pushed))
+	for i, a := range pushed {
+		parts[i] = a.String()
+	}
+	switch to {
+	case reachStaff:
+		return fmt.Sprintf("急需的%d户已马上通知社区工作人员：%s。", len(pushed), strings.Join(parts, "、"))
+	case reachNobody:
+		return fmt.Sprintf("急需的%d户已记下，会排在最前面配送：%s。", len(pushed), strings.Join(parts, "、"))
+	}
+	return fmt.Sprintf("急需的%d户已马上通知本网格的志愿者：%s。", len(pushed), strings.Join(parts, "、"))
+}
+
+func textClaimNotFound(id string) string {
+	return fmt.Sprintf("没有找到订单 %s，请核对订单号。", id)
+}
+
+func textClaimNotUrgent(id string) string {
+	return fmt.Sprintf("订单 %s 不是急需订单，会按排班配送，不用领取。", id)
+}
+
+// textClaimTaken: who is 3栋2单元501的志愿者 or 另一位志愿者.
+func textClaimTaken(o orders.Order, who string) string {
+	return fmt.Sprintf("订单 %s 已经由%s领取了，不用再去了。谢谢您！", o.ID, who)
+}
+
+func textClaimYours(o orders.Order) string {
+	return fmt.Sprintf("订单 %s 已经是您领取的了。\n送到后回复：完成 %s", o.ID, o.ID)
+}
+
+func textClaimClosed(o orders.Order) string {
+	switch o.Status {
+	case orders.StatusDelivered, orders.StatusReceived:
+		return fmt.Sprintf("订单 %s 已经送到了，不用再送。", o.ID)
+	case orders.StatusCancelled:
+		return fmt.Sprintf("订单 %s 已经取消了，不用送。", o.ID)
+	}
+	return fmt.Sprintf("订单 %s 现在还不能领取。", o.ID)
+}
+
+// textClaimed answers the volunteer who won the claim. told: the
+// household was told on WeChat.
+func textClaimed(o orders.Order, marks []orders.Mark, told bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "好的，订单 %s 交给您了：\n%s\n", o.ID, urgentOrderLine(o, marks))
+	switch {
+	case told:
+		b.WriteString("已告诉住户您在路上。\n")
+	case o.Contact != "":
+		fmt.Fprintf(&b, "这户没有微信（电话%s，号码问楼栋长），到了请敲门。\n", orders.MaskPhone(o.Contact))
+	default:
+		b.WriteString("这户没有绑定微信，到了请敲门。\n")
+	}
+	fmt.Fprintf(&b, "送到后回复：完成 %s", o.ID)
+	return b.String()
+}
+
+// textClaimedNotice tells the resident who is coming: who is 3栋2单元的志愿者
+// or 社区志愿者, never a name, door or phone.
+func textClaimedNotice(o orders.Order, who string) string {
+	return fmt.Sprintf("您的急需订单 %s（%s）已有人领取：%s正在给您送来，请留意敲门。", o.ID, itemsText(o.Lines), who)
+}
+
+// claimedTemplateData fills the template message of textClaimedNotice.
+func claimedTemplateData(o orders.Order, who string) map[string]string {
+	return map[string]string{
+		"first":    "您的急需订单已有人领取",
+		"keyword1": o.ID,
+		"keyword2": itemsText(o.Lines),
+		"keyword3": o.Address.String(),
+		"remark":   who + "正在给您送来，请留意敲门。",
+	}
+}
+
+func textClaimDone(o orders.Order, notified bool) string {
+	told := "已通知住户。"
+	if !notified {
+		told = "这户没有绑定微信，请敲门或打电话告诉他们。"
+	}
+	return fmt.Sprintf("已记下订单 %s 送达。%s\n谢谢您！", o.ID, told)
+}
 
 // ---- Free packs (政府蔬菜包) ----

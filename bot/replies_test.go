@@ -71,6 +71,12 @@ func TestReplyGolden(t *testing.T) {
 	for name, text := range leadReplies(placed, delivered) {
 		replies[name] = text
 	}
+	for name, text := range urgentReplies(placed) {
+		replies[name] = text
+	}
+	for name, text := range rxReplies(placed) {
+		replies[name] = text
+	}
 	dir := filepath.Join("testdata", "replies")
 	if *update {
 		os.MkdirAll(dir, 0o755)

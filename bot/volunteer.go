@@ -24,6 +24,11 @@ var (
 // volunteerText handles volunteers' and suppliers' words; handled is false
 // for everything else.
 func (b *Bot) volunteerText(ctx context.Context, req Request, s string) (string, bool, error) {
+	if rest, ok := command(s, claimWords); ok {
+		if r, handled, err := b.claimText(ctx, req, rest); handled || err != nil {
+			return r, true, err
+		}
+	}
 	if rest, ok := command(s, tasksWords); ok && rest == "" {
 		r, err := b.tasks(ctx, req)
 		return r, true, err
@@ -101,6 +106,9 @@ func (b *Bot) tasks(ctx context.Context, req Request) (string, error) {
 }
 
 func (b *Bot) done(ctx context.Context, req Request, ref string) (string, error) {
+	if r, handled, err := b.doneClaimed(ctx, req, ref); handled || err != nil {
+		return r, err
+	}
 	a, err := b.current(ctx, req.OpenID)
 	if err != nil {
 		return "", err

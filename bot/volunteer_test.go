@@ -18,7 +18,7 @@ func (e *env) rosterFor(t *testing.T, vol string, slot time.Time) orders.Roster 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ro, _, err := e.store.SaveRoster(ctx, orders.BuildRoster(e.bot.Catalog, "G1", []string{vol}, open, slot))
+	ro, _, err := e.store.SaveRoster(ctx, orders.BuildRoster(e.bot.Catalog, "G1", []string{vol}, open, slot, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,10 +22,12 @@ const (
 	Cutoff   = "cutoff"
 	Roster   = "roster"
 	Picklist = "picklist"
+	// Urgent watches urgent orders; it runs every minute (see urgent.go).
+	Urgent = "urgent"
 )
 
 // Names lists the jobs.
-var Names = []string{Cutoff, Picklist, Roster}
+var Names = []string{Cutoff, Picklist, Roster, Urgent}
 
 // Notice is a message to one WeChat user. Its ID makes it idempotent: a
 // notice with an ID that was queued before is not sent again.
@@ -70,6 +72,11 @@ type Result struct {
 	Published bool        `json:"published"`
 	Grids     []GridRun   `json:"grids,omitempty"`
 	Suppliers []SupplyRun `json:"suppliers,omitempty"`
+	// Pushed and Escalated are the ids of the urgent orders the urgent
+	// job pushed to their grid's team (late: they became pending after
+	// they were placed) and to the community's admins.
+	Pushed    []string `json:"pushed,omitempty"`
+	Escalated []string `json:"escalated,omitempty"`
 }
 
 // GridRun is one grid's roster in a Result.
@@ -109,6 +116,8 @@ func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, 
 		return r.roster(ctx, slot)
 	case Picklist:
 		return r.picklist(ctx, slot)
+	case Urgent:
+		return r.urgent(ctx, slot)
 	}
 	return Result{}, fmt.Errorf("%q: %w", name, ErrUnknownJob)
 }
@@ -231,6 +240,9 @@ func (r *Runner) logRun(res Result, err error, how string) {
 	if err != nil {
 		r.Log.Error("job failed", "job", res.Job, "how", how, "err", err)
 		return
+	}
+	if res.Job == Urgent && !res.Published {
+		return // every minute, mostly with nothing to do
 	}
 	r.Log.Info("job ran", "job", res.Job, "how", how, "slot", res.Slot, "published", res.Published)
 }

@@ -44,6 +44,10 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 		return Result{}, err
 	}
 	res := Result{Job: Roster, Slot: slot, Day: day}
+	marks, err := r.Store.AllMarks(ctx)
+	if err != nil {
+		return Result{}, err
+	}
 	for _, g := range r.Community.Grids {
 		vols, err := r.volunteers(ctx, g)
 		if err != nil {
@@ -55,11 +59,17 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 		}
 		var due []orders.Order
 		for _, o := range open {
-			if r.due(o, slot, day, closed) {
-				due = append(due, o)
+			if !r.due(o, slot, day, closed) {
+				continue
 			}
+			if claimed, err := r.claimed(ctx, o); err != nil {
+				return res, err
+			} else if claimed {
+				continue // with whoever claimed it, not on a roster
+			}
+			due = append(due, o)
 		}
-		built := orders.BuildRoster(r.Catalog, g.ID, vols, due, slot)
+		built := orders.BuildRoster(r.Catalog, g.ID, vols, due, slot, marks)
 		stored, first, err := r.Store.SaveRoster(ctx, built)
 		if err != nil {
 			return res, err

@@ -23,6 +23,8 @@ type ListLine struct {
 	Address Address
 	Items   []ItemRequest
 	Contact string
+	// Urgent: the line says 急 (see IsUrgent for the other reasons).
+	Urgent bool
 }
 
 // ListRequest is one paste of a lead's 接龙 (or of a few order lines).
@@ -120,6 +122,9 @@ func NewListID(key string, at time.Time) string {
 // delivery or done, or its order day's cutoff has passed (the supplier
 // packs from the pick list sent then).
 func (l *Lists) frozen(ctx context.Context, o Order) (bool, error) {
+	if o.Status == StatusAwaitingRx {
+		return false, nil // on no pick list yet
+	}
 	if o.Status != StatusPending {
 		return true, nil
 	}
@@ -220,6 +225,7 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 	// The request id makes a retried or repeated paste of the same line
 	// find the order it placed instead of placing another.
 	requestID := "jl:" + req.ListID + ":" + hh + ":" + linesKey(lines)
+	replaced := false
 	if e, ok := prev[hh]; ok {
 		o, err := l.Store.Order(ctx, e.OrderID)
 		switch {
@@ -229,11 +235,17 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 			return res, err
 		case o.Status != StatusCancelled && SameLines(o.Lines, lines):
 			res.Outcome, res.Order = OutcomeUnchanged, o
-			if o.Status != StatusPending && o.Status != StatusAssigned {
+			if o.Status != StatusPending && o.Status != StatusAssigned && o.Status != StatusAwaitingRx {
 				res.Outcome = OutcomeDone
 			}
 			entry.OrderID = o.ID
 			return res, l.Store.SetListEntry(ctx, req.ListID, entry)
+		case o.Status == StatusAwaitingRx:
+			// Not packed and no photo yet: the changed line replaces it.
+			if r, done, err := l.replace(ctx, req, o, res); done || err != nil {
+				return r, err
+			}
+			replaced = true
 		case o.Status == StatusAssigned:
 			res.Outcome, res.Order = OutcomeClosed, o
 			return res, nil
@@ -246,6 +258,15 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 			} else if closed {
 				res.Outcome, res.Order = OutcomeClosed, o
 				return res, nil
+			}
+			if NeedsRx(l.Catalog, lines) && !SameLines(RxLines(l.Catalog, o.Lines), RxLines(l.Catalog, lines)) {
+				// New prescription medicine needs its own photo or
+				// review: the changed line replaces the order.
+				if r, done, err := l.replace(ctx, req, o, res); done || err != nil {
+					return r, err
+				}
+				replaced = true
+				break
 			}
 			u, err := l.Store.UpdateLines(ctx, o.ID, lines, total, req.Lead, req.At)
 			var short *ShortageError
@@ -277,6 +298,11 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 		return res, err
 	}
 	o.Contact, o.Source = line.Contact, req.ListID
+	marks, err := l.Store.HouseholdMarks(ctx, hh)
+	if err != nil {
+		return res, err
+	}
+	o.Urgent = IsUrgent(l.Catalog, o.Lines, line.Urgent, marks)
 	placed, created, err := l.Store.PlaceOrder(ctx, o, requestID)
 	var short *ShortageError
 	if errors.As(err, &short) {
@@ -287,11 +313,29 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 		return res, err
 	}
 	res.Outcome, res.Order = OutcomeCreated, placed
-	if !created {
+	switch {
+	case replaced:
+		res.Outcome = OutcomeUpdated
+	case !created:
 		res.Outcome = OutcomeUnchanged
 	}
 	entry.OrderID = placed.ID
 	return res, l.Store.SetListEntry(ctx, req.ListID, entry)
+}
+
+// replace cancels o, whose line changed in a way UpdateLines cannot apply
+// (prescription medicine), so the caller places the line afresh. done is
+// true, with the result to report, when o changed meanwhile.
+func (l *Lists) replace(ctx context.Context, req ListRequest, o Order, res ListResult) (ListResult, bool, error) {
+	c, err := l.Store.CancelOrder(ctx, o.ID, req.Lead, "接龙改了，换成新订单", req.At)
+	if errors.Is(err, ErrConflict) {
+		res.Outcome, res.Order = OutcomeDone, c
+		if c.Status == StatusAssigned || c.Status == StatusPending {
+			res.Outcome = OutcomeClosed
+		}
+		return res, true, nil
+	}
+	return res, err != nil, err
 }
 
 // linesKey is a stable text of what a line asks for.

@@ -161,22 +161,27 @@ func SameLines(a, b []Line) bool {
 // NewOrder prices requested items against the catalog. It fails with
 // ErrInvalid when there are no items, an item is unknown or a quantity is
 // out of range; it does not check stock or limits (the Store does that
-// atomically).
+// atomically). An order with prescription medicine (NeedsRx) starts in
+// StatusAwaitingRx, any other in StatusPending.
 func NewOrder(cat *catalog.Catalog, addr Address, grid string, reqs []ItemRequest, placedBy, channel string, at time.Time, loc *time.Location) (Order, error) {
 	lines, total, err := Lines(cat, reqs)
 	if err != nil {
 		return Order{}, err
 	}
+	status := StatusPending
+	if NeedsRx(cat, lines) {
+		status = StatusAwaitingRx
+	}
 	return Order{
 		Grid:      grid,
 		Address:   addr,
-		Status:    StatusPending,
+		Status:    status,
 		PlacedBy:  placedBy,
 		Channel:   channel,
 		Day:       Day(at, loc),
 		CreatedAt: at,
 		UpdatedAt: at,
-		History:   []Event{{At: at, Status: StatusPending, By: placedBy}},
+		History:   []Event{{At: at, Status: status, By: placedBy}},
 		Lines:     lines,
 		TotalFen:  total,
 	}, nil

@@ -18,6 +18,9 @@ type PickList struct {
 	Day    string     `json:"day"`
 	Totals []Line     `json:"totals"`
 	Grids  []GridPick `json:"grids"`
+	// Rx holds the prescription of every order with this supplier's
+	// prescription medicine, by grid and address.
+	Rx []RxRef `json:"rx,omitempty"`
 }
 
 // GridPick is a grid's part of a pick list.
@@ -50,8 +53,13 @@ func (p PickList) Empty() bool { return len(p.Totals) == 0 }
 
 // BuildPickLists returns one pick list per supplier of the catalog, in
 // catalog order, for the orders of delivery day day (o.Day == day) that
-// are not cancelled; delivered, received and assigned orders still count,
-// as their goods were packed. It is a pure function.
+// are not cancelled or awaiting a prescription (awaiting_rx); delivered,
+// received and assigned orders still count, as their goods were packed.
+// It is a pure function.
+//
+// A list's Rx has one RxRef per order with prescription medicine of the
+// supplier: the photo and who approved it, sorted like the units, then by
+// room and order ID.
 //
 // Each list holds only goods of its own supplier, so a pharmacy sees its
 // medicine and a supermarket its groceries, even from one mixed order. A
@@ -79,12 +87,15 @@ func BuildPickLists(cat *catalog.Catalog, orders []Order, day string) []PickList
 	}
 	units := map[key]*unitAcc{}
 	perOrder := make([]*unitAcc, len(cat.Suppliers))
+	rx := make([][]RxRef, len(cat.Suppliers))
+	rxOrder := make([]*RxRef, len(cat.Suppliers))
 	for i := range orders {
 		o := &orders[i]
-		if o.Day != day || o.Status == StatusCancelled {
+		if o.Day != day || o.Status == StatusCancelled || o.Status == StatusAwaitingRx {
 			continue
 		}
 		clear(perOrder)
+		clear(rxOrder)
 		for _, l := range o.Lines {
 			it, ok := itemAt[l.SKU]
 			if !ok || l.Qty <= 0 || itemSup[it] == len(cat.Suppliers) {
@@ -102,6 +113,17 @@ func BuildPickLists(cat *catalog.Catalog, orders []Order, day string) []PickList
 				perOrder[s] = acc
 			}
 			acc.qty[it] += l.Qty
+			if item := &cat.Items[it]; item.Rx {
+				if rxOrder[s] == nil {
+					rxOrder[s] = newRxRef(o)
+				}
+				rxOrder[s].Lines = append(rxOrder[s].Lines, Line{SKU: item.SKU, Name: item.Name, Qty: l.Qty, Unit: item.Unit, PriceFen: item.PriceFen})
+			}
+		}
+		for s, ref := range rxOrder {
+			if ref != nil {
+				rx[s] = append(rx[s], *ref)
+			}
 		}
 	}
 
@@ -112,8 +134,32 @@ func BuildPickLists(cat *catalog.Catalog, orders []Order, day string) []PickList
 	lists := make([]PickList, len(cat.Suppliers))
 	for s := range lists {
 		lists[s] = buildPickList(cat, sup.id(s), day, bySupplier[s])
+		lists[s].Rx = sortRx(rx[s])
 	}
 	return lists
+}
+
+func newRxRef(o *Order) *RxRef {
+	ref := &RxRef{OrderID: o.ID, Grid: o.Grid, Address: o.Address}
+	if o.Rx != nil {
+		ref.PicURL, ref.MediaID, ref.ApprovedBy, ref.Note = o.Rx.PicURL, o.Rx.MediaID, o.Rx.By, o.Rx.Note
+	}
+	return ref
+}
+
+// sortRx orders references by grid, building, unit and room, numerically,
+// then by order ID.
+func sortRx(refs []RxRef) []RxRef {
+	slices.SortFunc(refs, func(a, b RxRef) int {
+		return cmp.Or(
+			compareNatural(a.Grid, b.Grid),
+			compareNatural(CanonicalBuilding(a.Address.Building), CanonicalBuilding(b.Address.Building)),
+			compareNatural(CanonicalBuilding(a.Address.Unit), CanonicalBuilding(b.Address.Unit)),
+			compareNatural(a.Address.Room, b.Address.Room),
+			compareNatural(a.OrderID, b.OrderID),
+		)
+	})
+	return refs
 }
 
 // unitAcc adds up one unit's quantities for one supplier, by item index.

@@ -25,6 +25,12 @@ type Stop struct {
 	// from: the one that provides most of the order's lines. It is ""
 	// when none of the order's lines is a catalog item with a supplier.
 	Supplier string `json:"supplier"`
+	// Urgent stops (急, insulin, a marked household's order) are walked
+	// first.
+	Urgent bool `json:"urgent,omitempty"`
+	// Marks are the household's marks (独居老人 …), for volunteers' eyes
+	// only: a renderer shows them next to the address.
+	Marks []Mark `json:"marks,omitempty"`
 }
 
 // Share is one volunteer's part of a roster, in the order to walk it.
@@ -68,11 +74,14 @@ type Roster struct {
 // volunteer with the fewest stops so far, the first by name on a tie. Buildings and units are compared as
 // CanonicalBuilding does, so "03" and "3" are one building.
 //
-// Within a share, stops are ordered by supplier (catalog order, no
-// supplier last), then building, unit and room, each compared numerically
-// ("3" before "12", "3A" after "3"), then order ID, and numbered Seq
-// 1..n.
-func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []Order, slot time.Time) Roster {
+// Within a share, urgent stops come first, then the other stops of
+// households that carry a mark (marks, by household key; nil for none),
+// then the rest; within each of these, stops are ordered by supplier
+// (catalog order, no supplier last), then building, unit and room, each
+// compared numerically ("3" before "12", "3A" after "3"), then order ID,
+// and numbered Seq 1..n. Stops carry their order's Urgent flag and their
+// household's marks.
+func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []Order, slot time.Time, marks map[string][]Mark) Roster {
 	sup := newSupplierIndex(cat)
 	stops := make([]rosterStop, 0, len(open))
 	count := make([]int, len(cat.Suppliers)+1)
@@ -86,6 +95,7 @@ func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []
 		}
 		stops = append(stops, rosterStop{
 			order:    o,
+			priority: stopPriority(o, marks),
 			supplier: int32(sup.majority(cat, o.Lines, count)),
 			building: buildings.add(CanonicalBuilding(o.Address.Building)),
 			unit:     units.add(CanonicalBuilding(o.Address.Unit)),
@@ -99,9 +109,8 @@ func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []
 		s := &stops[i]
 		s.building, s.unit, s.room = buildings.ranks[s.building], units.ranks[s.unit], rooms.ranks[s.room]
 	}
-	// Extension point: once households carry a Vulnerable flag (elders
-	// living alone, the sick), compare it first here, so their stops are
-	// first in every share, and keep it when splitting below.
+	// Urgent and marked stops sort first, and the split below keeps the
+	// order of stops within each share.
 	slices.SortFunc(stops, compareStops)
 
 	names := volunteerNames(volunteers)
@@ -125,23 +134,41 @@ func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []
 			Lines:    o.Lines,
 			Contact:  o.Contact,
 			Supplier: sup.id(int(stops[i].supplier)),
+			Urgent:   o.Urgent,
+			Marks:    marks[o.Household()],
 		})
 	}
 	return r
 }
 
 // rosterStop is an order on its way to becoming a Stop, with its sort
-// keys: the supplier's index in the catalog (len(Suppliers) for none) and
-// the ranks of its canonical building, canonical unit and room among those
-// of all stops.
+// keys: its priority (see stopPriority), the supplier's index in the
+// catalog (len(Suppliers) for none) and the ranks of its canonical
+// building, canonical unit and room among those of all stops.
 type rosterStop struct {
-	order                          *Order
-	supplier, building, unit, room int32
+	order                                    *Order
+	priority, supplier, building, unit, room int32
 }
 
-// compareStops orders stops for walking: supplier, building, unit, room,
-// then order ID and the address as written, so the order is total.
+// stopPriority ranks an order for the roster: 0 urgent, 1 of a marked
+// household, 2 the rest.
+func stopPriority(o *Order, marks map[string][]Mark) int32 {
+	switch {
+	case o.Urgent:
+		return 0
+	case len(marks[o.Household()]) > 0:
+		return 1
+	}
+	return 2
+}
+
+// compareStops orders stops for walking: priority, supplier, building,
+// unit, room, then order ID and the address as written, so the order is
+// total.
 func compareStops(a, b rosterStop) int {
+	if c := cmp.Compare(a.priority, b.priority); c != 0 {
+		return c
+	}
 	if c := cmp.Compare(a.supplier, b.supplier); c != 0 {
 		return c
 	}

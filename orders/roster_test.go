@@ -121,7 +121,7 @@ func TestBuildRosterOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := BuildRoster(cat, "G1", []string{"v1"}, tt.open, rosterSlot)
+			r := BuildRoster(cat, "G1", []string{"v1"}, tt.open, rosterSlot, nil)
 			if r.Grid != "G1" || !r.Slot.Equal(rosterSlot) || len(r.Shares) != 1 || r.Shares[0].Volunteer != "v1" {
 				t.Fatalf("roster %s %s with %d shares, want G1 %s with v1's share", r.Grid, r.Slot, len(r.Shares), rosterSlot)
 			}
@@ -136,7 +136,7 @@ func TestBuildRosterStopFields(t *testing.T) {
 	cat := testCatalog(t)
 	o := rOrder("7", "G1", "3-2-501", StatusPending, "2022-04-10", "VEG-A:2", "MED-IBU:1")
 	o.Contact = "13800000000"
-	r := BuildRoster(cat, "G1", nil, []Order{o}, rosterSlot)
+	r := BuildRoster(cat, "G1", nil, []Order{o}, rosterSlot, nil)
 	want := Stop{Seq: 1, OrderID: "7", Address: o.Address, Lines: o.Lines, Contact: o.Contact, Supplier: "sm-xinyi"}
 	if len(r.Shares) != 1 || len(r.Shares[0].Stops) != 1 || !reflect.DeepEqual(r.Shares[0].Stops[0], want) {
 		t.Errorf("roster %+v, want one share with stop %+v", r, want)
@@ -249,7 +249,7 @@ func TestBuildRosterBalance(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			open := rosterOrders(tt.buildings)
-			r := BuildRoster(cat, "G1", tt.volunteers, open, rosterSlot)
+			r := BuildRoster(cat, "G1", tt.volunteers, open, rosterSlot, nil)
 			var loads []int
 			for _, s := range r.Shares {
 				loads = append(loads, len(s.Stops))
@@ -347,7 +347,7 @@ func TestBuildRosterDeterministic(t *testing.T) {
 		}
 	}
 	volunteers := []string{"v3", "v1", "v2", "v4"}
-	want := BuildRoster(cat, "G1", volunteers, grid, rosterSlot)
+	want := BuildRoster(cat, "G1", volunteers, grid, rosterSlot, nil)
 	checkRoster(t, want, grid)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 5 {
@@ -356,7 +356,7 @@ func TestBuildRosterDeterministic(t *testing.T) {
 			vs := slices.Clone(volunteers)
 			rng.Shuffle(len(os), func(i, j int) { os[i], os[j] = os[j], os[i] })
 			rng.Shuffle(len(vs), func(i, j int) { vs[i], vs[j] = vs[j], vs[i] })
-			if got := BuildRoster(cat, "G1", vs, os, rosterSlot); !reflect.DeepEqual(got, want) {
+			if got := BuildRoster(cat, "G1", vs, os, rosterSlot, nil); !reflect.DeepEqual(got, want) {
 				t.Errorf("roster differs after shuffling the input")
 			}
 		})
@@ -386,7 +386,7 @@ func TestRosterJSON(t *testing.T) {
 	cat := testCatalog(t)
 	o := rOrder("7", "G1", "3-2-501", StatusPending, "2022-04-10", "VEG-A:2", "MED-IBU:1")
 	o.Contact = "13800000000"
-	r := BuildRoster(cat, "G1", []string{"v1", "v2"}, []Order{o}, rosterSlot)
+	r := BuildRoster(cat, "G1", []string{"v1", "v2"}, []Order{o}, rosterSlot, nil)
 	data, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
@@ -422,7 +422,7 @@ func BenchmarkBuildRoster100k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, g := range grids {
-			BuildRoster(cat, g, volunteers, byGrid[g], rosterSlot)
+			BuildRoster(cat, g, volunteers, byGrid[g], rosterSlot, nil)
 		}
 	}
 }

@@ -17,8 +17,8 @@ type Store interface {
 	// line.
 	PlaceOrder(ctx context.Context, o Order, requestID string) (Order, bool, error)
 
-	// CancelOrder moves a pending order to cancelled and gives its stock
-	// and limits back. It returns ErrNotFound for an unknown id and
+	// CancelOrder moves a pending (or awaiting_rx) order to cancelled and
+	// gives its stock and limits back, keeping note as the reason. It returns ErrNotFound for an unknown id and
 	// ErrConflict (with the order as it is) when the order is no longer
 	// pending.
 	CancelOrder(ctx context.Context, id, by, note string, at time.Time) (Order, error)
@@ -43,8 +43,8 @@ type Store interface {
 	// cannot be served, ErrConflict when the order is not pending.
 	UpdateLines(ctx context.Context, id string, lines []Line, totalFen int64, by string, at time.Time) (Order, error)
 
-	// OpenOrders returns the orders waiting in a grid's queue, oldest
-	// first.
+	// OpenOrders returns the orders waiting in a grid's queue: urgent
+	// ones first, then the rest, each oldest first.
 	OpenOrders(ctx context.Context, grid string) ([]Order, error)
 
 	// HouseholdUsers returns the openids bound to a household.
@@ -117,7 +117,63 @@ type Store interface {
 
 	// -- prescriptions (issue 5) --
 
+	// AttachRx keeps a photo of a prescription or medicine box (WeChat's
+	// mediaID and picURL) on an order awaiting one and moves it to
+	// pending, in one compare-and-set; by (who sent it) goes in the
+	// history. It returns ErrNotFound for an unknown id and ErrConflict,
+	// with the order as it is, when the order is not awaiting_rx.
+	AttachRx(ctx context.Context, id, mediaID, picURL, by string, at time.Time) (Order, error)
+
+	// ApproveRx records that by approved the prescription of an
+	// awaiting_rx or pending order (Rx.By, Rx.Note, Rx.At; a photo is
+	// kept) and moves an awaiting_rx order to pending, in one
+	// compare-and-set. It returns ErrNotFound, or ErrConflict with the
+	// order as it is when the order is in any other status.
+	ApproveRx(ctx context.Context, id, by, note string, at time.Time) (Order, error)
+
+	// RejectRx cancels an awaiting_rx or pending order, giving its stock
+	// and limits back, and records by and reason on Rx and in the
+	// history, in one compare-and-set. It returns ErrNotFound, or
+	// ErrConflict with the order as it is when the order is in any other
+	// status (an order out for delivery is not taken back).
+	RejectRx(ctx context.Context, id, by, reason string, at time.Time) (Order, error)
+
 	// -- vulnerable households and urgent requests (issue 5) --
+
+	// HouseholdMarks returns a household's marks in MarkKinds order;
+	// an unmarked household has none (no error).
+	HouseholdMarks(ctx context.Context, household string) ([]Mark, error)
+
+	// AllMarks returns the marks of every marked household, by household
+	// key.
+	AllMarks(ctx context.Context) (map[string][]Mark, error)
+
+	// AddMarks adds marks to a household's and returns them all after.
+	// Marks it has already are no change.
+	AddMarks(ctx context.Context, household string, marks []Mark) ([]Mark, error)
+
+	// RemoveMarks takes marks off a household, every mark when marks is
+	// empty, and returns those left. Marks it does not have are no change.
+	RemoveMarks(ctx context.Context, household string, marks []Mark) ([]Mark, error)
+
+	// SetMarks replaces a household's marks (none unmarks it) and returns
+	// them.
+	SetMarks(ctx context.Context, household string, marks []Mark) ([]Mark, error)
+
+	// ClaimOrder gives order id to openid, who claimed it (领取) at at:
+	// the first claim wins. It assigns the order as Assign does (status
+	// assigned, Assignee openid, Slot at) but leaves openid's round (see
+	// Round) alone: a claim is not a roster. It returns the order as it
+	// is after the call and who holds the claim: openid when this call
+	// or an earlier one of openid's won it; someone else (the order
+	// unchanged) when they claimed first. ErrNotFound for an unknown
+	// order; ErrConflict, with the order and no holder, when nobody had
+	// claimed it and it is not pending (on a roster, delivered,
+	// cancelled …).
+	ClaimOrder(ctx context.Context, id, openid string, at time.Time) (o Order, holder string, err error)
+
+	// Claimant returns who claimed order id, or "" when nobody did.
+	Claimant(ctx context.Context, id string) (string, error)
 
 	// -- free-pack distributions (issue 5) --
 

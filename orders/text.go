@@ -50,6 +50,8 @@ type ParsedLine struct {
 	// Phone is the mobile number written on the line, digits only
 	// (13812345678), so the lead can call households without WeChat.
 	Phone string `json:"phone,omitempty"`
+	// Urgent is set when the line says 急, 紧急, 救命 … (see CutUrgent).
+	Urgent bool `json:"urgent,omitempty"`
 }
 
 // RejectedLine is a line that looks like an order but cannot be read.
@@ -174,6 +176,7 @@ const (
 func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLine, string, bool) {
 	pl := ParsedLine{Number: num}
 	pl.Phone, s = stripPhones(s)
+	s, pl.Urgent = CutUrgent(cat, s)
 	addr, rest, st := resolveAddress(cat, s, c)
 	p := ParseItems(cat, rest)
 	hasGoods := len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods)+len(p.Fractional) > 0

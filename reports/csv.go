@@ -20,6 +20,10 @@ const utf8BOM = "\ufeff"
 //	                             (an empty line)
 //	网格, 楼栋, 单元, 商品, 数量, 单位, 订单数
 //	…
+//	                             (an empty line, then only when the list
+//	                              has prescription medicine:)
+//	处方订单号, 网格, 地址, 药品, 处方照片, 审核
+//	…
 //
 // Rows have different lengths (read them back with FieldsPerRecord = -1).
 // 订单数 is on each unit's first row only, so the column adds up. Text
@@ -51,6 +55,11 @@ func PicklistCSV(w io.Writer, p orders.PickList, supplierName string) error {
 	write([]any{})
 	write(stringsRow(detailHeader))
 	write(detailRows(p)...)
+	if len(p.Rx) > 0 {
+		write([]any{})
+		write(stringsRow(rxHeader))
+		write(rxRows(p)...)
+	}
 	cw.Flush()
 	return cw.Error()
 }

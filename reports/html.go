@@ -33,6 +33,11 @@ type pickPage struct {
 	Links                []link
 	Totals               []orders.Line
 	Grids                []gridView
+	Rx                   []rxView
+}
+
+type rxView struct {
+	OrderID, Address, Goods, PicURL, Review string
 }
 
 type gridView struct {
@@ -56,7 +61,9 @@ type unitView struct {
 // PicklistHTML writes p as a printable A4 page titled
 // "备货单 <day> <supplier>": the supplier's totals, then each grid on a
 // page of its own with its totals, each building with its totals and a
-// table per unit (单元) with its number of orders. links maps "csv" and
+// table per unit (单元) with its number of orders, and a page 处方 with
+// each order of prescription medicine: its address, medicine, a link to
+// the photo and who approved it. links maps "csv" and
 // "xlsx" (any other key is shown by its name) to download URLs, shown as
 // buttons on screen and hidden in print; URLs that are not http(s) or
 // relative are neutralised by html/template. The page is self-contained:
@@ -81,6 +88,9 @@ func PicklistHTML(w io.Writer, p orders.PickList, supplierName string, links map
 			gv.Buildings = append(gv.Buildings, bv)
 		}
 		page.Grids = append(page.Grids, gv)
+	}
+	for _, r := range p.Rx {
+		page.Rx = append(page.Rx, rxView{OrderID: r.OrderID, Address: r.Address.String(), Goods: rxGoods(r), PicURL: r.PicURL, Review: rxReview(r)})
 	}
 	return templates.ExecuteTemplate(w, "picklist", page)
 }

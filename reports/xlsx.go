@@ -18,7 +18,8 @@ const (
 
 // PicklistXLSX writes p as an Excel workbook with two sheets: 合计 (商品,
 // 数量, 单位) and 明细 (网格, 楼栋, 单元, 商品, 数量, 单位, 订单数), the same
-// columns as PicklistCSV. Each sheet has a bold header row that stays in
+// columns as PicklistCSV, and a third, 处方 (处方订单号, 网格, 地址, 药品,
+// 处方照片, 审核), when the list has prescription medicine. Each sheet has a bold header row that stays in
 // place when scrolling, columns sized to their content, and prints on A4.
 // Quantities, and grid, building and unit names that are plain numbers,
 // are number cells, so Excel sums and sorts them; 订单数 is on each unit's
@@ -54,6 +55,14 @@ func PicklistXLSX(w io.Writer, p orders.PickList, supplierName string) error {
 	}
 	if err := writeSheet(f, SheetDetail, detailHeader, detail, bold); err != nil {
 		return err
+	}
+	if len(p.Rx) > 0 {
+		if _, err := f.NewSheet(SheetRx); err != nil {
+			return err
+		}
+		if err := writeSheet(f, SheetRx, rxHeader, rxRows(p), bold); err != nil {
+			return err
+		}
 	}
 	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{

@@ -149,6 +149,12 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		m.Redis.Close()
 		return nil, err
 	}
+	// Urgent orders are watched every minute, outside m.Schedules: CatchUp
+	// replays those, and a missed minute needs no replay.
+	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}}, context.WithoutCancel(ctx)); err != nil {
+		m.Redis.Close()
+		return nil, err
+	}
 	return m, nil
 }
 

@@ -10,7 +10,8 @@
 -- KEYS[6] all orders (zset)
 -- KEYS[7] household orders (zset)
 -- KEYS[8] orders of the day (zset)
--- ARGV: id, data, status, score, request ttl, limit ttl, n, then n lines
+-- ARGV: id, data, status, score, request ttl, limit ttl, n, then n lines,
+--       then the score in the grid queue (urgent orders score lower)
 local prev = redis.call('GET', KEYS[1])
 if prev then
   return {'DUP', prev}
@@ -24,7 +25,7 @@ take_lines(KEYS[2], KEYS[3], 8, n, true)
 redis.call('EXPIRE', KEYS[3], ARGV[6])
 local id = ARGV[1]
 redis.call('HSET', KEYS[4], 'status', ARGV[3], 'ver', '1', 'data', ARGV[2])
-redis.call('ZADD', KEYS[5], ARGV[4], id)
+redis.call('ZADD', KEYS[5], ARGV[8 + n * 4] or ARGV[4], id)
 redis.call('ZADD', KEYS[6], ARGV[4], id)
 redis.call('ZADD', KEYS[7], ARGV[4], id)
 redis.call('ZADD', KEYS[8], ARGV[4], id)

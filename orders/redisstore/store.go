@@ -119,6 +119,7 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 	}
 	args := append([]any{o.ID, data, string(o.Status), o.CreatedAt.UnixMilli(),
 		int(requestTTL / time.Second), int(limitTTL / time.Second)}, s.lineArgs(o.Lines)...)
+	args = append(args, queueScore(o))
 	res, err := placeScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
@@ -191,12 +192,22 @@ func (s *Store) Round(ctx context.Context, volunteer string) (string, time.Time,
 // transition moves order id to status to, retrying when the order changed
 // between our read and the script.
 func (s *Store) transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time, giveBack bool, mutate func(*orders.Order)) (orders.Order, error) {
+	return s.transitionIf(ctx, id, nil, to, by, note, at, giveBack, mutate)
+}
+
+// transitionIf is transition for orders whose status allow accepts (nil:
+// those that may move to to, see orders.CanMove). The status is checked
+// again in the script, so the order cannot change status in between.
+func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.Status) bool, to orders.Status, by, note string, at time.Time, giveBack bool, mutate func(*orders.Order)) (orders.Order, error) {
+	if allow == nil {
+		allow = func(from orders.Status) bool { return orders.CanMove(from, to) }
+	}
 	for range maxTransitionTries {
 		o, ver, err := s.read(ctx, id)
 		if err != nil {
 			return orders.Order{}, err
 		}
-		if !orders.CanMove(o.Status, to) {
+		if !allow(o.Status) {
 			return o, fmt.Errorf("order %s is %s, cannot become %s: %w", id, o.Status, to, orders.ErrConflict)
 		}
 		from := o.Status

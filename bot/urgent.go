@@ -1,0 +1,298 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// Urgent requests (issue 5): an urgent order is pushed at once to its
+// grid's volunteers and leads, the first to reply 领取 <订单号> gets it,
+// and the resident is told who is coming. Nobody claiming it in time is
+// the escalation job's business (package jobs).
+
+var claimWords = []string{"领取订单", "领取", "认领", "接单"}
+
+// orderUrgent decides whether o, about to be placed, is urgent: said is
+// whether the message said 急 (see orders.CutUrgent).
+func (b *Bot) orderUrgent(ctx context.Context, o orders.Order, said bool) (bool, error) {
+	marks, err := b.Store.HouseholdMarks(ctx, o.Household())
+	if err != nil {
+		return false, err
+	}
+	return orders.IsUrgent(b.Catalog, o.Lines, said, marks), nil
+}
+
+// urgentTeam returns who hears of an urgent order of grid at once: the
+// grid's volunteers (config and approved) and its leads, each once.
+func (b *Bot) urgentTeam(ctx context.Context, grid string) ([]string, error) {
+	var team []string
+	for _, g := range b.Community.Grids {
+		if g.ID != grid {
+			continue
+		}
+		added, err := b.Store.Volunteers(ctx, g.ID)
+		if err != nil {
+			return nil, err
+		}
+		team = g.Team(added)
+	}
+	for _, l := range b.leadsOfGrid(ctx, grid) {
+		if !slices.Contains(team, l) {
+			team = append(team, l)
+		}
+	}
+	return team, nil
+}
+
+// reach says who heard of an urgent order at once.
+type reach int
+
+const (
+	reachTeam   reach = iota // the grid's volunteers and leads
+	reachStaff               // the community's admins: the grid has nobody
+	reachNobody              // nobody at all: no team and no admins
+)
+
+// pushUrgent queues the urgent order o to its grid's volunteers and leads
+// at once, or, when the grid has nobody, to the community's admins, and
+// says which. A failure to queue is logged, not returned: the order
+// stands, and the urgent job (package jobs) pushes it again within a
+// minute. It may be called again for the same order: the notices' ids
+// make the recipients hear once. An order that is not pending (waiting
+// for a prescription) is not pushed: call it again once it is.
+func (b *Bot) pushUrgent(ctx context.Context, o orders.Order) (reach, error) {
+	if o.Status != orders.StatusPending {
+		return reachTeam, nil
+	}
+	team, err := b.urgentTeam(ctx, o.Grid)
+	if err != nil {
+		return reachTeam, err
+	}
+	marks, err := b.Store.HouseholdMarks(ctx, o.Household())
+	if err != nil {
+		return reachTeam, err
+	}
+	to := reachTeam
+	var ns []Notice
+	for _, u := range team {
+		ns = append(ns, Notice{ID: "urgent:" + o.ID + ":" + u, OpenID: u, Kind: "urgent",
+			Text: textUrgentPush(o, marks), Data: urgentTemplateData(o)})
+	}
+	if len(team) == 0 {
+		to = reachStaff
+		for _, a := range b.Community.Admins {
+			// The escalation job's id: the admins hear once.
+			ns = append(ns, Notice{ID: "urgent-admin:" + o.ID + ":" + a, OpenID: a, Kind: "urgent",
+				Text: textUrgentNoTeam(o, marks), Data: urgentTemplateData(o)})
+		}
+	}
+	if len(ns) == 0 {
+		b.Log.Error("urgent order reaches nobody: no volunteers, leads or admins", "order", o.ID, "grid", o.Grid)
+		return reachNobody, nil
+	}
+	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
+		b.Log.Error("queue urgent order", "order", o.ID, "err", err)
+		return to, nil
+	}
+	// The urgent job's marks (package jobs): pushed to the team, or the
+	// admins told.
+	mark := "urgent-pushed:" + o.ID
+	if to == reachStaff {
+		mark = "escalated:" + o.ID
+	}
+	if _, err := b.Store.MarkOnce(ctx, mark); err != nil {
+		b.Log.Error("mark urgent order pushed", "order", o.ID, "err", err)
+	}
+	return to, nil
+}
+
+// mayClaim reports whether openid may claim an order of grid: its
+// volunteers and leads, and the community's admins.
+func (b *Bot) mayClaim(ctx context.Context, openid, grid string) (bool, error) {
+	if slices.Contains(b.Community.Admins, openid) {
+		return true, nil
+	}
+	team, err := b.urgentTeam(ctx, grid)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(team, openid), nil
+}
+
+// claimText handles 领取 <订单号>; handled is false for 领取 followed by
+// something other than an order number (a resident's words).
+func (b *Bot) claimText(ctx context.Context, req Request, rest string) (string, bool, error) {
+	id := strings.Trim(rest, " #号：:")
+	if id == "" {
+		for _, g := range b.Community.Grids {
+			ok, err := b.mayClaim(ctx, req.OpenID, g.ID)
+			if err != nil || ok {
+				return textClaimHowTo, true, err
+			}
+		}
+		return "", false, nil
+	}
+	if !isDigits(id) {
+		return "", false, nil
+	}
+	r, err := b.claim(ctx, req, id)
+	return r, true, err
+}
+
+func (b *Bot) claim(ctx context.Context, req Request, id string) (string, error) {
+	o, err := b.Store.Order(ctx, id)
+	if errors.Is(err, orders.ErrNotFound) {
+		return textClaimNotFound(id), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if ok, err := b.mayClaim(ctx, req.OpenID, o.Grid); err != nil || !ok {
+		return textClaimNotAllowed, err
+	}
+	if !o.Urgent {
+		return textClaimNotUrgent(id), nil
+	}
+	if o.Status == orders.StatusAssigned && o.Assignee == req.OpenID {
+		return textClaimYours(o), nil
+	}
+	got, holder, err := b.Store.ClaimOrder(ctx, id, req.OpenID, b.Now())
+	switch {
+	case errors.Is(err, orders.ErrConflict):
+		if got.Status == orders.StatusAssigned {
+			return textClaimTaken(got, b.claimerName(ctx, got.Assignee)), nil
+		}
+		return textClaimClosed(got), nil
+	case err != nil:
+		return "", err
+	case holder != req.OpenID:
+		return textClaimTaken(got, b.claimerName(ctx, holder)), nil
+	}
+	told, err := b.tellClaimed(ctx, got, req.OpenID)
+	if err != nil {
+		return "", err
+	}
+	marks, err := b.Store.HouseholdMarks(ctx, got.Household())
+	if err != nil {
+		return "", err
+	}
+	return textClaimed(got, marks, told), nil
+}
+
+// claimerName names whoever claimed an order for another volunteer: by
+// the address of their household when they are bound, else 另一位志愿者.
+func (b *Bot) claimerName(ctx context.Context, openid string) string {
+	bd, bound, err := b.binding(ctx, openid)
+	if err != nil {
+		b.Log.Error("binding of claimer", "err", err)
+	}
+	if !bound {
+		return textAnotherVolunteer
+	}
+	return textVolunteerOf(bd.Address.String())
+}
+
+// comingFrom names the claimer for the resident: their building and unit
+// when bound, never their door or phone, else 社区志愿者.
+func (b *Bot) comingFrom(ctx context.Context, openid string) string {
+	bd, bound, err := b.binding(ctx, openid)
+	if err != nil {
+		b.Log.Error("binding of claimer", "err", err)
+	}
+	if !bound {
+		return textCommunityVolunteer
+	}
+	return textVolunteerOf(buildingUnit(bd.Address))
+}
+
+// tellClaimed tells everyone bound to the household of o who is coming.
+// It reports false when nobody could be told.
+func (b *Bot) tellClaimed(ctx context.Context, o orders.Order, claimer string) (bool, error) {
+	users, err := b.Store.HouseholdUsers(ctx, o.Household())
+	if err != nil {
+		return false, err
+	}
+	if len(users) == 0 {
+		return false, nil
+	}
+	who := b.comingFrom(ctx, claimer)
+	ns := make([]Notice, len(users))
+	for i, u := range users {
+		ns[i] = Notice{ID: "claimed:" + o.ID + ":" + u, OpenID: u, Kind: "claimed",
+			Text: textClaimedNotice(o, who), Data: claimedTemplateData(o, who)}
+	}
+	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
+		b.Log.Error("queue claimed notice", "order", o.ID, "err", err)
+		return false, nil
+	}
+	return true, nil
+}
+
+// doneClaimed handles 完成 <订单号> for an order the volunteer claimed
+// (claimed orders are on no roster). handled is false for anything else.
+func (b *Bot) doneClaimed(ctx context.Context, req Request, ref string) (string, bool, error) {
+	if !isDigits(ref) || len(ref) < 4 {
+		return "", false, nil
+	}
+	holder, err := b.Store.Claimant(ctx, ref)
+	if err != nil || holder != req.OpenID {
+		return "", false, err
+	}
+	o, err := b.Store.Order(ctx, ref)
+	if errors.Is(err, orders.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	if o.Assignee != req.OpenID {
+		return "", false, nil
+	}
+	d, err := b.Store.Transition(ctx, o.ID, orders.StatusDelivered, req.OpenID, "志愿者送达", b.Now())
+	if errors.Is(err, orders.ErrConflict) {
+		return textClaimClosed(d), true, nil
+	}
+	if err != nil {
+		return "", true, err
+	}
+	notified, err := b.notifyDelivered(ctx, d)
+	if err != nil {
+		return "", true, err
+	}
+	return textClaimDone(d, notified), true, nil
+}
+
+// urgentPlaced pushes a resident's urgent order and answers them.
+func (b *Bot) urgentPlaced(ctx context.Context, o orders.Order) (string, error) {
+	to, err := b.pushUrgent(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	return textUrgentPlaced(o, to), nil
+}
+
+// pushPasted pushes the urgent orders a lead's paste created and puts a
+// line about them first in the reply.
+func (b *Bot) pushPasted(ctx context.Context, rep orders.ListReport, reply string) (string, error) {
+	var pushed []orders.Address
+	to := reachTeam
+	for _, r := range rep.Results {
+		if r.Outcome != orders.OutcomeCreated || !r.Order.Urgent || r.Order.Status != orders.StatusPending {
+			continue
+		}
+		got, err := b.pushUrgent(ctx, r.Order)
+		if err != nil {
+			return "", err
+		}
+		to = max(to, got) // one grid per lead's list, mostly
+		pushed = append(pushed, r.Order.Address)
+	}
+	if len(pushed) == 0 {
+		return reply, nil
+	}
+	return fit(textUrgentPasted(pushed, to) + "\n" + reply), nil
+}

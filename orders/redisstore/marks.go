@@ -1,0 +1,212 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// The keys of vulnerable households and urgent claims (issue 5):
+//
+//	bg:{c}:marks      HASH household → its marks joined by ","; kept for good
+//	bg:{c}:claim:<id> STRING openid of whoever claimed order id; jobTTL
+func (k keys) marks() string          { return k.p + "marks" }
+func (k keys) claim(id string) string { return k.p + "claim:" + id }
+
+// marksScript changes one household's marks in one step.
+//
+// KEYS[1] marks hash
+// ARGV[1] household, ARGV[2] add | remove | set, ARGV[3..] marks (remove
+// with none removes all). Returns the marks after, sorted by byte value.
+var marksScript = redis.NewScript(`
+local cur = {}
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v then
+  for m in string.gmatch(v, '[^,]+') do cur[m] = true end
+end
+if ARGV[2] == 'set' or (ARGV[2] == 'remove' and #ARGV == 2) then
+  cur = {}
+end
+for i = 3, #ARGV do
+  if ARGV[2] == 'remove' then cur[ARGV[i]] = nil else cur[ARGV[i]] = true end
+end
+local out = {}
+for m in pairs(cur) do out[#out + 1] = m end
+table.sort(out)
+if #out == 0 then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], table.concat(out, ','))
+end
+return out`)
+
+// claimScript keeps the first claim of an order.
+//
+// KEYS[1] claim key; ARGV[1] openid, ARGV[2] ttl seconds.
+// Returns {holder, 1 if this call claimed it else 0}.
+var claimScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  return {cur, 0}
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return {ARGV[1], 1}`)
+
+func parseMarks(v string) []orders.Mark {
+	var ms []orders.Mark
+	for _, m := range strings.Split(v, ",") {
+		if m != "" {
+			ms = append(ms, orders.Mark(m))
+		}
+	}
+	return orders.SortMarks(ms)
+}
+
+// HouseholdMarks implements orders.Store.
+func (s *Store) HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error) {
+	v, err := s.rdb.HGet(ctx, s.k.marks(), household).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("marks of household: %w", err)
+	}
+	return parseMarks(v), nil
+}
+
+// AllMarks implements orders.Store.
+func (s *Store) AllMarks(ctx context.Context) (map[string][]orders.Mark, error) {
+	m, err := s.rdb.HGetAll(ctx, s.k.marks()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("marks: %w", err)
+	}
+	out := make(map[string][]orders.Mark, len(m))
+	for hh, v := range m {
+		if ms := parseMarks(v); len(ms) > 0 {
+			out[hh] = ms
+		}
+	}
+	return out, nil
+}
+
+// AddMarks implements orders.Store.
+func (s *Store) AddMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error) {
+	return s.changeMarks(ctx, household, "add", marks)
+}
+
+// RemoveMarks implements orders.Store.
+func (s *Store) RemoveMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error) {
+	return s.changeMarks(ctx, household, "remove", marks)
+}
+
+// SetMarks implements orders.Store.
+func (s *Store) SetMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error) {
+	return s.changeMarks(ctx, household, "set", marks)
+}
+
+func (s *Store) changeMarks(ctx context.Context, household, op string, marks []orders.Mark) ([]orders.Mark, error) {
+	if household == "" {
+		return nil, fmt.Errorf("marks: empty household: %w", orders.ErrInvalid)
+	}
+	args := []any{household, op}
+	for _, m := range marks {
+		if !m.Valid() {
+			return nil, fmt.Errorf("mark %q: %w", m, orders.ErrInvalid)
+		}
+		args = append(args, string(m))
+	}
+	res, err := marksScript.Run(ctx, s.rdb, []string{s.k.marks()}, args...).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("%s marks: %w", op, err)
+	}
+	return parseMarks(strings.Join(res, ",")), nil
+}
+
+// ClaimOrder implements orders.Store. A claim is remembered as long as
+// rosters and job marks are (jobTTL).
+func (s *Store) ClaimOrder(ctx context.Context, id, openid string, at time.Time) (orders.Order, string, error) {
+	if openid == "" {
+		return orders.Order{}, "", fmt.Errorf("claim order %s: empty openid: %w", id, orders.ErrInvalid)
+	}
+	o, err := s.Order(ctx, id)
+	if err != nil {
+		return orders.Order{}, "", err
+	}
+	res, err := claimScript.Run(ctx, s.rdb, []string{s.k.claim(id)}, openid, int(jobTTL/time.Second)).Slice()
+	if err != nil {
+		return o, "", fmt.Errorf("claim order %s: %w", id, err)
+	}
+	if len(res) != 2 {
+		return o, "", fmt.Errorf("claim order %s: unexpected script answer %v", id, res)
+	}
+	holder, _ := res[0].(string)
+	first, _ := res[1].(int64)
+	switch {
+	case holder != openid:
+		return o, holder, nil
+	case o.Status == orders.StatusAssigned && o.Assignee == openid:
+		return o, holder, nil // claimed before
+	}
+	// release gives up a claim this call made on an order it could not
+	// take, so the claim does not hide who really has it.
+	release := func() error {
+		if first != 1 {
+			return nil
+		}
+		if err := s.rdb.Del(ctx, s.k.claim(id)).Err(); err != nil {
+			return fmt.Errorf("claim order %s: release: %w", id, err)
+		}
+		return nil
+	}
+	if o.Status != orders.StatusPending {
+		if err := release(); err != nil {
+			return o, "", err
+		}
+		return o, "", fmt.Errorf("claim order %s: it is %s: %w", id, o.Status, orders.ErrConflict)
+	}
+	next, err := s.transition(ctx, id, orders.StatusAssigned, openid, "领取", at, false, func(n *orders.Order) {
+		n.Assignee, n.Slot = openid, at
+	})
+	if errors.Is(err, orders.ErrConflict) {
+		if rerr := release(); rerr != nil {
+			return next, "", rerr
+		}
+		return next, "", err
+	}
+	if err != nil {
+		return o, holder, err
+	}
+	return next, holder, nil
+}
+
+// Claimant implements orders.Store.
+func (s *Store) Claimant(ctx context.Context, id string) (string, error) {
+	v, err := s.rdb.Get(ctx, s.k.claim(id)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("claimant of order %s: %w", id, err)
+	}
+	return v, nil
+}
+
+// urgentHeadStart puts urgent orders ahead of every other order in their
+// grid's queue: their score is their time less about 317 years, so urgent
+// orders come first, oldest first, then the rest, oldest first.
+const urgentHeadStart = 1e13 // ms
+
+// queueScore is an order's score in its grid's queue.
+func queueScore(o orders.Order) int64 {
+	ms := o.CreatedAt.UnixMilli()
+	if o.Urgent {
+		ms -= urgentHeadStart
+	}
+	return ms
+}
