@@ -365,7 +365,11 @@ func textSummary(buildings []string, list []orders.Order, totals []orders.Line) 
 		} else {
 			b.WriteString("；")
 		}
-		fmt.Fprintf(&b, "%s %s%s", o.Address.Room, itemsText(o.Lines), shortStatus[o.Status])
+		free := ""
+		if o.Distribution != "" {
+			free = "（免费）" // a free pack: the lead hands it over, no payment
+		}
+		fmt.Fprintf(&b, "%s %s%s%s", o.Address.Room, itemsText(o.Lines), free, shortStatus[o.Status])
 	}
 	return fit(b.String())
 }

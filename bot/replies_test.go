@@ -150,6 +150,12 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		"resident_nothing_to_receive": textNothingToReceive,
 		"lead_summary": textSummary([]string{"3"}, []orders.Order{placed, delivered, proxy},
 			totals),
+		"lead_summary_free_pack": func() string {
+			free := placed
+			free.ID, free.Distribution, free.TotalFen = "1009", "w48", 0
+			free.Lines = []orders.Line{{SKU: "VEG-FREE", Name: "政府蔬菜包", Qty: 1, Unit: "份"}}
+			return textSummary([]string{"3"}, []orders.Order{placed, free}, totals)
+		}(),
 		"lead_summary_empty": textSummary([]string{"3", "5"}, nil, nil),
 		"lead_pasted": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: report,
 			rejected:   []orders.RejectedLine{{Line: 8, Number: 6, Text: "6. 3-1-102 西红柿1斤", Reason: orders.ReasonUnknownItem + "西红柿"}},

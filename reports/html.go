@@ -156,6 +156,9 @@ type shareView struct {
 type stopView struct {
 	Seq     int
 	Address string
+	// Note is 急 and the household's marks (独居老人 …): what the volunteer
+	// must know at the door.
+	Note    string
 	Goods   []string
 	Contact string
 }
@@ -197,7 +200,7 @@ func RosterHTML(w io.Writer, r orders.Roster, volunteer string, loc *time.Locati
 		sv := shareView{Volunteer: s.Volunteer, Stops: make([]stopView, 0, len(s.Stops))}
 		var all []orders.Line
 		for _, st := range s.Stops {
-			v := stopView{Seq: st.Seq, Address: st.Address.String(), Contact: orders.MaskPhone(st.Contact)}
+			v := stopView{Seq: st.Seq, Address: st.Address.String(), Contact: orders.MaskPhone(st.Contact), Note: stopNote(st)}
 			for _, l := range st.Lines {
 				v.Goods = append(v.Goods, goodsText(l))
 			}
@@ -209,4 +212,19 @@ func RosterHTML(w io.Writer, r orders.Roster, volunteer string, loc *time.Locati
 		page.Shares = append(page.Shares, sv)
 	}
 	return templates.ExecuteTemplate(w, "roster", page)
+}
+
+// stopNote is the printed note of a stop: 【急】 and its household's marks.
+func stopNote(st orders.Stop) string {
+	var parts []string
+	if st.Urgent {
+		parts = append(parts, "急")
+	}
+	for _, m := range st.Marks {
+		parts = append(parts, string(m))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "【" + strings.Join(parts, "、") + "】"
 }

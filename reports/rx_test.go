@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -133,5 +134,22 @@ func TestPicklistXLSXRx(t *testing.T) {
 	}
 	if panes, err := f.GetPanes(SheetRx); err != nil || !panes.Freeze {
 		t.Errorf("sheet 处方: header not frozen (%v)", err)
+	}
+}
+
+func TestRosterShowsUrgentAndMarks(t *testing.T) {
+	ro := orders.Roster{Grid: "G1", Slot: time.Date(2026, 11, 24, 7, 0, 0, 0, time.UTC), Shares: []orders.Share{{
+		Volunteer: "v1",
+		Stops: []orders.Stop{
+			{Seq: 1, OrderID: "1001", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Urgent: true, Marks: []orders.Mark{"独居老人"}},
+			{Seq: 2, OrderID: "1002", Address: orders.Address{Building: "3", Unit: "2", Room: "502"}},
+		},
+	}}}
+	var b bytes.Buffer
+	if err := RosterHTML(&b, ro, "v1", time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); !strings.Contains(got, "【急、独居老人】") || strings.Count(got, "【") != 1 {
+		t.Errorf("roster notes:\n%s", got)
 	}
 }
