@@ -264,16 +264,7 @@ func (b *Bot) summary(ctx context.Context, buildings []string) (string, error) {
 			mine = append(mine, o)
 		}
 	}
-	sort.Slice(mine, func(i, j int) bool {
-		a, c := mine[i].Address, mine[j].Address
-		if a.Building != c.Building {
-			return atoiOr(a.Building) < atoiOr(c.Building)
-		}
-		if a.Unit != c.Unit {
-			return atoiOr(a.Unit) < atoiOr(c.Unit)
-		}
-		return atoiOr(a.Room) < atoiOr(c.Room)
-	})
+	sort.SliceStable(mine, func(i, j int) bool { return orders.AddressLess(mine[i].Address, mine[j].Address) })
 	sorted := append([]string(nil), buildings...)
 	sort.Slice(sorted, func(i, j int) bool { return atoiOr(sorted[i]) < atoiOr(sorted[j]) })
 	marked, err := b.markedIn(ctx, buildings)

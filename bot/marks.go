@@ -108,18 +108,6 @@ func (b *Bot) markedIn(ctx context.Context, buildings []string) ([]markedHouseho
 		}
 		out = append(out, markedHousehold{addr: a, marks: ms})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, c := out[i].addr, out[j].addr
-		if a.Building != c.Building {
-			return atoiOr(a.Building) < atoiOr(c.Building)
-		}
-		if a.Unit != c.Unit {
-			return atoiOr(a.Unit) < atoiOr(c.Unit)
-		}
-		if a.Room != c.Room && atoiOr(a.Room) != atoiOr(c.Room) {
-			return atoiOr(a.Room) < atoiOr(c.Room)
-		}
-		return a.Household() < c.Household()
-	})
+	sort.Slice(out, func(i, j int) bool { return orders.AddressLess(out[i].addr, out[j].addr) })
 	return out, nil
 }

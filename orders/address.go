@@ -257,3 +257,18 @@ func isASCIIDigitString(s string) bool {
 	}
 	return s != ""
 }
+
+// AddressLess orders addresses the way a building is walked: building,
+// unit, then room, each numerically ("3" before "12").
+func AddressLess(a, b Address) bool {
+	if c := compareNatural(CanonicalBuilding(a.Building), CanonicalBuilding(b.Building)); c != 0 {
+		return c < 0
+	}
+	if c := compareNatural(a.Unit, b.Unit); c != 0 {
+		return c < 0
+	}
+	if c := compareNatural(a.Room, b.Room); c != 0 {
+		return c < 0
+	}
+	return a.Household() < b.Household()
+}

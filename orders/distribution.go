@@ -108,13 +108,7 @@ func (d *Distributor) Households(ctx context.Context, grids []string) ([]Address
 		if gi != gj {
 			return gi < gj
 		}
-		if c := compareNatural(out[i].Building, out[j].Building); c != 0 {
-			return c < 0
-		}
-		if c := compareNatural(out[i].Unit, out[j].Unit); c != 0 {
-			return c < 0
-		}
-		return compareNatural(out[i].Room, out[j].Room) < 0
+		return AddressLess(out[i], out[j])
 	})
 	return out, nil
 }
