@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/baogong/baogong/orders"
@@ -14,7 +13,7 @@ import (
 
 // distributionRequest is the body of POST /api/distributions.
 type distributionRequest struct {
-	// ID is optional: give the same id to top a distribution up (new
+	// ID names the distribution: the same id again tops it up (new
 	// households, or more stock) without giving anyone twice.
 	ID           string   `json:"id"`
 	SKU          string   `json:"sku"`
@@ -42,7 +41,10 @@ func (s *Server) distribute(w http.ResponseWriter, r *http.Request) {
 		in.PerHousehold = 1
 	}
 	if in.ID == "" {
-		in.ID = "d" + strconv.FormatInt(time.Now().Unix(), 36)
+		// Without an id a retried request would be a second distribution
+		// and every household would get two packs.
+		writeJSON(w, http.StatusBadRequest, errorBody{`an "id" is required (e.g. "2026-w48-veg"); post the same id again to top up without giving anyone twice`})
+		return
 	}
 	// A distribution over thousands of households outlives a slow
 	// client: finish it even if the request is cancelled.

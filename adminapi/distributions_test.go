@@ -22,7 +22,7 @@ func TestDistribution(t *testing.T) {
 	free := 3
 	cat, err := catalog.New(nil, []catalog.Item{
 		{SKU: "VEG", Name: "蔬菜包", Unit: "份", PriceFen: 5000},
-		{SKU: "VEG-FREE", Name: "政府蔬菜包", Unit: "份", Stock: &free},
+		{SKU: "VEG-FREE", Name: "政府蔬菜包", Unit: "份", Stock: &free, FreeOnly: true},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestDistribution(t *testing.T) {
 	if free4 != 4 {
 		t.Errorf("%d free orders in G1, want 4", free4)
 	}
-	for _, body := range []string{`{"sku":"NOPE"}`, `{"sku":"VEG-FREE","grids":["G9"]}`, `{"sku":"VEG-FREE","per_household":500}`, `nonsense`} {
+	for _, body := range []string{`{"id":"x","sku":"NOPE"}`, `{"id":"x","sku":"VEG-FREE","grids":["G9"]}`, `{"id":"x","sku":"VEG-FREE","per_household":500}`, `{"sku":"VEG-FREE"}`, `nonsense`} {
 		if code, _ := post(body); code != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", body, code)
 		}

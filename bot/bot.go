@@ -298,6 +298,9 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 		return textTooMany(b.names(p.TooMany)), nil
 	}
 	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, req.OpenID, orders.ChannelWeChat, b.Now(), b.Location)
+	if errors.Is(err, orders.ErrFreeOnly) {
+		return textFreeOnly, nil
+	}
 	if err != nil {
 		return "", err
 	}

@@ -302,3 +302,19 @@ func TestDeliverLeavesLaterDaysOpen(t *testing.T) {
 		t.Errorf("open after delivery: %+v", open)
 	}
 }
+
+// TestFreePackCannotBeOrdered: a free_only item is the community's to
+// hand out; ordering it would drain the allocation.
+func TestFreePackCannotBeOrdered(t *testing.T) {
+	e := newEnv(t, nil)
+	e.say("zhang", "绑定 3栋2单元501")
+	if got := e.say("zhang", "政府蔬菜包1份"); got != textFreeOnly {
+		t.Errorf("resident: %q", got)
+	}
+	if got := e.say("lead-3", "3-2-502 政府蔬菜包1份"); !strings.Contains(got, "免费发放的东西，不用接龙") {
+		t.Errorf("lead: %s", got)
+	}
+	if list, _ := e.store.Orders(context.Background(), orders.Filter{}); len(list) != 0 {
+		t.Errorf("%d orders placed", len(list))
+	}
+}

@@ -407,6 +407,9 @@ func refusal(err error, cat *catalog.Catalog) string {
 	if errors.Is(err, orders.ErrForbidden) {
 		return "不是您负责的楼栋"
 	}
+	if errors.Is(err, orders.ErrFreeOnly) {
+		return "免费发放的东西，不用接龙"
+	}
 	return "看不懂"
 }
 
@@ -998,3 +1001,5 @@ func textClaimDone(o orders.Order, notified bool) string {
 }
 
 // ---- Free packs (政府蔬菜包) ----
+
+const textFreeOnly = "这是社区免费发放的，每户都有，不用下单。\n发放时楼栋长或志愿者会送到门口。"

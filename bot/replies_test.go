@@ -38,6 +38,7 @@ func TestReplyGolden(t *testing.T) {
 	replies := map[string]string{
 		"busy":                   textBusy,
 		"still_working":          textStillWorking,
+		"free_only":              textFreeOnly,
 		"not_text":               textNotText,
 		"welcome":                textWelcome("幸福社区"),
 		"help":                   textHelp(),

@@ -48,6 +48,9 @@ type Item struct {
 	// Urgent items (insulin) make an order urgent: it skips the queue and
 	// is pushed to volunteers at once.
 	Urgent bool `yaml:"urgent"`
+	// FreeOnly items (政府蔬菜包) are handed out by distributions only:
+	// nobody orders them.
+	FreeOnly bool `yaml:"free_only"`
 }
 
 // Limited reports whether the item has a finite stock.

@@ -16,6 +16,8 @@ var (
 	ErrSoldOut   = errors.New("sold out")
 	ErrLimit     = errors.New("over the household limit")
 	ErrForbidden = errors.New("forbidden")
+	// ErrFreeOnly: the item is handed out by the community, not ordered.
+	ErrFreeOnly = errors.New("given out by distributions only")
 )
 
 // ShortageError says which item could not be served and why: Kind is

@@ -93,6 +93,8 @@ type Order struct {
 	// round, once the order is on a roster.
 	Assignee string
 	Slot     time.Time
+	// ClaimedBy is who took the order with 领取; rosters leave it alone.
+	ClaimedBy string
 	// Urgent orders skip the queue and are pushed to volunteers at once.
 	Urgent bool
 	// Rx is the prescription of an order with rx items.
@@ -167,6 +169,11 @@ func NewOrder(cat *catalog.Catalog, addr Address, grid string, reqs []ItemReques
 	lines, total, err := Lines(cat, reqs)
 	if err != nil {
 		return Order{}, err
+	}
+	for _, l := range lines {
+		if it, _ := cat.Item(l.SKU); it.FreeOnly && channel != ChannelDistribution {
+			return Order{}, fmt.Errorf("%s: %w", l.SKU, ErrFreeOnly)
+		}
 	}
 	status := StatusPending
 	if NeedsRx(cat, lines) {

@@ -128,3 +128,25 @@ func TestLeadsAndLists(t *testing.T) {
 		t.Errorf("entries: %v %v", es, err)
 	}
 }
+
+// TestRosterNeverTakesAClaimedOrder: a claim (领取) landing while a roster
+// is applied wins; the roster's Assign is refused.
+func TestRosterNeverTakesAClaimedOrder(t *testing.T) {
+	ctx := context.Background()
+	s, cat := newStore(t, 10)
+	at := time.Now()
+	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, holder, err := s.ClaimOrder(ctx, o.ID, "vol-a", at); err != nil || holder != "vol-a" {
+		t.Fatalf("claim: %s %v", holder, err)
+	}
+	if _, err := s.Assign(ctx, o.ID, "vol-b", at.Add(time.Hour), at); !errors.Is(err, orders.ErrConflict) {
+		t.Errorf("roster assigned a claimed order: %v", err)
+	}
+	got, _ := s.Order(ctx, o.ID)
+	if got.Assignee != "vol-a" || got.ClaimedBy != "vol-a" {
+		t.Errorf("order now with %s (claimed by %s)", got.Assignee, got.ClaimedBy)
+	}
+}

@@ -171,7 +171,7 @@ func (s *Store) ClaimOrder(ctx context.Context, id, openid string, at time.Time)
 		return o, "", fmt.Errorf("claim order %s: it is %s: %w", id, o.Status, orders.ErrConflict)
 	}
 	next, err := s.transition(ctx, id, orders.StatusAssigned, openid, "领取", at, false, func(n *orders.Order) {
-		n.Assignee, n.Slot = openid, at
+		n.Assignee, n.Slot, n.ClaimedBy = openid, at, openid
 	})
 	if errors.Is(err, orders.ErrConflict) {
 		if rerr := release(); rerr != nil {

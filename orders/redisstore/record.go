@@ -23,6 +23,7 @@ type record struct {
 	Source       string               `json:"source,omitempty"`
 	Assignee     string               `json:"assignee,omitempty"`
 	Slot         time.Time            `json:"slot,omitzero"`
+	ClaimedBy    string               `json:"claimed_by,omitempty"`
 	Urgent       bool                 `json:"urgent,omitempty"`
 	Rx           *orders.Prescription `json:"rx,omitempty"`
 	Distribution string               `json:"distribution,omitempty"`

@@ -13,7 +13,7 @@ import (
 
 // AttachRx implements orders.Store.
 func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at time.Time) (orders.Order, error) {
-	awaiting := func(st orders.Status) bool { return st == orders.StatusAwaitingRx }
+	awaiting := func(o orders.Order) bool { return o.Status == orders.StatusAwaitingRx }
 	return s.transitionIf(ctx, id, awaiting, orders.StatusPending, by, "处方照片", at, false, func(o *orders.Order) {
 		rx := prescription(o)
 		rx.MediaID, rx.PicURL, rx.At = mediaID, picURL, at
@@ -22,8 +22,8 @@ func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at
 
 // ApproveRx implements orders.Store.
 func (s *Store) ApproveRx(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error) {
-	reviewable := func(st orders.Status) bool {
-		return st == orders.StatusAwaitingRx || st == orders.StatusPending
+	reviewable := func(o orders.Order) bool {
+		return o.Status == orders.StatusAwaitingRx || o.Status == orders.StatusPending
 	}
 	event := "处方审核通过"
 	if note != "" {
@@ -37,8 +37,8 @@ func (s *Store) ApproveRx(ctx context.Context, id, by, note string, at time.Time
 
 // RejectRx implements orders.Store.
 func (s *Store) RejectRx(ctx context.Context, id, by, reason string, at time.Time) (orders.Order, error) {
-	reviewable := func(st orders.Status) bool {
-		return st == orders.StatusAwaitingRx || st == orders.StatusPending
+	reviewable := func(o orders.Order) bool {
+		return o.Status == orders.StatusAwaitingRx || o.Status == orders.StatusPending
 	}
 	return s.transitionIf(ctx, id, reviewable, orders.StatusCancelled, by, "处方驳回："+reason, at, true, func(o *orders.Order) {
 		rx := prescription(o)

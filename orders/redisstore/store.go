@@ -151,7 +151,13 @@ func (s *Store) Transition(ctx context.Context, id string, to orders.Status, by,
 
 // Assign implements orders.Store.
 func (s *Store) Assign(ctx context.Context, id, volunteer string, slot, at time.Time) (orders.Order, error) {
-	o, err := s.transition(ctx, id, orders.StatusAssigned, volunteer, "排班", at, false, func(o *orders.Order) {
+	// A roster takes pending orders, and stops left from an earlier round,
+	// but never an order someone claimed (领取): the check is part of the
+	// compare-and-set, so a claim landing while a roster is applied wins.
+	rosterable := func(o orders.Order) bool {
+		return o.Status == orders.StatusPending || (o.Status == orders.StatusAssigned && o.ClaimedBy == "")
+	}
+	o, err := s.transitionIf(ctx, id, rosterable, orders.StatusAssigned, volunteer, "排班", at, false, func(o *orders.Order) {
 		o.Assignee, o.Slot = volunteer, slot
 	})
 	if err != nil {
@@ -198,16 +204,16 @@ func (s *Store) transition(ctx context.Context, id string, to orders.Status, by,
 // transitionIf is transition for orders whose status allow accepts (nil:
 // those that may move to to, see orders.CanMove). The status is checked
 // again in the script, so the order cannot change status in between.
-func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.Status) bool, to orders.Status, by, note string, at time.Time, giveBack bool, mutate func(*orders.Order)) (orders.Order, error) {
+func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.Order) bool, to orders.Status, by, note string, at time.Time, giveBack bool, mutate func(*orders.Order)) (orders.Order, error) {
 	if allow == nil {
-		allow = func(from orders.Status) bool { return orders.CanMove(from, to) }
+		allow = func(o orders.Order) bool { return orders.CanMove(o.Status, to) }
 	}
 	for range maxTransitionTries {
 		o, ver, err := s.read(ctx, id)
 		if err != nil {
 			return orders.Order{}, err
 		}
-		if !allow(o.Status) {
+		if !allow(o) {
 			return o, fmt.Errorf("order %s is %s, cannot become %s: %w", id, o.Status, to, orders.ErrConflict)
 		}
 		from := o.Status
