@@ -14,9 +14,14 @@ import (
 // AttachRx implements orders.Store.
 func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at time.Time) (orders.Order, error) {
 	awaiting := func(o orders.Order) bool { return o.Status == orders.StatusAwaitingRx }
+	day, err := s.releaseDay(ctx, id)
+	if err != nil {
+		return orders.Order{}, err
+	}
 	return s.transitionIf(ctx, id, awaiting, orders.StatusPending, by, "处方照片", at, false, func(o *orders.Order) {
 		rx := prescription(o)
 		rx.MediaID, rx.PicURL, rx.At = mediaID, picURL, at
+		o.Day = day
 	})
 }
 
@@ -29,9 +34,16 @@ func (s *Store) ApproveRx(ctx context.Context, id, by, note string, at time.Time
 	if note != "" {
 		event += "：" + note
 	}
+	day, err := s.releaseDay(ctx, id)
+	if err != nil {
+		return orders.Order{}, err
+	}
 	return s.transitionIf(ctx, id, reviewable, orders.StatusPending, by, event, at, false, func(o *orders.Order) {
 		rx := prescription(o)
 		rx.By, rx.Note, rx.At = by, note, at
+		if o.Status == orders.StatusAwaitingRx {
+			o.Day = day
+		}
 	})
 }
 
@@ -56,4 +68,29 @@ func prescription(o *orders.Order) *orders.Prescription {
 	}
 	o.Rx = rx
 	return rx
+}
+
+// releaseDay is the order day an order released from awaiting_rx counts
+// for: its own day, or the first day after it whose cutoff has not passed.
+// An order whose day's pick list went out while it waited must go on the
+// next pick list, or the pharmacy never packs it. (Its limit counters stay
+// with the day it was placed.)
+func (s *Store) releaseDay(ctx context.Context, id string) (string, error) {
+	o, err := s.Order(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	day := o.Day
+	for range 14 {
+		closed, err := s.DayClosed(ctx, day)
+		if err != nil || !closed {
+			return day, err
+		}
+		t, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			return o.Day, nil
+		}
+		day = t.AddDate(0, 0, 1).Format(time.DateOnly)
+	}
+	return day, nil
 }

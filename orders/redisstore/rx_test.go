@@ -181,3 +181,27 @@ func TestRxPhotoAndReviewRace(t *testing.T) {
 		t.Errorf("stock after races: %v", left)
 	}
 }
+
+// TestRxReleasedAfterCutoffMovesToAnOpenDay: a prescription order released
+// after its day's pick list went out counts for the next open day, so the
+// next pick list carries it (a review found it on no list at all).
+func TestRxReleasedAfterCutoffMovesToAnOpenDay(t *testing.T) {
+	ctx := context.Background()
+	s, cat := newStore(t, 10)
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	o := order(t, cat, "501", at, veg(1))
+	o.Status = orders.StatusAwaitingRx
+	o, _, err := s.PlaceOrder(ctx, o, "rx-late")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.CloseDay(ctx, "2026-11-24", at.Add(11*time.Hour))
+	s.CloseDay(ctx, "2026-11-25", at.Add(35*time.Hour))
+	got, err := s.AttachRx(ctx, o.ID, "m", "http://p/1.jpg", "openid-501", at.Add(36*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Day != "2026-11-26" || got.Status != orders.StatusPending {
+		t.Errorf("released order: day %s status %s, want 2026-11-26 pending", got.Day, got.Status)
+	}
+}
