@@ -267,7 +267,7 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 		rest = s[:addr.Start] + " " + s[addr.End:]
 	}
 	p := orders.ParseItems(b.Catalog, rest)
-	if len(p.Items) == 0 && len(p.Unknown) == 0 && len(p.ZeroQty) == 0 && len(p.TooMany) == 0 {
+	if len(p.Items) == 0 && len(p.Unknown) == 0 && len(p.ZeroQty) == 0 && len(p.TooMany) == 0 && !said {
 		if hasAddr {
 			// A bare address is most likely someone binding.
 			return b.bind(ctx, req, s)
@@ -283,6 +283,11 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 	}
 	if hasAddr && addr.Address != bd.Address {
 		return textOtherHousehold(bd.Address), nil
+	}
+	if said && (len(p.Items) == 0 || len(p.Unknown) > 0) {
+		// Someone wrote 急/救命 about something we cannot order: a
+		// person must read it now, not a refusal.
+		return b.urgentHelp(ctx, req, bd, strings.TrimSpace(req.Content))
 	}
 	if len(p.Unknown) > 0 {
 		var sugg []string

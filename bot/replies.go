@@ -748,6 +748,17 @@ func rxPasted(r orders.ListReport) string {
 // ---- Urgent requests and vulnerable households ----
 
 const (
+	textHelpPassed = "已马上转告本网格的志愿者和楼栋长，他们会尽快联系您。\n如果有生命危险，请马上打120。"
+	textHelpNobody = "您的网格现在没有志愿者和楼栋长。\n如果有生命危险，请马上打120；其他急事请打社区电话。"
+)
+
+// textHelpPush carries a resident's own words about an emergency to the
+// grid's volunteers and leads.
+func textHelpPush(a orders.Address, text string) string {
+	return fmt.Sprintf("【急】%s的住户求助：\n%s\n请尽快联系或上门看看。", a, text)
+}
+
+const (
 	textMarkHowTo = "标记需要多关照的住户，例如：\n标记 3-2-501 独居老人\n可以标：独居老人、孕妇、透析、残疾、低保\n" +
 		"去掉：取消标记 3-2-501（全部去掉）\n或：取消标记 3-2-501 孕妇\n" +
 		"标记了的住户下单会马上通知志愿者，排班时排在最前面。标记只有志愿者和楼栋长看得到。"

@@ -186,27 +186,52 @@ func (b *Bot) claim(ctx context.Context, req Request, id string) (string, error)
 // claimerName names whoever claimed an order for another volunteer: by
 // the address of their household when they are bound, else 另一位志愿者.
 func (b *Bot) claimerName(ctx context.Context, openid string) string {
-	bd, bound, err := b.binding(ctx, openid)
-	if err != nil {
-		b.Log.Error("binding of claimer", "err", err)
-	}
-	if !bound {
-		return textAnotherVolunteer
-	}
-	return textVolunteerOf(bd.Address.String())
+	return b.volunteerName(ctx, openid, textAnotherVolunteer)
 }
 
 // comingFrom names the claimer for the resident: their building and unit
 // when bound, never their door or phone, else 社区志愿者.
 func (b *Bot) comingFrom(ctx context.Context, openid string) string {
+	return b.volunteerName(ctx, openid, textCommunityVolunteer)
+}
+
+// volunteerName names a volunteer by the building and unit they live in,
+// never their door or phone (for residents and other volunteers alike),
+// or unknown when they are not bound.
+func (b *Bot) volunteerName(ctx context.Context, openid, unknown string) string {
 	bd, bound, err := b.binding(ctx, openid)
 	if err != nil {
 		b.Log.Error("binding of claimer", "err", err)
 	}
 	if !bound {
-		return textCommunityVolunteer
+		return unknown
 	}
 	return textVolunteerOf(buildingUnit(bd.Address))
+}
+
+// urgentHelp passes a cry for help that is not an order we can place
+// (救命 我爸心脏病药吃完了) to the grid's volunteers and leads at once, as
+// the resident wrote it, so a person reads it. It returns the reply.
+func (b *Bot) urgentHelp(ctx context.Context, req Request, bd orders.Binding, text string) (string, error) {
+	team, err := b.urgentTeam(ctx, bd.Grid)
+	if err != nil {
+		return "", err
+	}
+	if len(team) == 0 {
+		team = b.Community.Admins
+	}
+	ns := make([]Notice, 0, len(team))
+	for _, u := range team {
+		ns = append(ns, Notice{ID: "help:" + req.DedupeKey() + ":" + u, OpenID: u, Kind: "urgent",
+			Text: textHelpPush(bd.Address, text)})
+	}
+	if len(ns) == 0 {
+		return textHelpNobody, nil
+	}
+	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
+		return "", err
+	}
+	return textHelpPassed, nil
 }
 
 // tellClaimed tells everyone bound to the household of o who is coming.

@@ -187,10 +187,10 @@ func TestClaimFirstWinsAndResidentTold(t *testing.T) {
 	if o.Status != orders.StatusAssigned || o.Assignee != "vol-b" || !o.Slot.Equal(e.now) {
 		t.Errorf("claimed order: %s %s %v", o.Status, o.Assignee, o.Slot)
 	}
-	if got := e.say("vol-a", "领取 1001"); got != textClaimTaken(o, "5栋1单元302的志愿者") {
+	if got := e.say("vol-a", "领取 1001"); got != textClaimTaken(o, "5栋1单元的志愿者") {
 		t.Errorf("second claim: %s", got)
 	}
-	if got := e.say("lead-3", "领取1001"); got != textClaimTaken(o, "5栋1单元302的志愿者") {
+	if got := e.say("lead-3", "领取1001"); got != textClaimTaken(o, "5栋1单元的志愿者") {
 		t.Errorf("lead's claim: %s", got)
 	}
 	if got := e.say("vol-b", "领取 1001"); got != textClaimYours(o) {
@@ -336,5 +336,27 @@ func TestUrgentPushLatency(t *testing.T) {
 		rounds, took[0], took[rounds/2], took[rounds*9/10], took[rounds-1])
 	if took[rounds/2] > 5*time.Second {
 		t.Errorf("median %v", took[rounds/2])
+	}
+}
+
+// TestCryForHelpReachesPeople: 救命 about something not in the catalog is
+// passed on as written, not refused (a review found a cold refusal).
+func TestCryForHelpReachesPeople(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	ob, fake := e.withOutbox(t)
+	e.bot.Community.Grids[0].Volunteers = []string{"vol-a"}
+	e.say("zhang", "绑定 3栋2单元501")
+	if got := e.say("zhang", "救命 我爸心脏病药吃完了"); got != textHelpPassed {
+		t.Errorf("reply: %q", got)
+	}
+	ob.Drain(ctx)
+	for _, u := range []string{"vol-a", "lead-3"} {
+		if sent := fake.SentTo(u); len(sent) != 1 || !strings.Contains(sent[0].Text, "我爸心脏病药吃完了") {
+			t.Errorf("%s told: %+v", u, sent)
+		}
+	}
+	if got := e.say("zhang", "我爸心脏病药吃完了"); strings.Contains(got, "转告") {
+		t.Errorf("without 急 words it is not an emergency: %q", got)
 	}
 }
