@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -893,16 +894,9 @@ func urgentOrderLine(o orders.Order, marks []orders.Mark) string {
 	return fmt.Sprintf("%s%s%s", o.Address, markNote(marks), itemsText(o.Lines))
 }
 
-// textUrgentPush is pushed at once to the grid's volunteers and leads.
-func textUrgentPush(o orders.Order, marks []orders.Mark) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "【急】%s\n", urgentOrderLine(o, marks))
-	if o.Contact != "" {
-		fmt.Fprintf(&b, "这户没有微信，电话%s，号码问楼栋长\n", orders.MaskPhone(o.Contact))
-	}
-	fmt.Fprintf(&b, "谁能马上送？领取请回复：领取 %s", o.ID)
-	return b.String()
-}
+// textUrgentPush is pushed at once to the grid's volunteers and leads;
+// the urgent job sends the same text when it pushes late.
+func textUrgentPush(o orders.Order, marks []orders.Mark) string { return jobs.UrgentPush(o, marks) }
 
 // textUrgentNoTeam is pushed to the community's admins when the grid has
 // nobody to push an urgent order to. Staff see the whole phone number.

@@ -123,10 +123,11 @@ func markNote(ms []orders.Mark) string {
 	return "（" + strings.Join(parts, "、") + "）"
 }
 
-// textUrgentPush is an urgent order pushed to its grid's volunteers and
-// leads by the urgent job: one that became pending after it was placed
-// (a prescription approved), or whose push at once was lost.
-func textUrgentPush(o orders.Order, marks []orders.Mark) string {
+// UrgentPush is an urgent order pushed to its grid's volunteers and leads:
+// at once by the bot when it is placed, or by the urgent job when it
+// became pending later (a prescription approved) or its push was lost.
+// One text for both, since either may be the one sent.
+func UrgentPush(o orders.Order, marks []orders.Mark) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "【急】%s%s%s\n", o.Address, markNote(marks), goods(o.Lines))
 	if o.Contact != "" {

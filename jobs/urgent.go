@@ -105,7 +105,7 @@ func (r *Runner) pushLate(ctx context.Context, o orders.Order, marks []orders.Ma
 	for i, u := range team {
 		// The bot's ids: whoever was told at once is not told again.
 		ns[i] = Notice{ID: "urgent:" + o.ID + ":" + u, OpenID: u, Kind: "urgent",
-			Text: textUrgentPush(o, marks), Data: urgentTemplateData(o, false)}
+			Text: UrgentPush(o, marks), Data: urgentTemplateData(o, false)}
 	}
 	if err := r.Notify.Notify(ctx, ns...); err != nil {
 		return false, err
