@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ type service struct {
 	acct    wxsign.Account
 	cmd     *exec.Cmd
 	exited  chan error
-	logs    *bytes.Buffer
+	logs    *lockedBuffer
 	cfgPath string
 	env     []string
 	bin     string
@@ -71,7 +72,7 @@ type service struct {
 
 func startService(t *testing.T, redisAddr string) *service {
 	t.Helper()
-	s := &service{t: t, bin: buildBinary(t), api: fakewechat.New(e2eAppID, e2eSecret), logs: &bytes.Buffer{},
+	s := &service{t: t, bin: buildBinary(t), api: fakewechat.New(e2eAppID, e2eSecret), logs: &lockedBuffer{},
 		acct: wxsign.Account{Token: e2eToken, AppID: e2eAppID, EncodingAESKey: e2eAES}, msgID: time.Now().UnixNano()}
 	fake := httptest.NewServer(s.api)
 	t.Cleanup(fake.Close)
@@ -458,4 +459,23 @@ func TestRedisStallSaysBusy(t *testing.T) {
 	if len(list.Orders) != 1 {
 		t.Errorf("%d orders, want 1: the stalled message must leave nothing behind", len(list.Orders))
 	}
+}
+
+// lockedBuffer collects a child process's output; the copier goroutine of
+// os/exec may still write while a test's cleanup reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

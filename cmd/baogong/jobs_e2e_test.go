@@ -75,7 +75,7 @@ func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
 
 	// Two replicas: same config and Redis, their own HTTP address.
 	b := *a
-	b.logs = &bytes.Buffer{}
+	b.logs = &lockedBuffer{}
 	b.env = append(append([]string(nil), a.env...), "BAOGONG_HTTP_ADDR="+freeAddr(t))
 	b.base = "http://" + strings.TrimPrefix(b.env[len(b.env)-1], "BAOGONG_HTTP_ADDR=")
 	b.t = t

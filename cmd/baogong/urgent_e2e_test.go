@@ -71,7 +71,7 @@ func TestUrgentEndToEnd(t *testing.T) {
 	if got := s.say(false, "vol-b", "领取 "+id); !strings.HasPrefix(got, "好的，订单 "+id+" 交给您了") {
 		t.Errorf("claim: %s", got)
 	}
-	if got := s.say(false, "vol-a", "领取 "+id); !strings.Contains(got, "已经由5栋1单元302的志愿者领取了") {
+	if got := s.say(false, "vol-a", "领取 "+id); !strings.Contains(got, "已经由5栋1单元的志愿者领取了") {
 		t.Errorf("second claim: %s", got)
 	}
 	waitFor("zhang", 1)
