@@ -147,6 +147,14 @@ func (s *WeChatSender) Send(ctx context.Context, n Notice) error {
 	return classify(err)
 }
 
+// Call runs any one WeChat API call (creating the menu, say) with the same
+// token handling as sends: when WeChat rejects the cached token, it is
+// dropped and the call made once more.
+func (s *WeChatSender) Call(ctx context.Context, f func() error) error {
+	refreshed := false
+	return s.call(ctx, &refreshed, f)
+}
+
 // call runs one library send, dropping the cached token and running it
 // again when WeChat rejects the token, once per Send (*refreshed).
 func (s *WeChatSender) call(ctx context.Context, refreshed *bool, send func() error) error {

@@ -37,7 +37,9 @@ type Main struct {
 	Store   *redisstore.Store
 	Account *officialaccount.OfficialAccount
 	Outbox  *bot.Outbox
-	Jobs    *jobs.Runner
+	// WeChat sends through the API with the shared token (see Call).
+	WeChat *bot.WeChatSender
+	Jobs   *jobs.Runner
 	// Schedules are the cron specs of the jobs, by job name.
 	Schedules jobs.Schedules
 	Mux       *http.ServeMux
@@ -112,8 +114,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		EncodingAESKey: cfg.WeChat.EncodingAESKey,
 		Cache:          tokens,
 	})
-	m.Outbox = bot.NewOutbox(m.Redis, cfg.Community.ID,
-		bot.NewWeChatSender(m.Account, tokens, cfg.WeChat.DeliveryTemplateID, m.Log), m.Log)
+	m.WeChat = bot.NewWeChatSender(m.Account, tokens, cfg.WeChat.DeliveryTemplateID, m.Log)
+	m.Outbox = bot.NewOutbox(m.Redis, cfg.Community.ID, m.WeChat, m.Log)
 	community := communityOf(cfg.Community)
 	b := &bot.Bot{
 		Catalog:   m.Catalog,
