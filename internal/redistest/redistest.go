@@ -44,10 +44,7 @@ func Shared(t testing.TB) *Server {
 	t.Helper()
 	once.Do(func() { shared, err = Start() })
 	if err != nil {
-		if os.Getenv(Required) == "" {
-			t.Skipf("no redis-server (%v); set %s=1 to make this a failure", err, Required)
-		}
-		t.Fatalf("redis-server: %v", err)
+		unavailable(t, "redis-server", err)
 	}
 	return shared
 }
@@ -160,11 +157,18 @@ func Own(t testing.TB) *Server {
 	t.Helper()
 	s, err := Start()
 	if err != nil {
-		if os.Getenv(Required) == "" {
-			t.Skipf("no redis-server (%v); set %s=1 to make this a failure", err, Required)
-		}
-		t.Fatalf("redis-server: %v", err)
+		unavailable(t, "redis-server", err)
 	}
 	t.Cleanup(s.Stop)
 	return s
+}
+
+// unavailable skips the test when what could not be started, or fails it
+// when Required is set (as in CI, where a skip would hide missing parts).
+func unavailable(t testing.TB, what string, err error) {
+	t.Helper()
+	if os.Getenv(Required) == "" {
+		t.Skipf("no %s (%v); set %s=1 to make this a failure", what, err, Required)
+	}
+	t.Fatalf("%s: %v", what, err)
 }
