@@ -56,9 +56,11 @@ func setup(t *testing.T) (*httptest.Server, *redisstore.Store) {
 	return srv, store
 }
 
-func get(t *testing.T, url, bearer string) (int, map[string]any) {
+// call makes one API request (bearer "" sends none) and returns the
+// status and raw body.
+func call(t *testing.T, method, url, bearer, body string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
@@ -67,9 +69,23 @@ func get(t *testing.T, url, bearer string) (int, map[string]any) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, raw
+}
+
+// callJSON is call with the body decoded into out.
+func callJSON(t *testing.T, method, url, bearer, body string, out any) int {
+	t.Helper()
+	code, raw := call(t, method, url, bearer, body)
+	json.Unmarshal(raw, out)
+	return code
+}
+
+func get(t *testing.T, url, bearer string) (int, map[string]any) {
+	t.Helper()
 	var body map[string]any
-	json.NewDecoder(resp.Body).Decode(&body)
-	return resp.StatusCode, body
+	code := callJSON(t, "GET", url, bearer, "", &body)
+	return code, body
 }
 
 func TestListOrders(t *testing.T) {
@@ -176,15 +192,8 @@ func TestLeads(t *testing.T) {
 	defer srv.Close()
 	do := func(method, path, body string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		code, raw := call(t, method, srv.URL+path, token, body)
+		return code, string(raw)
 	}
 	tests := []struct {
 		method, path, body string

@@ -2,12 +2,10 @@ package adminapi
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -57,16 +55,9 @@ func TestDistribution(t *testing.T) {
 	defer srv.Close()
 	post := func(body string) (int, orders.DistributionResult) {
 		t.Helper()
-		req, _ := http.NewRequest("POST", srv.URL+"/api/distributions", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
 		var res orders.DistributionResult
-		json.NewDecoder(resp.Body).Decode(&res)
-		return resp.StatusCode, res
+		code := callJSON(t, "POST", srv.URL+"/api/distributions", token, body, &res)
+		return code, res
 	}
 	code, res := post(`{"id":"w48","sku":"VEG-FREE","per_household":1,"grids":["G1"]}`)
 	if code != 200 || res.Households != 4 || len(res.Placed) != 3 || len(res.LeftOut) != 1 || res.LeftOut[0].Reason != orders.LeftOutSoldOut {
@@ -103,9 +94,7 @@ func TestDistribution(t *testing.T) {
 			t.Errorf("%s: %d, want 400", body, code)
 		}
 	}
-	req, _ := http.NewRequest("GET", srv.URL+"/api/distributions/w48", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
-		t.Errorf("get distribution: %v", err)
+	if code, raw := call(t, "GET", srv.URL+"/api/distributions/w48", token, ""); code != 200 {
+		t.Errorf("get distribution: %d %s", code, raw)
 	}
 }

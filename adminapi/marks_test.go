@@ -2,7 +2,6 @@ package adminapi
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -31,18 +30,9 @@ func TestHouseholdMarksAPI(t *testing.T) {
 
 	do := func(method, path, body, bearer string) (int, map[string]any) {
 		t.Helper()
-		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		if bearer != "" {
-			req.Header.Set("Authorization", "Bearer "+bearer)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
 		var out map[string]any
-		json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		code := callJSON(t, method, srv.URL+path, bearer, body, &out)
+		return code, out
 	}
 	const path = "/api/households/3-2-501/marks"
 	if code, _ := do("PUT", path, `{"marks":["独居老人"]}`, ""); code != http.StatusUnauthorized {

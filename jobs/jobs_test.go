@@ -91,16 +91,30 @@ func (f *fixture) runner(now time.Time) *Runner {
 
 func (f *fixture) place(t *testing.T, b, u, room string, at time.Time, items ...orders.ItemRequest) orders.Order {
 	t.Helper()
+	return f.placeWith(t, nil, b, u, room, at, items...)
+}
+
+// placeWith places an order as the bot does, after prepare (if any) has
+// set what the bot would (Urgent, say).
+func (f *fixture) placeWith(t *testing.T, prepare func(*orders.Order), b, u, room string, at time.Time, items ...orders.ItemRequest) orders.Order {
+	t.Helper()
 	a := orders.Address{Building: b, Unit: u, Room: room}
 	grid, _ := f.comm.GridOf(b)
 	o, err := orders.NewOrder(f.cat, a, grid, items, "openid-"+room, orders.ChannelWeChat, at, shanghai)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if prepare != nil {
+		prepare(&o)
+	}
 	if o.Day, err = orders.OrderDay(context.Background(), f.store, at, shanghai); err != nil {
 		t.Fatal(err)
 	}
-	o, _, err = f.store.PlaceOrder(context.Background(), o, "req-"+a.Household()+at.String())
+	key := "req-" + a.Household() + at.String()
+	if o.Urgent {
+		key = "req-urgent-" + a.Household() + at.String()
+	}
+	o, _, err = f.store.PlaceOrder(context.Background(), o, key)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,21 +14,7 @@ import (
 // bot's push: the job pushes what nobody pushed).
 func (f *fixture) placeUrgent(t *testing.T, b, u, room string, at time.Time, items ...orders.ItemRequest) orders.Order {
 	t.Helper()
-	a := orders.Address{Building: b, Unit: u, Room: room}
-	grid, _ := f.comm.GridOf(b)
-	o, err := orders.NewOrder(f.cat, a, grid, items, "openid-"+room, orders.ChannelWeChat, at, shanghai)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Urgent = true
-	if o.Day, err = orders.OrderDay(context.Background(), f.store, at, shanghai); err != nil {
-		t.Fatal(err)
-	}
-	o, _, err = f.store.PlaceOrder(context.Background(), o, "req-urgent-"+a.Household()+at.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
+	return f.placeWith(t, func(o *orders.Order) { o.Urgent = true }, b, u, room, at, items...)
 }
 
 func TestUrgentEscalatesOnceAfterClaimTime(t *testing.T) {
