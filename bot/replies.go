@@ -136,14 +136,7 @@ func textOrderList(list []orders.Order, more int) string {
 	var b strings.Builder
 	b.WriteString("您家的订单：\n")
 	for _, o := range list {
-		fmt.Fprintf(&b, "%s【%s】", o.ID, statusWords[o.Status])
-		for i, l := range o.Lines {
-			if i > 0 {
-				b.WriteString("、")
-			}
-			fmt.Fprintf(&b, "%s%d%s", l.Name, l.Qty, l.Unit)
-		}
-		fmt.Fprintf(&b, " %s\n", yuan(o.TotalFen))
+		fmt.Fprintf(&b, "%s【%s】%s %s\n", o.ID, statusWords[o.Status], orders.Goods(o.Lines), yuan(o.TotalFen))
 	}
 	if more > 0 {
 		fmt.Fprintf(&b, "还有%d个更早的订单没有列出。\n", more)
@@ -237,13 +230,7 @@ func place(a orders.Address) string {
 	return a.Building + "栋" + a.Unit + "单元门口"
 }
 
-func itemsText(lines []orders.Line) string {
-	parts := make([]string, len(lines))
-	for i, l := range lines {
-		parts[i] = fmt.Sprintf("%s%d%s", l.Name, l.Qty, l.Unit)
-	}
-	return strings.Join(parts, "、")
-}
+func itemsText(lines []orders.Line) string { return orders.Goods(lines) }
 
 // textDeliveredNotice is pushed to every resident bound to the household.
 func textDeliveredNotice(o orders.Order) string {

@@ -19,13 +19,7 @@ func slotName(slot time.Time, loc *time.Location) string {
 	return fmt.Sprintf("%d月%d日 %02d:%02d", t.Month(), t.Day(), t.Hour(), t.Minute())
 }
 
-func goods(lines []orders.Line) string {
-	parts := make([]string, len(lines))
-	for i, l := range lines {
-		parts[i] = fmt.Sprintf("%s%d%s", l.Name, l.Qty, l.Unit)
-	}
-	return strings.Join(parts, "、")
-}
+func goods(lines []orders.Line) string { return orders.Goods(lines) }
 
 func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *time.Location) string {
 	var b strings.Builder

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/baogong/baogong/catalog"
@@ -111,6 +112,15 @@ type Order struct {
 
 // Household is the key of the household the order is for.
 func (o *Order) Household() string { return o.Address.Household() }
+
+// Goods writes lines the way people say them: 蔬菜包2份、鸡蛋1盒.
+func Goods(lines []Line) string {
+	parts := make([]string, len(lines))
+	for i, l := range lines {
+		parts[i] = fmt.Sprintf("%s%d%s", l.Name, l.Qty, l.Unit)
+	}
+	return strings.Join(parts, "、")
+}
 
 // Lines prices requested items against the catalog, merging repeats of
 // one SKU. It fails with ErrInvalid when there are no items, an item is
