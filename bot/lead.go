@@ -18,100 +18,40 @@ type Notices interface {
 	Enqueue(ctx context.Context, ns ...Notice) error
 }
 
-var (
-	deliverWords  = []string{"已送达", "送达", "已送到", "送到了"}
-	summaryWords  = []string{"楼栋汇总", "今日汇总", "汇总", "统计"}
-	receivedWords = []string{"已收到", "收到了", "收到"}
-)
 
-// leadBuildings returns the buildings openid leads: from the config and
-// from leads added through the admin API.
-func (b *Bot) leadBuildings(ctx context.Context, openid string) ([]string, error) {
-	added, err := b.Store.Leads(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return orders.LedBy(b.Community.AllLeads(added), openid), nil
-}
-
-// leadText handles what only leads say: pasted lists, order lines for
-// households, 送达 and 汇总. handled is false when the text is a resident's.
-func (b *Bot) leadText(ctx context.Context, req Request, s string) (reply string, handled bool, err error) {
-	// 取消标记 before 取消: it is no cancel.
-	if reply, handled, err := b.markText(ctx, req, s); handled || err != nil {
-		return reply, true, err
-	}
-	if rest, ok := command(s, cancelWords); ok {
-		// 取消 <订单号> is the resident's cancel (it covers orders the lead
-		// placed); 取消 <地址> cancels a household's orders for a lead.
-		m, isAddr := orders.FindAddress(rest, b.known)
-		if !isAddr {
-			return "", false, nil
+// leadLines parses a lead's text as order lines for households, once per
+// message: in a lead of one building, a line may leave the building out.
+func (b *Bot) leadLines(m *Message) orders.TextResult {
+	if m.lines == nil {
+		pc := orders.Context{Known: b.known}
+		if len(m.Leads) == 1 {
+			pc.Building = orders.CanonicalBuilding(m.Leads[0])
 		}
-		buildings, err := b.leadBuildings(ctx, req.OpenID)
-		if err != nil || len(buildings) == 0 {
-			return "", false, err
-		}
-		r, err := b.leadCancel(ctx, req, buildings, m.Address)
-		return r, true, err
+		res := orders.ParseText(b.Catalog, m.Content, pc)
+		m.lines = &res
 	}
-	if rest, ok := command(s, deliverWords); ok {
-		buildings, err := b.leadBuildings(ctx, req.OpenID)
-		if err != nil || len(buildings) == 0 {
-			return textOnlyLeads, true, err
-		}
-		r, err := b.deliver(ctx, req, buildings, rest)
-		return r, true, err
-	}
-	if rest, ok := command(s, summaryWords); ok && rest == "" {
-		buildings, err := b.leadBuildings(ctx, req.OpenID)
-		if err != nil || len(buildings) == 0 {
-			return textOnlyLeads, true, err
-		}
-		r, err := b.summary(ctx, buildings)
-		return r, true, err
-	}
-	jielong := orders.IsJielong(req.Content)
-	buildings, err := b.leadBuildings(ctx, req.OpenID)
-	if err != nil {
-		return "", true, err
-	}
-	if len(buildings) == 0 {
-		if jielong {
-			return textOnlyLeads, true, nil
-		}
-		return "", false, nil
-	}
-	pc := orders.Context{Known: b.known}
-	if len(buildings) == 1 {
-		pc.Building = orders.CanonicalBuilding(buildings[0])
-	}
-	res := orders.ParseText(b.Catalog, req.Content, pc)
-	if _, hasAddr := orders.FindAddress(s, b.known); !jielong && len(res.Orders) == 0 && !hasAddr {
-		return "", false, nil // the lead ordering for their own household
-	}
-	r, err := b.paste(ctx, req, buildings, res, jielong)
-	return r, true, err
+	return *m.lines
 }
 
 // paste turns a lead's list into orders (see orders.Lists.Apply).
-func (b *Bot) paste(ctx context.Context, req Request, buildings []string, res orders.TextResult, jielong bool) (string, error) {
+func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error) {
+	buildings, res, jielong := msg.Leads, b.leadLines(msg), orders.IsJielong(msg.Content)
 	title := ""
 	if jielong {
 		title = res.Title
 	}
-	key := orders.ListKey(req.OpenID, title)
+	key := orders.ListKey(msg.OpenID, title)
 	if !jielong {
 		// One-off order lines accumulate in a list of their own that
 		// never cancels what is not repeated.
-		key = orders.ListKey(req.OpenID, "\x00direct")
+		key = orders.ListKey(msg.OpenID, "\x00direct")
 	}
 	listID, err := b.Store.ListFor(ctx, key, orders.NewListID(key, b.Now()), orders.ListIdle)
 	if err != nil {
 		return "", err
 	}
 	lreq := orders.ListRequest{
-		Lead: req.OpenID, Buildings: buildings, CancelMissing: jielong, At: b.Now(), ListID: listID,
+		Lead: msg.OpenID, Buildings: buildings, CancelMissing: jielong, At: b.Now(), ListID: listID,
 	}
 	for _, pl := range res.Orders {
 		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent})
@@ -141,7 +81,8 @@ var reScope = regexp.MustCompile(`^([0-9零〇一二三四五六七八九十两]
 
 // deliver marks the lead's pending orders for an order id, a household, a
 // unit or a building delivered, and tells each household.
-func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest string) (string, error) {
+func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, error) {
+	buildings := msg.Leads
 	rest = strings.TrimSpace(rest)
 	if rest == "" {
 		return textDeliverHowTo, nil
@@ -214,7 +155,7 @@ func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest
 	var dv deliveryView
 	dv.where = where
 	for _, o := range targets {
-		d, err := b.Store.Transition(ctx, o.ID, orders.StatusDelivered, req.OpenID, "送达", b.Now())
+		d, err := b.Store.Transition(ctx, o.ID, orders.StatusDelivered, msg.OpenID, "送达", b.Now())
 		if errors.Is(err, orders.ErrConflict) {
 			continue // delivered or cancelled meanwhile
 		}
@@ -235,14 +176,12 @@ func (b *Bot) deliver(ctx context.Context, req Request, buildings []string, rest
 	return textDelivered(dv), nil
 }
 
-func (b *Bot) summary(ctx context.Context, buildings []string) (string, error) {
+func (b *Bot) summary(ctx context.Context, msg *Message) (string, error) {
+	buildings := msg.Leads
 	// Today's orders, and after the cutoff those already counting for
 	// tomorrow.
 	today := orders.Day(b.Now(), b.Location)
-	next, err := orders.OrderDay(ctx, b.Store, b.Now(), b.Location)
-	if err != nil {
-		return "", err
-	}
+	next := orders.DayFor(b.Now(), b.Location, msg.From.DayClosed)
 	all, err := b.Store.Orders(ctx, orders.Filter{Day: today})
 	if err != nil {
 		return "", err
@@ -275,10 +214,10 @@ func (b *Bot) summary(ctx context.Context, buildings []string) (string, error) {
 }
 
 // received records a resident's 收到 on their household's delivered orders.
-func (b *Bot) received(ctx context.Context, req Request) (string, error) {
-	bd, bound, err := b.binding(ctx, req.OpenID)
-	if err != nil || !bound {
-		return textBindFirst(), err
+func (b *Bot) received(ctx context.Context, msg *Message) (string, error) {
+	bd, bound := msg.From.Binding, msg.From.Bound
+	if !bound {
+		return textBindFirst(), nil
 	}
 	list, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 50)
 	if err != nil {
@@ -289,7 +228,7 @@ func (b *Bot) received(ctx context.Context, req Request) (string, error) {
 		if o.Status != orders.StatusDelivered {
 			continue
 		}
-		r, err := b.Store.Transition(ctx, o.ID, orders.StatusReceived, req.OpenID, "居民确认收到", b.Now())
+		r, err := b.Store.Transition(ctx, o.ID, orders.StatusReceived, msg.OpenID, "居民确认收到", b.Now())
 		if errors.Is(err, orders.ErrConflict) {
 			continue
 		}
@@ -321,8 +260,10 @@ func atoiOr(s string) int {
 }
 
 // leadCancel cancels a household's pending orders in the lead's building.
-func (b *Bot) leadCancel(ctx context.Context, req Request, buildings []string, a orders.Address) (string, error) {
-	if !orders.Owns(buildings, a.Building) {
+func (b *Bot) leadCancel(ctx context.Context, msg *Message, rest string) (string, error) {
+	m, _ := orders.FindAddress(rest, b.known)
+	a := m.Address
+	if !orders.Owns(msg.Leads, a.Building) {
 		return textNotYourBuilding(a.Building), nil
 	}
 	list, err := b.Store.HouseholdOrders(ctx, a.Household(), 50)
@@ -333,7 +274,7 @@ func (b *Bot) leadCancel(ctx context.Context, req Request, buildings []string, a
 	for _, o := range list {
 		switch {
 		case o.Status == orders.StatusPending || o.Status == orders.StatusAwaitingRx:
-			c, err := b.Store.CancelOrder(ctx, o.ID, req.OpenID, "楼栋长取消", b.Now())
+			c, err := b.Store.CancelOrder(ctx, o.ID, msg.OpenID, "楼栋长取消", b.Now())
 			if errors.Is(err, orders.ErrConflict) {
 				late = append(late, c)
 				continue

@@ -30,8 +30,7 @@ func (e *env) withOutbox(t *testing.T) (*Outbox, *wxFake) {
 
 // redistestCommunityOf is the env's community id (its reply keys' tag).
 func redistestCommunityOf(e *env) string {
-	p := strings.TrimPrefix(e.replies.prefix, "bg:{")
-	return p[:strings.Index(p, "}")]
+	return e.community
 }
 
 const firstList = `#接龙 3栋蔬菜包

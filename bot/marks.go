@@ -13,10 +13,6 @@ import (
 // buildings (标记 3-2-501 独居老人) and take marks off (取消标记 3-2-501
 // [孕妇]). Marks are shown to leads and volunteers only.
 
-var (
-	unmarkWords = []string{"取消标记", "去掉标记", "删除标记", "撤销标记"}
-	markWords   = []string{"标记"}
-)
 
 // markedHousehold is a household and its marks, for replies.
 type markedHousehold struct {
@@ -24,42 +20,31 @@ type markedHousehold struct {
 	marks []orders.Mark
 }
 
-// markText handles 标记 and 取消标记; handled is false for other text.
-func (b *Bot) markText(ctx context.Context, req Request, s string) (string, bool, error) {
-	rest, unmark := command(s, unmarkWords)
-	if !unmark {
-		var ok bool
-		if rest, ok = command(s, markWords); !ok {
-			return "", false, nil
-		}
-	}
-	buildings, err := b.leadBuildings(ctx, req.OpenID)
-	if err != nil || len(buildings) == 0 {
-		return textOnlyLeads, true, err
-	}
+// markText handles 标记 and 取消标记 (unmark) with what follows the word.
+func (b *Bot) markText(ctx context.Context, msg *Message, rest string, unmark bool) (string, error) {
+	buildings := msg.Leads
 	rest = strings.TrimSpace(rest)
 	if rest == "" {
 		if unmark {
-			return textMarkHowTo, true, nil
+			return textMarkHowTo, nil
 		}
 		marked, err := b.markedIn(ctx, buildings)
-		return textMarkedList(marked), true, err
+		return textMarkedList(marked), err
 	}
 	m, ok := orders.FindAddress(rest, b.known)
 	if !ok {
 		if m, ok = orders.FindAddress(rest, nil); !ok {
-			return textMarkHowTo, true, nil
+			return textMarkHowTo, nil
 		}
 	}
 	if !orders.Owns(buildings, m.Building) {
-		return textNotYourBuilding(m.Building), true, nil
+		return textNotYourBuilding(m.Building), nil
 	}
 	marks, unknown := orders.ParseMarks(rest[:m.Start] + " " + rest[m.End:])
 	if len(unknown) > 0 {
-		return textMarkUnknown(unknown), true, nil
+		return textMarkUnknown(unknown), nil
 	}
-	r, err := b.mark(ctx, m.Address, marks, unmark)
-	return r, true, err
+	return b.mark(ctx, m.Address, marks, unmark)
 }
 
 // mark adds marks to a household, or with unmark takes them off (all of

@@ -37,7 +37,8 @@ func TestReplyGolden(t *testing.T) {
 	}
 	replies := map[string]string{
 		"busy":                   textBusy,
-		"still_working":          textStillWorking,
+		"maybe":                  textMaybe,
+		"partly":                 textPartly,
 		"free_only":              textFreeOnly,
 		"help_passed":            textHelpPassed,
 		"help_nobody":            textHelpNobody,

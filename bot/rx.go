@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 
 	"github.com/baogong/baogong/orders"
@@ -15,7 +14,6 @@ import (
 // it (审核 1001 通过); a rejection (审核 1001 驳回 原因) cancels it.
 
 var (
-	reviewWords  = []string{"审核", "审批"}
 	approveVerbs = []string{"通过", "同意", "批准", "可以"}
 	rejectVerbs  = []string{"驳回", "不通过", "拒绝", "退回"}
 )
@@ -26,10 +24,10 @@ func waiting(s orders.Status) bool { return s.Open() || s == orders.StatusAwaiti
 
 // rxPhoto keeps an image from a bound resident on the household's orders
 // awaiting a prescription, which then go to the pharmacy.
-func (b *Bot) rxPhoto(ctx context.Context, req Request) (string, error) {
-	bd, bound, err := b.binding(ctx, req.OpenID)
-	if err != nil || !bound {
-		return textRxNoOrder, err
+func (b *Bot) rxPhoto(ctx context.Context, msg *Message) (string, error) {
+	bd, bound := msg.From.Binding, msg.From.Bound
+	if !bound {
+		return textRxNoOrder, nil
 	}
 	list, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 50)
 	if err != nil {
@@ -40,7 +38,7 @@ func (b *Bot) rxPhoto(ctx context.Context, req Request) (string, error) {
 		if o.Status != orders.StatusAwaitingRx {
 			continue
 		}
-		a, err := b.Store.AttachRx(ctx, o.ID, req.MediaID, req.PicURL, req.OpenID, b.Now())
+		a, err := b.Store.AttachRx(ctx, o.ID, msg.MediaID, msg.PicURL, msg.OpenID, b.Now())
 		if errors.Is(err, orders.ErrConflict) {
 			continue // approved or cancelled meanwhile
 		}
@@ -134,39 +132,27 @@ func (b *Bot) notifyRxPasted(ctx context.Context, rep orders.ListReport) error {
 // reviewer returns how openid may review o's prescription, as the words
 // that go on the pick list: the pharmacy's name, 楼栋长 or 社区; "" when
 // they may not.
-func (b *Bot) reviewer(ctx context.Context, openid string, o orders.Order) (string, error) {
-	if slices.Contains(b.Community.Admins, openid) {
-		return "社区", nil
+func (b *Bot) reviewer(msg *Message, o orders.Order) string {
+	openid := msg.OpenID
+	if msg.Staff {
+		return "社区"
 	}
-	buildings, err := b.leadBuildings(ctx, openid)
-	if err != nil {
-		return "", err
-	}
-	if orders.Owns(buildings, o.Address.Building) {
-		return "楼栋长", nil
+	if orders.Owns(msg.Leads, o.Address.Building) {
+		return "楼栋长"
 	}
 	for _, id := range orders.RxSuppliers(b.Catalog, o) {
 		if sup, ok := b.Catalog.Supplier(id); ok && sup.ContactOpenID != "" && sup.ContactOpenID == openid {
-			return sup.Name, nil
+			return sup.Name
 		}
 	}
-	return "", nil
+	return ""
 }
 
 // mayReview reports whether openid reviews prescriptions at all: a
 // pharmacy's contact, a lead or an admin. Anyone else is refused before an
 // order is looked up, so order numbers cannot be probed.
-func (b *Bot) mayReview(ctx context.Context, openid string) (bool, error) {
-	if slices.Contains(b.Community.Admins, openid) {
-		return true, nil
-	}
-	for _, s := range b.Catalog.Suppliers {
-		if s.ContactOpenID != "" && s.ContactOpenID == openid {
-			return true, nil
-		}
-	}
-	buildings, err := b.leadBuildings(ctx, openid)
-	return len(buildings) > 0, err
+func mayReview(msg *Message) bool {
+	return msg.Staff || msg.Supplier != "" || len(msg.Leads) > 0
 }
 
 // parseReview reads "1001 通过 …" or "1001 驳回 原因": the order id, whether
@@ -193,9 +179,9 @@ func parseReview(rest string) (id string, approve bool, note string, ok bool) {
 }
 
 // review handles 审核 <订单号> 通过 / 驳回 <原因>.
-func (b *Bot) review(ctx context.Context, req Request, rest string) (string, error) {
-	if ok, err := b.mayReview(ctx, req.OpenID); err != nil || !ok {
-		return textRxOnly, err
+func (b *Bot) review(ctx context.Context, msg *Message, rest string) (string, error) {
+	if !mayReview(msg) {
+		return textRxOnly, nil
 	}
 	id, approve, note, ok := parseReview(rest)
 	if !ok {
@@ -208,10 +194,7 @@ func (b *Bot) review(ctx context.Context, req Request, rest string) (string, err
 	if err != nil {
 		return "", err
 	}
-	role, err := b.reviewer(ctx, req.OpenID, o)
-	if err != nil {
-		return "", err
-	}
+	role := b.reviewer(msg, o)
 	if role == "" {
 		return textRxOnly, nil
 	}
@@ -222,12 +205,12 @@ func (b *Bot) review(ctx context.Context, req Request, rest string) (string, err
 		return textRxTooLate(o), nil
 	}
 	if approve {
-		return b.approveRx(ctx, req, o, role, note)
+		return b.approveRx(ctx, msg, o, role, note)
 	}
 	if note == "" {
 		return textRxRejectWhy(id), nil
 	}
-	r, err := b.Store.RejectRx(ctx, id, req.OpenID, note, b.Now())
+	r, err := b.Store.RejectRx(ctx, id, msg.OpenID, note, b.Now())
 	if errors.Is(err, orders.ErrConflict) {
 		return textRxTooLate(r), nil
 	}
@@ -241,14 +224,14 @@ func (b *Bot) review(ctx context.Context, req Request, rest string) (string, err
 	return textRxRejected(r, note, told), nil
 }
 
-func (b *Bot) approveRx(ctx context.Context, req Request, o orders.Order, role, note string) (string, error) {
+func (b *Bot) approveRx(ctx context.Context, msg *Message, o orders.Order, role, note string) (string, error) {
 	if o.Status == orders.StatusPending && o.Rx.Reviewed() {
 		return textRxAlreadyApproved(o.ID), nil
 	}
 	if note != "" {
 		role += "：" + note
 	}
-	a, err := b.Store.ApproveRx(ctx, o.ID, req.OpenID, role, b.Now())
+	a, err := b.Store.ApproveRx(ctx, o.ID, msg.OpenID, role, b.Now())
 	if errors.Is(err, orders.ErrConflict) {
 		return textRxTooLate(a), nil
 	}

@@ -14,17 +14,6 @@ import (
 // and the resident is told who is coming. Nobody claiming it in time is
 // the escalation job's business (package jobs).
 
-var claimWords = []string{"领取订单", "领取", "认领", "接单"}
-
-// orderUrgent decides whether o, about to be placed, is urgent: said is
-// whether the message said 急 (see orders.CutUrgent).
-func (b *Bot) orderUrgent(ctx context.Context, o orders.Order, said bool) (bool, error) {
-	marks, err := b.Store.HouseholdMarks(ctx, o.Household())
-	if err != nil {
-		return false, err
-	}
-	return orders.IsUrgent(b.Catalog, o.Lines, said, marks), nil
-}
 
 // urgentTeam returns who hears of an urgent order of grid at once: the
 // grid's volunteers (config and approved) and its leads, each once.
@@ -57,6 +46,20 @@ const (
 	reachNobody              // nobody at all: no team and no admins
 )
 
+// urgentReach says who would hear of an urgent order of grid at once.
+func (b *Bot) urgentReach(ctx context.Context, grid string) (reach, error) {
+	team, err := b.urgentTeam(ctx, grid)
+	switch {
+	case err != nil:
+		return reachTeam, err
+	case len(team) > 0:
+		return reachTeam, nil
+	case len(b.Community.Admins) > 0:
+		return reachStaff, nil
+	}
+	return reachNobody, nil
+}
+
 // pushUrgent queues the urgent order o to its grid's volunteers and leads
 // at once, or, when the grid has nobody, to the community's admins, and
 // says which. A failure to queue is logged, not returned: the order
@@ -68,11 +71,19 @@ func (b *Bot) pushUrgent(ctx context.Context, o orders.Order) (reach, error) {
 	if o.Status != orders.StatusPending {
 		return reachTeam, nil
 	}
-	team, err := b.urgentTeam(ctx, o.Grid)
+	marks, err := b.Store.HouseholdMarks(ctx, o.Household())
 	if err != nil {
 		return reachTeam, err
 	}
-	marks, err := b.Store.HouseholdMarks(ctx, o.Household())
+	return b.pushUrgentMarked(ctx, o, marks)
+}
+
+// pushUrgentMarked is pushUrgent when the household's marks are known.
+func (b *Bot) pushUrgentMarked(ctx context.Context, o orders.Order, marks []orders.Mark) (reach, error) {
+	if o.Status != orders.StatusPending {
+		return reachTeam, nil
+	}
+	team, err := b.urgentTeam(ctx, o.Grid)
 	if err != nil {
 		return reachTeam, err
 	}
@@ -123,27 +134,16 @@ func (b *Bot) mayClaim(ctx context.Context, openid, grid string) (bool, error) {
 	return slices.Contains(team, openid), nil
 }
 
-// claimText handles 领取 <订单号>; handled is false for 领取 followed by
-// something other than an order number (a resident's words).
-func (b *Bot) claimText(ctx context.Context, req Request, rest string) (string, bool, error) {
+// claimText handles 领取 <订单号>, and 领取 alone from someone who may claim.
+func (b *Bot) claimText(ctx context.Context, msg *Message, rest string) (string, error) {
 	id := strings.Trim(rest, " #号：:")
 	if id == "" {
-		for _, g := range b.Community.Grids {
-			ok, err := b.mayClaim(ctx, req.OpenID, g.ID)
-			if err != nil || ok {
-				return textClaimHowTo, true, err
-			}
-		}
-		return "", false, nil
+		return textClaimHowTo, nil
 	}
-	if !isDigits(id) {
-		return "", false, nil
-	}
-	r, err := b.claim(ctx, req, id)
-	return r, true, err
+	return b.claim(ctx, msg, id)
 }
 
-func (b *Bot) claim(ctx context.Context, req Request, id string) (string, error) {
+func (b *Bot) claim(ctx context.Context, msg *Message, id string) (string, error) {
 	o, err := b.Store.Order(ctx, id)
 	if errors.Is(err, orders.ErrNotFound) {
 		return textClaimNotFound(id), nil
@@ -151,16 +151,16 @@ func (b *Bot) claim(ctx context.Context, req Request, id string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	if ok, err := b.mayClaim(ctx, req.OpenID, o.Grid); err != nil || !ok {
+	if ok, err := b.mayClaim(ctx, msg.OpenID, o.Grid); err != nil || !ok {
 		return textClaimNotAllowed, err
 	}
 	if !o.Urgent {
 		return textClaimNotUrgent(id), nil
 	}
-	if o.Status == orders.StatusAssigned && o.Assignee == req.OpenID {
+	if o.Status == orders.StatusAssigned && o.Assignee == msg.OpenID {
 		return textClaimYours(o), nil
 	}
-	got, holder, err := b.Store.ClaimOrder(ctx, id, req.OpenID, b.Now())
+	got, holder, err := b.Store.ClaimOrder(ctx, id, msg.OpenID, b.Now())
 	switch {
 	case errors.Is(err, orders.ErrConflict):
 		if got.Status == orders.StatusAssigned {
@@ -169,10 +169,10 @@ func (b *Bot) claim(ctx context.Context, req Request, id string) (string, error)
 		return textClaimClosed(got), nil
 	case err != nil:
 		return "", err
-	case holder != req.OpenID:
+	case holder != msg.OpenID:
 		return textClaimTaken(got, b.claimerName(ctx, holder)), nil
 	}
-	told, err := b.tellClaimed(ctx, got, req.OpenID)
+	told, err := b.tellClaimed(ctx, got, msg.OpenID)
 	if err != nil {
 		return "", err
 	}
@@ -199,11 +199,11 @@ func (b *Bot) comingFrom(ctx context.Context, openid string) string {
 // never their door or phone (for residents and other volunteers alike),
 // or unknown when they are not bound.
 func (b *Bot) volunteerName(ctx context.Context, openid, unknown string) string {
-	bd, bound, err := b.binding(ctx, openid)
+	bd, err := b.Store.Binding(ctx, openid)
 	if err != nil {
-		b.Log.Error("binding of claimer", "err", err)
-	}
-	if !bound {
+		if !errors.Is(err, orders.ErrNotFound) {
+			b.Log.Error("binding of claimer", "err", err)
+		}
 		return unknown
 	}
 	return textVolunteerOf(buildingUnit(bd.Address))
@@ -212,7 +212,7 @@ func (b *Bot) volunteerName(ctx context.Context, openid, unknown string) string 
 // urgentHelp passes a cry for help that is not an order we can place
 // (救命 我爸心脏病药吃完了) to the grid's volunteers and leads at once, as
 // the resident wrote it, so a person reads it. It returns the reply.
-func (b *Bot) urgentHelp(ctx context.Context, req Request, bd orders.Binding, text string) (string, error) {
+func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, text string) (string, error) {
 	team, err := b.urgentTeam(ctx, bd.Grid)
 	if err != nil {
 		return "", err
@@ -222,7 +222,7 @@ func (b *Bot) urgentHelp(ctx context.Context, req Request, bd orders.Binding, te
 	}
 	ns := make([]Notice, 0, len(team))
 	for _, u := range team {
-		ns = append(ns, Notice{ID: "help:" + req.DedupeKey() + ":" + u, OpenID: u, Kind: "urgent",
+		ns = append(ns, Notice{ID: "help:" + msg.DedupeKey() + ":" + u, OpenID: u, Kind: "urgent",
 			Text: textHelpPush(bd.Address, text)})
 	}
 	if len(ns) == 0 {
@@ -259,12 +259,12 @@ func (b *Bot) tellClaimed(ctx context.Context, o orders.Order, claimer string) (
 
 // doneClaimed handles 完成 <订单号> for an order the volunteer claimed
 // (claimed orders are on no roster). handled is false for anything else.
-func (b *Bot) doneClaimed(ctx context.Context, req Request, ref string) (string, bool, error) {
+func (b *Bot) doneClaimed(ctx context.Context, msg *Message, ref string) (string, bool, error) {
 	if !isDigits(ref) || len(ref) < 4 {
 		return "", false, nil
 	}
 	holder, err := b.Store.Claimant(ctx, ref)
-	if err != nil || holder != req.OpenID {
+	if err != nil || holder != msg.OpenID {
 		return "", false, err
 	}
 	o, err := b.Store.Order(ctx, ref)
@@ -274,10 +274,10 @@ func (b *Bot) doneClaimed(ctx context.Context, req Request, ref string) (string,
 	if err != nil {
 		return "", false, err
 	}
-	if o.Assignee != req.OpenID {
+	if o.Assignee != msg.OpenID {
 		return "", false, nil
 	}
-	d, err := b.Store.Transition(ctx, o.ID, orders.StatusDelivered, req.OpenID, "志愿者送达", b.Now())
+	d, err := b.Store.Transition(ctx, o.ID, orders.StatusDelivered, msg.OpenID, "志愿者送达", b.Now())
 	if errors.Is(err, orders.ErrConflict) {
 		return textClaimClosed(d), true, nil
 	}
@@ -289,15 +289,6 @@ func (b *Bot) doneClaimed(ctx context.Context, req Request, ref string) (string,
 		return "", true, err
 	}
 	return textClaimDone(d, notified), true, nil
-}
-
-// urgentPlaced pushes a resident's urgent order and answers them.
-func (b *Bot) urgentPlaced(ctx context.Context, o orders.Order) (string, error) {
-	to, err := b.pushUrgent(ctx, o)
-	if err != nil {
-		return "", err
-	}
-	return textUrgentPlaced(o, to), nil
 }
 
 // pushPasted pushes the urgent orders a lead's paste created and puts a

@@ -79,7 +79,7 @@ func TestOfficialVectorsThroughHandler(t *testing.T) {
 				Cache: NewTokenCache(rdb, v.AppID, log),
 			})
 			b := &Bot{Catalog: cat, Community: testCommunity(), Store: redisstore.New(rdb, community, cat),
-				Replies: NewRedisReplies(rdb, community, time.Hour), Location: shanghai, Now: time.Now, Log: log}
+				Location: shanghai, Now: time.Now, Log: log}
 			srv := httptest.NewServer(&Handler{Account: acct, Bot: b, Token: v.Token, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
 			defer srv.Close()
 

@@ -8,51 +8,10 @@ import (
 	"math/big"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/baogong/baogong/orders"
 )
 
-var (
-	tasksWords   = []string{"我的任务", "任务"}
-	doneWords    = []string{"完成", "已完成", "送完"}
-	signUpWords  = []string{"报名志愿者", "我要当志愿者", "当志愿者"}
-	approveWords = []string{"同意志愿者", "批准志愿者"}
-	readyWords   = []string{"备货完成", "已备货", "备好了"}
-)
-
-// volunteerText handles volunteers' and suppliers' words; handled is false
-// for everything else.
-func (b *Bot) volunteerText(ctx context.Context, req Request, s string) (string, bool, error) {
-	if rest, ok := command(s, claimWords); ok {
-		if r, handled, err := b.claimText(ctx, req, rest); handled || err != nil {
-			return r, true, err
-		}
-	}
-	if rest, ok := command(s, tasksWords); ok && rest == "" {
-		r, err := b.tasks(ctx, req)
-		return r, true, err
-	}
-	if rest, ok := command(s, doneWords); ok && rest != "" {
-		r, err := b.done(ctx, req, strings.Trim(rest, " 号#第户"))
-		return r, true, err
-	}
-	if rest, ok := command(s, signUpWords); ok && rest == "" {
-		r, err := b.signUp(ctx, req)
-		return r, true, err
-	}
-	if rest, ok := command(s, approveWords); ok {
-		r, err := b.approve(ctx, req, strings.TrimSpace(rest))
-		return r, true, err
-	}
-	if rest, ok := command(s, readyWords); ok && rest == "" {
-		if sup := b.supplierOf(req.OpenID); sup != "" {
-			r, err := b.ready(ctx, sup)
-			return r, true, err
-		}
-	}
-	return "", false, nil
-}
 
 // assignment is a volunteer's current round: the latest roster share.
 type assignment struct {
@@ -94,8 +53,8 @@ func (b *Bot) current(ctx context.Context, openid string) (*assignment, error) {
 	return a, nil
 }
 
-func (b *Bot) tasks(ctx context.Context, req Request) (string, error) {
-	a, err := b.current(ctx, req.OpenID)
+func (b *Bot) tasks(ctx context.Context, msg *Message) (string, error) {
+	a, err := b.current(ctx, msg.OpenID)
 	if err != nil {
 		return "", err
 	}
@@ -105,11 +64,11 @@ func (b *Bot) tasks(ctx context.Context, req Request) (string, error) {
 	return textTasks(a.roster, a.share, a.status, b.Location), nil
 }
 
-func (b *Bot) done(ctx context.Context, req Request, ref string) (string, error) {
-	if r, handled, err := b.doneClaimed(ctx, req, ref); handled || err != nil {
+func (b *Bot) done(ctx context.Context, msg *Message, ref string) (string, error) {
+	if r, handled, err := b.doneClaimed(ctx, msg, ref); handled || err != nil {
 		return r, err
 	}
-	a, err := b.current(ctx, req.OpenID)
+	a, err := b.current(ctx, msg.OpenID)
 	if err != nil {
 		return "", err
 	}
@@ -130,7 +89,7 @@ func (b *Bot) done(ctx context.Context, req Request, ref string) (string, error)
 	if stop == nil {
 		return textDoneNoStop(ref, len(a.share.Stops)), nil
 	}
-	d, err := b.Store.Transition(ctx, stop.OrderID, orders.StatusDelivered, req.OpenID, "志愿者送达", b.Now())
+	d, err := b.Store.Transition(ctx, stop.OrderID, orders.StatusDelivered, msg.OpenID, "志愿者送达", b.Now())
 	if errors.Is(err, orders.ErrConflict) {
 		return textDoneAlready(*stop, d.Status), nil
 	}
@@ -176,16 +135,16 @@ func (b *Bot) notifyDelivered(ctx context.Context, d orders.Order) (bool, error)
 
 // signUp files a bound resident's application to volunteer in their grid
 // and asks the grid's leads to approve it.
-func (b *Bot) signUp(ctx context.Context, req Request) (string, error) {
-	bd, bound, err := b.binding(ctx, req.OpenID)
-	if err != nil || !bound {
-		return textBindFirst(), err
+func (b *Bot) signUp(ctx context.Context, msg *Message) (string, error) {
+	bd, bound := msg.From.Binding, msg.From.Bound
+	if !bound {
+		return textBindFirst(), nil
 	}
 	code, err := applicationCode()
 	if err != nil {
 		return "", err
 	}
-	app := orders.Application{Code: code, OpenID: req.OpenID, Grid: bd.Grid, Address: bd.Address, At: b.Now()}
+	app := orders.Application{Code: code, OpenID: msg.OpenID, Grid: bd.Grid, Address: bd.Address, At: b.Now()}
 	if err := b.Store.Apply(ctx, app); err != nil {
 		return "", err
 	}
@@ -223,7 +182,7 @@ func (b *Bot) leadsOfGrid(ctx context.Context, grid string) []string {
 	return out
 }
 
-func (b *Bot) approve(ctx context.Context, req Request, code string) (string, error) {
+func (b *Bot) approve(ctx context.Context, msg *Message, code string) (string, error) {
 	app, err := b.Store.Application(ctx, code)
 	if errors.Is(err, orders.ErrNotFound) {
 		return textApplicationNotFound(code), nil
@@ -233,7 +192,7 @@ func (b *Bot) approve(ctx context.Context, req Request, code string) (string, er
 	}
 	allowed := false
 	for _, l := range b.leadsOfGrid(ctx, app.Grid) {
-		allowed = allowed || l == req.OpenID
+		allowed = allowed || l == msg.OpenID
 	}
 	if !allowed {
 		return textOnlyGridLead, nil

@@ -142,3 +142,12 @@ func (g Grid) Team(extra []string) []string {
 	}
 	return out
 }
+
+// GridIDs returns the ids of the community's grids in config order.
+func (c *Community) GridIDs() []string {
+	ids := make([]string, len(c.Grids))
+	for i, g := range c.Grids {
+		ids[i] = g.ID
+	}
+	return ids
+}

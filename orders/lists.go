@@ -372,13 +372,17 @@ func Totals(cat *catalog.Catalog, os []Order) []Line {
 // day in loc, or the next one once that day's cutoff has closed it. Limits
 // count per order day, and pick lists and rosters take orders by it.
 func OrderDay(ctx context.Context, s Store, at time.Time, loc *time.Location) (string, error) {
-	day := Day(at, loc)
-	closed, err := s.DayClosed(ctx, day)
+	closed, err := s.DayClosed(ctx, Day(at, loc))
 	if err != nil {
 		return "", err
 	}
+	return DayFor(at, loc, closed), nil
+}
+
+// DayFor is OrderDay when whether at's calendar day is closed is known.
+func DayFor(at time.Time, loc *time.Location, closed bool) string {
 	if closed {
-		return Day(at.In(loc).AddDate(0, 0, 1), loc), nil
+		return Day(at.In(loc).AddDate(0, 0, 1), loc)
 	}
-	return day, nil
+	return Day(at, loc)
 }

@@ -121,7 +121,6 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		Catalog:   m.Catalog,
 		Community: &community,
 		Store:     m.Store,
-		Replies:   bot.NewRedisReplies(m.Redis, cfg.Community.ID, 24*time.Hour),
 		Lists:     &orders.Lists{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc},
 		Notices:   m.Outbox,
 		Location:  loc,

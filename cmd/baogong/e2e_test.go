@@ -438,7 +438,7 @@ func TestRedisStallSaysBusy(t *testing.T) {
 	got := s.say(true, "e2e-stall", "鸡蛋1盒")
 	took := time.Since(start)
 	rs.Resume()
-	if got != "系统繁忙，请稍后再试。" {
+	if got != "系统繁忙，刚才这条消息没有办成。\n请过一会儿再发一次。" {
 		t.Errorf("reply while Redis is frozen: %q", got)
 	}
 	if took > 5*time.Second {

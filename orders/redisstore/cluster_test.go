@@ -342,21 +342,23 @@ func TestClusterRefusesCrossSlot(t *testing.T) {
 		t.Errorf("two communities' keys in one script: err = %v, want CROSSSLOT", err)
 	}
 
-	// The script as the store sends it: lines.lua, then place.lua.
-	lib, err := os.ReadFile("lines.lua")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := os.ReadFile("place.lua")
-	src := append(lib, body...)
-	if err != nil {
-		t.Fatal(err)
+	// The script as the store sends it: lines.lua, reply.lua, then
+	// place.lua.
+	var src []byte
+	for _, f := range []string{"lines.lua", "reply.lua", "place.lua"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
 	}
 	keys := []string{
-		tagged(a, "req:r1"), tagged(a, "stock:left"), tagged(a, "lim:2026-11-24:3-2-501"), tagged(a, "o:1001"),
+		tagged(a, "req:r1"), tagged(a, "stock:left"), tagged(a, "lim:2026-11-24:3-2-501"), tagged(a, "seq"),
 		tagged(a, "q:G1"), tagged(a, "orders"), tagged(a, "hh:3-2-501"), tagged(a, "day:2026-11-24"),
 	}
-	args := []any{"1001", "{}", "pending", 1, 60, 60, 1, "MED", 1, "0", 0}
+	// The order's own key is known only inside the script (prefix..id):
+	// undeclared, but in the same slot, which a cluster allows.
+	args := []any{tagged(a, "o:"), `{"id":"","grid":"G1"}`, "pending", 1, 60, 60, 1, "MED", 1, "0", 0, 0}
 	untagged := slices.Clone(keys)
 	untagged[5] = "bg:" + a + ":orders" // what keys.go would name it without the braces
 	slotOf := func(k string) int64 {
@@ -373,7 +375,7 @@ func TestClusterRefusesCrossSlot(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "CROSSSLOT") {
 		t.Errorf("place.lua with an untagged key: err = %v, want CROSSSLOT", err)
 	}
-	if n, err := rdb.Exists(ctx, keys[0], keys[3]).Result(); err != nil || n != 0 {
+	if n, err := rdb.Exists(ctx, keys[0], keys[3], tagged(a, "o:1001")).Result(); err != nil || n != 0 {
 		t.Errorf("refused script wrote %d keys (%v)", n, err)
 	}
 	// The same call with every key tagged goes through: the refusal was
@@ -381,6 +383,8 @@ func TestClusterRefusesCrossSlot(t *testing.T) {
 	res, err := rdb.Eval(ctx, string(src), keys, args...).StringSlice()
 	if err != nil || len(res) != 2 || res[0] != "OK" {
 		t.Errorf("place.lua with tagged keys: %v %v", res, err)
+	} else if data, err := rdb.HGet(ctx, tagged(a, "o:"+res[1]), "data").Result(); err != nil || data != `{"id":"`+res[1]+`","grid":"G1"}` {
+		t.Errorf("order %s as written: %q %v", res[1], data, err)
 	}
 
 	// A key the script did not declare is refused when another node

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,17 +34,14 @@ var (
 	bindSrc string
 
 	// The scripts that move stock and limits share lines.lua.
-	placeScript      = redis.NewScript(linesSrc + placeSrc)
-	transitionScript = redis.NewScript(linesSrc + transitionSrc)
+	placeScript      = redis.NewScript(linesSrc + replySrc + placeSrc)
+	transitionScript = redis.NewScript(linesSrc + replySrc + transitionSrc)
 	stockScript      = redis.NewScript(stockSrc)
 	updateScript     = redis.NewScript(linesSrc + updateSrc)
 	bindScript       = redis.NewScript(bindSrc)
 )
 
 const (
-	// firstID makes the first order 1001: four digits are easy to say on
-	// the phone, and the ids grow from there.
-	firstID = 1000
 	// requestTTL is how long a request id is remembered. WeChat retries
 	// within seconds; a day also covers a lead re-sending yesterday's list.
 	requestTTL = 24 * time.Hour
@@ -62,6 +60,9 @@ type Store struct {
 	rdb redis.UniversalClient
 	cat *catalog.Catalog
 	k   keys
+	// ClaimTTL and ReplyTTL tune message claims and saved answers (zero:
+	// DefaultClaimTTL, DefaultReplyTTL).
+	ClaimTTL, ReplyTTL time.Duration
 }
 
 var _ orders.Store = (*Store)(nil)
@@ -96,36 +97,54 @@ func (s *Store) lineArgs(lines []orders.Line) []any {
 	return args
 }
 
-// PlaceOrder implements orders.Store.
+// PlaceOrder implements orders.Store. The id is allocated in the same
+// script (the first order is 1001: four digits are easy to say on the
+// phone), so placing is one round trip; with an Ack in ctx it also saves
+// the message's answer (see orders.Ack).
 func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string) (orders.Order, bool, error) {
 	if requestID == "" {
 		return orders.Order{}, false, fmt.Errorf("place order: empty request id: %w", orders.ErrInvalid)
 	}
-	// The id comes first because a cluster script must name every key it
-	// touches; an id lost to a refused order is only a gap.
-	seq, err := s.rdb.Incr(ctx, s.k.seq()).Result()
-	if err != nil {
-		return orders.Order{}, false, fmt.Errorf("place order: next id: %w", err)
-	}
-	o.ID = strconv.FormatInt(firstID+seq, 10)
+	o.ID = ""
 	data, err := encode(o)
 	if err != nil {
 		return orders.Order{}, false, err
 	}
+	if !strings.HasPrefix(data, `{"id":""`) {
+		return orders.Order{}, false, fmt.Errorf("place order: record does not start with its id")
+	}
 	hh := o.Household()
 	keys := []string{
-		s.k.request(requestID), s.k.stockLeft(), s.k.limits(o.Day, hh), s.k.order(o.ID),
+		s.k.request(requestID), s.k.stockLeft(), s.k.limits(o.Day, hh), s.k.seq(),
 		s.k.queue(o.Grid), s.k.all(), s.k.household(hh), s.k.day(o.Day),
 	}
-	args := append([]any{o.ID, data, string(o.Status), o.CreatedAt.UnixMilli(),
+	args := append([]any{s.k.order(""), data, string(o.Status), o.CreatedAt.UnixMilli(),
 		int(requestTTL / time.Second), int(limitTTL / time.Second)}, s.lineArgs(o.Lines)...)
 	args = append(args, queueScore(o))
+	ack := orders.AckFrom(ctx)
+	var answer string
+	if ack != nil {
+		draft := o
+		draft.ID = idPlaceholder
+		answer = ack.Render(draft)
+		keys, args = s.ackArgs(ack, keys, args, answer)
+		args = append(args, idPlaceholder)
+	}
 	res, err := placeScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
 	}
+	if ack != nil {
+		if err := ackRefused(ack, res); err != nil {
+			return orders.Order{}, false, fmt.Errorf("place order: %w", err)
+		}
+	}
 	switch res[0] {
 	case "OK":
+		o.ID = res[1]
+		if ack != nil {
+			ack.Saved, ack.Reply = true, strings.ReplaceAll(answer, idPlaceholder, o.ID)
+		}
 		return o, true, nil
 	case "DUP":
 		prev, err := s.Order(ctx, res[1])
@@ -234,12 +253,25 @@ func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.O
 			back[i] = orders.Line{SKU: l.SKU, Qty: -l.Qty}
 		}
 		args := append([]any{ver, string(from), string(to), data, id, boolArg(!to.Open()), boolArg(giveBack)}, s.lineArgs(back)...)
+		ack, answer := orders.AckFrom(ctx), ""
+		if ack != nil {
+			answer = ack.Render(next)
+			keys, args = s.ackArgs(ack, keys, args, answer)
+		}
 		res, err := transitionScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 		if err != nil {
 			return orders.Order{}, fmt.Errorf("order %s to %s: %w", id, to, err)
 		}
+		if ack != nil {
+			if err := ackRefused(ack, res); err != nil {
+				return orders.Order{}, fmt.Errorf("order %s to %s: %w", id, to, err)
+			}
+		}
 		switch res[0] {
 		case "OK":
+			if ack != nil {
+				ack.Saved, ack.Reply = true, answer
+			}
 			return next, nil
 		case "NOTFOUND":
 			return orders.Order{}, fmt.Errorf("order %s: %w", id, orders.ErrNotFound)

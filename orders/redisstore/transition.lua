@@ -6,8 +6,17 @@
 -- KEYS[2] stock left (hash)
 -- KEYS[3] household limit counters of the order's day (hash)
 -- KEYS[4] grid queue (zset)
+-- KEYS[5] (optional) the message's reply key (see Ack in place.lua)
 -- ARGV: expected ver, expected status, new status, new data, id,
---       dequeue (1/0), give back (1/0), n, then n lines with negative qty
+--       dequeue (1/0), give back (1/0), n, then n lines with negative qty;
+--       with KEYS[5]: 'p:'..owner, the reply, reply ttl
+local ack = 9 + tonumber(ARGV[8]) * 4
+if KEYS[5] then
+  local lost = claim_check(KEYS[5], ARGV[ack])
+  if lost then
+    return lost
+  end
+end
 local bad = check_version(KEYS[1], ARGV[1], ARGV[2])
 if bad then
   return bad
@@ -18,5 +27,8 @@ end
 redis.call('HSET', KEYS[1], 'status', ARGV[3], 'ver', tostring(tonumber(ARGV[1]) + 1), 'data', ARGV[4])
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[4], ARGV[5])
+end
+if KEYS[5] then
+  redis.call('SET', KEYS[5], 'r:' .. ARGV[ack + 1], 'EX', ARGV[ack + 2])
 end
 return {'OK'}

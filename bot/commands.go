@@ -1,0 +1,180 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/baogong/baogong/internal/zh"
+	"github.com/baogong/baogong/orders"
+)
+
+// Command words, after zh.Fold. Each is matched as a prefix of the whole
+// message.
+var (
+	helpWords     = []string{"帮助", "help", "?", "怎么用", "使用说明", "菜单", "说明"}
+	catalogWords  = []string{"商品", "价格", "价目表", "目录", "有什么", "能买什么", "买什么", "清单"}
+	bindWords     = []string{"绑定地址", "绑定", "地址", "我住"}
+	listWords     = []string{"我的订单", "查看订单", "查询订单", "查订单", "订单", "查询"}
+	cancelWords   = []string{"取消订单", "取消", "退订", "撤销", "不要了"}
+	receivedWords = []string{"已收到", "收到了", "收到"}
+	reviewWords   = []string{"审核", "审批"}
+	claimWords    = []string{"领取订单", "领取", "认领", "接单"}
+	tasksWords    = []string{"我的任务", "任务"}
+	doneWords     = []string{"完成", "已完成", "送完"}
+	signUpWords   = []string{"报名志愿者", "我要当志愿者", "当志愿者"}
+	approveWords  = []string{"同意志愿者", "批准志愿者"}
+	readyWords    = []string{"备货完成", "已备货", "备好了"}
+	unmarkWords   = []string{"取消标记", "去掉标记", "删除标记", "撤销标记"}
+	markWords     = []string{"标记"}
+	deliverWords  = []string{"已送达", "送达", "已送到", "送到了"}
+	summaryWords  = []string{"楼栋汇总", "今日汇总", "汇总", "统计"}
+)
+
+// role is who may use a command.
+type role int
+
+const (
+	anyone role = iota
+	lead        // leads a building
+	supplier    // a supplier's contact
+)
+
+// has reports whether m's sender has role r.
+func (r role) of(m *Message) bool {
+	switch r {
+	case lead:
+		return len(m.Leads) > 0
+	case supplier:
+		return m.Supplier != ""
+	}
+	return true
+}
+
+// cmd is one line of the command table.
+type cmd struct {
+	// words start the message (after zh.Fold); none: match decides.
+	words []string
+	// bare commands take nothing after their word.
+	bare bool
+	// match, when set, decides on the whole folded text instead of words.
+	match func(b *Bot, m *Message, s string) bool
+	// accept, when set, must also hold for what follows the word; when it
+	// does not, the next lines of the table are tried.
+	accept func(b *Bot, m *Message, rest string) bool
+	// who may use it; others fall through to the next lines, or are told
+	// denied when it is set.
+	who    role
+	denied string
+	// read is set for commands that write nothing.
+	read bool
+	run  func(b *Bot, ctx context.Context, m *Message, rest string) (string, error)
+}
+
+// commands is the whole routing of text messages, in precedence order:
+// the first line that matches handles the message. A resident's order is
+// the last line: whatever nothing else claims is read as goods.
+var commands = []cmd{
+	{words: helpWords, bare: true, read: true, run: func(*Bot, context.Context, *Message, string) (string, error) { return textHelp(), nil }},
+	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
+	{words: bindWords, run: (*Bot).bind},
+	{words: listWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.myOrders(ctx, m) }},
+	{words: receivedWords, accept: onlyThanks, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.received(ctx, m) }},
+	{words: reviewWords, run: (*Bot).review},
+	// 领取 <订单号> for the team; 领取 alone for whoever may claim; a
+	// resident's 领取 followed by words is theirs (an order).
+	{words: claimWords, accept: claimable, run: (*Bot).claimText},
+	{words: tasksWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.tasks(ctx, m) }},
+	{words: doneWords, accept: nonEmpty, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
+		return b.done(ctx, m, strings.Trim(rest, " 号#第户"))
+	}},
+	{words: signUpWords, bare: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.signUp(ctx, m) }},
+	{words: approveWords, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
+		return b.approve(ctx, m, strings.TrimSpace(rest))
+	}},
+	{words: readyWords, bare: true, who: supplier, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.ready(ctx, m.Supplier) }},
+	// 取消标记 before 取消: it is no cancel.
+	{words: unmarkWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) { return b.markText(ctx, m, rest, true) }},
+	{words: markWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) { return b.markText(ctx, m, rest, false) }},
+	// 取消 <地址> cancels a household's orders for a lead; 取消 <订单号>
+	// is the resident's cancel (it covers orders the lead placed).
+	{words: cancelWords, who: lead, accept: isAddress, run: (*Bot).leadCancel},
+	{words: deliverWords, who: lead, denied: textOnlyLeads, run: (*Bot).deliver},
+	{words: summaryWords, bare: true, who: lead, denied: textOnlyLeads, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.summary(ctx, m) }},
+	{match: isJielong, who: lead, denied: textOnlyLeads, run: (*Bot).paste},
+	// A lead's order lines for households (3-2-501 蔬菜包2份); a lead's
+	// text without a household is their own order.
+	{match: householdLines, who: lead, run: (*Bot).paste},
+	{words: cancelWords, run: (*Bot).cancel},
+	{match: func(*Bot, *Message, string) bool { return true }, run: (*Bot).order},
+}
+
+// text routes a text message through the command table.
+func (b *Bot) text(ctx context.Context, m *Message) (string, error) {
+	s := strings.TrimSpace(zh.Fold(m.Content))
+	for _, c := range commands {
+		if c.denied == "" && !c.who.of(m) {
+			continue
+		}
+		rest, ok := s, true
+		if c.match != nil {
+			ok = c.match(b, m, s)
+		} else {
+			rest, ok = command(s, c.words)
+		}
+		if !ok || (c.bare && rest != "") || (c.accept != nil && !c.accept(b, m, rest)) {
+			continue
+		}
+		if !c.who.of(m) {
+			m.readOnly = true
+			return c.denied, nil
+		}
+		m.readOnly = c.read
+		return c.run(b, ctx, m, rest)
+	}
+	return textNotUnderstood(), nil // unreachable: the last line matches all
+}
+
+// command returns the rest of s after one of words, when s starts with one.
+func command(s string, words []string) (string, bool) {
+	for _, w := range words {
+		if rest, ok := strings.CutPrefix(s, w); ok {
+			return strings.TrimLeft(rest, " ：:，,"), true
+		}
+	}
+	return "", false
+}
+
+func nonEmpty(_ *Bot, _ *Message, rest string) bool { return rest != "" }
+
+// onlyThanks accepts 收到 followed by nothing but thanks and punctuation.
+func onlyThanks(_ *Bot, _ *Message, rest string) bool {
+	return strings.Trim(rest, "!！。.~👌👍🙏 ") == ""
+}
+
+// claimable accepts an order number, or nothing from someone who may
+// claim.
+func claimable(b *Bot, m *Message, rest string) bool {
+	id := strings.Trim(rest, " #号：:")
+	if id == "" {
+		return len(m.Teams) > 0 || len(m.Leads) > 0 || m.Staff
+	}
+	return isDigits(id)
+}
+
+// isAddress accepts a household of the community.
+func isAddress(b *Bot, _ *Message, rest string) bool {
+	_, ok := orders.FindAddress(rest, b.known)
+	return ok
+}
+
+func isJielong(_ *Bot, m *Message, _ string) bool { return orders.IsJielong(m.Content) }
+
+// householdLines matches a lead's text that names a household: an order
+// line for someone else.
+func householdLines(b *Bot, m *Message, s string) bool {
+	if len(b.leadLines(m).Orders) > 0 {
+		return true
+	}
+	_, ok := orders.FindAddress(s, b.known)
+	return ok
+}

@@ -1,0 +1,239 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// The resident's intents: bind, order, my orders, cancel, the catalog.
+
+func (b *Bot) known(building string) bool {
+	_, ok := b.Community.GridOf(building)
+	return ok
+}
+
+func (b *Bot) bind(ctx context.Context, msg *Message, rest string) (string, error) {
+	if strings.TrimSpace(rest) == "" {
+		return textBindHowTo(), nil
+	}
+	m, ok := orders.FindAddress(rest, nil)
+	if !ok {
+		return textBindUnreadable(), nil
+	}
+	grid, err := b.Community.Locate(m.Address)
+	if err != nil {
+		return textBindUnknownBuilding(m.Building, b.Community.Buildings()), nil
+	}
+	err = b.Store.Bind(ctx, orders.Binding{OpenID: msg.OpenID, Address: m.Address, Grid: grid, At: b.Now()})
+	if err != nil {
+		return "", err
+	}
+	return textBound(m.Address), nil
+}
+
+func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error) {
+	// A phone number in a resident's own order is not goods: drop it.
+	_, s = orders.StripPhone(s)
+	// 急, 紧急, 救命 make the order urgent; they are not goods.
+	s, said := orders.CutUrgent(b.Catalog, s)
+	addr, hasAddr := orders.FindAddress(s, b.known)
+	if !hasAddr {
+		// An address of a building we do not have still is an address.
+		addr, hasAddr = orders.FindAddress(s, nil)
+	}
+	rest := s
+	if hasAddr {
+		rest = s[:addr.Start] + " " + s[addr.End:]
+	}
+	p := orders.ParseItems(b.Catalog, rest)
+	if len(p.Items) == 0 && len(p.Unknown) == 0 && len(p.ZeroQty) == 0 && len(p.TooMany) == 0 && !said {
+		if hasAddr {
+			// A bare address is most likely someone binding.
+			return b.bind(ctx, msg, s)
+		}
+		return textNotUnderstood(), nil
+	}
+	bd := msg.From.Binding
+	if !msg.From.Bound {
+		return textBindFirst(), nil
+	}
+	if hasAddr && addr.Address != bd.Address {
+		return textOtherHousehold(bd.Address), nil
+	}
+	if said && (len(p.Items) == 0 || len(p.Unknown) > 0) {
+		// Someone wrote 急/救命 about something we cannot order: a
+		// person must read it now, not a refusal.
+		return b.urgentHelp(ctx, msg, bd, strings.TrimSpace(msg.Content))
+	}
+	if len(p.Unknown) > 0 {
+		var sugg []string
+		for _, w := range p.Unknown {
+			sugg = append(sugg, b.Catalog.Suggest(w, 3)...)
+		}
+		return textUnknownItems(p.Unknown, dedupeStrings(sugg)), nil
+	}
+	if len(p.ZeroQty) > 0 {
+		return textZeroQty(b.names(p.ZeroQty)), nil
+	}
+	if len(p.TooMany) > 0 {
+		return textTooMany(b.names(p.TooMany)), nil
+	}
+	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, msg.OpenID, orders.ChannelWeChat, b.Now(), b.Location)
+	if errors.Is(err, orders.ErrFreeOnly) {
+		return textFreeOnly, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	o.Day = orders.DayFor(b.Now(), b.Location, msg.From.DayClosed)
+	o.Urgent = orders.IsUrgent(b.Catalog, o.Lines, said, msg.From.Marks)
+	render := func(p orders.Order) string {
+		if p.Status == orders.StatusAwaitingRx {
+			return textPlacedRx(p, orders.RxLines(b.Catalog, p.Lines))
+		}
+		return textPlaced(p)
+	}
+	if o.Urgent && o.Status == orders.StatusPending {
+		// Who hears of it at once is known before it is placed, so the
+		// answer is saved with the order.
+		to, err := b.urgentReach(ctx, o.Grid)
+		if err != nil {
+			return "", err
+		}
+		render = func(p orders.Order) string { return textUrgentPlaced(p, to) }
+	}
+	placed, _, err := b.Store.PlaceOrder(msg.Ack(ctx, render), o, "wx:"+msg.DedupeKey())
+	var short *orders.ShortageError
+	if errors.As(err, &short) {
+		it, _ := b.Catalog.Item(short.SKU)
+		if errors.Is(err, orders.ErrLimit) {
+			return textOverLimit(it.Name, it.Unit, short.Limit, short.Left), nil
+		}
+		return textSoldOut(it.Name, it.Unit, short.Left), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if placed.Urgent {
+		// The push is queued after the answer is saved: should it fail,
+		// the urgent job pushes the order within a minute.
+		if _, err := b.pushUrgentMarked(ctx, placed, msg.From.Marks); err != nil {
+			b.Log.Error("push urgent order", "order", placed.ID, "err", err)
+		}
+	}
+	return render(placed), nil
+}
+
+func (b *Bot) names(skus []string) []string {
+	out := make([]string, len(skus))
+	for i, sku := range skus {
+		out[i] = sku
+		if it, ok := b.Catalog.Item(sku); ok {
+			out[i] = it.Name
+		}
+	}
+	return out
+}
+
+func dedupeStrings(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// maxListed bounds "我的订单" so the reply stays readable on a phone.
+const maxListed = 10
+
+// recent returns the household's open orders and today's others, newest
+// first.
+func (b *Bot) recent(ctx context.Context, bd orders.Binding) ([]orders.Order, error) {
+	all, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 100)
+	if err != nil {
+		return nil, err
+	}
+	today := orders.Day(b.Now(), b.Location)
+	var out []orders.Order
+	for _, o := range all {
+		if waiting(o.Status) || orders.Day(o.UpdatedAt, b.Location) == today {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
+	bd, bound := msg.From.Binding, msg.From.Bound
+	if !bound {
+		return textBindFirst(), nil
+	}
+	list, err := b.recent(ctx, bd)
+	if err != nil {
+		return "", err
+	}
+	if len(list) == 0 {
+		return textNoOrders(), nil
+	}
+	more := max(len(list)-maxListed, 0)
+	return textOrderList(list[:len(list)-more], more), nil
+}
+
+func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, error) {
+	bd, bound := msg.From.Binding, msg.From.Bound
+	if !bound {
+		return textBindFirst(), nil
+	}
+	id := strings.Trim(rest, " #号")
+	if _, err := strconv.Atoi(id); err != nil {
+		list, err := b.recent(ctx, bd)
+		if err != nil {
+			return "", err
+		}
+		var open []orders.Order
+		for _, o := range list {
+			if waiting(o.Status) {
+				open = append(open, o)
+			}
+		}
+		return textCancelWhich(open), nil
+	}
+	o, err := b.Store.Order(ctx, id)
+	if errors.Is(err, orders.ErrNotFound) || (err == nil && o.Household() != bd.Address.Household() && o.PlacedBy != msg.OpenID) {
+		// Someone else's order looks the same as no order: ids are
+		// short and guessable.
+		return textCancelNotFound(id), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if o.Status != orders.StatusPending && o.Status != orders.StatusAwaitingRx {
+		// On a volunteer's roster already: too late for the resident.
+		return textCancelTooLate(o), nil
+	}
+	done, err := b.Store.CancelOrder(ctx, id, msg.OpenID, "居民取消", b.Now())
+	if errors.Is(err, orders.ErrConflict) {
+		return textCancelTooLate(done), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return textCancelled(done), nil
+}
+
+func (b *Bot) catalogList(ctx context.Context) (string, error) {
+	left, err := b.Store.StockLeft(ctx)
+	if err != nil {
+		return "", err
+	}
+	return textCatalog(b.Catalog.Items, left), nil
+}
+

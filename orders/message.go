@@ -1,0 +1,107 @@
+package orders
+
+import (
+	"context"
+	"errors"
+)
+
+// A message from a person (a WeChat text, a click) is answered once. The
+// first delivery claims it; WeChat's retries of the same message find the
+// claim and get the same answer. The claim is what makes an answer true
+// under faults: a write on behalf of a message happens only while that
+// delivery still holds the claim, and saves the answer in the same atomic
+// step, so "did the order go through?" always has one answer in the store.
+
+// ClaimState is what a delivery of a message finds when it arrives.
+type ClaimState int
+
+// Claim states.
+const (
+	// ClaimNew: this delivery now holds the message.
+	ClaimNew ClaimState = iota
+	// ClaimInFlight: an earlier delivery holds it and has not answered.
+	ClaimInFlight
+	// ClaimDone: answered before; Reply is the answer given.
+	ClaimDone
+)
+
+// Sender is who sent a message, as one read found them: their binding and
+// household marks, the roles the store knows of (the config's are the
+// caller's to add), and whether today's cutoff has passed.
+type Sender struct {
+	OpenID  string
+	Bound   bool
+	Binding Binding
+	// Marks are the marks of the sender's household.
+	Marks []Mark
+	// LeadOf are the buildings the sender leads by a run-time grant
+	// (AddLead); config leads are not stored.
+	LeadOf []string
+	// VolunteerOf are the grids whose run-time team the sender is in.
+	VolunteerOf []string
+	// DayClosed reports whether the day the message arrived on has had its
+	// cutoff: orders now count for the next day.
+	DayClosed bool
+}
+
+// Arrival is what Resolve found: the claim on the message and, for a new
+// claim, the sender.
+type Arrival struct {
+	State ClaimState
+	// Reply is the saved answer when State is ClaimDone.
+	Reply  string
+	Sender Sender
+}
+
+// Ack ties a write to the message that asked for it. A store method given
+// an Ack (see WithAck) writes only while the message's claim is Owner's,
+// and saves Render's answer as the message's reply in the same atomic step.
+type Ack struct {
+	// Key identifies the message (its dedupe key); Owner the delivery
+	// holding its claim.
+	Key, Owner string
+	// Render gives the answer for the order as written.
+	Render func(Order) string
+	// Saved is set by the store once an answer is saved for the message
+	// (this write's, or an earlier delivery's); Reply is that answer.
+	Saved bool
+	Reply string
+}
+
+// ErrAnswered is returned by a write with an Ack when the message had
+// been answered already: Ack.Reply holds the answer given, and nothing was
+// written.
+var ErrAnswered = errors.New("message answered already")
+
+// ErrClaimLost is returned by a write with an Ack when the delivery no
+// longer holds the message (its claim expired or was settled): nothing was
+// written.
+var ErrClaimLost = errors.New("message claim lost")
+
+type ackKey struct{}
+
+// WithAck returns ctx carrying a, for the next write that honours it.
+func WithAck(ctx context.Context, a *Ack) context.Context {
+	return context.WithValue(ctx, ackKey{}, a)
+}
+
+// AckFrom returns the Ack in ctx, or nil.
+func AckFrom(ctx context.Context) *Ack {
+	a, _ := ctx.Value(ackKey{}).(*Ack)
+	return a
+}
+
+// Settled is how a claim ended after its write's outcome was unknown.
+type Settled int
+
+// Settle outcomes.
+const (
+	// SettledReleased: the claim was given up; no write on its behalf can
+	// happen any more, and none did.
+	SettledReleased Settled = iota
+	// SettledAnswered: the message has an answer (the write happened, or
+	// another delivery answered); the answer is returned with it.
+	SettledAnswered
+	// SettledElsewhere: another delivery holds the message now.
+	SettledElsewhere
+)

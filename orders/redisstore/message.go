@@ -1,0 +1,185 @@
+package redisstore
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// Messages: bg:{c}:msg:<dedupe key> holds "p:<owner>" while a delivery of
+// the message holds its claim, then "r:<reply>" for ReplyTTL. The claim
+// lives ClaimTTL: longer than one message's budget, so a live delivery is
+// never taken over, and shorter than the gap to WeChat's next retry, so a
+// claim left by a crash never blocks the message for good.
+
+var (
+	//go:embed reply.lua
+	replySrc string
+	//go:embed resolve.lua
+	resolveSrc string
+	//go:embed settle.lua
+	settleSrc string
+	//go:embed save.lua
+	saveSrc string
+
+	resolveScript = redis.NewScript(resolveSrc)
+	settleScript  = redis.NewScript(settleSrc)
+	saveScript    = redis.NewScript(saveSrc)
+)
+
+const (
+	// DefaultClaimTTL bounds a message's claim; see the comment above.
+	DefaultClaimTTL = 8 * time.Second
+	// DefaultReplyTTL is how long a message's answer is kept for WeChat's
+	// retries (seconds apart) and any late replay.
+	DefaultReplyTTL = 24 * time.Hour
+	// idPlaceholder stands for an order's id in an answer rendered before
+	// the place script allocates the id.
+	idPlaceholder = "\x00ID\x00"
+)
+
+func (k keys) msg(key string) string { return k.p + "msg:" + key }
+
+func claimValue(owner string) string { return "p:" + owner }
+
+// Resolve claims the message key for owner and reads what routing needs
+// about openid, in one round trip: the binding and its household's marks,
+// run-time lead buildings, membership of each of grids' run-time teams,
+// and whether day is closed. A claim that is owner's already (a retried
+// command that had reached Redis) is still owner's.
+func (s *Store) Resolve(ctx context.Context, key, owner, openid, day string, grids []string) (orders.Arrival, error) {
+	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day)}
+	for _, g := range grids {
+		ks = append(ks, s.k.volunteers(g))
+	}
+	res, err := resolveScript.Run(ctx, s.rdb, ks, claimValue(owner), s.claimTTL().Milliseconds(), openid).Slice()
+	if err != nil {
+		return orders.Arrival{}, fmt.Errorf("resolve message: %w", err)
+	}
+	str := func(i int) string { v, _ := res[i].(string); return v }
+	num := func(i int) int64 { v, _ := res[i].(int64); return v }
+	switch str(0) {
+	case "DONE":
+		return orders.Arrival{State: orders.ClaimDone, Reply: str(1)}, nil
+	case "INFLIGHT":
+		return orders.Arrival{State: orders.ClaimInFlight}, nil
+	case "NEW":
+	default:
+		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
+	}
+	if len(res) != 9+len(grids) {
+		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
+	}
+	snd := orders.Sender{OpenID: openid, DayClosed: num(8) == 1}
+	if str(4) != "" {
+		at, _ := time.Parse(time.RFC3339, str(5))
+		snd.Bound = true
+		snd.Binding = orders.Binding{OpenID: openid, Address: orders.Address{Building: str(1), Unit: str(2), Room: str(3)}, Grid: str(4), At: at}
+	}
+	snd.Marks = parseMarks(str(6))
+	if v := str(7); v != "" {
+		if err := json.Unmarshal([]byte(v), &snd.LeadOf); err != nil {
+			return orders.Arrival{}, fmt.Errorf("resolve message: lead buildings: %w", err)
+		}
+	}
+	for i, g := range grids {
+		if num(9+i) == 1 {
+			snd.VolunteerOf = append(snd.VolunteerOf, g)
+		}
+	}
+	return orders.Arrival{State: orders.ClaimNew, Sender: snd}, nil
+}
+
+// SaveReply saves the answer to a message owner claimed, unless another
+// delivery holds or answered it meanwhile. Writes made under an Ack save
+// their answer themselves.
+func (s *Store) SaveReply(ctx context.Context, key, owner, reply string) error {
+	err := saveScript.Run(ctx, s.rdb, []string{s.k.msg(key)}, claimValue(owner), "r:"+reply, int(s.replyTTL()/time.Second)).Err()
+	if err != nil {
+		return fmt.Errorf("save reply: %w", err)
+	}
+	return nil
+}
+
+// Settle ends owner's claim on a message whose write had an unknown
+// outcome. SettledReleased means no write for owner happened or can
+// happen any more; SettledAnswered returns the message's answer.
+func (s *Store) Settle(ctx context.Context, key, owner string) (orders.Settled, string, error) {
+	res, err := settleScript.Run(ctx, s.rdb, []string{s.k.msg(key)}, claimValue(owner)).StringSlice()
+	if err != nil {
+		return 0, "", fmt.Errorf("settle message: %w", err)
+	}
+	switch res[0] {
+	case "RELEASED":
+		return orders.SettledReleased, "", nil
+	case "ANSWERED":
+		return orders.SettledAnswered, res[1], nil
+	}
+	return orders.SettledElsewhere, "", nil
+}
+
+// WaitReply polls a message held by another delivery until it is answered
+// (ClaimDone and the answer), its claim is gone (ClaimNew: resolve it
+// again), or ctx ends (ClaimInFlight).
+func (s *Store) WaitReply(ctx context.Context, key string, every time.Duration) (orders.ClaimState, string, error) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		v, err := s.rdb.Get(ctx, s.k.msg(key)).Result()
+		switch {
+		case ctx.Err() != nil:
+			return orders.ClaimInFlight, "", nil
+		case errors.Is(err, redis.Nil):
+			return orders.ClaimNew, "", nil
+		case err != nil:
+			return 0, "", fmt.Errorf("wait for reply: %w", err)
+		case len(v) >= 2 && v[:2] == "r:":
+			return orders.ClaimDone, v[2:], nil
+		}
+		select {
+		case <-ctx.Done():
+			return orders.ClaimInFlight, "", nil
+		case <-t.C:
+		}
+	}
+}
+
+// ackArgs appends a's key and arguments to a script call that honours it.
+func (s *Store) ackArgs(a *orders.Ack, keys []string, args []any, reply string) ([]string, []any) {
+	return append(keys, s.k.msg(a.Key)), append(args, claimValue(a.Owner), reply, int(s.replyTTL()/time.Second))
+}
+
+// ackRefused turns a script's ANSWERED and LOST answers to a write under
+// an Ack into ErrAnswered (recording the answer on a) and ErrClaimLost;
+// any other answer is nil.
+func ackRefused(a *orders.Ack, res []string) error {
+	switch res[0] {
+	case "ANSWERED":
+		a.Saved, a.Reply = true, res[1]
+		return orders.ErrAnswered
+	case "LOST":
+		return orders.ErrClaimLost
+	}
+	return nil
+}
+
+func (s *Store) claimTTL() time.Duration {
+	if s.ClaimTTL > 0 {
+		return s.ClaimTTL
+	}
+	return DefaultClaimTTL
+}
+
+func (s *Store) replyTTL() time.Duration {
+	if s.ReplyTTL > 0 {
+		return s.ReplyTTL
+	}
+	return DefaultReplyTTL
+}

@@ -1,0 +1,37 @@
+-- Resolve a message in one step: claim it, and read everything routing
+-- needs about its sender.
+--
+-- KEYS[1] the message's reply key ("p:<owner>" while claimed, "r:<reply>"
+--         once answered)
+-- KEYS[2] the sender's binding (hash)
+-- KEYS[3] leads added at run time (hash openid -> buildings JSON)
+-- KEYS[4] household marks (hash household -> marks)
+-- KEYS[5] the day's cutoff record (closed:<day>)
+-- KEYS[6..] run-time volunteer sets of each grid
+-- ARGV: "p:<owner>", claim ttl (ms), openid
+--
+-- Returns {'DONE', reply}, {'INFLIGHT'}, or {'NEW', building, unit, room,
+-- grid, at, marks, lead buildings, closed (0/1), member of KEYS[6..] ...}.
+local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[1] then
+  if string.sub(v, 1, 2) == 'r:' then
+    return {'DONE', string.sub(v, 3)}
+  end
+  return {'INFLIGHT'}
+end
+-- Our own claim comes back when the client retried a command that had
+-- reached Redis: it is still ours.
+if not v then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+local b = redis.call('HMGET', KEYS[2], 'building', 'unit', 'room', 'grid', 'at', 'hh')
+local marks = ''
+if b[6] then
+  marks = redis.call('HGET', KEYS[4], b[6]) or ''
+end
+local out = {'NEW', b[1] or '', b[2] or '', b[3] or '', b[4] or '', b[5] or '', marks,
+  redis.call('HGET', KEYS[3], ARGV[3]) or '', redis.call('EXISTS', KEYS[5])}
+for i = 6, #KEYS do
+  out[#out + 1] = redis.call('SISMEMBER', KEYS[i], ARGV[3])
+end
+return out
