@@ -34,9 +34,9 @@ var (
 type role int
 
 const (
-	anyone role = iota
-	lead        // leads a building
-	supplier    // a supplier's contact
+	anyone   role = iota
+	lead          // leads a building
+	supplier      // a supplier's contact
 )
 
 // has reports whether m's sender has role r.
@@ -91,10 +91,16 @@ var commands = []cmd{
 	{words: approveWords, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.approve(ctx, m, strings.TrimSpace(rest))
 	}},
-	{words: readyWords, bare: true, who: supplier, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.ready(ctx, m.Supplier) }},
+	{words: readyWords, bare: true, who: supplier, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) {
+		return b.ready(ctx, m.Supplier)
+	}},
 	// 取消标记 before 取消: it is no cancel.
-	{words: unmarkWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) { return b.markText(ctx, m, rest, true) }},
-	{words: markWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) { return b.markText(ctx, m, rest, false) }},
+	{words: unmarkWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
+		return b.markText(ctx, m, rest, true)
+	}},
+	{words: markWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
+		return b.markText(ctx, m, rest, false)
+	}},
 	// 取消 <地址> cancels a household's orders for a lead; 取消 <订单号>
 	// is the resident's cancel (it covers orders the lead placed).
 	{words: cancelWords, who: lead, accept: isAddress, run: (*Bot).leadCancel},

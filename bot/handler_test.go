@@ -39,16 +39,16 @@ const (
 
 // env is a bot behind a real HTTP server, over a real redis-server.
 type env struct {
-	t       testing.TB
-	srv     *httptest.Server
-	acct    wxsign.Account
-	store   *redisstore.Store
+	t         testing.TB
+	srv       *httptest.Server
+	acct      wxsign.Account
+	store     *redisstore.Store
 	community string
-	bot     *Bot
-	rdb     redis.UniversalClient
-	msgID   atomic.Int64
-	safe    bool
-	now     time.Time
+	bot       *Bot
+	rdb       redis.UniversalClient
+	msgID     atomic.Int64
+	safe      bool
+	now       time.Time
 }
 
 func testCommunity() *orders.Community {

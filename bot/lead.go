@@ -18,7 +18,6 @@ type Notices interface {
 	Enqueue(ctx context.Context, ns ...Notice) error
 }
 
-
 // leadLines parses a lead's text as order lines for households, once per
 // message: in a lead of one building, a line may leave the building out.
 func (b *Bot) leadLines(m *Message) orders.TextResult {

@@ -13,7 +13,6 @@ import (
 // buildings (标记 3-2-501 独居老人) and take marks off (取消标记 3-2-501
 // [孕妇]). Marks are shown to leads and volunteers only.
 
-
 // markedHousehold is a household and its marks, for replies.
 type markedHousehold struct {
 	addr  orders.Address

@@ -25,9 +25,9 @@ const (
 	textMaybe = "系统有点慢，刚才这条消息可能已经办好了。\n请过一分钟发\"我的订单\"看看；没有的话再发一次。"
 	// textPartly is said when a message with several steps stopped
 	// halfway: sending it again finishes it and repeats nothing.
-	textPartly = "系统繁忙，刚才这条消息可能只办了一部分。\n请过一会儿把同样的话再发一次，已经办好的不会重复。"
-	textBindExample  = "例如：绑定 3栋2单元501"
-	textNotText      = "抱歉，现在只能看懂文字消息。\n下单请直接发文字，例如：蔬菜包2份\n发\"帮助\"看用法。"
+	textPartly      = "系统繁忙，刚才这条消息可能只办了一部分。\n请过一会儿把同样的话再发一次，已经办好的不会重复。"
+	textBindExample = "例如：绑定 3栋2单元501"
+	textNotText     = "抱歉，现在只能看懂文字消息。\n下单请直接发文字，例如：蔬菜包2份\n发\"帮助\"看用法。"
 )
 
 func textWelcome(community string) string {

@@ -236,4 +236,3 @@ func (b *Bot) catalogList(ctx context.Context) (string, error) {
 	}
 	return textCatalog(b.Catalog.Items, left), nil
 }
-

@@ -14,7 +14,6 @@ import (
 // and the resident is told who is coming. Nobody claiming it in time is
 // the escalation job's business (package jobs).
 
-
 // urgentTeam returns who hears of an urgent order of grid at once: the
 // grid's volunteers (config and approved) and its leads, each once.
 func (b *Bot) urgentTeam(ctx context.Context, grid string) ([]string, error) {

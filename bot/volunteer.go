@@ -12,7 +12,6 @@ import (
 	"github.com/baogong/baogong/orders"
 )
 
-
 // assignment is a volunteer's current round: the latest roster share.
 type assignment struct {
 	roster orders.Roster
