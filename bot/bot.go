@@ -8,37 +8,17 @@ package bot
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/wechat"
 )
 
-// Request is one message or event from a WeChat user, as the intent
-// handlers see it.
-type Request struct {
-	OpenID   string
-	MsgType  string // text, image, event, ...
-	Content  string
-	Event    string // subscribe, unsubscribe, CLICK, ...
-	EventKey string
-	MsgID    int64
-	Created  int64 // CreateTime, seconds
-	PicURL   string
-	MediaID  string
-}
-
-// DedupeKey identifies a delivery so WeChat's retries of it are
-// recognised: the MsgId for messages, the sender, time and event for events
-// (which have no MsgId).
-func (r Request) DedupeKey() string {
-	if r.MsgType != "event" && r.MsgID != 0 {
-		return "m:" + strconv.FormatInt(r.MsgID, 10)
-	}
-	return "e:" + r.OpenID + ":" + strconv.FormatInt(r.Created, 10) + ":" + r.Event + ":" + r.EventKey
-}
+// Request is one message or event from a WeChat user, as package wechat
+// hands it on.
+type Request = wechat.Message
 
 // Bot answers residents, leads, volunteers and suppliers. It holds no
 // state of its own: everything lives in Store, so any number of replicas

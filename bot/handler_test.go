@@ -24,6 +24,7 @@ import (
 	"github.com/baogong/baogong/internal/wxsign"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
+	"github.com/baogong/baogong/wechat"
 )
 
 func TestMain(m *testing.M) { redistest.Main(m) }
@@ -65,7 +66,7 @@ func testCommunity() *orders.Community {
 // failure the bot must survive (it tells the lead to phone instead).
 type failingNotices struct{}
 
-func (failingNotices) Enqueue(context.Context, ...Notice) error {
+func (failingNotices) Enqueue(context.Context, ...orders.Notice) error {
 	return errors.New("no outbox in this test")
 }
 
@@ -99,7 +100,7 @@ func newEnvRedis(t testing.TB, rdb redis.UniversalClient) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{
 		AppID: testAppID, AppSecret: "secret", Token: testToken, EncodingAESKey: testAESKey,
-		Cache: NewTokenCache(rdb, testAppID, log),
+		Cache: wechat.NewTokenCache(rdb, testAppID, log),
 	})
 	e.community = community
 	community_ := testCommunity()
@@ -110,7 +111,7 @@ func newEnvRedis(t testing.TB, rdb redis.UniversalClient) *env {
 		Location: shanghai, Now: func() time.Time { return e.now }, Log: log,
 	}
 	e.bot = b
-	e.srv = httptest.NewServer(&Handler{Account: acct, Bot: b, Token: testToken, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
+	e.srv = httptest.NewServer(&wechat.Handler{Account: acct, Answer: b.Handle, Token: testToken, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -480,7 +481,7 @@ func BenchmarkCallbackOrder(b *testing.B) {
 
 func TestStaleTimestampRefused(t *testing.T) {
 	e := newEnv(t, nil)
-	h := e.srv.Config.Handler.(*Handler)
+	h := e.srv.Config.Handler.(*wechat.Handler)
 	h.MaxAge = time.Hour
 	defer func() { h.MaxAge = 0 }()
 	old, _ := e.acct.Plain(e.srv.URL+"/wechat", e.textXML("replayer", "绑定 3栋2单元501"), time.Now().Add(-2*time.Hour), "n")

@@ -15,7 +15,7 @@ import (
 // Notices queues messages to users outside the reply to their own message
 // (a delivery notice). Outbox is the implementation.
 type Notices interface {
-	Enqueue(ctx context.Context, ns ...Notice) error
+	Enqueue(ctx context.Context, ns ...orders.Notice) error
 }
 
 // leadLines parses a lead's text as order lines for households, once per

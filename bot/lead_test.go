@@ -12,18 +12,22 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount"
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
 
+	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/outbox"
+	"github.com/baogong/baogong/wechat"
 )
 
 // withOutbox gives the env's bot a real outbox whose sender talks to the
 // fake WeChat API over HTTP.
-func (e *env) withOutbox(t *testing.T) (*Outbox, *wxFake) {
+func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 	t.Helper()
-	fake := newWXFake(t)
+	const appID, secret = "wxbot0000000001", "bot-test-app-secret"
+	fake := fakewechat.Install(t, appID, secret)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	tokens := NewTokenCache(e.rdb, wxTestAppID+"-lead", log)
-	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: wxTestAppID, AppSecret: wxTestSecret, Token: "t", Cache: tokens})
-	ob := NewOutbox(e.rdb, redistestCommunityOf(e), NewWeChatSender(acct, tokens, "tmpl-delivered", log), log)
+	tokens := wechat.NewTokenCache(e.rdb, appID+"-lead", log)
+	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: appID, AppSecret: secret, Token: "t", Cache: tokens})
+	ob := outbox.New(e.rdb, redistestCommunityOf(e), wechat.NewWeChatSender(acct, tokens, "tmpl-delivered", log), log)
 	e.bot.Notices = ob
 	return ob, fake
 }

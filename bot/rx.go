@@ -59,7 +59,7 @@ func (b *Bot) rxPhoto(ctx context.Context, msg *Message) (string, error) {
 // prescription medicine to check its photo. A failure is logged: the
 // photo is on the order and on the pick list all the same.
 func (b *Bot) tellPharmacies(ctx context.Context, o orders.Order) {
-	var ns []Notice
+	var ns []orders.Notice
 	for _, id := range orders.RxSuppliers(b.Catalog, o) {
 		sup, ok := b.Catalog.Supplier(id)
 		if !ok || sup.ContactOpenID == "" {
@@ -71,7 +71,7 @@ func (b *Bot) tellPharmacies(ctx context.Context, o orders.Order) {
 				rx = append(rx, l)
 			}
 		}
-		ns = append(ns, Notice{ID: "rx:" + o.ID + ":photo:" + sup.ContactOpenID, OpenID: sup.ContactOpenID, Kind: "rx",
+		ns = append(ns, orders.Notice{ID: "rx:" + o.ID + ":photo:" + sup.ContactOpenID, OpenID: sup.ContactOpenID, Kind: "rx",
 			Text: textRxPhotoNotice(o, rx)})
 	}
 	if len(ns) == 0 {
@@ -103,9 +103,9 @@ func (b *Bot) tellHousehold(ctx context.Context, o orders.Order, step, text stri
 	if err != nil || len(users) == 0 {
 		return false, err
 	}
-	ns := make([]Notice, len(users))
+	ns := make([]orders.Notice, len(users))
 	for i, u := range users {
-		ns[i] = Notice{ID: "rx:" + o.ID + ":" + step + ":" + u, OpenID: u, Kind: "rx", Text: text}
+		ns[i] = orders.Notice{ID: "rx:" + o.ID + ":" + step + ":" + u, OpenID: u, Kind: "rx", Text: text}
 	}
 	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
 		b.Log.Error("queue prescription notice", "order", o.ID, "err", err)

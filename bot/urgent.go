@@ -87,16 +87,16 @@ func (b *Bot) pushUrgentMarked(ctx context.Context, o orders.Order, marks []orde
 		return reachTeam, err
 	}
 	to := reachTeam
-	var ns []Notice
+	var ns []orders.Notice
 	for _, u := range team {
-		ns = append(ns, Notice{ID: "urgent:" + o.ID + ":" + u, OpenID: u, Kind: "urgent",
+		ns = append(ns, orders.Notice{ID: "urgent:" + o.ID + ":" + u, OpenID: u, Kind: "urgent",
 			Text: textUrgentPush(o, marks), Data: urgentTemplateData(o)})
 	}
 	if len(team) == 0 {
 		to = reachStaff
 		for _, a := range b.Community.Admins {
 			// The escalation job's id: the admins hear once.
-			ns = append(ns, Notice{ID: "urgent-admin:" + o.ID + ":" + a, OpenID: a, Kind: "urgent",
+			ns = append(ns, orders.Notice{ID: "urgent-admin:" + o.ID + ":" + a, OpenID: a, Kind: "urgent",
 				Text: textUrgentNoTeam(o, marks), Data: urgentTemplateData(o)})
 		}
 	}
@@ -219,9 +219,9 @@ func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, t
 	if len(team) == 0 {
 		team = b.Community.Admins
 	}
-	ns := make([]Notice, 0, len(team))
+	ns := make([]orders.Notice, 0, len(team))
 	for _, u := range team {
-		ns = append(ns, Notice{ID: "help:" + msg.DedupeKey() + ":" + u, OpenID: u, Kind: "urgent",
+		ns = append(ns, orders.Notice{ID: "help:" + msg.DedupeKey() + ":" + u, OpenID: u, Kind: "urgent",
 			Text: textHelpPush(bd.Address, text)})
 	}
 	if len(ns) == 0 {
@@ -244,9 +244,9 @@ func (b *Bot) tellClaimed(ctx context.Context, o orders.Order, claimer string) (
 		return false, nil
 	}
 	who := b.comingFrom(ctx, claimer)
-	ns := make([]Notice, len(users))
+	ns := make([]orders.Notice, len(users))
 	for i, u := range users {
-		ns[i] = Notice{ID: "claimed:" + o.ID + ":" + u, OpenID: u, Kind: "claimed",
+		ns[i] = orders.Notice{ID: "claimed:" + o.ID + ":" + u, OpenID: u, Kind: "claimed",
 			Text: textClaimedNotice(o, who), Data: claimedTemplateData(o, who)}
 	}
 	if err := b.Notices.Enqueue(ctx, ns...); err != nil {

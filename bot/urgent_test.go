@@ -9,13 +9,15 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/outbox"
 )
 
 // urgentEnv is an env whose G1 has two volunteers, whose community has an
 // admin, and whose catalog has an urgent item (硝酸甘油片, heart pills) that
 // needs no prescription, with a real outbox and the fake WeChat API.
-func urgentEnv(t *testing.T) (*env, *Outbox, *wxFake) {
+func urgentEnv(t *testing.T) (*env, *outbox.Outbox, *fakewechat.Faulty) {
 	t.Helper()
 	e := newEnv(t, nil)
 	ob, fake := e.withOutbox(t)
@@ -33,7 +35,7 @@ func urgentEnv(t *testing.T) (*env, *Outbox, *wxFake) {
 }
 
 // texts returns what the fake WeChat API got for openid.
-func texts(fake *wxFake, openid string) []string {
+func texts(fake *fakewechat.Faulty, openid string) []string {
 	var out []string
 	for _, s := range fake.SentTo(openid) {
 		out = append(out, s.Text)

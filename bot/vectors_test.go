@@ -21,6 +21,7 @@ import (
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/internal/wxsign"
 	"github.com/baogong/baogong/orders/redisstore"
+	"github.com/baogong/baogong/wechat"
 )
 
 // officialVector is one of the worked examples from Tencent's
@@ -76,11 +77,11 @@ func TestOfficialVectorsThroughHandler(t *testing.T) {
 			community := redistest.Community(t)
 			acct := officialaccount.NewOfficialAccount(&oaconfig.Config{
 				AppID: v.AppID, AppSecret: "s", Token: v.Token, EncodingAESKey: v.EncodingAESKey,
-				Cache: NewTokenCache(rdb, v.AppID, log),
+				Cache: wechat.NewTokenCache(rdb, v.AppID, log),
 			})
 			b := &Bot{Catalog: cat, Community: testCommunity(), Store: redisstore.New(rdb, community, cat),
 				Location: shanghai, Now: time.Now, Log: log}
-			srv := httptest.NewServer(&Handler{Account: acct, Bot: b, Token: v.Token, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
+			srv := httptest.NewServer(&wechat.Handler{Account: acct, Answer: b.Handle, Token: v.Token, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
 			defer srv.Close()
 
 			body := v.PostBody

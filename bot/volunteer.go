@@ -120,9 +120,9 @@ func (b *Bot) notifyDelivered(ctx context.Context, d orders.Order) (bool, error)
 	if len(users) == 0 {
 		return false, nil
 	}
-	ns := make([]Notice, len(users))
+	ns := make([]orders.Notice, len(users))
 	for i, u := range users {
-		ns[i] = Notice{ID: "delivered:" + d.ID + ":" + u, OpenID: u, Kind: "delivered",
+		ns[i] = orders.Notice{ID: "delivered:" + d.ID + ":" + u, OpenID: u, Kind: "delivered",
 			Text: textDeliveredNotice(d), Data: deliveredTemplateData(d)}
 	}
 	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
@@ -147,9 +147,9 @@ func (b *Bot) signUp(ctx context.Context, msg *Message) (string, error) {
 	if err := b.Store.Apply(ctx, app); err != nil {
 		return "", err
 	}
-	var ns []Notice
+	var ns []orders.Notice
 	for _, l := range b.leadsOfGrid(ctx, bd.Grid) {
-		ns = append(ns, Notice{ID: "apply:" + code + ":" + l, OpenID: l, Kind: "apply", Text: textApplication(app)})
+		ns = append(ns, orders.Notice{ID: "apply:" + code + ":" + l, OpenID: l, Kind: "apply", Text: textApplication(app)})
 	}
 	if len(ns) > 0 {
 		if err := b.Notices.Enqueue(ctx, ns...); err != nil {
@@ -202,7 +202,7 @@ func (b *Bot) approve(ctx context.Context, msg *Message, code string) (string, e
 	if err := b.Store.DeleteApplication(ctx, code); err != nil {
 		return "", err
 	}
-	if err := b.Notices.Enqueue(ctx, Notice{ID: "approved:" + code + ":" + app.OpenID, OpenID: app.OpenID, Kind: "apply", Text: textWelcomeVolunteer(app.Grid)}); err != nil {
+	if err := b.Notices.Enqueue(ctx, orders.Notice{ID: "approved:" + code + ":" + app.OpenID, OpenID: app.OpenID, Kind: "apply", Text: textWelcomeVolunteer(app.Grid)}); err != nil {
 		b.Log.Error("queue approval notice", "err", err)
 	}
 	return textApproved(app), nil
@@ -244,14 +244,14 @@ func (b *Bot) ready(ctx context.Context, supplier string) (string, error) {
 	if !first {
 		return textReadyAlready(day), nil
 	}
-	var ns []Notice
+	var ns []orders.Notice
 	for _, g := range b.Community.Grids {
 		added, err := b.Store.Volunteers(ctx, g.ID)
 		if err != nil {
 			return "", err
 		}
 		for _, v := range g.Team(added) {
-			ns = append(ns, Notice{ID: "ready:" + supplier + ":" + day + ":" + v, OpenID: v, Kind: "ready", Text: textGoodsReady(sup.Name, day)})
+			ns = append(ns, orders.Notice{ID: "ready:" + supplier + ":" + day + ":" + v, OpenID: v, Kind: "ready", Text: textGoodsReady(sup.Name, day)})
 		}
 	}
 	if len(ns) > 0 {

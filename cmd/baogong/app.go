@@ -26,6 +26,8 @@ import (
 	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
+	"github.com/baogong/baogong/outbox"
+	"github.com/baogong/baogong/wechat"
 )
 
 // Main is the wired program. NewMain builds it, Run starts serving, Close
@@ -36,9 +38,9 @@ type Main struct {
 	Redis   redis.UniversalClient
 	Store   *redisstore.Store
 	Account *officialaccount.OfficialAccount
-	Outbox  *bot.Outbox
+	Outbox  *outbox.Outbox
 	// WeChat sends through the API with the shared token (see Call).
-	WeChat *bot.WeChatSender
+	WeChat *wechat.WeChatSender
 	Jobs   *jobs.Runner
 	// Schedules are the cron specs of the jobs, by job name.
 	Schedules jobs.Schedules
@@ -106,7 +108,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 	}
 
 	setWeChatHTTP(cfg.WeChat.APIBase)
-	tokens := bot.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
+	tokens := wechat.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
 	m.Account = officialaccount.NewOfficialAccount(&oaconfig.Config{
 		AppID:          cfg.WeChat.AppID,
 		AppSecret:      cfg.WeChat.AppSecret,
@@ -114,8 +116,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		EncodingAESKey: cfg.WeChat.EncodingAESKey,
 		Cache:          tokens,
 	})
-	m.WeChat = bot.NewWeChatSender(m.Account, tokens, cfg.WeChat.DeliveryTemplateID, m.Log)
-	m.Outbox = bot.NewOutbox(m.Redis, cfg.Community.ID, m.WeChat, m.Log)
+	m.WeChat = wechat.NewWeChatSender(m.Account, tokens, cfg.WeChat.DeliveryTemplateID, m.Log)
+	m.Outbox = outbox.New(m.Redis, cfg.Community.ID, m.WeChat, m.Log)
 	community := communityOf(cfg.Community)
 	b := &bot.Bot{
 		Catalog:   m.Catalog,
@@ -128,8 +130,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		Log:       m.Log,
 	}
 	m.Mux = http.NewServeMux()
-	m.Mux.Handle("/wechat", &bot.Handler{
-		Account: m.Account, Bot: b, Token: cfg.WeChat.Token,
+	m.Mux.Handle("/wechat", &wechat.Handler{
+		Account: m.Account, Answer: b.Handle, Token: cfg.WeChat.Token,
 		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Log: m.Log,
 	})
 

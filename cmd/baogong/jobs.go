@@ -10,19 +10,19 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/baogong/baogong/bot"
 	"github.com/baogong/baogong/config"
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/outbox"
 )
 
 // outboxNotifier queues the jobs' notices in the bot's outbox.
-type outboxNotifier struct{ ob *bot.Outbox }
+type outboxNotifier struct{ ob *outbox.Outbox }
 
 func (n outboxNotifier) Notify(ctx context.Context, ns ...jobs.Notice) error {
-	out := make([]bot.Notice, len(ns))
+	out := make([]outbox.Notice, len(ns))
 	for i, x := range ns {
-		out[i] = bot.Notice{ID: x.ID, OpenID: x.OpenID, Kind: x.Kind, Text: x.Text, Data: x.Data}
+		out[i] = outbox.Notice{ID: x.ID, OpenID: x.OpenID, Kind: x.Kind, Text: x.Text, Data: x.Data}
 	}
 	return n.ob.Enqueue(ctx, out...)
 }

@@ -1,4 +1,4 @@
-package bot
+package outbox
 
 import (
 	"bytes"
@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -19,10 +17,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
-	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/wechat"
 )
 
 const (
@@ -33,49 +31,10 @@ const (
 	secretPhone = "13800138000"
 )
 
-// The library's URI modifier and HTTP client are process-wide, so one
-// httptest server serves every test; it forwards to the current test's
-// fake (tests of this package do not run in parallel), so tokens and
-// recorded messages start fresh in each test.
-var (
-	wxOnce    sync.Once
-	wxServer  *httptest.Server
-	wxCurrent atomic.Pointer[wxFake]
-)
+// wxFake is the fake WeChat API of one test (see fakewechat.Install).
+type wxFake = fakewechat.Faulty
 
-// wxFake is the fake WeChat API of one test, plus a fault the fake lacks:
-// HTTP 502 answers, as from a failing proxy.
-type wxFake struct {
-	*fakewechat.API
-	bad atomic.Int32 // answer this many requests with 502
-}
-
-func (f *wxFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if f.bad.Add(-1) >= 0 {
-		http.Error(w, "bad gateway", http.StatusBadGateway)
-		return
-	}
-	f.API.ServeHTTP(w, r)
-}
-
-func newWXFake(t *testing.T) *wxFake {
-	t.Helper()
-	wxOnce.Do(func() {
-		wxServer = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if f := wxCurrent.Load(); f != nil {
-				f.ServeHTTP(w, r)
-				return
-			}
-			http.Error(w, "no fake", http.StatusServiceUnavailable)
-		}))
-		util.DefaultHTTPClient = &http.Client{Timeout: 5 * time.Second}
-		util.SetURIModifier(fakewechat.Rewriter(wxServer.URL))
-	})
-	f := &wxFake{API: fakewechat.New(wxTestAppID, wxTestSecret)}
-	wxCurrent.Store(f)
-	t.Cleanup(func() { wxCurrent.CompareAndSwap(f, nil) })
-	return f
-}
+func newWXFake(t *testing.T) *wxFake { return fakewechat.Install(t, wxTestAppID, wxTestSecret) }
 
 // testClock is an injectable clock that moves only when told.
 type testClock struct {
@@ -124,8 +83,8 @@ type wxEnv struct {
 	rdb       redis.UniversalClient
 	community string
 	api       *wxFake
-	tokens    *TokenCache
-	sender    *WeChatSender
+	tokens    *wechat.TokenCache
+	sender    *wechat.WeChatSender
 	box       *Outbox
 	clock     *testClock
 	logs      *syncBuffer
@@ -137,15 +96,15 @@ func newWXEnv(t *testing.T, templateID string) *wxEnv {
 	e := &wxEnv{t: t, rdb: redistest.Client(t), community: redistest.Community(t), clock: newTestClock(), logs: &syncBuffer{}}
 	e.api = newWXFake(t)
 	e.log = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.tokens = NewTokenCache(e.rdb, wxTestAppID, e.log)
+	e.tokens = wechat.NewTokenCache(e.rdb, wxTestAppID, e.log)
 	// Tokens cached by an earlier test belong to an earlier fake.
-	if err := e.rdb.Del(context.Background(), "bg:wechat:"+wxTestAppID+":"+officialAccountTokenKeyPrefix+"_access_token_"+wxTestAppID).Err(); err != nil {
+	if err := e.rdb.Del(context.Background(), "bg:wechat:"+wxTestAppID+":"+wechat.TokenKeyPrefix+"_access_token_"+wxTestAppID).Err(); err != nil {
 		t.Fatal(err)
 	}
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{
-		AppID: wxTestAppID, AppSecret: wxTestSecret, Token: testToken, Cache: e.tokens,
+		AppID: wxTestAppID, AppSecret: wxTestSecret, Token: "outbox-test-token", Cache: e.tokens,
 	})
-	e.sender = NewWeChatSender(acct, e.tokens, templateID, e.log)
+	e.sender = wechat.NewWeChatSender(acct, e.tokens, templateID, e.log)
 	e.box = e.outbox(e.sender)
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -162,7 +121,7 @@ func newWXEnv(t *testing.T, templateID string) *wxEnv {
 
 // outbox returns another replica of e's outbox, on e's clock.
 func (e *wxEnv) outbox(s Sender) *Outbox {
-	o := NewOutbox(e.rdb, e.community, s, e.log)
+	o := New(e.rdb, e.community, s, e.log)
 	o.Now = e.clock.Now
 	return o
 }
@@ -312,7 +271,7 @@ func TestOutboxRetriesWithBackoff(t *testing.T) {
 			if _, err := e.sender.Account.GetAccessToken(); err != nil { // so the 502s hit the sends
 				e.t.Fatal(err)
 			}
-			e.api.bad.Store(3)
+			e.api.Bad.Store(3)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -351,7 +310,7 @@ func TestOutboxRetriesWithBackoff(t *testing.T) {
 }
 
 func TestOutboxBackoffIsCapped(t *testing.T) {
-	o := NewOutbox(nil, "c", nil, nil)
+	o := New(nil, "c", nil, nil)
 	want := []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second,
 		32 * time.Second, 64 * time.Second, 128 * time.Second, 256 * time.Second, 512 * time.Second,
 		10 * time.Minute, 10 * time.Minute}
@@ -594,7 +553,7 @@ func TestOutboxRedisDown(t *testing.T) {
 	defer rdb.Close()
 	var s stubSender
 	var logs syncBuffer
-	o := NewOutbox(rdb, "down", &s, slog.New(slog.NewTextHandler(&logs, nil)))
+	o := New(rdb, "down", &s, slog.New(slog.NewTextHandler(&logs, nil)))
 	o.PollInterval = 10 * time.Millisecond
 	ctx := context.Background()
 	if err := o.Enqueue(ctx, notice("d1", "oUser1")); err != nil {
@@ -646,7 +605,7 @@ func TestOutboxOnCluster(t *testing.T) {
 	clock := newTestClock()
 	fail := map[string]error{"c2": errors.New("quota"), "c3": fmt.Errorf("%w: unsubscribed", ErrPermanent)}
 	s := &stubSender{fn: func(n Notice) error { return fail[n.ID] }}
-	o := NewOutbox(rdb, "cluster-outbox", s, slog.New(slog.DiscardHandler))
+	o := New(rdb, "cluster-outbox", s, slog.New(slog.DiscardHandler))
 	o.Now = clock.Now
 	if err := o.Enqueue(ctx, notice("c1", "u1"), notice("c2", "u2"), notice("c3", "u3"), notice("c1", "u1")); err != nil {
 		t.Fatal(err)

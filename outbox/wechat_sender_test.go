@@ -1,18 +1,15 @@
-package bot
+package outbox
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/silenceper/wechat/v2/util"
-
 	"github.com/baogong/baogong/internal/fakewechat"
+	"github.com/baogong/baogong/wechat"
 )
 
 // TestSenderTokenKey checks the key the sender drops is the one silenceper
@@ -23,8 +20,8 @@ func TestSenderTokenKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := e.tokens.Get(e.sender.tokenKey); got != tok {
-		t.Fatalf("cache[%q] = %v, want the library's token", e.sender.tokenKey, got)
+	if got := e.tokens.Get(e.sender.TokenKey()); got != tok {
+		t.Fatalf("cache[%q] = %v, want the library's token", e.sender.TokenKey(), got)
 	}
 }
 
@@ -70,25 +67,6 @@ func TestSenderRefreshesRejectedTokenOnce(t *testing.T) {
 		e.clock.Advance(2 * time.Second)
 		e.drain(1) // temporary: the next round succeeds
 	})
-}
-
-// TestSenderKeepsAReplacedToken: when another replica already replaced the
-// rejected token, this one must not delete the new token (that would
-// start a chain of replicas invalidating each other's tokens).
-func TestSenderKeepsAReplacedToken(t *testing.T) {
-	e := newWXEnv(t, "")
-	s := e.sender
-	if err := e.tokens.Set(s.tokenKey, "token-from-another-replica", time.Hour); err != nil {
-		t.Fatal(err)
-	}
-	s.dropToken("token-this-replica-used", 40001)
-	if got := e.tokens.Get(s.tokenKey); got != "token-from-another-replica" {
-		t.Fatalf("the other replica's token was dropped: %v", got)
-	}
-	s.dropToken("token-from-another-replica", 40001)
-	if got := e.tokens.Get(s.tokenKey); got != nil {
-		t.Fatalf("the rejected token was kept: %v", got)
-	}
 }
 
 func TestSenderTemplateFallback(t *testing.T) {
@@ -166,7 +144,7 @@ func TestSenderPermanentErrorsDeadLetter(t *testing.T) {
 // the app secret (token fetch) or the access token (sends).
 func TestSenderRedactsSecrets(t *testing.T) {
 	e := newWXEnv(t, "")
-	e.api.bad.Store(1) // the token fetch
+	e.api.Bad.Store(1) // the token fetch
 	e.enqueue(notice("s1", "oUser1"))
 	e.drain(0)
 	n := e.stored("s1")
@@ -177,37 +155,8 @@ func TestSenderRedactsSecrets(t *testing.T) {
 	e.drain(1)
 }
 
-func TestSenderErrorClasses(t *testing.T) {
-	netErr := &url.Error{Op: "Post", URL: "https://api.weixin.qq.com/x?access_token=SECRET", Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}
-	for _, tc := range []struct {
-		err       error
-		permanent bool
-	}{
-		{errors.New("customer msg send error : errcode=43004 , errmsg=require subscribe"), true},
-		{errors.New("customer msg send error : errcode=40003 , errmsg=invalid openid"), true},
-		{util.NewCommonError("send", 40003, "invalid openid"), true},
-		{errors.New("customer msg send error : errcode=45047 , errmsg=out of response count limit"), false},
-		{errors.New("customer msg send error : errcode=43117 , errmsg=quota"), false},
-		{errors.New("customer msg send error : errcode=45009 , errmsg=quota"), false},
-		{errors.New("customer msg send error : errcode=-1 , errmsg=system error"), false},
-		{netErr, false},
-		{context.DeadlineExceeded, false},
-	} {
-		got := classify(tc.err)
-		if errors.Is(got, ErrPermanent) != tc.permanent {
-			t.Errorf("classify(%v) = %v, permanent %v", tc.err, got, !tc.permanent)
-		}
-		if strings.Contains(got.Error(), "SECRET") {
-			t.Errorf("classify(%v) shows the token: %v", tc.err, got)
-		}
-	}
-	if got := classify(netErr); !errors.As(got, new(*net.OpError)) {
-		t.Errorf("redaction lost the cause: %#v", got)
-	}
-}
-
 func TestSenderNotBuiltByConstructor(t *testing.T) {
-	err := (&WeChatSender{}).Send(context.Background(), notice("x", "oUser1"))
+	err := (&wechat.WeChatSender{}).Send(context.Background(), notice("x", "oUser1"))
 	if err == nil || errors.Is(err, ErrPermanent) {
 		t.Fatalf("err %v", err)
 	}

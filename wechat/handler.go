@@ -1,4 +1,4 @@
-package bot
+package wechat
 
 import (
 	"bytes"
@@ -16,13 +16,38 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 )
 
+// Message is one message or event from a WeChat user, as the handler
+// hands it on.
+type Message struct {
+	OpenID   string
+	MsgType  string // text, image, event, ...
+	Content  string
+	Event    string // subscribe, unsubscribe, CLICK, ...
+	EventKey string
+	MsgID    int64
+	Created  int64 // CreateTime, seconds
+	PicURL   string
+	MediaID  string
+}
+
+// DedupeKey identifies a delivery so WeChat's retries of it are
+// recognised: the MsgId for messages, the sender, time and event for events
+// (which have no MsgId).
+func (r Message) DedupeKey() string {
+	if r.MsgType != "event" && r.MsgID != 0 {
+		return "m:" + strconv.FormatInt(r.MsgID, 10)
+	}
+	return "e:" + r.OpenID + ":" + strconv.FormatInt(r.Created, 10) + ":" + r.Event + ":" + r.EventKey
+}
+
 // Handler is the WeChat callback (/wechat). It checks what silenceper's
 // server does not (body size, the signature before any parsing) so every
 // failure gets the right status, then lets the library parse, decrypt and
-// encrypt, and hands the message to the Bot.
+// encrypt, and hands the message to Answer.
 type Handler struct {
 	Account *officialaccount.OfficialAccount
-	Bot     *Bot
+	// Answer returns the text to reply to m ("" for none) within ctx.
+	Answer func(ctx context.Context, m Message) string
 	// Token and Safe mirror the account's config: Token signs requests;
 	// with an EncodingAESKey set, messages may come encrypted.
 	Token string
@@ -98,7 +123,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	srv.SkipValidate(true)
 	replied := false
 	srv.SetMessageHandler(func(m *message.MixMessage) *message.Reply {
-		text := h.Bot.Handle(ctx, requestOf(m))
+		text := h.Answer(ctx, messageOf(m))
 		if text == "" {
 			return nil
 		}
@@ -138,8 +163,8 @@ func (h *Handler) fresh(ts string) bool {
 	return d <= h.MaxAge && d >= -h.MaxAge
 }
 
-func requestOf(m *message.MixMessage) Request {
-	return Request{
+func messageOf(m *message.MixMessage) Message {
+	return Message{
 		OpenID:   string(m.FromUserName),
 		MsgType:  string(m.MsgType),
 		Content:  m.Content,

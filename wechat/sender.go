@@ -1,4 +1,10 @@
-package bot
+// Package wechat is baogong's adapter to the WeChat official-account
+// platform: the callback handler (signatures, safe mode, size limits, on
+// silenceper's server), the access-token cache shared by every replica in
+// Redis, and the Sender that pushes notices as customer-service or
+// template messages. It knows nothing of orders' meaning: messages go to
+// an Answer function, notices come from package outbox.
+package wechat
 
 import (
 	"context"
@@ -12,6 +18,9 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/baogong/baogong/internal/redact"
+	"github.com/baogong/baogong/orders"
 )
 
 // WeChat errcodes the sender acts on.
@@ -41,11 +50,11 @@ var permanentCodes = map[int64]bool{
 	wxBadData:       true,
 }
 
-// officialAccountTokenKeyPrefix is silenceper's
+// TokenKeyPrefix is silenceper's
 // credential.CacheKeyOfficialAccountPrefix (v2.1.14): the access token is
 // cached under prefix+"_access_token_"+appID (prefix+"_stable_access_token_"+
 // appID with UseStableAK). TestSenderTokenKey checks the key in Redis.
-const officialAccountTokenKeyPrefix = "gowechat_officialaccount_"
+const TokenKeyPrefix = "gowechat_officialaccount_"
 
 // WeChatSender is the Sender that pushes notices to residents through the
 // official account. It sends Notice.Text as a customer-service text
@@ -59,7 +68,7 @@ const officialAccountTokenKeyPrefix = "gowechat_officialaccount_"
 //
 // Errors: 40001/42001 (the token was replaced or expired) drop the cached
 // token and retry once; 43004 (unsubscribed), 40003 (bad openid), refused
-// payloads, and 45015 without a template wrap ErrPermanent; quotas (45009,
+// payloads, and 45015 without a template wrap orders.ErrPermanent; quotas (45009,
 // 45047, 43117), system errors and network failures are temporary. Error
 // texts have tokens and the app secret redacted.
 //
@@ -86,8 +95,6 @@ type WeChatSender struct {
 	tokenKey string
 }
 
-var _ Sender = (*WeChatSender)(nil)
-
 // NewWeChatSender returns a sender through account. It fetches the
 // library's message managers once, here: silenceper's lazy getters are
 // not synchronised, so calling them per send would race. tokens is the
@@ -111,12 +118,12 @@ func NewWeChatSender(account *officialaccount.OfficialAccount, tokens cache.Cach
 		Log:        log,
 		custom:     account.GetCustomerMessageManager(),
 		template:   account.GetTemplate(),
-		tokenKey:   officialAccountTokenKeyPrefix + kind + cfg.AppID,
+		tokenKey:   TokenKeyPrefix + kind + cfg.AppID,
 	}
 }
 
 // Send delivers n as described on WeChatSender.
-func (s *WeChatSender) Send(ctx context.Context, n Notice) error {
+func (s *WeChatSender) Send(ctx context.Context, n orders.Notice) error {
 	if s.custom == nil || s.template == nil {
 		return errors.New("WeChatSender was not built by NewWeChatSender")
 	}
@@ -129,10 +136,10 @@ func (s *WeChatSender) Send(ctx context.Context, n Notice) error {
 	}
 	if code, _ := wechatCode(err); code == wxOutsideWindow {
 		if s.TemplateID == "" {
-			return fmt.Errorf("%w: outside the 48-hour window and no template configured: %w", ErrPermanent, cleanErr(err))
+			return fmt.Errorf("%w: outside the 48-hour window and no template configured: %w", orders.ErrPermanent, cleanErr(err))
 		}
 		if len(n.Data) == 0 {
-			return fmt.Errorf("%w: outside the 48-hour window and the notice has no template data: %w", ErrPermanent, cleanErr(err))
+			return fmt.Errorf("%w: outside the 48-hour window and the notice has no template data: %w", orders.ErrPermanent, cleanErr(err))
 		}
 		s.Log.Info("wechat: outside the 48-hour window, sending the template", "openid", n.OpenID, "id", n.ID, "kind", n.Kind)
 		err = s.call(ctx, &refreshed, func() error {
@@ -198,7 +205,7 @@ func (s *WeChatSender) dropToken(rejected string, code int64) {
 	}
 }
 
-func (s *WeChatSender) templateMessage(n Notice) *message.TemplateMessage {
+func (s *WeChatSender) templateMessage(n orders.Notice) *message.TemplateMessage {
 	data := make(map[string]*message.TemplateDataItem, len(n.Data))
 	for k, v := range n.Data {
 		data[k] = &message.TemplateDataItem{Value: v}
@@ -235,10 +242,10 @@ func wechatCode(err error) (int64, bool) {
 	return 0, false
 }
 
-// classify wraps err in ErrPermanent when retrying cannot help.
+// classify wraps err in orders.ErrPermanent when retrying cannot help.
 func classify(err error) error {
 	if code, ok := wechatCode(err); ok && permanentCodes[code] {
-		return fmt.Errorf("%w: %w", ErrPermanent, cleanErr(err))
+		return fmt.Errorf("%w: %w", orders.ErrPermanent, cleanErr(err))
 	}
 	return cleanErr(err)
 }
@@ -259,8 +266,12 @@ func cleanErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	if msg := redact(err.Error()); msg != err.Error() {
+	if msg := redact.Secrets(err.Error()); msg != err.Error() {
 		return &redactedError{msg: msg, err: err}
 	}
 	return err
 }
+
+// TokenKey is the cache key of the access token this sender drops when
+// WeChat rejects it.
+func (s *WeChatSender) TokenKey() string { return s.tokenKey }

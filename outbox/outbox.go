@@ -1,4 +1,17 @@
-package bot
+// Package outbox queues notices (messages to people outside the reply to
+// their own message) in Redis and sends them from every replica.
+//
+// It is our own small queue rather than Redis Streams or a task library:
+// a notice needs a stable id of the caller's choosing (so a handler that
+// runs twice queues it once, and a notice delivered is never sent again
+// for a week), a per-notice backoff, and a lease fenced so that only the
+// replica holding a notice may reschedule or bury it. Streams give
+// at-least-once delivery and XAUTOCLAIM, but no dedupe by id, no delayed
+// retry and no fencing; asynq has delays but needs its own key layout
+// outside our hash tag. Four keys under the community's hash tag and five
+// Lua scripts do all of it, on one Redis or a Cluster. Dead letters are
+// listed (Dead) and requeued (Requeue) by the admin API.
+package outbox
 
 import (
 	"context"
@@ -8,44 +21,23 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/baogong/baogong/internal/redact"
+	"github.com/baogong/baogong/orders"
 )
 
-// ErrPermanent marks a send that can never succeed (the user unsubscribed,
-// the openid is wrong, the payload is refused). A Sender wraps it
-// (errors.Is(err, ErrPermanent)) so the Outbox dead-letters the notice at
-// once instead of retrying it for minutes.
-var ErrPermanent = errors.New("permanent failure")
+// Notice is the orders.Notice this outbox keeps (an alias, so callers
+// need not name two packages).
+type Notice = orders.Notice
 
-// Notice is one message to push to a resident outside a reply: an order
-// delivered, a slot changed. It is stored as JSON in Redis until delivered.
-type Notice struct {
-	// ID identifies the notice. Enqueue assigns one when it is empty; a
-	// caller that gives its own (e.g. "delivered:<order id>") makes
-	// re-enqueueing after a crash harmless.
-	ID string `json:"id"`
-	// OpenID is the recipient.
-	OpenID string `json:"openid"`
-	// Text is the customer-service message. It may hold personal data
-	// (addresses, phone numbers): it is never logged.
-	Text string `json:"text"`
-	// Kind says what the notice is about, e.g. "delivered"; it is logged.
-	Kind string `json:"kind,omitempty"`
-	// Data holds the template message's fields, used when the text cannot
-	// be sent (see WeChatSender).
-	Data map[string]string `json:"data,omitempty"`
-	// Attempts counts failed sends so far.
-	Attempts int `json:"attempts,omitempty"`
-	// CreatedAt is when the notice was first enqueued.
-	CreatedAt time.Time `json:"created_at"`
-	// LastError is the last send failure, secrets redacted.
-	LastError string `json:"last_error,omitempty"`
-}
+// ErrPermanent is orders.ErrPermanent: a Sender wraps it for a send that
+// can never succeed, and the notice is dead-lettered at once.
+var ErrPermanent = orders.ErrPermanent
 
 // Sender delivers one notice. Send must honour ctx where it can, and wrap
 // ErrPermanent in errors that retrying cannot cure; any other error is
@@ -135,9 +127,9 @@ type Outbox struct {
 	wake   chan struct{}
 }
 
-// NewOutbox returns the outbox of community, stored in rdb under
+// New returns the outbox of community, stored in rdb under
 // "bg:{community}:outbox:…", sending through s and logging to log.
-func NewOutbox(rdb redis.UniversalClient, community string, s Sender, log *slog.Logger) *Outbox {
+func New(rdb redis.UniversalClient, community string, s Sender, log *slog.Logger) *Outbox {
 	p := "bg:{" + community + "}:outbox:"
 	if log == nil {
 		log = slog.Default()
@@ -620,16 +612,9 @@ func (o *Outbox) Requeue(ctx context.Context, ids ...string) (int, error) {
 	return moved, nil
 }
 
-// secretParam matches credentials the WeChat library puts in URLs, which
-// then appear in its error messages (an HTTP failure quotes the URL).
-var secretParam = regexp.MustCompile(`((?:access_token|secret)=)[^&\s"']+`)
-
-// redact removes access tokens and the app secret from s.
-func redact(s string) string { return secretParam.ReplaceAllString(s, "${1}REDACTED") }
-
 // cleanError makes a send error fit for Redis and the logs.
 func cleanError(err error) string {
-	s := redact(err.Error())
+	s := redact.Secrets(err.Error())
 	if len(s) > maxLastError {
 		i := maxLastError
 		for i > 0 && !utf8.RuneStart(s[i]) {
