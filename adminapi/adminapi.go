@@ -24,6 +24,8 @@ type Server struct {
 	Jobs *Jobs
 	// Distributor, when set, adds free-pack distributions.
 	Distributor *orders.Distributor
+	// Notices, when set, adds the outbox's dead letters.
+	Notices Notices
 	// Token is the bearer token every /api request must carry.
 	Token string
 	Log   *slog.Logger
@@ -39,6 +41,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerJobs(mux)
 	s.registerDistributions(mux)
 	s.registerMarks(mux)
+	s.registerNotices(mux)
 }
 
 func (s *Server) auth(next http.Handler) http.Handler {

@@ -624,3 +624,32 @@ func cleanError(err error) string {
 	}
 	return s
 }
+
+// dropScript forgets dead notices. Returns how many it dropped.
+var dropScript = redis.NewScript(`
+local dropped = 0
+for i = 1, #ARGV do
+  if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 then
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    dropped = dropped + 1
+  end
+end
+return dropped`)
+
+// Drop forgets dead notices an admin decided not to send (the resident
+// was phoned instead). IDs that are not dead are ignored; it returns how
+// many were dropped.
+func (o *Outbox) Drop(ctx context.Context, ids ...string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	n, err := dropScript.Run(ctx, o.rdb, o.keys, args...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("drop notices: %w", err)
+	}
+	return n, nil
+}

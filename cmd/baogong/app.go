@@ -147,6 +147,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 	m.Schedules = schedulesOf(cfg)
 	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log,
 		Jobs:        &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
+		Notices:     m.Outbox,
 		Distributor: &orders.Distributor{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc}}).Register(m.Mux)
 	if err := m.Jobs.Add(m.Cron, m.Schedules, context.WithoutCancel(ctx)); err != nil {
 		m.Redis.Close()
