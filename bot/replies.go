@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/catalog"
-	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/urgent"
 )
 
 // Every sentence the bot says lives in this file, so the bot's whole voice
@@ -861,14 +861,14 @@ func textSummaryMarks(list []markedHousehold) string {
 
 // textUrgentPlaced answers a resident's urgent order; to says who was
 // told at once.
-func textUrgentPlaced(o orders.Order, to reach) string {
+func textUrgentPlaced(o orders.Order, to urgent.Reach) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "急需订单已收到！订单号 %s\n送到：%s\n", o.ID, o.Address)
 	writeLines(&b, o)
 	switch to {
-	case reachStaff:
+	case urgent.Staff:
 		b.WriteString("已马上转给社区工作人员安排，有人领取后会告诉您。\n")
-	case reachNobody:
+	case urgent.Nobody:
 		b.WriteString("已记下是急需，会排在最前面配送。\n")
 	default:
 		b.WriteString("已马上转给本网格的志愿者，有人领取后会告诉您谁来送。\n")
@@ -886,43 +886,15 @@ func urgentOrderLine(o orders.Order, marks []orders.Mark) string {
 	return fmt.Sprintf("%s%s%s", o.Address, markNote(marks), itemsText(o.Lines))
 }
 
-// textUrgentPush is pushed at once to the grid's volunteers and leads;
-// the urgent job sends the same text when it pushes late.
-func textUrgentPush(o orders.Order, marks []orders.Mark) string { return jobs.UrgentPush(o, marks) }
-
-// textUrgentNoTeam is pushed to the community's admins when the grid has
-// nobody to push an urgent order to. Staff see the whole phone number.
-func textUrgentNoTeam(o orders.Order, marks []orders.Mark) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "【急·没人可派】%s网格现在没有志愿者和楼栋长。\n%s\n", o.Grid, urgentOrderLine(o, marks))
-	if o.Contact != "" {
-		fmt.Fprintf(&b, "电话%s\n", o.Contact)
-	}
-	fmt.Fprintf(&b, "请安排人手；自己去送请回复：领取 %s", o.ID)
-	return b.String()
-}
-
-// urgentTemplateData fills the template message when a volunteer has not
-// written to the account in 48 hours (fields as deliveredTemplateData).
-func urgentTemplateData(o orders.Order) map[string]string {
-	return map[string]string{
-		"first":    "【急】有住户急需物资，请马上看看",
-		"keyword1": o.ID,
-		"keyword2": itemsText(o.Lines),
-		"keyword3": o.Address.String(),
-		"remark":   "能送请回复：领取 " + o.ID,
-	}
-}
-
-func textUrgentPasted(pushed []orders.Address, to reach) string {
+func textUrgentPasted(pushed []orders.Address, to urgent.Reach) string {
 	parts := make([]string, len(pushed))
 	for i, a := range pushed {
 		parts[i] = a.String()
 	}
 	switch to {
-	case reachStaff:
+	case urgent.Staff:
 		return fmt.Sprintf("急需的%d户已马上通知社区工作人员：%s。", len(pushed), strings.Join(parts, "、"))
-	case reachNobody:
+	case urgent.Nobody:
 		return fmt.Sprintf("急需的%d户已记下，会排在最前面配送：%s。", len(pushed), strings.Join(parts, "、"))
 	}
 	return fmt.Sprintf("急需的%d户已马上通知本网格的志愿者：%s。", len(pushed), strings.Join(parts, "、"))

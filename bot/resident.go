@@ -100,7 +100,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	if o.Urgent && o.Status == orders.StatusPending {
 		// Who hears of it at once is known before it is placed, so the
 		// answer is saved with the order.
-		to, err := b.urgentReach(ctx, o.Grid)
+		to, err := b.urgent().ReachOf(ctx, o.Grid)
 		if err != nil {
 			return "", err
 		}
@@ -121,9 +121,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	if placed.Urgent {
 		// The push is queued after the answer is saved: should it fail,
 		// the urgent job pushes the order within a minute.
-		if _, err := b.pushUrgentMarked(ctx, placed, msg.From.Marks); err != nil {
-			b.Log.Error("push urgent order", "order", placed.ID, "err", err)
-		}
+		b.pushUrgentMarked(ctx, placed, msg.From.Marks)
 	}
 	return render(placed), nil
 }

@@ -3,10 +3,10 @@ package bot
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/urgent"
 )
 
 // Urgent requests (issue 5): an urgent order is pushed at once to its
@@ -14,123 +14,33 @@ import (
 // and the resident is told who is coming. Nobody claiming it in time is
 // the escalation job's business (package jobs).
 
-// urgentTeam returns who hears of an urgent order of grid at once: the
-// grid's volunteers (config and approved) and its leads, each once.
-func (b *Bot) urgentTeam(ctx context.Context, grid string) ([]string, error) {
-	var team []string
-	for _, g := range b.Community.Grids {
-		if g.ID != grid {
-			continue
-		}
-		added, err := b.Store.Volunteers(ctx, g.ID)
-		if err != nil {
-			return nil, err
-		}
-		team = g.Team(added)
-	}
-	for _, l := range b.leadsOfGrid(ctx, grid) {
-		if !slices.Contains(team, l) {
-			team = append(team, l)
-		}
-	}
-	return team, nil
+// urgent is the urgent protocol the urgent job runs too (package urgent).
+func (b *Bot) urgent() *urgent.Protocol {
+	return &urgent.Protocol{Store: b.Store, Community: b.Community, Notices: b.Notices, Log: b.Log}
 }
 
-// reach says who heard of an urgent order at once.
-type reach int
-
-const (
-	reachTeam   reach = iota // the grid's volunteers and leads
-	reachStaff               // the community's admins: the grid has nobody
-	reachNobody              // nobody at all: no team and no admins
-)
-
-// urgentReach says who would hear of an urgent order of grid at once.
-func (b *Bot) urgentReach(ctx context.Context, grid string) (reach, error) {
-	team, err := b.urgentTeam(ctx, grid)
-	switch {
-	case err != nil:
-		return reachTeam, err
-	case len(team) > 0:
-		return reachTeam, nil
-	case len(b.Community.Admins) > 0:
-		return reachStaff, nil
-	}
-	return reachNobody, nil
-}
-
-// pushUrgent queues the urgent order o to its grid's volunteers and leads
-// at once, or, when the grid has nobody, to the community's admins, and
-// says which. A failure to queue is logged, not returned: the order
-// stands, and the urgent job (package jobs) pushes it again within a
-// minute. It may be called again for the same order: the notices' ids
-// make the recipients hear once. An order that is not pending (waiting
-// for a prescription) is not pushed: call it again once it is.
-func (b *Bot) pushUrgent(ctx context.Context, o orders.Order) (reach, error) {
+// pushUrgent pushes the urgent order o at once (see urgent.Protocol.Push),
+// reading its household's marks. A failure to queue is logged, not
+// returned: the order stands, and the urgent job pushes it within a
+// minute.
+func (b *Bot) pushUrgent(ctx context.Context, o orders.Order) (urgent.Reach, error) {
 	if o.Status != orders.StatusPending {
-		return reachTeam, nil
+		return urgent.Team, nil
 	}
 	marks, err := b.Store.HouseholdMarks(ctx, o.Household())
 	if err != nil {
-		return reachTeam, err
+		return urgent.Team, err
 	}
-	return b.pushUrgentMarked(ctx, o, marks)
+	return b.pushUrgentMarked(ctx, o, marks), nil
 }
 
 // pushUrgentMarked is pushUrgent when the household's marks are known.
-func (b *Bot) pushUrgentMarked(ctx context.Context, o orders.Order, marks []orders.Mark) (reach, error) {
-	if o.Status != orders.StatusPending {
-		return reachTeam, nil
-	}
-	team, err := b.urgentTeam(ctx, o.Grid)
+func (b *Bot) pushUrgentMarked(ctx context.Context, o orders.Order, marks []orders.Mark) urgent.Reach {
+	to, err := b.urgent().Push(ctx, o, marks)
 	if err != nil {
-		return reachTeam, err
+		b.Log.Error("push urgent order", "order", o.ID, "err", err)
 	}
-	to := reachTeam
-	var ns []orders.Notice
-	for _, u := range team {
-		ns = append(ns, orders.Notice{ID: "urgent:" + o.ID + ":" + u, OpenID: u, Kind: "urgent",
-			Text: textUrgentPush(o, marks), Data: urgentTemplateData(o)})
-	}
-	if len(team) == 0 {
-		to = reachStaff
-		for _, a := range b.Community.Admins {
-			// The escalation job's id: the admins hear once.
-			ns = append(ns, orders.Notice{ID: "urgent-admin:" + o.ID + ":" + a, OpenID: a, Kind: "urgent",
-				Text: textUrgentNoTeam(o, marks), Data: urgentTemplateData(o)})
-		}
-	}
-	if len(ns) == 0 {
-		b.Log.Error("urgent order reaches nobody: no volunteers, leads or admins", "order", o.ID, "grid", o.Grid)
-		return reachNobody, nil
-	}
-	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
-		b.Log.Error("queue urgent order", "order", o.ID, "err", err)
-		return to, nil
-	}
-	// The urgent job's marks (package jobs): pushed to the team, or the
-	// admins told.
-	mark := "urgent-pushed:" + o.ID
-	if to == reachStaff {
-		mark = "escalated:" + o.ID
-	}
-	if _, err := b.Store.MarkOnce(ctx, mark); err != nil {
-		b.Log.Error("mark urgent order pushed", "order", o.ID, "err", err)
-	}
-	return to, nil
-}
-
-// mayClaim reports whether openid may claim an order of grid: its
-// volunteers and leads, and the community's admins.
-func (b *Bot) mayClaim(ctx context.Context, openid, grid string) (bool, error) {
-	if slices.Contains(b.Community.Admins, openid) {
-		return true, nil
-	}
-	team, err := b.urgentTeam(ctx, grid)
-	if err != nil {
-		return false, err
-	}
-	return slices.Contains(team, openid), nil
+	return to
 }
 
 // claimText handles 领取 <订单号>, and 领取 alone from someone who may claim.
@@ -150,7 +60,7 @@ func (b *Bot) claim(ctx context.Context, msg *Message, id string) (string, error
 	if err != nil {
 		return "", err
 	}
-	if ok, err := b.mayClaim(ctx, msg.OpenID, o.Grid); err != nil || !ok {
+	if ok, err := b.urgent().MayClaim(ctx, msg.OpenID, o.Grid); err != nil || !ok {
 		return textClaimNotAllowed, err
 	}
 	if !o.Urgent {
@@ -212,7 +122,7 @@ func (b *Bot) volunteerName(ctx context.Context, openid, unknown string) string 
 // (救命 我爸心脏病药吃完了) to the grid's volunteers and leads at once, as
 // the resident wrote it, so a person reads it. It returns the reply.
 func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, text string) (string, error) {
-	team, err := b.urgentTeam(ctx, bd.Grid)
+	team, err := b.urgent().Team(ctx, bd.Grid)
 	if err != nil {
 		return "", err
 	}
@@ -294,7 +204,7 @@ func (b *Bot) doneClaimed(ctx context.Context, msg *Message, ref string) (string
 // line about them first in the reply.
 func (b *Bot) pushPasted(ctx context.Context, rep orders.ListReport, reply string) (string, error) {
 	var pushed []orders.Address
-	to := reachTeam
+	to := urgent.Team
 	for _, r := range rep.Results {
 		if r.Outcome != orders.OutcomeCreated || !r.Order.Urgent || r.Order.Status != orders.StatusPending {
 			continue

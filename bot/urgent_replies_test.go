@@ -5,21 +5,22 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/urgent"
 )
 
 // urgentReplies renders what is said about urgent requests and vulnerable
 // households (TestReplyGolden).
 func urgentReplies(placed orders.Order) map[string]string {
 	a := placed.Address
-	urgent := placed
-	urgent.ID, urgent.Urgent, urgent.Grid = "1005", true, "G1"
-	urgent.Lines = []orders.Line{{SKU: "MED-INSULIN", Name: "胰岛素注射液", Qty: 1, Unit: "支", PriceFen: 6800}}
-	urgent.TotalFen = 6800
-	proxy := urgent
+	u := placed
+	u.ID, u.Urgent, u.Grid = "1005", true, "G1"
+	u.Lines = []orders.Line{{SKU: "MED-INSULIN", Name: "胰岛素注射液", Qty: 1, Unit: "支", PriceFen: 6800}}
+	u.TotalFen = 6800
+	proxy := u
 	proxy.Address.Room, proxy.Contact = "502", "13900001111"
 	alone := []orders.Mark{orders.MarkAlone}
 	two := []orders.Mark{orders.MarkAlone, orders.MarkLowIncome}
-	delivered, cancelled, waiting := urgent, urgent, urgent
+	delivered, cancelled, waiting := u, u, u
 	delivered.Status, cancelled.Status, waiting.Status = orders.StatusDelivered, orders.StatusCancelled, orders.StatusAwaitingRx
 	marked := []markedHousehold{
 		{addr: orders.Address{Building: "3", Unit: "1", Room: "101"}, marks: []orders.Mark{orders.MarkDisabled}},
@@ -31,7 +32,7 @@ func urgentReplies(placed orders.Order) map[string]string {
 	}
 	slot := time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC)
 	share := orders.Share{Volunteer: "vol-a", Stops: []orders.Stop{
-		{Seq: 1, OrderID: "1005", Address: a, Lines: urgent.Lines, Urgent: true, Marks: alone},
+		{Seq: 1, OrderID: "1005", Address: a, Lines: u.Lines, Urgent: true, Marks: alone},
 		{Seq: 2, OrderID: "1006", Address: orders.Address{Building: "3", Unit: "1", Room: "101"}, Lines: placed.Lines[:1], Marks: two},
 		{Seq: 3, OrderID: "1001", Address: proxy.Address, Lines: placed.Lines[:1]},
 	}}
@@ -52,32 +53,28 @@ func urgentReplies(placed orders.Order) map[string]string {
 		"marked_list":                   textMarkedList(marked),
 		"marked_list_none":              textMarkedList(nil),
 		"lead_summary_marks":            textSummaryMarks(marked) + textSummary([]string{"3"}, []orders.Order{placed}, placed.Lines),
-		"urgent_placed":                 textUrgentPlaced(urgent, reachTeam),
-		"urgent_placed_staff":           textUrgentPlaced(urgent, reachStaff),
-		"urgent_placed_nobody":          textUrgentPlaced(urgent, reachNobody),
-		"urgent_push":                   textUrgentPush(urgent, alone),
-		"urgent_push_jielong":           textUrgentPush(proxy, nil),
-		"urgent_push_template":          tmpl(urgentTemplateData(urgent)),
-		"urgent_no_team":                textUrgentNoTeam(proxy, alone),
-		"urgent_pasted":                 textUrgentPasted([]orders.Address{a, proxy.Address}, reachTeam),
-		"urgent_pasted_staff":           textUrgentPasted([]orders.Address{a}, reachStaff),
-		"urgent_pasted_nobody":          textUrgentPasted([]orders.Address{a}, reachNobody),
+		"urgent_placed":                 textUrgentPlaced(u, urgent.Team),
+		"urgent_placed_staff":           textUrgentPlaced(u, urgent.Staff),
+		"urgent_placed_nobody":          textUrgentPlaced(u, urgent.Nobody),
+		"urgent_pasted":                 textUrgentPasted([]orders.Address{a, proxy.Address}, urgent.Team),
+		"urgent_pasted_staff":           textUrgentPasted([]orders.Address{a}, urgent.Staff),
+		"urgent_pasted_nobody":          textUrgentPasted([]orders.Address{a}, urgent.Nobody),
 		"claim_how_to":                  textClaimHowTo,
 		"claim_not_allowed":             textClaimNotAllowed,
 		"claim_not_found":               textClaimNotFound("9999"),
 		"claim_not_urgent":              textClaimNotUrgent("1001"),
-		"claim_taken":                   textClaimTaken(urgent, textVolunteerOf("5栋1单元302")),
-		"claim_taken_unbound":           textClaimTaken(urgent, textAnotherVolunteer),
-		"claim_yours":                   textClaimYours(urgent),
+		"claim_taken":                   textClaimTaken(u, textVolunteerOf("5栋1单元302")),
+		"claim_taken_unbound":           textClaimTaken(u, textAnotherVolunteer),
+		"claim_yours":                   textClaimYours(u),
 		"claim_closed_delivered":        textClaimClosed(delivered),
 		"claim_closed_cancelled":        textClaimClosed(cancelled),
 		"claim_closed_waiting":          textClaimClosed(waiting),
-		"claimed":                       textClaimed(urgent, alone, true),
+		"claimed":                       textClaimed(u, alone, true),
 		"claimed_no_wechat":             textClaimed(proxy, nil, false),
-		"resident_claimed_notice":       textClaimedNotice(urgent, textVolunteerOf("5栋1单元")),
-		"resident_claimed_unbound":      textClaimedNotice(urgent, textCommunityVolunteer),
-		"resident_claimed_template":     tmpl(claimedTemplateData(urgent, textVolunteerOf("5栋1单元"))),
-		"claim_done":                    textClaimDone(urgent, true),
+		"resident_claimed_notice":       textClaimedNotice(u, textVolunteerOf("5栋1单元")),
+		"resident_claimed_unbound":      textClaimedNotice(u, textCommunityVolunteer),
+		"resident_claimed_template":     tmpl(claimedTemplateData(u, textVolunteerOf("5栋1单元"))),
+		"claim_done":                    textClaimDone(u, true),
 		"claim_done_no_wechat":          textClaimDone(proxy, false),
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/outbox"
+	"github.com/baogong/baogong/urgent"
 )
 
 // urgentEnv is an env whose G1 has two volunteers, whose community has an
@@ -52,7 +53,7 @@ func TestUrgentByWordPushedAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !o.Urgent || got != textUrgentPlaced(o, reachTeam) {
+	if !o.Urgent || got != textUrgentPlaced(o, urgent.Team) {
 		t.Fatalf("urgent=%v reply:\n%s", o.Urgent, got)
 	}
 	if _, err := ob.Drain(ctx); err != nil {

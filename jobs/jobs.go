@@ -31,17 +31,11 @@ var Names = []string{Cutoff, Picklist, Roster, Urgent}
 
 // Notice is a message to one WeChat user. Its ID makes it idempotent: a
 // notice with an ID that was queued before is not sent again.
-type Notice struct {
-	ID     string
-	OpenID string
-	Kind   string
-	Text   string
-	Data   map[string]string
-}
+type Notice = orders.Notice
 
-// Notifier queues notices (the bot's Redis outbox).
+// Notifier queues notices (package outbox).
 type Notifier interface {
-	Notify(ctx context.Context, ns ...Notice) error
+	Enqueue(ctx context.Context, ns ...orders.Notice) error
 }
 
 // Links makes the signed, expiring links sent in messages.

@@ -28,7 +28,7 @@ type recorder struct {
 	order []string
 }
 
-func (r *recorder) Notify(_ context.Context, ns ...Notice) error {
+func (r *recorder) Enqueue(_ context.Context, ns ...Notice) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.byID == nil {

@@ -29,7 +29,7 @@ func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *ti
 			fmt.Fprintf(&b, "……还有%d户，见打印版\n", len(sh.Stops)-i)
 			break
 		}
-		fmt.Fprintf(&b, "%d. %s%s%s%s", st.Seq, urgentTag(st.Urgent), st.Address, markNote(st.Marks), goods(st.Lines))
+		fmt.Fprintf(&b, "%d. %s%s%s%s", st.Seq, urgentTag(st.Urgent), st.Address, orders.MarkNote(st.Marks, " "), goods(st.Lines))
 		if st.Contact != "" {
 			fmt.Fprintf(&b, "（没有微信，送前打电话 %s）", orders.MaskPhone(st.Contact))
 		}
@@ -102,66 +102,4 @@ func urgentTag(urgent bool) string {
 		return "【急】"
 	}
 	return ""
-}
-
-// markNote follows an address for volunteers, leads and staff: （独居老人）,
-// or " " (the space before the goods) for none. Residents never see marks.
-func markNote(ms []orders.Mark) string {
-	if len(ms) == 0 {
-		return " "
-	}
-	parts := make([]string, len(ms))
-	for i, m := range ms {
-		parts[i] = string(m)
-	}
-	return "（" + strings.Join(parts, "、") + "）"
-}
-
-// UrgentPush is an urgent order pushed to its grid's volunteers and leads:
-// at once by the bot when it is placed, or by the urgent job when it
-// became pending later (a prescription approved) or its push was lost.
-// One text for both, since either may be the one sent.
-func UrgentPush(o orders.Order, marks []orders.Mark) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "【急】%s%s%s\n", o.Address, markNote(marks), goods(o.Lines))
-	if o.Contact != "" {
-		fmt.Fprintf(&b, "这户没有微信，电话%s，号码问楼栋长\n", orders.MaskPhone(o.Contact))
-	}
-	fmt.Fprintf(&b, "谁能马上送？领取请回复：领取 %s", o.ID)
-	return b.String()
-}
-
-// textEscalation tells the community's admins that nobody claimed an
-// urgent order in time (noTeam: the grid has nobody to ask). Staff see
-// the whole phone number.
-func textEscalation(o orders.Order, marks []orders.Mark, waited time.Duration, noTeam bool) string {
-	var b strings.Builder
-	if noTeam {
-		fmt.Fprintf(&b, "【急·没人可派】%s网格现在没有志愿者和楼栋长。\n", o.Grid)
-	} else {
-		fmt.Fprintf(&b, "【急·没人领取】订单%s已等%d分钟，%s网格还没有人领取。\n", o.ID, int(waited.Minutes()), o.Grid)
-	}
-	fmt.Fprintf(&b, "%s%s%s\n", o.Address, markNote(marks), goods(o.Lines))
-	if o.Contact != "" {
-		fmt.Fprintf(&b, "电话%s\n", o.Contact)
-	}
-	fmt.Fprintf(&b, "请安排人手；自己去送请回复：领取 %s", o.ID)
-	return b.String()
-}
-
-// urgentTemplateData fills the template message sent instead of an
-// urgent text (an escalation to admins, or a push to the team) to someone
-// who has not written to the account in 48 hours.
-func urgentTemplateData(o orders.Order, escalation bool) map[string]string {
-	first := "【急】有住户急需物资，请马上看看"
-	if escalation {
-		first = "【急】急需订单没人领取，请安排人手"
-	}
-	return map[string]string{
-		"first":    first,
-		"keyword1": o.ID,
-		"keyword2": goods(o.Lines),
-		"keyword3": o.Address.String(),
-		"remark":   "能送请回复：领取 " + o.ID,
-	}
 }

@@ -38,7 +38,7 @@ func (r *Runner) picklist(ctx context.Context, slot time.Time) (Result, error) {
 		res.Suppliers = append(res.Suppliers, run)
 	}
 	if len(notices) > 0 {
-		if err := r.Notify.Notify(ctx, notices...); err != nil {
+		if err := r.Notify.Enqueue(ctx, notices...); err != nil {
 			return res, err
 		}
 	}

@@ -119,7 +119,7 @@ func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Ros
 		}
 	}
 	if len(notices) > 0 {
-		if err := r.Notify.Notify(ctx, notices...); err != nil {
+		if err := r.Notify.Enqueue(ctx, notices...); err != nil {
 			return gr, err
 		}
 	}

@@ -69,3 +69,17 @@ func SortMarks(marks []Mark) []Mark {
 
 // Valid reports whether m is one of MarkKinds.
 func (m Mark) Valid() bool { return slices.Contains(MarkKinds, m) }
+
+// MarkNote follows an address for volunteers, leads and staff:
+// （独居老人、孕妇）, or none when the household has no marks. Residents
+// never see marks.
+func MarkNote(ms []Mark, none string) string {
+	if len(ms) == 0 {
+		return none
+	}
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = string(m)
+	}
+	return "（" + strings.Join(parts, "、") + "）"
+}

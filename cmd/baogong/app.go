@@ -142,7 +142,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 	signer := newSigner(cfg)
 	m.Jobs = &jobs.Runner{
 		Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc,
-		Notify: outboxNotifier{m.Outbox}, Links: signedLinks{signer}, Log: m.Log, Now: time.Now,
+		Notify: m.Outbox, Links: signedLinks{signer}, Log: m.Log, Now: time.Now,
 	}
 	m.Schedules = schedulesOf(cfg)
 	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log,

@@ -13,19 +13,7 @@ import (
 	"github.com/baogong/baogong/config"
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/jobs"
-	"github.com/baogong/baogong/outbox"
 )
-
-// outboxNotifier queues the jobs' notices in the bot's outbox.
-type outboxNotifier struct{ ob *outbox.Outbox }
-
-func (n outboxNotifier) Notify(ctx context.Context, ns ...jobs.Notice) error {
-	out := make([]outbox.Notice, len(ns))
-	for i, x := range ns {
-		out[i] = outbox.Notice{ID: x.ID, OpenID: x.OpenID, Kind: x.Kind, Text: x.Text, Data: x.Data}
-	}
-	return n.ob.Enqueue(ctx, out...)
-}
 
 // signedLinks makes the links of roster and pick-list messages: signed,
 // so a volunteer or a supermarket opens them without an account, and

@@ -1,0 +1,61 @@
+package urgent
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// Every sentence the protocol sends. The team reads theirs on the stairs:
+// the door first, then the goods, then how to claim.
+
+// PushText is an urgent order pushed to its grid's volunteers and leads:
+// at once by the bot when it is placed, or by the urgent job when it
+// became pending later (a prescription approved) or its push was lost.
+// One text for both, since either may be the one sent.
+func PushText(o orders.Order, marks []orders.Mark) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【急】%s%s%s\n", o.Address, orders.MarkNote(marks, " "), orders.Goods(o.Lines))
+	if o.Contact != "" {
+		fmt.Fprintf(&b, "这户没有微信，电话%s，号码问楼栋长\n", orders.MaskPhone(o.Contact))
+	}
+	fmt.Fprintf(&b, "谁能马上送？领取请回复：领取 %s", o.ID)
+	return b.String()
+}
+
+// escalationText tells the community's admins that nobody claimed an
+// urgent order in time (noTeam: the grid has nobody to ask). Staff see
+// the whole phone number.
+func escalationText(o orders.Order, marks []orders.Mark, waited time.Duration, noTeam bool) string {
+	var b strings.Builder
+	if noTeam {
+		fmt.Fprintf(&b, "【急·没人可派】%s网格现在没有志愿者和楼栋长。\n", o.Grid)
+	} else {
+		fmt.Fprintf(&b, "【急·没人领取】订单%s已等%d分钟，%s网格还没有人领取。\n", o.ID, int(waited.Minutes()), o.Grid)
+	}
+	fmt.Fprintf(&b, "%s%s%s\n", o.Address, orders.MarkNote(marks, " "), orders.Goods(o.Lines))
+	if o.Contact != "" {
+		fmt.Fprintf(&b, "电话%s\n", o.Contact)
+	}
+	fmt.Fprintf(&b, "请安排人手；自己去送请回复：领取 %s", o.ID)
+	return b.String()
+}
+
+// templateData fills the template message sent instead of an
+// urgent text (an escalation to admins, or a push to the team) to someone
+// who has not written to the account in 48 hours.
+func templateData(o orders.Order, escalation bool) map[string]string {
+	first := "【急】有住户急需物资，请马上看看"
+	if escalation {
+		first = "【急】急需订单没人领取，请安排人手"
+	}
+	return map[string]string{
+		"first":    first,
+		"keyword1": o.ID,
+		"keyword2": orders.Goods(o.Lines),
+		"keyword3": o.Address.String(),
+		"remark":   "能送请回复：领取 " + o.ID,
+	}
+}

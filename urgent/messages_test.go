@@ -1,0 +1,53 @@
+package urgent
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// TestMessagesGolden renders every text the protocol sends into testdata,
+// so a reviewer reads what the team and the admins see. Run with -update
+// after changing messages.go, and read the diff.
+func TestMessagesGolden(t *testing.T) {
+	o := orders.Order{ID: "1005", Grid: "G1", Urgent: true, Status: orders.StatusPending,
+		Address: orders.Address{Building: "3", Unit: "2", Room: "501"},
+		Lines:   []orders.Line{{SKU: "MED-INSULIN", Name: "胰岛素注射液", Qty: 1, Unit: "支", PriceFen: 6800}}}
+	proxy := o
+	proxy.Address.Room, proxy.Contact = "502", "13900001111"
+	alone := []orders.Mark{orders.MarkAlone}
+	tmpl := func(m map[string]string) string {
+		b, _ := json.MarshalIndent(m, "", "  ")
+		return string(b)
+	}
+	for name, text := range map[string]string{
+		"push":                PushText(o, alone),
+		"push_no_wechat":      PushText(proxy, nil),
+		"push_template":       tmpl(templateData(o, false)),
+		"no_team":             escalationText(proxy, alone, 0, true),
+		"unclaimed":           escalationText(proxy, alone, 31*time.Minute, false),
+		"escalation_template": tmpl(templateData(o, true)),
+	} {
+		path := filepath.Join("testdata", name+".golden")
+		if *update {
+			if err := os.WriteFile(path, []byte(text+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run go test ./urgent -update)", err)
+		}
+		if string(want) != text+"\n" {
+			t.Errorf("%s changed:\n--- got\n%s\n--- want\n%s", name, text, want)
+		}
+	}
+}
