@@ -17,7 +17,7 @@ import (
 
 // Server holds what the API needs.
 type Server struct {
-	Store     orders.Store
+	Store     Store
 	Community *orders.Community
 	// Jobs, when set, adds running jobs and the pick-list and roster
 	// pages.

@@ -46,7 +46,7 @@ type Links interface {
 
 // Runner runs jobs. Its fields are its dependencies, wired in cmd.
 type Runner struct {
-	Store     orders.Store
+	Store     Store
 	Catalog   *catalog.Catalog
 	Community *orders.Community
 	Location  *time.Location

@@ -1,0 +1,24 @@
+package adminapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// Store is what the admin API reads and changes; orders/redisstore.Store
+// implements it (see orders.Store for each method's contract).
+type Store interface {
+	Ping(ctx context.Context) error
+	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
+	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
+	Leads(ctx context.Context) ([]orders.Lead, error)
+	AddLead(ctx context.Context, l orders.Lead) error
+	RemoveLead(ctx context.Context, openid string) error
+	HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error)
+	AllMarks(ctx context.Context) (map[string][]orders.Mark, error)
+	SetMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
+	RemoveMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
+	DistributionEntries(ctx context.Context, id string) (map[string]string, error)
+}
