@@ -36,3 +36,15 @@ func (e *ShortageError) Error() string {
 
 // Unwrap lets errors.Is(err, ErrSoldOut) and errors.Is(err, ErrLimit) work.
 func (e *ShortageError) Unwrap() error { return e.Kind }
+
+// OversoldError says that stock totals were lowered below what was already
+// sold: what is left of each SKU is zero (never less), and Over says by
+// how many units each was oversold. The new totals are recorded; the
+// caller decides whether to warn or to stop.
+type OversoldError struct {
+	Over map[string]int
+}
+
+func (e *OversoldError) Error() string {
+	return fmt.Sprintf("stock lowered below what was sold: %v", e.Over)
+}

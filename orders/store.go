@@ -205,6 +205,8 @@ type Store interface {
 	// SetStock records the total allocated quantity of each limited SKU.
 	// What is left moves by the change in the total, so restarting with
 	// the same catalog changes nothing and raising a total by 100 adds 100.
+	// A total lowered below what was sold leaves zero, never less, and
+	// returns an *OversoldError naming those SKUs (the totals are set).
 	SetStock(ctx context.Context, totals map[string]int) error
 
 	// StockLeft returns what is left of each limited SKU.

@@ -102,7 +102,14 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		return nil, fmt.Errorf("redis does not answer (%s): %w", redisWhere(cfg.Redis), err)
 	}
 	m.Store = redisstore.New(m.Redis, cfg.Community.ID, m.Catalog)
-	if err := m.Store.SetStock(pctx, stockTotals(m.Catalog)); err != nil {
+	var over *orders.OversoldError
+	if err := m.Store.SetStock(pctx, stockTotals(m.Catalog)); errors.As(err, &over) {
+		// The catalog lowered a stock below what residents already
+		// ordered: nothing more is sold, and the office must know.
+		for sku, n := range over.Over {
+			m.Log.Warn("catalog stock is below what was already ordered: nothing left to sell", "sku", sku, "oversold", n)
+		}
+	} else if err != nil {
 		m.Redis.Close()
 		return nil, err
 	}

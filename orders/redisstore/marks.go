@@ -46,18 +46,6 @@ else
 end
 return out`)
 
-// claimScript keeps the first claim of an order.
-//
-// KEYS[1] claim key; ARGV[1] openid, ARGV[2] ttl seconds.
-// Returns {holder, 1 if this call claimed it else 0}.
-var claimScript = redis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur then
-  return {cur, 0}
-end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return {ARGV[1], 1}`)
-
 func parseMarks(v string) []orders.Mark {
 	var ms []orders.Mark
 	for _, m := range strings.Split(v, ",") {
@@ -134,55 +122,40 @@ func (s *Store) ClaimOrder(ctx context.Context, id, openid string, at time.Time)
 	if openid == "" {
 		return orders.Order{}, "", fmt.Errorf("claim order %s: empty openid: %w", id, orders.ErrInvalid)
 	}
-	o, err := s.Order(ctx, id)
-	if err != nil {
-		return orders.Order{}, "", err
-	}
-	res, err := claimScript.Run(ctx, s.rdb, []string{s.k.claim(id)}, openid, int(jobTTL/time.Second)).Slice()
-	if err != nil {
-		return o, "", fmt.Errorf("claim order %s: %w", id, err)
-	}
-	if len(res) != 2 {
-		return o, "", fmt.Errorf("claim order %s: unexpected script answer %v", id, res)
-	}
-	holder, _ := res[0].(string)
-	first, _ := res[1].(int64)
-	switch {
-	case holder != openid:
-		return o, holder, nil
-	case o.Status == orders.StatusAssigned && o.Assignee == openid:
-		return o, holder, nil // claimed before
-	}
-	// release gives up a claim this call made on an order it could not
-	// take, so the claim does not hide who really has it.
-	release := func() error {
-		if first != 1 {
-			return nil
+	for range maxTransitionTries {
+		o, ver, err := s.read(ctx, id)
+		if err != nil {
+			return orders.Order{}, "", err
 		}
-		if err := s.rdb.Del(ctx, s.k.claim(id)).Err(); err != nil {
-			return fmt.Errorf("claim order %s: release: %w", id, err)
+		next := o
+		next.Status, next.UpdatedAt = orders.StatusAssigned, at
+		next.Assignee, next.Slot, next.ClaimedBy = openid, at, openid
+		next.History = append(append([]orders.Event(nil), o.History...), orders.Event{At: at, Status: orders.StatusAssigned, By: openid, Note: "领取"})
+		data, err := encode(next)
+		if err != nil {
+			return orders.Order{}, "", err
 		}
-		return nil
-	}
-	if o.Status != orders.StatusPending {
-		if err := release(); err != nil {
-			return o, "", err
+		res, err := claimOrderScript.Run(ctx, s.rdb, []string{s.k.claim(id), s.k.order(id)}, openid, int(jobTTL/time.Second), ver, data).StringSlice()
+		if err != nil {
+			return o, "", fmt.Errorf("claim order %s: %w", id, err)
 		}
-		return o, "", fmt.Errorf("claim order %s: it is %s: %w", id, o.Status, orders.ErrConflict)
-	}
-	next, err := s.transition(ctx, id, orders.StatusAssigned, openid, "领取", at, false, func(n *orders.Order) {
-		n.Assignee, n.Slot, n.ClaimedBy = openid, at, openid
-	})
-	if errors.Is(err, orders.ErrConflict) {
-		if rerr := release(); rerr != nil {
-			return next, "", rerr
+		switch res[0] {
+		case "OK":
+			return next, openid, nil
+		case "MINE":
+			return o, openid, nil // claimed before
+		case "TAKEN":
+			return o, res[1], nil
+		case "NOTFOUND":
+			return orders.Order{}, "", fmt.Errorf("order %s: %w", id, orders.ErrNotFound)
+		case "CONFLICT":
+			return o, "", fmt.Errorf("claim order %s: it is %s: %w", id, res[1], orders.ErrConflict)
+		case "STALE":
+			continue
 		}
-		return next, "", err
+		return o, "", fmt.Errorf("claim order %s: unexpected script answer %q", id, res)
 	}
-	if err != nil {
-		return o, holder, err
-	}
-	return next, holder, nil
+	return orders.Order{}, "", fmt.Errorf("claim order %s: changed too often, gave up: %w", id, orders.ErrConflict)
 }
 
 // Claimant implements orders.Store.

@@ -2,14 +2,22 @@
 -- so a restart with the same catalog changes nothing.
 -- KEYS[1] totals (hash sku -> n), KEYS[2] left (hash sku -> n)
 -- ARGV: sku1, total1, sku2, total2, ...
+-- A total lowered below what was already sold leaves nothing, never less:
+-- returns {sku, oversold by, ...} for those.
+local over = {}
 for i = 1, #ARGV, 2 do
   local sku, total = ARGV[i], tonumber(ARGV[i + 1])
   local old = redis.call('HGET', KEYS[1], sku)
   if old then
-    redis.call('HINCRBY', KEYS[2], sku, total - tonumber(old))
+    local left = redis.call('HINCRBY', KEYS[2], sku, total - tonumber(old))
+    if left < 0 then
+      redis.call('HSET', KEYS[2], sku, 0)
+      over[#over + 1] = sku
+      over[#over + 1] = tostring(-left)
+    end
   else
     redis.call('HSET', KEYS[2], sku, total)
   end
   redis.call('HSET', KEYS[1], sku, total)
 end
-return #ARGV / 2
+return over

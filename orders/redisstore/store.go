@@ -32,6 +32,8 @@ var (
 	updateSrc string
 	//go:embed bind.lua
 	bindSrc string
+	//go:embed claim.lua
+	claimSrc string
 
 	// The scripts that move stock and limits share lines.lua.
 	placeScript      = redis.NewScript(linesSrc + replySrc + placeSrc)
@@ -39,6 +41,7 @@ var (
 	stockScript      = redis.NewScript(stockSrc)
 	updateScript     = redis.NewScript(linesSrc + updateSrc)
 	bindScript       = redis.NewScript(bindSrc)
+	claimOrderScript = redis.NewScript(linesSrc + claimSrc)
 )
 
 const (
@@ -532,10 +535,18 @@ func (s *Store) SetStock(ctx context.Context, totals map[string]int) error {
 	for sku, n := range totals {
 		args = append(args, sku, n)
 	}
-	if err := stockScript.Run(ctx, s.rdb, []string{s.k.stockTotal(), s.k.stockLeft()}, args...).Err(); err != nil {
+	res, err := stockScript.Run(ctx, s.rdb, []string{s.k.stockTotal(), s.k.stockLeft()}, args...).StringSlice()
+	if err != nil {
 		return fmt.Errorf("set stock: %w", err)
 	}
-	return nil
+	if len(res) == 0 {
+		return nil
+	}
+	over := &orders.OversoldError{Over: map[string]int{}}
+	for i := 0; i+1 < len(res); i += 2 {
+		over.Over[res[i]], _ = strconv.Atoi(res[i+1])
+	}
+	return over
 }
 
 // StockLeft implements orders.Store.

@@ -17,7 +17,15 @@ local refused = check_lines(KEYS[2], KEYS[3], 5, n)
 if refused then
   return refused
 end
-take_lines(KEYS[2], KEYS[3], 5, n, true)
+-- As transition.lua: an expired day's counters are not recreated by
+-- giving back, only by taking more.
+local grows = false
+for i = 0, n - 1 do
+  if tonumber(ARGV[6 + i * 4]) > 0 then
+    grows = true
+  end
+end
+take_lines(KEYS[2], KEYS[3], 5, n, grows or redis.call('EXISTS', KEYS[3]) == 1)
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 local ver = tonumber(redis.call('HGET', KEYS[1], 'ver'))
 redis.call('HSET', KEYS[1], 'ver', tostring(ver + 1), 'data', ARGV[2])
