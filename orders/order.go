@@ -102,12 +102,25 @@ type Order struct {
 	Rx *Prescription
 	// Distribution names the free-pack distribution the order is part of.
 	Distribution string
-	// Day is the delivery day (YYYY-MM-DD in the community's time zone)
-	// that per-household limits count against.
-	Day       string
+	// Day is the delivery day (YYYY-MM-DD in the community's time zone):
+	// the pick list and rosters take the order by it.
+	Day string
+	// LimitDay is the day whose per-household limits the order counts
+	// against: its Day when placed. A prescription released after that
+	// day's cutoff moves Day on, and LimitDay stays (see CountsOn).
+	LimitDay  string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	History   []Event
+}
+
+// CountsOn is the day o's quantities count against the household's
+// limits.
+func (o *Order) CountsOn() string {
+	if o.LimitDay != "" {
+		return o.LimitDay
+	}
+	return o.Day
 }
 
 // Household is the key of the household the order is for.

@@ -28,6 +28,7 @@ type record struct {
 	Rx           *orders.Prescription `json:"rx,omitempty"`
 	Distribution string               `json:"distribution,omitempty"`
 	Day          string               `json:"day"`
+	LimitDay     string               `json:"limit_day,omitempty"`
 	CreatedAt    time.Time            `json:"created_at"`
 	UpdatedAt    time.Time            `json:"updated_at"`
 	History      []orders.Event       `json:"history"`

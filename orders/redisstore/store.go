@@ -118,7 +118,7 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 	}
 	hh := o.Household()
 	keys := []string{
-		s.k.request(requestID), s.k.stockLeft(), s.k.limits(o.Day, hh), s.k.seq(),
+		s.k.request(requestID), s.k.stockLeft(), s.k.limits(o.CountsOn(), hh), s.k.seq(),
 		s.k.queue(o.Grid), s.k.all(), s.k.household(hh), s.k.day(o.Day),
 	}
 	args := append([]any{s.k.order(""), data, string(o.Status), o.CreatedAt.UnixMilli(),
@@ -246,16 +246,21 @@ func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.O
 		if mutate != nil {
 			mutate(&next)
 		}
+		if next.Day != o.Day && next.LimitDay == "" {
+			next.LimitDay = o.CountsOn() // its limits stay where they were taken
+		}
 		data, err := encode(next)
 		if err != nil {
 			return orders.Order{}, err
 		}
-		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.Day, o.Household()), s.k.queue(o.Grid)}
+		// The day index follows the order's delivery day.
+		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.CountsOn(), o.Household()), s.k.queue(o.Grid),
+			s.k.day(o.Day), s.k.day(next.Day)}
 		back := make([]orders.Line, len(o.Lines))
 		for i, l := range o.Lines {
 			back[i] = orders.Line{SKU: l.SKU, Qty: -l.Qty}
 		}
-		args := append([]any{ver, string(from), string(to), data, id, boolArg(!to.Open()), boolArg(giveBack)}, s.lineArgs(back)...)
+		args := append([]any{ver, string(from), string(to), data, id, boolArg(!to.Open()), boolArg(giveBack), o.CreatedAt.UnixMilli()}, s.lineArgs(back)...)
 		ack, answer := orders.AckFrom(ctx), ""
 		if ack != nil {
 			answer = ack.Render(next)
@@ -336,7 +341,7 @@ func (s *Store) UpdateLines(ctx context.Context, id string, lines []orders.Line,
 				changes = append(changes, orders.Line{SKU: sku, Qty: delta[sku]})
 			}
 		}
-		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.Day, o.Household())}
+		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.CountsOn(), o.Household())}
 		args := append([]any{ver, data, int(limitTTL / time.Second)}, s.lineArgs(changes)...)
 		res, err := updateScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 		if err != nil {
