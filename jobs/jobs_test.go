@@ -80,7 +80,7 @@ func newFixture(t *testing.T) *fixture {
 		Leads: []orders.Lead{{OpenID: "lead-3", Buildings: []string{"3"}}},
 	}}
 	f.store = redisstore.New(redistest.Client(t), redistest.Community(t), cat)
-	f.store.SetStock(context.Background(), map[string]int{"VEG-A": 1000, "EGG-30": 1000, "MED-IBU": 1000})
+	f.store.SetStock(context.Background(), map[string]int{"VEG-A": 1000, "EGG-30": 1000, "MED-IBU": 1000, "MED-INS": 20})
 	return f
 }
 

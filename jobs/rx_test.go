@@ -22,8 +22,8 @@ func TestRxReleasedAfterCutoffIsOnTheNextPickList(t *testing.T) {
 		t.Fatalf("placed: %s %s", o.Status, o.Day)
 	}
 	cut := at("2026-11-24", "20:00")
-	if _, err := f.runner(cut).Run(ctx, Cutoff, cut); err != nil {
-		t.Fatal(err)
+	if res, err := f.runner(cut).Run(ctx, Cutoff, cut); err != nil || !res.Published {
+		t.Fatalf("cutoff: %+v %v", res, err)
 	}
 	list := at("2026-11-24", "20:05")
 	if _, err := f.runner(list).Run(ctx, Picklist, list); err != nil {

@@ -27,7 +27,11 @@ func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at
 
 // ApproveRx implements orders.Store.
 func (s *Store) ApproveRx(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error) {
+	// mutate sees the order already pending: remember, per try, whether
+	// it was waiting for its prescription (only then does its day move).
+	var waited bool
 	reviewable := func(o orders.Order) bool {
+		waited = o.Status == orders.StatusAwaitingRx
 		return o.Status == orders.StatusAwaitingRx || o.Status == orders.StatusPending
 	}
 	event := "处方审核通过"
@@ -41,7 +45,7 @@ func (s *Store) ApproveRx(ctx context.Context, id, by, note string, at time.Time
 	return s.transitionIf(ctx, id, reviewable, orders.StatusPending, by, event, at, false, func(o *orders.Order) {
 		rx := prescription(o)
 		rx.By, rx.Note, rx.At = by, note, at
-		if o.Status == orders.StatusAwaitingRx {
+		if waited {
 			o.Day = day
 		}
 	})
