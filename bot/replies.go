@@ -91,6 +91,14 @@ func textZeroQty(names []string) string {
 	return fmt.Sprintf("%s的数量是0。\n请写上要几份，例如：蔬菜包2份", strings.Join(names, "、"))
 }
 
+func textNegativeQty(names []string, example string) string {
+	return fmt.Sprintf("%s的数量不对（不能是负数）。\n这次没有下单，请写要几份，例如：%s", strings.Join(names, "、"), example)
+}
+
+func textNotWhole(names []string, example string) string {
+	return fmt.Sprintf("%s要按整份买，不能写半份或小数。\n这次没有下单，请写整数，例如：%s", strings.Join(names, "、"), example)
+}
+
 func textTooMany(names []string) string {
 	return fmt.Sprintf("%s的数量太多了（一次最多%d）。\n这次没有下单，请改好后重新发送。", strings.Join(names, "、"), orders.MaxQty)
 }

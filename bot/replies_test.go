@@ -38,6 +38,8 @@ func TestReplyGolden(t *testing.T) {
 	replies := map[string]string{
 		"busy":                   textBusy,
 		"maybe":                  textMaybe,
+		"negative_qty":           textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),
+		"not_whole":              textNotWhole([]string{"猪肉"}, "猪肉2斤"),
 		"partly":                 textPartly,
 		"free_only":              textFreeOnly,
 		"help_passed":            textHelpPassed,

@@ -50,7 +50,8 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		rest = s[:addr.Start] + " " + s[addr.End:]
 	}
 	p := orders.ParseItems(b.Catalog, rest)
-	if len(p.Items) == 0 && len(p.Unknown) == 0 && len(p.ZeroQty) == 0 && len(p.TooMany) == 0 && !said {
+	badQty := len(p.ZeroQty) + len(p.TooMany) + len(p.Fractional) + len(p.Negative)
+	if len(p.Items) == 0 && len(p.Unknown) == 0 && badQty == 0 && !said {
 		if hasAddr {
 			// A bare address is most likely someone binding.
 			return b.bind(ctx, msg, s)
@@ -75,6 +76,14 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			sugg = append(sugg, b.Catalog.Suggest(w, 3)...)
 		}
 		return textUnknownItems(p.Unknown, dedupeStrings(sugg)), nil
+	}
+	// A quantity that cannot be right orders nothing: medicine above all
+	// must never be guessed at.
+	if len(p.Negative) > 0 {
+		return textNegativeQty(b.names(p.Negative), b.example(p.Negative[0])), nil
+	}
+	if len(p.Fractional) > 0 {
+		return textNotWhole(b.names(p.Fractional), b.example(p.Fractional[0])), nil
 	}
 	if len(p.ZeroQty) > 0 {
 		return textZeroQty(b.names(p.ZeroQty)), nil
@@ -124,6 +133,15 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		b.pushUrgentMarked(ctx, placed, msg.From.Marks)
 	}
 	return render(placed), nil
+}
+
+// example is how to order sku: 鸡蛋2盒.
+func (b *Bot) example(sku string) string {
+	it, ok := b.Catalog.Item(sku)
+	if !ok {
+		return "蔬菜包2份"
+	}
+	return it.Name + "2" + it.Unit
 }
 
 func (b *Bot) names(skus []string) []string {

@@ -9,6 +9,10 @@ import (
 	"github.com/baogong/baogong/internal/zh"
 )
 
+// maxDigits is the longest run of digits ParseNumber reads; longer runs
+// overflow.
+const maxDigits = 9
+
 // MaxQty is the most of one item a single line may ask for; more is almost
 // always a typo (a phone number read as a quantity, 蔬菜包22).
 const MaxQty = 99
@@ -37,6 +41,9 @@ type ItemParse struct {
 	// Fractional holds the SKUs asked for with a fractional quantity
 	// (猪肉1.5斤, 两斤半, 半斤): goods are sold in whole units.
 	Fractional []string
+	// Negative holds the SKUs asked for with a quantity below zero
+	// (鸡蛋-3盒): a typo or a test, never an order.
+	Negative []string
 }
 
 type tokKind int
@@ -208,7 +215,13 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		for _, q := range aggs[sku].byName {
 			n = max(n, q)
 		}
+		neg := false
+		for _, q := range aggs[sku].byName {
+			neg = neg || q < 0
+		}
 		switch {
+		case neg:
+			out.Negative = append(out.Negative, sku)
 		case aggs[sku].frac:
 			out.Fractional = append(out.Fractional, sku)
 		case n == 0:
@@ -307,14 +320,28 @@ func tokenize(cat *catalog.Catalog, s string) []token {
 			i += formSuffixAt(rs[i:]) // 布洛芬胶囊: the 胶囊 is the 布洛芬's
 			continue
 		}
+		// A minus glued to a number that no digit precedes (鸡蛋-3盒, not
+		// 3-2-501) makes it negative: asked about, never ordered.
+		sign := 1
+		if (r == '-' || r == '负') && i+1 < len(rs) && isASCIIDigit(rs[i+1]) && (i == 0 || !zh.IsDigitRune(rs[i-1])) {
+			sign = -1
+			i++
+			r = rs[i]
+		}
 		if zh.IsDigitRune(r) {
 			j := i
 			for j < len(rs) && zh.IsDigitRune(rs[j]) {
 				j++
 			}
-			if n, ok := zh.ParseNumber(string(rs[i:j])); ok {
+			n, ok := zh.ParseNumber(string(rs[i:j]))
+			if !ok && j-i > maxDigits && isASCIIDigit(r) {
+				// 99999999999999999999 overflows: it is still a
+				// quantity, and far too many.
+				n, ok = MaxQty+1, true
+			}
+			if ok {
 				flush()
-				t := token{kind: tokNum, n: n}
+				t := token{kind: tokNum, n: sign * n}
 				// 1.5: a decimal point between digits.
 				if j+1 < len(rs) && (rs[j] == '.' || rs[j] == '点') && isASCIIDigit(rs[j+1]) {
 					t.frac = true

@@ -19,6 +19,7 @@ const (
 	ReasonZeroQty         = "数量是0："
 	ReasonTooMany         = "数量太多："
 	ReasonNotWhole        = "数量要写整数："
+	ReasonNegative        = "数量不能是负数："
 	ReasonTwoHouseholds   = "一行写了两户，请分开写"
 	// ReasonWithdrawn: the line says the household does not want it any
 	// more (不要了, 取消). It is not ordered; a lead who means to cancel
@@ -179,7 +180,7 @@ func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLi
 	s, pl.Urgent = CutUrgent(cat, s)
 	addr, rest, st := resolveAddress(cat, s, c)
 	p := ParseItems(cat, rest)
-	hasGoods := len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods)+len(p.Fractional) > 0
+	hasGoods := len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods)+len(p.Fractional)+len(p.Negative) > 0
 	switch {
 	case num == 0 && st == addrNone && !hasGoods:
 		return pl, "", false // chatter: 收到, 谢谢楼长
@@ -195,6 +196,8 @@ func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLi
 		return pl, ReasonTwoHouseholds, false
 	case len(p.UnknownGoods) > 0:
 		return pl, ReasonUnknownItem + unknownWords(cat, p.UnknownGoods), false
+	case len(p.Negative) > 0:
+		return pl, ReasonNegative + itemNames(cat, p.Negative), false
 	case len(p.Fractional) > 0:
 		return pl, ReasonNotWhole + itemNames(cat, p.Fractional), false
 	case len(p.ZeroQty) > 0:
