@@ -187,6 +187,42 @@ func (r *Runner) CatchUp(ctx context.Context, s Schedules) {
 	}
 }
 
+// Calendar is the community's rhythm of order days as the schedules set
+// it: the cutoff closes order days, and the roster's slots are the
+// delivery rounds.
+func (s Schedules) Calendar() orders.Calendar {
+	return orders.Calendar{Cutoff: s.schedule(Cutoff), Rounds: s.schedule(Roster)}
+}
+
+// schedule is every spec of job name as one schedule, or nil when it has
+// none.
+func (s Schedules) schedule(name string) orders.Schedule {
+	var all anyOf
+	for _, spec := range s[name] {
+		if sched, err := Parser.Parse(spec); err == nil {
+			all = append(all, sched)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return all
+}
+
+// anyOf fires whenever one of its schedules does.
+type anyOf []cron.Schedule
+
+// Next implements orders.Schedule.
+func (a anyOf) Next(t time.Time) time.Time {
+	var first time.Time
+	for _, s := range a {
+		if n := s.Next(t); !n.IsZero() && (first.IsZero() || n.Before(first)) {
+			first = n
+		}
+	}
+	return first
+}
+
 // SlotsToday returns the scheduled times of specs from the start of now's
 // day up to now, oldest first.
 func SlotsToday(specs []string, now time.Time, loc *time.Location) []time.Time {
