@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -174,16 +175,30 @@ func (r *Runner) Add(c *cron.Cron, s Schedules, ctx context.Context) error {
 	return nil
 }
 
-// CatchUp runs every slot of today, up to now, of every schedule: a
-// replica that was down at a scheduled time publishes the slot when it
-// starts, and slots published already stay as they were.
+// CatchUp runs every slot of today, up to now, of every schedule, oldest
+// first: a replica that was down at a scheduled time publishes the slot
+// when it starts, and slots published already stay as they were. Time
+// order matters: a replica starting at 20:30 publishes the 13:00 roster
+// before it closes the day, so that round does not take orders the
+// cutoff (20:00) only later closed.
 func (r *Runner) CatchUp(ctx context.Context, s Schedules) {
 	now := r.Now().In(r.Location)
+	type run struct {
+		name string
+		slot time.Time
+	}
+	var runs []run
 	for _, name := range Names {
 		for _, slot := range SlotsToday(s[name], now, r.Location) {
-			res, err := r.Run(ctx, name, slot)
-			r.logRun(res, err, "catch-up")
+			runs = append(runs, run{name, slot})
 		}
+	}
+	// Stable: at the same minute the cutoff goes first, then the pick
+	// list, then the roster (the order of Names).
+	slices.SortStableFunc(runs, func(a, b run) int { return a.slot.Compare(b.slot) })
+	for _, x := range runs {
+		res, err := r.Run(ctx, x.name, x.slot)
+		r.logRun(res, err, "catch-up")
 	}
 }
 

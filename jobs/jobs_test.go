@@ -276,6 +276,35 @@ func TestCatchUpRunsMissedSlotsOfToday(t *testing.T) {
 	}
 }
 
+// TestCatchUpInTimeOrder: a replica starting at 20:30 publishes the
+// missed 13:00 round before it closes the day, so that round does not
+// take an order placed at 15:00 that the 20:00 cutoff closed.
+func TestCatchUpInTimeOrder(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	late := f.place(t, "3", "1", "101", at("2026-11-24", "15:00"), veg)
+	s := Schedules{Roster: {"0 7 * * *", "0 13 * * *"}, Cutoff: {"0 20 * * *"}, Picklist: {"5 20 * * *"}}
+	f.runner(at("2026-11-24", "20:30")).CatchUp(ctx, s)
+	ro, err := f.store.Roster(ctx, "G1", at("2026-11-24", "13:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range ro.Shares {
+		if len(sh.Stops) > 0 {
+			t.Errorf("the 13:00 round took orders closed at 20:00: %+v", sh)
+		}
+	}
+	if closed, _ := f.store.DayClosed(ctx, "2026-11-24"); !closed {
+		t.Error("the 20:00 cutoff was not caught up")
+	}
+	if o, _ := f.store.Order(ctx, late.ID); o.Status != orders.StatusPending {
+		t.Errorf("order %s: %s, want pending for tomorrow's round", o.ID, o.Status)
+	}
+	if sent, _ := f.store.Marked(ctx, "picklist:2026-11-24"); !sent {
+		t.Error("the 20:05 pick list was not caught up")
+	}
+}
+
 // TestSchedulesCalendar: the schedules say when order days close and
 // when their goods go out, several roster specs being one set of rounds.
 func TestSchedulesCalendar(t *testing.T) {
