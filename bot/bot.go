@@ -243,6 +243,11 @@ func (b *Bot) bind(ctx context.Context, req Request, rest string) (string, error
 	return textBound(m.Address), nil
 }
 
+// days is where the order days stand at now (see orders.Days).
+func (b *Bot) days(ctx context.Context, now time.Time) (orders.Days, error) {
+	return b.Community.Calendar.Read(ctx, b.Store, now, b.Location)
+}
+
 // binding returns the user's household, or ok=false when not bound.
 func (b *Bot) binding(ctx context.Context, openid string) (orders.Binding, bool, error) {
 	bd, err := b.Store.Binding(ctx, openid)
@@ -302,16 +307,19 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 	if len(p.TooMany) > 0 {
 		return textTooMany(b.names(p.TooMany)), nil
 	}
-	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, req.OpenID, orders.ChannelWeChat, b.Now(), b.Location)
+	now := b.Now()
+	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, req.OpenID, orders.ChannelWeChat, now, b.Location)
 	if errors.Is(err, orders.ErrFreeOnly) {
 		return textFreeOnly, nil
 	}
 	if err != nil {
 		return "", err
 	}
-	if o.Day, err = orders.OrderDay(ctx, b.Store, b.Now(), b.Location); err != nil {
+	days, err := b.days(ctx, now)
+	if err != nil {
 		return "", err
 	}
+	o.Day = days.Open
 	if o.Urgent, err = b.orderUrgent(ctx, o, said); err != nil {
 		return "", err
 	}
@@ -320,7 +328,7 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 	if errors.As(err, &short) {
 		it, _ := b.Catalog.Item(short.SKU)
 		if errors.Is(err, orders.ErrLimit) {
-			return textOverLimit(it.Name, it.Unit, short.Limit, short.Left), nil
+			return textOverLimit(it.Name, it.Unit, short.Limit, short.Left, days.Note(o.Day)), nil
 		}
 		return textSoldOut(it.Name, it.Unit, short.Left), nil
 	}
@@ -333,7 +341,7 @@ func (b *Bot) order(ctx context.Context, req Request, s string) (string, error) 
 	if placed.Urgent {
 		return b.urgentPlaced(ctx, placed)
 	}
-	return textPlaced(placed), nil
+	return textPlaced(placed, days.Note(placed.Day)), nil
 }
 
 func (b *Bot) names(skus []string) []string {
@@ -362,17 +370,16 @@ func dedupeStrings(ss []string) []string {
 // maxListed bounds "我的订单" so the reply stays readable on a phone.
 const maxListed = 10
 
-// recent returns the household's open orders and today's others, newest
-// first.
-func (b *Bot) recent(ctx context.Context, bd orders.Binding) ([]orders.Order, error) {
+// recent returns the household's undelivered orders and those of the
+// days in view (see orders.Days.InView) or finished today, newest first.
+func (b *Bot) recent(ctx context.Context, bd orders.Binding, days orders.Days) ([]orders.Order, error) {
 	all, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 100)
 	if err != nil {
 		return nil, err
 	}
-	today := orders.Day(b.Now(), b.Location)
 	var out []orders.Order
 	for _, o := range all {
-		if waiting(o.Status) || orders.Day(o.UpdatedAt, b.Location) == today {
+		if waiting(o.Status) || days.InView(o.Day) || orders.Day(o.UpdatedAt, b.Location) == days.Today {
 			out = append(out, o)
 		}
 	}
@@ -384,7 +391,11 @@ func (b *Bot) myOrders(ctx context.Context, req Request) (string, error) {
 	if err != nil || !bound {
 		return textBindFirst(), err
 	}
-	list, err := b.recent(ctx, bd)
+	days, err := b.days(ctx, b.Now())
+	if err != nil {
+		return "", err
+	}
+	list, err := b.recent(ctx, bd, days)
 	if err != nil {
 		return "", err
 	}
@@ -392,7 +403,7 @@ func (b *Bot) myOrders(ctx context.Context, req Request) (string, error) {
 		return textNoOrders(), nil
 	}
 	more := max(len(list)-maxListed, 0)
-	return textOrderList(list[:len(list)-more], more), nil
+	return textOrderList(list[:len(list)-more], more, days), nil
 }
 
 func (b *Bot) cancel(ctx context.Context, req Request, rest string) (string, error) {
@@ -402,7 +413,11 @@ func (b *Bot) cancel(ctx context.Context, req Request, rest string) (string, err
 	}
 	id := strings.Trim(rest, " #号")
 	if _, err := strconv.Atoi(id); err != nil {
-		list, err := b.recent(ctx, bd)
+		days, err := b.days(ctx, b.Now())
+		if err != nil {
+			return "", err
+		}
+		list, err := b.recent(ctx, bd, days)
 		if err != nil {
 			return "", err
 		}

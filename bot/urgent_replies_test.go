@@ -51,7 +51,7 @@ func urgentReplies(placed orders.Order) map[string]string {
 		"unmark_nothing_none":           textUnmarkNothing(a, false),
 		"marked_list":                   textMarkedList(marked),
 		"marked_list_none":              textMarkedList(nil),
-		"lead_summary_marks":            textSummaryMarks(marked) + textSummary([]string{"3"}, []orders.Order{placed}, placed.Lines),
+		"lead_summary_marks":            textSummaryMarks(marked) + textSummary([]string{"3"}, []orders.Order{placed}, placed.Lines, goldenDays(false)),
 		"urgent_placed":                 textUrgentPlaced(urgent, reachTeam),
 		"urgent_placed_staff":           textUrgentPlaced(urgent, reachStaff),
 		"urgent_placed_nobody":          textUrgentPlaced(urgent, reachNobody),

@@ -369,11 +369,3 @@ func Totals(cat *catalog.Catalog, os []Order) []Line {
 	}
 	return out
 }
-
-// OrderDay is the order day an order placed at counts for.
-//
-// Deprecated: use Calendar.Read.
-func OrderDay(ctx context.Context, s Store, at time.Time, loc *time.Location) (string, error) {
-	d, err := Calendar{}.Read(ctx, s, at, loc)
-	return d.Open, err
-}
