@@ -201,11 +201,26 @@ func (s *service) admin(method, path string) (int, []byte) {
 // send posts one signed (safe: encrypted) message and returns the reply.
 func (s *service) send(safe bool, body []byte) string {
 	s.t.Helper()
+	code, raw := s.post(safe, body, s.now())
+	if code != 200 {
+		s.t.Fatalf("status %d %s", code, raw)
+	}
+	r, err := s.acct.OpenReply(raw, safe)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return r.Content
+}
+
+// post sends body signed with the timestamp of at, as WeChat signs with
+// its own clock, and returns the status and raw answer.
+func (s *service) post(safe bool, body []byte, at time.Time) (int, []byte) {
+	s.t.Helper()
 	build := s.acct.Plain
 	if safe {
 		build = s.acct.Safe
 	}
-	req, err := build(s.base+"/wechat", body, s.now(), "nonce")
+	req, err := build(s.base+"/wechat", body, at, "nonce")
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -215,14 +230,7 @@ func (s *service) send(safe bool, body []byte) string {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		s.t.Fatalf("status %d %s", resp.StatusCode, raw)
-	}
-	r, err := s.acct.OpenReply(raw, safe)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return r.Content
+	return resp.StatusCode, raw
 }
 
 func (s *service) text(user, content string) []byte {
