@@ -98,13 +98,13 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		clock = realClock
 	}
 	m := &Main{Log: slog.New(slog.NewTextHandler(logw, nil)), Config: cfg, Catalog: cat, Clock: clock}
-	if clock.Test {
-		m.Log.Warn("TEST CLOCK: time is not real, scheduled jobs do not run by themselves (tests only; unset "+testClockEnv+" in production)",
-			"now", clock.Now().Format(time.RFC3339), "real", time.Now().Format(time.RFC3339))
-	}
 	loc, err := cfg.Location()
 	if err != nil {
 		return nil, fmt.Errorf("timezone: %w", err)
+	}
+	if clock.Test {
+		m.Log.Warn("TEST CLOCK: time is not real, scheduled jobs do not run by themselves (tests only; unset "+testClockEnv+" in production)",
+			"now", clock.Now().In(loc).Format(time.RFC3339), "real", time.Now().In(loc).Format(time.RFC3339))
 	}
 	if m.Redis, err = newRedis(cfg.Redis); err != nil {
 		return nil, err
