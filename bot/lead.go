@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,6 +250,9 @@ func (b *Bot) summary(ctx context.Context, buildings []string) (string, error) {
 	}
 	var all []orders.Order
 	for _, g := range b.Community.Grids {
+		if !slices.ContainsFunc(g.Buildings, func(x string) bool { return orders.Owns(buildings, x) }) {
+			continue
+		}
 		open, err := b.Store.OpenOrders(ctx, g.ID)
 		if err != nil {
 			return "", err
