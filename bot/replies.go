@@ -123,6 +123,9 @@ func dayWord(offset int) string {
 	case 2:
 		return "后天"
 	}
+	if offset < 0 {
+		return fmt.Sprintf("%d天前", -offset)
+	}
 	return fmt.Sprintf("%d天后", offset)
 }
 
