@@ -72,9 +72,16 @@ func (s *service) waitSent(user, want string) string {
 	}
 }
 
-// waitUntil sleeps until the service's clock has passed at.
+// waitUntil checks that the steps before at were done before it, then
+// sleeps until the service's clock has passed at. The service's clock
+// lags the test's by the time the binary took to start: a second of
+// margin covers it.
 func (s *service) waitUntil(at time.Time) {
-	time.Sleep(time.Until(at.Add(-s.offset)) + 200*time.Millisecond)
+	s.t.Helper()
+	if !s.now().Before(at) {
+		s.t.Fatalf("the steps meant for before %v took until %v: start the clock earlier", at, s.now())
+	}
+	time.Sleep(time.Until(at.Add(-s.offset)) + time.Second)
 }
 
 // runJob runs a job through the admin API (slot "" for its latest
@@ -222,7 +229,7 @@ func TestAroundTheClock(t *testing.T) {
 // called today: limits carry over, 汇总 shows the same orders, and a
 // re-paste after midnight joins the same day.
 func TestAcrossMidnight(t *testing.T) {
-	s := clockedService(t, shAt(t, "2026-11-30 23:59:57"))
+	s := clockedService(t, shAt(t, "2026-11-30 23:59:55"))
 	lead := "e2e-lead-3"
 	s.say(true, "zhang", "绑定 3栋2单元501")
 	must(t, "placed before midnight", s.say(true, "zhang", "蔬菜包2份"), "12月2日送（今天已截单，算明天的）")
@@ -248,7 +255,7 @@ func TestAcrossMidnight(t *testing.T) {
 // day stay as packed, new households count for tomorrow, 汇总 shows both
 // days, the pick list has only the closed day's, and 送达 confirms both.
 func TestAcrossTheCutoffWhileRepasting(t *testing.T) {
-	s := clockedService(t, shAt(t, "2026-11-30 19:59:57"))
+	s := clockedService(t, shAt(t, "2026-11-30 19:59:55"))
 	lead := "e2e-lead-3"
 	must(t, "paste", s.say(true, lead, "#接龙 3栋\n1. 3-1-101 鸡蛋1盒\n2. 3-1-102 牛奶1箱"), "新下单2户\n12月1日送（20:00后下单算明天）")
 
