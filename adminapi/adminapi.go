@@ -29,6 +29,15 @@ type Server struct {
 	// Token is the bearer token every /api request must carry.
 	Token string
 	Log   *slog.Logger
+	// Now is the service's clock (time.Now when nil).
+	Now func() time.Time
+}
+
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
 }
 
 // Register adds the API's routes to mux.

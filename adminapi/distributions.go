@@ -51,7 +51,7 @@ func (s *Server) distribute(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Minute)
 	defer cancel()
 	res, err := s.Distributor.Run(ctx, orders.DistributionRequest{
-		ID: in.ID, SKU: in.SKU, PerHousehold: in.PerHousehold, Grids: in.Grids, By: "admin", At: time.Now(),
+		ID: in.ID, SKU: in.SKU, PerHousehold: in.PerHousehold, Grids: in.Grids, By: "admin", At: s.now(),
 	})
 	switch {
 	case errors.Is(err, orders.ErrNotFound), errors.Is(err, orders.ErrInvalid):

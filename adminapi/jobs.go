@@ -60,7 +60,7 @@ func page(w http.ResponseWriter, code int, text string) {
 
 func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	slot := jobs.CurrentSlot(s.Jobs.Schedules[name], time.Now(), s.Jobs.Runner.Location)
+	slot := jobs.CurrentSlot(s.Jobs.Schedules[name], s.now(), s.Jobs.Runner.Location)
 	if v := r.URL.Query().Get("slot"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
@@ -95,7 +95,19 @@ func (s *Server) picklist(w http.ResponseWriter, r *http.Request) {
 		day = r.URL.Query().Get("date")
 	}
 	if day == "" {
-		day = orders.Day(time.Now(), s.Jobs.Runner.Location)
+		// Without a date: the day last closed, whose goods are being
+		// packed or delivered (today's after the cutoff, yesterday's
+		// before it), not the open day still taking orders.
+		var cal orders.Calendar
+		if s.Community != nil {
+			cal = s.Community.Calendar
+		}
+		days, err := cal.Read(r.Context(), s.Store, s.now(), s.Jobs.Runner.Location)
+		if err != nil {
+			s.unavailable(w, "pick list", err)
+			return
+		}
+		day = days.LastClosed()
 	}
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
 		writeJSON(w, http.StatusBadRequest, errorBody{"date must be YYYY-MM-DD"})

@@ -11,6 +11,7 @@ import (
 // implements it (see orders.Store for each method's contract).
 type Store interface {
 	Ping(ctx context.Context) error
+	DayClosed(ctx context.Context, day string) (bool, error)
 	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
 	Leads(ctx context.Context) ([]orders.Lead, error)

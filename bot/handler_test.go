@@ -22,6 +22,7 @@ import (
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/internal/wxsign"
+	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
 	"github.com/baogong/baogong/wechat"
@@ -59,7 +60,21 @@ func testCommunity() *orders.Community {
 	}, Leads: []orders.Lead{
 		{OpenID: "lead-3", Buildings: []string{"3"}},
 		{OpenID: "lead-68", Buildings: []string{"6", "8"}},
-	}}
+	}, Calendar: testCalendar}
+}
+
+// testCalendar is the default schedules' rhythm: orders close at 20:00,
+// rounds go at 07:00 and 13:00.
+var testCalendar = jobs.Schedules{jobs.Cutoff: {"0 20 * * *"}, jobs.Roster: {"0 7 * * *", "0 13 * * *"}}.Calendar()
+
+// openDay is what is said of the order day an order placed now counts for.
+func (e *env) openDay() orders.DayNote {
+	e.t.Helper()
+	d, err := e.bot.readDays(context.Background(), e.now)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return d.Note(d.Open)
 }
 
 // failingNotices stands in where a test sends no notices: queuing one is a
@@ -331,7 +346,7 @@ func TestOrderReplies(t *testing.T) {
 	u := "orderer"
 	e.say(u, "绑定 5栋1单元101")
 	tests := []struct{ text, want string }{
-		{"来三份菜包", textOverLimit("蔬菜包", "份", 2, 2)},
+		{"来三份菜包", textOverLimit("蔬菜包", "份", 2, 2, e.openDay())},
 		{"西红柿2斤", textUnknownItems([]string{"西红柿"}, nil)},
 		{"鸡旦1盒", textUnknownItems([]string{"鸡旦"}, []string{"鸡蛋"})},
 		{"蔬菜包0份", textZeroQty([]string{"蔬菜包"})},
@@ -351,7 +366,7 @@ func TestOrderReplies(t *testing.T) {
 	if !strings.Contains(got, "蔬菜包 2份") || !strings.Contains(got, "米面油套餐 1份") {
 		t.Errorf("multi order: %q", got)
 	}
-	if got := e.say(u, "蔬菜包1份"); got != textOverLimit("蔬菜包", "份", 2, 0) {
+	if got := e.say(u, "蔬菜包1份"); got != textOverLimit("蔬菜包", "份", 2, 0, e.openDay()) {
 		t.Errorf("limit reached: %q", got)
 	}
 	if got := e.reply(wxsign.ImageXML(officialID, u, "http://x/p.jpg", "media-1", e.msgID.Add(1), time.Now())); got != textRxNoOrder {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,17 +46,22 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		// never cancels what is not repeated.
 		key = orders.ListKey(msg.OpenID, "\x00direct")
 	}
-	listID, err := b.Store.ListFor(ctx, key, orders.NewListID(key, b.Now()), orders.ListIdle)
+	now := b.Now()
+	listID, err := b.Store.ListFor(ctx, key, orders.NewListID(key, now), orders.ListIdle)
 	if err != nil {
 		return "", err
 	}
 	lreq := orders.ListRequest{
-		Lead: msg.OpenID, Buildings: buildings, CancelMissing: jielong, At: b.Now(), ListID: listID,
+		Lead: msg.OpenID, Buildings: buildings, CancelMissing: jielong, At: now, ListID: listID,
 	}
 	for _, pl := range res.Orders {
 		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent})
 	}
 	rep, err := b.Lists.Apply(ctx, lreq, len(res.Rejected))
+	if err != nil {
+		return "", err
+	}
+	days, err := b.readDays(ctx, now)
 	if err != nil {
 		return "", err
 	}
@@ -70,7 +76,7 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 	}
 	reply := textPasted(pasteView{
 		jielong: jielong, title: title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
-		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog,
+		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog, days: days,
 	})
 	return b.pushPasted(ctx, rep, reply)
 }
@@ -132,9 +138,9 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 		return textDeliverHowTo, nil
 	}
 
-	// Orders counting for a later day (placed after the cutoff) are not
-	// on the pick list the goods came from: they stay open.
-	today := orders.Day(b.Now(), b.Location)
+	// Every undelivered order of the place, whatever its order day: an
+	// order placed after the cutoff is handed over as any other. Orders
+	// awaiting a prescription were not packed.
 	var targets []orders.Order
 	for _, g := range b.Community.Grids {
 		open, err := b.Store.OpenOrders(ctx, g.ID)
@@ -142,8 +148,7 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 			return "", err
 		}
 		for i := range open {
-			// Orders awaiting a prescription were not packed.
-			if open[i].Status.Open() && owns(open[i].Address.Building) && match(&open[i]) && open[i].Day <= today {
+			if open[i].Status.Open() && owns(open[i].Address.Building) && match(&open[i]) {
 				targets = append(targets, open[i])
 			}
 		}
@@ -177,28 +182,37 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 
 func (b *Bot) summary(ctx context.Context, msg *Message) (string, error) {
 	buildings := msg.Leads
-	// Today's orders, and after the cutoff those already counting for
-	// tomorrow.
-	today := orders.Day(b.Now(), b.Location)
-	next := orders.DayFor(b.Now(), b.Location, msg.From.DayClosed)
-	all, err := b.Store.Orders(ctx, orders.Filter{Day: today})
-	if err != nil {
-		return "", err
-	}
-	if next != today {
-		more, err := b.Store.Orders(ctx, orders.Filter{Day: next})
+	// Every undelivered order, whatever its day (what 送达 can confirm),
+	// and the others of the days in view: the day last closed (packed or
+	// on its way) and the open day.
+	days := b.days(msg)
+	var all []orders.Order
+	for _, g := range b.Community.Grids {
+		if !slices.ContainsFunc(g.Buildings, func(x string) bool { return orders.Owns(buildings, x) }) {
+			continue
+		}
+		open, err := b.Store.OpenOrders(ctx, g.ID)
 		if err != nil {
 			return "", err
 		}
-		all = append(all, more...)
+		all = append(all, open...)
+	}
+	for _, day := range []string{days.LastClosed(), days.Open} {
+		list, err := b.Store.Orders(ctx, orders.Filter{Day: day})
+		if err != nil {
+			return "", err
+		}
+		all = append(all, list...)
 	}
 	owned := map[string]bool{}
 	for _, x := range buildings {
 		owned[orders.CanonicalBuilding(x)] = true
 	}
+	seen := map[string]bool{}
 	var mine []orders.Order
 	for _, o := range all {
-		if owned[orders.CanonicalBuilding(o.Address.Building)] && o.Status != orders.StatusCancelled {
+		if !seen[o.ID] && owned[orders.CanonicalBuilding(o.Address.Building)] && o.Status != orders.StatusCancelled {
+			seen[o.ID] = true
 			mine = append(mine, o)
 		}
 	}
@@ -209,7 +223,7 @@ func (b *Bot) summary(ctx context.Context, msg *Message) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fit(textSummaryMarks(marked) + textSummary(sorted, mine, orders.Totals(b.Catalog, mine))), nil
+	return fit(textSummaryMarks(marked) + textSummary(sorted, mine, orders.Totals(b.Catalog, mine), days)), nil
 }
 
 // received records a resident's 收到 on their household's delivered orders.

@@ -159,7 +159,7 @@ func TestDeliverNotifiesAndResidentConfirms(t *testing.T) {
 	}
 	sum := e.say("lead-3", "汇总")
 	t.Logf("汇总:\n%s", sum)
-	for _, want := range []string{"今天3栋的订单：3户 3单", "待送0单，已送达3单", "3栋2单元：501 蔬菜包2份（已收）；502 鸡蛋1盒（已送）"} {
+	for _, want := range []string{"3栋的订单：3户 3单", "待送0单，已送达3单", "3栋2单元：501 蔬菜包2份（已收）；502 鸡蛋1盒（已送）"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}
@@ -286,23 +286,43 @@ func TestRepasteNextMorningIsTheSameList(t *testing.T) {
 	}
 }
 
-// TestDeliverLeavesLaterDaysOpen: an order placed after the cutoff counts
-// for tomorrow and is not on the goods that arrived today.
-func TestDeliverLeavesLaterDaysOpen(t *testing.T) {
+// TestDeliverAfterTheCutoff (issue 13): orders placed after the cutoff
+// count for tomorrow, and 汇总 lists them as 待送 under tomorrow's words;
+// 送达 confirms whatever 汇总 lists as 待送, at 20:40 as at 19:40.
+func TestDeliverAfterTheCutoff(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	e.say("zhang", "绑定 3栋2单元501")
-	e.now = time.Date(2026, 11, 24, 19, 0, 0, 0, shanghai)
-	e.say("zhang", "蔬菜包1份")
-	e.store.CloseDay(ctx, "2026-11-24", e.now)
-	e.now = time.Date(2026, 11, 24, 21, 0, 0, 0, shanghai)
-	e.say("zhang", "鸡蛋1盒")
-	if got := e.say("lead-3", "送达 3栋"); !strings.Contains(got, "1户 1单") {
-		t.Errorf("deliver: %s", got)
+	e.now = time.Date(2026, 11, 24, 19, 40, 0, 0, shanghai)
+	if got := e.say("zhang", "蔬菜包1份"); !strings.Contains(got, "11月25日送（20:00后下单算明天）") {
+		t.Errorf("before the cutoff: %s", got)
 	}
-	open, _ := e.store.OpenOrders(ctx, "G1")
-	if len(open) != 1 || open[0].Day != "2026-11-25" {
+	e.store.CloseDay(ctx, "2026-11-24", e.now)
+	e.now = time.Date(2026, 11, 24, 20, 40, 0, 0, shanghai)
+	if got := e.say("zhang", "鸡蛋1盒"); !strings.Contains(got, "11月26日送（今天已截单，算明天的）") {
+		t.Errorf("after the cutoff: %s", got)
+	}
+	if got := e.say("lead-3", "#接龙\n1. 3-1-101 牛奶1箱\n2. 3-1-102 鸡蛋1盒"); !strings.Contains(got, "新下单2户\n11月26日送（今天已截单，算明天的）") {
+		t.Errorf("paste after the cutoff: %s", got)
+	}
+	sum := e.say("lead-3", "汇总")
+	for _, want := range []string{"3栋的订单：3户 4单\n待送4单，已送达0单", "11月25日送（已截单）：\n3栋2单元：501 蔬菜包1份",
+		"11月26日送（今天已截单，算明天的）：\n3栋1单元：101 牛奶1箱；102 鸡蛋1盒\n3栋2单元：501 鸡蛋1盒"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("汇总 lacks %q:\n%s", want, sum)
+		}
+	}
+	if got := e.say("lead-3", "送达 3-1-101"); !strings.Contains(got, "已确认送达 3栋1单元101：1户 1单") {
+		t.Errorf("送达 one household pasted after the cutoff: %s", got)
+	}
+	if got := e.say("lead-3", "送达 3栋"); !strings.Contains(got, "已确认送达 3栋：2户 3单") {
+		t.Errorf("送达 the building: %s", got)
+	}
+	if open, _ := e.store.OpenOrders(ctx, "G1"); len(open) != 0 {
 		t.Errorf("open after delivery: %+v", open)
+	}
+	if got := e.say("lead-3", "汇总"); !strings.Contains(got, "待送0单，已送达4单") {
+		t.Errorf("汇总 after delivery: %s", got)
 	}
 }
 
@@ -319,5 +339,57 @@ func TestFreePackCannotBeOrdered(t *testing.T) {
 	}
 	if list, _ := e.store.Orders(context.Background(), orders.Filter{}); len(list) != 0 {
 		t.Errorf("%d orders placed", len(list))
+	}
+}
+
+// TestRepliesAroundTheClock: what a resident is told about their order,
+// their limits and their orders follows the order day at every hour, and
+// a lead's 汇总 and 送达 agree.
+func TestRepliesAroundTheClock(t *testing.T) {
+	for _, c := range []struct {
+		at string
+		// closed: the cutoff jobs that ran by then.
+		closed []string
+		placed string // the when line of the placed reply
+		limit  string // the limit reply's words
+		mine   string // 我的订单's words for the pending order
+	}{
+		{"2026-11-24 00:01", []string{"2026-11-23"}, "11月25日送（20:00后下单算明天）", "您家今天已经买够了，这次没有下单。\n今天20:00以后可以再买。", "（11月25日送）"},
+		{"2026-11-24 07:59", []string{"2026-11-23"}, "11月25日送（20:00后下单算明天）", "您家今天已经买够了，这次没有下单。\n今天20:00以后可以再买。", "（11月25日送）"},
+		{"2026-11-24 12:00", []string{"2026-11-23"}, "11月25日送（20:00后下单算明天）", "您家今天已经买够了", "（11月25日送）"},
+		{"2026-11-24 19:59", []string{"2026-11-23"}, "11月25日送（20:00后下单算明天）", "您家今天已经买够了", "（11月25日送）"},
+		{"2026-11-24 20:01", []string{"2026-11-23", "2026-11-24"}, "11月26日送（今天已截单，算明天的）", "今天已截单，现在下的单算明天的，您家明天已经买够了，这次没有下单。\n明天20:00以后可以再买。", "（11月26日送）"},
+		{"2026-11-24 23:59", []string{"2026-11-23", "2026-11-24"}, "11月26日送（今天已截单，算明天的）", "您家明天已经买够了", "（11月26日送）"},
+	} {
+		t.Run(c.at, func(t *testing.T) {
+			e := newEnv(t, nil)
+			ctx := context.Background()
+			now, err := time.ParseInLocation("2006-01-02 15:04", c.at, shanghai)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.now = now
+			for _, day := range c.closed {
+				e.store.CloseDay(ctx, day, now)
+			}
+			e.say("zhang", "绑定 3栋2单元501")
+			got := e.say("zhang", "蔬菜包2份")
+			if !strings.Contains(got, "送到：3栋2单元501\n"+c.placed+"\n") {
+				t.Errorf("placed: %s", got)
+			}
+			id := strings.Fields(strings.TrimPrefix(got, "下单成功！订单号 "))[0]
+			if got := e.say("zhang", "蔬菜包1份"); !strings.Contains(got, c.limit) {
+				t.Errorf("limit: %s\nwant %s", got, c.limit)
+			}
+			if got := e.say("zhang", "我的订单"); !strings.Contains(got, id+"【待配送】蔬菜包2份 100元"+c.mine) {
+				t.Errorf("我的订单: %s", got)
+			}
+			if got := e.say("lead-3", "汇总"); !strings.Contains(got, c.placed+"：\n3栋2单元：501 蔬菜包2份") {
+				t.Errorf("汇总: %s", got)
+			}
+			if got := e.say("lead-3", "送达 3-2-501"); !strings.Contains(got, "1户 1单") {
+				t.Errorf("送达: %s", got)
+			}
+		})
 	}
 }

@@ -26,6 +26,9 @@ type Message struct {
 	Staff    bool
 
 	key, owner string
+	// at is when the message arrived, by the service's clock: the moment
+	// its sender and the day were read.
+	at time.Time
 	// readOnly is set for intents that write nothing.
 	readOnly bool
 	// lines caches a lead's text parsed as order lines (see leadLines).
@@ -104,7 +107,8 @@ func (b *Bot) Handle(ctx context.Context, req Request) string {
 // when the message is answered already (reply is that answer) or cannot
 // be handled now.
 func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) {
-	day := orders.Day(b.Now(), b.Location)
+	m.at = b.Now()
+	day := orders.Day(m.at, b.Location)
 	for took, tries := false, 1; ; tries++ {
 		a, err := b.Store.Resolve(ctx, m.key, m.owner, m.OpenID, day, b.Community.GridIDs())
 		if err != nil {

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -110,16 +111,87 @@ func textSoldOut(name, unit string, left int) string {
 	return fmt.Sprintf("抱歉，%s只剩%d%s了，这次没有下单。\n请改少一点再发一次。", name, left, unit)
 }
 
-func textOverLimit(name, unit string, limit, left int) string {
-	if left <= 0 {
-		return fmt.Sprintf("%s每户每天限购%d%s，您家今天已经买够了，这次没有下单。\n明天可以再买。", name, limit, unit)
+// textOverLimit: n is the order day the order counted for (the open
+// day), whose limits are used up. After the cutoff that is tomorrow's.
+func textOverLimit(name, unit string, limit, left int, n orders.DayNote) string {
+	head := fmt.Sprintf("%s每户每天限购%d%s，您家", name, limit, unit)
+	if n.Offset > 0 {
+		head = fmt.Sprintf("%s每户每天限购%d%s。今天已截单，现在下的单算%s的，您家", name, limit, unit, dayWord(n.Offset))
 	}
-	return fmt.Sprintf("%s每户每天限购%d%s，您家今天还能买%d%s，这次没有下单。\n请改一下数量再发。", name, limit, unit, left, unit)
+	if left <= 0 {
+		return fmt.Sprintf("%s%s已经买够了，这次没有下单。\n%s可以再买。", head, dayWord(n.Offset), nextOrderDay(n))
+	}
+	return fmt.Sprintf("%s%s还能买%d%s，这次没有下单。\n请改一下数量再发。", head, dayWord(n.Offset), left, unit)
 }
 
-func textPlaced(o orders.Order) string {
+// dayWord names a day by how many days it is after today.
+func dayWord(offset int) string {
+	switch offset {
+	case -1:
+		return "昨天"
+	case 0:
+		return "今天"
+	case 1:
+		return "明天"
+	case 2:
+		return "后天"
+	}
+	if offset < 0 {
+		return fmt.Sprintf("%d天前", -offset)
+	}
+	return fmt.Sprintf("%d天后", offset)
+}
+
+// dateWord is 12月1日.
+func dateWord(t time.Time) string { return fmt.Sprintf("%d月%d日", t.Month(), t.Day()) }
+
+// nextOrderDay says when orders start to count for the order day after
+// n's (its limits are fresh): at n's cutoff, or when n's day ends.
+func nextOrderDay(n orders.DayNote) string {
+	if !n.Cutoff.IsZero() {
+		return dayWord(n.Offset) + n.Cutoff.Format("15:04") + "以后"
+	}
+	return dayWord(n.Offset + 1)
+}
+
+// textWhen says when the goods of an order day come and, for the day
+// orders count for now, what the cutoff does: 12月1日送（20:00后下单算明天）.
+// It is "" when there is nothing to say beyond "today" (no schedules).
+func textWhen(n orders.DayNote) string {
+	head, note := whenWords(n)
+	if note == "" && n.Delivery.IsZero() {
+		return "" // an open day without schedules: just today
+	}
+	return head + note
+}
+
+// whenWords are the two halves of textWhen: 12月1日送 (or 12月1日的订单
+// when no round is scheduled) and （20:00后下单算明天） or "".
+func whenWords(n orders.DayNote) (head, note string) {
+	if !n.Delivery.IsZero() {
+		head = dateWord(n.Delivery) + "送"
+	} else if d, err := time.Parse(time.DateOnly, n.Day); err == nil {
+		head = dateWord(d) + "的订单"
+	}
+	switch {
+	case n.Overdue:
+		note = "（还没送到）"
+	case n.Open && n.Offset > 0:
+		note = fmt.Sprintf("（今天已截单，算%s的）", dayWord(n.Offset))
+	case n.Open && !n.Cutoff.IsZero():
+		note = fmt.Sprintf("（%s后下单算明天）", n.Cutoff.Format("15:04"))
+	case n.Closed:
+		note = "（已截单）"
+	}
+	return head, note
+}
+
+func textPlaced(o orders.Order, n orders.DayNote) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "下单成功！订单号 %s\n送到：%s\n", o.ID, o.Address)
+	if when := textWhen(n); when != "" {
+		b.WriteString(when + "\n")
+	}
 	writeLines(&b, o)
 	fmt.Fprintf(&b, "取消请发：取消 %s", o.ID)
 	return b.String()
@@ -145,11 +217,17 @@ var statusWords = map[orders.Status]string{
 	orders.StatusCancelled:  "已取消",
 }
 
-func textOrderList(list []orders.Order, more int) string {
+// textOrderList lists a household's orders; a pending one says when it
+// comes (days: where the order days stand).
+func textOrderList(list []orders.Order, more int, days orders.Days) string {
 	var b strings.Builder
 	b.WriteString("您家的订单：\n")
 	for _, o := range list {
-		fmt.Fprintf(&b, "%s【%s】%s %s\n", o.ID, statusWords[o.Status], orders.Goods(o.Lines), yuan(o.TotalFen))
+		fmt.Fprintf(&b, "%s【%s】%s %s", o.ID, statusWords[o.Status], orders.Goods(o.Lines), yuan(o.TotalFen))
+		if n := days.Note(o.Day); o.Status == orders.StatusPending && !n.Delivery.IsZero() && !n.Overdue {
+			fmt.Fprintf(&b, "（%s送）", dateWord(n.Delivery))
+		}
+		b.WriteString("\n")
 	}
 	if more > 0 {
 		fmt.Fprintf(&b, "还有%d个更早的订单没有列出。\n", more)
@@ -232,7 +310,7 @@ func textNotYourBuilding(building string) string {
 }
 
 func textDeliverNothing(where string) string {
-	return fmt.Sprintf("%s没有待送的订单。\n发\"汇总\"看今天的订单。", where)
+	return fmt.Sprintf("%s没有待送的订单。\n发\"汇总\"看待送的订单。", where)
 }
 
 // place is where goods are left: the unit door, or downstairs.
@@ -334,43 +412,67 @@ var shortStatus = map[orders.Status]string{
 	orders.StatusReceived:   "（已收）",
 }
 
-func textSummary(buildings []string, list []orders.Order, totals []orders.Line) string {
+// textSummary is a lead's 汇总: list holds their orders in address order,
+// grouped here by order day, each day said as people understand it.
+func textSummary(buildings []string, list []orders.Order, totals []orders.Line, days orders.Days) string {
 	var b strings.Builder
 	households := map[string]bool{}
-	pending := 0
+	open, rx := 0, 0
+	var dayList []string
 	for _, o := range list {
 		households[o.Household()] = true
-		if waiting(o.Status) {
-			pending++
+		switch {
+		case o.Status.Open():
+			open++
+		case o.Status == orders.StatusAwaitingRx:
+			rx++
+		}
+		if !slices.Contains(dayList, o.Day) {
+			dayList = append(dayList, o.Day)
 		}
 	}
-	fmt.Fprintf(&b, "今天%s栋的订单：%d户 %d单\n", strings.Join(buildings, "、"), len(households), len(list))
+	fmt.Fprintf(&b, "%s栋的订单：%d户 %d单\n", strings.Join(buildings, "、"), len(households), len(list))
 	if len(list) == 0 {
 		b.WriteString("还没有订单。")
+		if when := textWhen(days.Note(days.Open)); when != "" {
+			b.WriteString("\n现在下单：" + when)
+		}
 		return b.String()
 	}
-	fmt.Fprintf(&b, "待送%d单，已送达%d单\n", pending, len(list)-pending)
-	fmt.Fprintf(&b, "合计：%s\n", itemsText(totals))
-	unit := ""
-	for _, o := range list {
-		u := o.Address.Building + "栋"
-		if o.Address.Unit != "" {
-			u += o.Address.Unit + "单元"
+	fmt.Fprintf(&b, "待送%d单，", open)
+	if rx > 0 {
+		fmt.Fprintf(&b, "待审核%d单，", rx)
+	}
+	fmt.Fprintf(&b, "已送达%d单\n", len(list)-open-rx)
+	fmt.Fprintf(&b, "合计：%s", itemsText(totals))
+	slices.Sort(dayList)
+	for _, day := range dayList {
+		heading := textWhen(days.Note(day))
+		if heading == "" {
+			heading = "今天的订单"
 		}
-		if u != unit {
-			if unit != "" {
-				b.WriteString("\n")
+		b.WriteString("\n" + heading + "：")
+		unit := ""
+		for _, o := range list {
+			if o.Day != day {
+				continue
 			}
-			unit = u
-			b.WriteString(u + "：")
-		} else {
-			b.WriteString("；")
+			u := o.Address.Building + "栋"
+			if o.Address.Unit != "" {
+				u += o.Address.Unit + "单元"
+			}
+			if u != unit {
+				unit = u
+				b.WriteString("\n" + u + "：")
+			} else {
+				b.WriteString("；")
+			}
+			free := ""
+			if o.Distribution != "" {
+				free = "（免费）" // a free pack: the lead hands it over, no payment
+			}
+			fmt.Fprintf(&b, "%s %s%s%s", o.Address.Room, itemsText(o.Lines), free, shortStatus[o.Status])
 		}
-		free := ""
-		if o.Distribution != "" {
-			free = "（免费）" // a free pack: the lead hands it over, no payment
-		}
-		fmt.Fprintf(&b, "%s %s%s%s", o.Address.Room, itemsText(o.Lines), free, shortStatus[o.Status])
 	}
 	return fit(b.String())
 }
@@ -385,10 +487,14 @@ type pasteView struct {
 	totals     []orders.Line
 	households int
 	catalog    *catalog.Catalog
+	// days is where the order days stand: what the orders' days and the
+	// limits are called.
+	days orders.Days
 }
 
-// refusal says in a few words why a line was not ordered.
-func refusal(err error, cat *catalog.Catalog) string {
+// refusal says in a few words why a line was not ordered; open is the
+// order day a line counts for (its limits).
+func refusal(err error, cat *catalog.Catalog, open orders.DayNote) string {
 	var short *orders.ShortageError
 	if errors.As(err, &short) {
 		name, unit := short.SKU, ""
@@ -397,9 +503,9 @@ func refusal(err error, cat *catalog.Catalog) string {
 		}
 		switch {
 		case errors.Is(err, orders.ErrLimit) && short.Left > 0:
-			return fmt.Sprintf("%s每户每天限%d%s，这户今天还能买%d%s", name, short.Limit, unit, short.Left, unit)
+			return fmt.Sprintf("%s每户每天限%d%s，这户%s还能买%d%s", name, short.Limit, unit, dayWord(open.Offset), short.Left, unit)
 		case errors.Is(err, orders.ErrLimit):
-			return fmt.Sprintf("%s每户每天限%d%s，这户今天已买够", name, short.Limit, unit)
+			return fmt.Sprintf("%s每户每天限%d%s，这户%s的已买够", name, short.Limit, unit, dayWord(open.Offset))
 		case short.Left > 0:
 			return fmt.Sprintf("%s只剩%d%s了", name, short.Left, unit)
 		}
@@ -434,6 +540,7 @@ func textPasted(v pasteView) string {
 	if len(counts) > 0 {
 		b.WriteString(strings.Join(counts, "，") + "\n")
 	}
+	b.WriteString(pastedWhen(r, v.days))
 	// What needs the lead's attention comes before the totals: a long
 	// reply is cut at the end.
 	type problem struct {
@@ -445,7 +552,7 @@ func textPasted(v pasteView) string {
 	for _, x := range r.Results {
 		if x.Outcome == orders.OutcomeRefused {
 			at := lineName(x.Number, x.Line)
-			text := fmt.Sprintf("%s %s：%s", at, x.Address, refusal(x.Err, v.catalog))
+			text := fmt.Sprintf("%s %s：%s", at, x.Address, refusal(x.Err, v.catalog, v.days.Note(v.days.Open)))
 			if x.Order.ID != "" {
 				text += "，原来的订单" + x.Order.ID + "不变"
 			}
@@ -507,6 +614,43 @@ func textPasted(v pasteView) string {
 		}
 	}
 	return fit(strings.TrimRight(b.String(), "\n"))
+}
+
+// pastedWhen says when the households a paste ordered for get their
+// goods: one line, split by order day when a re-paste after the cutoff
+// has some on the closed day and some on the next ("" without schedules).
+func pastedWhen(r orders.ListReport, days orders.Days) string {
+	count := map[string]int{}
+	var dayList []string
+	for _, x := range r.Results {
+		if x.Outcome != orders.OutcomeCreated && x.Outcome != orders.OutcomeUpdated && x.Outcome != orders.OutcomeUnchanged {
+			continue
+		}
+		if x.Order.Status != orders.StatusPending && x.Order.Status != orders.StatusAssigned {
+			continue // delivered, or waiting for a prescription
+		}
+		if count[x.Order.Day] == 0 {
+			dayList = append(dayList, x.Order.Day)
+		}
+		count[x.Order.Day]++
+	}
+	slices.Sort(dayList)
+	var parts []string
+	for _, day := range dayList {
+		n := days.Note(day)
+		if textWhen(n) == "" {
+			continue
+		}
+		head, note := whenWords(n)
+		if len(dayList) > 1 {
+			head += fmt.Sprintf("%d户", count[day])
+		}
+		parts = append(parts, head+note)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "，") + "\n"
 }
 
 // lineName names a line the way the lead can find it: by its 接龙 number

@@ -24,11 +24,13 @@ func TestReplyGolden(t *testing.T) {
 			{SKU: "VEG-A", Name: "蔬菜包", Qty: 2, Unit: "份", PriceFen: 5000},
 			{SKU: "MED-IBU", Name: "布洛芬缓释胶囊", Qty: 1, Unit: "盒", PriceFen: 2850},
 		},
-		TotalFen: 12850, Status: orders.StatusPending, CreatedAt: at,
+		TotalFen: 12850, Status: orders.StatusPending, CreatedAt: at, Day: "2026-11-24",
 	}
-	delivered, cancelled := placed, placed
+	delivered, cancelled, tomorrows := placed, placed, placed
 	delivered.ID, delivered.Status = "1002", orders.StatusDelivered
 	cancelled.ID, cancelled.Status = "1003", orders.StatusCancelled
+	tomorrows.ID, tomorrows.Day = "1004", "2026-11-25"
+	open, closed := goldenDays(false), goldenDays(true)
 	stock := 300
 	items := []catalog.Item{
 		{SKU: "VEG-A", Name: "蔬菜包", Unit: "份", PriceFen: 5000, Stock: &stock, LimitPerHousehold: 2},
@@ -36,44 +38,50 @@ func TestReplyGolden(t *testing.T) {
 		{SKU: "MED-IBU", Name: "布洛芬缓释胶囊", Unit: "盒", PriceFen: 2800},
 	}
 	replies := map[string]string{
-		"busy":                   textBusy,
-		"maybe":                  textMaybe,
-		"negative_qty":           textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),
-		"not_whole":              textNotWhole([]string{"猪肉"}, "猪肉2斤"),
-		"partly":                 textPartly,
-		"free_only":              textFreeOnly,
-		"help_passed":            textHelpPassed,
-		"help_nobody":            textHelpNobody,
-		"help_push":              textHelpPush(placed.Address, "救命 我爸心脏病药吃完了"),
-		"not_text":               textNotText,
-		"welcome":                textWelcome("幸福社区"),
-		"help":                   textHelp(),
-		"bind_first":             textBindFirst(),
-		"bind_how_to":            textBindHowTo(),
-		"bind_unreadable":        textBindUnreadable(),
-		"bind_unknown_building":  textBindUnknownBuilding("12", []string{"3", "5", "6", "8"}),
-		"bound":                  textBound(placed.Address),
-		"other_household":        textOtherHousehold(placed.Address),
-		"not_understood":         textNotUnderstood(),
-		"unknown_items":          textUnknownItems([]string{"西红柿"}, []string{"番茄"}),
-		"unknown_items_no_guess": textUnknownItems([]string{"手机", "充电器"}, nil),
-		"zero_qty":               textZeroQty([]string{"蔬菜包"}),
-		"too_many":               textTooMany([]string{"鸡蛋"}),
-		"sold_out":               textSoldOut("鸡蛋", "盒", 0),
-		"sold_out_some_left":     textSoldOut("鸡蛋", "盒", 3),
-		"over_limit":             textOverLimit("蔬菜包", "份", 2, 1),
-		"over_limit_none_left":   textOverLimit("蔬菜包", "份", 2, 0),
-		"placed":                 textPlaced(placed),
-		"no_orders":              textNoOrders(),
-		"order_list":             textOrderList([]orders.Order{placed, delivered, cancelled}, 0),
-		"order_list_more":        textOrderList([]orders.Order{placed}, 4),
-		"cancel_which":           textCancelWhich([]orders.Order{placed, delivered}),
-		"cancel_which_none":      textCancelWhich(nil),
-		"cancelled":              textCancelled(placed),
-		"cancel_not_found":       textCancelNotFound("1234"),
-		"cancel_too_late":        textCancelTooLate(delivered),
-		"cancel_already":         textCancelTooLate(cancelled),
-		"catalog":                textCatalog(items, map[string]int{"VEG-A": 12, "EGG": 0}),
+		"busy":                              textBusy,
+		"maybe":                             textMaybe,
+		"negative_qty":                      textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),
+		"not_whole":                         textNotWhole([]string{"猪肉"}, "猪肉2斤"),
+		"partly":                            textPartly,
+		"free_only":                         textFreeOnly,
+		"help_passed":                       textHelpPassed,
+		"help_nobody":                       textHelpNobody,
+		"help_push":                         textHelpPush(placed.Address, "救命 我爸心脏病药吃完了"),
+		"not_text":                          textNotText,
+		"welcome":                           textWelcome("幸福社区"),
+		"help":                              textHelp(),
+		"bind_first":                        textBindFirst(),
+		"bind_how_to":                       textBindHowTo(),
+		"bind_unreadable":                   textBindUnreadable(),
+		"bind_unknown_building":             textBindUnknownBuilding("12", []string{"3", "5", "6", "8"}),
+		"bound":                             textBound(placed.Address),
+		"other_household":                   textOtherHousehold(placed.Address),
+		"not_understood":                    textNotUnderstood(),
+		"unknown_items":                     textUnknownItems([]string{"西红柿"}, []string{"番茄"}),
+		"unknown_items_no_guess":            textUnknownItems([]string{"手机", "充电器"}, nil),
+		"zero_qty":                          textZeroQty([]string{"蔬菜包"}),
+		"too_many":                          textTooMany([]string{"鸡蛋"}),
+		"sold_out":                          textSoldOut("鸡蛋", "盒", 0),
+		"sold_out_some_left":                textSoldOut("鸡蛋", "盒", 3),
+		"over_limit":                        textOverLimit("蔬菜包", "份", 2, 1, open.Note(open.Open)),
+		"over_limit_none_left":              textOverLimit("蔬菜包", "份", 2, 0, open.Note(open.Open)),
+		"over_limit_after_cutoff":           textOverLimit("蔬菜包", "份", 2, 1, closed.Note(closed.Open)),
+		"over_limit_none_left_after_cutoff": textOverLimit("蔬菜包", "份", 2, 0, closed.Note(closed.Open)),
+		"over_limit_no_schedules":           textOverLimit("蔬菜包", "份", 2, 0, orders.Calendar{}.At(at, shanghai, false).Note("2026-11-24")),
+		"placed":                            textPlaced(placed, open.Note(placed.Day)),
+		"placed_after_cutoff":               textPlaced(tomorrows, closed.Note(tomorrows.Day)),
+		"placed_no_schedules":               textPlaced(placed, orders.Calendar{}.At(at, shanghai, false).Note(placed.Day)),
+		"no_orders":                         textNoOrders(),
+		"order_list":                        textOrderList([]orders.Order{placed, delivered, cancelled}, 0, open),
+		"order_list_after_cutoff":           textOrderList([]orders.Order{tomorrows, placed, delivered}, 0, closed),
+		"order_list_more":                   textOrderList([]orders.Order{placed}, 4, open),
+		"cancel_which":                      textCancelWhich([]orders.Order{placed, delivered}),
+		"cancel_which_none":                 textCancelWhich(nil),
+		"cancelled":                         textCancelled(placed),
+		"cancel_not_found":                  textCancelNotFound("1234"),
+		"cancel_too_late":                   textCancelTooLate(delivered),
+		"cancel_already":                    textCancelTooLate(cancelled),
+		"catalog":                           textCatalog(items, map[string]int{"VEG-A": 12, "EGG": 0}),
 	}
 	for name, text := range leadReplies(placed, delivered) {
 		replies[name] = text
@@ -112,6 +120,15 @@ func TestReplyGolden(t *testing.T) {
 	}
 }
 
+// goldenDays is where the order days stand on 2026-11-24 with the default
+// schedules: at 17:30, or (closed) at 20:30 after the cutoff.
+func goldenDays(closed bool) orders.Days {
+	if closed {
+		return testCalendar.At(time.Date(2026, 11, 24, 20, 30, 0, 0, shanghai), shanghai, true)
+	}
+	return testCalendar.At(time.Date(2026, 11, 24, 17, 30, 0, 0, shanghai), shanghai, false)
+}
+
 func TestYuan(t *testing.T) {
 	for fen, want := range map[int64]string{0: "0元", 5000: "50元", 1250: "12.5元", 1205: "12.05元", 99: "0.99元"} {
 		if got := yuan(fen); got != want {
@@ -140,6 +157,16 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		{Line: 9, Address: a("101"), Outcome: orders.OutcomeCancelled},
 	}}
 	totals := []orders.Line{{Name: "蔬菜包", Qty: 4, Unit: "份"}, {Name: "布洛芬缓释胶囊", Qty: 1, Unit: "盒"}}
+	later := proxy
+	later.ID, later.Address.Room, later.Day, later.Contact = "1007", "601", "2026-11-25", ""
+	old := proxy
+	old.ID, old.Address.Room, old.Day, old.Contact = "0998", "101", "2026-11-21", ""
+	repasted := orders.ListReport{Results: []orders.ListResult{
+		{Line: 3, Number: 1, Address: a("501"), Outcome: orders.OutcomeUnchanged, Order: placed},
+		{Line: 4, Number: 2, Address: a("502"), Outcome: orders.OutcomeClosed, Order: proxy},
+		{Line: 5, Number: 3, Address: a("601"), Outcome: orders.OutcomeCreated, Order: later},
+		{Line: 6, Number: 4, Address: a("602"), Outcome: orders.OutcomeRefused, Err: &orders.ShortageError{Kind: orders.ErrLimit, SKU: "VEG-A", Limit: 2, Left: 0}},
+	}}
 	kept := orders.ListReport{Results: []orders.ListResult{
 		{Line: 3, Number: 1, Address: a("501"), Outcome: orders.OutcomeUnchanged, Order: placed},
 		{Line: 9, Address: a("101"), Outcome: orders.OutcomeKept},
@@ -156,22 +183,28 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		"resident_received":           textReceived([]orders.Order{placed}),
 		"resident_nothing_to_receive": textNothingToReceive,
 		"lead_summary": textSummary([]string{"3"}, []orders.Order{placed, delivered, proxy},
-			totals),
+			totals, goldenDays(false)),
+		"lead_summary_after_cutoff": textSummary([]string{"3"}, []orders.Order{placed, delivered, later, proxy},
+			totals, goldenDays(true)),
+		"lead_summary_overdue": textSummary([]string{"3"}, []orders.Order{old, placed},
+			totals, goldenDays(false)),
 		"lead_summary_free_pack": func() string {
 			free := placed
 			free.ID, free.Distribution, free.TotalFen = "1009", "w48", 0
 			free.Lines = []orders.Line{{SKU: "VEG-FREE", Name: "政府蔬菜包", Qty: 1, Unit: "份"}}
-			return textSummary([]string{"3"}, []orders.Order{placed, free}, totals)
+			return textSummary([]string{"3"}, []orders.Order{placed, free}, totals, goldenDays(false))
 		}(),
-		"lead_summary_empty": textSummary([]string{"3", "5"}, nil, nil),
+		"lead_summary_empty": textSummary([]string{"3", "5"}, nil, nil, goldenDays(true)),
 		"lead_pasted": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: report,
 			rejected:   []orders.RejectedLine{{Line: 8, Number: 6, Text: "6. 3-1-102 西红柿1斤", Reason: orders.ReasonUnknownItem + "西红柿"}},
 			overridden: []orders.OverriddenLine{{Line: 2, By: 8, Household: "3-2-501"}},
-			totals:     totals, households: 2, catalog: cat}),
+			totals:     totals, households: 2, catalog: cat, days: goldenDays(false)}),
+		"lead_repasted_after_cutoff": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: repasted,
+			totals: totals, households: 3, catalog: cat, days: goldenDays(true)}),
 		"lead_pasted_kept": textPasted(pasteView{jielong: true, report: kept,
 			rejected: []orders.RejectedLine{{Line: 4, Text: "3-2-5O2 鸡旦1盒", Reason: orders.ReasonNoAddress}},
-			totals:   totals[:1], households: 1, catalog: cat}),
+			totals:   totals[:1], households: 1, catalog: cat, days: goldenDays(false)}),
 		"lead_order_lines": textPasted(pasteView{report: orders.ListReport{Results: report.Results[:1]},
-			totals: totals[:1], households: 1, catalog: cat}),
+			totals: totals[:1], households: 1, catalog: cat, days: goldenDays(false)}),
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/baogong/baogong/orders"
 )
@@ -91,20 +92,21 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	if len(p.TooMany) > 0 {
 		return textTooMany(b.names(p.TooMany)), nil
 	}
-	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, msg.OpenID, orders.ChannelWeChat, b.Now(), b.Location)
+	days := b.days(msg)
+	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, msg.OpenID, orders.ChannelWeChat, days.Now, b.Location)
 	if errors.Is(err, orders.ErrFreeOnly) {
 		return textFreeOnly, nil
 	}
 	if err != nil {
 		return "", err
 	}
-	o.Day = orders.DayFor(b.Now(), b.Location, msg.From.DayClosed)
+	o.Day = days.Open
 	o.Urgent = orders.IsUrgent(b.Catalog, o.Lines, said, msg.From.Marks)
 	render := func(p orders.Order) string {
 		if p.Status == orders.StatusAwaitingRx {
 			return textPlacedRx(p, orders.RxLines(b.Catalog, p.Lines))
 		}
-		return textPlaced(p)
+		return textPlaced(p, days.Note(p.Day))
 	}
 	if o.Urgent && o.Status == orders.StatusPending {
 		// Who hears of it at once is known before it is placed, so the
@@ -120,7 +122,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	if errors.As(err, &short) {
 		it, _ := b.Catalog.Item(short.SKU)
 		if errors.Is(err, orders.ErrLimit) {
-			return textOverLimit(it.Name, it.Unit, short.Limit, short.Left), nil
+			return textOverLimit(it.Name, it.Unit, short.Limit, short.Left, days.Note(o.Day)), nil
 		}
 		return textSoldOut(it.Name, it.Unit, short.Left), nil
 	}
@@ -133,6 +135,17 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		b.pushUrgentMarked(ctx, placed, msg.From.Marks)
 	}
 	return render(placed), nil
+}
+
+// days is where the order days stand for msg, as Resolve read them when
+// it arrived (see orders.Days).
+func (b *Bot) days(msg *Message) orders.Days {
+	return b.Community.Calendar.At(msg.at, b.Location, msg.From.DayClosed)
+}
+
+// readDays reads where the order days stand at now.
+func (b *Bot) readDays(ctx context.Context, now time.Time) (orders.Days, error) {
+	return b.Community.Calendar.Read(ctx, b.Store, now, b.Location)
 }
 
 // example is how to order sku: 鸡蛋2盒.
@@ -170,17 +183,16 @@ func dedupeStrings(ss []string) []string {
 // maxListed bounds "我的订单" so the reply stays readable on a phone.
 const maxListed = 10
 
-// recent returns the household's open orders and today's others, newest
-// first.
-func (b *Bot) recent(ctx context.Context, bd orders.Binding) ([]orders.Order, error) {
+// recent returns the household's undelivered orders and those of the
+// days in view (see orders.Days.InView) or finished today, newest first.
+func (b *Bot) recent(ctx context.Context, bd orders.Binding, days orders.Days) ([]orders.Order, error) {
 	all, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 100)
 	if err != nil {
 		return nil, err
 	}
-	today := orders.Day(b.Now(), b.Location)
 	var out []orders.Order
 	for _, o := range all {
-		if waiting(o.Status) || orders.Day(o.UpdatedAt, b.Location) == today {
+		if waiting(o.Status) || days.InView(o.Day) || orders.Day(o.UpdatedAt, b.Location) == days.Today {
 			out = append(out, o)
 		}
 	}
@@ -192,7 +204,8 @@ func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
 	if !bound {
 		return textBindFirst(), nil
 	}
-	list, err := b.recent(ctx, bd)
+	days := b.days(msg)
+	list, err := b.recent(ctx, bd, days)
 	if err != nil {
 		return "", err
 	}
@@ -200,7 +213,7 @@ func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
 		return textNoOrders(), nil
 	}
 	more := max(len(list)-maxListed, 0)
-	return textOrderList(list[:len(list)-more], more), nil
+	return textOrderList(list[:len(list)-more], more, days), nil
 }
 
 func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, error) {
@@ -210,7 +223,7 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 	}
 	id := strings.Trim(rest, " #号")
 	if _, err := strconv.Atoi(id); err != nil {
-		list, err := b.recent(ctx, bd)
+		list, err := b.recent(ctx, bd, b.days(msg))
 		if err != nil {
 			return "", err
 		}

@@ -348,7 +348,7 @@ func rxReplies(placed orders.Order) map[string]string {
 	a := func(room string) orders.Address { return orders.Address{Building: "3", Unit: "2", Room: room} }
 	pasted := orders.ListReport{Results: []orders.ListResult{
 		{Line: 2, Number: 1, Address: a("501"), Outcome: orders.OutcomeCreated, Order: rx},
-		{Line: 3, Number: 2, Address: a("502"), Outcome: orders.OutcomeCreated, Order: orders.Order{ID: "1006", Status: orders.StatusPending}},
+		{Line: 3, Number: 2, Address: a("502"), Outcome: orders.OutcomeCreated, Order: orders.Order{ID: "1006", Status: orders.StatusPending, Day: "2026-11-24"}},
 	}}
 	other := placed
 	other.ID = "1000"
@@ -376,9 +376,9 @@ func rxReplies(placed orders.Order) map[string]string {
 		"rx_rejected":             textRxRejected(rx, "照片看不清，请重拍处方", true),
 		"rx_approved_notice":      textRxApprovedNotice(rx),
 		"rx_rejected_notice":      textRxRejectedNotice(rx, "照片看不清，请重拍处方"),
-		"rx_order_list":           textOrderList([]orders.Order{rx, other}, 0),
-		"rx_lead_pasted":          textPasted(pasteView{jielong: true, title: "3栋买药", report: pasted, totals: totals, households: 2, catalog: cat}),
-		"rx_lead_summary_pending": textSummary([]string{"3"}, []orders.Order{rx, other}, totals),
+		"rx_order_list":           textOrderList([]orders.Order{rx, other}, 0, goldenDays(false)),
+		"rx_lead_pasted":          textPasted(pasteView{jielong: true, title: "3栋买药", report: pasted, totals: totals, households: 2, catalog: cat, days: goldenDays(false)}),
+		"rx_lead_summary_pending": textSummary([]string{"3"}, []orders.Order{rx, other}, totals, goldenDays(false)),
 	}
 }
 

@@ -30,6 +30,7 @@ type Store interface {
 	CancelOrder(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error)
 	Transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time) (orders.Order, error)
 	StockLeft(ctx context.Context) (map[string]int, error)
+	DayClosed(ctx context.Context, day string) (bool, error)
 	ListFor(ctx context.Context, key, fresh string, idle time.Duration) (string, error)
 
 	// Prescriptions and urgent orders.

@@ -276,7 +276,7 @@ func TestLeadMarks(t *testing.T) {
 		t.Errorf("取消标记 touched the order: %s", o.Status)
 	}
 	sum := e.say("lead-3", "汇总")
-	if !strings.HasPrefix(sum, "重点关照2户：3栋1单元101（残疾）、3栋2单元501（独居老人、低保）\n今天3栋的订单：1户 1单") {
+	if !strings.HasPrefix(sum, "重点关照2户：3栋1单元101（残疾）、3栋2单元501（独居老人、低保）\n3栋的订单：1户 1单") {
 		t.Errorf("汇总:\n%s", sum)
 	}
 	if sum := e.say("lead-68", "汇总"); strings.Contains(sum, "重点") {

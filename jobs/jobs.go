@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -168,17 +169,67 @@ func (r *Runner) Add(c *cron.Cron, s Schedules, ctx context.Context) error {
 	return nil
 }
 
-// CatchUp runs every slot of today, up to now, of every schedule: a
-// replica that was down at a scheduled time publishes the slot when it
-// starts, and slots published already stay as they were.
+// CatchUp runs every slot of today, up to now, of every schedule, oldest
+// first: a replica that was down at a scheduled time publishes the slot
+// when it starts, and slots published already stay as they were. Time
+// order matters: a replica starting at 20:30 publishes the 13:00 roster
+// before it closes the day, so that round does not take orders the
+// cutoff (20:00) only later closed.
 func (r *Runner) CatchUp(ctx context.Context, s Schedules) {
 	now := r.Now().In(r.Location)
+	type run struct {
+		name string
+		slot time.Time
+	}
+	var runs []run
 	for _, name := range Names {
 		for _, slot := range SlotsToday(s[name], now, r.Location) {
-			res, err := r.Run(ctx, name, slot)
-			r.logRun(res, err, "catch-up")
+			runs = append(runs, run{name, slot})
 		}
 	}
+	// Stable: at the same minute the cutoff goes first, then the pick
+	// list, then the roster (the order of Names).
+	slices.SortStableFunc(runs, func(a, b run) int { return a.slot.Compare(b.slot) })
+	for _, x := range runs {
+		res, err := r.Run(ctx, x.name, x.slot)
+		r.logRun(res, err, "catch-up")
+	}
+}
+
+// Calendar is the community's rhythm of order days as the schedules set
+// it: the cutoff closes order days, and the roster's slots are the
+// delivery rounds.
+func (s Schedules) Calendar() orders.Calendar {
+	return orders.Calendar{Cutoff: s.schedule(Cutoff), Rounds: s.schedule(Roster)}
+}
+
+// schedule is every spec of job name as one schedule, or nil when it has
+// none.
+func (s Schedules) schedule(name string) orders.Schedule {
+	var all anyOf
+	for _, spec := range s[name] {
+		if sched, err := Parser.Parse(spec); err == nil {
+			all = append(all, sched)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return all
+}
+
+// anyOf fires whenever one of its schedules does.
+type anyOf []cron.Schedule
+
+// Next implements orders.Schedule.
+func (a anyOf) Next(t time.Time) time.Time {
+	var first time.Time
+	for _, s := range a {
+		if n := s.Next(t); !n.IsZero() && (first.IsZero() || n.Before(first)) {
+			first = n
+		}
+	}
+	return first
 }
 
 // SlotsToday returns the scheduled times of specs from the start of now's

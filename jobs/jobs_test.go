@@ -107,9 +107,11 @@ func (f *fixture) placeWith(t *testing.T, prepare func(*orders.Order), b, u, roo
 	if prepare != nil {
 		prepare(&o)
 	}
-	if o.Day, err = orders.OrderDay(context.Background(), f.store, at, shanghai); err != nil {
+	days, err := f.comm.Calendar.Read(context.Background(), f.store, at, shanghai)
+	if err != nil {
 		t.Fatal(err)
 	}
+	o.Day = days.Open
 	key := "req-" + a.Household() + at.String()
 	if o.Urgent {
 		key = "req-urgent-" + a.Household() + at.String()
@@ -271,6 +273,57 @@ func TestCatchUpRunsMissedSlotsOfToday(t *testing.T) {
 	f.runner(at("2026-11-24", "09:40")).CatchUp(ctx, s)
 	if n := len(f.rec.to("vol-a")) + len(f.rec.to("vol-b")); n != 1 {
 		t.Errorf("second start: %d roster notices, want 1", n)
+	}
+}
+
+// TestCatchUpInTimeOrder: a replica starting at 20:30 publishes the
+// missed 13:00 round before it closes the day, so that round does not
+// take an order placed at 15:00 that the 20:00 cutoff closed.
+func TestCatchUpInTimeOrder(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	late := f.place(t, "3", "1", "101", at("2026-11-24", "15:00"), veg)
+	s := Schedules{Roster: {"0 7 * * *", "0 13 * * *"}, Cutoff: {"0 20 * * *"}, Picklist: {"5 20 * * *"}}
+	f.runner(at("2026-11-24", "20:30")).CatchUp(ctx, s)
+	ro, err := f.store.Roster(ctx, "G1", at("2026-11-24", "13:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range ro.Shares {
+		if len(sh.Stops) > 0 {
+			t.Errorf("the 13:00 round took orders closed at 20:00: %+v", sh)
+		}
+	}
+	if closed, _ := f.store.DayClosed(ctx, "2026-11-24"); !closed {
+		t.Error("the 20:00 cutoff was not caught up")
+	}
+	if o, _ := f.store.Order(ctx, late.ID); o.Status != orders.StatusPending {
+		t.Errorf("order %s: %s, want pending for tomorrow's round", o.ID, o.Status)
+	}
+	if sent, _ := f.store.Marked(ctx, "picklist:2026-11-24"); !sent {
+		t.Error("the 20:05 pick list was not caught up")
+	}
+}
+
+// TestSchedulesCalendar: the schedules say when order days close and
+// when their goods go out, several roster specs being one set of rounds.
+func TestSchedulesCalendar(t *testing.T) {
+	cal := Schedules{Cutoff: {"0 20 * * *"}, Roster: {"0 13 * * *", "30 7 * * *"}}.Calendar()
+	for _, c := range []struct {
+		now, open, cutoff, delivery string
+		closed                      bool
+	}{
+		{"08:00", "2026-11-24", "2026-11-24 20:00", "2026-11-25 07:30", false},
+		{"20:30", "2026-11-25", "2026-11-25 20:00", "2026-11-26 07:30", true},
+	} {
+		d := cal.At(at("2026-11-24", c.now), shanghai, c.closed)
+		n := d.Note(d.Open)
+		if d.Open != c.open || n.Cutoff.Format("2006-01-02 15:04") != c.cutoff || n.Delivery.Format("2006-01-02 15:04") != c.delivery {
+			t.Errorf("%s: open %s, closes %v, delivered %v", c.now, d.Open, n.Cutoff, n.Delivery)
+		}
+	}
+	if none := (Schedules{}).Calendar(); none.Cutoff != nil || none.Rounds != nil {
+		t.Errorf("no schedules: %+v", none)
 	}
 }
 

@@ -17,6 +17,8 @@ type Community struct {
 	// about urgent requests nobody claimed within UrgentClaim.
 	Admins      []string
 	UrgentClaim time.Duration
+	// Calendar says when order days close and their goods go out.
+	Calendar Calendar
 }
 
 // Grid is the unit of delivery: a few buildings and a team of volunteers.

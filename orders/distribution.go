@@ -140,10 +140,11 @@ func (d *Distributor) Run(ctx context.Context, req DistributionRequest) (Distrib
 	if err != nil {
 		return res, err
 	}
-	day, err := OrderDay(ctx, d.Store, req.At, d.Location)
+	days, err := d.Community.Calendar.Read(ctx, d.Store, req.At, d.Location)
 	if err != nil {
 		return res, err
 	}
+	day := days.Open
 	for _, a := range households {
 		hh := a.Household()
 		if done[hh] != "" {

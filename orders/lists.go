@@ -294,9 +294,11 @@ func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, p
 		res.Outcome, res.Err = OutcomeRefused, err
 		return res, nil
 	}
-	if o.Day, err = OrderDay(ctx, l.Store, req.At, l.Location); err != nil {
+	days, err := l.Community.Calendar.Read(ctx, l.Store, req.At, l.Location)
+	if err != nil {
 		return res, err
 	}
+	o.Day = days.Open
 	o.Contact, o.Source = line.Contact, req.ListID
 	marks, err := l.Store.HouseholdMarks(ctx, hh)
 	if err != nil {
@@ -366,23 +368,4 @@ func Totals(cat *catalog.Catalog, os []Order) []Line {
 		}
 	}
 	return out
-}
-
-// OrderDay is the order day an order placed at counts for: the calendar
-// day in loc, or the next one once that day's cutoff has closed it. Limits
-// count per order day, and pick lists and rosters take orders by it.
-func OrderDay(ctx context.Context, s Store, at time.Time, loc *time.Location) (string, error) {
-	closed, err := s.DayClosed(ctx, Day(at, loc))
-	if err != nil {
-		return "", err
-	}
-	return DayFor(at, loc, closed), nil
-}
-
-// DayFor is OrderDay when whether at's calendar day is closed is known.
-func DayFor(at time.Time, loc *time.Location, closed bool) string {
-	if closed {
-		return Day(at.In(loc).AddDate(0, 0, 1), loc)
-	}
-	return Day(at, loc)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +48,8 @@ type Main struct {
 	Mux       *http.ServeMux
 	Cron      *cron.Cron
 	Log       *slog.Logger
+	// Clock is the time every part reads (see Clock).
+	Clock Clock
 
 	server   *http.Server
 	listener net.Listener
@@ -70,7 +73,9 @@ const messageBudget = 4 * time.Second
 // setting: a process serves one WeChat API base.
 var uriOnce sync.Once
 
-// LoadMain reads the config file at path and its catalog, then NewMain.
+// LoadMain reads the config file at path and its catalog, then NewMain
+// with the real clock, or the test clock the environment asks for (see
+// clockFromEnv).
 func LoadMain(ctx context.Context, path string, logw io.Writer) (*Main, error) {
 	cfg, err := config.Load(path, nil)
 	if err != nil {
@@ -80,16 +85,28 @@ func LoadMain(ctx context.Context, path string, logw io.Writer) (*Main, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewMain(ctx, cfg, cat, logw)
+	clock, err := clockFromEnv(os.Getenv, slog.New(slog.NewTextHandler(logw, nil)))
+	if err != nil {
+		return nil, err
+	}
+	return NewMain(ctx, cfg, cat, clock, logw)
 }
 
-// NewMain wires every part. It fails when Redis does not answer: the
-// service never runs without its system of record.
-func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw io.Writer) (*Main, error) {
-	m := &Main{Log: slog.New(slog.NewTextHandler(logw, nil)), Config: cfg, Catalog: cat}
+// NewMain wires every part, all reading the time from clock. It fails
+// when Redis does not answer: the service never runs without its system
+// of record.
+func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock Clock, logw io.Writer) (*Main, error) {
+	if clock.Now == nil {
+		clock = realClock
+	}
+	m := &Main{Log: slog.New(slog.NewTextHandler(logw, nil)), Config: cfg, Catalog: cat, Clock: clock}
 	loc, err := cfg.Location()
 	if err != nil {
 		return nil, fmt.Errorf("timezone: %w", err)
+	}
+	if clock.Test {
+		m.Log.Warn("TEST CLOCK: time is not real, scheduled jobs do not run by themselves (tests only; unset "+testClockEnv+" in production)",
+			"now", clock.Now().In(loc).Format(time.RFC3339), "real", time.Now().In(loc).Format(time.RFC3339))
 	}
 	if m.Redis, err = newRedis(cfg.Redis); err != nil {
 		return nil, err
@@ -125,7 +142,10 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 	})
 	m.WeChat = wechat.NewWeChatSender(m.Account, tokens, cfg.WeChat.DeliveryTemplateID, m.Log)
 	m.Outbox = outbox.New(m.Redis, cfg.Community.ID, m.WeChat, m.Log)
+	m.Outbox.Now = clock.Now
+	m.Schedules = schedulesOf(cfg)
 	community := communityOf(cfg.Community)
+	community.Calendar = m.Schedules.Calendar()
 	b := &bot.Bot{
 		Catalog:   m.Catalog,
 		Community: &community,
@@ -133,26 +153,25 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, logw 
 		Lists:     &orders.Lists{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc},
 		Notices:   m.Outbox,
 		Location:  loc,
-		Now:       time.Now,
+		Now:       clock.Now,
 		Log:       m.Log,
 	}
 	m.Mux = http.NewServeMux()
 	m.Mux.Handle("/wechat", &wechat.Handler{
 		Account: m.Account, Answer: b.Handle, Token: cfg.WeChat.Token,
-		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Log: m.Log,
+		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Now: clock.Now, Log: m.Log,
 	})
 
 	// The scheduler is wired here so jobs are plain functions added by
 	// their own packages; a panicking job is logged and the service lives.
 	cl := cronLogger{m.Log}
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
-	signer := newSigner(cfg)
+	signer := newSigner(cfg, clock.Now)
 	m.Jobs = &jobs.Runner{
 		Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc,
-		Notify: m.Outbox, Links: signedLinks{signer}, Log: m.Log, Now: time.Now,
+		Notify: m.Outbox, Links: signedLinks{signer}, Log: m.Log, Now: clock.Now,
 	}
-	m.Schedules = schedulesOf(cfg)
-	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log,
+	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log, Now: clock.Now,
 		Jobs:        &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
 		Notices:     m.Outbox,
 		Distributor: &orders.Distributor{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc}}).Register(m.Mux)
@@ -193,7 +212,11 @@ func (m *Main) Run(ctx context.Context) error {
 	// A replica that was down at a scheduled time publishes the missed
 	// slots of today now; slots published already are left alone.
 	m.Jobs.CatchUp(octx, m.Schedules)
-	m.Cron.Start()
+	if m.Clock.Test {
+		m.Log.Warn("TEST CLOCK: cron not started; run jobs with POST /api/jobs/{job}/run")
+	} else {
+		m.Cron.Start()
+	}
 	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "community", m.Config.Community.ID)
 	return nil
 }

@@ -132,7 +132,7 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 		d.Close()
 		return nil, fmt.Errorf("demo catalog: %w", err)
 	}
-	if d.Main, err = NewMain(ctx, cfg, cat, logw); err != nil {
+	if d.Main, err = NewMain(ctx, cfg, cat, realClock, logw); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -180,6 +180,7 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 		Suppliers: sups,
 		Store:     d.Store,
 		Location:  loc,
+		Now:       d.Clock.Now,
 	}).Register(d.Mux)
 	return d, nil
 }

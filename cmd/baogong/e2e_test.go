@@ -23,17 +23,36 @@ import (
 	"github.com/baogong/baogong/internal/wxsign"
 )
 
-func TestMain(m *testing.M) { redistest.Main(m) }
+func TestMain(m *testing.M) { redistest.Main(m, removeBinary) }
+
+// built is the real program, compiled once for all the package's tests.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	out      []byte
+	err      error
+}
 
 // buildBinary compiles the real program once per test run.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "baogong")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "baogong-e2e-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "baogong")
+		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
 	}
-	return bin
+	return built.bin
+}
+
+func removeBinary() {
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
 }
 
 func freeAddr(t *testing.T) string {
@@ -68,6 +87,30 @@ type service struct {
 	env     []string
 	bin     string
 	msgID   int64
+	// pinned: the service runs on a test clock (BAOGONG_TEST_CLOCK) that
+	// reads real time + offset, as the test's now does.
+	pinned bool
+	offset time.Duration
+}
+
+// pin sets the service's clock to at, from where it runs on in real time;
+// it counts from the next start (serve, run-job). Pinning again later
+// moves the clock on (for a restart "the next evening").
+func (s *service) pin(at time.Time) { s.pinned, s.offset = true, time.Until(at) }
+
+// now is the service's time as the test sees it: the test clock when
+// pinned (within the few milliseconds the service took to start), else
+// the real time.
+func (s *service) now() time.Time { return time.Now().Add(s.offset) }
+
+// environ is the service's environment: with the test clock, when pinned,
+// reading the test's now.
+func (s *service) environ() []string {
+	env := append([]string(nil), s.env...)
+	if s.pinned {
+		env = append(env, testClockEnv+"="+s.now().Format(time.RFC3339Nano), testClockGuard+"=1")
+	}
+	return env
 }
 
 func startService(t *testing.T, redisAddr string) *service {
@@ -109,31 +152,75 @@ community:
 // serve starts "baogong serve" and waits until it is healthy.
 func (s *service) serve() {
 	s.t.Helper()
-	s.cmd = exec.Command(s.bin, "serve", "--config", s.cfgPath)
-	s.cmd.Env = s.env
-	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
-	if err := s.cmd.Start(); err != nil {
+	cmd := exec.Command(s.bin, "serve", "--config", s.cfgPath)
+	cmd.Env = s.environ()
+	cmd.Stdout, cmd.Stderr = s.logs, s.logs
+	if err := cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
-	s.exited = make(chan error, 1)
-	go func() { s.exited <- s.cmd.Wait() }()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	s.cmd, s.exited = cmd, exited
 	s.t.Cleanup(func() {
-		s.cmd.Process.Kill()
+		cmd.Process.Kill()
 		if s.t.Failed() {
 			s.t.Logf("service log:\n%s", s.logs.String())
 		}
 	})
-	waitHealthy(s.t, s.base, s.exited)
+	waitHealthy(s.t, s.base, exited)
+}
+
+// stop ends the service as a deploy would (SIGTERM) and waits for it.
+func (s *service) stop() {
+	s.t.Helper()
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.exited:
+		if err != nil {
+			s.t.Errorf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		s.t.Fatal("no exit 15s after SIGTERM")
+	}
+}
+
+// admin makes one admin API request and returns the status and body.
+func (s *service) admin(method, path string) (int, []byte) {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
 }
 
 // send posts one signed (safe: encrypted) message and returns the reply.
 func (s *service) send(safe bool, body []byte) string {
 	s.t.Helper()
+	code, raw := s.post(safe, body, s.now())
+	if code != 200 {
+		s.t.Fatalf("status %d %s", code, raw)
+	}
+	r, err := s.acct.OpenReply(raw, safe)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return r.Content
+}
+
+// post sends body signed with the timestamp of at, as WeChat signs with
+// its own clock, and returns the status and raw answer.
+func (s *service) post(safe bool, body []byte, at time.Time) (int, []byte) {
+	s.t.Helper()
 	build := s.acct.Plain
 	if safe {
 		build = s.acct.Safe
 	}
-	req, err := build(s.base+"/wechat", body, time.Now(), "nonce")
+	req, err := build(s.base+"/wechat", body, at, "nonce")
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -143,19 +230,12 @@ func (s *service) send(safe bool, body []byte) string {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		s.t.Fatalf("status %d %s", resp.StatusCode, raw)
-	}
-	r, err := s.acct.OpenReply(raw, safe)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return r.Content
+	return resp.StatusCode, raw
 }
 
 func (s *service) text(user, content string) []byte {
 	s.msgID++
-	return wxsign.TextXML("gh_e2e", user, content, s.msgID, time.Now())
+	return wxsign.TextXML("gh_e2e", user, content, s.msgID, s.now())
 }
 
 func (s *service) say(safe bool, user, content string) string {
@@ -261,15 +341,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// SIGTERM: a clean exit.
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-s.exited:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Error("no exit 15s after SIGTERM")
-	}
+	s.stop()
 }
 
 func waitHealthy(t *testing.T, base string, exited chan error) {

@@ -42,12 +42,12 @@ func (l signedLinks) Picklist(supplier, day string) string {
 // packing night, with room to spare.
 const linkTTL = 3 * 24 * time.Hour
 
-func newSigner(cfg config.Config) *signedurl.Signer {
+func newSigner(cfg config.Config, now func() time.Time) *signedurl.Signer {
 	return &signedurl.Signer{
 		Key:  signedurl.DeriveKey(cfg.Admin.Token, "baogong links v1"),
 		Base: cfg.PublicBase(),
 		TTL:  linkTTL,
-		Now:  time.Now,
+		Now:  now,
 	}
 }
 
@@ -84,7 +84,7 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer m.Close()
-	slot := jobs.CurrentSlot(m.Schedules[name], time.Now(), m.Jobs.Location)
+	slot := jobs.CurrentSlot(m.Schedules[name], m.Clock.Now(), m.Jobs.Location)
 	if *slotFlag != "" {
 		if slot, err = time.Parse(time.RFC3339, *slotFlag); err != nil {
 			return fmt.Errorf("--slot: %w", err)

@@ -25,27 +25,24 @@ import (
 // with schedules whose times today have just passed, as if both had been
 // down then: on start each catches up the missed cutoff, pick list and
 // roster, and every volunteer, lead and supplier hears exactly once. Runs
-// by hand afterwards (API and CLI) publish nothing again.
+// by hand afterwards (API and CLI) publish nothing again. The service's
+// clock is pinned to 10:00 (the schedules at 09:57–09:59 are today's at
+// any hour the test runs).
 func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	now := time.Now().In(loc)
-	if now.Hour() == 0 && now.Minute() < 5 {
-		t.Skip("the schedules below would fall on yesterday; run again after 00:05 Asia/Shanghai")
-	}
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, loc)
 	spec := func(ago time.Duration) string {
 		t := now.Add(-ago)
 		return fmt.Sprintf("%d %d * * *", t.Minute(), t.Hour())
 	}
 	rs := redistest.Shared(t)
 	a := startService(t, rs.Addr)
+	a.pin(now)
 
 	// The community and catalog of this test: G1 has two volunteers and
 	// building 3's lead; both suppliers have a contact.
 	community := fmt.Sprintf("jobs%d", time.Now().UnixNano())
-	cat := strings.NewReplacer(
-		"{id: sm-xinyi, name: 新义保供超市, kind: supermarket}", "{id: sm-xinyi, name: 新义保供超市, kind: supermarket, contact_openid: sm-boss}",
-		"{id: ph-renmin, name: 人民大药房, kind: pharmacy}", "{id: ph-renmin, name: 人民大药房, kind: pharmacy, contact_openid: ph-boss}",
-	).Replace(string(demoCatalog))
+	cat := contactsCatalog()
 	dir := filepath.Dir(a.cfgPath)
 	os.WriteFile(filepath.Join(dir, "catalog.yaml"), []byte(cat), 0o644)
 	cfg, _ := os.ReadFile(a.cfgPath)
@@ -64,7 +61,7 @@ func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
 	for i, item := range []string{"VEG-A", "EGG-30", "MED-IBU", "VEG-A"} {
 		b := []string{"3", "5", "3", "5"}[i]
 		o, err := orders.NewOrder(parsed, orders.Address{Building: b, Unit: "1", Room: fmt.Sprintf("%d", 101+i)}, "G1",
-			[]orders.ItemRequest{{SKU: item, Qty: 1}}, "someone", orders.ChannelWeChat, time.Now(), loc)
+			[]orders.ItemRequest{{SKU: item, Qty: 1}}, "someone", orders.ChannelWeChat, a.now(), loc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,20 +141,17 @@ func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
 
 	// Running the roster again by hand, on the other replica and from the
 	// CLI, publishes nothing new.
-	req, _ := http.NewRequest("POST", b.base+"/api/jobs/roster/run", nil)
-	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	code, body := b.admin("POST", "/api/jobs/roster/run")
+	var res struct {
+		Published bool
+		Slot      time.Time
 	}
-	var res struct{ Published bool }
-	json.NewDecoder(resp.Body).Decode(&res)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || res.Published {
-		t.Errorf("API re-run: %d published=%v", resp.StatusCode, res.Published)
+	json.Unmarshal(body, &res)
+	if code != 200 || res.Published || !res.Slot.Equal(now.Add(-time.Minute)) {
+		t.Errorf("API re-run: %d published=%v slot %v (the test clock's 09:59)", code, res.Published, res.Slot)
 	}
 	cli := exec.Command(a.bin, "run-job", "roster", "--config", a.cfgPath)
-	cli.Env = a.env
+	cli.Env = a.environ()
 	out, err := cli.Output()
 	if err != nil || !bytes.Contains(out, []byte(`"published": false`)) {
 		t.Errorf("CLI re-run: %v\n%s", err, out)
@@ -166,4 +160,13 @@ func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
 	if n := len(a.api.Sent()); n != 5 {
 		t.Errorf("%d messages after re-runs, want still 5", n)
 	}
+}
+
+// contactsCatalog is the demo catalog with a contact for each supplier:
+// sm-boss for the supermarket, ph-boss for the pharmacy.
+func contactsCatalog() string {
+	return strings.NewReplacer(
+		"{id: sm-xinyi, name: 新义保供超市, kind: supermarket}", "{id: sm-xinyi, name: 新义保供超市, kind: supermarket, contact_openid: sm-boss}",
+		"{id: ph-renmin, name: 人民大药房, kind: pharmacy}", "{id: ph-renmin, name: 人民大药房, kind: pharmacy, contact_openid: ph-boss}",
+	).Replace(string(demoCatalog))
 }

@@ -57,8 +57,18 @@ type Server struct {
 	// slots); without a Store the page has no job buttons.
 	Store    orders.Store
 	Location *time.Location
+	// Now is the service's clock (time.Now when nil): messages are
+	// signed and dated by it, as WeChat's would be by its own.
+	Now func() time.Time
 
 	msgID atomic.Int64
+}
+
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
 }
 
 // Register adds the page and its helpers to mux.
@@ -99,7 +109,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "need openid and text or event"})
 		return
 	}
-	now := time.Now()
+	now := s.now()
 	var body []byte
 	if req.Event != "" {
 		body = wxsign.EventXML(s.OfficialID, req.OpenID, req.Event, req.Key, now)
@@ -166,17 +176,17 @@ type Slots struct {
 // if the demo had jumped a day ahead (the real service waits for it).
 func CurrentSlots(ctx context.Context, store orders.Store, loc *time.Location, now time.Time) (Slots, error) {
 	now = now.In(loc).Truncate(time.Minute)
-	sl := Slots{Now: now, Today: orders.Day(now, loc), Picklist: now, Roster: now}
-	var err error
-	if sl.OrderDay, err = orders.OrderDay(ctx, store, now, loc); err != nil {
-		return sl, err
+	days, err := orders.Calendar{}.Read(ctx, store, now, loc)
+	if err != nil {
+		return Slots{}, err
 	}
+	sl := Slots{Now: now, Today: days.Today, OrderDay: days.Open, Picklist: now, Roster: now}
 	at := func(day string) time.Time {
 		d, _ := time.ParseInLocation(time.DateOnly, day, loc)
 		return time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), 0, 0, loc)
 	}
 	sl.Cutoff = at(sl.OrderDay)
-	for _, day := range []string{orders.Day(now.AddDate(0, 0, 1), loc), sl.Today} {
+	for _, day := range []string{orders.AddDays(sl.Today, 1), sl.Today} {
 		closed, err := store.DayClosed(ctx, day)
 		if err != nil {
 			return sl, err
@@ -195,7 +205,7 @@ func (s *Server) slots(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no jobs in this demo"})
 		return
 	}
-	sl, err := CurrentSlots(r.Context(), s.Store, s.Location, time.Now())
+	sl, err := CurrentSlots(r.Context(), s.Store, s.Location, s.now())
 	if err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
 		return

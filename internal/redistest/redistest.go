@@ -141,10 +141,14 @@ func (s *Server) Pause() error { return s.cmd.Process.Signal(syscall.SIGSTOP) }
 // Resume undoes Pause.
 func (s *Server) Resume() error { return s.cmd.Process.Signal(syscall.SIGCONT) }
 
-// Main runs a package's tests, then stops the servers Shared started. Use
-// it as the package's TestMain: func TestMain(m *testing.M) { redistest.Main(m) }.
-func Main(m *testing.M) {
+// Main runs a package's tests, then runs cleanups and stops the servers
+// Shared started. Use it as the package's TestMain:
+// func TestMain(m *testing.M) { redistest.Main(m) }.
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
+	for _, c := range cleanups {
+		c()
+	}
 	StopShared()
 	StopSharedCluster()
 	os.Exit(code)
