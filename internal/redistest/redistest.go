@@ -23,6 +23,8 @@ type Server struct {
 	Addr string
 	cmd  *exec.Cmd
 	dir  string
+	// args start the server; Restart reuses them (same port, same dir).
+	args []string
 }
 
 var (
@@ -72,10 +74,23 @@ func Community(t testing.TB) string {
 
 // Start runs a redis-server on a free loopback port with AOF on, as in
 // production, in a temporary directory.
-func Start() (*Server, error) {
+func Start() (*Server, error) { return StartWith(Options{}) }
+
+// Options change how StartWith runs the server.
+type Options struct {
+	// AppendFsync is the AOF fsync policy: "everysec" (the default, as in
+	// production), "always" or "no".
+	AppendFsync string
+}
+
+// StartWith runs a redis-server like Start, with o applied.
+func StartWith(o Options) (*Server, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, fmt.Errorf("redis-server not found: install it (apt-get install -y redis-server)")
+	}
+	if o.AppendFsync == "" {
+		o.AppendFsync = "everysec"
 	}
 	dir, err := os.MkdirTemp("", "baogong-redis-")
 	if err != nil {
@@ -86,11 +101,22 @@ func Start() (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), dir: dir}
-	s.cmd = exec.Command(bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(port),
-		"--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-		"--logfile", filepath.Join(dir, "redis.log"))
+	s.args = []string{bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(port),
+		"--dir", dir, "--appendonly", "yes", "--appendfsync", o.AppendFsync, "--save", "",
+		"--logfile", filepath.Join(dir, "redis.log")}
+	if err := s.launch(); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// launch starts the server process with s.args and waits until it answers
+// (after loading its AOF, when it has one).
+func (s *Server) launch() error {
+	s.cmd = exec.Command(s.args[0], s.args[1:]...)
 	if err := s.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start redis-server: %w", err)
+		return fmt.Errorf("start redis-server: %w", err)
 	}
 	c := redis.NewClient(&redis.Options{Addr: s.Addr})
 	defer c.Close()
@@ -100,12 +126,11 @@ func Start() (*Server, error) {
 		err := c.Ping(ctx).Err()
 		cancel()
 		if err == nil {
-			return s, nil
+			return nil
 		}
 		if time.Now().After(deadline) {
-			s.Stop()
-			log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
-			return nil, fmt.Errorf("redis-server did not answer: %v\n%s", err, log)
+			log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+			return fmt.Errorf("redis-server did not answer: %v\n%s", err, log)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
