@@ -3,6 +3,9 @@ package wechat
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -63,13 +66,24 @@ type Handler struct {
 	MaxAge time.Duration
 	// Now is the clock for MaxAge (time.Now when nil).
 	Now func() time.Time
-	Log *slog.Logger
+	// RequireSafe refuses plaintext messages. With an EncodingAESKey set,
+	// WeChat sends every message encrypted (安全模式 and 兼容模式 alike);
+	// a plaintext one is a forgery, since its signature does not cover
+	// its body.
+	RequireSafe bool
+	// Nonces, when set, ties each signed query of a plaintext message to
+	// its body for MaxAge: the same signature with another body (someone
+	// who saw one callback URL) is refused, WeChat's retry of the same
+	// body is not. An encrypted message needs none: its msg_signature
+	// covers the body.
+	Nonces Nonces
+	Log    *slog.Logger
 }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if util.Signature(h.Token, q.Get("timestamp"), q.Get("nonce")) != q.Get("signature") {
+	if !same(util.Signature(h.Token, q.Get("timestamp"), q.Get("nonce")), q.Get("signature")) {
 		http.Error(w, "bad signature", http.StatusForbidden)
 		return
 	}
@@ -99,7 +113,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
 		return
 	}
-	if q.Get("encrypt_type") == "aes" {
+	safe := q.Get("encrypt_type") == "aes"
+	if !safe && h.RequireSafe {
+		http.Error(w, "plaintext messages are refused: this account encrypts", http.StatusForbidden)
+		return
+	}
+	if safe {
 		// Check msg_signature ourselves so a forged message is a 403,
 		// not the library's generic error.
 		var env struct {
@@ -109,8 +128,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "malformed message", http.StatusBadRequest)
 			return
 		}
-		if util.Signature(h.Token, q.Get("timestamp"), q.Get("nonce"), env.Encrypt) != q.Get("msg_signature") {
+		if !same(util.Signature(h.Token, q.Get("timestamp"), q.Get("nonce"), env.Encrypt), q.Get("msg_signature")) {
 			http.Error(w, "bad signature", http.StatusForbidden)
+			return
+		}
+	} else if h.Nonces != nil {
+		sum := sha256.Sum256(body)
+		ok, err := h.Nonces.Bind(r.Context(), q.Get("timestamp")+":"+q.Get("nonce"), hex.EncodeToString(sum[:]), 2*h.MaxAge)
+		switch {
+		case err != nil:
+			// Cannot tell a replay from a retry: WeChat retries.
+			h.Log.Error("remember callback nonce", "err", err)
+			http.Error(w, "try again", http.StatusServiceUnavailable)
+			return
+		case !ok:
+			http.Error(w, "signature used for another message", http.StatusForbidden)
 			return
 		}
 	}
@@ -139,7 +171,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// In plaintext mode the library has written "success" already;
 		// in safe mode it would encrypt an empty string, so say
 		// "success" (WeChat's "no reply") ourselves.
-		if q.Get("encrypt_type") == "aes" {
+		safe := q.Get("encrypt_type") == "aes"
+		if !safe && h.RequireSafe {
+			http.Error(w, "plaintext messages are refused: this account encrypts", http.StatusForbidden)
+			return
+		}
+		if safe {
 			io.WriteString(w, "success")
 		}
 		return
@@ -147,6 +184,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := srv.Send(); err != nil {
 		h.Log.Error("send reply", "err", err)
 	}
+}
+
+// same compares signatures in constant time.
+func same(want, got string) bool {
+	return subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
 // fresh reports whether a request's timestamp is within MaxAge of now.

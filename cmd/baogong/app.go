@@ -61,9 +61,10 @@ type Main struct {
 
 // maxRequestAge refuses WeChat callbacks signed more than this from now:
 // WeChat's retries come within seconds, and a replay after the 24-hour
-// dedupe keys expire must not order again. An hour leaves room for clock
-// drift.
-const maxRequestAge = time.Hour
+// dedupe keys expire must not order again. Five minutes leave room for
+// clock drift; within them a plaintext signature is tied to its body
+// (wechat.Nonces).
+const maxRequestAge = 5 * time.Minute
 
 // messageBudget is how long one WeChat message may take: WeChat waits 5 s,
 // and the answer still has to travel back.
@@ -160,6 +161,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	m.Mux.Handle("/wechat", &wechat.Handler{
 		Account: m.Account, Answer: b.Handle, Token: cfg.WeChat.Token,
 		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Now: clock.Now, Log: m.Log,
+		RequireSafe: cfg.WeChat.EncodingAESKey != "", Nonces: wechat.NewRedisNonces(m.Redis, cfg.WeChat.AppID),
 	})
 
 	// The scheduler is wired here so jobs are plain functions added by
@@ -271,6 +273,9 @@ func newRedis(c config.Redis) (redis.UniversalClient, error) {
 		ReadTimeout:  time.Second,
 		WriteTimeout: time.Second,
 		MaxRetries:   1,
+		// A message's budget (its context's deadline) bounds every
+		// command it sends, not only the per-command timeouts.
+		ContextTimeoutEnabled: true,
 	}
 	if len(c.Addrs) == 0 {
 		o, err := redis.ParseURL(c.URL)

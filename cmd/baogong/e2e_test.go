@@ -267,10 +267,10 @@ func TestEndToEnd(t *testing.T) {
 	if !strings.HasPrefix(got, "下单成功！订单号 ") || !strings.Contains(got, "合计 130元") {
 		t.Errorf("order: %q", got)
 	}
-	if got := say(false, "e2e-wang", "绑定 6-3-1202"); !strings.HasPrefix(got, "已绑定：6栋3单元1202") {
+	if got := say(true, "e2e-wang", "绑定 6-3-1202"); !strings.HasPrefix(got, "已绑定：6栋3单元1202") {
 		t.Errorf("plain bind: %q", got)
 	}
-	say(false, "e2e-wang", "布洛芬1盒")
+	say(true, "e2e-wang", "布洛芬1盒")
 
 	// Admin API.
 	req, _ := http.NewRequest("GET", base+"/api/orders", nil)
@@ -336,7 +336,7 @@ func TestEndToEnd(t *testing.T) {
 	if sent := s.api.SentTo("e2e-zhang"); len(sent) != 2 || !strings.Contains(sent[0].Text+sent[1].Text, "已放到3栋2单元门口") {
 		t.Errorf("notices to the resident: %+v", sent)
 	}
-	if got := say(false, "e2e-zhang", "收到"); !strings.HasPrefix(got, "好的，已确认收到") {
+	if got := say(true, "e2e-zhang", "收到"); !strings.HasPrefix(got, "好的，已确认收到") {
 		t.Errorf("received: %q", got)
 	}
 

@@ -68,10 +68,10 @@ func TestUrgentEndToEnd(t *testing.T) {
 		}
 	}
 	waitFor("e2e-lead-3", rounds)
-	if got := s.say(false, "vol-b", "领取 "+id); !strings.HasPrefix(got, "好的，订单 "+id+" 交给您了") {
+	if got := s.say(true, "vol-b", "领取 "+id); !strings.HasPrefix(got, "好的，订单 "+id+" 交给您了") {
 		t.Errorf("claim: %s", got)
 	}
-	if got := s.say(false, "vol-a", "领取 "+id); !strings.Contains(got, "已经由5栋1单元的志愿者领取了") {
+	if got := s.say(true, "vol-a", "领取 "+id); !strings.Contains(got, "已经由5栋1单元的志愿者领取了") {
 		t.Errorf("second claim: %s", got)
 	}
 	waitFor("zhang", 1)
@@ -98,7 +98,7 @@ func TestUrgentEndToEnd(t *testing.T) {
 	if code, res := admin("PUT", "/api/households/3-1-101/marks", `{"marks":["独居老人"]}`); code != 200 {
 		t.Errorf("put marks: %d %v", code, res)
 	}
-	if got := s.say(false, "e2e-lead-3", "汇总"); !strings.HasPrefix(got, "重点关照1户：3栋1单元101（独居老人）") {
+	if got := s.say(true, "e2e-lead-3", "汇总"); !strings.HasPrefix(got, "重点关照1户：3栋1单元101（独居老人）") {
 		t.Errorf("汇总: %s", got)
 	}
 }
