@@ -40,7 +40,7 @@ func newCallback(t *testing.T, configure func(*Handler)) *callback {
 		AppID: hAppID, AppSecret: "s", Token: hToken, EncodingAESKey: hAES, Cache: cache.NewMemory(),
 	})
 	c.h = &Handler{Account: account, Token: hToken, MaxBody: 1 << 16, Budget: 4 * time.Second, MaxAge: 5 * time.Minute,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Answer: func(context.Context, Message) string { c.answered.Add(1); return "ok" }}
 	if configure != nil {
 		configure(c.h)
