@@ -356,7 +356,7 @@ func TestClusterRefusesCrossSlot(t *testing.T) {
 		tagged(a, "req:r1"), tagged(a, "stock:left"), tagged(a, "lim:2026-11-24:3-2-501"), tagged(a, "o:1001"),
 		tagged(a, "q:G1"), tagged(a, "orders"), tagged(a, "hh:3-2-501"), tagged(a, "day:2026-11-24"),
 	}
-	args := []any{"1001", "{}", "pending", 1, 60, 60, 1, "MED", 1, "0", 0}
+	args := []any{60, 60, "1001", "{}", "pending", 1, 1, 1, "MED", 1, "0", 0}
 	untagged := slices.Clone(keys)
 	untagged[5] = "bg:" + a + ":orders" // what keys.go would name it without the braces
 	slotOf := func(k string) int64 {

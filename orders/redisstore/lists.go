@@ -2,10 +2,12 @@ package redisstore
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -16,6 +18,31 @@ import (
 // listTTL keeps a 接龙 snapshot for re-pastes over a few days: the same
 // list is re-posted as it grows, rarely for longer than a delivery round.
 const listTTL = 7 * 24 * time.Hour
+
+// listWriteTTL keeps the answer of a WriteList call (or the fence of one
+// that did nothing) for as long as its request ids last: a call held up
+// in a frozen server cannot land later than that and change the answer.
+const listWriteTTL = requestTTL
+
+var (
+	//go:embed listwrite.lua
+	listWriteSrc    string
+	listWriteScript = redis.NewScript(linesSrc + listWriteSrc)
+)
+
+// listWrittenScript returns the saved answer of a listwrite.lua call, or
+// fences the call's name off ('void') when there is none yet.
+//
+// KEYS[1] the call's name; ARGV[1] ttl of the fence.
+var listWrittenScript = redis.NewScript(`
+local saved = redis.call('GET', KEYS[1])
+if saved then
+  return saved
+end
+redis.call('SET', KEYS[1], 'void', 'EX', ARGV[1])
+return 'void'`)
+
+var _ orders.ListStore = (*Store)(nil)
 
 // Leads implements orders.Store.
 func (s *Store) Leads(ctx context.Context) ([]orders.Lead, error) {
@@ -114,4 +141,112 @@ func (s *Store) DeleteListEntry(ctx context.Context, listID, household string) e
 		return fmt.Errorf("delete list entry: %w", err)
 	}
 	return nil
+}
+
+// WriteList implements orders.ListStore: one INCRBY for the ids of the
+// orders to place, then listwrite.lua.
+func (s *Store) WriteList(ctx context.Context, key, listID string, ws []orders.ListWrite) ([]orders.ListWritten, error) {
+	places := 0
+	for _, w := range ws {
+		if w.Place != nil {
+			places++
+		}
+	}
+	// Ids come first, as in PlaceOrder: the script must name every key.
+	var next int64
+	if places > 0 {
+		last, err := s.rdb.IncrBy(ctx, s.k.seq(), int64(places)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("write list: next ids: %w", err)
+		}
+		next = firstID + last - int64(places) + 1
+	}
+	keys := []string{s.k.listWrite(key), s.k.stockLeft(), s.k.all(), s.k.list(listID)}
+	args := []any{int(listWriteTTL / time.Second), int(requestTTL / time.Second), int(limitTTL / time.Second),
+		int(listTTL / time.Second), len(ws)}
+	for _, w := range ws {
+		args = append(args, w.Entry.Household, w.Entry.Line)
+		if w.Place == nil {
+			args = append(args, "entry", w.Entry.OrderID)
+			continue
+		}
+		o := *w.Place
+		o.ID = strconv.FormatInt(next, 10)
+		next++
+		order, err := s.placeArgs(o)
+		if err != nil {
+			return nil, err
+		}
+		hh := o.Household()
+		keys = append(keys, s.k.request(w.RequestID), s.k.limits(o.Day, hh), s.k.order(o.ID),
+			s.k.queue(o.Grid), s.k.household(hh), s.k.day(o.Day))
+		args = append(append(args, "place"), order...)
+	}
+	answer, err := listWriteScript.Run(ctx, s.rdb, keys, args...).Text()
+	if err != nil {
+		return nil, fmt.Errorf("write list: %w", err)
+	}
+	out, err := s.listAnswer(ctx, answer, ws)
+	if err != nil {
+		return nil, fmt.Errorf("write list: %w", err)
+	}
+	return out, nil
+}
+
+// ListWritten implements orders.ListStore.
+func (s *Store) ListWritten(ctx context.Context, key string, ws []orders.ListWrite) ([]orders.ListWritten, error) {
+	answer, err := listWrittenScript.Run(ctx, s.rdb, []string{s.k.listWrite(key)}, int(listWriteTTL/time.Second)).Text()
+	if err != nil {
+		return nil, fmt.Errorf("list written: %w", err)
+	}
+	out, err := s.listAnswer(ctx, answer, ws)
+	if err != nil {
+		return nil, fmt.Errorf("list written: %w", err)
+	}
+	return out, nil
+}
+
+// listAnswer turns listwrite.lua's answer about ws into results, reading
+// the orders that were placed before under the same request ids.
+func (s *Store) listAnswer(ctx context.Context, answer string, ws []orders.ListWrite) ([]orders.ListWritten, error) {
+	if answer == "void" {
+		return nil, fmt.Errorf("the call did nothing and is fenced off: %w", orders.ErrNotFound)
+	}
+	var rows [][]string
+	if err := json.Unmarshal([]byte(answer), &rows); err != nil || len(rows) != len(ws) {
+		return nil, fmt.Errorf("unexpected answer %.80q (%d writes): %v", answer, len(ws), err)
+	}
+	out := make([]orders.ListWritten, len(ws))
+	var dups []string
+	for i, r := range rows {
+		switch {
+		case r[0] == "ENTRY":
+		case r[0] == "OK" && ws[i].Place != nil:
+			out[i].Order, out[i].Created = *ws[i].Place, true
+			out[i].Order.ID = r[1]
+		case r[0] == "DUP":
+			dups = append(dups, r[1])
+		case r[0] == "SOLDOUT", r[0] == "LIMIT":
+			out[i].Err = s.shortage(r)
+		default:
+			return nil, fmt.Errorf("unexpected answer %q for write %d", r, i)
+		}
+	}
+	if len(dups) == 0 {
+		return out, nil
+	}
+	earlier, err := s.OrdersByID(ctx, dups)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rows {
+		if r[0] == "DUP" {
+			o, ok := earlier[r[1]]
+			if !ok {
+				return nil, fmt.Errorf("order %s of request %s: %w", r[1], ws[i].RequestID, orders.ErrNotFound)
+			}
+			out[i].Order = o
+		}
+	}
+	return out, nil
 }

@@ -96,6 +96,16 @@ func (s *Store) lineArgs(lines []orders.Line) []any {
 	return args
 }
 
+// placeArgs renders o, its ID set, as place_order (lines.lua) reads it.
+func (s *Store) placeArgs(o orders.Order) ([]any, error) {
+	data, err := encode(o)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{o.ID, data, string(o.Status), o.CreatedAt.UnixMilli(), queueScore(o)}
+	return append(args, s.lineArgs(o.Lines)...), nil
+}
+
 // PlaceOrder implements orders.Store.
 func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string) (orders.Order, bool, error) {
 	if requestID == "" {
@@ -108,7 +118,7 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		return orders.Order{}, false, fmt.Errorf("place order: next id: %w", err)
 	}
 	o.ID = strconv.FormatInt(firstID+seq, 10)
-	data, err := encode(o)
+	order, err := s.placeArgs(o)
 	if err != nil {
 		return orders.Order{}, false, err
 	}
@@ -117,9 +127,7 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		s.k.request(requestID), s.k.stockLeft(), s.k.limits(o.Day, hh), s.k.order(o.ID),
 		s.k.queue(o.Grid), s.k.all(), s.k.household(hh), s.k.day(o.Day),
 	}
-	args := append([]any{o.ID, data, string(o.Status), o.CreatedAt.UnixMilli(),
-		int(requestTTL / time.Second), int(limitTTL / time.Second)}, s.lineArgs(o.Lines)...)
-	args = append(args, queueScore(o))
+	args := append([]any{int(requestTTL / time.Second), int(limitTTL / time.Second)}, order...)
 	res, err := placeScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
@@ -354,6 +362,19 @@ func (s *Store) read(ctx context.Context, id string) (orders.Order, string, erro
 		return orders.Order{}, "", fmt.Errorf("order %s: %w", id, err)
 	}
 	return o, ver, nil
+}
+
+// OrdersByID implements orders.ListStore: one pipelined read.
+func (s *Store) OrdersByID(ctx context.Context, ids []string) (map[string]orders.Order, error) {
+	list, err := s.readMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]orders.Order, len(list))
+	for _, o := range list {
+		out[o.ID] = o
+	}
+	return out, nil
 }
 
 // Order implements orders.Store.
