@@ -182,33 +182,28 @@ func (s *Store) WriteList(ctx context.Context, key, listID string, ws []orders.L
 			s.k.queue(o.Grid), s.k.household(hh), s.k.day(o.Day))
 		args = append(append(args, "place"), order...)
 	}
-	answer, err := listWriteScript.Run(ctx, s.rdb, keys, args...).Text()
-	if err != nil {
-		return nil, fmt.Errorf("write list: %w", err)
-	}
-	out, err := s.listAnswer(ctx, answer, ws)
-	if err != nil {
-		return nil, fmt.Errorf("write list: %w", err)
-	}
-	return out, nil
+	return s.listAnswer(ctx, "write list", listWriteScript.Run(ctx, s.rdb, keys, args...), ws)
 }
 
 // ListWritten implements orders.ListStore.
 func (s *Store) ListWritten(ctx context.Context, key string, ws []orders.ListWrite) ([]orders.ListWritten, error) {
-	answer, err := listWrittenScript.Run(ctx, s.rdb, []string{s.k.listWrite(key)}, int(listWriteTTL/time.Second)).Text()
-	if err != nil {
-		return nil, fmt.Errorf("list written: %w", err)
-	}
-	out, err := s.listAnswer(ctx, answer, ws)
-	if err != nil {
-		return nil, fmt.Errorf("list written: %w", err)
-	}
-	return out, nil
+	res := listWrittenScript.Run(ctx, s.rdb, []string{s.k.listWrite(key)}, int(listWriteTTL/time.Second))
+	return s.listAnswer(ctx, "list written", res, ws)
 }
 
-// listAnswer turns listwrite.lua's answer about ws into results, reading
-// the orders that were placed before under the same request ids.
-func (s *Store) listAnswer(ctx context.Context, answer string, ws []orders.ListWrite) ([]orders.ListWritten, error) {
+// listAnswer turns listwrite.lua's answer about ws (or the look-up's) into
+// results, reading the orders placed before under the same request ids.
+// Errors start with what.
+func (s *Store) listAnswer(ctx context.Context, what string, res *redis.Cmd, ws []orders.ListWrite) (_ []orders.ListWritten, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("%s: %w", what, err)
+		}
+	}()
+	answer, err := res.Text()
+	if err != nil {
+		return nil, err
+	}
 	if answer == "void" {
 		return nil, fmt.Errorf("the call did nothing and is fenced off: %w", orders.ErrNotFound)
 	}
@@ -220,6 +215,8 @@ func (s *Store) listAnswer(ctx context.Context, answer string, ws []orders.ListW
 	var dups []string
 	for i, r := range rows {
 		switch {
+		case len(r) == 0:
+			return nil, fmt.Errorf("empty answer for write %d", i)
 		case r[0] == "ENTRY":
 		case r[0] == "OK" && ws[i].Place != nil:
 			out[i].Order, out[i].Created = *ws[i].Place, true
@@ -242,8 +239,8 @@ func (s *Store) listAnswer(ctx context.Context, answer string, ws []orders.ListW
 	for i, r := range rows {
 		if r[0] == "DUP" {
 			o, ok := earlier[r[1]]
-			if !ok {
-				return nil, fmt.Errorf("order %s of request %s: %w", r[1], ws[i].RequestID, orders.ErrNotFound)
+			if !ok { // not ErrNotFound: that would say the call did nothing
+				return nil, fmt.Errorf("order %s of request %s is gone", r[1], ws[i].RequestID)
 			}
 			out[i].Order = o
 		}
