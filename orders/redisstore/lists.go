@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -119,28 +118,6 @@ func (s *Store) ListEntries(ctx context.Context, listID string) (map[string]orde
 		out[hh] = e
 	}
 	return out, nil
-}
-
-// SetListEntry implements orders.Store.
-func (s *Store) SetListEntry(ctx context.Context, listID string, e orders.ListEntry) error {
-	b, _ := json.Marshal(e)
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.k.list(listID), e.Household, string(b))
-		p.Expire(ctx, s.k.list(listID), listTTL)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("set list entry: %w", err)
-	}
-	return nil
-}
-
-// DeleteListEntry implements orders.Store.
-func (s *Store) DeleteListEntry(ctx context.Context, listID, household string) error {
-	if err := s.rdb.HDel(ctx, s.k.list(listID), household).Err(); err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("delete list entry: %w", err)
-	}
-	return nil
 }
 
 // WriteList implements orders.ListStore: one INCRBY for the ids of the
