@@ -170,3 +170,24 @@ func BenchmarkParseLongJielong(b *testing.B) {
 		ParseText(cat, text, Context{Known: corpusKnown})
 	}
 }
+
+// TestNumberOrRoom: outside a 接龙, a line starting 1202、 with no other
+// address is for room 1202 (as before entry numbers grew past three
+// digits); in a 接龙 it is entry 1202, and without an address it is
+// reported, never ordered for a room it may not be.
+func TestNumberOrRoom(t *testing.T) {
+	cat := testCatalog(t)
+	c := Context{Building: "6", Unit: "2", Known: corpusKnown}
+	res := ParseText(cat, "1202、鸡蛋1盒", c)
+	if len(res.Orders) != 1 || res.Orders[0].Address.Room != "1202" || res.Orders[0].Number != 0 {
+		t.Errorf("outside a 接龙: %+v", res)
+	}
+	res = ParseText(cat, "501、蔬菜包2份", c)
+	if len(res.Rejected) != 1 || res.Rejected[0].Number != 501 {
+		t.Errorf("three digits outside a 接龙: %+v", res)
+	}
+	res = ParseText(cat, "#接龙 6栋2单元\n1201. 501 鸡蛋1盒\n1202、鸡蛋1盒", c)
+	if len(res.Orders) != 1 || res.Orders[0].Number != 1201 || len(res.Rejected) != 1 || res.Rejected[0].Number != 1202 {
+		t.Errorf("in a 接龙: %+v", res)
+	}
+}

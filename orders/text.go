@@ -128,9 +128,9 @@ func ParseText(cat *catalog.Catalog, text string, c Context) TextResult {
 			continue
 		}
 		pl, reason, isOrder := parseBody(cat, l.body, l.num, l.ctx)
-		if l.kind == lineOther && reason == ReasonNoAddress && l.num >= 100 {
-			// Without a 接龙 around it, 1202、鸡蛋1盒 is room 1202
-			// rather than entry 1202.
+		if l.kind == lineOther && reason == ReasonNoAddress && l.num >= 1000 {
+			// Without a 接龙 around it, 1202、鸡蛋1盒 is room 1202, as
+			// it was when entry numbers had three digits at most.
 			if whole, _, ok := parseBody(cat, zh.Fold(l.text), 0, l.ctx); ok {
 				pl, reason, isOrder = whole, "", true
 			}
