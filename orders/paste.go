@@ -152,7 +152,8 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 				res.Outcome = OutcomeDone
 			}
 			p.results[i] = res
-			if entry.OrderID = o.ID; entry != e {
+			entry.OrderID = o.ID
+			if entry != e { // its line moved
 				p.queue(ctx, -1, ListWrite{Entry: entry})
 			}
 			return
@@ -186,7 +187,8 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 				break
 			}
 			p.update(ctx, i, o, lines, total, res)
-			if entry.OrderID = o.ID; entry != e && p.results[i].Outcome == OutcomeUpdated {
+			entry.OrderID = o.ID
+			if entry != e && p.results[i].Outcome == OutcomeUpdated {
 				p.queue(ctx, -1, ListWrite{Entry: entry})
 			}
 			return
