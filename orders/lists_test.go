@@ -127,6 +127,12 @@ func (f *fakeListStore) open() map[string]int {
 	return n
 }
 
+// testLists applies pastes to store for a community of building 3.
+func testLists(t *testing.T, store ListStore) *Lists {
+	return &Lists{Store: store, Catalog: testCatalog(t), Location: time.UTC,
+		Community: &Community{Grids: []Grid{{ID: "G1", Buildings: []string{"3"}}}}}
+}
+
 // pasteRequest is a paste of n households of building 3, each one
 // vegetable pack (qty packs from line 1 on).
 func pasteRequest(n, qty int) ListRequest {
@@ -177,7 +183,7 @@ func TestApplyInterrupted(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newFakeListStore()
 			store.writeList, store.listWritten = tt.writeList, tt.listWritten
-			l := &Lists{Store: store, Catalog: testCatalog(t), Community: &Community{Grids: []Grid{{ID: "G1", Buildings: []string{"3"}}}}, Location: time.UTC}
+			l := testLists(t, store)
 			rep, err := l.Apply(context.Background(), pasteRequest(250, 1), 0)
 			if !errors.Is(err, boom) || !rep.Interrupted {
 				t.Fatalf("err %v, interrupted %v", err, rep.Interrupted)
@@ -209,7 +215,7 @@ func TestApplyInterrupted(t *testing.T) {
 // answer is reported as maybe changed, and the lines after it as not done.
 func TestApplyUpdateInterrupted(t *testing.T) {
 	store := newFakeListStore()
-	l := &Lists{Store: store, Catalog: testCatalog(t), Community: &Community{Grids: []Grid{{ID: "G1", Buildings: []string{"3"}}}}, Location: time.UTC}
+	l := testLists(t, store)
 	ctx := context.Background()
 	if _, err := l.Apply(ctx, pasteRequest(3, 1), 0); err != nil {
 		t.Fatal(err)
@@ -244,7 +250,7 @@ func (failingUpdates) UpdateLines(context.Context, string, []Line, int64, string
 func TestApplyReadFails(t *testing.T) {
 	store := newFakeListStore()
 	store.readErr = errors.New("connection refused")
-	l := &Lists{Store: store, Catalog: testCatalog(t), Community: &Community{Grids: []Grid{{ID: "G1", Buildings: []string{"3"}}}}, Location: time.UTC}
+	l := testLists(t, store)
 	rep, err := l.Apply(context.Background(), pasteRequest(10, 1), 0)
 	if err == nil || rep.Interrupted || len(rep.Results) != 0 || store.calls != 0 {
 		t.Errorf("err %v, report %+v, %d calls", err, rep, store.calls)
