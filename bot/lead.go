@@ -58,15 +58,23 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent})
 	}
 	rep, err := b.Lists.Apply(ctx, lreq, len(res.Rejected))
-	if err != nil {
+	days := b.days(msg)
+	switch {
+	case err != nil && !rep.Interrupted:
+		msg.readOnly = true // nothing written: 系统繁忙 is true
 		return "", err
-	}
-	days, err := b.readDays(ctx, now)
-	if err != nil {
-		return "", err
-	}
-	if err := b.notifyRxPasted(ctx, rep); err != nil {
-		return "", err
+	case err != nil:
+		// Say what was done; the lead pastes again for the rest. No
+		// notices while Redis fails: the urgent job pushes urgent
+		// orders later, and the reply lists those awaiting a
+		// prescription.
+		b.Log.Error("paste interrupted", "err", err, "households", len(rep.Results),
+			"unknown", rep.Count(orders.OutcomeUnknown), "not_done", rep.Count(orders.OutcomeNotDone))
+	default:
+		// The orders are placed whatever becomes of the notices.
+		if err := b.notifyRxPasted(ctx, rep); err != nil {
+			b.Log.Error("paste: prescription notices", "err", err)
+		}
 	}
 	var placed []orders.Order
 	for _, r := range rep.Results {
@@ -78,7 +86,15 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		jielong: jielong, title: title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
 		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog, days: days,
 	})
-	return b.pushPasted(ctx, rep, reply)
+	if rep.Interrupted {
+		return reply, nil
+	}
+	pushed, err := b.pushPasted(ctx, rep, reply)
+	if err != nil {
+		b.Log.Error("paste: urgent pushes", "err", err)
+		return reply, nil
+	}
+	return pushed, nil
 }
 
 // reScope reads a building, or a building and unit: 3栋, 3号楼2单元, 3-2.

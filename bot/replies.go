@@ -527,7 +527,11 @@ func textPasted(v pasteView) string {
 	if v.jielong {
 		kind = "接龙"
 	}
-	fmt.Fprintf(&b, "%s已登记：共%d户\n", kind, v.households)
+	if r.Interrupted {
+		fmt.Fprintf(&b, "系统繁忙，这次%s只登记了一部分：共%d户\n", kind, v.households)
+	} else {
+		fmt.Fprintf(&b, "%s已登记：共%d户\n", kind, v.households)
+	}
 	var counts []string
 	for _, c := range []struct {
 		o    orders.ListOutcome
@@ -541,6 +545,9 @@ func textPasted(v pasteView) string {
 		b.WriteString(strings.Join(counts, "，") + "\n")
 	}
 	b.WriteString(pastedWhen(r, v.days))
+	if r.Interrupted {
+		b.WriteString(textPasteUnfinished(r, v.jielong))
+	}
 	// What needs the lead's attention comes before the totals: a long
 	// reply is cut at the end.
 	type problem struct {
@@ -602,7 +609,7 @@ func textPasted(v pasteView) string {
 	if len(v.totals) > 0 {
 		fmt.Fprintf(&b, "合计：%s\n", itemsText(v.totals))
 	}
-	if v.jielong && v.households > 0 {
+	if v.jielong && v.households > 0 && !r.Interrupted {
 		b.WriteString("——可以复制到群里——\n")
 		fmt.Fprintf(&b, "【%s】已登记%d户：%s。", firstNonEmpty(v.title, "接龙登记"), v.households, itemsText(v.totals))
 		if len(problems) > 0 {
@@ -653,13 +660,79 @@ func pastedWhen(r orders.ListReport, days orders.Days) string {
 	return strings.Join(parts, "，") + "\n"
 }
 
+// textPasteUnfinished says, for a paste the store cut short, which
+// households may have been changed (the write went out, no answer came
+// back), which were not reached, and what to do: paste again, which
+// doubles nothing.
+func textPasteUnfinished(r orders.ListReport, jielong bool) string {
+	var b strings.Builder
+	unsure := map[orders.ListOutcome][]orders.ListResult{}
+	var notDone []orders.ListResult
+	for _, x := range r.Results {
+		switch x.Outcome {
+		case orders.OutcomeUnknown:
+			unsure[x.Tried] = append(unsure[x.Tried], x)
+		case orders.OutcomeNotDone:
+			notDone = append(notDone, x)
+		}
+	}
+	for _, u := range []struct {
+		tried orders.ListOutcome
+		what  string
+	}{{orders.OutcomeCreated, "下单"}, {orders.OutcomeUpdated, "修改"}, {orders.OutcomeCancelled, "取消"}} {
+		if xs := unsure[u.tried]; len(xs) > 0 {
+			fmt.Fprintf(&b, "没等到结果，可能已经%s：%s（%d户），发\"汇总\"核对\n", u.what, lineSpans(xs), len(xs))
+		}
+	}
+	if len(notDone) > 0 {
+		fmt.Fprintf(&b, "这次没来得及处理：%s（%d户）\n", lineSpans(notDone), len(notDone))
+	}
+	what := "这些订单"
+	if jielong {
+		what = "整个接龙"
+	}
+	fmt.Fprintf(&b, "请过几分钟把%s再发一次：已登记的不会重复，没登记的会补上。\n", what)
+	return b.String()
+}
+
+// lineSpans names lines the way lineName does, each run of consecutive
+// ones as a span: 第401–500条、第733条.
+func lineSpans(xs []orders.ListResult) string {
+	var spans []string
+	for i := 0; i < len(xs); {
+		first, unit := lineRef(xs[i].Number, xs[i].Line)
+		last, j := first, i
+		for ; j+1 < len(xs); j++ {
+			n, u := lineRef(xs[j+1].Number, xs[j+1].Line)
+			if u != unit || n != last+1 {
+				break
+			}
+			last = n
+		}
+		if j == i {
+			spans = append(spans, fmt.Sprintf("第%d%s", first, unit))
+		} else {
+			spans = append(spans, fmt.Sprintf("第%d–%d%s", first, last, unit))
+		}
+		i = j + 1
+	}
+	return strings.Join(spans, "、")
+}
+
 // lineName names a line the way the lead can find it: by its 接龙 number
 // when it has one, else by its line in the message.
 func lineName(number, line int) string {
+	n, unit := lineRef(number, line)
+	return fmt.Sprintf("第%d%s", n, unit)
+}
+
+// lineRef is what lineName says: the entry number and 条, or the line
+// number and 行.
+func lineRef(number, line int) (int, string) {
 	if number > 0 {
-		return fmt.Sprintf("第%d条", number)
+		return number, "条"
 	}
-	return fmt.Sprintf("第%d行", line)
+	return line, "行"
 }
 
 func firstNonEmpty(a, b string) string {

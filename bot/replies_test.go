@@ -171,7 +171,27 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		{Line: 3, Number: 1, Address: a("501"), Outcome: orders.OutcomeUnchanged, Order: placed},
 		{Line: 9, Address: a("101"), Outcome: orders.OutcomeKept},
 	}}
+	unfinished := orders.ListReport{Interrupted: true, Results: []orders.ListResult{
+		{Line: 3, Number: 1, Address: a("501"), Outcome: orders.OutcomeCreated, Order: placed},
+		{Line: 4, Number: 2, Address: a("502"), Outcome: orders.OutcomeUnchanged, Order: proxy},
+		{Line: 5, Number: 3, Address: a("503"), Outcome: orders.OutcomeRefused, Err: &orders.ShortageError{Kind: orders.ErrSoldOut, SKU: "EGG-30", Left: 2}},
+		{Line: 6, Number: 4, Address: a("601"), Outcome: orders.OutcomeUnknown, Tried: orders.OutcomeCreated},
+		{Line: 7, Number: 5, Address: a("602"), Outcome: orders.OutcomeUnknown, Tried: orders.OutcomeCreated},
+		{Line: 8, Number: 6, Address: a("603"), Outcome: orders.OutcomeUnknown, Tried: orders.OutcomeUpdated},
+		{Line: 9, Number: 7, Address: a("701"), Outcome: orders.OutcomeNotDone, Tried: orders.OutcomeCreated},
+		{Line: 10, Number: 8, Address: a("702"), Outcome: orders.OutcomeNotDone, Tried: orders.OutcomeCreated},
+		{Line: 11, Number: 9, Address: a("703"), Outcome: orders.OutcomeNotDone, Tried: orders.OutcomeUpdated},
+		{Line: 13, Number: 11, Address: a("801"), Outcome: orders.OutcomeNotDone, Tried: orders.OutcomeCreated},
+	}}
 	return map[string]string{
+		"lead_pasted_unfinished": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: unfinished,
+			rejected: []orders.RejectedLine{{Line: 12, Number: 10, Text: "10. 王 蔬菜包1份", Reason: orders.ReasonNoAddress},
+				{Line: 14, Text: "3-2-1201 蔬菜包1份", Reason: orders.ReasonUnnumbered}},
+			totals: totals, households: 2, catalog: cat}),
+		"lead_order_lines_unfinished": textPasted(pasteView{report: orders.ListReport{Interrupted: true, Results: []orders.ListResult{
+			{Line: 1, Address: a("501"), Outcome: orders.OutcomeCreated, Order: placed},
+			{Line: 2, Address: a("502"), Outcome: orders.OutcomeUnknown, Tried: orders.OutcomeCreated},
+		}}, totals: totals[:1], households: 1, catalog: cat}),
 		"lead_only":              textOnlyLeads,
 		"lead_deliver_how_to":    textDeliverHowTo,
 		"lead_deliver_no_order":  textDeliverNoOrder("1234"),

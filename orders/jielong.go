@@ -30,6 +30,7 @@ const (
 	lineExample          // 例：3-2-501 蔬菜包2份
 	lineDesc             // a 接龙's description: never an order
 	lineEntry            // a numbered entry: an order, or rejected
+	lineLoose            // an unnumbered line among a 接龙's entries
 	lineOther            // a line of a text without header
 )
 
@@ -47,8 +48,12 @@ type textLine struct {
 // read in. It sets *title to the first header's title.
 //
 // A numbered line without an address is description rather than an entry
-// when the numbering starts again after it: the rules of a 接龙 are often
-// numbered too (1）每户限2份 2）周六配送), before or after the entries.
+// when it is one of a 接龙's numbered rules (1）每户限2份 2）周六配送):
+// before the entries, the numbering starts again after them; after the
+// entries, they count 1, 2, 3 again. Any other numbered line is an entry,
+// so that one the lead meant as an order is read or reported, never lost.
+// Unnumbered lines after a 接龙's first entry are lineLoose: ParseText
+// reports those that look like an order.
 func classify(cat *catalog.Catalog, raw []string, c Context, title *string) []textLine {
 	lines := make([]textLine, len(raw))
 	var (
@@ -114,6 +119,7 @@ func classify(cat *catalog.Catalog, raw []string, c Context, title *string) []te
 		}
 		var pending []int // entries without an address before the first with one
 		first, prev := true, 0
+		rule := 0 // the number the next rule after the entries would have
 		for k := i + 1; k < j; k++ {
 			l := &lines[k]
 			if l.kind != lineEntry {
@@ -131,11 +137,21 @@ func classify(cat *catalog.Catalog, raw []string, c Context, title *string) []te
 				}
 			case first:
 				pending = append(pending, k)
-			case !addr && l.num <= prev:
+			case !addr && l.num <= prev && (l.num == 1 || l.num == rule):
 				l.kind = lineDesc
+				rule = l.num + 1
 				continue
 			}
-			prev = l.num
+			prev, rule = l.num, 0
+		}
+		loose := false
+		for k := i + 1; k < j; k++ {
+			switch l := &lines[k]; {
+			case l.kind == lineEntry:
+				loose = true
+			case loose && l.kind == lineDesc && l.num == 0:
+				l.kind = lineLoose
+			}
 		}
 		i = j
 	}
@@ -167,8 +183,10 @@ func headerTitle(raw, s string) (string, bool) {
 }
 
 // reNumber matches an entry number at the start of folded text: 1. 1、 1)
-// 1) and, folded from full width, 1． 1）; also (1).
-var reNumber = regexp.MustCompile(`^(?:\((\d{1,3})\)|(\d{1,3})\s*[.、)])\s*`)
+// 1) and, folded from full width, 1． 1）; also (1). A list of a whole
+// compound runs past a thousand entries, so a number may have up to five
+// digits (1000. 1234、 ７０００）); longer ones are not entry numbers.
+var reNumber = regexp.MustCompile(`^(?:\((\d{1,5})\)|(\d{1,5})\s*[.、)])\s*`)
 
 // splitNumber takes the entry number off folded line s: "3. 李阿姨 …" is
 // 3 and "李阿姨 …". Circled numbers ①–⑳ count too. It returns 0 and s when

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +60,13 @@ const (
 	// pick list has gone to the supplier) or out for delivery, so a change
 	// or removal in the list was not applied.
 	OutcomeClosed ListOutcome = "closed"
+	// OutcomeUnknown: the store failed while writing the household's
+	// change (a timeout), so it may or may not have been made. Tried says
+	// which change.
+	OutcomeUnknown ListOutcome = "unknown"
+	// OutcomeNotDone: the paste was interrupted before the household's
+	// change was tried; nothing of it was written.
+	OutcomeNotDone ListOutcome = "not_done"
 )
 
 // ListResult is one household's outcome.
@@ -70,7 +75,10 @@ type ListResult struct {
 	Number  int
 	Address Address
 	Outcome ListOutcome
-	Order   Order
+	// Tried is the change an OutcomeUnknown or OutcomeNotDone household
+	// was to get: OutcomeCreated, OutcomeUpdated or OutcomeCancelled.
+	Tried ListOutcome
+	Order Order
 	// Err explains a refusal: a *ShortageError, or ErrForbidden for a
 	// building that is not the lead's.
 	Err error
@@ -79,6 +87,10 @@ type ListResult struct {
 // ListReport is everything a paste did, in line order, then cancellations.
 type ListReport struct {
 	Results []ListResult
+	// Interrupted is set when the store failed after the paste began
+	// writing: each line's result says what is known of it, and the
+	// households that left the list were not looked at.
+	Interrupted bool
 }
 
 // Count returns how many results had outcome o.
@@ -92,10 +104,64 @@ func (r ListReport) Count(o ListOutcome) int {
 	return n
 }
 
+// ListStore is what Lists needs of the store. A paste reads what it needs
+// up front in a few calls, then writes households in line order, many to a
+// call.
+type ListStore interface {
+	// ListEntries returns the households of a lead's 接龙 list as last
+	// pasted, by household key.
+	ListEntries(ctx context.Context, listID string) (map[string]ListEntry, error)
+	// OrdersByID returns the orders with these ids, by id; ids of no
+	// order are left out.
+	OrdersByID(ctx context.Context, ids []string) (map[string]Order, error)
+	// MarksOf returns the marks of those of households that have any.
+	MarksOf(ctx context.Context, households []string) (map[string][]Mark, error)
+	// DayClosed reports whether day's cutoff has passed.
+	DayClosed(ctx context.Context, day string) (bool, error)
+	// WriteList applies ws to list listID in their order, in one atomic
+	// step named key. Each write records its entry in the list and, with
+	// Place set, places the order as PlaceOrder does, with the same
+	// checks: a household that cannot be served writes nothing of its own
+	// and the others go on. A call under a key used before changes nothing
+	// and returns what that call did.
+	WriteList(ctx context.Context, key, listID string, ws []ListWrite) ([]ListWritten, error)
+	// ListWritten returns what the WriteList call named key did, with
+	// the same ws. When that call was not applied it returns ErrNotFound
+	// and fences key off, so the call changes nothing should it reach the
+	// store later: the answer holds.
+	ListWritten(ctx context.Context, key string, ws []ListWrite) ([]ListWritten, error)
+	// UpdateLines and CancelOrder are Store's.
+	UpdateLines(ctx context.Context, id string, lines []Line, totalFen int64, by string, at time.Time) (Order, error)
+	CancelOrder(ctx context.Context, id, by, note string, at time.Time) (Order, error)
+}
+
+// ListWrite is one household's write of a paste (see ListStore.WriteList).
+type ListWrite struct {
+	// Entry is recorded in the list. With Place set the store fills in
+	// its OrderID: the placed order's, or the one placed before under
+	// RequestID.
+	Entry ListEntry
+	// Place is an order to place, its ID left to the store; nil records
+	// the entry only.
+	Place     *Order
+	RequestID string
+}
+
+// ListWritten is what one ListWrite did.
+type ListWritten struct {
+	// Order is the order placed, or the one placed before under the
+	// request id (Created false); zero for an entry-only write.
+	Order   Order
+	Created bool
+	// Err is a *ShortageError when the order could not be served;
+	// nothing of that household was written.
+	Err error
+}
+
 // Lists applies pasted lists to orders through the Store, so that a list
 // re-posted as it grows updates orders instead of adding to them.
 type Lists struct {
-	Store     Store
+	Store     ListStore
 	Catalog   *catalog.Catalog
 	Community *Community
 	Location  *time.Location
@@ -118,226 +184,37 @@ func NewListID(key string, at time.Time) string {
 	return key + "-" + strconv.FormatInt(at.Unix(), 36)
 }
 
-// frozen reports whether a list may no longer change o: it is out for
-// delivery or done, or its order day's cutoff has passed (the supplier
-// packs from the pick list sent then).
-func (l *Lists) frozen(ctx context.Context, o Order) (bool, error) {
-	if o.Status == StatusAwaitingRx {
-		return false, nil // on no pick list yet
-	}
-	if o.Status != StatusPending {
-		return true, nil
-	}
-	return l.Store.DayClosed(ctx, o.Day)
-}
-
 // Apply places, updates and cancels orders so that the lead's list and the
-// orders agree. Every household is one atomic step in the Store; one
-// refused household does not stop the others. unreadable is the number of
-// lines the parser could not read: when it is not zero, households missing
-// from the list are kept, not cancelled. The error is for Store failures
-// only; what was done before it is in the report.
+// orders agree. Every household is one atomic step in the Store, taken in
+// line order (an earlier line gets the last of the stock); one refused
+// household does not stop the others. unreadable is the number of lines
+// the parser could not read: when it is not zero, households missing from
+// the list are kept, not cancelled.
+//
+// The error is for Store failures only. Before anything is written it
+// comes with an empty report. Once writing has begun it comes with a
+// report marked Interrupted that gives every line's outcome as far as it
+// is known (OutcomeUnknown, OutcomeNotDone). A paste of the same list
+// again completes it without doubling anything. When ctx has a deadline,
+// writing stops in time to answer before it.
 func (l *Lists) Apply(ctx context.Context, req ListRequest, unreadable int) (ListReport, error) {
-	var rep ListReport
-	prev, err := l.Store.ListEntries(ctx, req.ListID)
+	p, err := l.read(ctx, req)
 	if err != nil {
-		return rep, err
+		return ListReport{}, err
 	}
 	seen := map[string]bool{}
-	for _, line := range req.Lines {
-		res, err := l.applyLine(ctx, req, line, prev)
-		if err != nil {
-			return rep, err
-		}
-		rep.Results = append(rep.Results, res)
-		if res.Outcome != OutcomeRefused || prev[line.Address.Household()].OrderID != "" {
+	for i, line := range req.Lines {
+		p.line(ctx, i, line)
+		if p.results[i].Outcome != OutcomeRefused || p.prev[line.Address.Household()].OrderID != "" {
 			seen[line.Address.Household()] = true
 		}
 	}
-	if !req.CancelMissing {
-		return rep, nil
+	p.flush(ctx)
+	if req.CancelMissing && p.err == nil {
+		p.cancelMissing(ctx, seen, unreadable)
 	}
-	missing := make([]string, 0)
-	for hh := range prev {
-		if !seen[hh] {
-			missing = append(missing, hh)
-		}
-	}
-	sort.Strings(missing)
-	for _, hh := range missing {
-		e := prev[hh]
-		addr, _ := ParseHousehold(hh)
-		res := ListResult{Line: e.Line, Address: addr}
-		cur, err := l.Store.Order(ctx, e.OrderID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return rep, err
-		}
-		if err == nil && cur.Status != StatusCancelled {
-			frozen, err := l.frozen(ctx, cur)
-			if err != nil {
-				return rep, err
-			}
-			if frozen {
-				res.Outcome, res.Order = OutcomeClosed, cur
-				if cur.Status != StatusPending && cur.Status != StatusAssigned {
-					res.Outcome = OutcomeDone
-				}
-				rep.Results = append(rep.Results, res)
-				continue
-			}
-		}
-		if unreadable > 0 {
-			res.Outcome, res.Order = OutcomeKept, cur
-			rep.Results = append(rep.Results, res)
-			continue
-		}
-		o, err := l.Store.CancelOrder(ctx, e.OrderID, req.Lead, "接龙里删掉了", req.At)
-		switch {
-		case err == nil:
-			res.Outcome, res.Order = OutcomeCancelled, o
-		case errors.Is(err, ErrConflict), errors.Is(err, ErrNotFound):
-			res.Outcome, res.Order = OutcomeDone, o
-		default:
-			return rep, err
-		}
-		if err := l.Store.DeleteListEntry(ctx, req.ListID, hh); err != nil {
-			return rep, err
-		}
-		rep.Results = append(rep.Results, res)
-	}
-	return rep, nil
-}
-
-func (l *Lists) applyLine(ctx context.Context, req ListRequest, line ListLine, prev map[string]ListEntry) (ListResult, error) {
-	res := ListResult{Line: line.Line, Number: line.Number, Address: line.Address}
-	hh := line.Address.Household()
-	grid, gerr := l.Community.Locate(line.Address)
-	if gerr != nil || !Owns(req.Buildings, line.Address.Building) {
-		res.Outcome, res.Err = OutcomeRefused, fmt.Errorf("building %s: %w", line.Address.Building, ErrForbidden)
-		return res, nil
-	}
-	lines, total, err := Lines(l.Catalog, line.Items)
-	if err != nil {
-		res.Outcome, res.Err = OutcomeRefused, err
-		return res, nil
-	}
-	entry := ListEntry{Household: hh, Line: line.Line}
-	// The request id makes a retried or repeated paste of the same line
-	// find the order it placed instead of placing another.
-	requestID := "jl:" + req.ListID + ":" + hh + ":" + linesKey(lines)
-	replaced := false
-	if e, ok := prev[hh]; ok {
-		o, err := l.Store.Order(ctx, e.OrderID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			// Gone (expired): place it afresh below.
-		case err != nil:
-			return res, err
-		case o.Status != StatusCancelled && SameLines(o.Lines, lines):
-			res.Outcome, res.Order = OutcomeUnchanged, o
-			if o.Status != StatusPending && o.Status != StatusAssigned && o.Status != StatusAwaitingRx {
-				res.Outcome = OutcomeDone
-			}
-			entry.OrderID = o.ID
-			return res, l.Store.SetListEntry(ctx, req.ListID, entry)
-		case o.Status == StatusAwaitingRx:
-			// Not packed and no photo yet: the changed line replaces it.
-			if r, done, err := l.replace(ctx, req, o, res); done || err != nil {
-				return r, err
-			}
-			replaced = true
-		case o.Status == StatusAssigned:
-			res.Outcome, res.Order = OutcomeClosed, o
-			return res, nil
-		case o.Status != StatusPending && o.Status != StatusCancelled:
-			res.Outcome, res.Order = OutcomeDone, o
-			return res, nil
-		case o.Status == StatusPending:
-			if closed, err := l.Store.DayClosed(ctx, o.Day); err != nil {
-				return res, err
-			} else if closed {
-				res.Outcome, res.Order = OutcomeClosed, o
-				return res, nil
-			}
-			if NeedsRx(l.Catalog, lines) && !SameLines(RxLines(l.Catalog, o.Lines), RxLines(l.Catalog, lines)) {
-				// New prescription medicine needs its own photo or
-				// review: the changed line replaces the order.
-				if r, done, err := l.replace(ctx, req, o, res); done || err != nil {
-					return r, err
-				}
-				replaced = true
-				break
-			}
-			u, err := l.Store.UpdateLines(ctx, o.ID, lines, total, req.Lead, req.At)
-			var short *ShortageError
-			if errors.As(err, &short) {
-				res.Outcome, res.Order, res.Err = OutcomeRefused, o, short
-				return res, nil
-			}
-			if errors.Is(err, ErrConflict) {
-				res.Outcome, res.Order = OutcomeDone, u
-				return res, nil
-			}
-			if err != nil {
-				return res, err
-			}
-			res.Outcome, res.Order = OutcomeUpdated, u
-			entry.OrderID = u.ID
-			return res, l.Store.SetListEntry(ctx, req.ListID, entry)
-		}
-		// Cancelled since (by the resident or a re-paste): a line that
-		// is back in the list orders again, as a new request.
-		requestID += ":after:" + e.OrderID
-	}
-	o, err := NewOrder(l.Catalog, line.Address, grid, line.Items, req.Lead, ChannelJielong, req.At, l.Location)
-	if err != nil {
-		res.Outcome, res.Err = OutcomeRefused, err
-		return res, nil
-	}
-	days, err := l.Community.Calendar.Read(ctx, l.Store, req.At, l.Location)
-	if err != nil {
-		return res, err
-	}
-	o.Day = days.Open
-	o.Contact, o.Source = line.Contact, req.ListID
-	marks, err := l.Store.HouseholdMarks(ctx, hh)
-	if err != nil {
-		return res, err
-	}
-	o.Urgent = IsUrgent(l.Catalog, o.Lines, line.Urgent, marks)
-	placed, created, err := l.Store.PlaceOrder(ctx, o, requestID)
-	var short *ShortageError
-	if errors.As(err, &short) {
-		res.Outcome, res.Err = OutcomeRefused, short
-		return res, nil
-	}
-	if err != nil {
-		return res, err
-	}
-	res.Outcome, res.Order = OutcomeCreated, placed
-	switch {
-	case replaced:
-		res.Outcome = OutcomeUpdated
-	case !created:
-		res.Outcome = OutcomeUnchanged
-	}
-	entry.OrderID = placed.ID
-	return res, l.Store.SetListEntry(ctx, req.ListID, entry)
-}
-
-// replace cancels o, whose line changed in a way UpdateLines cannot apply
-// (prescription medicine), so the caller places the line afresh. done is
-// true, with the result to report, when o changed meanwhile.
-func (l *Lists) replace(ctx context.Context, req ListRequest, o Order, res ListResult) (ListResult, bool, error) {
-	c, err := l.Store.CancelOrder(ctx, o.ID, req.Lead, "接龙改了，换成新订单", req.At)
-	if errors.Is(err, ErrConflict) {
-		res.Outcome, res.Order = OutcomeDone, c
-		if c.Status == StatusAssigned || c.Status == StatusPending {
-			res.Outcome = OutcomeClosed
-		}
-		return res, true, nil
-	}
-	return res, err != nil, err
+	rep := ListReport{Results: p.results, Interrupted: p.err != nil}
+	return rep, p.err
 }
 
 // linesKey is a stable text of what a line asks for.

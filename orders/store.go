@@ -69,12 +69,6 @@ type Store interface {
 	// pasted, by household key.
 	ListEntries(ctx context.Context, listID string) (map[string]ListEntry, error)
 
-	// SetListEntry records one household of a list.
-	SetListEntry(ctx context.Context, listID string, e ListEntry) error
-
-	// DeleteListEntry forgets one household of a list.
-	DeleteListEntry(ctx context.Context, listID, household string) error
-
 	// SaveRoster stores a slot's roster of a grid unless one is stored
 	// already; it returns the stored roster and whether it was this one.
 	// The first roster of a slot is the one published, however often the

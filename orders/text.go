@@ -28,6 +28,10 @@ const (
 	// ReasonDidYouMean follows an unknown word that looks like a catalog
 	// item: 没有这个商品：鸡旦（是不是：鸡蛋）.
 	ReasonDidYouMean = "是不是："
+	// ReasonUnnumbered: a line among a 接龙's entries that reads like an
+	// order but has no entry number. Only numbered entries are orders (the
+	// lines around them are chatter), so it is reported, not ordered.
+	ReasonUnnumbered = "没有接龙序号，没有登记；要下单请单独发这一行"
 )
 
 // Context is what a text leaves unsaid: the building and unit of a group
@@ -102,7 +106,11 @@ type TextResult struct {
 //
 // Lines with neither an address nor goods (and no entry number) are chatter
 // and skipped; lines that look like an order but cannot be read come back
-// in Rejected with a reason. Line numbers are 1-based.
+// in Rejected with a reason. Nothing that may be an order is dropped
+// unsaid: every numbered entry is an order, overridden or rejected (only a
+// 接龙's numbered rules are description, see classify), and an unnumbered
+// line among the entries that names a household and goods is rejected
+// with ReasonUnnumbered. Line numbers are 1-based.
 func ParseText(cat *catalog.Catalog, text string, c Context) TextResult {
 	res := TextResult{Orders: []ParsedLine{}, Rejected: []RejectedLine{}}
 	lines := classify(cat, strings.Split(text, "\n"), c, &res.Title)
@@ -111,10 +119,23 @@ func ParseText(cat *catalog.Catalog, text string, c Context) TextResult {
 		dropped []bool             // res.Orders[i] was overridden
 	)
 	for i, l := range lines {
+		if l.kind == lineLoose {
+			if r := readBody(cat, l.body, l.ctx); r.st != addrNone && r.hasGoods() {
+				res.Rejected = append(res.Rejected, RejectedLine{Line: i + 1, Text: l.text, Reason: ReasonUnnumbered})
+			}
+			continue
+		}
 		if l.kind != lineEntry && l.kind != lineOther {
 			continue
 		}
 		pl, reason, isOrder := parseBody(cat, l.body, l.num, l.ctx)
+		if l.kind == lineOther && reason == ReasonNoAddress && l.num >= 1000 {
+			// Without a 接龙 around it, 1202、鸡蛋1盒 is room 1202, as
+			// it was when entry numbers had three digits at most.
+			if whole, _, ok := parseBody(cat, zh.Fold(l.text), 0, l.ctx); ok {
+				pl, reason, isOrder = whole, "", true
+			}
+		}
 		switch {
 		case reason != "":
 			res.Rejected = append(res.Rejected, RejectedLine{Line: i + 1, Number: l.num, Text: l.text, Reason: reason})
@@ -173,14 +194,37 @@ const (
 	addrTwo // two households on one line
 )
 
+// body is a line's parts as read, before deciding what the line is.
+type body struct {
+	phone  string
+	urgent bool
+	addr   Address
+	rest   string // the line without phone, urgency and address
+	st     addrStatus
+	items  ItemParse
+}
+
+// hasGoods reports whether the line asks for anything, readable or not.
+func (b *body) hasGoods() bool {
+	p := &b.items
+	return len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods)+len(p.Fractional)+len(p.Negative) > 0
+}
+
+// readBody reads folded line s, its entry number already taken off.
+func readBody(cat *catalog.Catalog, s string, c lineContext) body {
+	var b body
+	b.phone, s = stripPhones(s)
+	s, b.urgent = CutUrgent(cat, s)
+	b.addr, b.rest, b.st = resolveAddress(cat, s, c)
+	b.items = ParseItems(cat, b.rest)
+	return b
+}
+
 // parseBody reads folded line s, its entry number already taken off.
 func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLine, string, bool) {
-	pl := ParsedLine{Number: num}
-	pl.Phone, s = stripPhones(s)
-	s, pl.Urgent = CutUrgent(cat, s)
-	addr, rest, st := resolveAddress(cat, s, c)
-	p := ParseItems(cat, rest)
-	hasGoods := len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods)+len(p.Fractional)+len(p.Negative) > 0
+	b := readBody(cat, s, c)
+	pl := ParsedLine{Number: num, Phone: b.phone, Urgent: b.urgent}
+	addr, rest, st, p, hasGoods := b.addr, b.rest, b.st, b.items, b.hasGoods()
 	switch {
 	case num == 0 && st == addrNone && !hasGoods:
 		return pl, "", false // chatter: 收到, 谢谢楼长

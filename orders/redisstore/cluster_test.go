@@ -300,7 +300,7 @@ func storeLifeOnCluster(t *testing.T, rdb *redis.ClusterClient, community string
 	}
 	wantLeft(9)
 
-	// Leads and 接龙 snapshots (SetListEntry is a MULTI/EXEC).
+	// Leads and 接龙 snapshots.
 	if err := s.AddLead(ctx, orders.Lead{OpenID: "l1", Buildings: []string{"3", "5"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -313,15 +313,12 @@ func storeLifeOnCluster(t *testing.T, rdb *redis.ClusterClient, community string
 	if err := s.RemoveLead(ctx, "l1"); !errors.Is(err, orders.ErrNotFound) {
 		t.Errorf("remove lead twice: %v", err)
 	}
-	for _, e := range []orders.ListEntry{{Household: "3-2-501", OrderID: third.ID, Line: 2}, {Household: "3-2-503", OrderID: second.ID, Line: 3}} {
-		if err := s.SetListEntry(ctx, "list-1", e); err != nil {
-			t.Fatalf("SetListEntry: %v", err)
-		}
+	ws := []orders.ListWrite{{Entry: orders.ListEntry{Household: "3-2-501", OrderID: third.ID, Line: 2}},
+		{Entry: orders.ListEntry{Household: "3-2-503", OrderID: second.ID, Line: 3}}}
+	if _, err := s.WriteList(ctx, "k1", "list-1", ws); err != nil {
+		t.Fatalf("WriteList: %v", err)
 	}
-	if err := s.DeleteListEntry(ctx, "list-1", "3-2-501"); err != nil {
-		t.Fatal(err)
-	}
-	if es, err := s.ListEntries(ctx, "list-1"); err != nil || len(es) != 1 || es["3-2-503"].OrderID != second.ID {
+	if es, err := s.ListEntries(ctx, "list-1"); err != nil || len(es) != 2 || es["3-2-503"].OrderID != second.ID {
 		t.Errorf("ListEntries = %v %v", es, err)
 	}
 }
@@ -358,7 +355,7 @@ func TestClusterRefusesCrossSlot(t *testing.T) {
 	}
 	// The order's own key is known only inside the script (prefix..id):
 	// undeclared, but in the same slot, which a cluster allows.
-	args := []any{tagged(a, "o:"), `{"id":"","grid":"G1"}`, "pending", 1, 60, 60, 1, "MED", 1, "0", 0, 0}
+	args := []any{60, 60, tagged(a, "o:"), "", `{"id":"","grid":"G1"}`, "pending", 1, 1, 1, "MED", 1, "0", 0}
 	untagged := slices.Clone(keys)
 	untagged[5] = "bg:" + a + ":orders" // what keys.go would name it without the braces
 	slotOf := func(k string) int64 {

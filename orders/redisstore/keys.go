@@ -28,5 +28,6 @@ func (k keys) volunteers(grid string) string   { return k.p + "vol:" + grid }
 func (k keys) application(code string) string  { return k.p + "apply:" + code }
 func (k keys) round(volunteer string) string   { return k.p + "round:" + volunteer }
 func (k keys) listRound(key string) string     { return k.p + "jlround:" + key }
+func (k keys) listWrite(key string) string     { return k.p + "jlw:" + key }
 func (k keys) bound() string                   { return k.p + "bound" }
 func (k keys) distribution(id string) string   { return k.p + "dist:" + id }

@@ -120,11 +120,19 @@ func TestLeadsAndLists(t *testing.T) {
 	if err := s.RemoveLead(ctx, "l1"); !errors.Is(err, orders.ErrNotFound) {
 		t.Errorf("remove twice: %v", err)
 	}
-	s.SetListEntry(ctx, "list-1", orders.ListEntry{Household: "3-2-501", OrderID: "1001", Line: 2})
-	s.SetListEntry(ctx, "list-1", orders.ListEntry{Household: "3-2-502", OrderID: "1002", Line: 3})
-	s.DeleteListEntry(ctx, "list-1", "3-2-501")
+	ws := []orders.ListWrite{
+		{Entry: orders.ListEntry{Household: "3-2-501", OrderID: "1001", Line: 2}},
+		{Entry: orders.ListEntry{Household: "3-2-502", OrderID: "1002", Line: 3}},
+	}
+	if _, err := s.WriteList(ctx, "k1", "list-1", ws); err != nil {
+		t.Fatal(err)
+	}
+	ws[1].Entry.Line = 4
+	if _, err := s.WriteList(ctx, "k2", "list-1", ws[1:]); err != nil {
+		t.Fatal(err)
+	}
 	es, err := s.ListEntries(ctx, "list-1")
-	if err != nil || len(es) != 1 || es["3-2-502"].OrderID != "1002" {
+	if err != nil || len(es) != 2 || es["3-2-502"] != ws[1].Entry || es["3-2-501"] != ws[0].Entry {
 		t.Errorf("entries: %v %v", es, err)
 	}
 }

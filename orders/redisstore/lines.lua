@@ -67,3 +67,49 @@ local function check_version(order_key, ver, want)
   end
   return nil
 end
+
+-- place_order places one order atomically: it checks every line against
+-- stock and the household's daily limit, and only when all pass takes the
+-- quantities, writes the order and indexes it. Nothing is written when a
+-- check fails or the request id was seen before.
+--
+-- k: request id -> order id, stock left, limit counters of the order's
+--    day, order hash, grid queue, all orders, household orders, orders of
+--    the day (key names)
+-- ARGV from base: id, data, status, score, score in the grid queue (urgent
+--    orders score lower), n, then n lines
+-- seq, when given, is the id sequence's key: the id is allocated here (the
+--    first is 1001), ARGV's id is ignored, data's leading {"id":"" gets
+--    it, and k[4] is the prefix of order keys. (The order's own key is
+--    then known only here: it shares the hash tag, so it lives in the
+--    slot of every declared key.)
+-- Returns {'OK', id}, {'DUP', earlier id} or check_lines' refusal, and the
+-- ARGV index after the order.
+local function place_order(k, base, request_ttl, limit_ttl, seq)
+  local n = tonumber(ARGV[base + 5])
+  local after = base + 6 + n * 4
+  local prev = redis.call('GET', k[1])
+  if prev then
+    return {'DUP', prev}, after
+  end
+  local refused = check_lines(k[2], k[3], base + 6, n)
+  if refused then
+    return refused, after
+  end
+  local id, data, key = ARGV[base], ARGV[base + 1], k[4]
+  if seq then
+    id = tostring(1000 + redis.call('INCR', seq))
+    data = '{"id":"' .. id .. string.sub(data, 8)
+    key = k[4] .. id
+  end
+  take_lines(k[2], k[3], base + 6, n, true)
+  redis.call('EXPIRE', k[3], limit_ttl)
+  local score = ARGV[base + 3]
+  redis.call('HSET', key, 'status', ARGV[base + 2], 'ver', '1', 'data', data)
+  redis.call('ZADD', k[5], ARGV[base + 4], id)
+  redis.call('ZADD', k[6], score, id)
+  redis.call('ZADD', k[7], score, id)
+  redis.call('ZADD', k[8], score, id)
+  redis.call('SET', k[1], id, 'EX', request_ttl)
+  return {'OK', id}, after
+end

@@ -56,6 +56,24 @@ func parseMarks(v string) []orders.Mark {
 	return orders.SortMarks(ms)
 }
 
+// MarksOf implements orders.ListStore: one HMGET.
+func (s *Store) MarksOf(ctx context.Context, households []string) (map[string][]orders.Mark, error) {
+	out := map[string][]orders.Mark{}
+	if len(households) == 0 {
+		return out, nil
+	}
+	vals, err := s.rdb.HMGet(ctx, s.k.marks(), households...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("marks of households: %w", err)
+	}
+	for i, v := range vals {
+		if v, ok := v.(string); ok && v != "" {
+			out[households[i]] = parseMarks(v)
+		}
+	}
+	return out, nil
+}
+
 // HouseholdMarks implements orders.Store.
 func (s *Store) HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error) {
 	v, err := s.rdb.HGet(ctx, s.k.marks(), household).Result()

@@ -1,9 +1,8 @@
--- Place an order atomically: allocate its id, check every line against
--- stock and the household's daily limit, and only when all pass take the
--- quantities, write the order and index it. Nothing is written when a
--- check fails. With a message's reply key (see Ack), it writes only while
--- the caller holds the message's claim, and saves the answer with the
--- order, so a message is answered in the same step as its effect.
+-- Place one order atomically (see place_order in lines.lua), its id
+-- allocated in the same step. With a message's reply key (see orders.Ack)
+-- it writes only while the caller holds the message's claim, and saves the
+-- answer with the order, so a message is answered in the same step as its
+-- effect.
 --
 -- KEYS[1] request id -> order id (idempotency)
 -- KEYS[2] stock left (hash sku -> n)
@@ -14,40 +13,19 @@
 -- KEYS[7] household orders (zset)
 -- KEYS[8] orders of the day (zset)
 -- KEYS[9] (optional) the message's reply key
--- ARGV: order key prefix, data (its id ""), status, score, request ttl,
---       limit ttl, n, then n lines, then the score in the grid queue
---       (urgent orders score lower); with KEYS[9]: 'p:'..owner, the reply
---       with the id as a placeholder, reply ttl, the placeholder.
--- The order's own key (prefix..id) is known only once the id is: it
--- shares the hash tag, so it lives in the same slot as every KEYS.
-local n = tonumber(ARGV[7])
-local ack = 8 + n * 4
+-- ARGV: request ttl, limit ttl, the prefix of order keys, then the order as
+--       place_order reads it (its id ignored, its data starting {"id":""),
+--       then with KEYS[9]: 'p:'..owner, the reply with the id as a
+--       placeholder, reply ttl, the placeholder.
+local ack = 10 + tonumber(ARGV[9]) * 4
 if KEYS[9] then
-  local lost = claim_check(KEYS[9], ARGV[ack + 1])
+  local lost = claim_check(KEYS[9], ARGV[ack])
   if lost then
     return lost
   end
 end
-local prev = redis.call('GET', KEYS[1])
-if prev then
-  return {'DUP', prev}
+local res = place_order({KEYS[1], KEYS[2], KEYS[3], ARGV[3], KEYS[5], KEYS[6], KEYS[7], KEYS[8]}, 4, ARGV[1], ARGV[2], KEYS[4])
+if res[1] == 'OK' and KEYS[9] then
+  redis.call('SET', KEYS[9], 'r:' .. replace_plain(ARGV[ack + 1], ARGV[ack + 3], res[2]), 'EX', ARGV[ack + 2])
 end
-local refused = check_lines(KEYS[2], KEYS[3], 8, n)
-if refused then
-  return refused
-end
-local id = tostring(1000 + redis.call('INCR', KEYS[4]))
-take_lines(KEYS[2], KEYS[3], 8, n, true)
-redis.call('EXPIRE', KEYS[3], ARGV[6])
--- data starts {"id":"" (8 bytes): put the id in.
-local data = '{"id":"' .. id .. string.sub(ARGV[2], 8)
-redis.call('HSET', ARGV[1] .. id, 'status', ARGV[3], 'ver', '1', 'data', data)
-redis.call('ZADD', KEYS[5], ARGV[ack], id)
-redis.call('ZADD', KEYS[6], ARGV[4], id)
-redis.call('ZADD', KEYS[7], ARGV[4], id)
-redis.call('ZADD', KEYS[8], ARGV[4], id)
-redis.call('SET', KEYS[1], id, 'EX', ARGV[5])
-if KEYS[9] then
-  redis.call('SET', KEYS[9], 'r:' .. replace_plain(ARGV[ack + 2], ARGV[ack + 4], id), 'EX', ARGV[ack + 3])
-end
-return {'OK', id}
+return res

@@ -45,6 +45,9 @@ var (
 )
 
 const (
+	// firstID makes the first order 1001 (place_order in lines.lua
+	// allocates the same way): four digits are easy to say on the phone.
+	firstID = 1000
 	// requestTTL is how long a request id is remembered. WeChat retries
 	// within seconds; a day also covers a lead re-sending yesterday's list.
 	requestTTL = 24 * time.Hour
@@ -100,6 +103,16 @@ func (s *Store) lineArgs(lines []orders.Line) []any {
 	return args
 }
 
+// placeArgs renders o as place_order (lines.lua) reads it.
+func (s *Store) placeArgs(o orders.Order) ([]any, error) {
+	data, err := encode(o)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{o.ID, data, string(o.Status), o.CreatedAt.UnixMilli(), queueScore(o)}
+	return append(args, s.lineArgs(o.Lines)...), nil
+}
+
 // PlaceOrder implements orders.Store. The id is allocated in the same
 // script (the first order is 1001: four digits are easy to say on the
 // phone), so placing is one round trip; with an Ack in ctx it also saves
@@ -109,11 +122,11 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		return orders.Order{}, false, fmt.Errorf("place order: empty request id: %w", orders.ErrInvalid)
 	}
 	o.ID = ""
-	data, err := encode(o)
+	order, err := s.placeArgs(o)
 	if err != nil {
 		return orders.Order{}, false, err
 	}
-	if !strings.HasPrefix(data, `{"id":""`) {
+	if data, _ := order[1].(string); !strings.HasPrefix(data, `{"id":""`) {
 		return orders.Order{}, false, fmt.Errorf("place order: record does not start with its id")
 	}
 	hh := o.Household()
@@ -121,9 +134,7 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		s.k.request(requestID), s.k.stockLeft(), s.k.limits(o.CountsOn(), hh), s.k.seq(),
 		s.k.queue(o.Grid), s.k.all(), s.k.household(hh), s.k.day(o.Day),
 	}
-	args := append([]any{s.k.order(""), data, string(o.Status), o.CreatedAt.UnixMilli(),
-		int(requestTTL / time.Second), int(limitTTL / time.Second)}, s.lineArgs(o.Lines)...)
-	args = append(args, queueScore(o))
+	args := append([]any{int(requestTTL / time.Second), int(limitTTL / time.Second), s.k.order("")}, order...)
 	ack := orders.AckFrom(ctx)
 	var answer string
 	if ack != nil {
@@ -394,6 +405,19 @@ func (s *Store) read(ctx context.Context, id string) (orders.Order, string, erro
 		return orders.Order{}, "", fmt.Errorf("order %s: %w", id, err)
 	}
 	return o, ver, nil
+}
+
+// OrdersByID implements orders.ListStore: one pipelined read.
+func (s *Store) OrdersByID(ctx context.Context, ids []string) (map[string]orders.Order, error) {
+	list, err := s.readMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]orders.Order, len(list))
+	for _, o := range list {
+		out[o.ID] = o
+	}
+	return out, nil
 }
 
 // Order implements orders.Store.
