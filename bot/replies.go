@@ -70,6 +70,84 @@ func textBound(a orders.Address) string {
 	return fmt.Sprintf("已绑定：%s\n现在可以下单了，例如：蔬菜包2份\n地址不对请重新发\"绑定 新地址\"。", a)
 }
 
+// textBindPending answers a binding that waits for the household
+// (members) or, with nobody bound there, its building's lead.
+func textBindPending(a orders.Address, members bool) string {
+	who := "楼栋长"
+	if members {
+		who = "这户已经绑定的家人"
+	}
+	return fmt.Sprintf("%s已经有人绑定或下过单了。\n已请%s确认，同意后会马上通知您。\n在这之前您看不到、也改不了这户的订单。", a, who)
+}
+
+func textBindNobodyToAsk(a orders.Address) string {
+	return fmt.Sprintf("%s已经有人绑定或下过单了，需要楼栋长确认，但现在找不到楼栋长。\n请联系社区，这次没有绑定。", a)
+}
+
+// textBindAskMembers asks a household's members about a binding.
+func textBindAskMembers(r orders.BindRequest) string {
+	return fmt.Sprintf("【绑定申请】有人申请绑定您家%s。\n是家里人请回复：同意绑定 %s\n不认识请回复：拒绝绑定 %s\n24小时内有效。", r.Address, r.Code, r.Code)
+}
+
+// textBindAskLead asks the lead when the household has no member (its
+// orders were placed by the lead or a 接龙).
+func textBindAskLead(r orders.BindRequest) string {
+	return fmt.Sprintf("【绑定申请】有人申请绑定%s（这户还没人绑定，但有订单）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, r.Code, r.Code)
+}
+
+const textBindAnswerHowTo = "请回复通知里的四位数字，例如：同意绑定 1234"
+
+func textBindCodeNotFound(code string) string {
+	return fmt.Sprintf("没有找到绑定申请 %s，可能已经处理过或过期了。", code)
+}
+
+func textBindApproved(a orders.Address) string {
+	return fmt.Sprintf("已同意，对方现在绑定到%s了。", a)
+}
+
+func textBindRefused(a orders.Address) string {
+	return fmt.Sprintf("已拒绝，对方没有绑定到%s。", a)
+}
+
+func textBindApprovedNotice(a orders.Address) string {
+	return fmt.Sprintf("您绑定%s的申请已经同意了。\n现在可以下单了，例如：蔬菜包2份", a)
+}
+
+func textBindRefusedNotice(a orders.Address) string {
+	return fmt.Sprintf("您绑定%s的申请没有通过。\n地址写错了请重新发\"绑定 新地址\"；有疑问请找楼栋长。", a)
+}
+
+const textNotBound = "您还没有绑定地址。\n请发：绑定 3栋2单元501"
+
+func textUnbound(a orders.Address) string {
+	return fmt.Sprintf("已解绑%s。\n以后要下单请重新发\"绑定 地址\"。", a)
+}
+
+const textUnbindHowTo = "解绑自己请发：解绑\n楼栋长查看某户绑定的人请发：解绑 3-2-501"
+
+// textMembers lists a household's members for its lead, by when each
+// bound (the bot knows no names).
+func textMembers(a orders.Address, members []orders.Binding) string {
+	if len(members) == 0 {
+		return fmt.Sprintf("%s现在没有人绑定。", a)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s绑定了%d人：\n", a, len(members))
+	for i, m := range members {
+		fmt.Fprintf(&b, "%d. %d月%d日绑定\n", i+1, m.At.Month(), m.At.Day())
+	}
+	fmt.Fprintf(&b, "要解绑第几位请发：解绑 %s 序号", a.Short())
+	return b.String()
+}
+
+func textMemberRemoved(a orders.Address, n int) string {
+	return fmt.Sprintf("已把第%d位从%s解绑，已通知对方。", n, a)
+}
+
+func textRemovedNotice(a orders.Address) string {
+	return fmt.Sprintf("楼栋长已把您从%s解绑。\n如有疑问请联系楼栋长。", a)
+}
+
 func textOtherHousehold(bound orders.Address) string {
 	return fmt.Sprintf("您只能为自己家下单（%s）。\n地址变了请先发\"绑定 新地址\"；帮邻居下单请找楼栋长。", bound)
 }

@@ -17,25 +17,6 @@ func (b *Bot) known(building string) bool {
 	return ok
 }
 
-func (b *Bot) bind(ctx context.Context, msg *Message, rest string) (string, error) {
-	if strings.TrimSpace(rest) == "" {
-		return textBindHowTo(), nil
-	}
-	m, ok := orders.FindAddress(rest, nil)
-	if !ok {
-		return textBindUnreadable(), nil
-	}
-	grid, err := b.Community.Locate(m.Address)
-	if err != nil {
-		return textBindUnknownBuilding(m.Building, b.Community.Buildings()), nil
-	}
-	err = b.Store.Bind(ctx, orders.Binding{OpenID: msg.OpenID, Address: m.Address, Grid: grid, At: b.Now()})
-	if err != nil {
-		return "", err
-	}
-	return textBound(m.Address), nil
-}
-
 func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error) {
 	// A phone number in a resident's own order is not goods: drop it.
 	_, s = orders.StripPhone(s)

@@ -41,7 +41,12 @@ type Store interface {
 	Claimant(ctx context.Context, id string) (string, error)
 
 	// Households.
-	Bind(ctx context.Context, b orders.Binding) error
+	Bind(ctx context.Context, b orders.Binding) (orders.BindOutcome, error)
+	RequestBinding(ctx context.Context, r orders.BindRequest) (orders.BindRequest, error)
+	BindRequest(ctx context.Context, code string) (orders.BindRequest, error)
+	ApproveBinding(ctx context.Context, code string, at time.Time) (orders.BindRequest, error)
+	RefuseBinding(ctx context.Context, code string) (orders.BindRequest, error)
+	Unbind(ctx context.Context, openid string) (orders.Binding, error)
 	Binding(ctx context.Context, openid string) (orders.Binding, error)
 	HouseholdUsers(ctx context.Context, household string) ([]string, error)
 	HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error)

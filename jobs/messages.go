@@ -103,3 +103,19 @@ func urgentTag(urgent bool) string {
 	}
 	return ""
 }
+
+// textBindingsDigest tells a lead which households of their buildings
+// were bound for the first time, and how to take a wrong one off.
+func textBindingsDigest(as []orders.Address) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【新绑定】这些住户第一次绑定了微信（%d户）：\n", len(as))
+	for i, a := range as {
+		if i == maxStopsListed {
+			fmt.Fprintf(&b, "……还有%d户\n", len(as)-i)
+			break
+		}
+		b.WriteString(a.String() + "\n")
+	}
+	fmt.Fprintf(&b, "如果有不是这户的人，请发：解绑 %s（看这户绑定了谁）", as[0].Short())
+	return b.String()
+}

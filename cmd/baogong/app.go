@@ -183,7 +183,9 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	}
 	// Urgent orders are watched every minute, outside m.Schedules: CatchUp
 	// replays those, and a missed minute needs no replay.
-	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}}, context.WithoutCancel(ctx)); err != nil {
+	// The bindings digest runs every half hour; its cursor in Redis makes
+	// up for slots missed.
+	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}}, context.WithoutCancel(ctx)); err != nil {
 		m.Redis.Close()
 		return nil, err
 	}
