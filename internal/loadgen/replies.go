@@ -1,0 +1,121 @@
+package loadgen
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/baogong/baogong/catalog"
+)
+
+// The words below are how the tool recognises the bot's answers. They
+// mirror bot/replies.go (and its goldens in bot/testdata/replies); keep the
+// two in step when a reply text changes. They are the only Chinese the
+// tool reads.
+
+// reOrderID finds the order number an answer gives: "下单成功！订单号 1001",
+// "已登记，订单号 1001", "急需订单已收到！订单号 1005". An answer with one
+// claims that the order exists.
+var reOrderID = regexp.MustCompile(`订单号[ \t]*(\d+)`)
+
+// orderKinds names the answers to an order message that give no order
+// number, first match wins.
+var orderKinds = []struct{ kind, has string }{
+	{"busy", "系统繁忙"},
+	{"still_working", "还在处理中"},
+	{"bind_first", "请先绑定"},
+	{"sold_out", "卖完"},
+	{"sold_out", "只剩"},
+	{"over_limit", "限购"},
+	{"unknown_item", "没有找到"},
+	{"not_understood", "没看懂"},
+}
+
+// Kinds of answers, as counted in a Summary.
+const (
+	KindConfirmed = "confirmed" // an order number: the order exists
+	KindBound     = "bound"     // 已绑定：…
+	KindEcho      = "echo"      // the baseline echoed the text
+	KindOther     = "other"     // anything not recognised
+)
+
+// classifyOrder sorts the answer to an order message: confirmed with the
+// order's id, or one of orderKinds, or KindOther.
+func classifyOrder(reply string) (kind, orderID string) {
+	if m := reOrderID.FindStringSubmatch(reply); m != nil {
+		return KindConfirmed, m[1]
+	}
+	for _, k := range orderKinds {
+		if strings.Contains(reply, k.has) {
+			return k.kind, ""
+		}
+	}
+	return KindOther, ""
+}
+
+// classifyBind sorts the answer to "绑定 <address>".
+func classifyBind(reply string) string {
+	if strings.HasPrefix(reply, "已绑定") {
+		return KindBound
+	}
+	if k, _ := classifyOrder(reply); k != KindConfirmed {
+		return k
+	}
+	return KindOther
+}
+
+// bindText is what a resident sends to bind their address.
+func bindText(address string) string { return "绑定 " + address }
+
+// jielongText is a lead's 接龙 of households (3-2-501 form), each ordering
+// item; title keeps one run's list apart from another's.
+func jielongText(title string, households []string, item string) string {
+	var b strings.Builder
+	b.WriteString("#接龙 " + title + "\n例：3-2-501 " + item + "\n\n")
+	for i, h := range households {
+		b.WriteString(strconv.Itoa(i + 1))
+		b.WriteString(". ")
+		b.WriteString(h)
+		b.WriteString(" ")
+		b.WriteString(item)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+var (
+	reJielongTotal = regexp.MustCompile(`共(\d+)户`)
+	reJielongNew   = regexp.MustCompile(`新下单(\d+)户`)
+)
+
+// jielongCounts reads "接龙已登记：共N户 / 新下单M户" from a lead's answer;
+// -1 where the answer does not say.
+func jielongCounts(reply string) (total, placed int) {
+	total, placed = -1, -1
+	if m := reJielongTotal.FindStringSubmatch(reply); m != nil {
+		total, _ = strconv.Atoi(m[1])
+	}
+	if m := reJielongNew.FindStringSubmatch(reply); m != nil {
+		placed, _ = strconv.Atoi(m[1])
+	}
+	return total, placed
+}
+
+// address renders a household (building, unit, room) as residents write
+// it when they bind: 3栋2单元501.
+func address(h household) string {
+	return h.building + "栋" + strconv.Itoa(h.unit) + "单元" + strconv.Itoa(h.room)
+}
+
+// OrderText returns an order message for one unit of the first item of cat
+// that has no stock, no per-household limit and no prescription, is not
+// urgent and not free-only ("挂面1袋"), so a long run never hits a limit;
+// false when the catalog has none.
+func OrderText(cat *catalog.Catalog) (string, bool) {
+	for _, it := range cat.Items {
+		if !it.Limited() && it.LimitPerHousehold == 0 && !it.Rx && !it.Urgent && !it.FreeOnly {
+			return it.Name + "1" + it.Unit, true
+		}
+	}
+	return "", false
+}
