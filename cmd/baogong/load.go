@@ -25,7 +25,7 @@ config file (BAOGONG_* variables apply as for serve).
 
   baogong load --config baogong.yaml --baseline -c 50 --duration 10s --verify
   baogong load --config baogong.yaml --jielong 1000
-  baogong load --config baogong.yaml -n 100000 --residents 10000 --pid PID
+  baogong load --config baogong.yaml -n 20000 --residents 10000 --pid PID --watch 65s
 
 flags:`
 
@@ -52,6 +52,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		jielong     = fs.Int("jielong", 0, "instead of the order load: a lead pastes a 接龙 of this many households (twice) and the answers are timed")
 		lead        = fs.String("lead", "", "with --jielong: the lead's openid (default: the config's first lead)")
 		pid         = fs.Int("pid", 0, "the service's process id: print its VmRSS before and after the run")
+		watch       = fs.Duration("watch", 0, "with --pid: keep reading its VmRSS this long after the run (jobs run each minute)")
 		timeout     = fs.Duration("timeout", 10*time.Second, "timeout of one message")
 		asJSON      = fs.Bool("json", false, "print the report as JSON")
 	)
@@ -70,7 +71,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Account:   wxsign.Account{Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey},
 		Residents: *people, Conns: *conns, Duration: *duration, Count: *count, Message: *message,
 		Baseline: *baseline, Rounds: *rounds, AdminToken: *adminToken, Jielong: *jielong, Lead: *lead,
-		PID: *pid, Timeout: *timeout, Progress: stderr,
+		PID: *pid, Watch: *watch, Timeout: *timeout, Progress: stderr,
 	}
 	if *mode != "" {
 		if o.Mode, err = loadgen.ParseMode(*mode); err != nil {

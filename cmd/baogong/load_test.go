@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,7 +50,8 @@ func TestLoad(t *testing.T) {
 	}
 
 	// Plain mode, a fixed count, as JSON.
-	out, err = load("-c", "3", "--residents", "10", "-n", "60", "--mode", "plain", "--verify-admin", e2eAdmin, "--json")
+	out, err = load("-c", "3", "--residents", "10", "-n", "60", "--mode", "plain", "--verify-admin", e2eAdmin, "--json",
+		"--pid", strconv.Itoa(s.cmd.Process.Pid))
 	if err != nil {
 		t.Fatalf("load -n: %v\n%s", err, out)
 	}
@@ -58,7 +60,8 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	if rep.Mode != loadgen.Plain || rep.Service.Messages != 60 || rep.Service.Kinds[loadgen.KindConfirmed] != 60 ||
-		rep.Verify == nil || rep.Verify.Listed != 60 || len(rep.Problems) != 0 || rep.Setup.Kinds[loadgen.KindBound] != 10 {
+		rep.Verify == nil || rep.Verify.Listed != 60 || len(rep.Problems) != 0 || rep.Setup.Kinds[loadgen.KindBound] != 10 ||
+		rep.MemoryAfter == nil || rep.MemoryAfter.RSSkB <= 0 {
 		t.Errorf("report: %s", out)
 	}
 

@@ -67,8 +67,10 @@ type Options struct {
 	Lead          string
 	LeadBuildings []string
 	// PID, when set, is the service's process: its memory is read before
-	// and after.
-	PID int
+	// and after, and for Watch after the run (every 200 ms; the service's
+	// jobs run each minute and may read every open order).
+	PID   int
+	Watch time.Duration
 	// Timeout bounds one message (default 10 s; WeChat itself waits 5 s).
 	Timeout time.Duration
 	// Progress, when set, gets a line as each phase starts.
@@ -92,10 +94,13 @@ type Report struct {
 	Rounds  int           `json:"rounds,omitempty"`
 	Verify  *Verification `json:"verify,omitempty"`
 	Jielong *Jielong      `json:"jielong,omitempty"`
-	// MemoryBefore and MemoryAfter are the service's (with Options.PID).
-	PID          int     `json:"pid,omitempty"`
-	MemoryBefore *Memory `json:"memory_before,omitempty"`
-	MemoryAfter  *Memory `json:"memory_after,omitempty"`
+	// MemoryBefore and MemoryAfter are the service's (with Options.PID);
+	// WatchMaxRSSkB is the largest VmRSS seen while watching after the run.
+	PID           int     `json:"pid,omitempty"`
+	MemoryBefore  *Memory `json:"memory_before,omitempty"`
+	MemoryAfter   *Memory `json:"memory_after,omitempty"`
+	WatchSeconds  float64 `json:"watch_s,omitempty"`
+	WatchMaxRSSkB int     `json:"watch_max_rss_kb,omitempty"`
 	// Problems are wrong answers and failed checks; a run with any fails.
 	Problems []string `json:"problems"`
 }
@@ -132,13 +137,38 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return rep, err
 	}
 	if o.PID != 0 {
-		m, err := ReadMemory(o.PID)
-		if err != nil {
+		if err := o.watch(ctx, rep); err != nil {
 			return rep, err
 		}
-		rep.MemoryAfter = &m
 	}
 	return rep, ctx.Err()
+}
+
+// watch reads the service's memory after the run, for o.Watch.
+func (o *Options) watch(ctx context.Context, rep *Report) error {
+	if o.Watch > 0 {
+		o.progress("watching pid %d for %v", o.PID, o.Watch)
+	}
+	start := time.Now()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		m, err := ReadMemory(o.PID)
+		if err != nil {
+			return err
+		}
+		rep.MemoryAfter = &m
+		rep.WatchMaxRSSkB = max(rep.WatchMaxRSSkB, m.RSSkB)
+		if time.Since(start) >= o.Watch {
+			rep.WatchSeconds = time.Since(start).Seconds()
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
 }
 
 // load runs the binding phase, the measured rounds and the check.

@@ -45,8 +45,12 @@ func (r *Report) Print(w io.Writer) {
 		}
 	}
 	if r.MemoryAfter != nil {
-		fmt.Fprintf(w, "memory    pid %d: VmRSS %.1f MB (before the run %.1f MB), VmHWM %.1f MB\n", r.PID,
+		fmt.Fprintf(w, "memory    pid %d: VmRSS %.1f MB (before the run %.1f MB), VmHWM %.1f MB", r.PID,
 			mb(r.MemoryAfter.RSSkB), mb(r.MemoryBefore.RSSkB), mb(r.MemoryAfter.PeakkB))
+		if r.WatchSeconds > 0 {
+			fmt.Fprintf(w, "; largest VmRSS in %.0fs after the run %.1f MB", r.WatchSeconds, mb(r.WatchMaxRSSkB))
+		}
+		fmt.Fprintln(w)
 	}
 	if len(r.Problems) == 0 {
 		fmt.Fprintln(w, "problems  none")
