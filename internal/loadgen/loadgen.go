@@ -90,10 +90,12 @@ type Report struct {
 	Service *Summary `json:"service,omitempty"`
 	Echo    *Summary `json:"echo,omitempty"`
 	// Ratio is Service.PerSecond / Echo.PerSecond.
-	Ratio   float64       `json:"ratio,omitempty"`
-	Rounds  int           `json:"rounds,omitempty"`
-	Verify  *Verification `json:"verify,omitempty"`
-	Jielong *Jielong      `json:"jielong,omitempty"`
+	Ratio  float64       `json:"ratio,omitempty"`
+	Rounds int           `json:"rounds,omitempty"`
+	Verify *Verification `json:"verify,omitempty"`
+	// CPU is the CPU time per message of the measured rounds.
+	CPU     *CPU     `json:"cpu,omitempty"`
+	Jielong *Jielong `json:"jielong,omitempty"`
 	// MemoryBefore and MemoryAfter are the service's (with Options.PID);
 	// WatchMaxRSSkB is the largest VmRSS seen while watching after the run.
 	PID           int     `json:"pid,omitempty"`
@@ -230,17 +232,23 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 		echoClient, echo = &ec, newTally()
 	}
 	rounds := max(o.Rounds, 1)
+	var cpu cpuUse
 	for k := range rounds {
 		ph := phase{client: svc, conns: o.Conns, count: share(o.Count, rounds, k), message: orderMsg, judge: judgeOrder}
 		o.progress("round %d/%d: service", k+1, rounds)
+		done := cpu.start(o.PID)
 		service.merge(ph.bounded(o.Duration / time.Duration(rounds)).run(ctx))
+		done(&cpu.serviceSvc, &cpu.serviceSelf)
 		if echo != nil && ctx.Err() == nil {
 			o.progress("round %d/%d: echo", k+1, rounds)
 			ph.client, ph.judge = echoClient, judgeEcho
+			done := cpu.start(o.PID)
 			echo.merge(ph.bounded(o.Duration / time.Duration(rounds)).run(ctx))
+			done(nil, &cpu.echoSelf)
 		}
 	}
 	rep.Service = service.summary()
+	rep.CPU = cpu.perMessage(o.PID, rep.Service.Messages, echo)
 	if echo != nil {
 		rep.Echo, rep.Rounds = echo.summary(), rounds
 		if rep.Echo.PerSecond > 0 {
@@ -261,11 +269,7 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 		return err
 	}
 	rep.Verify = v
-	unknown := 0
-	for _, n := range service.errors {
-		unknown += n
-	}
-	rep.Problems = append(rep.Problems, v.problems(unknown)...)
+	rep.Problems = append(rep.Problems, v.problems(sumCounts(service.errors))...)
 	return nil
 }
 

@@ -215,13 +215,17 @@ func equalVerification(a, b *Verification) bool {
 		slices.Equal(a.Unconfirmed, b.Unconfirmed) && slices.Equal(a.Capped, b.Capped)
 }
 
-func TestReadMemory(t *testing.T) {
+func TestReadProc(t *testing.T) {
 	m, err := ReadMemory(os.Getpid())
 	if err != nil {
 		t.Skipf("no /proc: %v", err)
 	}
 	if m.RSSkB <= 0 || m.PeakkB < m.RSSkB {
 		t.Errorf("%+v", m)
+	}
+	// /proc counts in ticks, getrusage more finely: they agree to a tick.
+	if d, err := ReadCPU(os.Getpid()); err != nil || d < 0 || selfCPU() < d-clockTick {
+		t.Errorf("ReadCPU = %v, %v; getrusage %v", d, err, selfCPU())
 	}
 }
 

@@ -27,6 +27,17 @@ func (r *Report) Print(w io.Writer) {
 		printSummary(w, "echo", r.Echo)
 		fmt.Fprintf(w, "ratio     service/echo %.1f%% (msgs/s, same run, %d alternating rounds)\n", 100*r.Ratio, r.Rounds)
 	}
+	if c := r.CPU; c != nil {
+		fmt.Fprintf(w, "cpu/msg   ")
+		if c.Service > 0 {
+			fmt.Fprintf(w, "service process %.0fµs; ", c.Service)
+		}
+		fmt.Fprintf(w, "this process %.0fµs with the service", c.ToolWithService)
+		if c.ToolWithEcho > 0 {
+			fmt.Fprintf(w, ", %.0fµs with the in-process echo (echo server ≈ %.0fµs)", c.ToolWithEcho, c.ToolWithEcho-c.ToolWithService)
+		}
+		fmt.Fprintln(w)
+	}
 	if v := r.Verify; v != nil {
 		fmt.Fprintf(w, "verify    %d confirmed, %d listed by the admin API: %d missing, %d doubled, %d wrong owner, %d without a confirming answer\n",
 			v.Confirmed, v.Listed, len(v.Missing), len(v.Doubled), len(v.WrongOwner), len(v.Unconfirmed))

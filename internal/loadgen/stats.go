@@ -96,10 +96,7 @@ type Summary struct {
 
 func (t *tally) summary() *Summary {
 	s := &Summary{Answered: len(t.latencies), Seconds: t.elapsed.Seconds(), Kinds: t.kinds, Errors: t.errors, Late: t.late}
-	s.Messages = s.Answered
-	for _, n := range t.errors {
-		s.Messages += n
-	}
+	s.Messages = s.Answered + sumCounts(t.errors)
 	if len(t.samples) > 0 {
 		s.Samples = t.samples
 	}
@@ -125,3 +122,71 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return math.Round(d.Seconds()*1e5) / 100 }
+
+// CPU is CPU time per message in microseconds: less at the mercy of other
+// processes on the machine than msgs/s.
+type CPU struct {
+	// Service is the service process's (with Options.PID; Redis not
+	// included), over the service rounds.
+	Service float64 `json:"service_us,omitempty"`
+	// ToolWithService and ToolWithEcho are this process's over the
+	// service and the echo rounds. The tool's own work per message is
+	// the same in both, so ToolWithEcho - ToolWithService is about what
+	// the in-process echo server costs.
+	ToolWithService float64 `json:"tool_with_service_us"`
+	ToolWithEcho    float64 `json:"tool_with_echo_us,omitempty"`
+}
+
+// cpuUse adds up CPU time over the rounds.
+type cpuUse struct {
+	serviceSvc, serviceSelf, echoSelf time.Duration
+	svcErr                            bool
+}
+
+// start reads the CPU clocks; the function it returns adds what was used
+// since to svc (the service's, when pid is set) and self (this process's).
+func (c *cpuUse) start(pid int) func(svc, self *time.Duration) {
+	s0, m0 := c.readService(pid), selfCPU()
+	return func(svc, self *time.Duration) {
+		s1, m1 := c.readService(pid), selfCPU()
+		if svc != nil {
+			*svc += s1 - s0
+		}
+		*self += m1 - m0
+	}
+}
+
+func (c *cpuUse) readService(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	d, err := ReadCPU(pid)
+	c.svcErr = c.svcErr || err != nil
+	return d
+}
+
+// perMessage divides the times by the messages of each target.
+func (c *cpuUse) perMessage(pid, serviceMsgs int, echo *tally) *CPU {
+	us := func(d time.Duration, n int) float64 {
+		if n == 0 {
+			return 0
+		}
+		return math.Round(float64(d.Microseconds()) / float64(n))
+	}
+	out := &CPU{ToolWithService: us(c.serviceSelf, serviceMsgs)}
+	if pid != 0 && !c.svcErr {
+		out.Service = us(c.serviceSvc, serviceMsgs)
+	}
+	if echo != nil {
+		out.ToolWithEcho = us(c.echoSelf, len(echo.latencies)+sumCounts(echo.errors))
+	}
+	return out
+}
+
+func sumCounts(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
