@@ -162,7 +162,9 @@ func (o *Options) watch(ctx context.Context, rep *Report) error {
 		rep.MemoryAfter = &m
 		rep.WatchMaxRSSkB = max(rep.WatchMaxRSSkB, m.RSSkB)
 		if time.Since(start) >= o.Watch {
-			rep.WatchSeconds = time.Since(start).Seconds()
+			if o.Watch > 0 {
+				rep.WatchSeconds = time.Since(start).Seconds()
+			}
 			return nil
 		}
 		select {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -206,6 +207,25 @@ func TestVerify(t *testing.T) {
 	}
 	if _, err := verify(context.Background(), admin.Client(), admin.URL, "bad", nil, prefix, nil); err == nil {
 		t.Error("a wrong token passed")
+	}
+
+	// A full listing (newest first) is complete for the run unless its
+	// oldest order is the run's own.
+	for i := range adminListLimit {
+		listing["ours-last"] = append(listing["ours-last"], orderJSON{strconv.Itoa(i), "other"})
+		listing["older-last"] = append(listing["older-last"], orderJSON{strconv.Itoa(i), "other"})
+	}
+	listing["ours-last"][adminListLimit-1].PlacedBy = prefix + "1"
+	listing["older-last"][0].PlacedBy = prefix + "1"
+	for grid, capped := range map[string]bool{"ours-last": true, "older-last": false} {
+		id := listing[grid][0].ID
+		if capped {
+			id = listing[grid][adminListLimit-1].ID
+		}
+		v, err := verify(context.Background(), admin.Client(), admin.URL, "tok", []string{grid}, prefix, []placed{{id, prefix + "1"}})
+		if err != nil || (len(v.Capped) > 0) != capped || len(v.problems(0)) != len(v.Capped) {
+			t.Errorf("%s: %+v %v", grid, v, err)
+		}
 	}
 }
 

@@ -34,7 +34,7 @@ func (r *Report) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "this process %.0fµs with the service", c.ToolWithService)
 		if c.ToolWithEcho > 0 {
-			fmt.Fprintf(w, ", %.0fµs with the in-process echo (echo server ≈ %.0fµs)", c.ToolWithEcho, c.ToolWithEcho-c.ToolWithService)
+			fmt.Fprintf(w, ", %.0fµs with the in-process echo", c.ToolWithEcho)
 		}
 		fmt.Fprintln(w)
 	}

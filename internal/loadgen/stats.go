@@ -130,9 +130,7 @@ type CPU struct {
 	// included), over the service rounds.
 	Service float64 `json:"service_us,omitempty"`
 	// ToolWithService and ToolWithEcho are this process's over the
-	// service and the echo rounds. The tool's own work per message is
-	// the same in both, so ToolWithEcho - ToolWithService is about what
-	// the in-process echo server costs.
+	// service and the echo rounds (the echo server runs in it).
 	ToolWithService float64 `json:"tool_with_service_us"`
 	ToolWithEcho    float64 `json:"tool_with_echo_us,omitempty"`
 }

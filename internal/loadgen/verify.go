@@ -30,8 +30,9 @@ type Verification struct {
 	// an order placed while the resident was told otherwise, or whose
 	// answer never arrived (see the errors).
 	Unconfirmed []string `json:"unconfirmed,omitempty"`
-	// Capped names listings that hit the API's limit: orders beyond it
-	// were not seen and the check is incomplete.
+	// Capped names listings that hit the API's limit with an order of
+	// this run last: older orders of the run were not seen and the check
+	// is incomplete.
 	Capped []string `json:"capped,omitempty"`
 }
 
@@ -56,7 +57,9 @@ func verify(ctx context.Context, hc *http.Client, base, token string, grids []st
 		if err != nil {
 			return nil, err
 		}
-		if len(list) >= adminListLimit {
+		// The API lists newest first: a full listing whose oldest order
+		// is not this run's holds every order of the run.
+		if len(list) >= adminListLimit && strings.HasPrefix(list[len(list)-1].PlacedBy, prefix) {
 			v.Capped = append(v.Capped, "grid "+g)
 		}
 		for _, o := range list {
@@ -136,7 +139,7 @@ func (v *Verification) problems(unknown int) []string {
 	if len(v.Unconfirmed) > unknown {
 		add(v.Unconfirmed, "orders placed although the answer gave no order number")
 	}
-	add(v.Capped, "admin listings hit the 10000 limit (check incomplete)")
+	add(v.Capped, "admin listings hit the 10000 limit within this run's orders (check incomplete)")
 	return out
 }
 
