@@ -80,8 +80,8 @@ func TestClassify(t *testing.T) {
 	if k := classifyBind(golden(t, "busy")); k != "busy" {
 		t.Errorf("bind busy: %s", k)
 	}
-	if total, placed := jielongCounts(golden(t, "lead_pasted")); total != 2 || placed != 1 {
-		t.Errorf("lead_pasted: 共%d户 新下单%d户, want 2 and 1", total, placed)
+	if total, placed, refused, cut := jielongCounts(golden(t, "lead_pasted")); total != 2 || placed != 1 || refused != 4 || cut {
+		t.Errorf("lead_pasted: 共%d户 新下单%d户, %d refused, cut %v; want 2, 1, 4, false", total, placed, refused, cut)
 	}
 }
 

@@ -86,11 +86,17 @@ func jielongText(title string, households []string, item string) string {
 var (
 	reJielongTotal = regexp.MustCompile(`共(\d+)户`)
 	reJielongNew   = regexp.MustCompile(`新下单(\d+)户`)
+	reJielongEntry = regexp.MustCompile(`第(\d+)条`)
 )
 
-// jielongCounts reads "接龙已登记：共N户 / 新下单M户" from a lead's answer;
-// -1 where the answer does not say.
-func jielongCounts(reply string) (total, placed int) {
+// jielongCut ends an answer too long for WeChat (bot's fit).
+const jielongCut = "太长了，后面没有列出"
+
+// jielongCounts reads a lead's answer: "接龙已登记：共N户" (total),
+// "新下单M户" (placed), -1 where it does not say; refused is how many
+// distinct entries it names (第3条 …: those not registered, with the
+// reason), cut whether the answer was cut short.
+func jielongCounts(reply string) (total, placed, refused int, cut bool) {
 	total, placed = -1, -1
 	if m := reJielongTotal.FindStringSubmatch(reply); m != nil {
 		total, _ = strconv.Atoi(m[1])
@@ -98,7 +104,11 @@ func jielongCounts(reply string) (total, placed int) {
 	if m := reJielongNew.FindStringSubmatch(reply); m != nil {
 		placed, _ = strconv.Atoi(m[1])
 	}
-	return total, placed
+	named := map[string]bool{}
+	for _, m := range reJielongEntry.FindAllStringSubmatch(reply, -1) {
+		named[m[1]] = true
+	}
+	return total, placed, len(named), strings.Contains(reply, jielongCut)
 }
 
 // address renders a household (building, unit, room) as residents write

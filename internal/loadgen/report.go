@@ -52,7 +52,11 @@ func (r *Report) Print(w io.Writer) {
 				fmt.Fprintf(w, "  %-7s %.2fs  no answer: %s\n", p.name, p.Seconds, p.Error)
 				continue
 			}
-			fmt.Fprintf(w, "  %-7s %.2fs  %s\n", p.name, p.Seconds, p.Head)
+			fmt.Fprintf(w, "  %-7s %.2fs  %s; %d entries named as refused", p.name, p.Seconds, p.Head, p.Refused)
+			if p.Cut {
+				fmt.Fprint(w, " (answer cut at WeChat's 2048 bytes)")
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	if r.MemoryAfter != nil {
