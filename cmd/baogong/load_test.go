@@ -65,6 +65,14 @@ func TestLoad(t *testing.T) {
 		t.Errorf("report: %s", out)
 	}
 
+	// One message over two rounds: one round sends it, the other none
+	// (a round with nothing to send once ran without bound).
+	out, err = load("-c", "1", "--residents", "1", "-n", "1", "--baseline", "--json")
+	rep = loadgen.Report{}
+	if err != nil || json.Unmarshal([]byte(out), &rep) != nil || rep.Service.Messages != 1 || rep.Echo.Messages != 1 {
+		t.Errorf("-n 1 --baseline: %v\n%s", err, out)
+	}
+
 	// A lead's 接龙, timed.
 	out, err = load("--jielong", "25")
 	if err != nil || !strings.Contains(out, "接龙已登记：共25户 / 新下单25户") {

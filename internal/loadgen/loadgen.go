@@ -236,7 +236,11 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 	rounds := max(o.Rounds, 1)
 	var cpu cpuUse
 	for k := range rounds {
-		ph := phase{client: svc, conns: o.Conns, count: share(o.Count, rounds, k), message: orderMsg, judge: judgeOrder}
+		n, ok := share(o.Count, rounds, k)
+		if !ok {
+			break
+		}
+		ph := phase{client: svc, conns: o.Conns, count: n, message: orderMsg, judge: judgeOrder}
 		o.progress("round %d/%d: service", k+1, rounds)
 		done := cpu.start(o.PID)
 		service.merge(ph.bounded(o.Duration / time.Duration(rounds)).run(ctx))
@@ -291,16 +295,18 @@ func (p phase) bounded(d time.Duration) phase {
 	return p
 }
 
-// share is round k's part of n messages over rounds (0 stays 0: no bound).
-func share(n, rounds, k int) int {
+// share is round k's part of n messages over rounds; n 0 (no bound) gives
+// 0 to every round. It is false when a bounded round has nothing left to
+// send: a phase with count 0 would run unbounded.
+func share(n, rounds, k int) (int, bool) {
 	if n == 0 {
-		return 0
+		return 0, true
 	}
 	s := n / rounds
 	if k < n%rounds {
 		s++
 	}
-	return s
+	return s, s > 0
 }
 
 // indexOf is the resident number in an openid made by residents.

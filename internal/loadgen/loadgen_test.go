@@ -115,6 +115,32 @@ func TestCheckLoopback(t *testing.T) {
 	}
 }
 
+// Every bounded round gets its part of the count, and a round that
+// would get nothing does not run (a count of 0 is no bound at all).
+func TestShare(t *testing.T) {
+	for _, c := range []struct {
+		n, rounds int
+		want      []int
+	}{
+		{0, 2, []int{0, 0}},
+		{1, 2, []int{1}},
+		{5, 2, []int{3, 2}},
+		{3, 4, []int{1, 1, 1}},
+	} {
+		var got []int
+		for k := range c.rounds {
+			n, ok := share(c.n, c.rounds, k)
+			if !ok {
+				break
+			}
+			got = append(got, n)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("share(%d over %d) = %v, want %v", c.n, c.rounds, got, c.want)
+		}
+	}
+}
+
 func TestPercentile(t *testing.T) {
 	var lat []time.Duration
 	for i := 1; i <= 100; i++ {

@@ -34,6 +34,9 @@ type sent struct {
 // ctx (the user's interrupt) stops the workers early. The answers are
 // opened and judged after the last one arrived, outside the measured time.
 func (p phase) run(ctx context.Context) *tally {
+	if p.count <= 0 && p.until.IsZero() {
+		panic("loadgen: a phase without a count or an end would never stop")
+	}
 	var next atomic.Int64
 	logs := make([][]sent, p.conns)
 	var wg sync.WaitGroup
