@@ -236,22 +236,22 @@ func TestVerify(t *testing.T) {
 	}
 
 	// A full listing (newest first) is complete for the run unless its
-	// oldest order is the run's own.
+	// oldest order is the run's own: then confirmed orders older than
+	// that are not checked, newer ones still are.
 	for i := range adminListLimit {
-		listing["ours-last"] = append(listing["ours-last"], orderJSON{strconv.Itoa(i), "other"})
-		listing["older-last"] = append(listing["older-last"], orderJSON{strconv.Itoa(i), "other"})
+		id := strconv.Itoa(30000 - i)
+		listing["ours-last"] = append(listing["ours-last"], orderJSON{id, prefix + "1"})
+		listing["older-last"] = append(listing["older-last"], orderJSON{id, "other"})
 	}
-	listing["ours-last"][adminListLimit-1].PlacedBy = prefix + "1"
 	listing["older-last"][0].PlacedBy = prefix + "1"
-	for grid, capped := range map[string]bool{"ours-last": true, "older-last": false} {
-		id := listing[grid][0].ID
-		if capped {
-			id = listing[grid][adminListLimit-1].ID
-		}
-		v, err := verify(context.Background(), admin.Client(), admin.URL, "tok", []string{grid}, prefix, []placed{{id, prefix + "1"}})
-		if err != nil || (len(v.Capped) > 0) != capped || len(v.problems(0)) != len(v.Capped) {
-			t.Errorf("%s: %+v %v", grid, v, err)
-		}
+	confirmed = []placed{{"30000", prefix + "1"}, {"100", prefix + "1"}, {"30001", prefix + "1"}}
+	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", []string{"ours-last"}, prefix, confirmed)
+	if err != nil || !slices.Equal(v.Capped, []string{"ours-last"}) || v.Unchecked != 1 || !slices.Equal(v.Missing, []string{"30001"}) {
+		t.Errorf("capped: %+v %v", v, err)
+	}
+	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", []string{"older-last"}, prefix, confirmed[:2])
+	if err != nil || len(v.Capped) != 0 || v.Unchecked != 0 || !slices.Equal(v.Missing, []string{"100"}) {
+		t.Errorf("full, not capped: %+v %v", v, err)
 	}
 }
 

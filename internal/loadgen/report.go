@@ -41,6 +41,10 @@ func (r *Report) Print(w io.Writer) {
 	if v := r.Verify; v != nil {
 		fmt.Fprintf(w, "verify    %d confirmed, %d listed by the admin API: %d missing, %d doubled, %d wrong owner, %d without a confirming answer\n",
 			v.Confirmed, v.Listed, len(v.Missing), len(v.Doubled), len(v.WrongOwner), len(v.Unconfirmed))
+		if len(v.Capped) > 0 {
+			fmt.Fprintf(w, "          not checked: %d older confirmed orders beyond the API's %d-order listing of grid %s\n",
+				v.Unchecked, adminListLimit, strings.Join(v.Capped, ", "))
+		}
 	}
 	if j := r.Jielong; j != nil {
 		fmt.Fprintf(w, "接龙      %d households, %d bytes, %q\n", j.Households, j.Bytes, r.Message)

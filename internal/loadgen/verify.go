@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -31,9 +32,12 @@ type Verification struct {
 	// answer never arrived (see the errors).
 	Unconfirmed []string `json:"unconfirmed,omitempty"`
 	// Capped names listings that hit the API's limit with an order of
-	// this run last: older orders of the run were not seen and the check
-	// is incomplete.
-	Capped []string `json:"capped,omitempty"`
+	// this run last: older orders of the run were not seen. Unchecked
+	// counts the confirmed orders not listed that may lie beyond (their
+	// ids are below the oldest of a capped listing); they are neither
+	// found nor missing.
+	Capped    []string `json:"capped,omitempty"`
+	Unchecked int      `json:"unchecked,omitempty"`
 }
 
 // orderJSON is the part of the admin API's order the check reads.
@@ -52,6 +56,8 @@ func verify(ctx context.Context, hc *http.Client, base, token string, grids []st
 		grids = []string{""}
 	}
 	listed := map[string][]orderJSON{}
+	// horizon: an unlisted id below it may be beyond a capped listing.
+	var horizon int64
 	for _, g := range grids {
 		list, err := listOrders(ctx, hc, base, token, g)
 		if err != nil {
@@ -59,8 +65,13 @@ func verify(ctx context.Context, hc *http.Client, base, token string, grids []st
 		}
 		// The API lists newest first: a full listing whose oldest order
 		// is not this run's holds every order of the run.
-		if len(list) >= adminListLimit && strings.HasPrefix(list[len(list)-1].PlacedBy, prefix) {
-			v.Capped = append(v.Capped, "grid "+g)
+		if oldest := len(list) - 1; len(list) >= adminListLimit && strings.HasPrefix(list[oldest].PlacedBy, prefix) {
+			v.Capped = append(v.Capped, g)
+			id, err := strconv.ParseInt(list[oldest].ID, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("admin API: order id %q is not a number: cannot tell which orders lie beyond its listing", list[oldest].ID)
+			}
+			horizon = max(horizon, id)
 		}
 		for _, o := range list {
 			if strings.HasPrefix(o.PlacedBy, prefix) {
@@ -76,6 +87,8 @@ func verify(ctx context.Context, hc *http.Client, base, token string, grids []st
 		case told[p.id] == 2:
 			v.Doubled = append(v.Doubled, p.id)
 		case told[p.id] > 2:
+		case len(got) == 0 && below(p.id, horizon):
+			v.Unchecked++
 		case len(got) == 0:
 			v.Missing = append(v.Missing, p.id)
 		case got[0].PlacedBy != p.openID:
@@ -95,6 +108,12 @@ func verify(ctx context.Context, hc *http.Client, base, token string, grids []st
 		slices.Sort(s)
 	}
 	return v, nil
+}
+
+// below reports whether the numeric order id is below horizon.
+func below(id string, horizon int64) bool {
+	n, err := strconv.ParseInt(id, 10, 64)
+	return err == nil && n < horizon
 }
 
 func listOrders(ctx context.Context, hc *http.Client, base, token, grid string) ([]orderJSON, error) {
@@ -139,7 +158,6 @@ func (v *Verification) problems(unknown int) []string {
 	if len(v.Unconfirmed) > unknown {
 		add(v.Unconfirmed, "orders placed although the answer gave no order number")
 	}
-	add(v.Capped, "admin listings hit the 10000 limit within this run's orders (check incomplete)")
 	return out
 }
 
