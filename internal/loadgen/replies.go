@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -67,18 +68,18 @@ func classifyBind(reply string) string {
 // bindText is what a resident sends to bind their address.
 func bindText(address string) string { return "绑定 " + address }
 
+// nicknames start the entries of a generated 接龙, as WeChat group
+// members' names do.
+var nicknames = []string{"🌻李阿姨", "王叔", "Lucy妈妈", "小张", "🍀陈奶奶", "刘师傅 🚴", "阿芳", "赵老师"}
+
 // jielongText is a lead's 接龙 of households (3-2-501 form), each ordering
-// item; title keeps one run's list apart from another's.
+// item, with a nickname and a phone number as people write them; title
+// keeps one run's list apart from another's.
 func jielongText(title string, households []string, item string) string {
 	var b strings.Builder
 	b.WriteString("#接龙 " + title + "\n例：3-2-501 " + item + "\n\n")
 	for i, h := range households {
-		b.WriteString(strconv.Itoa(i + 1))
-		b.WriteString(". ")
-		b.WriteString(h)
-		b.WriteString(" ")
-		b.WriteString(item)
-		b.WriteString("\n")
+		fmt.Fprintf(&b, "%d. %s %s %s 1390000%04d\n", i+1, nicknames[i%len(nicknames)], h, item, i%10000)
 	}
 	return b.String()
 }
