@@ -115,7 +115,10 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		// the urgent job pushes the order within a minute.
 		b.pushUrgentMarked(ctx, placed, msg.From.Marks)
 	}
-	return render(placed), nil
+	if msg.ack.Saved {
+		return msg.ack.Reply, nil // saved with the order
+	}
+	return render(placed), nil // placed by an earlier delivery
 }
 
 // days is where the order days stand for msg, as Resolve read them when

@@ -171,11 +171,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// In plaintext mode the library has written "success" already;
 		// in safe mode it would encrypt an empty string, so say
 		// "success" (WeChat's "no reply") ourselves.
-		safe := q.Get("encrypt_type") == "aes"
-		if !safe && h.RequireSafe {
-			http.Error(w, "plaintext messages are refused: this account encrypts", http.StatusForbidden)
-			return
-		}
 		if safe {
 			io.WriteString(w, "success")
 		}
