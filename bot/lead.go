@@ -75,6 +75,14 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		if err := b.notifyRxPasted(ctx, rep); err != nil {
 			b.Log.Error("paste: prescription notices", "err", err)
 		}
+		for _, r := range rep.Results {
+			switch r.Outcome {
+			case orders.OutcomeCancelled:
+				b.tellCancelled(ctx, r.Order, msg.OpenID, byLead)
+			case orders.OutcomeUpdated:
+				b.tellChanged(ctx, r.Order, msg.OpenID)
+			}
+		}
 	}
 	var placed []orders.Order
 	for _, r := range rep.Results {
@@ -302,7 +310,7 @@ func (b *Bot) leadCancel(ctx context.Context, msg *Message, rest string) (string
 	var done, late []orders.Order
 	for _, o := range list {
 		switch {
-		case o.Status == orders.StatusPending || o.Status == orders.StatusAwaitingRx:
+		case orders.CallOff(o):
 			c, err := b.Store.CancelOrder(ctx, o.ID, msg.OpenID, "楼栋长取消", b.Now())
 			if errors.Is(err, orders.ErrConflict) {
 				late = append(late, c)
@@ -311,6 +319,7 @@ func (b *Bot) leadCancel(ctx context.Context, msg *Message, rest string) (string
 			if err != nil {
 				return "", err
 			}
+			b.tellCancelled(ctx, c, msg.OpenID, byLead)
 			done = append(done, c)
 		case o.Status == orders.StatusAssigned:
 			late = append(late, o)

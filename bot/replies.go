@@ -148,6 +148,27 @@ func textRemovedNotice(a orders.Address) string {
 	return fmt.Sprintf("楼栋长已把您从%s解绑。\n如有疑问请联系楼栋长。", a)
 }
 
+// textCancelledNotice tells a household's other members of a cancel.
+func textCancelledNotice(o orders.Order, who actor) string {
+	by := "家里人"
+	if who == byLead {
+		by = "楼栋长"
+	}
+	return fmt.Sprintf("您家的订单 %s（%s）已被%s取消，库存和限购已退回。\n还需要的话可以重新下单。", o.ID, itemsText(o.Lines), by)
+}
+
+// textChangedNotice tells a household that its lead changed its order
+// (a re-pasted 接龙).
+func textChangedNotice(o orders.Order) string {
+	return fmt.Sprintf("楼栋长改了您家的订单 %s，现在是：%s。\n不对请找楼栋长。", o.ID, itemsText(o.Lines))
+}
+
+// textUrgentCancelled tells whoever was bringing an urgent order that it
+// was cancelled.
+func textUrgentCancelled(o orders.Order) string {
+	return fmt.Sprintf("【急·已取消】%s的订单 %s（%s）已取消，不用送了。\n已经拿了货的请联系楼栋长。", o.Address, o.ID, itemsText(o.Lines))
+}
+
 func textOtherHousehold(bound orders.Address) string {
 	return fmt.Sprintf("您只能为自己家下单（%s）。\n地址变了请先发\"绑定 新地址\"；帮邻居下单请找楼栋长。", bound)
 }

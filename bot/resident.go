@@ -228,17 +228,19 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 	if err != nil {
 		return "", err
 	}
-	if o.Status != orders.StatusPending && o.Status != orders.StatusAwaitingRx {
+	if !orders.CallOff(o) {
 		// On a volunteer's roster already: too late for the resident.
 		return textCancelTooLate(o), nil
 	}
-	done, err := b.Store.CancelOrder(ctx, id, msg.OpenID, "居民取消", b.Now())
+	done, err := b.Store.CancelOrder(msg.Ack(ctx, textCancelled), id, msg.OpenID, "居民取消", b.Now())
 	if errors.Is(err, orders.ErrConflict) {
 		return textCancelTooLate(done), nil
 	}
 	if err != nil {
 		return "", err
 	}
+	// The answer is saved with the cancel; the others hear after it.
+	b.tellCancelled(ctx, done, msg.OpenID, byMember)
 	return textCancelled(done), nil
 }
 

@@ -146,24 +146,9 @@ func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, t
 // tellClaimed tells everyone bound to the household of o who is coming.
 // It reports false when nobody could be told.
 func (b *Bot) tellClaimed(ctx context.Context, o orders.Order, claimer string) (bool, error) {
-	users, err := b.Store.HouseholdUsers(ctx, o.Household())
-	if err != nil {
-		return false, err
-	}
-	if len(users) == 0 {
-		return false, nil
-	}
 	who := b.comingFrom(ctx, claimer)
-	ns := make([]orders.Notice, len(users))
-	for i, u := range users {
-		ns[i] = orders.Notice{ID: "claimed:" + o.ID + ":" + u, OpenID: u, Kind: "claimed",
-			Text: textClaimedNotice(o, who), Data: claimedTemplateData(o, who)}
-	}
-	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
-		b.Log.Error("queue claimed notice", "order", o.ID, "err", err)
-		return false, nil
-	}
-	return true, nil
+	return b.toHousehold(ctx, o, "", "claimed:"+o.ID, orders.Notice{Kind: "claimed",
+		Text: textClaimedNotice(o, who), Data: claimedTemplateData(o, who)})
 }
 
 // doneClaimed handles 完成 <订单号> for an order the volunteer claimed

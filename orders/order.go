@@ -256,3 +256,16 @@ type Prescription struct {
 	Note    string    `json:"note,omitempty"`
 	At      time.Time `json:"at,omitzero"`
 }
+
+// CallOff reports whether a household (or its lead) may still cancel o:
+// before it is on a volunteer's roster, and an urgent order someone
+// claimed (领取), whose claimer is then told not to come.
+func CallOff(o Order) bool {
+	switch o.Status {
+	case StatusPending, StatusAwaitingRx:
+		return true
+	case StatusAssigned:
+		return o.ClaimedBy != "" && o.ClaimedBy == o.Assignee
+	}
+	return false
+}
