@@ -156,14 +156,14 @@ func (b *Bot) guess(text, w string) (heard, meant string) {
 	return "", ""
 }
 
-// goods writes items the way people say them: 蔬菜包2份、鸡蛋1盒.
-func (b *Bot) goods(items []orders.ItemRequest) string {
-	lines, _, err := orders.Lines(b.Catalog, items)
-	if err != nil {
-		return ""
-	}
-	return orders.Goods(lines)
+// lines prices items (never unknown: they were read from the catalog).
+func (b *Bot) lines(items []orders.ItemRequest) []orders.Line {
+	lines, _, _ := orders.Lines(b.Catalog, items)
+	return lines
 }
+
+// goods writes items the way people say them: 蔬菜包2份、鸡蛋1盒.
+func (b *Bot) goods(items []orders.ItemRequest) string { return orders.Goods(b.lines(items)) }
 
 // confirmHeard answers 是: the order read back is placed, once.
 func (b *Bot) confirmHeard(ctx context.Context, msg *Message, _ string) (string, error) {
@@ -195,7 +195,7 @@ func (b *Bot) confirm(ctx context.Context, msg *Message, p orders.Pending) (stri
 		if o.PlacedBy != msg.OpenID || !o.CreatedAt.After(p.At) || o.Status == orders.StatusCancelled {
 			continue
 		}
-		if sameGoods(o.Lines, p.Items) {
+		if orders.SameLines(o.Lines, b.lines(p.Items)) {
 			return textConfirmAlready(o), nil
 		}
 		return textConfirmSuperseded(o, b.goods(p.Items)), nil
@@ -248,21 +248,4 @@ func saysOnly(words []string) func(*Bot, *Message, string) bool {
 		}
 		return true
 	}
-}
-
-// sameGoods reports whether lines are items, quantity for quantity.
-func sameGoods(lines []orders.Line, items []orders.ItemRequest) bool {
-	want := map[string]int{}
-	for _, r := range items {
-		want[r.SKU] += r.Qty
-	}
-	for _, l := range lines {
-		want[l.SKU] -= l.Qty
-	}
-	for _, n := range want {
-		if n != 0 {
-			return false
-		}
-	}
-	return true
 }

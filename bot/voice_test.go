@@ -339,15 +339,7 @@ func TestSaysOnly(t *testing.T) {
 // the order read back waits again, and placing it again under the same
 // request id places nothing more.
 func TestConfirmWhenThePlaceIsLost(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		mode   fault
-		placed bool
-	}{
-		{"script ran, answer lost", ranAnswerLost, true},
-		{"script never ran", neverRan, false},
-		{"script ran after we gave up", ranLate, false},
-	} {
+	for _, tc := range placeFaults {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, nil)
 			e.say("zhang", "绑定 3栋2单元501")
