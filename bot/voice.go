@@ -178,8 +178,10 @@ func (b *Bot) confirmHeard(ctx context.Context, msg *Message, _ string) (string,
 	reply, err := b.confirm(ctx, msg, p)
 	if err != nil {
 		// Nothing may have been placed: let the next 是 try again. It
-		// places under the same request id, so never twice.
+		// places under the same request id, so never twice. Only the
+		// placing (under its Ack) may have done something.
 		b.putBack(ctx, msg, p)
+		msg.readOnly = true
 	}
 	return reply, err
 }
