@@ -47,6 +47,8 @@ func (b *Bot) route(ctx context.Context, msg *Message) (string, error) {
 		return b.text(ctx, msg)
 	case "image":
 		return b.rxPhoto(ctx, msg)
+	case "voice":
+		return b.voice(ctx, msg)
 	}
 	return textNotText, nil
 }

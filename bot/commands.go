@@ -79,6 +79,10 @@ type cmd struct {
 var commands = []cmd{
 	{words: helpWords, bare: true, read: true, run: func(*Bot, context.Context, *Message, string) (string, error) { return textHelp(), nil }},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
+	// 是 / 不对 answer a voice order read back (voice.go); 取消 alone
+	// with nothing read back is the resident's cancel.
+	{match: saysOnly(confirmWords), run: (*Bot).confirmHeard},
+	{match: saysOnly(denyWords), run: (*Bot).denyHeard},
 	{words: approveBind, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.answerBinding(ctx, m, rest, true)
 	}},

@@ -36,6 +36,9 @@ type Message struct {
 	// ack is the write that answers the message, once a handler made one
 	// (see Ack).
 	ack *orders.Ack
+	// heard is what speech recognition heard in a voice message, which
+	// every answer to it starts with (see voice.go).
+	heard string
 }
 
 // Ack returns ctx for the one write that is this message's effect: the
@@ -43,6 +46,9 @@ type Message struct {
 // render's answer in the same atomic step. A handler calls it at most once
 // per message, for its last write.
 func (m *Message) Ack(ctx context.Context, render func(orders.Order) string) context.Context {
+	if m.heard != "" {
+		render = m.spoken(render)
+	}
 	m.ack = &orders.Ack{Key: m.key, Owner: m.owner, Render: render}
 	return orders.WithAck(ctx, m.ack)
 }

@@ -28,7 +28,7 @@ const (
 	// halfway: sending it again finishes it and repeats nothing.
 	textPartly      = "系统繁忙，刚才这条消息可能只办了一部分。\n请过一会儿把同样的话再发一次，已经办好的不会重复。"
 	textBindExample = "例如：绑定 3栋2单元501"
-	textNotText     = "抱歉，现在只能看懂文字消息。\n下单请直接发文字，例如：蔬菜包2份\n发\"帮助\"看用法。"
+	textNotText     = "抱歉，现在只能看懂文字和语音消息。\n下单请直接发文字或语音，例如：蔬菜包2份\n发\"帮助\"看用法。"
 )
 
 func textWelcome(community string) string {
@@ -1296,3 +1296,89 @@ func textClaimDone(o orders.Order, notified bool) string {
 // ---- Free packs (政府蔬菜包) ----
 
 const textFreeOnly = "这是社区免费发放的，每户都有，不用下单。\n发放时楼栋长或志愿者会送到门口。"
+
+// ---- Voice messages (语音) ----
+
+// pendingMinutes is how long a read-back order waits, as said.
+var pendingMinutes = int(pendingTTL.Minutes())
+
+var (
+	textVoiceNothing   = "没听出您要做什么。\n要下单请说要买的东西，例如：蔬菜包两份\n确认刚才听到的订单请说\"是\"。"
+	textConfirmNothing = fmt.Sprintf("现在没有等您确认的订单（听到的订单要在%d分钟内回复\"是\"）。\n"+
+		"要下单请直接说或打字，例如：蔬菜包2份\n发\"我的订单\"看已经下的订单。", pendingMinutes)
+	textDenyNothing = "现在没有等您确认的订单。\n已经下的订单要取消，请发：取消 订单号\n发\"我的订单\"可以看订单号。"
+)
+
+// textHeard starts every answer to a voice message.
+func textHeard(heard string) string { return fmt.Sprintf("您说的是：\"%s\"\n", heard) }
+
+// textVoiceSaid is a resident's words as speech recognition heard them,
+// as the team reads them.
+func textVoiceSaid(heard string) string {
+	return "【语音】" + heard + "\n（语音转的文字，可能有错字）"
+}
+
+// textUnheard answers a voice message without words. a is the sender's
+// address (zero when unbound); lead whether their building has a lead.
+func textUnheard(a orders.Address, lead bool) string {
+	var b strings.Builder
+	b.WriteString("抱歉，没听清您的语音。\n请打字发给我们，例如：蔬菜包2份\n")
+	switch {
+	case a.IsZero():
+		b.WriteString("不方便打字的话，请找您楼的楼栋长帮忙下单：楼栋长发一行\"楼号-单元-门牌 要买的东西\"就能替您下，例如：\n3-2-501 蔬菜包2份\n")
+	case lead:
+		fmt.Fprintf(&b, "不方便打字的话，请找%s栋的楼栋长帮忙下单，楼栋长发这一行就能替您下：\n%s 蔬菜包2份\n", a.Building, a.Household())
+	default:
+		b.WriteString("不方便打字的话，请家人或邻居帮您打字发。\n")
+	}
+	b.WriteString("有急事请马上打120或社区电话。")
+	return b.String()
+}
+
+// readBackView is an order heard in a voice message, read back before it
+// is placed.
+type readBackView struct {
+	// goods is what will be ordered: 蔬菜包2份.
+	goods string
+	// guessed are words heard and the goods taken for them (树菜包 →
+	// 蔬菜包); unknown the words left out.
+	guessed [][2]string
+	unknown []string
+	// medicine and many say why it is read back.
+	medicine, many bool
+}
+
+func textReadBack(v readBackView) string {
+	var b strings.Builder
+	for _, g := range v.guessed {
+		fmt.Fprintf(&b, "\"%s\"没听清，是不是%s？\n", g[0], g[1])
+	}
+	if len(v.unknown) > 0 {
+		fmt.Fprintf(&b, "\"%s\"没听懂或没有卖，这次不算。\n", strings.Join(v.unknown, "、"))
+	}
+	fmt.Fprintf(&b, "听到的是：%s。\n", v.goods)
+	switch {
+	case v.medicine:
+		b.WriteString("药品要跟您核对一下。\n")
+	case v.many:
+		b.WriteString("数量比较多，跟您核对一下。\n")
+	}
+	fmt.Fprintf(&b, "确认请回复\"是\"，不对请重说或打字（%d分钟内有效）。", pendingMinutes)
+	return b.String()
+}
+
+// textDenied answers 不对 to an order read back.
+func textDenied(goods string) string {
+	return fmt.Sprintf("好的，刚才听到的\"%s\"不下了。\n请再说一遍或打字，例如：蔬菜包2份", goods)
+}
+
+// textConfirmAlready answers 是 when the order read back was placed since.
+func textConfirmAlready(o orders.Order) string {
+	return fmt.Sprintf("这单已经下好了：订单 %s（%s）。\n发\"我的订单\"可以看。", o.ID, itemsText(o.Lines))
+}
+
+// textConfirmSuperseded answers 是 when another order was placed after
+// goods were read back: that one is what was meant.
+func textConfirmSuperseded(o orders.Order, goods string) string {
+	return fmt.Sprintf("您后来又下了订单 %s（%s），刚才听到的\"%s\"就不下了。\n还要的话请再说一遍或打字。", o.ID, itemsText(o.Lines), goods)
+}

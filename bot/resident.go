@@ -52,6 +52,13 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		// person must read it now, not a refusal.
 		return b.urgentHelp(ctx, msg, bd, strings.TrimSpace(msg.Content))
 	}
+	if msg.heard != "" && !said {
+		// Heard in a voice message: a reading that may be wrong is read
+		// back before anything is ordered (voice.go).
+		if reply, asked, err := b.readBack(ctx, msg, rest, p); asked || err != nil {
+			return reply, err
+		}
+	}
 	if len(p.Unknown) > 0 {
 		var sugg []string
 		for _, w := range p.Unknown {
@@ -73,8 +80,20 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	if len(p.TooMany) > 0 {
 		return textTooMany(b.names(p.TooMany)), nil
 	}
+	channel := orders.ChannelWeChat
+	if msg.heard != "" {
+		channel = orders.ChannelVoice
+	}
+	return b.placeItems(ctx, msg, p.Items, said, channel, "wx:"+msg.DedupeKey())
+}
+
+// placeItems places the order of items for the sender's household, under
+// requestID (placing again under it places nothing more), urgent when the
+// message said so, and answers it.
+func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemRequest, said bool, channel, requestID string) (string, error) {
+	bd := msg.From.Binding
 	days := b.days(msg)
-	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, msg.OpenID, orders.ChannelWeChat, days.Now, b.Location)
+	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, items, msg.OpenID, channel, days.Now, b.Location)
 	if errors.Is(err, orders.ErrFreeOnly) {
 		return textFreeOnly, nil
 	}
@@ -98,7 +117,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		}
 		render = func(p orders.Order) string { return textUrgentPlaced(p, to) }
 	}
-	placed, _, err := b.Store.PlaceOrder(msg.Ack(ctx, render), o, "wx:"+msg.DedupeKey())
+	placed, _, err := b.Store.PlaceOrder(msg.Ack(ctx, render), o, requestID)
 	var short *orders.ShortageError
 	if errors.As(err, &short) {
 		it, _ := b.Catalog.Item(short.SKU)

@@ -65,4 +65,10 @@ type Store interface {
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
 	MarkOnce(ctx context.Context, key string) (bool, error)
 	Marked(ctx context.Context, key string) (bool, error)
+
+	// Orders heard in voice messages, waiting for their sender's 是:
+	// TakePending removes what it returns in the same step, and returns
+	// orders.ErrNotFound when nothing waits.
+	SavePending(ctx context.Context, openid string, p orders.Pending, ttl time.Duration) error
+	TakePending(ctx context.Context, openid string) (orders.Pending, error)
 }

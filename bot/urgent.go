@@ -126,6 +126,9 @@ func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, t
 	if err != nil {
 		return "", err
 	}
+	if msg.heard != "" {
+		text = textVoiceSaid(msg.heard) // the team hears it came by voice
+	}
 	if len(team) == 0 {
 		team = b.Community.Admins
 	}

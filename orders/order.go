@@ -53,6 +53,9 @@ const (
 	ChannelWeChat  = "wechat"
 	ChannelJielong = "jielong"
 	ChannelAdmin   = "admin"
+	// ChannelVoice: a WeChat voice message, read by speech recognition
+	// (the team is told: what was heard may be wrong).
+	ChannelVoice = "voice"
 )
 
 // Line is one item of an order, priced when the order was placed.

@@ -31,6 +31,9 @@ type Message struct {
 	Created  int64 // CreateTime, seconds
 	PicURL   string
 	MediaID  string
+	// Recognition is what WeChat's speech recognition heard in a voice
+	// message ("" when recognition is off or heard nothing).
+	Recognition string
 }
 
 // DedupeKey identifies a delivery so WeChat's retries of it are
@@ -211,5 +214,7 @@ func messageOf(m *message.MixMessage) Message {
 		Created:  m.CreateTime,
 		PicURL:   m.PicURL,
 		MediaID:  m.MediaID,
+
+		Recognition: m.Recognition,
 	}
 }

@@ -173,6 +173,8 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 			{OpenID: "demo-supplier-xinyi", Name: "新义超市店长", Hint: "保供超市的联系人，收到备货单后发：备货完成", Examples: []string{"备货完成"}},
 		},
 		Examples: []string{"绑定 3栋2单元501", "蔬菜包2份", "雞蛋兩盒 布洛芬1盒", "来三份菜包", "米、面各1袋", "西红柿2斤", "我的订单", "取消", "收到", "商品", "报名志愿者", "帮助"},
+		VoiceExamples: []string{"嗯，那个，我要两份蔬菜包。", "我要那个布洛芬一盒吧。", "是的。", "不对。", "给我来八袋挂面。",
+			"我要两份树菜包。", "我的订单？", "救命啊，我爸的药吃完了！", ""},
 		Names: map[string]string{
 			"demo-volunteer-2": "志愿者小陈", "demo-volunteer-3": "志愿者老赵",
 			"demo-lead-6": "6栋楼栋长", "demo-pharmacy-renmin": "人民大药房店员",
