@@ -116,7 +116,7 @@ func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) 
 	m.at = b.Now()
 	day := orders.Day(m.at, b.Location)
 	for took, tries := false, 1; ; tries++ {
-		a, err := b.Store.Resolve(ctx, m.key, m.owner, m.OpenID, day, b.Community.GridIDs())
+		a, err := b.Store.Resolve(ctx, m.key, m.owner, m.OpenID, m.at, day, b.Community.GridIDs())
 		if err != nil {
 			if tries < 3 && retryable(ctx) {
 				// A claim that reached Redis before the timeout is ours:

@@ -169,6 +169,21 @@ func textUrgentCancelled(o orders.Order) string {
 	return fmt.Sprintf("【急·已取消】%s的订单 %s（%s）已取消，不用送了。\n已经拿了货的请联系楼栋长。", o.Address, o.ID, itemsText(o.Lines))
 }
 
+// textHelpAgain answers a household's further cries while the first is
+// with the team.
+const textHelpAgain = "已经转给志愿者和楼栋长了，他们会尽快联系您。\n有生命危险请马上打120。"
+
+const textSlowDown = "您发得太快了，请过一分钟再发。\n着急的事请打120或社区电话。"
+
+// textTooLong refuses a message too long to read; a lead may paste a
+// long 接龙 (up to about 1500 households).
+func textTooLong(lead bool) string {
+	if lead {
+		return "这段太长了，没有处理。\n请把接龙分成几段发，每段不超过1000户。"
+	}
+	return "这条消息太长了，没有处理。\n请只写地址和要买的东西，例如：蔬菜包2份"
+}
+
 func textOtherHousehold(bound orders.Address) string {
 	return fmt.Sprintf("您只能为自己家下单（%s）。\n地址变了请先发\"绑定 新地址\"；帮邻居下单请找楼栋长。", bound)
 }

@@ -16,7 +16,7 @@ type Store interface {
 	// step; SaveReply saves the answer of a message that wrote nothing
 	// under an Ack; Settle ends a claim whose write had an unknown
 	// outcome; WaitReply waits for another delivery's answer.
-	Resolve(ctx context.Context, key, owner, openid, day string, grids []string) (orders.Arrival, error)
+	Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string) (orders.Arrival, error)
 	SaveReply(ctx context.Context, key, owner, reply string) error
 	Settle(ctx context.Context, key, owner string) (orders.Settled, string, error)
 	WaitReply(ctx context.Context, key string, every time.Duration) (orders.ClaimState, string, error)
@@ -64,6 +64,7 @@ type Store interface {
 	Round(ctx context.Context, volunteer string) (grid string, slot time.Time, err error)
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
 	MarkOnce(ctx context.Context, key string) (bool, error)
+	MarkFor(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	Marked(ctx context.Context, key string) (bool, error)
 
 	// Orders heard in voice messages, waiting for their sender's 是:

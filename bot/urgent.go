@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/urgent"
@@ -118,10 +119,24 @@ func (b *Bot) volunteerName(ctx context.Context, openid, unknown string) string 
 	return textVolunteerOf(buildingUnit(bd.Address))
 }
 
+// helpWindow is how long a household's cry for help stays open: further
+// cries within it do not page the team again.
+const helpWindow = 10 * time.Minute
+
 // urgentHelp passes a cry for help that is not an order we can place
 // (救命 我爸心脏病药吃完了) to the grid's volunteers and leads at once, as
 // the resident wrote it, so a person reads it. It returns the reply.
 func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, text string) (string, error) {
+	// A household crying again while its first cry is fresh pages the
+	// team once: thirty cries must not page every volunteer thirty times.
+	open := "help-open:" + bd.Address.Household()
+	paged, err := b.Store.Marked(ctx, open)
+	if err != nil {
+		return "", err
+	}
+	if paged {
+		return textHelpAgain, nil
+	}
 	team, err := b.urgent().Team(ctx, bd.Grid)
 	if err != nil {
 		return "", err
@@ -142,6 +157,11 @@ func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, t
 	}
 	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
 		return "", err
+	}
+	// Marked only once the team has it: a cry that failed to page must
+	// page when repeated.
+	if _, err := b.Store.MarkFor(ctx, open, helpWindow); err != nil {
+		b.Log.Error("mark cry for help", "err", err)
 	}
 	return textHelpPassed, nil
 }

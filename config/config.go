@@ -33,6 +33,7 @@ type Config struct {
 	Catalog   string    `yaml:"catalog"`
 	Community Community `yaml:"community"`
 	Schedules Schedules `yaml:"schedules"`
+	Limits    Limits    `yaml:"limits"`
 
 	// Dir is the directory of the config file; relative paths in it are
 	// relative to Dir.
@@ -107,6 +108,14 @@ type Lead struct {
 }
 
 // Schedules are cron specs in Timezone for the scheduled jobs; an empty
+// Limits keep one sender from starving the others.
+type Limits struct {
+	// MessagesPerMinute is how many messages one WeChat user may send in
+	// a minute before being asked to slow down (a lead pasting several
+	// 接龙 in a row stays well under the default).
+	MessagesPerMinute int `yaml:"messages_per_minute"`
+}
+
 // spec turns a job's schedule off (it can still be run by hand).
 type Schedules struct {
 	Cutoff   string   `yaml:"cutoff"`
@@ -123,6 +132,7 @@ func Default() Config {
 		Timezone:  "Asia/Shanghai",
 		Catalog:   "catalog.yaml",
 		Community: Community{UrgentClaim: 30 * time.Minute},
+		Limits:    Limits{MessagesPerMinute: 30},
 		Schedules: Schedules{
 			Cutoff:   "0 20 * * *",
 			Picklist: "5 20 * * *",
@@ -176,7 +186,7 @@ var Overrides = []string{
 	"BAOGONG_HTTP_ADDR", "BAOGONG_REDIS_URL", "BAOGONG_REDIS_ADDRS", "BAOGONG_REDIS_PASSWORD",
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
 	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
-	"BAOGONG_TIMEZONE",
+	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE",
 }
 
 func (c *Config) overlay(env func(string) string) {
@@ -199,6 +209,13 @@ func (c *Config) overlay(env func(string) string) {
 	set("BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", &c.WeChat.DeliveryTemplateID)
 	set("BAOGONG_ADMIN_TOKEN", &c.Admin.Token)
 	set("BAOGONG_TIMEZONE", &c.Timezone)
+	if v := env("BAOGONG_LIMITS_MESSAGES_PER_MINUTE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = 0 // refused by validation, which names the variable
+		}
+		c.Limits.MessagesPerMinute = n
+	}
 }
 
 // Location returns the configured time zone.
@@ -236,6 +253,9 @@ func (c *Config) validate(l lines) error {
 	}
 	if c.HTTP.Addr == "" {
 		bad("http.addr", "is empty")
+	}
+	if c.Limits.MessagesPerMinute < 1 {
+		bad("limits.messages_per_minute", "must be a whole number, at least 1 (or set BAOGONG_LIMITS_MESSAGES_PER_MINUTE)")
 	}
 	if c.HTTP.MaxBodyBytes <= 0 {
 		bad("http.max_body_bytes", "must be positive")

@@ -156,6 +156,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		Location:  loc,
 		Now:       clock.Now,
 		Log:       m.Log,
+		PerMinute: cfg.Limits.MessagesPerMinute,
 	}
 	m.Mux = http.NewServeMux()
 	m.Mux.Handle("/wechat", &wechat.Handler{
