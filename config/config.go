@@ -276,6 +276,11 @@ func (c *Config) validate(l lines) error {
 	if c.WeChat.Token == "" {
 		bad("wechat.token", "is empty (the Token set in the WeChat console)")
 	}
+	if c.WeChat.AppSecret == "" {
+		// Every notice (delivered, urgent, rosters, pick lists) needs
+		// an access token, which needs the secret.
+		bad("wechat.app_secret", "is empty (the AppSecret from the WeChat console; set BAOGONG_WECHAT_APP_SECRET to keep it out of the file)")
+	}
 	if k := c.WeChat.EncodingAESKey; k != "" {
 		if b, err := base64.StdEncoding.DecodeString(k + "="); len(k) != 43 || err != nil || len(b) != 32 {
 			bad("wechat.encoding_aes_key", "must be the 43 characters from the WeChat console")

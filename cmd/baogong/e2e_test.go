@@ -377,7 +377,7 @@ func TestServeRefusesBadConfigAndMissingRedis(t *testing.T) {
 		t.Errorf("bad config error: %v", err)
 	}
 	noRedis := filepath.Join(dir, "noredis.yaml")
-	os.WriteFile(noRedis, []byte(fmt.Sprintf("redis: {url: \"redis://%s/0\"}\nwechat: {app_id: wx1, token: t}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids:\n    - {id: G1, buildings: [\"3\"]}\n", freeAddr(t))), 0o644)
+	os.WriteFile(noRedis, []byte(fmt.Sprintf("redis: {url: \"redis://%s/0\"}\nwechat: {app_id: wx1, app_secret: s, token: t}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids:\n    - {id: G1, buildings: [\"3\"]}\n", freeAddr(t))), 0o644)
 	err = run(context.Background(), []string{"serve", "--config", noRedis}, nil, io.Discard, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "redis does not answer") {
 		t.Errorf("missing redis error: %v", err)
