@@ -135,12 +135,12 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	setWeChatHTTP(cfg.WeChat.APIBase)
 	tokens := wechat.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
 	m.Account = officialaccount.NewOfficialAccount(&oaconfig.Config{
-		AppID:          cfg.WeChat.AppID,
-		AppSecret:      cfg.WeChat.AppSecret,
+		AppID:     cfg.WeChat.AppID,
+		AppSecret: cfg.WeChat.AppSecret,
 		// The stable access_token (/cgi-bin/stable_token): fetching one
 		// does not invalidate the token another replica (or another
 		// program of the same account) is using.
-		UseStableAK: true,
+		UseStableAK:    true,
 		Token:          cfg.WeChat.Token,
 		EncodingAESKey: cfg.WeChat.EncodingAESKey,
 		Cache:          tokens,
