@@ -179,8 +179,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		Notify: m.Outbox, Links: signedLinks{signer}, Log: m.Log, Now: clock.Now,
 	}
 	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log, Now: clock.Now,
-		Jobs:        &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
-		Notices:     m.Outbox,
+		Jobs:    &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
+		Notices: m.Outbox, Bindings: m.Store,
 		Distributor: &orders.Distributor{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc}}).Register(m.Mux)
 	if err := m.Jobs.Add(m.Cron, m.Schedules, context.WithoutCancel(ctx)); err != nil {
 		m.Redis.Close()

@@ -18,6 +18,7 @@ import (
 func (k keys) bindRequest(code string) string { return k.p + "bindreq:" + code }
 func (k keys) firstBinds() string             { return k.p + "firstbinds" }
 func (k keys) digestCursor() string           { return k.p + "firstbinds:cursor" }
+func (k keys) bindRequests() string           { return k.p + "bindreqs" }
 
 // Bind implements orders.Store: it binds only a household nobody lives in
 // and nobody ordered for, and reports NeedsApproval, changing nothing,
@@ -87,6 +88,11 @@ func (s *Store) RequestBinding(ctx context.Context, r orders.BindRequest) (order
 			return r, fmt.Errorf("binding request: %w", err)
 		}
 		if ok {
+			// The index of waiting requests, for the console: scored by
+			// expiry, cleaned as it is read.
+			if err := s.rdb.ZAdd(ctx, s.k.bindRequests(), redis.Z{Score: float64(r.At.Add(orders.BindRequestTTL).Unix()), Member: r.Code}).Err(); err != nil {
+				return r, fmt.Errorf("binding request: index: %w", err)
+			}
 			return r, nil
 		}
 	}
@@ -209,4 +215,38 @@ func (s *Store) SetDigestCursor(ctx context.Context, t time.Time) error {
 		return fmt.Errorf("digest cursor: %w", err)
 	}
 	return nil
+}
+
+// BindRequests returns the binding requests still waiting at now, oldest
+// first.
+func (s *Store) BindRequests(ctx context.Context, now time.Time) ([]orders.BindRequest, error) {
+	idx := s.k.bindRequests()
+	if err := s.rdb.ZRemRangeByScore(ctx, idx, "-inf", "("+strconv.FormatInt(now.Unix(), 10)).Err(); err != nil {
+		return nil, fmt.Errorf("binding requests: %w", err)
+	}
+	codes, err := s.rdb.ZRange(ctx, idx, 0, -1).Result()
+	if err != nil || len(codes) == 0 {
+		return nil, err
+	}
+	keys := make([]string, len(codes))
+	for i, c := range codes {
+		keys[i] = s.k.bindRequest(c)
+	}
+	vals, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("binding requests: %w", err)
+	}
+	var out []orders.BindRequest
+	for i, v := range vals {
+		data, ok := v.(string)
+		if !ok {
+			s.rdb.ZRem(ctx, idx, codes[i]) // answered: forget it
+			continue
+		}
+		var r orders.BindRequest
+		if json.Unmarshal([]byte(data), &r) == nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
