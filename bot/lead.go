@@ -55,7 +55,7 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		Lead: msg.OpenID, Buildings: buildings, CancelMissing: jielong, At: now, ListID: listID,
 	}
 	for _, pl := range res.Orders {
-		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent})
+		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent, Note: pl.Note})
 	}
 	rep, err := b.Lists.Apply(ctx, lreq, len(res.Rejected))
 	days := b.days(msg)

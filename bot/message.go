@@ -31,6 +31,8 @@ type Message struct {
 	at time.Time
 	// readOnly is set for intents that write nothing.
 	readOnly bool
+	// note is the remark of a resident's order (see orders.CutNote).
+	note string
 	// lines caches a lead's text parsed as order lines (see leadLines).
 	lines *orders.TextResult
 	// ack is the write that answers the message, once a handler made one

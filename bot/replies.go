@@ -316,6 +316,9 @@ func writeLines(b *strings.Builder, o orders.Order) {
 		fmt.Fprintf(b, "%s %d%s %s\n", l.Name, l.Qty, l.Unit, yuan(l.PriceFen*int64(l.Qty)))
 	}
 	fmt.Fprintf(b, "合计 %s\n", yuan(o.TotalFen))
+	if o.Note != "" {
+		fmt.Fprintf(b, "备注：%s（会转告志愿者）\n", o.Note)
+	}
 }
 
 func textNoOrders() string {
@@ -585,7 +588,11 @@ func textSummary(buildings []string, list []orders.Order, totals []orders.Line, 
 			if o.Distribution != "" {
 				free = "（免费）" // a free pack: the lead hands it over, no payment
 			}
-			fmt.Fprintf(&b, "%s %s%s%s", o.Address.Room, itemsText(o.Lines), free, shortStatus[o.Status])
+			note := ""
+			if o.Note != "" {
+				note = "（" + o.Note + "）"
+			}
+			fmt.Fprintf(&b, "%s %s%s%s%s", o.Address.Room, itemsText(o.Lines), free, note, shortStatus[o.Status])
 		}
 	}
 	return fit(b.String())
@@ -893,7 +900,11 @@ func textTasks(ro orders.Roster, sh orders.Share, status map[string]orders.Statu
 		if status[st.OrderID].Open() {
 			mark = ""
 		}
-		fmt.Fprintf(&b, "%d. %s %s%s\n", st.Seq, stopWhere(st), itemsText(st.Lines), mark)
+		note := ""
+		if st.Note != "" {
+			note = "（备注：" + st.Note + "）"
+		}
+		fmt.Fprintf(&b, "%d. %s %s%s%s\n", st.Seq, stopWhere(st), itemsText(st.Lines), note, mark)
 	}
 	b.WriteString("送到后回复：完成 序号")
 	return fit(b.String())

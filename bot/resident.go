@@ -22,6 +22,8 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	_, s = orders.StripPhone(s)
 	// 急, 紧急, 救命 make the order urgent; they are not goods.
 	s, said := orders.CutUrgent(b.Catalog, s)
+	// 不要香菜, 放门口就行: a remark for the volunteer, not goods.
+	s, msg.note = orders.CutNote(s)
 	addr, hasAddr := orders.FindAddress(s, b.known)
 	if !hasAddr {
 		// An address of a building we do not have still is an address.
@@ -100,7 +102,7 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 	if err != nil {
 		return "", err
 	}
-	o.Day = days.Open
+	o.Day, o.Note = days.Open, msg.note
 	o.Urgent = orders.IsUrgent(b.Catalog, o.Lines, said, msg.From.Marks)
 	render := func(p orders.Order) string {
 		if p.Status == orders.StatusAwaitingRx {

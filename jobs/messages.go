@@ -33,6 +33,9 @@ func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *ti
 		if st.Contact != "" {
 			fmt.Fprintf(&b, "（没有微信，送前打电话 %s）", orders.MaskPhone(st.Contact))
 		}
+		if st.Note != "" {
+			fmt.Fprintf(&b, "（备注：%s）", st.Note)
+		}
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "打印版：%s\n送到后回复\"完成 序号\"，例如：完成 1\n看任务回复\"任务\"", link)

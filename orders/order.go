@@ -105,6 +105,9 @@ type Order struct {
 	Rx *Prescription
 	// Distribution names the free-pack distribution the order is part of.
 	Distribution string
+	// Note is the household's remark for the volunteer (不要香菜,
+	// 放门口就行), see CutNote.
+	Note string
 	// Day is the delivery day (YYYY-MM-DD in the community's time zone):
 	// the pick list and rosters take the order by it.
 	Day string
