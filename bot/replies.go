@@ -173,6 +173,9 @@ func textUrgentCancelled(o orders.Order) string {
 // with the team.
 const textHelpAgain = "已经转给志愿者和楼栋长了，他们会尽快联系您。\n有生命危险请马上打120。"
 
+// textWhatWeHave heads the catalog sent to someone asking what there is.
+const textWhatWeHave = "可以买这些，直接发名字和数量就行，例如：蔬菜包2份\n"
+
 const textSlowDown = "您发得太快了，请过一分钟再发。\n着急的事请打120或社区电话。"
 
 // textTooLong refuses a message too long to read; a lead may paste a

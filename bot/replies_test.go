@@ -65,6 +65,7 @@ func TestReplyGolden(t *testing.T) {
 		"too_long":                          textTooLong(false),
 		"too_long_lead":                     textTooLong(true),
 		"help_again":                        textHelpAgain,
+		"what_we_have":                      textWhatWeHave,
 		"maybe":                             textMaybe,
 		"negative_qty":                      textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),
 		"not_whole":                         textNotWhole([]string{"猪肉"}, "猪肉2斤"),

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/baogong/baogong/orders"
 )
@@ -61,12 +62,14 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			return reply, err
 		}
 	}
+	if len(p.Items) == 0 && asksWhat(rest) {
+		// 能不能送点菜？ 有没有鸡蛋？: show what there is.
+		list, err := b.catalogList(ctx)
+		return textWhatWeHave + list, err
+	}
 	if len(p.Unknown) > 0 {
-		var sugg []string
-		for _, w := range p.Unknown {
-			sugg = append(sugg, b.Catalog.Suggest(w, 3)...)
-		}
-		return textUnknownItems(p.Unknown, dedupeStrings(sugg)), nil
+		words, sugg := b.typos(rest, p.Unknown)
+		return textUnknownItems(words, sugg), nil
 	}
 	// A quantity that cannot be right orders nothing: medicine above all
 	// must never be guessed at.
@@ -151,6 +154,41 @@ func (b *Bot) days(msg *Message) orders.Days {
 // readDays reads where the order days stand at now.
 func (b *Bot) readDays(ctx context.Context, now time.Time) (orders.Days, error) {
 	return b.Community.Calendar.Read(ctx, b.Store, now, b.Location)
+}
+
+// questionWords mark a message that asks what there is rather than
+// orders.
+var questionWords = []string{"能不能", "有没有", "可不可以", "能买", "可以买", "卖不卖", "有吗", "吗", "?", "么"}
+
+// asksWhat reports whether folded s is a question (能不能送点菜？).
+func asksWhat(s string) bool {
+	for _, w := range questionWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// typos returns the unknown words of an order as the resident wrote them
+// and what they may have meant. A character glued to an item's name is
+// one word with it: 疏菜包 is 蔬菜包 mistyped, not 疏 and 菜包.
+func (b *Bot) typos(s string, unknown []string) (words, sugg []string) {
+	for _, w := range unknown {
+		word, guesses := w, b.Catalog.Suggest(w, 3)
+		if i := strings.Index(s, w); i >= 0 && utf8.RuneCountInString(w) <= 2 {
+			after := []rune(s[i+len(w):])
+			for n := min(len(after), 4); n >= 2; n-- {
+				cand := w + string(after[:n])
+				if g := b.Catalog.Suggest(cand, 1); len(g) > 0 && utf8.RuneCountInString(g[0]) == utf8.RuneCountInString(cand) {
+					word, guesses = cand, g
+					break
+				}
+			}
+		}
+		words, sugg = append(words, word), append(sugg, guesses...)
+	}
+	return words, dedupeStrings(sugg)
 }
 
 // example is how to order sku: 鸡蛋2盒.

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/baogong/baogong/catalog"
@@ -138,6 +139,10 @@ func ParseText(cat *catalog.Catalog, text string, c Context) TextResult {
 				pl, reason, isOrder = whole, "", true
 			}
 		}
+		if reason == ReasonNoItems && sameAsAbove(l.body) && len(res.Orders) > 0 {
+			// 3-1-102 同上: the goods of the entry above.
+			pl.Items, reason, isOrder = slices.Clone(res.Orders[len(res.Orders)-1].Items), "", true
+		}
 		switch {
 		case reason != "":
 			res.Rejected = append(res.Rejected, RejectedLine{Line: i + 1, Number: l.num, Text: l.text, Reason: reason})
@@ -262,6 +267,7 @@ func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLi
 		if len(typos) > 0 {
 			return pl, ReasonUnknownItem + unknownWords(cat, typos), false
 		}
+		pl.Address = addr // for 同上, which takes the goods of the line above
 		return pl, ReasonNoItems, false
 	}
 	pl.Address, pl.Items = addr, p.Items
@@ -396,6 +402,20 @@ func likeItem(cat *catalog.Catalog, w string) string {
 }
 
 // withdrawWords mark a line whose household takes its order back.
+// sameWords say "the same goods as the line above" in a 接龙.
+var sameWords = []string{"同上", "同楼上", "跟上面一样", "和上面一样", "同前", "一样"}
+
+// sameAsAbove reports whether folded line s asks for the goods of the
+// line above (3-1-102 同上).
+func sameAsAbove(s string) bool {
+	for _, w := range sameWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 var withdrawWords = []string{"不要了", "不需要了", "取消", "退订", "撤销"}
 
 func withdrawn(s string) bool {
