@@ -36,6 +36,7 @@ func (s *Server) registerJobs(mux *http.ServeMux) {
 	// the admin token: a supermarket, a volunteer.
 	mux.Handle("GET /p/{id}/{date}", s.signed(http.HandlerFunc(s.picklist)))
 	mux.Handle("GET /r/{grid}/{slot}/{volunteer}", s.signed(http.HandlerFunc(s.roster)))
+	mux.Handle("GET /s/{lead}/{unit}", s.signed(http.HandlerFunc(s.leadSummary)))
 }
 
 func (s *Server) signed(next http.Handler) http.Handler {

@@ -13,6 +13,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	DayClosed(ctx context.Context, day string) (bool, error)
 	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
+	OpenOrders(ctx context.Context, grid string) ([]orders.Order, error)
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
 	Leads(ctx context.Context) ([]orders.Lead, error)
 	AddLead(ctx context.Context, l orders.Lead) error

@@ -38,6 +38,16 @@ type Bot struct {
 	// PerMinute is how many messages one sender may send in a minute
 	// (0: DefaultPerMinute).
 	PerMinute int
+	// Links, when set, makes the signed links of printable pages (a
+	// building's 汇总 too long for a reply).
+	Links Links
+}
+
+// Links makes signed, expiring links to printable pages.
+type Links interface {
+	// Summary is the page of every household a lead's 汇总 lists (unit
+	// "" for all of their units).
+	Summary(lead, unit string) string
 }
 
 // DefaultPerMinute is Bot.PerMinute's default.

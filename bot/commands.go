@@ -119,7 +119,7 @@ var commands = []cmd{
 	// is the resident's cancel (it covers orders the lead placed).
 	{words: cancelWords, who: lead, accept: isAddress, run: (*Bot).leadCancel},
 	{words: deliverWords, who: lead, denied: textOnlyLeads, run: (*Bot).deliver},
-	{words: summaryWords, bare: true, who: lead, denied: textOnlyLeads, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.summary(ctx, m) }},
+	{words: summaryWords, who: lead, denied: textOnlyLeads, read: true, run: (*Bot).summary},
 	{match: isJielong, who: lead, denied: textOnlyLeads, run: (*Bot).paste},
 	// A lead's order lines for households (3-2-501 蔬菜包2份); a lead's
 	// text without a household is their own order.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -204,50 +203,45 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 	return textDelivered(dv), nil
 }
 
-func (b *Bot) summary(ctx context.Context, msg *Message) (string, error) {
+func (b *Bot) summary(ctx context.Context, msg *Message, rest string) (string, error) {
 	buildings := msg.Leads
-	// Every undelivered order, whatever its day (what 送达 can confirm),
-	// and the others of the days in view: the day last closed (packed or
-	// on its way) and the open day.
+	unit, ok := summaryUnit(rest)
+	if !ok {
+		return textSummaryHowTo, nil
+	}
 	days := b.days(msg)
-	var all []orders.Order
-	for _, g := range b.Community.Grids {
-		if !slices.ContainsFunc(g.Buildings, func(x string) bool { return orders.Owns(buildings, x) }) {
-			continue
-		}
-		open, err := b.Store.OpenOrders(ctx, g.ID)
-		if err != nil {
-			return "", err
-		}
-		all = append(all, open...)
+	mine, err := orders.LeadOrders(ctx, b.Store, b.Community, buildings, unit, days)
+	if err != nil {
+		return "", err
 	}
-	for _, day := range []string{days.LastClosed(), days.Open} {
-		list, err := b.Store.Orders(ctx, orders.Filter{Day: day})
-		if err != nil {
-			return "", err
-		}
-		all = append(all, list...)
-	}
-	owned := map[string]bool{}
-	for _, x := range buildings {
-		owned[orders.CanonicalBuilding(x)] = true
-	}
-	seen := map[string]bool{}
-	var mine []orders.Order
-	for _, o := range all {
-		if !seen[o.ID] && owned[orders.CanonicalBuilding(o.Address.Building)] && o.Status != orders.StatusCancelled {
-			seen[o.ID] = true
-			mine = append(mine, o)
-		}
-	}
-	sort.SliceStable(mine, func(i, j int) bool { return orders.AddressLess(mine[i].Address, mine[j].Address) })
 	sorted := append([]string(nil), buildings...)
 	sort.Slice(sorted, func(i, j int) bool { return atoiOr(sorted[i]) < atoiOr(sorted[j]) })
 	marked, err := b.markedIn(ctx, buildings)
 	if err != nil {
 		return "", err
 	}
-	return fit(textSummaryMarks(marked) + textSummary(sorted, mine, orders.Totals(b.Catalog, mine), days)), nil
+	totals := orders.Totals(b.Catalog, mine)
+	full := textSummaryMarks(marked) + textSummary(sorted, unit, mine, totals, days)
+	if len(full) <= maxReply || b.Links == nil {
+		return fit(full), nil
+	}
+	// A building of 150 households does not fit a WeChat reply: the
+	// totals, and every household on a printable page.
+	return textSummaryLinked(sorted, unit, mine, totals, b.Links.Summary(msg.OpenID, unit)), nil
+}
+
+// summaryUnit reads what follows 汇总: nothing (every unit), or a unit
+// (2单元, 2, 二单元). ok is false for anything else.
+func summaryUnit(rest string) (string, bool) {
+	rest = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "单元"))
+	if rest == "" {
+		return "", true
+	}
+	n, ok := zh.ParseNumber(rest)
+	if !ok || n < 1 || n > 99 {
+		return "", false
+	}
+	return strconv.Itoa(n), true
 }
 
 // received records a resident's 收到 on their household's delivered orders.

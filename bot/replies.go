@@ -534,7 +534,35 @@ var shortStatus = map[orders.Status]string{
 
 // textSummary is a lead's 汇总: list holds their orders in address order,
 // grouped here by order day, each day said as people understand it.
-func textSummary(buildings []string, list []orders.Order, totals []orders.Line, days orders.Days) string {
+const textSummaryHowTo = "看本楼订单请发：汇总\n只看一个单元请发：汇总 2单元"
+
+// summaryHead names what a 汇总 covers: 3、5栋, or 3栋2单元.
+func summaryHead(buildings []string, unit string) string {
+	if unit != "" && len(buildings) == 1 {
+		return buildings[0] + "栋" + unit + "单元"
+	}
+	if unit != "" {
+		return strings.Join(buildings, "、") + "栋的" + unit + "单元"
+	}
+	return strings.Join(buildings, "、") + "栋"
+}
+
+// textSummaryLinked is a 汇总 too long for a reply: the counts and
+// totals, and the page with every household.
+func textSummaryLinked(buildings []string, unit string, list []orders.Order, totals []orders.Line, link string) string {
+	households := map[string]bool{}
+	open := 0
+	for _, o := range list {
+		households[o.Household()] = true
+		if o.Status.Open() {
+			open++
+		}
+	}
+	return fmt.Sprintf("%s的订单：%d户 %d单，待送%d单\n合计：%s\n户数太多，每一户的明细（可以打印）：\n%s\n只看一个单元请发：汇总 2单元",
+		summaryHead(buildings, unit), len(households), len(list), open, itemsText(totals), link)
+}
+
+func textSummary(buildings []string, unit string, list []orders.Order, totals []orders.Line, days orders.Days) string {
 	var b strings.Builder
 	households := map[string]bool{}
 	open, rx := 0, 0
@@ -551,7 +579,7 @@ func textSummary(buildings []string, list []orders.Order, totals []orders.Line, 
 			dayList = append(dayList, o.Day)
 		}
 	}
-	fmt.Fprintf(&b, "%s栋的订单：%d户 %d单\n", strings.Join(buildings, "、"), len(households), len(list))
+	fmt.Fprintf(&b, "%s的订单：%d户 %d单\n", summaryHead(buildings, unit), len(households), len(list))
 	if len(list) == 0 {
 		b.WriteString("还没有订单。")
 		if when := textWhen(days.Note(days.Open)); when != "" {
@@ -598,7 +626,7 @@ func textSummary(buildings []string, list []orders.Order, totals []orders.Line, 
 			fmt.Fprintf(&b, "%s %s%s%s%s", o.Address.Room, itemsText(o.Lines), free, note, shortStatus[o.Status])
 		}
 	}
-	return fit(b.String())
+	return b.String() // the caller fits it, or links to the page
 }
 
 // pasteView is what a pasted list did.

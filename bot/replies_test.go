@@ -65,6 +65,8 @@ func TestReplyGolden(t *testing.T) {
 		"too_long":                          textTooLong(false),
 		"too_long_lead":                     textTooLong(true),
 		"help_again":                        textHelpAgain,
+		"lead_summary_linked":               textSummaryLinked([]string{"3"}, "", []orders.Order{placed, delivered}, placed.Lines, "https://bg.example/s/lead-3/all?exp=1&sig=x"),
+		"summary_how_to":                    textSummaryHowTo,
 		"what_we_have":                      textWhatWeHave,
 		"maybe":                             textMaybe,
 		"negative_qty":                      textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),
@@ -232,19 +234,19 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		"resident_delivered_notice":   textDeliveredNotice(placed),
 		"resident_received":           textReceived([]orders.Order{placed}),
 		"resident_nothing_to_receive": textNothingToReceive,
-		"lead_summary": textSummary([]string{"3"}, []orders.Order{placed, delivered, proxy},
+		"lead_summary": textSummary([]string{"3"}, "", []orders.Order{placed, delivered, proxy},
 			totals, goldenDays(false)),
-		"lead_summary_after_cutoff": textSummary([]string{"3"}, []orders.Order{placed, delivered, later, proxy},
+		"lead_summary_after_cutoff": textSummary([]string{"3"}, "", []orders.Order{placed, delivered, later, proxy},
 			totals, goldenDays(true)),
-		"lead_summary_overdue": textSummary([]string{"3"}, []orders.Order{old, placed},
+		"lead_summary_overdue": textSummary([]string{"3"}, "", []orders.Order{old, placed},
 			totals, goldenDays(false)),
 		"lead_summary_free_pack": func() string {
 			free := placed
 			free.ID, free.Distribution, free.TotalFen = "1009", "w48", 0
 			free.Lines = []orders.Line{{SKU: "VEG-FREE", Name: "政府蔬菜包", Qty: 1, Unit: "份"}}
-			return textSummary([]string{"3"}, []orders.Order{placed, free}, totals, goldenDays(false))
+			return textSummary([]string{"3"}, "", []orders.Order{placed, free}, totals, goldenDays(false))
 		}(),
-		"lead_summary_empty": textSummary([]string{"3", "5"}, nil, nil, goldenDays(true)),
+		"lead_summary_empty": textSummary([]string{"3", "5"}, "", nil, nil, goldenDays(true)),
 		"lead_pasted": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: report,
 			rejected:   []orders.RejectedLine{{Line: 8, Number: 6, Text: "6. 3-1-102 西红柿1斤", Reason: orders.ReasonUnknownItem + "西红柿"}},
 			overridden: []orders.OverriddenLine{{Line: 2, By: 8, Household: "3-2-501"}},

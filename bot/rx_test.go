@@ -378,7 +378,7 @@ func rxReplies(placed orders.Order) map[string]string {
 		"rx_rejected_notice":      textRxRejectedNotice(rx, "照片看不清，请重拍处方"),
 		"rx_order_list":           textOrderList([]orders.Order{rx, other}, 0, goldenDays(false)),
 		"rx_lead_pasted":          textPasted(pasteView{jielong: true, title: "3栋买药", report: pasted, totals: totals, households: 2, catalog: cat, days: goldenDays(false)}),
-		"rx_lead_summary_pending": textSummary([]string{"3"}, []orders.Order{rx, other}, totals, goldenDays(false)),
+		"rx_lead_summary_pending": textSummary([]string{"3"}, "", []orders.Order{rx, other}, totals, goldenDays(false)),
 	}
 }
 

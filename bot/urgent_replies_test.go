@@ -52,7 +52,7 @@ func urgentReplies(placed orders.Order) map[string]string {
 		"unmark_nothing_none":           textUnmarkNothing(a, false),
 		"marked_list":                   textMarkedList(marked),
 		"marked_list_none":              textMarkedList(nil),
-		"lead_summary_marks":            textSummaryMarks(marked) + textSummary([]string{"3"}, []orders.Order{placed}, placed.Lines, goldenDays(false)),
+		"lead_summary_marks":            textSummaryMarks(marked) + textSummary([]string{"3"}, "", []orders.Order{placed}, placed.Lines, goldenDays(false)),
 		"urgent_placed":                 textUrgentPlaced(u, urgent.Team),
 		"urgent_placed_staff":           textUrgentPlaced(u, urgent.Staff),
 		"urgent_placed_nobody":          textUrgentPlaced(u, urgent.Nobody),

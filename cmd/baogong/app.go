@@ -151,7 +151,9 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	m.Schedules = schedulesOf(cfg)
 	community := communityOf(cfg.Community)
 	community.Calendar = m.Schedules.Calendar()
+	signer := newSigner(cfg, clock.Now)
 	b := &bot.Bot{
+		Links:     signedLinks{signer},
 		Catalog:   m.Catalog,
 		Community: &community,
 		Store:     m.Store,
@@ -173,7 +175,6 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	// their own packages; a panicking job is logged and the service lives.
 	cl := cronLogger{m.Log}
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
-	signer := newSigner(cfg, clock.Now)
 	m.Jobs = &jobs.Runner{
 		Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc,
 		Notify: m.Outbox, Links: signedLinks{signer}, Log: m.Log, Now: clock.Now,

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/config"
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/jobs"
@@ -32,6 +33,11 @@ func PicklistPath(supplier, day string) string {
 
 func (l signedLinks) Roster(grid string, slot time.Time, volunteer string) string {
 	return l.s.URL(RosterPath(grid, slot, volunteer), nil)
+}
+
+// Summary is the link of a lead's printable 汇总.
+func (l signedLinks) Summary(lead, unit string) string {
+	return l.s.URL(adminapi.SummaryPath(url.PathEscape(lead), unit), nil)
 }
 
 func (l signedLinks) Picklist(supplier, day string) string {
