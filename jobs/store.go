@@ -12,6 +12,8 @@ import (
 type Store interface {
 	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
 	OpenOrders(ctx context.Context, grid string) ([]orders.Order, error)
+	// UrgentOrders is OpenOrders' urgent ones alone.
+	UrgentOrders(ctx context.Context, grid string) ([]orders.Order, error)
 	Assign(ctx context.Context, id, volunteer string, slot, at time.Time) (orders.Order, error)
 	Claimant(ctx context.Context, id string) (string, error)
 	SaveRoster(ctx context.Context, r orders.Roster) (orders.Roster, bool, error)

@@ -26,7 +26,7 @@ func (r *Runner) urgent(ctx context.Context, now time.Time) (Result, error) {
 	res := Result{Job: Urgent, Slot: now, Day: orders.Day(now, r.Location)}
 	wait := r.Community.ClaimWait()
 	for _, g := range r.Community.Grids {
-		open, err := r.Store.OpenOrders(ctx, g.ID)
+		open, err := r.Store.UrgentOrders(ctx, g.ID)
 		if err != nil {
 			return res, err
 		}

@@ -130,3 +130,27 @@ func TestClaimIsOneStep(t *testing.T) {
 		t.Errorf("order after two claims: %+v", read)
 	}
 }
+
+// TestUrgentOrdersOnly: the urgent job's read returns the urgent orders of
+// a grid and nothing else.
+func TestUrgentOrdersOnly(t *testing.T) {
+	ctx := context.Background()
+	s, cat := newStore(t, 100)
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	var urgentIDs []string
+	for i, room := range []string{"801", "802", "803", "804"} {
+		o := order(t, cat, room, at.Add(time.Duration(i)*time.Minute), veg(1))
+		o.Urgent = i%2 == 1
+		placed, _, err := s.PlaceOrder(ctx, o, "req-u-"+room)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Urgent {
+			urgentIDs = append(urgentIDs, placed.ID)
+		}
+	}
+	got, err := s.UrgentOrders(ctx, "G1")
+	if err != nil || len(got) != 2 || got[0].ID != urgentIDs[0] || got[1].ID != urgentIDs[1] {
+		t.Fatalf("urgent orders: %+v %v, want %v", got, err, urgentIDs)
+	}
+}

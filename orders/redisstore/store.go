@@ -385,6 +385,17 @@ func (s *Store) OpenOrders(ctx context.Context, grid string) ([]orders.Order, er
 	return s.readMany(ctx, ids)
 }
 
+// UrgentOrders returns the urgent orders waiting in a grid's queue, oldest
+// first: only they score below zero (see queueScore), so the urgent job's
+// minute reads them and not every open order of the grid.
+func (s *Store) UrgentOrders(ctx context.Context, grid string) ([]orders.Order, error) {
+	ids, err := s.rdb.ZRangeByScore(ctx, s.k.queue(grid), &redis.ZRangeBy{Min: "-inf", Max: "(0"}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("urgent orders of %s: %w", grid, err)
+	}
+	return s.readMany(ctx, ids)
+}
+
 func boolArg(b bool) string {
 	if b {
 		return "1"
