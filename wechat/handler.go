@@ -124,14 +124,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if safe {
 		// Check msg_signature ourselves so a forged message is a 403,
 		// not the library's generic error.
-		var env struct {
-			Encrypt string `xml:"Encrypt"`
-		}
-		if xml.Unmarshal(body, &env) != nil || env.Encrypt == "" {
+		encrypted, ok := encryptOf(body)
+		if !ok {
 			http.Error(w, "malformed message", http.StatusBadRequest)
 			return
 		}
-		if !same(util.Signature(h.Token, q.Get("timestamp"), q.Get("nonce"), env.Encrypt), q.Get("msg_signature")) {
+		if !same(util.Signature(h.Token, q.Get("timestamp"), q.Get("nonce"), encrypted), q.Get("msg_signature")) {
 			http.Error(w, "bad signature", http.StatusForbidden)
 			return
 		}
@@ -182,6 +180,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := srv.Send(); err != nil {
 		h.Log.Error("send reply", "err", err)
 	}
+}
+
+// encryptOf returns the <Encrypt> of a safe-mode body. WeChat writes it
+// as a CDATA section, which is read without an XML decoder (the library
+// decodes the body once more anyway); any other form is decoded.
+func encryptOf(body []byte) (string, bool) {
+	const open, end = "<Encrypt><![CDATA[", "]]></Encrypt>"
+	if i := bytes.Index(body, []byte(open)); i >= 0 {
+		rest := body[i+len(open):]
+		if j := bytes.Index(rest, []byte(end)); j > 0 {
+			return string(rest[:j]), true
+		}
+	}
+	var env struct {
+		Encrypt string `xml:"Encrypt"`
+	}
+	if xml.Unmarshal(body, &env) != nil || env.Encrypt == "" {
+		return "", false
+	}
+	return env.Encrypt, true
 }
 
 // same compares signatures in constant time.
