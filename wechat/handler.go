@@ -187,7 +187,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // decodes the body once more anyway); any other form is decoded.
 func encryptOf(body []byte) (string, bool) {
 	const open, end = "<Encrypt><![CDATA[", "]]></Encrypt>"
-	if i := bytes.Index(body, []byte(open)); i >= 0 {
+	// Only a body with one Encrypt: with two, the checked one must be the
+	// one the library decrypts (the last, as encoding/xml keeps it).
+	if i := bytes.Index(body, []byte(open)); i >= 0 && bytes.Count(body, []byte("<Encrypt")) == 1 {
 		rest := body[i+len(open):]
 		if j := bytes.Index(rest, []byte(end)); j > 0 {
 			return string(rest[:j]), true
