@@ -75,6 +75,7 @@ type cmd struct {
 // the last line: whatever nothing else claims is read as goods.
 var commands = []cmd{
 	{words: helpWords, bare: true, read: true, run: func(*Bot, context.Context, *Message, string) (string, error) { return textHelp(), nil }},
+	{words: consoleWords, bare: true, run: (*Bot).consoleLink},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
 	{words: bindWords, run: (*Bot).bind},
 	{words: listWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.myOrders(ctx, m) }},
@@ -134,7 +135,7 @@ func (b *Bot) text(ctx context.Context, m *Message) (string, error) {
 			m.readOnly = true
 			return c.denied, nil
 		}
-		m.readOnly = c.read
+		m.readOnly, m.intent = c.read, c.name()
 		return c.run(b, ctx, m, rest)
 	}
 	return textNotUnderstood(), nil // unreachable: the last line matches all

@@ -36,6 +36,8 @@ type Message struct {
 	// ack is the write that answers the message, once a handler made one
 	// (see Ack).
 	ack *orders.Ack
+	// intent names the command that handled a text (see console.go).
+	intent string
 }
 
 // Ack returns ctx for the one write that is this message's effect: the
@@ -75,8 +77,9 @@ const waitEvery = 50 * time.Millisecond
 // the message did nothing (textBusy), or found answered, whose answer is
 // returned. When even that cannot be learnt in time, it says the message
 // may have gone through and how to check (textMaybe).
-func (b *Bot) Handle(ctx context.Context, req Request) string {
+func (b *Bot) Handle(ctx context.Context, req Request) (reply string) {
 	m := &Message{Request: req, key: req.DedupeKey(), owner: NewOwner()}
+	defer b.observe(m, time.Now(), &reply)
 	if reply, done := b.arrive(ctx, m); done {
 		return reply
 	}

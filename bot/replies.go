@@ -1197,3 +1197,14 @@ func textClaimDone(o orders.Order, notified bool) string {
 // ---- Free packs (政府蔬菜包) ----
 
 const textFreeOnly = "这是社区免费发放的，每户都有，不用下单。\n发放时楼栋长或志愿者会送到门口。"
+
+// ---- The community console (管理后台) ----
+
+// textConsoleStaffOnly answers 登录 from anyone not in community.admins:
+// no link, and no hint of what is behind it.
+const textConsoleStaffOnly = "这个功能只给社区工作人员使用。\n下单、查订单请发\"帮助\"看用法。"
+
+// textConsoleLink gives a staff member their one-time sign-in link.
+func textConsoleLink(link string) string {
+	return "社区管理后台登录链接（10分钟内有效，只能用一次，请不要转发）：\n" + link + "\n过期了再发\"登录\"要一个新的。"
+}

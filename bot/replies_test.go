@@ -92,6 +92,8 @@ func TestReplyGolden(t *testing.T) {
 	for name, text := range rxReplies(placed) {
 		replies[name] = text
 	}
+	replies["console_staff_only"] = textConsoleStaffOnly
+	replies["console_link"] = textConsoleLink("https://bg.example.com/admin/signin?t=…&exp=…&sig=…")
 	dir := filepath.Join("testdata", "replies")
 	if *update {
 		os.MkdirAll(dir, 0o755)
