@@ -53,10 +53,20 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerNotices(mux)
 }
 
-func (s *Server) auth(next http.Handler) http.Handler {
+func (s *Server) auth(next http.Handler) http.Handler { return RequireToken(s.Token, next) }
+
+// BearerOK reports whether r carries "Authorization: Bearer <token>"
+// (compared in constant time). An empty token matches nothing.
+func BearerOK(r *http.Request, token string) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
+// RequireToken serves next only to requests with the bearer token; others
+// get 401.
+func RequireToken(token string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.Token)) != 1 {
+		if !BearerOK(r, token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="baogong"`)
 			writeJSON(w, http.StatusUnauthorized, errorBody{"missing or wrong bearer token"})
 			return
