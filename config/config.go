@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -33,6 +34,7 @@ type Config struct {
 	Catalog   string    `yaml:"catalog"`
 	Community Community `yaml:"community"`
 	Schedules Schedules `yaml:"schedules"`
+	Log       Log       `yaml:"log"`
 
 	// Dir is the directory of the config file; relative paths in it are
 	// relative to Dir.
@@ -106,6 +108,15 @@ type Lead struct {
 	Buildings []string `yaml:"buildings"`
 }
 
+// Log configures the service's logs.
+type Log struct {
+	// Format is "text" (the default) or "json" (one JSON object a line,
+	// for a log collector).
+	Format string `yaml:"format"`
+	// Level is debug, info (the default), warn or error.
+	Level string `yaml:"level"`
+}
+
 // Schedules are cron specs in Timezone for the scheduled jobs; an empty
 // spec turns a job's schedule off (it can still be run by hand).
 type Schedules struct {
@@ -123,6 +134,7 @@ func Default() Config {
 		Timezone:  "Asia/Shanghai",
 		Catalog:   "catalog.yaml",
 		Community: Community{UrgentClaim: 30 * time.Minute},
+		Log:       Log{Format: "text", Level: "info"},
 		Schedules: Schedules{
 			Cutoff:   "0 20 * * *",
 			Picklist: "5 20 * * *",
@@ -176,7 +188,7 @@ var Overrides = []string{
 	"BAOGONG_HTTP_ADDR", "BAOGONG_REDIS_URL", "BAOGONG_REDIS_ADDRS", "BAOGONG_REDIS_PASSWORD",
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
 	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
-	"BAOGONG_TIMEZONE",
+	"BAOGONG_TIMEZONE", "BAOGONG_LOG_FORMAT",
 }
 
 func (c *Config) overlay(env func(string) string) {
@@ -199,11 +211,19 @@ func (c *Config) overlay(env func(string) string) {
 	set("BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", &c.WeChat.DeliveryTemplateID)
 	set("BAOGONG_ADMIN_TOKEN", &c.Admin.Token)
 	set("BAOGONG_TIMEZONE", &c.Timezone)
+	set("BAOGONG_LOG_FORMAT", &c.Log.Format)
 }
 
 // Location returns the configured time zone.
 func (c *Config) Location() (*time.Location, error) {
 	return time.LoadLocation(c.Timezone)
+}
+
+// LogLevel returns the configured log level.
+func (c *Config) LogLevel() (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(c.Log.Level))
+	return l, err
 }
 
 // CatalogPath resolves the catalog path against the config file's directory.
@@ -291,6 +311,12 @@ func (c *Config) validate(l lines) error {
 	}
 	for i, spec := range c.Schedules.Roster {
 		checkSpec(fmt.Sprintf("schedules.roster[%d]", i), spec)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		bad("log.format", "%q must be text or json", c.Log.Format)
+	}
+	if _, err := c.LogLevel(); err != nil {
+		bad("log.level", "%q must be debug, info, warn or error", c.Log.Level)
 	}
 	c.validateCommunity(bad)
 	return errors.Join(errs...)
