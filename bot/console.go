@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/baogong/baogong/orders"
 )
 
 // consoleWords ask for a link into the community console (管理后台).
@@ -86,4 +88,35 @@ func (b *Bot) observe(m *Message, start time.Time, reply *string) {
 		intent = m.MsgType
 	}
 	b.Observe(intent, outcome, time.Since(start))
+}
+
+// NotifyDelivered tells the household's WeChat users their order arrived
+// (the console's 标记送达), as a lead's 送达 does; it reports false when
+// nobody is bound to the household.
+func (b *Bot) NotifyDelivered(ctx context.Context, o orders.Order) (bool, error) {
+	return b.notifyDelivered(ctx, o)
+}
+
+// NotifyCancelled tells the household's WeChat users the community
+// cancelled their order, and why; it reports false when nobody is bound
+// to the household.
+func (b *Bot) NotifyCancelled(ctx context.Context, o orders.Order, reason string) (bool, error) {
+	users, err := b.Store.HouseholdUsers(ctx, o.Household())
+	if err != nil || len(users) == 0 {
+		return false, err
+	}
+	ns := make([]orders.Notice, len(users))
+	for i, u := range users {
+		ns[i] = orders.Notice{ID: "cancelled:" + o.ID + ":" + u, OpenID: u, Kind: "cancelled", Text: textCancelledByStaffNotice(o, reason)}
+	}
+	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// WelcomeVolunteer tells an applicant the office approved them, as a
+// lead's 同意志愿者 does.
+func (b *Bot) WelcomeVolunteer(ctx context.Context, a orders.Application) error {
+	return b.Notices.Enqueue(ctx, orders.Notice{ID: "approved:" + a.Code + ":" + a.OpenID, OpenID: a.OpenID, Kind: "apply", Text: textWelcomeVolunteer(a.Grid)})
 }

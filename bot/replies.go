@@ -1208,3 +1208,9 @@ const textConsoleStaffOnly = "这个功能只给社区工作人员使用。\n下
 func textConsoleLink(link string) string {
 	return "社区管理后台登录链接（10分钟内有效，只能用一次，请不要转发）：\n" + link + "\n过期了再发\"登录\"要一个新的。"
 }
+
+// textCancelledByStaffNotice tells a household the community cancelled
+// their order from the console.
+func textCancelledByStaffNotice(o orders.Order, reason string) string {
+	return fmt.Sprintf("您的订单 %s（%s）已由社区取消，原因：%s\n需要的话可以重新下单；有疑问请联系楼栋长或社区。", o.ID, itemsText(o.Lines), reason)
+}
