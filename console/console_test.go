@@ -79,7 +79,7 @@ type fakeNotices struct {
 }
 
 func (f *fakeNotices) Enqueue(context.Context, ...orders.Notice) error { return nil }
-func (f *fakeNotices) Pending(context.Context) (int, error)           { return 3, nil }
+func (f *fakeNotices) Pending(context.Context) (int, error)            { return 3, nil }
 func (f *fakeNotices) Dead(context.Context) ([]orders.Notice, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -369,11 +369,11 @@ func TestFindCancelAndDeliverOrders(t *testing.T) {
 	e.place("601", "", e.now.AddDate(0, 0, -1), "VEG", 1)
 	br := e.signedIn()
 	for q, want := range map[string][]string{
-		"?q=" + a.ID:                          {a.ID},
-		"?q=" + url.QueryEscape("3栋2单元501"):    {a.ID},
-		"?q=" + url.QueryEscape("3-2-502"):     {bo.ID},
-		"?phone=1111":                         {a.ID},
-		"?date=2026-11-24":                    {a.ID, bo.ID},
+		"?q=" + a.ID: {a.ID},
+		"?q=" + url.QueryEscape("3栋2单元501"): {a.ID},
+		"?q=" + url.QueryEscape("3-2-502"):  {bo.ID},
+		"?phone=1111":                       {a.ID},
+		"?date=2026-11-24":                  {a.ID, bo.ID},
 		"?date=2026-11-24&status=pending&q=" + url.QueryEscape("3号楼2单元502室"): {bo.ID},
 	} {
 		_, body := br.get("/admin/orders" + q)

@@ -20,9 +20,9 @@ type servedRow struct {
 
 type distributionsView struct {
 	*view
-	Items  []catalog.Item
-	Grids  []string
-	ID     string
+	Items []catalog.Item
+	Grids []string
+	ID    string
 	// Result is what a run just did; Served and LeftOut what a
 	// distribution looked up has given and whom it has not reached.
 	Result  *orders.DistributionResult

@@ -28,7 +28,7 @@ type stockRow struct {
 	Limited         bool
 	Total, Left     int
 	// Ordered is what the open day's orders ask for.
-	Ordered int
+	Ordered  int
 	FreeOnly bool
 }
 

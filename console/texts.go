@@ -216,9 +216,9 @@ func funcs(loc *time.Location) template.FuncMap {
 		},
 		"open":  func(s orders.Status) bool { return s.Open() || s == orders.StatusAwaitingRx },
 		"short": func(s string) string { return shorten(s, 80) },
-	"contactOf": func(p personRow, csrf string) contactForm {
-		return contactForm{OpenID: p.OpenID, Name: p.Name, Phone: p.Phone, CSRF: csrf}
-	},
+		"contactOf": func(p personRow, csrf string) contactForm {
+			return contactForm{OpenID: p.OpenID, Name: p.Name, Phone: p.Phone, CSRF: csrf}
+		},
 	}
 }
 
