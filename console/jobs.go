@@ -156,6 +156,6 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 	if res.Published {
 		note = textJobPublished
 	}
-	s.record(r, sess, textAuditRunJob, jobLabels[name], res.Day+" "+note)
+	s.record(r, sess, textAuditRunJob, jobLabels[name], dayLabel(res.Day)+" "+note)
 	http.Redirect(w, r, "/admin/jobs?ran="+name+"#"+name, http.StatusSeeOther)
 }

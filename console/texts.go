@@ -201,6 +201,7 @@ func funcs(loc *time.Location) template.FuncMap {
 			}
 			return t.In(loc).Format("1月2日 15:04")
 		},
+		"clock": func(t time.Time) string { return t.In(loc).Format("15:04") },
 		"waited": func(d time.Duration) string {
 			if d < time.Hour {
 				return fmt.Sprintf("%d分钟", int(d.Minutes()))
