@@ -26,6 +26,8 @@ type Server struct {
 	Distributor *orders.Distributor
 	// Notices, when set, adds the outbox's dead letters.
 	Notices Notices
+	// Bindings, when set, adds households' members and waiting bindings.
+	Bindings Bindings
 	// Token is the bearer token every /api request must carry.
 	Token string
 	Log   *slog.Logger
@@ -51,6 +53,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerDistributions(mux)
 	s.registerMarks(mux)
 	s.registerNotices(mux)
+	s.registerHouseholds(mux)
 }
 
 func (s *Server) auth(next http.Handler) http.Handler { return RequireToken(s.Token, next) }

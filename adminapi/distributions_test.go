@@ -40,7 +40,7 @@ func TestDistribution(t *testing.T) {
 		{OpenID: "c", Address: orders.Address{Building: "3", Unit: "1", Room: "102"}, Grid: "G1"},
 		{OpenID: "d", Address: orders.Address{Building: "6", Unit: "1", Room: "101"}, Grid: "G2"},
 	} {
-		if err := store.Bind(ctx, b); err != nil {
+		if _, err := store.BindApproved(ctx, b); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -6,6 +6,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"strings"
@@ -39,11 +40,35 @@ type Bot struct {
 	// (see console.go).
 	SignIn  SignIn
 	Observe func(intent, outcome string, d time.Duration)
+	// PerMinute is how many messages one sender may send in a minute
+	// (0: DefaultPerMinute).
+	PerMinute int
 }
+
+// DefaultPerMinute is Bot.PerMinute's default.
+const DefaultPerMinute = 30
+
+// Longest messages read, in bytes: a resident's message is a line or two;
+// a lead's 接龙 of 1000 households is about 40 KB. Longer is refused
+// before it is read, so no sender holds the CPU for everyone else.
+const (
+	maxResidentText = 4 << 10
+	maxLeadText     = 64 << 10
+)
 
 // route picks the intent. An error return means an internal failure; every
 // user mistake is answered with words.
 func (b *Bot) route(ctx context.Context, msg *Message) (string, error) {
+	if msg.From.Sent > cmp.Or(b.PerMinute, DefaultPerMinute) {
+		msg.readOnly = true
+		return textSlowDown, nil
+	}
+	if limit := maxResidentText; len(msg.Content) > limit || len(msg.Recognition) > limit {
+		if len(msg.Leads) == 0 || len(msg.Content) > maxLeadText {
+			msg.readOnly = true
+			return textTooLong(len(msg.Leads) > 0), nil
+		}
+	}
 	switch msg.MsgType {
 	case "event":
 		msg.readOnly = true
@@ -52,6 +77,8 @@ func (b *Bot) route(ctx context.Context, msg *Message) (string, error) {
 		return b.text(ctx, msg)
 	case "image":
 		return b.rxPhoto(ctx, msg)
+	case "voice":
+		return b.voice(ctx, msg)
 	}
 	return textNotText, nil
 }

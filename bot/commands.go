@@ -14,6 +14,9 @@ var (
 	helpWords     = []string{"帮助", "help", "?", "怎么用", "使用说明", "菜单", "说明"}
 	catalogWords  = []string{"商品", "价格", "价目表", "目录", "有什么", "能买什么", "买什么", "清单"}
 	bindWords     = []string{"绑定地址", "绑定", "地址", "我住"}
+	approveBind   = []string{"同意绑定", "批准绑定"}
+	refuseBind    = []string{"拒绝绑定", "不同意绑定"}
+	unbindWords   = []string{"解绑", "解除绑定", "取消绑定"}
 	listWords     = []string{"我的订单", "查看订单", "查询订单", "查订单", "订单", "查询"}
 	cancelWords   = []string{"取消订单", "取消", "退订", "撤销", "不要了"}
 	receivedWords = []string{"已收到", "收到了", "收到"}
@@ -77,6 +80,17 @@ var commands = []cmd{
 	{words: helpWords, bare: true, read: true, run: func(*Bot, context.Context, *Message, string) (string, error) { return textHelp(), nil }},
 	{words: consoleWords, bare: true, run: (*Bot).consoleLink},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
+	// 是 / 不对 answer a voice order read back (voice.go); 取消 alone
+	// with nothing read back is the resident's cancel.
+	{match: saysOnly(confirmWords), run: (*Bot).confirmHeard},
+	{match: saysOnly(denyWords), run: (*Bot).denyHeard},
+	{words: approveBind, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
+		return b.answerBinding(ctx, m, rest, true)
+	}},
+	{words: refuseBind, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
+		return b.answerBinding(ctx, m, rest, false)
+	}},
+	{words: unbindWords, run: (*Bot).unbind},
 	{words: bindWords, run: (*Bot).bind},
 	{words: listWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.myOrders(ctx, m) }},
 	{words: receivedWords, accept: onlyThanks, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.received(ctx, m) }},

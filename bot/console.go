@@ -101,22 +101,22 @@ func (b *Bot) NotifyDelivered(ctx context.Context, o orders.Order) (bool, error)
 // cancelled their order, and why; it reports false when nobody is bound
 // to the household.
 func (b *Bot) NotifyCancelled(ctx context.Context, o orders.Order, reason string) (bool, error) {
-	users, err := b.Store.HouseholdUsers(ctx, o.Household())
-	if err != nil || len(users) == 0 {
-		return false, err
-	}
-	ns := make([]orders.Notice, len(users))
-	for i, u := range users {
-		ns[i] = orders.Notice{ID: "cancelled:" + o.ID + ":" + u, OpenID: u, Kind: "cancelled", Text: textCancelledByStaffNotice(o, reason)}
-	}
-	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
-		return false, err
-	}
-	return true, nil
+	return b.toHousehold(ctx, o, "", "cancelled-staff:"+o.ID, orders.Notice{Kind: "cancelled", Text: textCancelledByStaffNotice(o, reason)})
 }
 
 // WelcomeVolunteer tells an applicant the office approved them, as a
 // lead's 同意志愿者 does.
 func (b *Bot) WelcomeVolunteer(ctx context.Context, a orders.Application) error {
 	return b.Notices.Enqueue(ctx, orders.Notice{ID: "approved:" + a.Code + ":" + a.OpenID, OpenID: a.OpenID, Kind: "apply", Text: textWelcomeVolunteer(a.Grid)})
+}
+
+// BindingAnswered tells whoever asked to bind a household that the
+// office answered (the console's 住户 page), as a member's 同意绑定 or
+// 拒绝绑定 does, under the same notice ids.
+func (b *Bot) BindingAnswered(ctx context.Context, req orders.BindRequest, approved bool) {
+	if approved {
+		b.tell(ctx, orders.Notice{ID: "bindok:" + req.Code, OpenID: req.OpenID, Kind: "binding", Text: textBindApprovedNotice(req.Address)})
+		return
+	}
+	b.tell(ctx, orders.Notice{ID: "bindno:" + req.Code, OpenID: req.OpenID, Kind: "binding", Text: textBindRefusedNotice(req.Address)})
 }

@@ -71,21 +71,25 @@ func (h *faultHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pr
 	return next
 }
 
+// placeFaults are the fates of an order-placing script a test decides,
+// and whether the order is placed in each.
+var placeFaults = []struct {
+	name   string
+	mode   fault
+	placed bool
+}{
+	{"script ran, answer lost", ranAnswerLost, true},
+	{"script never ran", neverRan, false},
+	{"script ran after we gave up", ranLate, false},
+}
+
 // TestAnswerIsTrueWhenTheWriteIsLost places an order whose script's fate
 // we decide, and checks the resident's answer against what Redis holds:
 // a reply with an order number has exactly that order; a reply without one
 // has none, even when the script reaches Redis after we answered; and the
 // resident's next message leaves exactly one order either way.
 func TestAnswerIsTrueWhenTheWriteIsLost(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		mode   fault
-		placed bool
-	}{
-		{"script ran, answer lost", ranAnswerLost, true},
-		{"script never ran", neverRan, false},
-		{"script ran after we gave up", ranLate, false},
-	} {
+	for _, tc := range placeFaults {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, nil)
 			u := "fault-" + strings.ReplaceAll(tc.name, " ", "-")

@@ -55,7 +55,7 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		Lead: msg.OpenID, Buildings: buildings, CancelMissing: jielong, At: now, ListID: listID,
 	}
 	for _, pl := range res.Orders {
-		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent})
+		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent, Note: pl.Note})
 	}
 	rep, err := b.Lists.Apply(ctx, lreq, len(res.Rejected))
 	days := b.days(msg)
@@ -74,6 +74,14 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		// The orders are placed whatever becomes of the notices.
 		if err := b.notifyRxPasted(ctx, rep); err != nil {
 			b.Log.Error("paste: prescription notices", "err", err)
+		}
+		for _, r := range rep.Results {
+			switch r.Outcome {
+			case orders.OutcomeCancelled:
+				b.tellCancelled(ctx, r.Order, msg.OpenID, byLead)
+			case orders.OutcomeUpdated:
+				b.tellChanged(ctx, r.Order, msg.OpenID)
+			}
 		}
 	}
 	var placed []orders.Order
@@ -302,7 +310,7 @@ func (b *Bot) leadCancel(ctx context.Context, msg *Message, rest string) (string
 	var done, late []orders.Order
 	for _, o := range list {
 		switch {
-		case o.Status == orders.StatusPending || o.Status == orders.StatusAwaitingRx:
+		case orders.CallOff(o):
 			c, err := b.Store.CancelOrder(ctx, o.ID, msg.OpenID, "楼栋长取消", b.Now())
 			if errors.Is(err, orders.ErrConflict) {
 				late = append(late, c)
@@ -311,6 +319,7 @@ func (b *Bot) leadCancel(ctx context.Context, msg *Message, rest string) (string
 			if err != nil {
 				return "", err
 			}
+			b.tellCancelled(ctx, c, msg.OpenID, byLead)
 			done = append(done, c)
 		case o.Status == orders.StatusAssigned:
 			late = append(late, o)

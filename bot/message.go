@@ -31,6 +31,8 @@ type Message struct {
 	at time.Time
 	// readOnly is set for intents that write nothing.
 	readOnly bool
+	// note is the remark of a resident's order (see orders.CutNote).
+	note string
 	// lines caches a lead's text parsed as order lines (see leadLines).
 	lines *orders.TextResult
 	// ack is the write that answers the message, once a handler made one
@@ -38,6 +40,9 @@ type Message struct {
 	ack *orders.Ack
 	// intent names the command that handled a text (see console.go).
 	intent string
+	// heard is what speech recognition heard in a voice message, which
+	// every answer to it starts with (see voice.go).
+	heard string
 }
 
 // Ack returns ctx for the one write that is this message's effect: the
@@ -45,6 +50,9 @@ type Message struct {
 // render's answer in the same atomic step. A handler calls it at most once
 // per message, for its last write.
 func (m *Message) Ack(ctx context.Context, render func(orders.Order) string) context.Context {
+	if m.heard != "" {
+		render = m.spoken(render)
+	}
 	m.ack = &orders.Ack{Key: m.key, Owner: m.owner, Render: render}
 	return orders.WithAck(ctx, m.ack)
 }
@@ -113,7 +121,7 @@ func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) 
 	m.at = b.Now()
 	day := orders.Day(m.at, b.Location)
 	for took, tries := false, 1; ; tries++ {
-		a, err := b.Store.Resolve(ctx, m.key, m.owner, m.OpenID, day, b.Community.GridIDs())
+		a, err := b.Store.Resolve(ctx, m.key, m.owner, m.OpenID, m.at, day, b.Community.GridIDs())
 		if err != nil {
 			if tries < 3 && retryable(ctx) {
 				// A claim that reached Redis before the timeout is ours:

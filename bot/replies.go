@@ -28,7 +28,7 @@ const (
 	// halfway: sending it again finishes it and repeats nothing.
 	textPartly      = "系统繁忙，刚才这条消息可能只办了一部分。\n请过一会儿把同样的话再发一次，已经办好的不会重复。"
 	textBindExample = "例如：绑定 3栋2单元501"
-	textNotText     = "抱歉，现在只能看懂文字消息。\n下单请直接发文字，例如：蔬菜包2份\n发\"帮助\"看用法。"
+	textNotText     = "抱歉，现在只能看懂文字和语音消息。\n下单请直接发文字或语音，例如：蔬菜包2份\n发\"帮助\"看用法。"
 )
 
 func textWelcome(community string) string {
@@ -68,6 +68,120 @@ func textBindUnknownBuilding(building string, buildings []string) string {
 
 func textBound(a orders.Address) string {
 	return fmt.Sprintf("已绑定：%s\n现在可以下单了，例如：蔬菜包2份\n地址不对请重新发\"绑定 新地址\"。", a)
+}
+
+// textBindPending answers a binding that waits for the household
+// (members) or, with nobody bound there, its building's lead.
+func textBindPending(a orders.Address, members bool) string {
+	who := "楼栋长"
+	if members {
+		who = "这户已经绑定的家人"
+	}
+	return fmt.Sprintf("%s已经有人绑定或下过单了。\n已请%s确认，同意后会马上通知您。\n在这之前您看不到、也改不了这户的订单。", a, who)
+}
+
+func textBindNobodyToAsk(a orders.Address) string {
+	return fmt.Sprintf("%s已经有人绑定或下过单了，需要楼栋长确认，但现在找不到楼栋长。\n请联系社区，这次没有绑定。", a)
+}
+
+// textBindAskMembers asks a household's members about a binding.
+func textBindAskMembers(r orders.BindRequest) string {
+	return fmt.Sprintf("【绑定申请】有人申请绑定您家%s。\n是家里人请回复：同意绑定 %s\n不认识请回复：拒绝绑定 %s\n24小时内有效。", r.Address, r.Code, r.Code)
+}
+
+// textBindAskLead asks the lead when the household has no member (its
+// orders were placed by the lead or a 接龙).
+func textBindAskLead(r orders.BindRequest) string {
+	return fmt.Sprintf("【绑定申请】有人申请绑定%s（这户还没人绑定，但有订单）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, r.Code, r.Code)
+}
+
+const textBindAnswerHowTo = "请回复通知里的四位数字，例如：同意绑定 1234"
+
+func textBindCodeNotFound(code string) string {
+	return fmt.Sprintf("没有找到绑定申请 %s，可能已经处理过或过期了。", code)
+}
+
+func textBindApproved(a orders.Address) string {
+	return fmt.Sprintf("已同意，对方现在绑定到%s了。", a)
+}
+
+func textBindRefused(a orders.Address) string {
+	return fmt.Sprintf("已拒绝，对方没有绑定到%s。", a)
+}
+
+func textBindApprovedNotice(a orders.Address) string {
+	return fmt.Sprintf("您绑定%s的申请已经同意了。\n现在可以下单了，例如：蔬菜包2份", a)
+}
+
+func textBindRefusedNotice(a orders.Address) string {
+	return fmt.Sprintf("您绑定%s的申请没有通过。\n地址写错了请重新发\"绑定 新地址\"；有疑问请找楼栋长。", a)
+}
+
+const textNotBound = "您还没有绑定地址。\n请发：绑定 3栋2单元501"
+
+func textUnbound(a orders.Address) string {
+	return fmt.Sprintf("已解绑%s。\n以后要下单请重新发\"绑定 地址\"。", a)
+}
+
+const textUnbindHowTo = "解绑自己请发：解绑\n楼栋长查看某户绑定的人请发：解绑 3-2-501"
+
+// textMembers lists a household's members for its lead, by when each
+// bound (the bot knows no names).
+func textMembers(a orders.Address, members []orders.Binding) string {
+	if len(members) == 0 {
+		return fmt.Sprintf("%s现在没有人绑定。", a)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s绑定了%d人：\n", a, len(members))
+	for i, m := range members {
+		fmt.Fprintf(&b, "%d. %d月%d日绑定\n", i+1, m.At.Month(), m.At.Day())
+	}
+	fmt.Fprintf(&b, "要解绑第几位请发：解绑 %s 序号", a.Short())
+	return b.String()
+}
+
+func textMemberRemoved(a orders.Address, n int) string {
+	return fmt.Sprintf("已把第%d位从%s解绑，已通知对方。", n, a)
+}
+
+func textRemovedNotice(a orders.Address) string {
+	return fmt.Sprintf("楼栋长已把您从%s解绑。\n如有疑问请联系楼栋长。", a)
+}
+
+// textCancelledNotice tells a household's other members of a cancel.
+func textCancelledNotice(o orders.Order, who actor) string {
+	by := "家里人"
+	if who == byLead {
+		by = "楼栋长"
+	}
+	return fmt.Sprintf("您家的订单 %s（%s）已被%s取消，库存和限购已退回。\n还需要的话可以重新下单。", o.ID, itemsText(o.Lines), by)
+}
+
+// textChangedNotice tells a household that its lead changed its order
+// (a re-pasted 接龙).
+func textChangedNotice(o orders.Order) string {
+	return fmt.Sprintf("楼栋长改了您家的订单 %s，现在是：%s。\n不对请找楼栋长。", o.ID, itemsText(o.Lines))
+}
+
+// textUrgentCancelled tells whoever was bringing an urgent order that it
+// was cancelled.
+func textUrgentCancelled(o orders.Order) string {
+	return fmt.Sprintf("【急·已取消】%s的订单 %s（%s）已取消，不用送了。\n已经拿了货的请联系楼栋长。", o.Address, o.ID, itemsText(o.Lines))
+}
+
+// textHelpAgain answers a household's further cries while the first is
+// with the team.
+const textHelpAgain = "已经转给志愿者和楼栋长了，他们会尽快联系您。\n有生命危险请马上打120。"
+
+const textSlowDown = "您发得太快了，请过一分钟再发。\n着急的事请打120或社区电话。"
+
+// textTooLong refuses a message too long to read; a lead may paste a
+// long 接龙 (up to about 1500 households).
+func textTooLong(lead bool) string {
+	if lead {
+		return "这段太长了，没有处理。\n请把接龙分成几段发，每段不超过1000户。"
+	}
+	return "这条消息太长了，没有处理。\n请只写地址和要买的东西，例如：蔬菜包2份"
 }
 
 func textOtherHousehold(bound orders.Address) string {
@@ -202,6 +316,9 @@ func writeLines(b *strings.Builder, o orders.Order) {
 		fmt.Fprintf(b, "%s %d%s %s\n", l.Name, l.Qty, l.Unit, yuan(l.PriceFen*int64(l.Qty)))
 	}
 	fmt.Fprintf(b, "合计 %s\n", yuan(o.TotalFen))
+	if o.Note != "" {
+		fmt.Fprintf(b, "备注：%s（会转告志愿者）\n", o.Note)
+	}
 }
 
 func textNoOrders() string {
@@ -471,7 +588,11 @@ func textSummary(buildings []string, list []orders.Order, totals []orders.Line, 
 			if o.Distribution != "" {
 				free = "（免费）" // a free pack: the lead hands it over, no payment
 			}
-			fmt.Fprintf(&b, "%s %s%s%s", o.Address.Room, itemsText(o.Lines), free, shortStatus[o.Status])
+			note := ""
+			if o.Note != "" {
+				note = "（" + o.Note + "）"
+			}
+			fmt.Fprintf(&b, "%s %s%s%s%s", o.Address.Room, itemsText(o.Lines), free, note, shortStatus[o.Status])
 		}
 	}
 	return fit(b.String())
@@ -779,7 +900,11 @@ func textTasks(ro orders.Roster, sh orders.Share, status map[string]orders.Statu
 		if status[st.OrderID].Open() {
 			mark = ""
 		}
-		fmt.Fprintf(&b, "%d. %s %s%s\n", st.Seq, stopWhere(st), itemsText(st.Lines), mark)
+		note := ""
+		if st.Note != "" {
+			note = "（备注：" + st.Note + "）"
+		}
+		fmt.Fprintf(&b, "%d. %s %s%s%s\n", st.Seq, stopWhere(st), itemsText(st.Lines), note, mark)
 	}
 	b.WriteString("送到后回复：完成 序号")
 	return fit(b.String())
@@ -1197,6 +1322,92 @@ func textClaimDone(o orders.Order, notified bool) string {
 // ---- Free packs (政府蔬菜包) ----
 
 const textFreeOnly = "这是社区免费发放的，每户都有，不用下单。\n发放时楼栋长或志愿者会送到门口。"
+
+// ---- Voice messages (语音) ----
+
+// pendingMinutes is how long a read-back order waits, as said.
+var pendingMinutes = int(pendingTTL.Minutes())
+
+var (
+	textVoiceNothing   = "没听出您要做什么。\n要下单请说要买的东西，例如：蔬菜包两份\n确认刚才听到的订单请说\"是\"。"
+	textConfirmNothing = fmt.Sprintf("现在没有等您确认的订单（听到的订单要在%d分钟内回复\"是\"）。\n"+
+		"要下单请直接说或打字，例如：蔬菜包2份\n发\"我的订单\"看已经下的订单。", pendingMinutes)
+	textDenyNothing = "现在没有等您确认的订单。\n已经下的订单要取消，请发：取消 订单号\n发\"我的订单\"可以看订单号。"
+)
+
+// textHeard starts every answer to a voice message.
+func textHeard(heard string) string { return fmt.Sprintf("您说的是：\"%s\"\n", heard) }
+
+// textVoiceSaid is a resident's words as speech recognition heard them,
+// as the team reads them.
+func textVoiceSaid(heard string) string {
+	return "【语音】" + heard + "\n（语音转的文字，可能有错字）"
+}
+
+// textUnheard answers a voice message without words. a is the sender's
+// address (zero when unbound); lead whether their building has a lead.
+func textUnheard(a orders.Address, lead bool) string {
+	var b strings.Builder
+	b.WriteString("抱歉，没听清您的语音。\n请打字发给我们，例如：蔬菜包2份\n")
+	switch {
+	case a.IsZero():
+		b.WriteString("不方便打字的话，请找您楼的楼栋长帮忙下单：楼栋长发一行\"楼号-单元-门牌 要买的东西\"就能替您下，例如：\n3-2-501 蔬菜包2份\n")
+	case lead:
+		fmt.Fprintf(&b, "不方便打字的话，请找%s栋的楼栋长帮忙下单，楼栋长发这一行就能替您下：\n%s 蔬菜包2份\n", a.Building, a.Household())
+	default:
+		b.WriteString("不方便打字的话，请家人或邻居帮您打字发。\n")
+	}
+	b.WriteString("有急事请马上打120或社区电话。")
+	return b.String()
+}
+
+// readBackView is an order heard in a voice message, read back before it
+// is placed.
+type readBackView struct {
+	// goods is what will be ordered: 蔬菜包2份.
+	goods string
+	// guessed are words heard and the goods taken for them (树菜包 →
+	// 蔬菜包); unknown the words left out.
+	guessed [][2]string
+	unknown []string
+	// medicine and many say why it is read back.
+	medicine, many bool
+}
+
+func textReadBack(v readBackView) string {
+	var b strings.Builder
+	for _, g := range v.guessed {
+		fmt.Fprintf(&b, "\"%s\"没听清，是不是%s？\n", g[0], g[1])
+	}
+	if len(v.unknown) > 0 {
+		fmt.Fprintf(&b, "\"%s\"没听懂或没有卖，这次不算。\n", strings.Join(v.unknown, "、"))
+	}
+	fmt.Fprintf(&b, "听到的是：%s。\n", v.goods)
+	switch {
+	case v.medicine:
+		b.WriteString("药品要跟您核对一下。\n")
+	case v.many:
+		b.WriteString("数量比较多，跟您核对一下。\n")
+	}
+	fmt.Fprintf(&b, "确认请回复\"是\"，不对请重说或打字（%d分钟内有效）。", pendingMinutes)
+	return b.String()
+}
+
+// textDenied answers 不对 to an order read back.
+func textDenied(goods string) string {
+	return fmt.Sprintf("好的，刚才听到的\"%s\"不下了。\n请再说一遍或打字，例如：蔬菜包2份", goods)
+}
+
+// textConfirmAlready answers 是 when the order read back was placed since.
+func textConfirmAlready(o orders.Order) string {
+	return fmt.Sprintf("这单已经下好了：订单 %s（%s）。\n发\"我的订单\"可以看。", o.ID, itemsText(o.Lines))
+}
+
+// textConfirmSuperseded answers 是 when another order was placed after
+// goods were read back: that one is what was meant.
+func textConfirmSuperseded(o orders.Order, goods string) string {
+	return fmt.Sprintf("您后来又下了订单 %s（%s），刚才听到的\"%s\"就不下了。\n还要的话请再说一遍或打字。", o.ID, itemsText(o.Lines), goods)
+}
 
 // ---- The community console (管理后台) ----
 

@@ -39,6 +39,32 @@ func TestReplyGolden(t *testing.T) {
 	}
 	replies := map[string]string{
 		"busy":                              textBusy,
+		"bind_pending_members":              textBindPending(placed.Address, true),
+		"bind_pending_lead":                 textBindPending(placed.Address, false),
+		"bind_nobody_to_ask":                textBindNobodyToAsk(placed.Address),
+		"bind_ask_members":                  textBindAskMembers(orders.BindRequest{Code: "4821", Address: placed.Address}),
+		"bind_ask_lead":                     textBindAskLead(orders.BindRequest{Code: "4821", Address: placed.Address}),
+		"bind_answer_how_to":                textBindAnswerHowTo,
+		"bind_code_not_found":               textBindCodeNotFound("4821"),
+		"bind_approved":                     textBindApproved(placed.Address),
+		"bind_refused":                      textBindRefused(placed.Address),
+		"bind_approved_notice":              textBindApprovedNotice(placed.Address),
+		"bind_refused_notice":               textBindRefusedNotice(placed.Address),
+		"not_bound":                         textNotBound,
+		"unbound":                           textUnbound(placed.Address),
+		"unbind_how_to":                     textUnbindHowTo,
+		"members":                           textMembers(placed.Address, []orders.Binding{{At: placed.CreatedAt}, {At: placed.CreatedAt.AddDate(0, 0, 2)}}),
+		"members_none":                      textMembers(placed.Address, nil),
+		"member_removed":                    textMemberRemoved(placed.Address, 2),
+		"removed_notice":                    textRemovedNotice(placed.Address),
+		"cancelled_notice":                  textCancelledNotice(placed, byMember),
+		"cancelled_notice_lead":             textCancelledNotice(placed, byLead),
+		"changed_notice":                    textChangedNotice(placed),
+		"urgent_cancelled":                  textUrgentCancelled(placed),
+		"slow_down":                         textSlowDown,
+		"too_long":                          textTooLong(false),
+		"too_long_lead":                     textTooLong(true),
+		"help_again":                        textHelpAgain,
 		"maybe":                             textMaybe,
 		"negative_qty":                      textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),
 		"not_whole":                         textNotWhole([]string{"猪肉"}, "猪肉2斤"),
@@ -90,6 +116,9 @@ func TestReplyGolden(t *testing.T) {
 		replies[name] = text
 	}
 	for name, text := range rxReplies(placed) {
+		replies[name] = text
+	}
+	for name, text := range voiceReplies(placed) {
 		replies[name] = text
 	}
 	replies["console_staff_only"] = textConsoleStaffOnly

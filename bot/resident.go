@@ -17,30 +17,13 @@ func (b *Bot) known(building string) bool {
 	return ok
 }
 
-func (b *Bot) bind(ctx context.Context, msg *Message, rest string) (string, error) {
-	if strings.TrimSpace(rest) == "" {
-		return textBindHowTo(), nil
-	}
-	m, ok := orders.FindAddress(rest, nil)
-	if !ok {
-		return textBindUnreadable(), nil
-	}
-	grid, err := b.Community.Locate(m.Address)
-	if err != nil {
-		return textBindUnknownBuilding(m.Building, b.Community.Buildings()), nil
-	}
-	err = b.Store.Bind(ctx, orders.Binding{OpenID: msg.OpenID, Address: m.Address, Grid: grid, At: b.Now()})
-	if err != nil {
-		return "", err
-	}
-	return textBound(m.Address), nil
-}
-
 func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error) {
 	// A phone number in a resident's own order is not goods: drop it.
 	_, s = orders.StripPhone(s)
 	// 急, 紧急, 救命 make the order urgent; they are not goods.
 	s, said := orders.CutUrgent(b.Catalog, s)
+	// 不要香菜, 放门口就行: a remark for the volunteer, not goods.
+	s, msg.note = orders.CutNote(s)
 	addr, hasAddr := orders.FindAddress(s, b.known)
 	if !hasAddr {
 		// An address of a building we do not have still is an address.
@@ -71,6 +54,13 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		// person must read it now, not a refusal.
 		return b.urgentHelp(ctx, msg, bd, strings.TrimSpace(msg.Content))
 	}
+	if msg.heard != "" && !said {
+		// Heard in a voice message: a reading that may be wrong is read
+		// back before anything is ordered (voice.go).
+		if reply, asked, err := b.readBack(ctx, msg, rest, p); asked || err != nil {
+			return reply, err
+		}
+	}
 	if len(p.Unknown) > 0 {
 		var sugg []string
 		for _, w := range p.Unknown {
@@ -92,15 +82,27 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	if len(p.TooMany) > 0 {
 		return textTooMany(b.names(p.TooMany)), nil
 	}
+	channel := orders.ChannelWeChat
+	if msg.heard != "" {
+		channel = orders.ChannelVoice
+	}
+	return b.placeItems(ctx, msg, p.Items, said, channel, "wx:"+msg.DedupeKey())
+}
+
+// placeItems places the order of items for the sender's household, under
+// requestID (placing again under it places nothing more), urgent when the
+// message said so, and answers it.
+func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemRequest, said bool, channel, requestID string) (string, error) {
+	bd := msg.From.Binding
 	days := b.days(msg)
-	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, p.Items, msg.OpenID, orders.ChannelWeChat, days.Now, b.Location)
+	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, items, msg.OpenID, channel, days.Now, b.Location)
 	if errors.Is(err, orders.ErrFreeOnly) {
 		return textFreeOnly, nil
 	}
 	if err != nil {
 		return "", err
 	}
-	o.Day = days.Open
+	o.Day, o.Note = days.Open, msg.note
 	o.Urgent = orders.IsUrgent(b.Catalog, o.Lines, said, msg.From.Marks)
 	render := func(p orders.Order) string {
 		if p.Status == orders.StatusAwaitingRx {
@@ -117,7 +119,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		}
 		render = func(p orders.Order) string { return textUrgentPlaced(p, to) }
 	}
-	placed, _, err := b.Store.PlaceOrder(msg.Ack(ctx, render), o, "wx:"+msg.DedupeKey())
+	placed, _, err := b.Store.PlaceOrder(msg.Ack(ctx, render), o, requestID)
 	var short *orders.ShortageError
 	if errors.As(err, &short) {
 		it, _ := b.Catalog.Item(short.SKU)
@@ -134,7 +136,10 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		// the urgent job pushes the order within a minute.
 		b.pushUrgentMarked(ctx, placed, msg.From.Marks)
 	}
-	return render(placed), nil
+	if msg.ack.Saved {
+		return msg.ack.Reply, nil // saved with the order
+	}
+	return render(placed), nil // placed by an earlier delivery
 }
 
 // days is where the order days stand for msg, as Resolve read them when
@@ -244,17 +249,19 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 	if err != nil {
 		return "", err
 	}
-	if o.Status != orders.StatusPending && o.Status != orders.StatusAwaitingRx {
+	if !orders.CallOff(o) {
 		// On a volunteer's roster already: too late for the resident.
 		return textCancelTooLate(o), nil
 	}
-	done, err := b.Store.CancelOrder(ctx, id, msg.OpenID, "居民取消", b.Now())
+	done, err := b.Store.CancelOrder(msg.Ack(ctx, textCancelled), id, msg.OpenID, "居民取消", b.Now())
 	if errors.Is(err, orders.ErrConflict) {
 		return textCancelTooLate(done), nil
 	}
 	if err != nil {
 		return "", err
 	}
+	// The answer is saved with the cancel; the others hear after it.
+	b.tellCancelled(ctx, done, msg.OpenID, byMember)
 	return textCancelled(done), nil
 }
 

@@ -95,23 +95,11 @@ func (b *Bot) released(ctx context.Context, o orders.Order) {
 	}
 }
 
-// tellHousehold queues a notice to everyone bound to o's household under
-// id "rx:<order>:<step>:<openid>"; it reports false when nobody could be
+// tellHousehold tells o's household of a prescription step, under id
+// "rx:<order>:<step>:<openid>"; it reports false when nobody could be
 // told.
 func (b *Bot) tellHousehold(ctx context.Context, o orders.Order, step, text string) (bool, error) {
-	users, err := b.Store.HouseholdUsers(ctx, o.Household())
-	if err != nil || len(users) == 0 {
-		return false, err
-	}
-	ns := make([]orders.Notice, len(users))
-	for i, u := range users {
-		ns[i] = orders.Notice{ID: "rx:" + o.ID + ":" + step + ":" + u, OpenID: u, Kind: "rx", Text: text}
-	}
-	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
-		b.Log.Error("queue prescription notice", "order", o.ID, "err", err)
-		return false, nil
-	}
-	return true, nil
+	return b.toHousehold(ctx, o, "", "rx:"+o.ID+":"+step, orders.Notice{Kind: "rx", Text: text})
 }
 
 // notifyRxPasted tells the households of a lead's paste whose new orders wait

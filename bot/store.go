@@ -16,7 +16,7 @@ type Store interface {
 	// step; SaveReply saves the answer of a message that wrote nothing
 	// under an Ack; Settle ends a claim whose write had an unknown
 	// outcome; WaitReply waits for another delivery's answer.
-	Resolve(ctx context.Context, key, owner, openid, day string, grids []string) (orders.Arrival, error)
+	Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string) (orders.Arrival, error)
 	SaveReply(ctx context.Context, key, owner, reply string) error
 	Settle(ctx context.Context, key, owner string) (orders.Settled, string, error)
 	WaitReply(ctx context.Context, key string, every time.Duration) (orders.ClaimState, string, error)
@@ -41,7 +41,12 @@ type Store interface {
 	Claimant(ctx context.Context, id string) (string, error)
 
 	// Households.
-	Bind(ctx context.Context, b orders.Binding) error
+	Bind(ctx context.Context, b orders.Binding) (orders.BindOutcome, error)
+	RequestBinding(ctx context.Context, r orders.BindRequest) (orders.BindRequest, error)
+	BindRequest(ctx context.Context, code string) (orders.BindRequest, error)
+	ApproveBinding(ctx context.Context, code string, at time.Time) (orders.BindRequest, error)
+	RefuseBinding(ctx context.Context, code string) (orders.BindRequest, error)
+	Unbind(ctx context.Context, openid string) (orders.Binding, error)
 	Binding(ctx context.Context, openid string) (orders.Binding, error)
 	HouseholdUsers(ctx context.Context, household string) ([]string, error)
 	HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error)
@@ -59,5 +64,12 @@ type Store interface {
 	Round(ctx context.Context, volunteer string) (grid string, slot time.Time, err error)
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
 	MarkOnce(ctx context.Context, key string) (bool, error)
+	MarkFor(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	Marked(ctx context.Context, key string) (bool, error)
+
+	// Orders heard in voice messages, waiting for their sender's 是:
+	// TakePending removes what it returns in the same step, and returns
+	// orders.ErrNotFound when nothing waits.
+	SavePending(ctx context.Context, openid string, p orders.Pending, ttl time.Duration) error
+	TakePending(ctx context.Context, openid string) (orders.Pending, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/urgent"
@@ -118,13 +119,30 @@ func (b *Bot) volunteerName(ctx context.Context, openid, unknown string) string 
 	return textVolunteerOf(buildingUnit(bd.Address))
 }
 
+// helpWindow is how long a household's cry for help stays open: further
+// cries within it do not page the team again.
+const helpWindow = 10 * time.Minute
+
 // urgentHelp passes a cry for help that is not an order we can place
 // (救命 我爸心脏病药吃完了) to the grid's volunteers and leads at once, as
 // the resident wrote it, so a person reads it. It returns the reply.
 func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, text string) (string, error) {
+	// A household crying again while its first cry is fresh pages the
+	// team once: thirty cries must not page every volunteer thirty times.
+	open := "help-open:" + bd.Address.Household()
+	paged, err := b.Store.Marked(ctx, open)
+	if err != nil {
+		return "", err
+	}
+	if paged {
+		return textHelpAgain, nil
+	}
 	team, err := b.urgent().Team(ctx, bd.Grid)
 	if err != nil {
 		return "", err
+	}
+	if msg.heard != "" {
+		text = textVoiceSaid(msg.heard) // the team hears it came by voice
 	}
 	if len(team) == 0 {
 		team = b.Community.Admins
@@ -140,30 +158,20 @@ func (b *Bot) urgentHelp(ctx context.Context, msg *Message, bd orders.Binding, t
 	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
 		return "", err
 	}
+	// Marked only once the team has it: a cry that failed to page must
+	// page when repeated.
+	if _, err := b.Store.MarkFor(ctx, open, helpWindow); err != nil {
+		b.Log.Error("mark cry for help", "err", err)
+	}
 	return textHelpPassed, nil
 }
 
 // tellClaimed tells everyone bound to the household of o who is coming.
 // It reports false when nobody could be told.
 func (b *Bot) tellClaimed(ctx context.Context, o orders.Order, claimer string) (bool, error) {
-	users, err := b.Store.HouseholdUsers(ctx, o.Household())
-	if err != nil {
-		return false, err
-	}
-	if len(users) == 0 {
-		return false, nil
-	}
 	who := b.comingFrom(ctx, claimer)
-	ns := make([]orders.Notice, len(users))
-	for i, u := range users {
-		ns[i] = orders.Notice{ID: "claimed:" + o.ID + ":" + u, OpenID: u, Kind: "claimed",
-			Text: textClaimedNotice(o, who), Data: claimedTemplateData(o, who)}
-	}
-	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
-		b.Log.Error("queue claimed notice", "order", o.ID, "err", err)
-		return false, nil
-	}
-	return true, nil
+	return b.toHousehold(ctx, o, "", "claimed:"+o.ID, orders.Notice{Kind: "claimed",
+		Text: textClaimedNotice(o, who), Data: claimedTemplateData(o, who)})
 }
 
 // doneClaimed handles 完成 <订单号> for an order the volunteer claimed

@@ -113,23 +113,8 @@ func (b *Bot) done(ctx context.Context, msg *Message, ref string) (string, error
 // household; it reports false when nobody could be told (no binding, or
 // the outbox refused).
 func (b *Bot) notifyDelivered(ctx context.Context, d orders.Order) (bool, error) {
-	users, err := b.Store.HouseholdUsers(ctx, d.Household())
-	if err != nil {
-		return false, err
-	}
-	if len(users) == 0 {
-		return false, nil
-	}
-	ns := make([]orders.Notice, len(users))
-	for i, u := range users {
-		ns[i] = orders.Notice{ID: "delivered:" + d.ID + ":" + u, OpenID: u, Kind: "delivered",
-			Text: textDeliveredNotice(d), Data: deliveredTemplateData(d)}
-	}
-	if err := b.Notices.Enqueue(ctx, ns...); err != nil {
-		b.Log.Error("queue delivery notice", "order", d.ID, "err", err)
-		return false, nil
-	}
-	return true, nil
+	return b.toHousehold(ctx, d, "", "delivered:"+d.ID, orders.Notice{Kind: "delivered",
+		Text: textDeliveredNotice(d), Data: deliveredTemplateData(d)})
 }
 
 // signUp files a bound resident's application to volunteer in their grid

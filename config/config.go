@@ -35,6 +35,7 @@ type Config struct {
 	Community Community `yaml:"community"`
 	Schedules Schedules `yaml:"schedules"`
 	Log       Log       `yaml:"log"`
+	Limits    Limits    `yaml:"limits"`
 
 	// Dir is the directory of the config file; relative paths in it are
 	// relative to Dir.
@@ -117,6 +118,14 @@ type Log struct {
 	Level string `yaml:"level"`
 }
 
+// Limits keep one sender from starving the others.
+type Limits struct {
+	// MessagesPerMinute is how many messages one WeChat user may send in
+	// a minute before being asked to slow down (a lead pasting several
+	// 接龙 in a row stays well under the default).
+	MessagesPerMinute int `yaml:"messages_per_minute"`
+}
+
 // Schedules are cron specs in Timezone for the scheduled jobs; an empty
 // spec turns a job's schedule off (it can still be run by hand).
 type Schedules struct {
@@ -135,6 +144,7 @@ func Default() Config {
 		Catalog:   "catalog.yaml",
 		Community: Community{UrgentClaim: 30 * time.Minute},
 		Log:       Log{Format: "text", Level: "info"},
+		Limits:    Limits{MessagesPerMinute: 30},
 		Schedules: Schedules{
 			Cutoff:   "0 20 * * *",
 			Picklist: "5 20 * * *",
@@ -188,7 +198,7 @@ var Overrides = []string{
 	"BAOGONG_HTTP_ADDR", "BAOGONG_REDIS_URL", "BAOGONG_REDIS_ADDRS", "BAOGONG_REDIS_PASSWORD",
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
 	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
-	"BAOGONG_TIMEZONE", "BAOGONG_LOG_FORMAT",
+	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE", "BAOGONG_LOG_FORMAT",
 }
 
 func (c *Config) overlay(env func(string) string) {
@@ -212,6 +222,13 @@ func (c *Config) overlay(env func(string) string) {
 	set("BAOGONG_ADMIN_TOKEN", &c.Admin.Token)
 	set("BAOGONG_TIMEZONE", &c.Timezone)
 	set("BAOGONG_LOG_FORMAT", &c.Log.Format)
+	if v := env("BAOGONG_LIMITS_MESSAGES_PER_MINUTE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = 0 // refused by validation, which names the variable
+		}
+		c.Limits.MessagesPerMinute = n
+	}
 }
 
 // Location returns the configured time zone.
@@ -257,6 +274,9 @@ func (c *Config) validate(l lines) error {
 	if c.HTTP.Addr == "" {
 		bad("http.addr", "is empty")
 	}
+	if c.Limits.MessagesPerMinute < 1 {
+		bad("limits.messages_per_minute", "must be a whole number, at least 1 (or set BAOGONG_LIMITS_MESSAGES_PER_MINUTE)")
+	}
 	if c.HTTP.MaxBodyBytes <= 0 {
 		bad("http.max_body_bytes", "must be positive")
 	}
@@ -275,6 +295,11 @@ func (c *Config) validate(l lines) error {
 	}
 	if c.WeChat.Token == "" {
 		bad("wechat.token", "is empty (the Token set in the WeChat console)")
+	}
+	if c.WeChat.AppSecret == "" {
+		// Every notice (delivered, urgent, rosters, pick lists) needs
+		// an access token, which needs the secret.
+		bad("wechat.app_secret", "is empty (the AppSecret from the WeChat console; set BAOGONG_WECHAT_APP_SECRET to keep it out of the file)")
 	}
 	if k := c.WeChat.EncodingAESKey; k != "" {
 		if b, err := base64.StdEncoding.DecodeString(k + "="); len(k) != 43 || err != nil || len(b) != 32 {

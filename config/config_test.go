@@ -13,7 +13,7 @@ func TestExampleConfigParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"BAOGONG_WECHAT_TOKEN": "tok", "BAOGONG_ADMIN_TOKEN": "0123456789abcdef0123"}
+	env := map[string]string{"BAOGONG_WECHAT_TOKEN": "tok", "BAOGONG_WECHAT_APP_SECRET": "secret", "BAOGONG_ADMIN_TOKEN": "0123456789abcdef0123"}
 	c, err := Parse(data, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +24,7 @@ func TestExampleConfigParses(t *testing.T) {
 }
 
 func TestValidationNamesKeyAndLine(t *testing.T) {
-	const base = "wechat: {app_id: wx1, token: t}\nadmin: {token: 0123456789abcdef}\n"
+	const base = "wechat: {app_id: wx1, app_secret: s, token: t}\nadmin: {token: 0123456789abcdef}\n"
 	tests := []struct{ name, yaml, want string }{
 		{"building twice", base + "community:\n  id: c1\n  grids:\n    - {id: G1, buildings: [\"3\"]}\n    - {id: G2, buildings: [\"3\", \"5\"]}\n",
 			`community.grids[1].buildings[0] (line 7): building "3" is already in grid G1`},
@@ -32,9 +32,10 @@ func TestValidationNamesKeyAndLine(t *testing.T) {
 		{"bad community id", base + "community:\n  id: \"c{1}\"\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `community.id (line 4): "c{1}" must be`},
 		{"lead of unknown building", base + "community:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n  leads: [{openid: o1, buildings: [\"9\"]}]\n",
 			`community.leads[0].buildings[0] (line 6): building "9" is in no grid`},
-		{"short admin token", "wechat: {app_id: wx1, token: t}\nadmin: {token: x}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "admin.token (line 2): must be at least 16"},
+		{"short admin token", "wechat: {app_id: wx1, app_secret: s, token: t}\nadmin: {token: x}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "admin.token (line 2): must be at least 16"},
 		{"bad aes key", base + "community:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", ""},
-		{"missing token", "wechat: {app_id: wx1}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "wechat.token: is empty"},
+		{"missing secret", "wechat: {app_id: wx1, token: t}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "wechat.app_secret: is empty"},
+		{"missing token", "wechat: {app_id: wx1, app_secret: s}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "wechat.token: is empty"},
 		{"unknown key", base + "comunity: {id: c1}\n", "field comunity not found"},
 		{"bad timezone", base + "timezone: Mars/Olympus\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `timezone (line 3): "Mars/Olympus" is not a time zone`},
 		{"log format", base + "log: {format: xml}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `log.format (line 3): "xml" must be text or json`},

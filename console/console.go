@@ -112,6 +112,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /admin/stock/{sku}/soldout", s.action(s.soldOut))
 	mux.Handle("GET /admin/households", s.page(s.households))
 	mux.Handle("POST /admin/households/{household}/marks", s.action(s.setMarks))
+	mux.Handle("POST /admin/households/{household}/members/{openid}/remove", s.action(s.removeMember))
+	mux.Handle("POST /admin/bindings/{code}/{decision}", s.action(s.answerBinding))
 	mux.Handle("GET /admin/people", s.page(s.people))
 	mux.Handle("POST /admin/people/leads", s.action(s.addLead))
 	mux.Handle("POST /admin/people/leads/{openid}/remove", s.action(s.removeLead))

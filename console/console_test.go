@@ -49,6 +49,7 @@ type fakeResidents struct {
 	delivered []string
 	cancelled []string
 	welcomed  []string
+	answered  []string
 }
 
 func (f *fakeResidents) NotifyDelivered(_ context.Context, o orders.Order) (bool, error) {
@@ -63,6 +64,12 @@ func (f *fakeResidents) NotifyCancelled(_ context.Context, o orders.Order, reaso
 	defer f.mu.Unlock()
 	f.cancelled = append(f.cancelled, o.ID+":"+reason)
 	return false, nil
+}
+
+func (f *fakeResidents) BindingAnswered(_ context.Context, req orders.BindRequest, approved bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answered = append(f.answered, fmt.Sprintf("%s %v", req.OpenID, approved))
 }
 
 func (f *fakeResidents) WelcomeVolunteer(_ context.Context, a orders.Application) error {
@@ -317,7 +324,8 @@ func TestEverythingNeedsASession(t *testing.T) {
 	actions := []string{"/admin/logout", "/admin/orders/" + o.ID + "/cancel", "/admin/orders/" + o.ID + "/deliver", "/admin/stock/VEG/add",
 		"/admin/stock/VEG/soldout", "/admin/households/3-2-501/marks", "/admin/people/leads", "/admin/people/leads/x/remove",
 		"/admin/people/volunteers", "/admin/people/volunteers/G1/x/remove", "/admin/people/applications/1234/approve",
-		"/admin/people/contact", "/admin/jobs/cutoff/run", "/admin/distributions", "/admin/notices/retry"}
+		"/admin/people/contact", "/admin/jobs/cutoff/run", "/admin/distributions", "/admin/notices/retry",
+		"/admin/bindings/1234/approve", "/admin/households/3-2-501/members/x/remove"}
 	anon := e.browser()
 	for _, p := range pages {
 		if resp, _ := anon.get(p); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/login" {
@@ -558,5 +566,48 @@ func TestOverviewCharts(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("no %s in the overview", want)
 		}
+	}
+}
+
+// TestBindingsAndMembers: the 住户 page lists bindings waiting for an
+// answer; staff approve or refuse them (the asker is told) and take a
+// member out of a household.
+func TestBindingsAndMembers(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := orders.Address{Building: "3", Unit: "2", Room: "501"}
+	if _, err := e.store.Bind(ctx, orders.Binding{OpenID: "mum", Address: a, Grid: "G1", At: e.now}); err != nil {
+		t.Fatal(err)
+	}
+	son, _ := e.store.RequestBinding(ctx, orders.BindRequest{OpenID: "son", Address: a, Grid: "G1", At: e.now})
+	stranger, _ := e.store.RequestBinding(ctx, orders.BindRequest{OpenID: "stranger", Address: a, Grid: "G1", At: e.now})
+	b := e.signedIn()
+	_, body := b.get("/admin/households")
+	if !strings.Contains(body, `id="bind-`+son.Code+`"`) || !strings.Contains(body, `id="bind-`+stranger.Code+`"`) {
+		t.Fatalf("waiting bindings not listed:\n%s", body)
+	}
+	if page := b.act("/admin/bindings/"+son.Code+"/approve", nil); !strings.Contains(page, "已同意绑定") {
+		t.Error("approve not confirmed")
+	}
+	if page := b.act("/admin/bindings/"+stranger.Code+"/refuse", nil); !strings.Contains(page, "已拒绝绑定") {
+		t.Error("refuse not confirmed")
+	}
+	if page := b.act("/admin/bindings/"+son.Code+"/approve", nil); !strings.Contains(page, "已经处理过") {
+		t.Error("second answer not refused")
+	}
+	users, _ := e.store.HouseholdUsers(ctx, "3-2-501")
+	if len(users) != 2 || strings.Join(e.residents.answered, ",") != "son true,stranger false" {
+		t.Errorf("members %v, told %v", users, e.residents.answered)
+	}
+	if page := b.act("/admin/households/3-2-502/members/son/remove", nil); !strings.Contains(page, "这个微信不在这户") {
+		t.Error("removing from the wrong household not refused")
+	}
+	b.act("/admin/households/3-2-501/members/son/remove", nil)
+	if users, _ := e.store.HouseholdUsers(ctx, "3-2-501"); len(users) != 1 || users[0] != "mum" {
+		t.Errorf("members after removing son: %v", users)
+	}
+	es, _ := e.keeper.Entries(ctx, 0, 10)
+	if len(es) < 3 || es[0].Action != textAuditUnbind || es[1].Action != textAuditBindRefuse || es[2].Action != textAuditBindApprove {
+		t.Errorf("audit %+v", es)
 	}
 }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,9 +29,8 @@ type householdsView struct {
 	Rows      []householdRow
 	More      bool
 	MarkKinds []orders.Mark
-	// Bindings is false while this build has no binding requests to
-	// approve (see households.tmpl).
-	Bindings bool
+	// Requests are the bindings waiting for a household's answer.
+	Requests []orders.BindRequest
 }
 
 // maxHouseholds bounds one page of households.
@@ -43,6 +43,11 @@ func (s *Server) households(w http.ResponseWriter, r *http.Request, sess staff.S
 	ctx := r.Context()
 	v := &householdsView{view: s.newView(r, sess, textHouseholds, "households"), Buildings: s.Community.Buildings(),
 		Building: r.URL.Query().Get("building"), Q: strings.TrimSpace(r.URL.Query().Get("q")), MarkKinds: orders.MarkKinds}
+	var err error
+	if v.Requests, err = s.Store.BindRequests(ctx, s.now()); err != nil {
+		s.failed(w, r, "households", err)
+		return
+	}
 	var list []orders.Address
 	if v.Q != "" {
 		m, ok := orders.FindAddress(strings.TrimSpace(zh.Fold(v.Q)), nil)
@@ -121,4 +126,63 @@ func (s *Server) setMarks(w http.ResponseWriter, r *http.Request, sess staff.Ses
 	}
 	s.record(r, sess, textAuditMarks, a.String(), orders.MarkNote(after, textNoMarks))
 	done(w, r, back, "marks", "")
+}
+
+// answerBinding approves or refuses a binding waiting for a household's
+// answer; whoever asked is told.
+func (s *Server) answerBinding(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	ctx := r.Context()
+	code, decision := r.PathValue("code"), r.PathValue("decision")
+	var (
+		req orders.BindRequest
+		err error
+	)
+	switch decision {
+	case "approve":
+		req, err = s.Store.ApproveBinding(ctx, code, s.now())
+	case "refuse":
+		req, err = s.Store.RefuseBinding(ctx, code)
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	if errors.Is(err, orders.ErrNotFound) {
+		done(w, r, "/admin/households", "", "binding")
+		return
+	}
+	if err != nil {
+		s.failed(w, r, "answer binding", err)
+		return
+	}
+	if s.Residents != nil {
+		s.Residents.BindingAnswered(ctx, req, decision == "approve")
+	}
+	action := textAuditBindApprove
+	if decision == "refuse" {
+		action = textAuditBindRefuse
+	}
+	s.record(r, sess, action, req.Address.String(), req.OpenID)
+	done(w, r, "/admin/households", "binding-"+decision, "")
+}
+
+// removeMember takes one person out of a household (moved out, a wrong
+// binding).
+func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	ctx := r.Context()
+	hh, openid := r.PathValue("household"), r.PathValue("openid")
+	b, err := s.Store.Binding(ctx, openid)
+	if errors.Is(err, orders.ErrNotFound) || (err == nil && b.Address.Household() != hh) {
+		done(w, r, "/admin/households", "", "member")
+		return
+	}
+	if err != nil {
+		s.failed(w, r, "remove member", err)
+		return
+	}
+	if _, err := s.Store.Unbind(ctx, openid); err != nil && !errors.Is(err, orders.ErrNotFound) {
+		s.failed(w, r, "remove member", err)
+		return
+	}
+	s.record(r, sess, textAuditUnbind, b.Address.String(), openid)
+	done(w, r, "/admin/households?q="+url.QueryEscape(b.Address.String()), "member-removed", "")
 }

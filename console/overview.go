@@ -216,8 +216,8 @@ func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 	var out []jobRow
 	for _, name := range jobs.Names {
 		row := jobRow{Name: name, Label: jobLabels[name], Specs: s.Schedules[name]}
-		if name == jobs.Urgent {
-			row.Specs = []string{"* * * * *"}
+		if spec, ok := everyMinuteJobs[name]; ok {
+			row.Specs = []string{spec}
 		}
 		for _, spec := range row.Specs {
 			if sched, err := jobs.Parser.Parse(spec); err == nil {
@@ -233,3 +233,7 @@ func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 	}
 	return out, nil
 }
+
+// everyMinuteJobs are the jobs scheduled outside the config's schedules
+// (cmd/baogong wires them so).
+var everyMinuteJobs = map[string]string{jobs.Urgent: "* * * * *", jobs.Bindings: "*/30 * * * *"}

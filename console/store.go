@@ -31,6 +31,12 @@ type Store interface {
 	HouseholdsUsers(ctx context.Context, households []string) (map[string][]string, error)
 	MarksOf(ctx context.Context, households []string) (map[string][]orders.Mark, error)
 	SetMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
+	Binding(ctx context.Context, openid string) (orders.Binding, error)
+	Unbind(ctx context.Context, openid string) (orders.Binding, error)
+	BindRequests(ctx context.Context, now time.Time) ([]orders.BindRequest, error)
+	BindRequest(ctx context.Context, code string) (orders.BindRequest, error)
+	ApproveBinding(ctx context.Context, code string, at time.Time) (orders.BindRequest, error)
+	RefuseBinding(ctx context.Context, code string) (orders.BindRequest, error)
 
 	// People.
 	Leads(ctx context.Context) ([]orders.Lead, error)
@@ -69,4 +75,7 @@ type Residents interface {
 	NotifyCancelled(ctx context.Context, o orders.Order, reason string) (bool, error)
 	// WelcomeVolunteer tells an approved applicant they are in.
 	WelcomeVolunteer(ctx context.Context, a orders.Application) error
+	// BindingAnswered tells whoever asked to bind a household that the
+	// office approved or refused it.
+	BindingAnswered(ctx context.Context, req orders.BindRequest, approved bool)
 }

@@ -86,6 +86,9 @@ const (
 	textAuditDistribute      = "免费发放"
 	textAuditRetry           = "重发消息"
 	textAuditDrop            = "删除消息"
+	textAuditBindApprove     = "同意绑定"
+	textAuditBindRefuse      = "拒绝绑定"
+	textAuditUnbind          = "移出住户"
 )
 
 // viaTexts say how a session was opened.
@@ -111,6 +114,9 @@ var flashTexts = map[string]string{
 	"application-approve": "已同意报名，已通知本人。",
 	"application-refuse":  "已拒绝报名。",
 	"contact":             "联系方式已保存。",
+	"binding-approve":     "已同意绑定，已通知本人，现在可以替这户下单了。",
+	"binding-refuse":      "已拒绝绑定，已通知本人。",
+	"member-removed":      "已把这个微信移出这户。",
 	"notices-retry":       "已重新发送，稍后看是否发出。",
 	"notices-drop":        "已删除这些消息，不再发送。",
 }
@@ -130,6 +136,8 @@ var problemTexts = map[string]string{
 	"job":          "任务运行出错了，请看系统日志，或过一会儿再试。",
 	"none-ticked":  "请先勾选要处理的消息。",
 	"distribution": "请填好发放编号、商品、每户数量（1到10）。",
+	"binding":      "这个绑定申请已经处理过或过期了。",
+	"member":       "这个微信不在这户。",
 }
 
 // jobLabels name the jobs as staff say them.
@@ -138,6 +146,7 @@ var jobLabels = map[string]string{
 	jobs.Picklist: "备货单",
 	jobs.Roster:   "排班",
 	jobs.Urgent:   "急需转交",
+	jobs.Bindings: "绑定通知",
 }
 
 // howTexts say who started a job run.
@@ -160,6 +169,8 @@ func jobDoes(name string, days orders.Days, closed string) string {
 		return "把已截单、还没送的订单排给各网格的志愿者（现在这一轮），志愿者和楼栋长会收到。"
 	case jobs.Urgent:
 		return "把急需订单推给网格志愿者；超过时间没人领取的转给社区工作人员。"
+	case jobs.Bindings:
+		return "告诉楼栋长最近有哪些住户绑定了他负责的楼栋。"
 	}
 	return ""
 }

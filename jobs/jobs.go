@@ -26,10 +26,13 @@ const (
 	Picklist = "picklist"
 	// Urgent watches urgent orders; it runs every minute (see urgent.go).
 	Urgent = "urgent"
+	// Bindings tells leads which households of their buildings were
+	// bound for the first time (see bindings.go).
+	Bindings = "bindings"
 )
 
 // Names lists the jobs.
-var Names = []string{Cutoff, Picklist, Roster, Urgent}
+var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings}
 
 // Notice is a message to one WeChat user. Its ID makes it idempotent: a
 // notice with an ID that was queued before is not sent again.
@@ -76,6 +79,8 @@ type Result struct {
 	// they were placed) and to the community's admins.
 	Pushed    []string `json:"pushed,omitempty"`
 	Escalated []string `json:"escalated,omitempty"`
+	// Bound are the households of the bindings digest.
+	Bound []string `json:"bound,omitempty"`
 }
 
 // GridRun is one grid's roster in a Result.
@@ -121,6 +126,8 @@ func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, 
 		res, err = r.picklist(ctx, slot)
 	case Urgent:
 		res, err = r.urgent(ctx, slot)
+	case Bindings:
+		res, err = r.bindings(ctx, slot)
 	default:
 		return Result{}, fmt.Errorf("%q: %w", name, ErrUnknownJob)
 	}
@@ -318,7 +325,7 @@ func (r *Runner) logRun(res Result, err error, how string) {
 		r.Log.Error("job failed", "job", res.Job, "how", how, "err", err)
 		return
 	}
-	if res.Job == Urgent && !res.Published {
+	if (res.Job == Urgent || res.Job == Bindings) && !res.Published {
 		return // every minute, mostly with nothing to do
 	}
 	r.Log.Info("job ran", "job", res.Job, "how", how, "slot", res.Slot, "published", res.Published)

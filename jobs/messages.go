@@ -33,6 +33,9 @@ func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *ti
 		if st.Contact != "" {
 			fmt.Fprintf(&b, "（没有微信，送前打电话 %s）", orders.MaskPhone(st.Contact))
 		}
+		if st.Note != "" {
+			fmt.Fprintf(&b, "（备注：%s）", st.Note)
+		}
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "打印版：%s\n送到后回复\"完成 序号\"，例如：完成 1\n看任务回复\"任务\"", link)
@@ -102,4 +105,20 @@ func urgentTag(urgent bool) string {
 		return "【急】"
 	}
 	return ""
+}
+
+// textBindingsDigest tells a lead which households of their buildings
+// were bound for the first time, and how to take a wrong one off.
+func textBindingsDigest(as []orders.Address) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【新绑定】这些住户第一次绑定了微信（%d户）：\n", len(as))
+	for i, a := range as {
+		if i == maxStopsListed {
+			fmt.Fprintf(&b, "……还有%d户\n", len(as)-i)
+			break
+		}
+		b.WriteString(a.String() + "\n")
+	}
+	fmt.Fprintf(&b, "如果有不是这户的人，请发：解绑 %s（看这户绑定了谁）", as[0].Short())
+	return b.String()
 }

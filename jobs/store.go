@@ -25,4 +25,9 @@ type Store interface {
 	// publishing, and the urgent protocol's record.
 	MarkOnce(ctx context.Context, key string) (bool, error)
 	Marked(ctx context.Context, key string) (bool, error)
+	// FirstBindings, DigestCursor and SetDigestCursor feed the bindings
+	// digest.
+	FirstBindings(ctx context.Context, after, until time.Time) ([]string, error)
+	DigestCursor(ctx context.Context) (time.Time, error)
+	SetDigestCursor(ctx context.Context, t time.Time) error
 }

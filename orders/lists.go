@@ -23,6 +23,8 @@ type ListLine struct {
 	Contact string
 	// Urgent: the line says 急 (see IsUrgent for the other reasons).
 	Urgent bool
+	// Note is the line's remark for the volunteer.
+	Note string
 }
 
 // ListRequest is one paste of a lead's 接龙 (or of a few order lines).

@@ -42,6 +42,9 @@ type Sender struct {
 	// DayClosed reports whether the day the message arrived on has had its
 	// cutoff: orders now count for the next day.
 	DayClosed bool
+	// Sent counts the sender's messages in the minute this one arrived,
+	// this one included (a rate limit).
+	Sent int
 }
 
 // Arrival is what Resolve found: the claim on the message and, for a new

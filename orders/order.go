@@ -53,6 +53,9 @@ const (
 	ChannelWeChat  = "wechat"
 	ChannelJielong = "jielong"
 	ChannelAdmin   = "admin"
+	// ChannelVoice: a WeChat voice message, read by speech recognition
+	// (the team is told: what was heard may be wrong).
+	ChannelVoice = "voice"
 )
 
 // Line is one item of an order, priced when the order was placed.
@@ -102,6 +105,9 @@ type Order struct {
 	Rx *Prescription
 	// Distribution names the free-pack distribution the order is part of.
 	Distribution string
+	// Note is the household's remark for the volunteer (不要香菜,
+	// 放门口就行), see CutNote.
+	Note string
 	// Day is the delivery day (YYYY-MM-DD in the community's time zone):
 	// the pick list and rosters take the order by it.
 	Day string
@@ -255,4 +261,17 @@ type Prescription struct {
 	By      string    `json:"by,omitempty"` // who approved or rejected
 	Note    string    `json:"note,omitempty"`
 	At      time.Time `json:"at,omitzero"`
+}
+
+// CallOff reports whether a household (or its lead) may still cancel o:
+// before it is on a volunteer's roster, and an urgent order someone
+// claimed (领取), whose claimer is then told not to come.
+func CallOff(o Order) bool {
+	switch o.Status {
+	case StatusPending, StatusAwaitingRx:
+		return true
+	case StatusAssigned:
+		return o.ClaimedBy != "" && o.ClaimedBy == o.Assignee
+	}
+	return false
 }

@@ -206,7 +206,7 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 		return
 	}
 	o.Day = p.day
-	o.Contact, o.Source = line.Contact, req.ListID
+	o.Contact, o.Source, o.Note = line.Contact, req.ListID, line.Note
 	o.Urgent = IsUrgent(l.Catalog, o.Lines, line.Urgent, p.marks[hh])
 	res.Outcome, res.Tried = OutcomeNotDone, OutcomeCreated
 	if replaced {

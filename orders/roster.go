@@ -21,6 +21,8 @@ type Stop struct {
 	// Contact is the household's phone as a lead wrote it in a 接龙, if
 	// any; whoever renders the roster decides who may see it.
 	Contact string `json:"contact,omitempty"`
+	// Note is the household's remark (放门口就行).
+	Note string `json:"note,omitempty"`
 	// Supplier is the ID of the catalog supplier the stop is picked up
 	// from: the one that provides most of the order's lines. It is ""
 	// when none of the order's lines is a catalog item with a supplier.
@@ -133,6 +135,7 @@ func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []
 			Address:  o.Address,
 			Lines:    o.Lines,
 			Contact:  o.Contact,
+			Note:     o.Note,
 			Supplier: sup.id(int(stops[i].supplier)),
 			Urgent:   o.Urgent,
 			Marks:    marks[o.Household()],

@@ -190,8 +190,11 @@ type Store interface {
 	// Orders returns orders that match f, newest first.
 	Orders(ctx context.Context, f Filter) ([]Order, error)
 
-	// Bind ties openid to a household, replacing any earlier binding.
-	Bind(ctx context.Context, b Binding) error
+	// Bind ties openid to a household nobody lives in and nobody ordered
+	// for, replacing any earlier binding, and reports Bound; AlreadyBound
+	// when openid is a member; NeedsApproval, changing nothing, for a
+	// household with members or orders (see RequestBinding).
+	Bind(ctx context.Context, b Binding) (BindOutcome, error)
 
 	// Binding returns the household openid is bound to, or ErrNotFound.
 	Binding(ctx context.Context, openid string) (Binding, error)

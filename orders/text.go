@@ -57,6 +57,8 @@ type ParsedLine struct {
 	Phone string `json:"phone,omitempty"`
 	// Urgent is set when the line says 急, 紧急, 救命 … (see CutUrgent).
 	Urgent bool `json:"urgent,omitempty"`
+	// Note is the line's remark for the volunteer (see CutNote).
+	Note string `json:"note,omitempty"`
 }
 
 // RejectedLine is a line that looks like an order but cannot be read.
@@ -199,7 +201,8 @@ type body struct {
 	phone  string
 	urgent bool
 	addr   Address
-	rest   string // the line without phone, urgency and address
+	rest   string // the line without phone, urgency, address and note
+	note   string
 	st     addrStatus
 	items  ItemParse
 }
@@ -216,6 +219,7 @@ func readBody(cat *catalog.Catalog, s string, c lineContext) body {
 	b.phone, s = stripPhones(s)
 	s, b.urgent = CutUrgent(cat, s)
 	b.addr, b.rest, b.st = resolveAddress(cat, s, c)
+	b.rest, b.note = CutNote(b.rest)
 	b.items = ParseItems(cat, b.rest)
 	return b
 }
@@ -223,7 +227,7 @@ func readBody(cat *catalog.Catalog, s string, c lineContext) body {
 // parseBody reads folded line s, its entry number already taken off.
 func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLine, string, bool) {
 	b := readBody(cat, s, c)
-	pl := ParsedLine{Number: num, Phone: b.phone, Urgent: b.urgent}
+	pl := ParsedLine{Number: num, Phone: b.phone, Urgent: b.urgent, Note: b.note}
 	addr, rest, st, p, hasGoods := b.addr, b.rest, b.st, b.items, b.hasGoods()
 	switch {
 	case num == 0 && st == addrNone && !hasGoods:

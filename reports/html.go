@@ -214,7 +214,8 @@ func RosterHTML(w io.Writer, r orders.Roster, volunteer string, loc *time.Locati
 	return templates.ExecuteTemplate(w, "roster", page)
 }
 
-// stopNote is the printed note of a stop: 【急】 and its household's marks.
+// stopNote is the printed note of a stop: 【急】 and its household's marks,
+// then the household's own remark.
 func stopNote(st orders.Stop) string {
 	var parts []string
 	if st.Urgent {
@@ -223,8 +224,12 @@ func stopNote(st orders.Stop) string {
 	for _, m := range st.Marks {
 		parts = append(parts, string(m))
 	}
-	if len(parts) == 0 {
-		return ""
+	note := ""
+	if len(parts) > 0 {
+		note = "【" + strings.Join(parts, "、") + "】"
 	}
-	return "【" + strings.Join(parts, "、") + "】"
+	if st.Note != "" {
+		note += "备注：" + st.Note
+	}
+	return note
 }

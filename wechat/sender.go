@@ -15,6 +15,7 @@ import (
 	"strconv"
 
 	"github.com/silenceper/wechat/v2/cache"
+	"github.com/silenceper/wechat/v2/credential"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
@@ -50,11 +51,10 @@ var permanentCodes = map[int64]bool{
 	wxBadData:       true,
 }
 
-// TokenKeyPrefix is silenceper's
-// credential.CacheKeyOfficialAccountPrefix (v2.1.14): the access token is
-// cached under prefix+"_access_token_"+appID (prefix+"_stable_access_token_"+
-// appID with UseStableAK). TestSenderTokenKey checks the key in Redis.
-const TokenKeyPrefix = "gowechat_officialaccount_"
+// TokenKeyPrefix is the prefix under which silenceper caches the access
+// token: prefix+"_access_token_"+appID, or prefix+"_stable_access_token_"+
+// appID with UseStableAK. TestSenderTokenKey checks the key in Redis.
+const TokenKeyPrefix = credential.CacheKeyOfficialAccountPrefix
 
 // WeChatSender is the Sender that pushes notices to residents through the
 // official account. It sends Notice.Text as a customer-service text

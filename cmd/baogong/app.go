@@ -148,8 +148,12 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	setWeChatHTTP(cfg.WeChat.APIBase)
 	tokens := wechat.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
 	m.Account = officialaccount.NewOfficialAccount(&oaconfig.Config{
-		AppID:          cfg.WeChat.AppID,
-		AppSecret:      cfg.WeChat.AppSecret,
+		AppID:     cfg.WeChat.AppID,
+		AppSecret: cfg.WeChat.AppSecret,
+		// The stable access_token (/cgi-bin/stable_token): fetching one
+		// does not invalidate the token another replica (or another
+		// program of the same account) is using.
+		UseStableAK:    true,
 		Token:          cfg.WeChat.Token,
 		EncodingAESKey: cfg.WeChat.EncodingAESKey,
 		Cache:          tokens,
@@ -169,6 +173,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		Location:  loc,
 		Now:       clock.Now,
 		Log:       m.Log,
+		PerMinute: cfg.Limits.MessagesPerMinute,
 	}
 	m.Metrics = metrics.New(batchSource{store: m.Store, outbox: m.Outbox, cal: community.Calendar, loc: loc, now: clock.Now}, m.Log)
 	b.Observe = m.Metrics.Message
@@ -191,8 +196,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	}
 	distributor := &orders.Distributor{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc}
 	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log, Now: clock.Now,
-		Jobs:        &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
-		Notices:     m.Outbox,
+		Jobs:    &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
+		Notices: m.Outbox, Bindings: m.Store,
 		Distributor: distributor}).Register(m.Mux)
 	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
 	m.Staff = staff.New(m.Redis, cfg.Community.ID)
@@ -211,7 +216,9 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	}
 	// Urgent orders are watched every minute, outside m.Schedules: CatchUp
 	// replays those, and a missed minute needs no replay.
-	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}}, context.WithoutCancel(ctx)); err != nil {
+	// The bindings digest runs every half hour; its cursor in Redis makes
+	// up for slots missed.
+	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}}, context.WithoutCancel(ctx)); err != nil {
 		m.Redis.Close()
 		return nil, err
 	}
@@ -304,6 +311,10 @@ func newRedis(c config.Redis) (redis.UniversalClient, error) {
 		// A message's budget (its context's deadline) bounds every
 		// command it sends, not only the per-command timeouts.
 		ContextTimeoutEnabled: true,
+		// RESP2: with RESP3, go-redis peeks the socket for push
+		// notifications before every command, a read syscall each (8 %
+		// of a message's CPU), and we subscribe to nothing.
+		Protocol: 2,
 	}
 	if len(c.Addrs) == 0 {
 		o, err := redis.ParseURL(c.URL)

@@ -20,9 +20,9 @@ import (
 // TestConsoleInBrowser runs a staff member's morning in a real headless
 // Chromium against the real binary and a real redis-server: sign in with
 // the link the bot sent through the real /wechat callback, find an order
-// by its address, add stock, run 截单 and 排班, download the 台账, and mark
-// a household (binding approvals are not in this build: see the 住户
-// page). Screenshots go to $BAOGONG_ARTIFACTS/TestConsoleInBrowser.
+// by its address, add a volunteer and stock, run 截单 and 排班, download the
+// 台账, approve a binding and mark a household. Screenshots go to
+// $BAOGONG_ARTIFACTS/TestConsoleInBrowser.
 func TestConsoleInBrowser(t *testing.T) {
 	s := startConsoleService(t)
 	s.pin(consoleDay)
@@ -35,6 +35,10 @@ func TestConsoleInBrowser(t *testing.T) {
 	s.say(true, "e2e-lead-3", "3-1-101 蔬菜包1份 13900001111")
 	s.say(true, "e2e-li", "绑定 5栋1单元302")
 	s.say(true, "e2e-li", "急 牛奶1箱")
+	// Someone else asks to join 3栋2单元501: that waits for an answer.
+	if got := s.say(true, "e2e-zhang-son", "绑定 3栋2单元501"); strings.HasPrefix(got, "已绑定") {
+		t.Fatalf("a second member bound at once: %q", got)
+	}
 
 	_, link := s.signInLink(e2eStaff)
 	if link == "" {
@@ -49,7 +53,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// Sign in: the link lands on the overview.
-	browsertest.Do(t, ctx, wait, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#grids")))
+	browsertest.Load(t, ctx, wait, chromedp.Navigate(link))
 	if got := text("header.top"); !strings.Contains(got, e2eStaff) {
 		t.Errorf("header after sign-in: %q", got)
 	}
@@ -59,26 +63,30 @@ func TestConsoleInBrowser(t *testing.T) {
 	browsertest.Shot(t, ctx, art, "01-overview")
 
 	// Find an order by its address, and open it.
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/orders"]`)))
 	browsertest.Do(t, ctx, wait,
-		chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/orders"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[role=search]`)),
 		chromedp.SetValue(chromedp.CSS(`input[name=q]`), "3栋2单元501"),
-		chromedp.Click(chromedp.CSS(`form[role=search] button`)),
+	)
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`form[role=search] button`)))
+	browsertest.Do(t, ctx, wait,
 		chromedp.WaitVisible(chromedp.CSS("#orders")),
 	)
 	if got := text("#orders tbody"); !strings.Contains(got, "蔬菜包2份、鸡蛋1盒") || strings.Contains(got, "布洛芬") {
 		t.Errorf("orders of 3栋2单元501: %q", got)
 	}
 	browsertest.Shot(t, ctx, art, "02-orders-found")
-	browsertest.Do(t, ctx, wait, chromedp.Click(chromedp.CSS(`#orders tbody a`)), chromedp.WaitVisible(chromedp.CSS("#history")))
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`#orders tbody a`)))
 	browsertest.Shot(t, ctx, art, "03-order")
 
 	// Add stock live: the resident can order again at once.
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/stock"]`)))
 	browsertest.Do(t, ctx, wait,
-		chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/stock"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#item-MILK")),
 		chromedp.SetValue(chromedp.CSS(`#item-MILK input[name=n]`), "20"),
-		chromedp.Click(chromedp.CSS(`#item-MILK form[action$="/add"] button`)),
+	)
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`#item-MILK form[action$="/add"] button`)))
+	browsertest.Do(t, ctx, wait,
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	if got := text("#item-MILK"); !strings.Contains(got, "100箱") || !strings.Contains(got, "99箱") {
@@ -87,13 +95,15 @@ func TestConsoleInBrowser(t *testing.T) {
 	browsertest.Shot(t, ctx, art, "04-stock")
 
 	// A volunteer joins grid G1 (the config has none).
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/people"]`)))
 	browsertest.Do(t, ctx, wait,
-		chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/people"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#volunteers summary")),
 		chromedp.Click(chromedp.CSS("#volunteers summary")),
 		chromedp.SetValue(chromedp.CSS(`#volunteers form.stack input[name=openid]`), "e2e-vol-1"),
 		chromedp.SetValue(chromedp.CSS(`#volunteers form.stack input[name=name]`), "志愿者小林"),
-		chromedp.Click(chromedp.CSS(`#volunteers form.stack button`)),
+	)
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`#volunteers form.stack button`)))
+	browsertest.Do(t, ctx, wait,
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	if got := text("#volunteers tbody"); !strings.Contains(got, "e2e-vol-1") || !strings.Contains(got, "志愿者小林") {
@@ -101,17 +111,19 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// Run 截单, then 排班: the morning's orders go to the volunteers.
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/jobs"]`)))
 	browsertest.Do(t, ctx, wait,
-		chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/jobs"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#cutoff button")),
-		chromedp.Click(chromedp.CSS("#cutoff button")),
+	)
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS("#cutoff button")))
+	browsertest.Do(t, ctx, wait,
 		chromedp.WaitVisible(chromedp.CSS("#cutoff tr.just")),
 	)
 	if got := text("#cutoff tr.just"); !strings.Contains(got, "后台") || !strings.Contains(got, "11月24日的订单已截止") {
 		t.Errorf("cutoff run: %q", got)
 	}
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS("#roster button")))
 	browsertest.Do(t, ctx, wait,
-		chromedp.Click(chromedp.CSS("#roster button")),
 		chromedp.WaitVisible(chromedp.CSS("#roster tr.just")),
 	)
 	if got := text("#roster tr.just"); !strings.Contains(got, "已发布") || !strings.Contains(got, "志愿者小林的配送单（3户）") || !strings.Contains(got, "1户没人送") {
@@ -133,8 +145,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	dctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	progress := chromedp.Events(dctx, browser.DownloadProgress)
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/orders"]`)))
 	browsertest.Do(t, ctx, wait,
-		chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/orders"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#ledger button")),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			yes := true
@@ -177,40 +189,49 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 	}
 
-	// Mark a household (binding approvals are not in this build).
-	browsertest.Do(t, ctx, wait,
-		chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/households"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#hh-3-2-501`)),
-		chromedp.Click(chromedp.CSS(`#hh-3-2-501 input[value="独居老人"]`)),
-		chromedp.Click(chromedp.CSS(`#hh-3-2-501 button`)),
-		chromedp.WaitVisible(chromedp.CSS(".flash")),
-	)
+	// Approve the waiting binding, and mark the household.
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/households"]`)))
+	if got := text("#bindings tbody"); !strings.Contains(got, "3栋2单元501") || !strings.Contains(got, "e2e-zhang-son") {
+		t.Errorf("waiting bindings: %q", got)
+	}
+	browsertest.Shot(t, ctx, art, "06-bindings")
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`#bindings tbody button`)))
+	if got := text(".flash"); !strings.Contains(got, "已同意绑定") {
+		t.Errorf("after approving: %q", got)
+	}
+	_, body = s.admin("GET", "/api/households/3-2-501/members")
+	if !strings.Contains(string(body), `"e2e-zhang-son"`) {
+		t.Errorf("members after the approval: %s", body)
+	}
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`#hh-3-2-501 input[value="独居老人"]`)), chromedp.Click(chromedp.CSS(`#hh-3-2-501 form.checks button`)))
 	_, body = s.admin("GET", "/api/households/3-2-501/marks")
 	var marks struct{ Marks []string }
 	json.Unmarshal(body, &marks)
 	if len(marks.Marks) != 1 || marks.Marks[0] != "独居老人" {
 		t.Errorf("marks after the console: %s", body)
 	}
-	browsertest.Shot(t, ctx, art, "06-households")
+	browsertest.Shot(t, ctx, art, "07-households")
 
 	// Every action is in the audit log.
-	browsertest.Do(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/audit"]`)), chromedp.WaitVisible(chromedp.CSS("#audit")))
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/audit"]`)))
 	got := text("#audit")
-	for _, want := range []string{"登录", "补货", "添加志愿者", "运行任务", "下载台账", "修改住户标记"} {
+	for _, want := range []string{"登录", "补货", "添加志愿者", "运行任务", "下载台账", "同意绑定", "修改住户标记"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("audit log has no %s:\n%s", want, got)
 		}
 	}
-	browsertest.Shot(t, ctx, art, "07-audit")
+	browsertest.Shot(t, ctx, art, "08-audit")
 
 	// The overview on a phone.
 	browsertest.Do(t, ctx, wait,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
-		chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/"]`)),
+	)
+	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/"]`)))
+	browsertest.Do(t, ctx, wait,
 		chromedp.WaitVisible(chromedp.CSS("#grids")),
 	)
-	browsertest.Shot(t, ctx, art, "08-overview-phone")
-	if _, err := os.Stat(filepath.Join(art, "08-overview-phone.png")); err != nil {
+	browsertest.Shot(t, ctx, art, "09-overview-phone")
+	if _, err := os.Stat(filepath.Join(art, "09-overview-phone.png")); err != nil {
 		t.Error(err)
 	}
 }

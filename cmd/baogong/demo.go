@@ -177,6 +177,8 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 			{OpenID: demoStaff, Name: "社区网格员", Hint: "社区工作人员，发：登录（回复里是管理后台的一次性链接）", Examples: []string{"登录"}},
 		},
 		Examples: []string{"绑定 3栋2单元501", "蔬菜包2份", "雞蛋兩盒 布洛芬1盒", "来三份菜包", "米、面各1袋", "西红柿2斤", "我的订单", "取消", "收到", "商品", "报名志愿者", "帮助"},
+		VoiceExamples: []string{"嗯，那个，我要两份蔬菜包。", "我要那个布洛芬一盒吧。", "是的。", "不对。", "给我来八袋挂面。",
+			"我要两份树菜包。", "我的订单？", "救命啊，我爸的药吃完了！", ""},
 		Names: map[string]string{
 			"demo-volunteer-2": demoNames["demo-volunteer-2"], "demo-volunteer-3": demoNames["demo-volunteer-3"],
 			"demo-lead-6": demoNames["demo-lead-6"], "demo-pharmacy-renmin": demoNames["demo-pharmacy-renmin"],

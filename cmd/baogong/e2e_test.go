@@ -342,6 +342,14 @@ func TestEndToEnd(t *testing.T) {
 
 	// SIGTERM: a clean exit.
 	s.stop()
+
+	// The log never holds a resident's phone number or door, whatever
+	// the 接龙 lines carried.
+	for _, secret := range []string{"13900001111", "1390000", "3-1-101", "3栋1单元101", "6-3-1202"} {
+		if strings.Contains(s.logs.String(), secret) {
+			t.Errorf("the service log shows %q:\n%s", secret, s.logs.String())
+		}
+	}
 }
 
 func waitHealthy(t *testing.T, base string, exited chan error) {
@@ -377,7 +385,7 @@ func TestServeRefusesBadConfigAndMissingRedis(t *testing.T) {
 		t.Errorf("bad config error: %v", err)
 	}
 	noRedis := filepath.Join(dir, "noredis.yaml")
-	os.WriteFile(noRedis, []byte(fmt.Sprintf("redis: {url: \"redis://%s/0\"}\nwechat: {app_id: wx1, token: t}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids:\n    - {id: G1, buildings: [\"3\"]}\n", freeAddr(t))), 0o644)
+	os.WriteFile(noRedis, []byte(fmt.Sprintf("redis: {url: \"redis://%s/0\"}\nwechat: {app_id: wx1, app_secret: s, token: t}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids:\n    - {id: G1, buildings: [\"3\"]}\n", freeAddr(t))), 0o644)
 	err = run(context.Background(), []string{"serve", "--config", noRedis}, nil, io.Discard, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "redis does not answer") {
 		t.Errorf("missing redis error: %v", err)
@@ -477,6 +485,30 @@ func TestDemo(t *testing.T) {
 	if toZhang == 0 {
 		t.Errorf("demo pushes: %+v", pushes)
 	}
+	// The voice button: typed text sent as a voice message whose speech
+	// recognition heard it; the order read back waits in the embedded
+	// Redis for 是.
+	voice := func(text string) string {
+		t.Helper()
+		b, _ := json.Marshal(map[string]any{"openid": "demo-resident-zhang", "voice": true, "text": text})
+		out := send(string(b))
+		if !strings.Contains(fmt.Sprint(out["request_xml"]), "<MsgType><![CDATA[voice]]></MsgType>") {
+			t.Errorf("not sent as a voice message: %v", out)
+		}
+		return fmt.Sprint(out["reply"])
+	}
+	if got := voice("我要那个布洛芬一盒吧。"); !strings.HasPrefix(got, "您说的是：\"我要那个布洛芬一盒吧\"") || !strings.Contains(got, "确认请回复\"是\"") {
+		t.Errorf("voice read back: %q", got)
+	}
+	if got := voice("是的。"); !strings.Contains(got, "下单成功") {
+		t.Errorf("voice 是: %q", got)
+	}
+	if got := voice("是。"); !strings.Contains(got, "没有等您确认的订单") {
+		t.Errorf("second 是: %q", got)
+	}
+	if got := voice(""); !strings.HasPrefix(got, "抱歉，没听清您的语音") {
+		t.Errorf("unheard voice: %q", got)
+	}
 
 	resp, err := http.Get(base + "/")
 	if err != nil {
@@ -486,6 +518,9 @@ func TestDemo(t *testing.T) {
 	resp.Body.Close()
 	if !bytes.Contains(page, []byte("数据只在内存里")) {
 		t.Error("demo page does not say data is in memory")
+	}
+	if !bytes.Contains(page, []byte("当语音发")) {
+		t.Error("demo page has no voice button")
 	}
 	if !bytes.Contains(d.API.Menu(), []byte("BG_ORDER")) {
 		t.Error("demo did not create the menu on the fake API")

@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return menuCmd(ctx, args, stdout, stderr)
 	case "run-job":
 		return runJobCmd(ctx, args, stdout, stderr)
+	case "load":
+		return loadCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/baogong/baogong/internal/redistest"
@@ -118,4 +119,20 @@ func Shot(t testing.TB, ctx context.Context, dir, name string) string {
 	}
 	t.Logf("screenshot %s", path)
 	return path
+}
+
+// Load runs steps that make the page load another (a click on a link or a
+// form's button, a navigation) and waits until it has.
+func Load(t testing.TB, ctx context.Context, timeout time.Duration, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	lctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	loaded := chromedp.Events(lctx, page.LoadEventFired)
+	Do(t, ctx, timeout, steps...)
+	for _, err := range loaded {
+		if err != nil {
+			t.Fatalf("browser: no page loaded: %v", err)
+		}
+		return
+	}
 }

@@ -47,6 +47,10 @@ type Server struct {
 	AdminToken string
 	Users      []User
 	Examples   []string
+	// VoiceExamples are what residents say in voice messages: the page
+	// sends them as voice messages with that text as WeChat's speech
+	// recognition result ("" for a voice nobody could make out).
+	VoiceExamples []string
 	// Names are display names of people the page does not play (the
 	// other volunteers, the pharmacy's contact), by openid.
 	Names     map[string]string
@@ -89,7 +93,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
-		"users": s.Users, "examples": s.Examples, "admin_token": s.AdminToken, "safe": s.Safe,
+		"users": s.Users, "examples": s.Examples, "voice_examples": s.VoiceExamples, "admin_token": s.AdminToken, "safe": s.Safe,
 		"names": s.Names, "suppliers": s.Suppliers, "jobs": s.Store != nil,
 	})
 }
@@ -99,21 +103,28 @@ type sendRequest struct {
 	Text   string `json:"text"`
 	Event  string `json:"event"`
 	Key    string `json:"key"`
+	// Voice sends Text as a voice message's speech recognition result
+	// (none when Text is empty).
+	Voice bool `json:"voice"`
 }
 
 // send plays WeChat: it builds the message XML, signs (and encrypts) it,
 // POSTs it to the callback over HTTP and decodes the answer.
 func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	var req sendRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil || req.OpenID == "" || (req.Text == "" && req.Event == "") {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "need openid and text or event"})
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil || req.OpenID == "" || (req.Text == "" && req.Event == "" && !req.Voice) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "need openid and text, voice or event"})
 		return
 	}
 	now := s.now()
 	var body []byte
-	if req.Event != "" {
+	switch {
+	case req.Event != "":
 		body = wxsign.EventXML(s.OfficialID, req.OpenID, req.Event, req.Key, now)
-	} else {
+	case req.Voice:
+		id := s.msgID.Add(1)
+		body = wxsign.VoiceXML(s.OfficialID, req.OpenID, fmt.Sprint("demo-voice-", id), req.Text, id, now)
+	default:
 		body = wxsign.TextXML(s.OfficialID, req.OpenID, req.Text, s.msgID.Add(1), now)
 	}
 	build := s.Account.Plain

@@ -62,7 +62,7 @@ func StopShared() {
 func Client(t testing.TB) *redis.Client {
 	t.Helper()
 	s := Shared(t)
-	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	c := redis.NewClient(&redis.Options{Addr: s.Addr, Protocol: 2})
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -118,7 +118,7 @@ func (s *Server) launch() error {
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("start redis-server: %w", err)
 	}
-	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	c := redis.NewClient(&redis.Options{Addr: s.Addr, Protocol: 2})
 	defer c.Close()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -108,6 +108,21 @@ func ImageXML(toUser, fromUser, picURL, mediaID string, msgID int64, created tim
 	return tail(&b)
 }
 
+// VoiceXML returns a voice message as WeChat posts it: the recording's
+// MediaId and Format, and what speech recognition heard. Recognition is
+// left out when empty, as when the account has 接收语音识别结果 off.
+func VoiceXML(toUser, fromUser, mediaID, recognition string, msgID int64, created time.Time) []byte {
+	var b strings.Builder
+	head(&b, toUser, fromUser, created, "voice")
+	cdata(&b, "MediaId", mediaID)
+	cdata(&b, "Format", "amr")
+	if recognition != "" {
+		cdata(&b, "Recognition", recognition)
+	}
+	num(&b, "MsgId", msgID)
+	return tail(&b)
+}
+
 // Plain returns a signed plain-mode POST of body to base, ready for
 // httptest or a real client.
 func (a Account) Plain(base string, body []byte, ts time.Time, nonce string) (*http.Request, error) {

@@ -62,6 +62,13 @@ func TestXMLParsedByLibrary(t *testing.T) {
 	if m.MsgType != message.MsgTypeImage || m.PicURL != "http://mmbiz.qpic.cn/x.jpg" || m.MediaID != "MEDIA1" || m.MsgID != 9 {
 		t.Errorf("image parsed as %+v", m)
 	}
+	m = parse(VoiceXML("gh_bot", "oUser", "MEDIA2", "我要两份蔬菜包。", 11, created))
+	if m.MsgType != message.MsgTypeVoice || m.MediaID != "MEDIA2" || m.Format != "amr" || m.Recognition != "我要两份蔬菜包。" || m.MsgID != 11 {
+		t.Errorf("voice parsed as %+v", m)
+	}
+	if got := string(VoiceXML("gh_bot", "oUser", "MEDIA3", "", 12, created)); strings.Contains(got, "Recognition") {
+		t.Errorf("voice without recognition carries Recognition: %s", got)
+	}
 }
 
 func TestVerifyURLKeepsQuery(t *testing.T) {

@@ -1,17 +1,42 @@
 -- Bind a user to a household and keep the household -> users index in
 -- step, so a delivery notice reaches everyone who lives there.
+--
 -- KEYS[1] binding hash of the user
 -- KEYS[2] users of the new household (set)
 -- KEYS[3] users of the household bound before (set; may equal KEYS[2])
 -- KEYS[4] known households (set of households someone is bound to; for free packs)
+-- KEYS[5] the new household's orders (zset)
+-- KEYS[6] households bound for the first time (zset household -> ms),
+--         for the leads' digest
+-- KEYS[7] (approve mode) the binding request
 -- ARGV: openid, expected old household ("" = none), building, unit, room,
---       grid, at, new household
+--       grid, at, new household, mode ('first': bind only a household
+--       nobody lives in or ordered for; 'approve': the request in KEYS[7]
+--       must still hold ARGV[10], and is used up; 'force': an admin's),
+--       request, at (ms)
+-- Returns STALE (read the old household again), GONE (the request was
+-- answered or expired), SAME, APPROVAL or OK.
 local old = redis.call('HGET', KEYS[1], 'hh') or ''
 if old ~= ARGV[2] then
   return 'STALE'
 end
+if ARGV[9] == 'approve' then
+  if redis.call('GET', KEYS[7]) ~= ARGV[10] then
+    return 'GONE'
+  end
+  redis.call('DEL', KEYS[7])
+end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
+  return 'SAME'
+end
+if ARGV[9] == 'first' and (redis.call('SCARD', KEYS[2]) > 0 or redis.call('ZCARD', KEYS[5]) > 0) then
+  return 'APPROVAL'
+end
 if old ~= '' then
   redis.call('SREM', KEYS[3], ARGV[1])
+end
+if ARGV[9] == 'first' then
+  redis.call('ZADD', KEYS[6], ARGV[11], ARGV[8])
 end
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[8])

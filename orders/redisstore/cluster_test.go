@@ -247,7 +247,7 @@ func storeLifeOnCluster(t *testing.T, rdb *redis.ClusterClient, community string
 		t.Errorf("unbound: %v", err)
 	}
 	b := orders.Binding{OpenID: "o1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: day1}
-	if err := s.Bind(ctx, b); err != nil {
+	if _, err := s.BindApproved(ctx, b); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.Binding(ctx, "o1"); err != nil || got.Address != b.Address || got.Grid != "G1" || !got.At.Equal(b.At) {
@@ -256,7 +256,7 @@ func storeLifeOnCluster(t *testing.T, rdb *redis.ClusterClient, community string
 	// Rebinding moves the user between two households' sets in one
 	// script (bind.lua has three keys).
 	b.Address.Room = "502"
-	if err := s.Bind(ctx, b); err != nil {
+	if _, err := s.BindApproved(ctx, b); err != nil {
 		t.Fatalf("rebind: %v", err)
 	}
 	for hh, want := range map[string]string{"3-2-501": "[]", "3-2-502": "[o1]"} {

@@ -82,6 +82,17 @@ func (s *Store) MarkOnce(ctx context.Context, key string) (bool, error) {
 	return ok, nil
 }
 
+// MarkFor records key for ttl and reports whether it was new: a window in
+// which something is done once (a household's cry for help pages the
+// team once).
+func (s *Store) MarkFor(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.k.mark(key), "1", ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("mark %s: %w", key, err)
+	}
+	return ok, nil
+}
+
 // Marked implements orders.Store.
 func (s *Store) Marked(ctx context.Context, key string) (bool, error) {
 	n, err := s.rdb.Exists(ctx, s.k.mark(key)).Result()

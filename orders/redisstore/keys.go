@@ -31,3 +31,4 @@ func (k keys) listRound(key string) string     { return k.p + "jlround:" + key }
 func (k keys) listWrite(key string) string     { return k.p + "jlw:" + key }
 func (k keys) bound() string                   { return k.p + "bound" }
 func (k keys) distribution(id string) string   { return k.p + "dist:" + id }
+func (k keys) pending(openid string) string    { return k.p + "voice:" + openid }

@@ -86,7 +86,7 @@ func TestHouseholdUsersFollowRebinding(t *testing.T) {
 	s, _ := newStore(t, 1)
 	bind := func(openid, room string) {
 		t.Helper()
-		if err := s.Bind(ctx, orders.Binding{OpenID: openid, Address: orders.Address{Building: "3", Unit: "2", Room: room}, Grid: "G1", At: time.Now()}); err != nil {
+		if _, err := s.BindApproved(ctx, orders.Binding{OpenID: openid, Address: orders.Address{Building: "3", Unit: "2", Room: room}, Grid: "G1", At: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -46,16 +47,20 @@ const (
 )
 
 func (k keys) msg(key string) string { return k.p + "msg:" + key }
+func (k keys) rate(openid string, at time.Time) string {
+	return k.p + "rate:" + openid + ":" + strconv.FormatInt(at.Unix()/60, 10)
+}
 
 func claimValue(owner string) string { return "p:" + owner }
 
 // Resolve claims the message key for owner and reads what routing needs
 // about openid, in one round trip: the binding and its household's marks,
 // run-time lead buildings, membership of each of grids' run-time teams,
-// and whether day is closed. A claim that is owner's already (a retried
-// command that had reached Redis) is still owner's.
-func (s *Store) Resolve(ctx context.Context, key, owner, openid, day string, grids []string) (orders.Arrival, error) {
-	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day)}
+// whether the day of at is closed, and how many messages openid sent in
+// at's minute (this one included). A claim that is owner's already (a
+// retried command that had reached Redis) is still owner's.
+func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string) (orders.Arrival, error) {
+	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day), s.k.rate(openid, at)}
 	for _, g := range grids {
 		ks = append(ks, s.k.volunteers(g))
 	}
@@ -74,10 +79,10 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid, day string, gri
 	default:
 		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
 	}
-	if len(res) != 9+len(grids) {
+	if len(res) != 10+len(grids) {
 		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
 	}
-	snd := orders.Sender{OpenID: openid, DayClosed: num(8) == 1}
+	snd := orders.Sender{OpenID: openid, DayClosed: num(8) == 1, Sent: int(num(9))}
 	if str(4) != "" {
 		at, _ := time.Parse(time.RFC3339, str(5))
 		snd.Bound = true
@@ -90,7 +95,7 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid, day string, gri
 		}
 	}
 	for i, g := range grids {
-		if num(9+i) == 1 {
+		if num(10+i) == 1 {
 			snd.VolunteerOf = append(snd.VolunteerOf, g)
 		}
 	}

@@ -27,6 +27,7 @@ type record struct {
 	Urgent       bool                 `json:"urgent,omitempty"`
 	Rx           *orders.Prescription `json:"rx,omitempty"`
 	Distribution string               `json:"distribution,omitempty"`
+	Note         string               `json:"note,omitempty"`
 	Day          string               `json:"day"`
 	LimitDay     string               `json:"limit_day,omitempty"`
 	CreatedAt    time.Time            `json:"created_at"`

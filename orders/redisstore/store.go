@@ -34,6 +34,8 @@ var (
 	bindSrc string
 	//go:embed claim.lua
 	claimSrc string
+	//go:embed unbind.lua
+	unbindSrc string
 
 	// The scripts that move stock and limits share lines.lua.
 	placeScript      = redis.NewScript(linesSrc + replySrc + placeSrc)
@@ -42,6 +44,7 @@ var (
 	updateScript     = redis.NewScript(linesSrc + updateSrc)
 	bindScript       = redis.NewScript(bindSrc)
 	claimOrderScript = redis.NewScript(linesSrc + claimSrc)
+	unbindScript     = redis.NewScript(unbindSrc)
 )
 
 const (
@@ -501,30 +504,6 @@ func (s *Store) readMany(ctx context.Context, ids []string) ([]orders.Order, err
 		out = append(out, o)
 	}
 	return out, nil
-}
-
-// Bind implements orders.Store.
-func (s *Store) Bind(ctx context.Context, b orders.Binding) error {
-	hh := b.Address.Household()
-	for range maxTransitionTries {
-		old, err := s.rdb.HGet(ctx, s.k.binding(b.OpenID), "hh").Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return fmt.Errorf("bind: %w", err)
-		}
-		oldSet := s.k.users(hh)
-		if old != "" {
-			oldSet = s.k.users(old)
-		}
-		res, err := bindScript.Run(ctx, s.rdb, []string{s.k.binding(b.OpenID), s.k.users(hh), oldSet, s.k.bound()},
-			b.OpenID, old, b.Address.Building, b.Address.Unit, b.Address.Room, b.Grid, b.At.UTC().Format(time.RFC3339), hh).Text()
-		if err != nil {
-			return fmt.Errorf("bind: %w", err)
-		}
-		if res == "OK" {
-			return nil
-		}
-	}
-	return fmt.Errorf("bind: changed too often: %w", orders.ErrConflict)
 }
 
 // HouseholdUsers implements orders.Store.

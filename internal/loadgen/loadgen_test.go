@@ -1,0 +1,289 @@
+package loadgen
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/wxsign"
+	"github.com/baogong/baogong/orders"
+)
+
+var testAccount = wxsign.Account{Token: "load-token", AppID: "wxload000000000001", EncodingAESKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"}
+
+// Generated households are distinct and read back by the service's own
+// address parser, both as residents bind them and as leads list them.
+func TestHouseholds(t *testing.T) {
+	buildings := []string{"3", "5", "12"}
+	seen := map[string]bool{}
+	for i := range 5000 {
+		h := householdAt(buildings, i)
+		if seen[h.key()] {
+			t.Fatalf("household %d (%s) repeats", i, h.key())
+		}
+		seen[h.key()] = true
+		a, err := orders.ParseAddress(address(h), func(string) bool { return true })
+		if err != nil || a.Household() != h.key() {
+			t.Fatalf("household %d: %q reads as %+v, %v; want %s", i, address(h), a, err, h.key())
+		}
+	}
+}
+
+func golden(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "bot", "testdata", "replies", name+".golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The tool recognises the bot's real answers (its golden files).
+func TestClassify(t *testing.T) {
+	for _, c := range []struct {
+		golden, kind, id string
+	}{
+		{"placed", KindConfirmed, "1001"},
+		{"rx_placed", KindConfirmed, "1001"},
+		{"urgent_placed", KindConfirmed, "1005"},
+		{"busy", "busy", ""},
+		{"maybe", "maybe", ""},
+		{"bind_first", "bind_first", ""},
+		{"sold_out", "sold_out", ""},
+		{"sold_out_some_left", "sold_out", ""},
+		{"over_limit", "over_limit", ""},
+		{"over_limit_none_left", "over_limit", ""},
+		{"unknown_items", "unknown_item", ""},
+		{"not_understood", "not_understood", ""},
+		{"help", KindOther, ""},
+	} {
+		t.Run(c.golden, func(t *testing.T) {
+			kind, id := classifyOrder(golden(t, c.golden))
+			if kind != c.kind || id != c.id {
+				t.Errorf("classifyOrder = %s %q, want %s %q", kind, id, c.kind, c.id)
+			}
+		})
+	}
+	if k := classifyBind(golden(t, "bound")); k != KindBound {
+		t.Errorf("bound: %s", k)
+	}
+	if k := classifyBind(golden(t, "busy")); k != "busy" {
+		t.Errorf("bind busy: %s", k)
+	}
+	if total, placed, refused, cut := jielongCounts(golden(t, "lead_pasted")); total != 2 || placed != 1 || refused != 4 || cut {
+		t.Errorf("lead_pasted: 共%d户 新下单%d户, %d refused, cut %v; want 2, 1, 4, false", total, placed, refused, cut)
+	}
+}
+
+func TestOrderText(t *testing.T) {
+	cat, err := catalog.Load(filepath.Join("..", "..", "cmd", "baogong", "demodata", "catalog.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := OrderText(cat); got != "挂面1袋" || !ok {
+		t.Errorf("OrderText = %q %v", got, ok)
+	}
+}
+
+func TestCheckLoopback(t *testing.T) {
+	for _, c := range []struct {
+		url string
+		ok  bool
+	}{
+		{"http://127.0.0.1:8080/wechat", true},
+		{"http://127.0.0.2:8080/wechat", true},
+		{"http://[::1]:8080/wechat", true},
+		{"http://localhost:8080/wechat", true},
+		{"http://10.0.0.1:8080/wechat", false},
+		{"http://example.com/wechat", false},
+		{"https://127.0.0.1/wechat", false},
+		{"http://127.0.0.1:8080/wechat?x=1", false},
+	} {
+		if err := CheckLoopback(c.url); (err == nil) != c.ok {
+			t.Errorf("CheckLoopback(%s) = %v", c.url, err)
+		}
+	}
+}
+
+// Every bounded round gets its part of the count, and a round that
+// would get nothing does not run (a count of 0 is no bound at all).
+func TestShare(t *testing.T) {
+	for _, c := range []struct {
+		n, rounds int
+		want      []int
+	}{
+		{0, 2, []int{0, 0}},
+		{1, 2, []int{1}},
+		{5, 2, []int{3, 2}},
+		{3, 4, []int{1, 1, 1}},
+	} {
+		var got []int
+		for k := range c.rounds {
+			n, ok := share(c.n, c.rounds, k)
+			if !ok {
+				break
+			}
+			got = append(got, n)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("share(%d over %d) = %v, want %v", c.n, c.rounds, got, c.want)
+		}
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	var lat []time.Duration
+	for i := 1; i <= 100; i++ {
+		lat = append(lat, time.Duration(i)*time.Millisecond)
+	}
+	if p := percentile(lat, 0.5); p != 50*time.Millisecond {
+		t.Errorf("p50 = %v", p)
+	}
+	if p := percentile(lat, 0.99); p != 99*time.Millisecond {
+		t.Errorf("p99 = %v", p)
+	}
+	if p := percentile(lat[:1], 0.99); p != time.Millisecond {
+		t.Errorf("p99 of one = %v", p)
+	}
+}
+
+func echoClient(t testing.TB, acct wxsign.Account, mode Mode) *client {
+	t.Helper()
+	e, err := StartEcho(testAccount)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	u, err := parseTarget(e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := &atomic.Int64{}
+	return &client{acct: acct, target: u, toUser: "gh_test", mode: mode, msgID: id, timeout: 5 * time.Second}
+}
+
+// The tool's messages pass the SDK's own checks in every mode, and its
+// answers are opened; a wrong token is refused.
+func TestEcho(t *testing.T) {
+	for _, mode := range []Mode{Plain, Safe, Mixed} {
+		t.Run(string(mode), func(t *testing.T) {
+			ph := phase{client: echoClient(t, testAccount, mode), conns: 3, count: 40, judge: judgeEcho,
+				message: func(i int) (string, string) { return "u1", "挂面1袋 <&]]> " + string(rune('a'+i%26)) }}
+			s := ph.run(context.Background()).summary()
+			if s.Messages != 40 || s.Kinds[KindEcho] != 40 || s.PerSecond <= 0 || s.MaxMs <= 0 {
+				t.Errorf("%+v", s)
+			}
+		})
+	}
+	wrong := testAccount
+	wrong.Token = "not-the-token"
+	ph := phase{client: echoClient(t, wrong, Plain), conns: 1, count: 2, judge: judgeEcho,
+		message: func(int) (string, string) { return "u1", "x" }}
+	if s := ph.run(context.Background()).summary(); s.Errors["http_403"] != 2 {
+		t.Errorf("wrong token: %+v", s)
+	}
+}
+
+// verify finds every kind of disagreement between answers and orders.
+func TestVerify(t *testing.T) {
+	const prefix = "load-x-"
+	listing := map[string][]orderJSON{
+		"G1": {{"1001", prefix + "1"}, {"1002", prefix + "2"}, {"1003", prefix + "3"}, {"1009", "someone-else"}},
+		"G2": {{"1004", prefix + "4"}, {"1004", prefix + "4"}, {"1005", prefix + "9"}, {"1006", prefix + "6"}},
+	}
+	admin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"orders": listing[r.URL.Query().Get("grid")]})
+	}))
+	defer admin.Close()
+	confirmed := []placed{
+		{"1001", prefix + "1"}, {"1002", prefix + "2"}, {"1002", prefix + "2"}, // told twice
+		{"1004", prefix + "4"},   // listed twice
+		{"1005", prefix + "5"},   // placed by 9
+		{"1007", prefix + "7"},   // missing
+		{"1009", "someone-else"}, // not ours: never listed as ours
+	}
+	v, err := verify(context.Background(), admin.Client(), admin.URL, "tok", []string{"G1", "G2"}, prefix, confirmed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Verification{Confirmed: 7, Listed: 7, Missing: []string{"1007", "1009"}, Doubled: []string{"1002", "1004"},
+		WrongOwner: []string{"1005"}, Unconfirmed: []string{"1003", "1006"}}
+	if !equalVerification(v, want) {
+		t.Errorf("got  %+v\nwant %+v", v, want)
+	}
+	if p := v.problems(2); len(p) != 3 || !strings.Contains(strings.Join(p, "\n"), "1007") {
+		t.Errorf("problems with 2 unknown outcomes: %q", p)
+	}
+	if p := v.problems(0); len(p) != 4 {
+		t.Errorf("problems: %q", p)
+	}
+	if _, err := verify(context.Background(), admin.Client(), admin.URL, "bad", nil, prefix, nil); err == nil {
+		t.Error("a wrong token passed")
+	}
+
+	// A full listing (newest first) is complete for the run unless its
+	// oldest order is the run's own: then confirmed orders older than
+	// that are not checked, newer ones still are.
+	for i := range adminListLimit {
+		id := strconv.Itoa(30000 - i)
+		listing["ours-last"] = append(listing["ours-last"], orderJSON{id, prefix + "1"})
+		listing["older-last"] = append(listing["older-last"], orderJSON{id, "other"})
+	}
+	listing["older-last"][0].PlacedBy = prefix + "1"
+	confirmed = []placed{{"30000", prefix + "1"}, {"100", prefix + "1"}, {"30001", prefix + "1"}}
+	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", []string{"ours-last"}, prefix, confirmed)
+	if err != nil || !slices.Equal(v.Capped, []string{"ours-last"}) || v.Unchecked != 1 || !slices.Equal(v.Missing, []string{"30001"}) {
+		t.Errorf("capped: %+v %v", v, err)
+	}
+	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", []string{"older-last"}, prefix, confirmed[:2])
+	if err != nil || len(v.Capped) != 0 || v.Unchecked != 0 || !slices.Equal(v.Missing, []string{"100"}) {
+		t.Errorf("full, not capped: %+v %v", v, err)
+	}
+}
+
+func equalVerification(a, b *Verification) bool {
+	return a.Confirmed == b.Confirmed && a.Listed == b.Listed && slices.Equal(a.Missing, b.Missing) &&
+		slices.Equal(a.Doubled, b.Doubled) && slices.Equal(a.WrongOwner, b.WrongOwner) &&
+		slices.Equal(a.Unconfirmed, b.Unconfirmed) && slices.Equal(a.Capped, b.Capped)
+}
+
+func TestReadProc(t *testing.T) {
+	m, err := ReadMemory(os.Getpid())
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	if m.RSSkB <= 0 || m.PeakkB < m.RSSkB {
+		t.Errorf("%+v", m)
+	}
+	// /proc counts in ticks, getrusage more finely: they agree to a tick.
+	if d, err := ReadCPU(os.Getpid()); err != nil || d < 0 || selfCPU() < d-clockTick {
+		t.Errorf("ReadCPU = %v, %v; getrusage %v", d, err, selfCPU())
+	}
+}
+
+// BenchmarkEcho measures the tool and the bare SDK together, in one
+// process: the ceiling of what the tool can show on this machine.
+func BenchmarkEcho(b *testing.B) {
+	for _, mode := range []Mode{Plain, Safe} {
+		b.Run(string(mode), func(b *testing.B) {
+			ph := phase{client: echoClient(b, testAccount, mode), conns: 50, count: b.N, judge: judgeEcho,
+				message: func(int) (string, string) { return "u1", "挂面1袋" }}
+			b.ResetTimer()
+			b.ReportMetric(ph.run(context.Background()).summary().PerSecond, "msgs/s")
+		})
+	}
+}

@@ -1,0 +1,70 @@
+package loadgen
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strconv"
+)
+
+// household is one generated door.
+type household struct {
+	building   string
+	unit, room int
+}
+
+// key is the household as leads write it in a 接龙: 3-2-501.
+func (h household) key() string {
+	return h.building + "-" + strconv.Itoa(h.unit) + "-" + strconv.Itoa(h.room)
+}
+
+// Doors per floor and floors per unit of the generated buildings: a unit
+// holds 120 households, rooms 101 to 3004.
+const (
+	doorsPerFloor = 4
+	floorsPerUnit = 30
+	perUnit       = doorsPerFloor * floorsPerUnit
+)
+
+// householdAt returns the i-th of a sequence of distinct households spread
+// over buildings round robin; within a building, units fill up one after
+// the other (as many as needed: an address allows two digits).
+func householdAt(buildings []string, i int) household {
+	b := buildings[i%len(buildings)]
+	j := i / len(buildings)
+	return household{
+		building: b,
+		unit:     j/perUnit + 1,
+		room:     (j%perUnit/doorsPerFloor+1)*100 + j%doorsPerFloor + 1,
+	}
+}
+
+// resident is one simulated WeChat user.
+type resident struct {
+	openID string
+	home   household
+}
+
+// residents returns n residents with openids under prefix, each in their
+// own household, the first in unit firstUnit+1 of each building.
+//
+// A household that has a member already is bound only with that member's
+// approval: a run must not reuse another run's households. Runs start at
+// different units (see runUnit); a clash is told as residents that could
+// not bind.
+func residents(prefix string, buildings []string, n, firstUnit int) []resident {
+	out := make([]resident, n)
+	skip := firstUnit * perUnit * len(buildings)
+	for i := range out {
+		out[i] = resident{openID: fmt.Sprintf("%s%06d", prefix, i), home: householdAt(buildings, skip+i)}
+	}
+	return out
+}
+
+// runUnit picks the unit a run's residents start after, from the run's
+// id: 0 to 59 (addresses have units of two digits at most, and a large
+// run fills units past its first).
+func runUnit(run string) int {
+	h := fnv.New32a()
+	h.Write([]byte(run))
+	return int(h.Sum32() % 60)
+}

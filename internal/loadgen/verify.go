@@ -1,0 +1,170 @@
+package loadgen
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// adminListLimit is the most orders GET /api/orders returns at once.
+const adminListLimit = 10000
+
+// Verification compares the answers with the orders the admin API lists.
+type Verification struct {
+	// Confirmed is how many answers gave an order number.
+	Confirmed int `json:"confirmed"`
+	// Listed is how many orders of this run's residents the API lists.
+	Listed int `json:"listed"`
+	// Missing are confirmed order ids the API does not list.
+	Missing []string `json:"missing,omitempty"`
+	// Doubled are order ids confirmed or listed more than once.
+	Doubled []string `json:"doubled,omitempty"`
+	// WrongOwner are confirmed ids whose order was placed by someone else
+	// than the resident who was told.
+	WrongOwner []string `json:"wrong_owner,omitempty"`
+	// Unconfirmed are orders of this run's residents that no answer gave:
+	// an order placed while the resident was told otherwise, or whose
+	// answer never arrived (see the errors).
+	Unconfirmed []string `json:"unconfirmed,omitempty"`
+	// Capped names listings that hit the API's limit with an order of
+	// this run last: older orders of the run were not seen. Unchecked
+	// counts the confirmed orders not listed that may lie beyond (their
+	// ids are below the oldest of a capped listing); they are neither
+	// found nor missing.
+	Capped    []string `json:"capped,omitempty"`
+	Unchecked int      `json:"unchecked,omitempty"`
+}
+
+// orderJSON is the part of the admin API's order the check reads.
+type orderJSON struct {
+	ID       string `json:"id"`
+	PlacedBy string `json:"placed_by"`
+}
+
+// verify lists the orders (per grid, so more fit under the API's limit)
+// and checks every confirmed order exists exactly once, placed by the
+// resident who was told, and that no order of a resident under prefix
+// lacks a confirming answer.
+func verify(ctx context.Context, hc *http.Client, base, token string, grids []string, prefix string, confirmed []placed) (*Verification, error) {
+	v := &Verification{Confirmed: len(confirmed)}
+	if len(grids) == 0 {
+		grids = []string{""}
+	}
+	listed := map[string][]orderJSON{}
+	// horizon: an unlisted id below it may be beyond a capped listing.
+	var horizon int64
+	for _, g := range grids {
+		list, err := listOrders(ctx, hc, base, token, g)
+		if err != nil {
+			return nil, err
+		}
+		// The API lists newest first: a full listing whose oldest order
+		// is not this run's holds every order of the run.
+		if oldest := len(list) - 1; len(list) >= adminListLimit && strings.HasPrefix(list[oldest].PlacedBy, prefix) {
+			v.Capped = append(v.Capped, g)
+			id, err := strconv.ParseInt(list[oldest].ID, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("admin API: order id %q is not a number: cannot tell which orders lie beyond its listing", list[oldest].ID)
+			}
+			horizon = max(horizon, id)
+		}
+		for _, o := range list {
+			if strings.HasPrefix(o.PlacedBy, prefix) {
+				listed[o.ID] = append(listed[o.ID], o)
+			}
+		}
+	}
+	told := map[string]int{}
+	for _, p := range confirmed {
+		told[p.id]++
+		got := listed[p.id]
+		switch {
+		case told[p.id] == 2:
+			v.Doubled = append(v.Doubled, p.id)
+		case told[p.id] > 2:
+		case len(got) == 0 && below(p.id, horizon):
+			v.Unchecked++
+		case len(got) == 0:
+			v.Missing = append(v.Missing, p.id)
+		case got[0].PlacedBy != p.openID:
+			v.WrongOwner = append(v.WrongOwner, p.id)
+		}
+	}
+	for id, got := range listed {
+		v.Listed += len(got)
+		if len(got) > 1 && told[id] < 2 {
+			v.Doubled = append(v.Doubled, id)
+		}
+		if told[id] == 0 {
+			v.Unconfirmed = append(v.Unconfirmed, id)
+		}
+	}
+	for _, s := range [][]string{v.Missing, v.Doubled, v.WrongOwner, v.Unconfirmed} {
+		slices.Sort(s)
+	}
+	return v, nil
+}
+
+// below reports whether the numeric order id is below horizon.
+func below(id string, horizon int64) bool {
+	n, err := strconv.ParseInt(id, 10, 64)
+	return err == nil && n < horizon
+}
+
+func listOrders(ctx context.Context, hc *http.Client, base, token, grid string) ([]orderJSON, error) {
+	q := url.Values{"limit": {fmt.Sprint(adminListLimit)}}
+	if grid != "" {
+		q.Set("grid", grid)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/orders?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("admin API: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("admin API: GET /api/orders: %s", resp.Status)
+	}
+	var body struct {
+		Orders []orderJSON `json:"orders"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return nil, fmt.Errorf("admin API: %w", err)
+	}
+	return body.Orders, nil
+}
+
+// problems says what is wrong, in words; unknown is how many messages
+// got no answer at all (their orders may exist without a confirmation).
+func (v *Verification) problems(unknown int) []string {
+	var out []string
+	add := func(ids []string, what string) {
+		if len(ids) > 0 {
+			out = append(out, fmt.Sprintf("%d %s: %s", len(ids), what, sample(ids)))
+		}
+	}
+	add(v.Missing, "confirmed orders not listed by the admin API")
+	add(v.Doubled, "orders confirmed or listed twice")
+	add(v.WrongOwner, "confirmed orders placed by someone else")
+	if len(v.Unconfirmed) > unknown {
+		add(v.Unconfirmed, "orders placed although the answer gave no order number")
+	}
+	return out
+}
+
+// sample shows the first few of ids.
+func sample(ids []string) string {
+	if len(ids) > 5 {
+		return strings.Join(ids[:5], ", ") + ", …"
+	}
+	return strings.Join(ids, ", ")
+}

@@ -1,0 +1,40 @@
+package orders
+
+import "time"
+
+// A household's orders belong to its members. The first person to bind
+// a household nobody lives in and nobody ordered for binds at once (the
+// building's lead is told); anyone else asks, and a member of the
+// household (or, when it has none, the building's lead) approves with a
+// short code.
+
+// BindOutcome is what a binding attempt did.
+type BindOutcome int
+
+// Bind outcomes.
+const (
+	// Bound: the user is now a member of the household.
+	Bound BindOutcome = iota
+	// AlreadyBound: the user was a member already; nothing changed.
+	AlreadyBound
+	// NeedsApproval: the household has members or orders: nothing
+	// changed, and the binding waits for approval (RequestBinding).
+	NeedsApproval
+)
+
+// BindRequestTTL is how long a binding waits for approval.
+const BindRequestTTL = 24 * time.Hour
+
+// BindRequest is a binding waiting for a household's approval, by Code.
+type BindRequest struct {
+	Code    string    `json:"code"`
+	OpenID  string    `json:"openid"`
+	Address Address   `json:"address"`
+	Grid    string    `json:"grid"`
+	At      time.Time `json:"at"`
+}
+
+// Binding returns the binding the request asks for.
+func (r BindRequest) Binding(at time.Time) Binding {
+	return Binding{OpenID: r.OpenID, Address: r.Address, Grid: r.Grid, At: at}
+}
