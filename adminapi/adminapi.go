@@ -30,6 +30,9 @@ type Server struct {
 	Bindings Bindings
 	// Token is the bearer token every /api request must carry.
 	Token string
+	// Audit, when set, hears of every API call that may change something
+	// (any method but GET): what was called and the status it answered.
+	Audit func(ctx context.Context, call string, status int)
 	Log   *slog.Logger
 	// Now is the service's clock (time.Now when nil).
 	Now func() time.Time
@@ -56,7 +59,31 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerHouseholds(mux)
 }
 
-func (s *Server) auth(next http.Handler) http.Handler { return RequireToken(s.Token, next) }
+func (s *Server) auth(next http.Handler) http.Handler {
+	if s.Audit == nil {
+		return RequireToken(s.Token, next)
+	}
+	return RequireToken(s.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.Audit(r.Context(), r.Method+" "+r.URL.Path, rec.code)
+	}))
+}
+
+// statusRecorder remembers the status an API call answered with.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
 
 // BearerOK reports whether r carries "Authorization: Bearer <token>"
 // (compared in constant time). An empty token matches nothing.

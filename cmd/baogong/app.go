@@ -195,13 +195,13 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		Observe: m.observeJob,
 	}
 	distributor := &orders.Distributor{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc}
-	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log, Now: clock.Now,
+	m.Staff = staff.New(m.Redis, cfg.Community.ID)
+	m.Staff.Now = clock.Now
+	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log, Now: clock.Now, Audit: m.auditAPI,
 		Jobs:    &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
 		Notices: m.Outbox, Bindings: m.Store,
 		Distributor: distributor}).Register(m.Mux)
 	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
-	m.Staff = staff.New(m.Redis, cfg.Community.ID)
-	m.Staff.Now = clock.Now
 	m.Console = &console.Server{
 		Store: m.Store, Staff: m.Staff, Community: &community, Catalog: m.Catalog, Location: loc,
 		Jobs: m.Jobs, Schedules: m.Schedules, Notices: m.Outbox, Distributor: distributor, Residents: b,

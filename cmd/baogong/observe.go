@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/baogong/baogong/config"
@@ -23,6 +24,15 @@ func (m *Main) observeJob(ctx context.Context, run orders.JobRun) {
 	defer cancel()
 	if err := m.Store.SaveJobRun(sctx, run, keep); err != nil {
 		m.Log.Error("save job run", "job", run.Job, "err", err)
+	}
+}
+
+// auditAPI records a changing call of the admin API (bearer token) in the
+// console's audit log, beside what staff do in the console.
+func (m *Main) auditAPI(ctx context.Context, call string, status int) {
+	e := staff.Entry{Who: staff.TokenWho, Action: "接口调用", Target: call, Note: strconv.Itoa(status)}
+	if err := m.Staff.Record(context.WithoutCancel(ctx), e); err != nil {
+		m.Log.ErrorContext(ctx, "audit api call", "err", err)
 	}
 }
 
