@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/internal/logging"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -68,21 +69,10 @@ func (s *Server) auth(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+		rec := logging.NewRecorder(w)
 		next.ServeHTTP(rec, r)
-		s.Audit(r.Context(), r.Method+" "+r.URL.Path, rec.code)
+		s.Audit(r.Context(), r.Method+" "+r.URL.Path, rec.Code)
 	}))
-}
-
-// statusRecorder remembers the status an API call answered with.
-type statusRecorder struct {
-	http.ResponseWriter
-	code int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.code = code
-	s.ResponseWriter.WriteHeader(code)
 }
 
 // BearerOK reports whether r carries "Authorization: Bearer <token>"

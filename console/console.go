@@ -334,3 +334,14 @@ func (s *Server) days(ctx context.Context) (orders.Days, error) {
 	}
 	return cal.Read(ctx, s.Store, s.now(), s.Location)
 }
+
+// dayOrders reads where the order days stand and the orders of the day
+// pick chooses (today, the open day).
+func (s *Server) dayOrders(ctx context.Context, pick func(orders.Days) string) (orders.Days, []orders.Order, error) {
+	days, err := s.days(ctx)
+	if err != nil {
+		return days, nil, err
+	}
+	list, err := s.Store.Orders(ctx, orders.Filter{Day: pick(days), Limit: 1 << 20})
+	return days, list, err
+}

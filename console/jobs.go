@@ -49,18 +49,13 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request, sess staff.Ses
 		return
 	}
 	v := &jobsView{view: s.newView(r, sess, textJobs, "jobs"), Ran: r.URL.Query().Get("ran")}
-	days, err := s.days(ctx)
+	days, closed, err := s.closedDay(ctx)
 	if err != nil {
 		s.failed(w, r, "jobs", err)
 		return
 	}
 	v.Days = days
 	rows, err := s.jobRows(ctx)
-	if err != nil {
-		s.failed(w, r, "jobs", err)
-		return
-	}
-	closed, err := s.closedDay(ctx, days)
 	if err != nil {
 		s.failed(w, r, "jobs", err)
 		return
@@ -85,15 +80,20 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request, sess staff.Ses
 	s.render(w, r, "jobs", v)
 }
 
-// closedDay is the latest closed order day: tomorrow when it is closed
-// already (the demo runs days ahead), else the day last closed.
-func (s *Server) closedDay(ctx context.Context, days orders.Days) (string, error) {
+// closedDay reads where the order days stand and the latest closed order
+// day: tomorrow when it is closed already (the demo runs days ahead), else
+// the day last closed.
+func (s *Server) closedDay(ctx context.Context) (orders.Days, string, error) {
+	days, err := s.days(ctx)
+	if err != nil {
+		return days, "", err
+	}
 	tomorrow := orders.AddDays(days.Today, 1)
 	closed, err := s.Store.DayClosed(ctx, tomorrow)
 	if err != nil || closed {
-		return tomorrow, err
+		return days, tomorrow, err
 	}
-	return days.LastClosed(), nil
+	return days, days.LastClosed(), nil
 }
 
 // jobSlot is the slot a job run from the console takes, so that it acts
@@ -132,12 +132,7 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 		return
 	}
 	ctx := r.Context()
-	days, err := s.days(ctx)
-	if err != nil {
-		s.failed(w, r, "run job", err)
-		return
-	}
-	closed, err := s.closedDay(ctx, days)
+	days, closed, err := s.closedDay(ctx)
 	if err != nil {
 		s.failed(w, r, "run job", err)
 		return

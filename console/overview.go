@@ -62,17 +62,12 @@ type overviewView struct {
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, sess staff.Session) {
 	ctx := r.Context()
 	v := &overviewView{view: s.newView(r, sess, textOverview, "overview")}
-	days, err := s.days(ctx)
+	days, today, err := s.dayOrders(ctx, func(d orders.Days) string { return d.Today })
 	if err != nil {
 		s.failed(w, r, "overview", err)
 		return
 	}
 	v.Days = days
-	today, err := s.Store.Orders(ctx, orders.Filter{Day: days.Today, Limit: 1 << 20})
-	if err != nil {
-		s.failed(w, r, "overview", err)
-		return
-	}
 	var next []orders.Order
 	if days.Open != days.Today {
 		if next, err = s.Store.Orders(ctx, orders.Filter{Day: days.Open, Limit: 1 << 20}); err != nil {

@@ -19,17 +19,12 @@ type stockView struct {
 func (s *Server) stock(w http.ResponseWriter, r *http.Request, sess staff.Session) {
 	ctx := r.Context()
 	v := &stockView{view: s.newView(r, sess, textStock, "stock")}
-	days, err := s.days(ctx)
+	days, open, err := s.dayOrders(ctx, func(d orders.Days) string { return d.Open })
 	if err != nil {
 		s.failed(w, r, "stock", err)
 		return
 	}
 	v.Days = days
-	open, err := s.Store.Orders(ctx, orders.Filter{Day: days.Open, Limit: 1 << 20})
-	if err != nil {
-		s.failed(w, r, "stock", err)
-		return
-	}
 	if v.Items, err = s.stockRows(ctx, open); err != nil {
 		s.failed(w, r, "stock", err)
 		return

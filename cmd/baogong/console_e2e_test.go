@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -152,14 +151,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 // TestDemoConsole: the demo links to the console signed in as its staff
 // persona, who can also ask the bot for a link.
 func TestDemoConsole(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	d, err := startDemo(ctx, "127.0.0.1:0", true, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	base := "http://" + d.Addr()
+	_, base := runDemo(t)
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar}
 	resp, err := browser.Get(base + "/demo/console")

@@ -125,7 +125,7 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		ctx := WithRequestID(r.Context(), id)
 		r = r.WithContext(ctx)
-		rec := &status{ResponseWriter: w, code: http.StatusOK}
+		rec := NewRecorder(w)
 		start := time.Now()
 		next.ServeHTTP(rec, r)
 		if r.Pattern == "GET /healthz" {
@@ -136,20 +136,27 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 			route = r.Method + " (no route)"
 		}
 		log.LogAttrs(ctx, slog.LevelInfo, "http", slog.String("route", route),
-			slog.Int("status", rec.code), slog.Duration("took", time.Since(start)))
+			slog.Int("status", rec.Code), slog.Duration("took", time.Since(start)))
 	})
 }
 
-// status remembers the response's status code.
-type status struct {
+// Recorder remembers the status code a handler answered with (200 when
+// it wrote none).
+type Recorder struct {
 	http.ResponseWriter
-	code int
+	Code int
 }
 
-func (s *status) WriteHeader(code int) {
-	s.code = code
+// NewRecorder wraps w.
+func NewRecorder(w http.ResponseWriter) *Recorder {
+	return &Recorder{ResponseWriter: w, Code: http.StatusOK}
+}
+
+// WriteHeader implements http.ResponseWriter.
+func (s *Recorder) WriteHeader(code int) {
+	s.Code = code
 	s.ResponseWriter.WriteHeader(code)
 }
 
 // Unwrap lets http.ResponseController reach the connection.
-func (s *status) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (s *Recorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
