@@ -16,10 +16,12 @@ import (
 
 // observeJob counts a job run and keeps it for the console: every run as
 // its job's latest, and in the history those worth reading (the urgent
-// watch runs every minute, mostly finding nothing).
+// watch and the bindings digest run every minute or half hour, mostly
+// finding nothing).
 func (m *Main) observeJob(ctx context.Context, run orders.JobRun) {
 	m.Metrics.JobRun(run)
-	keep := run.Job != jobs.Urgent || run.Published || run.Error != "" || run.How == "console"
+	frequent := run.Job == jobs.Urgent || run.Job == jobs.Bindings
+	keep := !frequent || run.Published || run.Error != "" || run.How == "console"
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	if err := m.Store.SaveJobRun(sctx, run, keep); err != nil {
