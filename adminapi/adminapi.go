@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/internal/logging"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -30,6 +31,9 @@ type Server struct {
 	Bindings Bindings
 	// Token is the bearer token every /api request must carry.
 	Token string
+	// Audit, when set, hears of every API call that may change something
+	// (any method but GET): what was called and the status it answered.
+	Audit func(ctx context.Context, call string, status int)
 	Log   *slog.Logger
 	// Now is the service's clock (time.Now when nil).
 	Now func() time.Time
@@ -57,9 +61,32 @@ func (s *Server) Register(mux *http.ServeMux) {
 }
 
 func (s *Server) auth(next http.Handler) http.Handler {
+	if s.Audit == nil {
+		return RequireToken(s.Token, next)
+	}
+	return RequireToken(s.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := logging.NewRecorder(w)
+		next.ServeHTTP(rec, r)
+		s.Audit(r.Context(), r.Method+" "+r.URL.Path, rec.Code)
+	}))
+}
+
+// BearerOK reports whether r carries "Authorization: Bearer <token>"
+// (compared in constant time). An empty token matches nothing.
+func BearerOK(r *http.Request, token string) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
+// RequireToken serves next only to requests with the bearer token; others
+// get 401.
+func RequireToken(token string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.Token)) != 1 {
+		if !BearerOK(r, token) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="baogong"`)
 			writeJSON(w, http.StatusUnauthorized, errorBody{"missing or wrong bearer token"})
 			return

@@ -3,6 +3,7 @@ package adminapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -216,5 +217,26 @@ func TestLeads(t *testing.T) {
 		if code != tt.code || !strings.Contains(body, tt.contains) {
 			t.Errorf("%s %s %s: %d %s, want %d containing %q", tt.method, tt.path, tt.body, code, body, tt.code, tt.contains)
 		}
+	}
+}
+
+// TestAuditHearsChangingCalls: every call but a GET is told to Audit,
+// with the status it answered.
+func TestAuditHearsChangingCalls(t *testing.T) {
+	cat, _ := catalog.New(nil, []catalog.Item{{SKU: "VEG", Name: "蔬菜包", Unit: "份", PriceFen: 5000}})
+	store := redisstore.New(redistest.Client(t), redistest.Community(t), cat)
+	var calls []string
+	mux := http.NewServeMux()
+	(&Server{Store: store, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Community: &orders.Community{Grids: []orders.Grid{{ID: "G1", Buildings: []string{"3"}}}},
+		Audit:     func(_ context.Context, call string, status int) { calls = append(calls, fmt.Sprint(call, " ", status)) }}).Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	call(t, "GET", srv.URL+"/api/orders", token, "")
+	call(t, "POST", srv.URL+"/api/leads", token, `{"openid":"l1","buildings":["3"]}`)
+	call(t, "DELETE", srv.URL+"/api/leads/nobody", token, "")
+	call(t, "POST", srv.URL+"/api/leads", "wrong", `{}`)
+	if strings.Join(calls, "|") != "POST /api/leads 200|DELETE /api/leads/nobody 404" {
+		t.Errorf("audited %q", calls)
 	}
 }

@@ -70,7 +70,7 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
 		}
 		slot = t
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
+	ctx, cancel := context.WithTimeout(jobs.By(context.WithoutCancel(r.Context()), "api"), time.Minute)
 	defer cancel()
 	res, err := s.Jobs.Runner.Run(ctx, name, slot)
 	if errors.Is(err, jobs.ErrUnknownJob) {

@@ -35,6 +35,11 @@ type Bot struct {
 	Location *time.Location
 	Now      func() time.Time
 	Log      *slog.Logger
+	// SignIn, when set, gives community staff one-time links into the
+	// console (登录); Observe, when set, hears how every message went
+	// (see console.go).
+	SignIn  SignIn
+	Observe func(intent, outcome string, d time.Duration)
 	// PerMinute is how many messages one sender may send in a minute
 	// (0: DefaultPerMinute).
 	PerMinute int

@@ -78,6 +78,7 @@ type cmd struct {
 // the last line: whatever nothing else claims is read as goods.
 var commands = []cmd{
 	{words: helpWords, bare: true, read: true, run: func(*Bot, context.Context, *Message, string) (string, error) { return textHelp(), nil }},
+	{words: consoleWords, bare: true, run: (*Bot).consoleLink},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
 	// 是 / 不对 answer a voice order read back (voice.go); 取消 alone
 	// with nothing read back is the resident's cancel.
@@ -148,7 +149,7 @@ func (b *Bot) text(ctx context.Context, m *Message) (string, error) {
 			m.readOnly = true
 			return c.denied, nil
 		}
-		m.readOnly = c.read
+		m.readOnly, m.intent = c.read, c.name()
 		return c.run(b, ctx, m, rest)
 	}
 	return textNotUnderstood(), nil // unreachable: the last line matches all

@@ -38,6 +38,8 @@ type Message struct {
 	// ack is the write that answers the message, once a handler made one
 	// (see Ack).
 	ack *orders.Ack
+	// intent names the command that handled a text (see console.go).
+	intent string
 	// heard is what speech recognition heard in a voice message, which
 	// every answer to it starts with (see voice.go).
 	heard string
@@ -83,8 +85,9 @@ const waitEvery = 50 * time.Millisecond
 // the message did nothing (textBusy), or found answered, whose answer is
 // returned. When even that cannot be learnt in time, it says the message
 // may have gone through and how to check (textMaybe).
-func (b *Bot) Handle(ctx context.Context, req Request) string {
+func (b *Bot) Handle(ctx context.Context, req Request) (reply string) {
 	m := &Message{Request: req, key: req.DedupeKey(), owner: NewOwner()}
+	defer b.observe(m, time.Now(), &reply)
 	if reply, done := b.arrive(ctx, m); done {
 		return reply
 	}

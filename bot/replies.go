@@ -1439,3 +1439,20 @@ func textConfirmAlready(o orders.Order) string {
 func textConfirmSuperseded(o orders.Order, goods string) string {
 	return fmt.Sprintf("您后来又下了订单 %s（%s），刚才听到的\"%s\"就不下了。\n还要的话请再说一遍或打字。", o.ID, itemsText(o.Lines), goods)
 }
+
+// ---- The community console (管理后台) ----
+
+// textConsoleStaffOnly answers 登录 from anyone not in community.admins:
+// no link, and no hint of what is behind it.
+const textConsoleStaffOnly = "这个功能只给社区工作人员使用。\n下单、查订单请发\"帮助\"看用法。"
+
+// textConsoleLink gives a staff member their one-time sign-in link.
+func textConsoleLink(link string) string {
+	return "社区管理后台登录链接（10分钟内有效，只能用一次，请不要转发）：\n" + link + "\n过期了再发\"登录\"要一个新的。"
+}
+
+// textCancelledByStaffNotice tells a household the community cancelled
+// their order from the console.
+func textCancelledByStaffNotice(o orders.Order, reason string) string {
+	return fmt.Sprintf("您的订单 %s（%s）已由社区取消，原因：%s\n需要的话可以重新下单；有疑问请联系楼栋长或社区。", o.ID, itemsText(o.Lines), reason)
+}

@@ -124,6 +124,9 @@ func TestReplyGolden(t *testing.T) {
 	for name, text := range voiceReplies(placed) {
 		replies[name] = text
 	}
+	replies["console_staff_only"] = textConsoleStaffOnly
+	replies["console_link"] = textConsoleLink("https://bg.example.com/admin/signin?t=…&exp=…&sig=…")
+	replies["console_cancelled_notice"] = textCancelledByStaffNotice(placed, "住户已转运，不需要了")
 	dir := filepath.Join("testdata", "replies")
 	if *update {
 		os.MkdirAll(dir, 0o755)

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -33,6 +34,7 @@ type Config struct {
 	Catalog   string    `yaml:"catalog"`
 	Community Community `yaml:"community"`
 	Schedules Schedules `yaml:"schedules"`
+	Log       Log       `yaml:"log"`
 	Limits    Limits    `yaml:"limits"`
 
 	// Dir is the directory of the config file; relative paths in it are
@@ -107,7 +109,15 @@ type Lead struct {
 	Buildings []string `yaml:"buildings"`
 }
 
-// Schedules are cron specs in Timezone for the scheduled jobs; an empty
+// Log configures the service's logs.
+type Log struct {
+	// Format is "text" (the default) or "json" (one JSON object a line,
+	// for a log collector).
+	Format string `yaml:"format"`
+	// Level is debug, info (the default), warn or error.
+	Level string `yaml:"level"`
+}
+
 // Limits keep one sender from starving the others.
 type Limits struct {
 	// MessagesPerMinute is how many messages one WeChat user may send in
@@ -116,6 +126,7 @@ type Limits struct {
 	MessagesPerMinute int `yaml:"messages_per_minute"`
 }
 
+// Schedules are cron specs in Timezone for the scheduled jobs; an empty
 // spec turns a job's schedule off (it can still be run by hand).
 type Schedules struct {
 	Cutoff   string   `yaml:"cutoff"`
@@ -132,6 +143,7 @@ func Default() Config {
 		Timezone:  "Asia/Shanghai",
 		Catalog:   "catalog.yaml",
 		Community: Community{UrgentClaim: 30 * time.Minute},
+		Log:       Log{Format: "text", Level: "info"},
 		Limits:    Limits{MessagesPerMinute: 30},
 		Schedules: Schedules{
 			Cutoff:   "0 20 * * *",
@@ -186,7 +198,7 @@ var Overrides = []string{
 	"BAOGONG_HTTP_ADDR", "BAOGONG_REDIS_URL", "BAOGONG_REDIS_ADDRS", "BAOGONG_REDIS_PASSWORD",
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
 	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
-	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE",
+	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE", "BAOGONG_LOG_FORMAT",
 }
 
 func (c *Config) overlay(env func(string) string) {
@@ -209,6 +221,7 @@ func (c *Config) overlay(env func(string) string) {
 	set("BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", &c.WeChat.DeliveryTemplateID)
 	set("BAOGONG_ADMIN_TOKEN", &c.Admin.Token)
 	set("BAOGONG_TIMEZONE", &c.Timezone)
+	set("BAOGONG_LOG_FORMAT", &c.Log.Format)
 	if v := env("BAOGONG_LIMITS_MESSAGES_PER_MINUTE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -221,6 +234,13 @@ func (c *Config) overlay(env func(string) string) {
 // Location returns the configured time zone.
 func (c *Config) Location() (*time.Location, error) {
 	return time.LoadLocation(c.Timezone)
+}
+
+// LogLevel returns the configured log level.
+func (c *Config) LogLevel() (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(c.Log.Level))
+	return l, err
 }
 
 // CatalogPath resolves the catalog path against the config file's directory.
@@ -316,6 +336,12 @@ func (c *Config) validate(l lines) error {
 	}
 	for i, spec := range c.Schedules.Roster {
 		checkSpec(fmt.Sprintf("schedules.roster[%d]", i), spec)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		bad("log.format", "%q must be text or json", c.Log.Format)
+	}
+	if _, err := c.LogLevel(); err != nil {
+		bad("log.level", "%q must be debug, info, warn or error", c.Log.Level)
 	}
 	c.validateCommunity(bad)
 	return errors.Join(errs...)

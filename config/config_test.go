@@ -38,6 +38,8 @@ func TestValidationNamesKeyAndLine(t *testing.T) {
 		{"missing token", "wechat: {app_id: wx1, app_secret: s}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "wechat.token: is empty"},
 		{"unknown key", base + "comunity: {id: c1}\n", "field comunity not found"},
 		{"bad timezone", base + "timezone: Mars/Olympus\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `timezone (line 3): "Mars/Olympus" is not a time zone`},
+		{"log format", base + "log: {format: xml}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `log.format (line 3): "xml" must be text or json`},
+		{"log level", base + "log: {format: json, level: loud}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `log.level (line 3): "loud" must be`},
 		{"building not a number", base + "community:\n  id: c1\n  grids: [{id: G1, buildings: [\"三\"]}]\n", "must be a number"},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -58,6 +59,9 @@ type Runner struct {
 	Links     Links
 	Log       *slog.Logger
 	Now       func() time.Time
+	// Observe, when set, hears of every run as it ends (the console's
+	// history, metrics). It must not block for long.
+	Observe func(ctx context.Context, run orders.JobRun)
 }
 
 // Result is what one run of a job did, for the API, the CLI and the log.
@@ -106,22 +110,50 @@ type SupplyRun struct {
 // ErrUnknownJob is returned for a job name that does not exist.
 var ErrUnknownJob = errors.New("unknown job")
 
-// Run runs job name for slot.
+// Run runs job name for slot. Who started it is read from ctx (see By).
 func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, error) {
 	slot = slot.In(r.Location).Truncate(time.Minute)
+	var (
+		res Result
+		err error
+	)
 	switch name {
 	case Cutoff:
-		return r.cutoff(ctx, slot)
+		res, err = r.cutoff(ctx, slot)
 	case Roster:
-		return r.roster(ctx, slot)
+		res, err = r.roster(ctx, slot)
 	case Picklist:
-		return r.picklist(ctx, slot)
+		res, err = r.picklist(ctx, slot)
 	case Urgent:
-		return r.urgent(ctx, slot)
+		res, err = r.urgent(ctx, slot)
 	case Bindings:
-		return r.bindings(ctx, slot)
+		res, err = r.bindings(ctx, slot)
+	default:
+		return Result{}, fmt.Errorf("%q: %w", name, ErrUnknownJob)
 	}
-	return Result{}, fmt.Errorf("%q: %w", name, ErrUnknownJob)
+	if r.Observe != nil {
+		run := orders.JobRun{Job: name, Slot: slot, At: r.Now(), How: startedBy(ctx), Published: res.Published}
+		if err != nil {
+			run.Error = err.Error()
+		}
+		run.Result, _ = json.Marshal(res)
+		r.Observe(ctx, run)
+	}
+	return res, err
+}
+
+// howKey carries who started a run in its context.
+type howKey struct{}
+
+// By returns ctx marking the job runs started with it as started by how:
+// "scheduled", "catch-up", "api", "console", "cli".
+func By(ctx context.Context, how string) context.Context {
+	return context.WithValue(ctx, howKey{}, how)
+}
+
+func startedBy(ctx context.Context) string {
+	how, _ := ctx.Value(howKey{}).(string)
+	return how
 }
 
 // cutoff closes the order day of slot: orders placed after it count for
@@ -168,7 +200,7 @@ func (r *Runner) Add(c *cron.Cron, s Schedules, ctx context.Context) error {
 				// that starts late (a busy machine, a long job before it)
 				// is still the same slot, published once.
 				slot := CurrentSlot([]string{spec}, r.Now(), r.Location)
-				res, err := r.Run(ctx, name, slot)
+				res, err := r.Run(By(ctx, "scheduled"), name, slot)
 				r.logRun(res, err, "scheduled")
 			}))
 		}
@@ -198,7 +230,7 @@ func (r *Runner) CatchUp(ctx context.Context, s Schedules) {
 	// list, then the roster (the order of Names).
 	slices.SortStableFunc(runs, func(a, b run) int { return a.slot.Compare(b.slot) })
 	for _, x := range runs {
-		res, err := r.Run(ctx, x.name, x.slot)
+		res, err := r.Run(By(ctx, "catch-up"), x.name, x.slot)
 		r.logRun(res, err, "catch-up")
 	}
 }

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -368,5 +369,24 @@ func TestUndeliveredStopsGoOnTheNextRound(t *testing.T) {
 	left, _ := f.store.Order(ctx, b.ID)
 	if left.Status != orders.StatusAssigned || !left.Slot.Equal(at("2026-11-24", "13:00")) {
 		t.Errorf("left-over order: %s %s", left.Status, left.Slot)
+	}
+}
+
+// TestObserveHearsEveryRun: Observe gets each run with who started it and
+// what it published.
+func TestObserveHearsEveryRun(t *testing.T) {
+	f := newFixture(t)
+	r := f.runner(at("2026-11-24", "20:00"))
+	var runs []orders.JobRun
+	r.Observe = func(_ context.Context, run orders.JobRun) { runs = append(runs, run) }
+	ctx := By(context.Background(), "console")
+	r.Run(ctx, Cutoff, at("2026-11-24", "20:00"))
+	r.Run(ctx, Cutoff, at("2026-11-24", "20:00"))
+	if len(runs) != 2 || runs[0].How != "console" || !runs[0].Published || runs[1].Published || runs[0].Job != Cutoff {
+		t.Fatalf("runs %+v", runs)
+	}
+	var res Result
+	if err := json.Unmarshal(runs[0].Result, &res); err != nil || res.Day != "2026-11-24" {
+		t.Errorf("result %s: %v", runs[0].Result, err)
 	}
 }

@@ -31,24 +31,11 @@ const utf8BOM = "\ufeff"
 // or CR) are prefixed with a single quote. supplierName "" falls back to
 // the supplier ID.
 func PicklistCSV(w io.Writer, p orders.PickList, supplierName string) error {
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
+	cw, err := newExcelCSV(w)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	write := func(rows ...[]any) {
-		for _, row := range rows {
-			rec := make([]string, len(row))
-			for i, v := range row {
-				if s, ok := v.(string); ok {
-					rec[i] = safeCell(s)
-				} else {
-					rec[i] = cellText(v)
-				}
-			}
-			_ = cw.Write(rec) // errors stick; checked after Flush
-		}
-	}
+	write := cw.write
 	write([]any{"备货单", p.Day, supplierLabel(p, supplierName)})
 	write(stringsRow(totalsHeader))
 	write(totalsRows(p)...)
@@ -60,8 +47,40 @@ func PicklistCSV(w io.Writer, p orders.PickList, supplierName string) error {
 		write(stringsRow(rxHeader))
 		write(rxRows(p)...)
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.flush()
+}
+
+// excelCSV writes CSV that Excel opens right: a byte-order mark first,
+// CRLF line ends, formula-looking text defused (safeCell).
+type excelCSV struct{ cw *csv.Writer }
+
+func newExcelCSV(w io.Writer) (excelCSV, error) {
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
+		return excelCSV{}, err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	return excelCSV{cw}, nil
+}
+
+// write writes rows of strings, ints and float64s (nil: an empty cell).
+func (c excelCSV) write(rows ...[]any) {
+	for _, row := range rows {
+		rec := make([]string, len(row))
+		for i, v := range row {
+			if s, ok := v.(string); ok {
+				rec[i] = safeCell(s)
+			} else {
+				rec[i] = cellText(v)
+			}
+		}
+		_ = c.cw.Write(rec) // errors stick; checked in flush
+	}
+}
+
+func (c excelCSV) flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 func stringsRow(ss []string) []any {

@@ -97,6 +97,8 @@ func cellText(v any) string {
 		return ""
 	case int:
 		return strconv.Itoa(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', 2, 64)
 	case string:
 		return v
 	}

@@ -36,11 +36,7 @@ func PicklistXLSX(w io.Writer, p orders.PickList, supplierName string) error {
 	if _, err := f.NewSheet(SheetDetail); err != nil {
 		return err
 	}
-	bold, err := f.NewStyle(&excelize.Style{
-		Font:   &excelize.Font{Bold: true},
-		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDDDDD"}},
-		Border: []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
-	})
+	bold, err := headerStyle(f)
 	if err != nil {
 		return err
 	}
@@ -72,6 +68,15 @@ func PicklistXLSX(w io.Writer, p orders.PickList, supplierName string) error {
 		return err
 	}
 	return f.Write(w)
+}
+
+// headerStyle is the bold, shaded style of header rows.
+func headerStyle(f *excelize.File) (int, error) {
+	return f.NewStyle(&excelize.Style{
+		Font:   &excelize.Font{Bold: true},
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDDDDD"}},
+		Border: []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+	})
 }
 
 // writeSheet fills one sheet: header, rows, widths, frozen header, A4.

@@ -24,10 +24,14 @@ import (
 	"github.com/baogong/baogong/bot"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/console"
+	"github.com/baogong/baogong/internal/logging"
 	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/metrics"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
 	"github.com/baogong/baogong/outbox"
+	"github.com/baogong/baogong/staff"
 	"github.com/baogong/baogong/wechat"
 )
 
@@ -48,6 +52,11 @@ type Main struct {
 	Mux       *http.ServeMux
 	Cron      *cron.Cron
 	Log       *slog.Logger
+	// Console is the staff's web console; Staff keeps its sessions and
+	// audit log; Metrics feeds /metrics.
+	Console *console.Server
+	Staff   *staff.Keeper
+	Metrics *metrics.Metrics
 	// Clock is the time every part reads (see Clock).
 	Clock Clock
 
@@ -100,7 +109,11 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	if clock.Now == nil {
 		clock = realClock
 	}
-	m := &Main{Log: slog.New(slog.NewTextHandler(logw, nil)), Config: cfg, Catalog: cat, Clock: clock}
+	level, err := cfg.LogLevel()
+	if err != nil {
+		return nil, fmt.Errorf("log.level: %w", err)
+	}
+	m := &Main{Log: logging.New(logw, cfg.Log.Format, level), Config: cfg, Catalog: cat, Clock: clock}
 	loc, err := cfg.Location()
 	if err != nil {
 		return nil, fmt.Errorf("timezone: %w", err)
@@ -164,6 +177,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		Log:       m.Log,
 		PerMinute: cfg.Limits.MessagesPerMinute,
 	}
+	m.Metrics = metrics.New(batchSource{store: m.Store, outbox: m.Outbox, cal: community.Calendar, loc: loc, now: clock.Now}, m.Log)
+	b.Observe = m.Metrics.Message
 	m.Mux = http.NewServeMux()
 	m.Mux.Handle("/wechat", &wechat.Handler{
 		Account: m.Account, Answer: b.Handle, Token: cfg.WeChat.Token,
@@ -178,11 +193,24 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	m.Jobs = &jobs.Runner{
 		Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc,
 		Notify: m.Outbox, Links: signedLinks{signer}, Log: m.Log, Now: clock.Now,
+		Observe: m.observeJob,
 	}
-	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log, Now: clock.Now,
+	distributor := &orders.Distributor{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc}
+	m.Staff = staff.New(m.Redis, cfg.Community.ID)
+	m.Staff.Now = clock.Now
+	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log, Now: clock.Now, Audit: m.auditAPI,
 		Jobs:    &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
 		Notices: m.Outbox, Bindings: m.Store,
-		Distributor: &orders.Distributor{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc}}).Register(m.Mux)
+		Distributor: distributor}).Register(m.Mux)
+	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
+	m.Console = &console.Server{
+		Store: m.Store, Staff: m.Staff, Community: &community, Catalog: m.Catalog, Location: loc,
+		Jobs: m.Jobs, Schedules: m.Schedules, Notices: m.Outbox, Distributor: distributor, Residents: b,
+		Links: signedLinks{signer}, SignIn: newSignInSigner(cfg, clock.Now), Token: cfg.Admin.Token,
+		Secure: strings.HasPrefix(cfg.PublicBase(), "https://"), Log: m.Log, Now: clock.Now,
+	}
+	m.Console.Register(m.Mux)
+	b.SignIn = m.Console
 	if err := m.Jobs.Add(m.Cron, m.Schedules, context.WithoutCancel(ctx)); err != nil {
 		m.Redis.Close()
 		return nil, err
@@ -206,7 +234,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.listener = ln
 	m.server = &http.Server{
-		Handler:           m.Mux,
+		Handler:           logging.Middleware(m.Log, m.Mux),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,

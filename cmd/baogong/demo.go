@@ -22,6 +22,8 @@ import (
 	"github.com/baogong/baogong/internal/demo"
 	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/internal/wxsign"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/staff"
 )
 
 // demoCmd runs the whole service on one machine with nothing installed:
@@ -43,8 +45,9 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, `baogong demo is running: http://%s/
   data is in memory (embedded Redis) and is gone when you stop the demo (Ctrl-C)
   WeChat callback: http://%s/wechat (token %q)
+  admin console:   http://%s/demo/console (signed in as the staff persona 社区网格员)
   admin API:       curl -H 'Authorization: Bearer %s' http://%s/api/orders
-`, d.Addr(), d.Addr(), d.Config.WeChat.Token, d.Config.Admin.Token, d.Addr())
+`, d.Addr(), d.Addr(), d.Config.WeChat.Token, d.Addr(), d.Config.Admin.Token, d.Addr())
 	<-ctx.Done()
 	return nil
 }
@@ -171,20 +174,48 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 				"汇总", "送达 3栋2单元", "送达 3栋", "送达 3-1-101"}},
 			{OpenID: "demo-volunteer-1", Name: "志愿者小林", Hint: "3栋、5栋的送货志愿者，排班后发：任务", Examples: []string{"任务", "完成 1", "完成 2"}},
 			{OpenID: "demo-supplier-xinyi", Name: "新义超市店长", Hint: "保供超市的联系人，收到备货单后发：备货完成", Examples: []string{"备货完成"}},
+			{OpenID: demoStaff, Name: "社区网格员", Hint: "社区工作人员，发：登录（回复里是管理后台的一次性链接）", Examples: []string{"登录"}},
 		},
 		Examples: []string{"绑定 3栋2单元501", "蔬菜包2份", "雞蛋兩盒 布洛芬1盒", "来三份菜包", "米、面各1袋", "西红柿2斤", "我的订单", "取消", "收到", "商品", "报名志愿者", "帮助"},
 		VoiceExamples: []string{"嗯，那个，我要两份蔬菜包。", "我要那个布洛芬一盒吧。", "是的。", "不对。", "给我来八袋挂面。",
 			"我要两份树菜包。", "我的订单？", "救命啊，我爸的药吃完了！", ""},
 		Names: map[string]string{
-			"demo-volunteer-2": "志愿者小陈", "demo-volunteer-3": "志愿者老赵",
-			"demo-lead-6": "6栋楼栋长", "demo-pharmacy-renmin": "人民大药房店员",
+			"demo-volunteer-2": demoNames["demo-volunteer-2"], "demo-volunteer-3": demoNames["demo-volunteer-3"],
+			"demo-lead-6": demoNames["demo-lead-6"], "demo-pharmacy-renmin": demoNames["demo-pharmacy-renmin"],
 		},
 		Suppliers: sups,
 		Store:     d.Store,
 		Location:  loc,
 		Now:       d.Clock.Now,
 	}).Register(d.Mux)
+	// The console, signed in as the staff persona: the demo has no
+	// WeChat to send 登录 from outside the page.
+	d.Mux.HandleFunc("GET /demo/console", func(w http.ResponseWriter, r *http.Request) {
+		d.Console.StartSession(w, r, demoStaff, staff.ViaDemo)
+	})
+	d.namePeople(ctx)
 	return d, nil
+}
+
+// demoStaff is the demo's community staff persona (community.admins).
+const demoStaff = "demo-staff"
+
+// demoNames are what the console calls the demo's people.
+var demoNames = map[string]string{
+	"demo-resident-zhang": "张阿姨", "demo-resident-li": "李大爷", "demo-resident-wang": "小王",
+	"demo-lead-3": "3栋楼栋长", "demo-lead-6": "6栋楼栋长", demoStaff: "社区网格员",
+	"demo-volunteer-1": "志愿者小林", "demo-volunteer-2": "志愿者小陈", "demo-volunteer-3": "志愿者老赵",
+	"demo-supplier-xinyi": "新义超市店长", "demo-pharmacy-renmin": "人民大药房店员",
+}
+
+// namePeople gives the console the demo people's names.
+func (d *demoMain) namePeople(ctx context.Context) {
+	for id, name := range demoNames {
+		if err := d.Store.SetPerson(ctx, orders.Person{OpenID: id, Name: name}); err != nil {
+			d.Log.Warn("demo names", "err", err)
+			return
+		}
+	}
 }
 
 // Close stops the service and the embedded Redis (the fake API's listener

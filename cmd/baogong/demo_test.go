@@ -23,14 +23,7 @@ import (
 // volunteer persona sees the stops, the supermarket's contact gets its
 // pick list and answers 备货完成.
 func TestDemoJobs(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	d, err := startDemo(ctx, "127.0.0.1:0", true, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	base := "http://" + d.Addr()
+	d, base := runDemo(t)
 	say := func(openid, text string) string {
 		t.Helper()
 		body, _ := json.Marshal(map[string]string{"openid": openid, "text": text})
@@ -218,4 +211,18 @@ func TestDemoJobs(t *testing.T) {
 		t.Errorf("second roster: want the new order: %+v", ro2)
 	}
 	waitPush(map[string]string{"demo-volunteer-1": "5栋1单元302"})
+}
+
+// runDemo starts the demo in-process on a free port, in safe mode, and
+// returns it and its base URL; it stops with the test.
+func runDemo(t *testing.T) (*demoMain, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	d, err := startDemo(ctx, "127.0.0.1:0", true, io.Discard)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(); cancel() })
+	return d, "http://" + d.Addr()
 }

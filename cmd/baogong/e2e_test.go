@@ -428,14 +428,7 @@ func TestParseCommand(t *testing.T) {
 // TestDemo runs the demo in-process and chats through its page's helper,
 // which signs and encrypts like WeChat and posts to the real callback.
 func TestDemo(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	d, err := startDemo(ctx, "127.0.0.1:0", true, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	base := "http://" + d.Addr()
+	d, base := runDemo(t)
 	send := func(payload string) map[string]any {
 		t.Helper()
 		resp, err := http.Post(base+"/demo/send", "application/json", strings.NewReader(payload))

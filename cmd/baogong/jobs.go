@@ -96,7 +96,7 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("--slot: %w", err)
 		}
 	}
-	res, err := m.Jobs.Run(ctx, name, slot)
+	res, err := m.Jobs.Run(jobs.By(ctx, "cli"), name, slot)
 	if err != nil {
 		return err
 	}

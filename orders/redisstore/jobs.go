@@ -132,7 +132,12 @@ func (s *Store) RemoveVolunteer(ctx context.Context, grid, openid string) error 
 // under a short code the lead quotes.
 func (s *Store) Apply(ctx context.Context, a orders.Application) error {
 	data, _ := json.Marshal(a)
-	if err := s.rdb.Set(ctx, s.k.application(a.Code), data, jobTTL).Err(); err != nil {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.k.application(a.Code), data, jobTTL)
+		p.ZAdd(ctx, s.k.applications(), redis.Z{Score: float64(a.At.Unix()), Member: a.Code})
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("volunteer application: %w", err)
 	}
 	return nil
@@ -156,7 +161,12 @@ func (s *Store) Application(ctx context.Context, code string) (orders.Applicatio
 
 // DeleteApplication implements orders.Store.
 func (s *Store) DeleteApplication(ctx context.Context, code string) error {
-	if err := s.rdb.Del(ctx, s.k.application(code)).Err(); err != nil {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, s.k.application(code))
+		p.ZRem(ctx, s.k.applications(), code)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("application: %w", err)
 	}
 	return nil

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/internal/signedurl"
+	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
+	"github.com/baogong/baogong/outbox"
+	"github.com/baogong/baogong/staff"
+)
+
+// observeJob counts a job run and keeps it for the console: every run as
+// its job's latest, and in the history those worth reading (the urgent
+// watch and the bindings digest run every minute or half hour, mostly
+// finding nothing).
+func (m *Main) observeJob(ctx context.Context, run orders.JobRun) {
+	m.Metrics.JobRun(run)
+	frequent := run.Job == jobs.Urgent || run.Job == jobs.Bindings
+	keep := !frequent || run.Published || run.Error != "" || run.How == "console"
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := m.Store.SaveJobRun(sctx, run, keep); err != nil {
+		m.Log.Error("save job run", "job", run.Job, "err", err)
+	}
+}
+
+// auditAPI records a changing call of the admin API (bearer token) in the
+// console's audit log, beside what staff do in the console.
+func (m *Main) auditAPI(ctx context.Context, call string, status int) {
+	e := staff.Entry{Who: staff.TokenWho, Action: "接口调用", Target: call, Note: strconv.Itoa(status)}
+	if err := m.Staff.Record(context.WithoutCancel(ctx), e); err != nil {
+		m.Log.ErrorContext(ctx, "audit api call", "err", err)
+	}
+}
+
+// newSignInSigner signs the console's one-time sign-in links with a key of
+// their own, expiring with the token they carry.
+func newSignInSigner(cfg config.Config, now func() time.Time) *signedurl.Signer {
+	return &signedurl.Signer{
+		Key:  signedurl.DeriveKey(cfg.Admin.Token, "baogong console sign-in v1"),
+		Base: cfg.PublicBase(),
+		TTL:  staff.DefaultSignInTTL,
+		Now:  now,
+	}
+}
+
+// batchSource is what a metrics scrape reads: the orders of the batch in
+// view (the day last closed and the day taking orders) and the outbox.
+type batchSource struct {
+	store  *redisstore.Store
+	outbox *outbox.Outbox
+	cal    orders.Calendar
+	loc    *time.Location
+	now    func() time.Time
+}
+
+func (b batchSource) BatchOrders(ctx context.Context) ([]orders.Order, error) {
+	days, err := b.cal.Read(ctx, b.store, b.now(), b.loc)
+	if err != nil {
+		return nil, err
+	}
+	out, err := b.store.Orders(ctx, orders.Filter{Day: days.LastClosed(), Limit: 1 << 20})
+	if err != nil || days.Open == days.LastClosed() {
+		return out, err
+	}
+	open, err := b.store.Orders(ctx, orders.Filter{Day: days.Open, Limit: 1 << 20})
+	return append(out, open...), err
+}
+
+func (b batchSource) Pending(ctx context.Context) (int, error) { return b.outbox.Pending(ctx) }
+
+func (b batchSource) Dead(ctx context.Context) ([]orders.Notice, error) { return b.outbox.Dead(ctx) }

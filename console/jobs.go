@@ -1,0 +1,156 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/staff"
+)
+
+// runView is one job run with its result read back.
+type runView struct {
+	orders.JobRun
+	Res jobs.Result
+	*view
+}
+
+type jobView struct {
+	jobRow
+	// Does says what running it now does, with its day.
+	Does string
+	Runs []runView
+}
+
+type picklistLink struct {
+	Supplier, Link string
+}
+
+type jobsView struct {
+	*view
+	Days      orders.Days
+	Jobs      []jobView
+	Picklists []picklistLink
+	// Ran is the job just run, whose latest run is shown first.
+	Ran string
+}
+
+// runsShown is how many past runs of each job the page lists.
+const runsShown = 5
+
+func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	ctx := r.Context()
+	if s.Jobs == nil {
+		s.message(w, r, http.StatusNotFound, textNoJobs)
+		return
+	}
+	v := &jobsView{view: s.newView(r, sess, textJobs, "jobs"), Ran: r.URL.Query().Get("ran")}
+	days, closed, err := s.closedDay(ctx)
+	if err != nil {
+		s.failed(w, r, "jobs", err)
+		return
+	}
+	v.Days = days
+	rows, err := s.jobRows(ctx)
+	if err != nil {
+		s.failed(w, r, "jobs", err)
+		return
+	}
+	for _, row := range rows {
+		jv := jobView{jobRow: row, Does: jobDoes(row.Name, days, closed)}
+		runs, err := s.Store.JobRuns(ctx, row.Name, runsShown)
+		if err != nil {
+			s.failed(w, r, "jobs", err)
+			return
+		}
+		for _, run := range runs {
+			rv := runView{JobRun: run, view: v.view}
+			json.Unmarshal(run.Result, &rv.Res)
+			jv.Runs = append(jv.Runs, rv)
+		}
+		v.Jobs = append(v.Jobs, jv)
+	}
+	for _, sup := range s.Catalog.Suppliers {
+		v.Picklists = append(v.Picklists, picklistLink{Supplier: sup.Name, Link: s.Links.Picklist(sup.ID, closed)})
+	}
+	s.render(w, r, "jobs", v)
+}
+
+// closedDay reads where the order days stand and the latest closed order
+// day: tomorrow when it is closed already (the demo runs days ahead), else
+// the day last closed.
+func (s *Server) closedDay(ctx context.Context) (orders.Days, string, error) {
+	days, err := s.days(ctx)
+	if err != nil {
+		return days, "", err
+	}
+	tomorrow := orders.AddDays(days.Today, 1)
+	closed, err := s.Store.DayClosed(ctx, tomorrow)
+	if err != nil || closed {
+		return days, tomorrow, err
+	}
+	return days, days.LastClosed(), nil
+}
+
+// jobSlot is the slot a job run from the console takes, so that it acts
+// now: the cutoff closes the day taking orders; the pick list is the
+// latest closed day's; a roster round and the urgent watch run at this
+// minute (on the latest closed day when that is tomorrow, so its orders
+// are due).
+func (s *Server) jobSlot(name string, days orders.Days, closed string) time.Time {
+	now := s.now().In(s.Location)
+	at := func(day string) time.Time {
+		d, _ := time.ParseInLocation(time.DateOnly, day, s.Location)
+		return time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), 0, 0, s.Location)
+	}
+	switch name {
+	case jobs.Cutoff:
+		return at(days.Open)
+	case jobs.Picklist:
+		return at(closed)
+	case jobs.Roster:
+		if closed > days.Today {
+			return at(closed)
+		}
+	}
+	return now.Truncate(time.Minute)
+}
+
+// runJob runs a job now and shows what it did.
+func (s *Server) runJob(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	if s.Jobs == nil {
+		s.message(w, r, http.StatusNotFound, textNoJobs)
+		return
+	}
+	name := r.PathValue("name")
+	if _, ok := jobLabels[name]; !ok {
+		http.NotFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	days, closed, err := s.closedDay(ctx)
+	if err != nil {
+		s.failed(w, r, "run job", err)
+		return
+	}
+	// A job outlives a browser that gives up waiting.
+	jctx, cancel := context.WithTimeout(jobs.By(context.WithoutCancel(ctx), "console"), time.Minute)
+	defer cancel()
+	res, err := s.Jobs.Run(jctx, name, s.jobSlot(name, days, closed))
+	if err != nil && !errors.Is(err, jobs.ErrUnknownJob) {
+		s.Log.ErrorContext(ctx, "console job", "job", name, "err", err)
+		s.record(r, sess, textAuditRunJob, jobLabels[name], textJobFailed)
+		done(w, r, "/admin/jobs", "", "job")
+		return
+	}
+	note := textJobNothing
+	if res.Published {
+		note = textJobPublished
+	}
+	s.record(r, sess, textAuditRunJob, jobLabels[name], dayLabel(res.Day)+" "+note)
+	http.Redirect(w, r, "/admin/jobs?ran="+name+"#"+name, http.StatusSeeOther)
+}

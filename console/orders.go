@@ -1,0 +1,276 @@
+package console
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/baogong/baogong/internal/zh"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/reports"
+	"github.com/baogong/baogong/staff"
+)
+
+// maxListed bounds one search's rows on a page.
+const maxListed = 300
+
+type ordersView struct {
+	*view
+	Q, Phone, Status, Date string
+	Statuses               []statusOption
+	Searched               bool
+	Orders                 []orders.Order
+	More                   bool
+	// Household is the household searched for, when the search was one.
+	Household  string
+	LedgerDate string
+}
+
+type statusOption struct {
+	Value, Label string
+}
+
+// orders searches orders by order number or address (q), phone tail,
+// status and order day.
+func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	v := &ordersView{view: s.newView(r, sess, textOrders, "orders"),
+		Q: strings.TrimSpace(q.Get("q")), Phone: digits(q.Get("phone")), Status: q.Get("status"), Date: q.Get("date")}
+	for _, st := range statusOrder {
+		v.Statuses = append(v.Statuses, statusOption{string(st), statusText(st)})
+	}
+	days, err := s.days(ctx)
+	if err != nil {
+		s.failed(w, r, "orders", err)
+		return
+	}
+	v.LedgerDate = days.LastClosed()
+	if v.Date != "" {
+		if _, err := time.Parse(time.DateOnly, v.Date); err != nil {
+			v.Problem, v.Date = textBadDate, ""
+		} else {
+			v.LedgerDate = v.Date
+		}
+	}
+	f := orders.Filter{Status: orders.Status(v.Status), Day: v.Date, Limit: maxListed + 1}
+	var list []orders.Order
+	switch {
+	case v.Q != "" && isDigits(v.Q):
+		v.Searched = true
+		o, err := s.Store.Order(ctx, v.Q)
+		if err != nil && !errors.Is(err, orders.ErrNotFound) {
+			s.failed(w, r, "orders", err)
+			return
+		}
+		if err == nil {
+			list = []orders.Order{o}
+		}
+	case v.Q != "":
+		v.Searched = true
+		folded := strings.TrimSpace(zh.Fold(v.Q))
+		m, ok := orders.FindAddress(folded, nil)
+		if !ok {
+			v.Problem = textBadQuery
+			break
+		}
+		v.Household = m.Address.String()
+		if list, err = s.Store.HouseholdOrders(ctx, m.Address.Household(), 1000); err != nil {
+			s.failed(w, r, "orders", err)
+			return
+		}
+	default:
+		v.Searched = v.Phone != "" || v.Status != "" || v.Date != ""
+		if v.Phone != "" {
+			f.Limit = 1 << 20 // the tail is matched below
+		}
+		if list, err = s.Store.Orders(ctx, f); err != nil {
+			s.failed(w, r, "orders", err)
+			return
+		}
+	}
+	for _, o := range list {
+		if f.Match(&o) && (v.Phone == "" || strings.HasSuffix(digits(o.Contact), v.Phone)) {
+			v.Orders = append(v.Orders, o)
+		}
+	}
+	if len(v.Orders) > maxListed {
+		v.Orders, v.More = v.Orders[:maxListed], true
+	}
+	s.render(w, r, "orders", v)
+}
+
+type orderView struct {
+	*view
+	Order orders.Order
+	// CanCancel and CanDeliver say which actions the order allows.
+	CanCancel, CanDeliver bool
+	Marks                 []orders.Mark
+	Users                 []string
+}
+
+func (s *Server) order(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	ctx := r.Context()
+	o, err := s.Store.Order(ctx, r.PathValue("id"))
+	if errors.Is(err, orders.ErrNotFound) {
+		s.message(w, r, http.StatusNotFound, textNoSuchOrder)
+		return
+	}
+	if err != nil {
+		s.failed(w, r, "order", err)
+		return
+	}
+	v := &orderView{view: s.newView(r, sess, fmt.Sprintf(textOrderTitle, o.ID), "orders"), Order: o,
+		CanCancel: orders.CanMove(o.Status, orders.StatusCancelled), CanDeliver: orders.CanMove(o.Status, orders.StatusDelivered)}
+	marks, err := s.Store.MarksOf(ctx, []string{o.Household()})
+	if err != nil {
+		s.failed(w, r, "order", err)
+		return
+	}
+	users, err := s.Store.HouseholdsUsers(ctx, []string{o.Household()})
+	if err != nil {
+		s.failed(w, r, "order", err)
+		return
+	}
+	v.Marks, v.Users = marks[o.Household()], users[o.Household()]
+	s.render(w, r, "order", v)
+}
+
+// cancelOrder cancels an order with a reason (stock and limits go back)
+// and tells the household.
+func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	s.changeOrder(w, r, sess, orders.StatusCancelled)
+}
+
+// deliverOrder marks an order delivered with a note and tells the
+// household.
+func (s *Server) deliverOrder(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	s.changeOrder(w, r, sess, orders.StatusDelivered)
+}
+
+func (s *Server) changeOrder(w http.ResponseWriter, r *http.Request, sess staff.Session, to orders.Status) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	back := "/admin/orders/" + url.PathEscape(id)
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" || len([]rune(reason)) > 200 {
+		done(w, r, back, "", "reason")
+		return
+	}
+	note := textStaffNote + reason
+	var (
+		o   orders.Order
+		err error
+	)
+	if to == orders.StatusCancelled {
+		o, err = s.Store.CancelOrder(ctx, id, sess.Who, note, s.now())
+	} else {
+		o, err = s.Store.Transition(ctx, id, to, sess.Who, note, s.now())
+	}
+	switch {
+	case errors.Is(err, orders.ErrNotFound):
+		s.message(w, r, http.StatusNotFound, textNoSuchOrder)
+		return
+	case errors.Is(err, orders.ErrConflict):
+		done(w, r, back, "", "moved")
+		return
+	case err != nil:
+		s.failed(w, r, "change order", err)
+		return
+	}
+	action := textAuditCancel
+	if to == orders.StatusDelivered {
+		action = textAuditDeliver
+	}
+	s.record(r, sess, action, o.ID, reason)
+	told := false
+	if s.Residents != nil {
+		if to == orders.StatusCancelled {
+			told, err = s.Residents.NotifyCancelled(ctx, o, reason)
+		} else {
+			told, err = s.Residents.NotifyDelivered(ctx, o)
+		}
+		if err != nil {
+			s.Log.ErrorContext(ctx, "console notify", "order", o.ID, "err", err)
+		}
+	}
+	code := string(to)
+	if !told {
+		code += "-untold"
+	}
+	done(w, r, back, code, "")
+}
+
+// ledger serves the 台账 of an order day as CSV or XLSX, to the admin
+// token or a console session.
+func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
+	sess, ok := s.apiSession(w, r)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	day := r.URL.Query().Get("date")
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		http.Error(w, "date must be YYYY-MM-DD", http.StatusBadRequest)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "csv"
+	}
+	if format != "csv" && format != "xlsx" {
+		http.Error(w, "format must be csv or xlsx", http.StatusBadRequest)
+		return
+	}
+	list, err := s.Store.Orders(ctx, orders.Filter{Day: day, Limit: 1 << 20})
+	if err != nil {
+		s.Log.ErrorContext(ctx, "ledger", "err", err)
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	names := s.names(ctx)
+	rows := reports.LedgerRows(list, func(id string) string {
+		if n := names[id]; n != "" {
+			return n
+		}
+		return id
+	})
+	file := url.PathEscape("台账-" + day + "." + format)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+file)
+	w.Header().Set("Cache-Control", "no-store")
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		err = reports.LedgerCSV(w, day, rows, s.Location)
+	} else {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		err = reports.LedgerXLSX(w, day, rows, s.Location)
+	}
+	if err != nil {
+		s.Log.ErrorContext(ctx, "ledger render", "err", err)
+	}
+	s.record(r, sess, textAuditLedger, day, format)
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// digits keeps the ASCII digits of s (a phone as leads write it: 139
+// 0000 1111, 139-0000-1111).
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < unicode.MaxASCII && r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, zh.Fold(s))
+}

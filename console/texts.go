@@ -1,0 +1,249 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/reports"
+	"github.com/baogong/baogong/staff"
+)
+
+// Every word the console shows staff is here or in templates/: plain
+// simplified Chinese, saying what happened and what to do next.
+
+// Page titles.
+const (
+	textOverview      = "概览"
+	textOrders        = "订单"
+	textOrderTitle    = "订单 %s"
+	textStock         = "库存"
+	textHouseholds    = "住户"
+	textPeople        = "人员"
+	textJobs          = "任务"
+	textDistributions = "免费发放"
+	textNotices       = "消息"
+	textAudit         = "操作记录"
+	textLoginTitle    = "登录管理后台"
+	textMessageTitle  = "提示"
+)
+
+// Sign-in and errors shown as a page of their own.
+const (
+	textLinkExpired     = "这个登录链接已经过期了（10分钟内有效）。请在公众号里再发\"登录\"，用新的链接。"
+	textLinkUsed        = "这个登录链接已经用过了，每个链接只能用一次。请在公众号里再发\"登录\"，用新的链接。"
+	textLinkBad         = "这个登录链接不对。请从公众号的消息里直接打开，或再发\"登录\"要一个新的。"
+	textNotStaff        = "您已经不在社区工作人员名单里，不能进入管理后台。"
+	textWrongToken      = "管理员令牌不对，没有登录。"
+	textForbidden       = "这个操作没有办成：页面过期了或者不是从管理后台发出的。请回到页面刷新后再试。"
+	textUnavailable     = "系统繁忙，没有读到数据。请过一会儿刷新页面再试。"
+	textNoSuchOrder     = "没有这个订单号。"
+	textNoJobs          = "这个部署没有定时任务。"
+	textNoNotices       = "这个部署没有消息队列。"
+	textNoDistributions = "这个部署不能免费发放。"
+	textTokenWho        = "管理员令牌"
+)
+
+// Words used inside pages.
+const (
+	textHourChart   = "今天每小时下单数"
+	textDemandChart = "各商品：正在下单这天已订和还剩库存"
+	textDemand      = "已订"
+	textLeft        = "还剩"
+	textBadDate     = "日期要写成 2026-11-24 这样。"
+	textBadQuery    = "没看懂要找什么：请写订单号（如 1001）或地址（如 3栋2单元501）。"
+	textBadAddress  = "没看懂这个地址，或者它不在本社区：请写 3栋2单元501 这样。"
+	textNoMarks     = "（无标记）"
+	// textStaffNote starts the note of what staff did to an order, in
+	// its history (residents' and leads' views show it too).
+	textStaffNote    = "社区后台："
+	textJobPublished = "已发布"
+	textJobNothing   = "这一轮之前已发布过，或没有要做的"
+	textJobFailed    = "出错了"
+)
+
+// Audit log actions.
+const (
+	textAuditSignIn          = "登录"
+	textAuditSignOut         = "退出"
+	textAuditCancel          = "取消订单"
+	textAuditDeliver         = "标记送达"
+	textAuditLedger          = "下载台账"
+	textAuditAddStock        = "补货"
+	textAuditSoldOut         = "设为售罄"
+	textAuditMarks           = "修改住户标记"
+	textAuditAddLead         = "添加楼栋长"
+	textAuditRemoveLead      = "移除楼栋长"
+	textAuditAddVolunteer    = "添加志愿者"
+	textAuditRemoveVolunteer = "移除志愿者"
+	textAuditApprove         = "同意志愿者报名"
+	textAuditRefuse          = "拒绝志愿者报名"
+	textAuditContact         = "修改联系方式"
+	textAuditRunJob          = "运行任务"
+	textAuditDistribute      = "免费发放"
+	textAuditRetry           = "重发消息"
+	textAuditDrop            = "删除消息"
+	textAuditBindApprove     = "同意绑定"
+	textAuditBindRefuse      = "拒绝绑定"
+	textAuditUnbind          = "移出住户"
+)
+
+// viaTexts say how a session was opened.
+var viaTexts = map[string]string{
+	staff.ViaWeChat: "公众号登录链接",
+	staff.ViaToken:  "管理员令牌",
+	staff.ViaDemo:   "演示",
+}
+
+// flashTexts say what an action did (?ok=<code>).
+var flashTexts = map[string]string{
+	"cancelled":           "订单已取消，库存和限购额度已退回，已通知住户。",
+	"cancelled-untold":    "订单已取消，库存和限购额度已退回。这户没有绑定微信，请打电话告诉他们。",
+	"delivered":           "已标记送达，已通知住户。",
+	"delivered-untold":    "已标记送达。这户没有绑定微信，请打电话告诉他们。",
+	"stock-added":         "库存已更新，居民马上就能买到。",
+	"sold-out":            "已设为售罄，居民不能再下单；有人取消时会退回库存。",
+	"marks":               "住户标记已保存。有标记的住户下单都算急需，排班排在最前。",
+	"lead-added":          "已添加楼栋长。",
+	"lead-removed":        "已移除楼栋长。",
+	"volunteer-added":     "已添加志愿者，下一轮排班就会排到他。",
+	"volunteer-removed":   "已移除志愿者。",
+	"application-approve": "已同意报名，已通知本人。",
+	"application-refuse":  "已拒绝报名。",
+	"contact":             "联系方式已保存。",
+	"binding-approve":     "已同意绑定，已通知本人，现在可以替这户下单了。",
+	"binding-refuse":      "已拒绝绑定，已通知本人。",
+	"member-removed":      "已把这个微信移出这户。",
+	"notices-retry":       "已重新发送，稍后看是否发出。",
+	"notices-drop":        "已删除这些消息，不再发送。",
+}
+
+// problemTexts say what went wrong (?err=<code>).
+var problemTexts = map[string]string{
+	"reason":       "请写上原因（200字以内）。",
+	"moved":        "没有改成：这个订单的状态刚变了，请看下面最新的状态。",
+	"amount":       "数量要写整数，例如 50（减少写 -5）。",
+	"unlimited":    "这个商品不限量，不用补货。",
+	"below-zero":   "减不了这么多：剩下的没有这么多。",
+	"household":    "没有这户。",
+	"mark":         "标记不对。",
+	"person":       "请填好微信 openid（和楼栋或网格）。",
+	"in-config":    "这个人写在配置文件里，请在配置文件里改。",
+	"application":  "这个报名已经处理过或过期了。",
+	"job":          "任务运行出错了，请看系统日志，或过一会儿再试。",
+	"none-ticked":  "请先勾选要处理的消息。",
+	"distribution": "请填好发放编号、商品、每户数量（1到10）。",
+	"binding":      "这个绑定申请已经处理过或过期了。",
+	"member":       "这个微信不在这户。",
+}
+
+// jobLabels name the jobs as staff say them.
+var jobLabels = map[string]string{
+	jobs.Cutoff:   "截单",
+	jobs.Picklist: "备货单",
+	jobs.Roster:   "排班",
+	jobs.Urgent:   "急需转交",
+	jobs.Bindings: "绑定通知",
+}
+
+// howTexts say who started a job run.
+var howTexts = map[string]string{
+	"scheduled": "定时",
+	"catch-up":  "启动时补跑",
+	"api":       "接口",
+	"console":   "后台",
+	"cli":       "命令行",
+}
+
+// jobDoes says what running job name now does.
+func jobDoes(name string, days orders.Days, closed string) string {
+	switch name {
+	case jobs.Cutoff:
+		return fmt.Sprintf("关闭%s的订单：之后下的单算下一天，限购也算下一天的。", dayLabel(days.Open))
+	case jobs.Picklist:
+		return fmt.Sprintf("把%s的备货单发给超市和药房（每家每天只发一次）。", dayLabel(closed))
+	case jobs.Roster:
+		return "把已截单、还没送的订单排给各网格的志愿者（现在这一轮），志愿者和楼栋长会收到。"
+	case jobs.Urgent:
+		return "把急需订单推给网格志愿者；超过时间没人领取的转给社区工作人员。"
+	case jobs.Bindings:
+		return "告诉楼栋长最近有哪些住户绑定了他负责的楼栋。"
+	}
+	return ""
+}
+
+func statusText(s orders.Status) string {
+	if t, ok := reports.StatusNames[s]; ok {
+		return t
+	}
+	return string(s)
+}
+
+// dayLabel writes an order day the way people say it: 11月24日.
+func dayLabel(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
+}
+
+// funcs are the templates' helpers; times show in loc.
+func funcs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"status":  statusText,
+		"day":     dayLabel,
+		"job":     func(name string) string { return jobLabels[name] },
+		"how":     func(how string) string { return howTexts[how] },
+		"channel": func(c string) string { return reports.ChannelNames[c] },
+		"goods":   orders.Goods,
+		"yuan": func(fen int64) string {
+			if fen%100 == 0 {
+				return fmt.Sprintf("%d元", fen/100)
+			}
+			return fmt.Sprintf("%.2f元", float64(fen)/100)
+		},
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("1月2日 15:04")
+		},
+		"clock": func(t time.Time) string { return t.In(loc).Format("15:04") },
+		"waited": func(d time.Duration) string {
+			if d < time.Hour {
+				return fmt.Sprintf("%d分钟", int(d.Minutes()))
+			}
+			return fmt.Sprintf("%d小时%d分钟", int(d.Hours()), int(d.Minutes())%60)
+		},
+		"marks": func(ms []orders.Mark) string {
+			parts := make([]string, len(ms))
+			for i, m := range ms {
+				parts[i] = string(m)
+			}
+			return strings.Join(parts, "、")
+		},
+		"open":  func(s orders.Status) bool { return s.Open() || s == orders.StatusAwaitingRx },
+		"short": func(s string) string { return shorten(s, 80) },
+		"contactOf": func(p personRow, csrf string) contactForm {
+			return contactForm{OpenID: p.OpenID, Name: p.Name, Phone: p.Phone, CSRF: csrf}
+		},
+	}
+}
+
+// shorten cuts s to n characters, with … when cut.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// contactForm fills the people page's name-and-phone form of one person.
+type contactForm struct {
+	OpenID, Name, Phone, CSRF string
+}
