@@ -102,7 +102,7 @@ var commands = []cmd{
 	{words: doneWords, accept: nonEmpty, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.done(ctx, m, strings.Trim(rest, " 号#第户"))
 	}},
-	{words: signUpWords, bare: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.signUp(ctx, m) }},
+	{words: signUpWords, run: (*Bot).signUp},
 	{words: approveWords, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.approve(ctx, m, strings.TrimSpace(rest))
 	}},

@@ -965,7 +965,19 @@ func textDone(st orders.Stop, notified bool, left int) string {
 }
 
 func textApplication(a orders.Application) string {
-	return fmt.Sprintf("%s的居民报名当志愿者（%s网格）。\n同意请回复：同意志愿者 %s", a.Address, a.Grid, a.Code)
+	return fmt.Sprintf("%s的居民%s（电话%s）报名当志愿者（%s网格）。\n同意请回复：同意志愿者 %s", a.Address, a.Name, orders.MaskPhone(a.Phone), a.Grid, a.Code)
+}
+
+// textSignUpHowTo asks for what a volunteer's sign-up lacks.
+func textSignUpHowTo(noName, noPhone bool) string {
+	what := "名字和手机号"
+	switch {
+	case !noName:
+		what = "手机号"
+	case !noPhone:
+		what = "名字（称呼）"
+	}
+	return fmt.Sprintf("报名当志愿者请写上%s，住户和楼栋长要知道谁来送、怎么联系您。\n例如：报名志愿者 林师傅 13800001111", what)
 }
 
 func textSignedUp(code string, leadTold bool) string {
@@ -1179,6 +1191,9 @@ func buildingUnit(a orders.Address) string {
 }
 
 func textVolunteerOf(where string) string { return where + "的志愿者" }
+
+// textVolunteerNamed names a volunteer the office knows by name.
+func textVolunteerNamed(name string) string { return "志愿者" + name }
 
 func textMarkUnknown(words []string) string {
 	return fmt.Sprintf("没有“%s”这种标记。\n可以标：%s\n例如：标记 3-2-501 独居老人", strings.Join(words, "、"), marksText(orders.MarkKinds))

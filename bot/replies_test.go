@@ -67,6 +67,8 @@ func TestReplyGolden(t *testing.T) {
 		"help_again":                        textHelpAgain,
 		"lead_summary_linked":               textSummaryLinked([]string{"3"}, "", []orders.Order{placed, delivered}, placed.Lines, "https://bg.example/s/lead-3/all?exp=1&sig=x"),
 		"summary_how_to":                    textSummaryHowTo,
+		"sign_up_how_to":                    textSignUpHowTo(true, true),
+		"sign_up_no_phone":                  textSignUpHowTo(false, true),
 		"what_we_have":                      textWhatWeHave,
 		"maybe":                             textMaybe,
 		"negative_qty":                      textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),

@@ -48,6 +48,9 @@ type Store interface {
 	RefuseBinding(ctx context.Context, code string) (orders.BindRequest, error)
 	Unbind(ctx context.Context, openid string) (orders.Binding, error)
 	Binding(ctx context.Context, openid string) (orders.Binding, error)
+	// Person and SetPerson are the office's name and phone of someone.
+	Person(ctx context.Context, openid string) (orders.Person, error)
+	SetPerson(ctx context.Context, p orders.Person) error
 	HouseholdUsers(ctx context.Context, household string) ([]string, error)
 	HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error)
 	AllMarks(ctx context.Context) (map[string][]orders.Mark, error)

@@ -109,6 +109,11 @@ func (b *Bot) comingFrom(ctx context.Context, openid string) string {
 // never their door or phone (for residents and other volunteers alike),
 // or unknown when they are not bound.
 func (b *Bot) volunteerName(ctx context.Context, openid, unknown string) string {
+	if p, err := b.Store.Person(ctx, openid); err != nil {
+		b.Log.Error("name of claimer", "err", err)
+	} else if p.Name != "" {
+		return textVolunteerNamed(p.Name) // 志愿者林师傅
+	}
 	bd, err := b.Store.Binding(ctx, openid)
 	if err != nil {
 		if !errors.Is(err, orders.ErrNotFound) {

@@ -8,6 +8,8 @@ import (
 	"math/big"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/baogong/baogong/orders"
 )
@@ -119,16 +121,23 @@ func (b *Bot) notifyDelivered(ctx context.Context, d orders.Order) (bool, error)
 
 // signUp files a bound resident's application to volunteer in their grid
 // and asks the grid's leads to approve it.
-func (b *Bot) signUp(ctx context.Context, msg *Message) (string, error) {
+func (b *Bot) signUp(ctx context.Context, msg *Message, rest string) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
 		return textBindFirst(), nil
+	}
+	// 报名志愿者 林师傅 13800001111: volunteers are people the residents
+	// are told of by name, and the office must be able to ring them.
+	phone, name := orders.StripPhone(rest)
+	name = strings.Trim(name, " ，,。、：:")
+	if name == "" || phone == "" || utf8.RuneCountInString(name) > 10 {
+		return textSignUpHowTo(name == "" || utf8.RuneCountInString(name) > 10, phone == ""), nil
 	}
 	code, err := applicationCode()
 	if err != nil {
 		return "", err
 	}
-	app := orders.Application{Code: code, OpenID: msg.OpenID, Grid: bd.Grid, Address: bd.Address, At: b.Now()}
+	app := orders.Application{Code: code, OpenID: msg.OpenID, Grid: bd.Grid, Address: bd.Address, At: b.Now(), Name: name, Phone: phone}
 	if err := b.Store.Apply(ctx, app); err != nil {
 		return "", err
 	}
@@ -180,6 +189,9 @@ func (b *Bot) approve(ctx context.Context, msg *Message, code string) (string, e
 	}
 	if !allowed {
 		return textOnlyGridLead, nil
+	}
+	if err := b.Store.SetPerson(ctx, orders.Person{OpenID: app.OpenID, Name: app.Name, Phone: app.Phone}); err != nil {
+		return "", err
 	}
 	if err := b.Store.AddVolunteer(ctx, app.Grid, app.OpenID); err != nil {
 		return "", err

@@ -79,13 +79,20 @@ func TestVolunteerSignUpApprovedByLead(t *testing.T) {
 		t.Errorf("unbound sign-up: %q", got)
 	}
 	e.say("newbie", "绑定 5栋1单元302")
-	got := e.say("newbie", "报名志愿者")
+	if got := e.say("newbie", "报名志愿者"); !strings.Contains(got, "名字和手机号") {
+		t.Errorf("sign-up without name or phone: %q", got)
+	}
+	if got := e.say("newbie", "报名志愿者 林师傅"); !strings.Contains(got, "写上手机号") {
+		t.Errorf("sign-up without a phone: %q", got)
+	}
+	got := e.say("newbie", "报名志愿者 林师傅 13800001111")
 	if !strings.HasPrefix(got, "已报名（编号") {
 		t.Fatalf("sign-up: %q", got)
 	}
 	code := got[len("已报名（编号") : len("已报名（编号")+4]
 	ob.Drain(ctx)
-	if sent := fake.SentTo("lead-3"); len(sent) != 1 || !strings.Contains(sent[0].Text, "同意志愿者 "+code) {
+	if sent := fake.SentTo("lead-3"); len(sent) != 1 || !strings.Contains(sent[0].Text, "同意志愿者 "+code) ||
+		!strings.Contains(sent[0].Text, "林师傅") || !strings.Contains(sent[0].Text, "138****1111") {
 		t.Fatalf("lead asked: %+v", sent)
 	}
 	if got := e.say("lead-68", "同意志愿者 "+code); got != textOnlyGridLead {
@@ -99,6 +106,9 @@ func TestVolunteerSignUpApprovedByLead(t *testing.T) {
 	}
 	if v, _ := e.store.Volunteers(ctx, "G1"); len(v) != 1 || v[0] != "newbie" {
 		t.Errorf("volunteers: %v", v)
+	}
+	if p, _ := e.store.Person(ctx, "newbie"); p.Name != "林师傅" || p.Phone != "13800001111" {
+		t.Errorf("the office's record of the volunteer: %+v", p)
 	}
 	ob.Drain(ctx)
 	if sent := fake.SentTo("newbie"); len(sent) != 1 || !strings.Contains(sent[0].Text, "您已成为G1网格的志愿者") {
@@ -125,5 +135,25 @@ func TestSupplierReady(t *testing.T) {
 	ob.Drain(ctx)
 	if sent := fake.SentTo("vol-a"); len(sent) != 1 || !strings.Contains(sent[0].Text, "新义保供超市") {
 		t.Errorf("volunteer told: %+v", sent)
+	}
+}
+
+// TestResidentToldTheVolunteersName: a volunteer the office knows by name
+// is named to the household (志愿者林师傅), never by openid.
+func TestResidentToldTheVolunteersName(t *testing.T) {
+	e, ob, fake := urgentEnv(t)
+	ctx := context.Background()
+	if err := e.store.SetPerson(ctx, orders.Person{OpenID: "vol-a", Name: "林师傅", Phone: "13800001111"}); err != nil {
+		t.Fatal(err)
+	}
+	e.say("zhang", "绑定 3栋2单元501")
+	id := orderNo.FindStringSubmatch(e.say("zhang", "急 硝酸甘油1瓶"))[1]
+	if got := e.say("vol-a", "领取 "+id); !strings.Contains(got, "交给您了") {
+		t.Fatalf("claim: %q", got)
+	}
+	ob.Drain(ctx)
+	told := texts(fake, "zhang")
+	if len(told) != 1 || !strings.Contains(told[0], "志愿者林师傅") || strings.Contains(told[0], "vol-a") || strings.Contains(told[0], "13800001111") {
+		t.Errorf("resident told %q", told)
 	}
 }

@@ -70,6 +70,9 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 			due = append(due, o)
 		}
 		built := orders.BuildRoster(r.Catalog, g.ID, vols, due, slot, marks)
+		if err := r.nameShares(ctx, &built); err != nil {
+			return res, err
+		}
 		stored, first, err := r.Store.SaveRoster(ctx, built)
 		if err != nil {
 			return res, err
@@ -134,4 +137,16 @@ func (r *Runner) leadsOf(ctx context.Context, g orders.Grid) []orders.Lead {
 		r.Log.Error("leads", "err", err)
 	}
 	return r.Community.LeadsOfGrid(g.ID, r.Community.AllLeads(added))
+}
+
+// nameShares puts the office's names of the volunteers on their shares.
+func (r *Runner) nameShares(ctx context.Context, ro *orders.Roster) error {
+	people, err := r.Store.People(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range ro.Shares {
+		ro.Shares[i].Name = people[ro.Shares[i].Volunteer].Name
+	}
+	return nil
 }

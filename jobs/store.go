@@ -30,6 +30,8 @@ type Store interface {
 	// FirstBindings, DigestCursor and SetDigestCursor feed the bindings
 	// digest.
 	FirstBindings(ctx context.Context, after, until time.Time) ([]string, error)
+	// People are the office's names and phones of its people.
+	People(ctx context.Context) (map[string]orders.Person, error)
 	DigestCursor(ctx context.Context) (time.Time, error)
 	SetDigestCursor(ctx context.Context, t time.Time) error
 }

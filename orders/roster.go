@@ -40,7 +40,10 @@ type Share struct {
 	// Volunteer is the volunteer's ID as the grid's team lists it, or ""
 	// for a roster built with nobody on duty.
 	Volunteer string `json:"volunteer"`
-	Stops     []Stop `json:"stops"`
+	// Name is what the office calls the volunteer (林师傅), "" when it has
+	// no name for them: rosters and notices name people, never openids.
+	Name  string `json:"name,omitempty"`
+	Stops []Stop `json:"stops"`
 }
 
 // Roster is a grid's deliveries for one slot, split between its volunteers.

@@ -229,4 +229,8 @@ type Application struct {
 	Grid    string    `json:"grid"`
 	Address Address   `json:"address"`
 	At      time.Time `json:"at"`
+	// Name and Phone are how the volunteer is called and reached (林师傅
+	// 13800001111): rosters and residents' notices name them.
+	Name  string `json:"name,omitempty"`
+	Phone string `json:"phone,omitempty"`
 }

@@ -67,11 +67,11 @@ func testRoster() orders.Roster {
 		Grid: "1",
 		Slot: time.Date(2022, 4, 10, 1, 0, 0, 0, time.UTC),
 		Shares: []orders.Share{
-			{Volunteer: "alice", Stops: []orders.Stop{
+			{Volunteer: "alice", Name: "林师傅", Stops: []orders.Stop{
 				{Seq: 1, OrderID: "101", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Lines: []orders.Line{rice(1), eggs(2)}, Supplier: "huimin"},
 				{Seq: 2, OrderID: "102", Address: orders.Address{Building: "3", Unit: "2", Room: "602"}, Lines: []orders.Line{rice(2), oil(1)}, Contact: "13812345678", Supplier: "huimin"},
 			}},
-			{Volunteer: "bob", Stops: []orders.Stop{
+			{Volunteer: "bob", Name: "王姐", Stops: []orders.Stop{
 				{Seq: 1, OrderID: "103", Address: orders.Address{Building: "12", Room: "101"}, Lines: []orders.Line{eggs(1)}, Supplier: "huimin"},
 			}},
 			{Volunteer: "carol", Stops: []orders.Stop{}},

@@ -189,18 +189,25 @@ func RosterHTML(w io.Writer, r orders.Roster, volunteer string, loc *time.Locati
 	}
 	slotText := slot.Format("2006-01-02") + " " + weekdays[slot.Weekday()] + " " + slot.Format("15:04")
 	title := "配送单 " + slot.Format("2006-01-02 15:04") + " " + gridLabel(r.Grid)
-	if volunteer != "" {
-		title += " " + volunteer
+	if volunteer != "" && len(shares) == 1 {
+		title += " 志愿者" + volunteerName(shares[0])
 	}
 	page := rosterPage{Title: title, Slot: slotText, Grid: gridLabel(r.Grid), Volunteer: volunteer}
 	if len(shares) == 0 {
 		shares = []orders.Share{{}} // a roster with no share prints as an empty one
 	}
 	for _, s := range shares {
-		sv := shareView{Volunteer: s.Volunteer, Stops: make([]stopView, 0, len(s.Stops))}
+		sv := shareView{Volunteer: volunteerName(s), Stops: make([]stopView, 0, len(s.Stops))}
 		var all []orders.Line
 		for _, st := range s.Stops {
-			v := stopView{Seq: st.Seq, Address: st.Address.String(), Contact: orders.MaskPhone(st.Contact), Note: stopNote(st)}
+			// The volunteer's own roster (their signed link) shows the
+			// whole number: they must ring the elder without WeChat.
+			// Every other page masks it.
+			contact := orders.MaskPhone(st.Contact)
+			if volunteer != "" {
+				contact = st.Contact
+			}
+			v := stopView{Seq: st.Seq, Address: st.Address.String(), Contact: contact, Note: stopNote(st)}
 			for _, l := range st.Lines {
 				v.Goods = append(v.Goods, goodsText(l))
 			}
@@ -212,6 +219,18 @@ func RosterHTML(w io.Writer, r orders.Roster, volunteer string, loc *time.Locati
 		page.Shares = append(page.Shares, sv)
 	}
 	return templates.ExecuteTemplate(w, "roster", page)
+}
+
+// volunteerName is how a printed roster names a share's volunteer: the
+// office's name for them, never their openid.
+func volunteerName(s orders.Share) string {
+	switch {
+	case s.Name != "":
+		return s.Name
+	case s.Volunteer == "":
+		return ""
+	}
+	return "（未登记姓名）"
 }
 
 // stopNote is the printed note of a stop: 【急】 and its household's marks,

@@ -132,19 +132,20 @@ func TestRosterHTML(t *testing.T) {
 		golden(t, "roster_alice.html.golden", b.Bytes())
 		noExternal(t, page)
 		for _, want := range []string{
-			"<title>配送单 2022-04-10 09:00 1网格 alice</title>",
+			"<title>配送单 2022-04-10 09:00 1网格 志愿者林师傅</title>",
 			"配送时间：2022-04-10 周日 09:00",
 			"共2户",
 			"取货合计：</b>大米 3袋、鸡蛋 2盒、食用油 1桶",
 			`<th class="tick">送达</th>`, "<th>电话</th>",
 			`<td class="seq">1</td><td class="addr">3栋2单元501</td><td>大米 1袋<br>鸡蛋 2盒</td><td class="phone"></td><td class="tick"><span class="box"></span></td>`,
-			`<td class="seq">2</td><td class="addr">3栋2单元602</td><td>大米 2袋<br>食用油 1桶</td><td class="phone">138****5678</td>`,
+			// The volunteer's own roster: the whole number, to ring the elder.
+			`<td class="seq">2</td><td class="addr">3栋2单元602</td><td>大米 2袋<br>食用油 1桶</td><td class="phone">13812345678</td>`,
 		} {
 			if !strings.Contains(page, want) {
 				t.Errorf("page lacks %q", want)
 			}
 		}
-		for _, bad := range []string{"13812345678", "12栋101", "bob", "<section class=\"page\">"} {
+		for _, bad := range []string{"138****5678", "12栋101", "王姐", "alice", "<section class=\"page\">"} {
 			if strings.Contains(page, bad) {
 				t.Errorf("page has %q", bad)
 			}
@@ -174,7 +175,7 @@ func TestRosterHTML(t *testing.T) {
 		for _, want := range []string{
 			"<title>配送单 2022-04-10 09:00 1网格</title>",
 			"3栋2单元501", "3栋2单元602", "12栋101", "138****5678",
-			"志愿者：alice", "志愿者：bob", "志愿者：carol", "这一轮没有要送的订单",
+			"志愿者：林师傅", "志愿者：王姐", "志愿者：（未登记姓名）", "138****5678", "这一轮没有要送的订单",
 		} {
 			if !strings.Contains(page, want) {
 				t.Errorf("page lacks %q", want)
@@ -207,7 +208,7 @@ func TestRosterHTML(t *testing.T) {
 	t.Run("escapes", func(t *testing.T) {
 		r := testRoster()
 		r.Grid = "<b>1</b>"
-		r.Shares[0].Volunteer = "<script>alert(1)</script>"
+		r.Shares[0].Name = "<script>alert(1)</script>"
 		r.Shares[0].Stops[0].Lines[0].Name = "<i>米</i>"
 		var b bytes.Buffer
 		if err := RosterHTML(&b, r, "", time.UTC); err != nil {

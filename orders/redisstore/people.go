@@ -37,6 +37,24 @@ func (s *Store) People(ctx context.Context) (map[string]orders.Person, error) {
 	return out, nil
 }
 
+// Person returns what the office noted of one person (an empty Person
+// when nothing).
+func (s *Store) Person(ctx context.Context, openid string) (orders.Person, error) {
+	v, err := s.rdb.HGet(ctx, s.k.people(), openid).Result()
+	if errors.Is(err, redis.Nil) {
+		return orders.Person{OpenID: openid}, nil
+	}
+	if err != nil {
+		return orders.Person{}, fmt.Errorf("person: %w", err)
+	}
+	var p orders.Person
+	if err := json.Unmarshal([]byte(v), &p); err != nil {
+		return orders.Person{}, fmt.Errorf("person: %w", err)
+	}
+	p.OpenID = openid
+	return p, nil
+}
+
 // SetPerson records a person's name and phone (replacing earlier ones);
 // with neither it forgets them.
 func (s *Store) SetPerson(ctx context.Context, p orders.Person) error {
