@@ -1,6 +1,9 @@
 package adminapi
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 
 	"github.com/baogong/baogong/orders"
@@ -8,18 +11,27 @@ import (
 )
 
 // SummaryPath is the route of a lead's printable 汇总 (unit "all" for all
-// of their units), behind a signed link.
-func SummaryPath(lead, unit string) string {
+// of their units), behind a signed link. The lead is named by LeadToken,
+// not by openid: the link may be forwarded.
+func SummaryPath(key []byte, lead, unit string) string {
 	if unit == "" {
 		unit = "all"
 	}
-	return "/s/" + lead + "/" + unit
+	return "/s/" + LeadToken(key, lead) + "/" + unit
+}
+
+// LeadToken is an opaque name of a lead in links: an HMAC of their openid
+// under the links' key.
+func LeadToken(key []byte, lead string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("lead:" + lead))
+	return hex.EncodeToString(m.Sum(nil))[:20]
 }
 
 // leadSummary renders the printable page of a lead's 汇总: what the bot's
 // 汇总 lists, every household of it.
 func (s *Server) leadSummary(w http.ResponseWriter, r *http.Request) {
-	lead, unit := r.PathValue("lead"), r.PathValue("unit")
+	token, unit := r.PathValue("lead"), r.PathValue("unit")
 	if unit == "all" {
 		unit = ""
 	}
@@ -28,7 +40,14 @@ func (s *Server) leadSummary(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "leads", err)
 		return
 	}
-	buildings := orders.LedBy(s.Community.AllLeads(added), lead)
+	all := s.Community.AllLeads(added)
+	var buildings []string
+	for _, l := range all {
+		if hmac.Equal([]byte(LeadToken(s.Jobs.Links.Key, l.OpenID)), []byte(token)) {
+			buildings = orders.LedBy(all, l.OpenID)
+			break
+		}
+	}
 	if len(buildings) == 0 {
 		page(w, http.StatusNotFound, "您现在不是楼栋长，看不到这一页。")
 		return

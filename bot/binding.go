@@ -54,13 +54,20 @@ func (b *Bot) bind(ctx context.Context, msg *Message, rest string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	to, text := members, textBindAskMembers(req)
-	if len(to) == 0 {
-		to, text = b.leadsOf(ctx, a.Building), textBindAskLead(req)
+	if req.Again {
+		return textBindPending(a, len(members) > 0), nil // asked already
 	}
-	ns := make([]orders.Notice, 0, len(to))
-	for _, u := range to {
-		ns = append(ns, orders.Notice{ID: "bindreq:" + req.Code + ":" + u, OpenID: u, Kind: "binding", Text: text})
+	// The members are asked, and the building's lead always: a first
+	// member may be a stranger who took an empty door, and must not be
+	// the only one to answer the real resident.
+	var ns []orders.Notice
+	for _, u := range members {
+		ns = append(ns, orders.Notice{ID: "bindreq:" + req.Code + ":" + u, OpenID: u, Kind: "binding", Text: textBindAskMembers(req)})
+	}
+	for _, l := range b.leadsOf(ctx, a.Building) {
+		if !slices.Contains(members, l) {
+			ns = append(ns, orders.Notice{ID: "bindreq:" + req.Code + ":" + l, OpenID: l, Kind: "binding", Text: textBindAskLead(req, len(members) > 0)})
+		}
 	}
 	if len(ns) == 0 || b.Notices.Enqueue(ctx, ns...) != nil {
 		// Nobody can be asked: the request would wait for nothing.
@@ -74,7 +81,7 @@ func (b *Bot) bind(ctx context.Context, msg *Message, rest string) (string, erro
 // answers; the requester is told either way.
 func (b *Bot) answerBinding(ctx context.Context, msg *Message, rest string, approve bool) (string, error) {
 	code := strings.Trim(rest, " #号：:")
-	if len(code) != 4 || !isDigits(code) {
+	if (len(code) != 4 && len(code) != 6) || !isDigits(code) {
 		return textBindAnswerHowTo, nil
 	}
 	req, err := b.Store.BindRequest(ctx, code)

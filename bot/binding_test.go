@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/baogong/baogong/internal/wxsign"
 )
 
 var codeInPush = regexp.MustCompile(`同意绑定 (\d{4})`)
@@ -117,5 +120,19 @@ func TestStrangerCannotTakeAHousehold(t *testing.T) {
 	}
 	if got := e.say("mum", "蔬菜包1份"); !strings.Contains(got, "绑定") {
 		t.Errorf("ordering after unbinding: %q", got)
+	}
+}
+
+// TestUnfollowLeavesTheHousehold: someone who unfollows the account can be
+// told nothing any more, so they leave their household.
+func TestUnfollowLeavesTheHousehold(t *testing.T) {
+	e := newEnv(t, nil)
+	e.say("gone", "绑定 3栋2单元501")
+	e.reply(wxsign.EventXML(officialID, "gone", "unsubscribe", "", time.Now()))
+	if users, _ := e.store.HouseholdUsers(context.Background(), "3-2-501"); len(users) != 0 {
+		t.Errorf("members after unfollowing: %v", users)
+	}
+	if got := e.say("next", "绑定 3栋2单元501"); !strings.HasPrefix(got, "已绑定") {
+		t.Errorf("the household after its only member left: %q", got)
 	}
 }

@@ -8,11 +8,13 @@ package bot
 import (
 	"cmp"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/zh"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/wechat"
 )
@@ -66,10 +68,24 @@ const (
 	maxLeadText     = 64 << 10
 )
 
+// cries reports whether a message calls for help (救命, 急): it is never
+// held back by the rate limit (its paging is limited by household).
+func (b *Bot) cries(msg *Message) bool {
+	text := msg.Content
+	if msg.MsgType == "voice" {
+		text = msg.Recognition
+	}
+	if len(text) > maxResidentText {
+		return false
+	}
+	_, said := orders.CutUrgent(b.Catalog, zh.Fold(text))
+	return said
+}
+
 // route picks the intent. An error return means an internal failure; every
 // user mistake is answered with words.
 func (b *Bot) route(ctx context.Context, msg *Message) (string, error) {
-	if msg.From.Sent > cmp.Or(b.PerMinute, DefaultPerMinute) {
+	if msg.From.Sent > cmp.Or(b.PerMinute, DefaultPerMinute) && !b.cries(msg) {
 		msg.readOnly = true
 		return textSlowDown, nil
 	}
@@ -103,6 +119,16 @@ const (
 
 func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 	switch strings.ToLower(msg.Event) {
+	case "unsubscribe":
+		// Someone who unfollowed hears nothing any more: they leave their
+		// household, so it is not held by a member nobody can reach.
+		if msg.From.Bound {
+			msg.readOnly = false
+			if _, err := b.Store.Unbind(ctx, msg.OpenID); err != nil && !errors.Is(err, orders.ErrNotFound) {
+				return "", err
+			}
+		}
+		return "", nil
 	case "subscribe":
 		return textWelcome(b.Community.Name), nil
 	case "click":

@@ -49,6 +49,11 @@ func TestNoSenderStarvesTheOthers(t *testing.T) {
 	if got := e.say("noisy", "我的订单"); got != textSlowDown {
 		t.Errorf("past the rate limit: %q", got)
 	}
+	// A cry for help is never held back (its paging is once per
+	// household in ten minutes anyway).
+	if got := e.say("noisy", "救命 他喘不上气"); got == textSlowDown {
+		t.Errorf("a cry for help past the rate limit: %q", got)
+	}
 	if got := e.say("quiet", "帮助"); got == textSlowDown {
 		t.Error("another sender was slowed down")
 	}

@@ -92,6 +92,9 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply string) {
 		return reply
 	}
 	reply, err := b.route(ctx, m)
+	// WeChat shows at most 2048 bytes of a passive reply: whatever a
+	// handler wrote, the resident gets an answer, not an error.
+	reply = fit(reply)
 	switch {
 	case m.ack != nil && m.ack.Saved:
 		// The write saved its answer (or found the message answered).
@@ -136,6 +139,8 @@ func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) 
 		switch a.State {
 		case orders.ClaimDone:
 			return a.Reply, true
+		case orders.ClaimSettled:
+			return textBusy, true
 		case orders.ClaimNew:
 			b.identify(m, a.Sender)
 			return "", false

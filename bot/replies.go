@@ -89,10 +89,15 @@ func textBindAskMembers(r orders.BindRequest) string {
 	return fmt.Sprintf("【绑定申请】有人申请绑定您家%s。\n是家里人请回复：同意绑定 %s\n不认识请回复：拒绝绑定 %s\n24小时内有效。", r.Address, r.Code, r.Code)
 }
 
-// textBindAskLead asks the lead when the household has no member (its
-// orders were placed by the lead or a 接龙).
-func textBindAskLead(r orders.BindRequest) string {
-	return fmt.Sprintf("【绑定申请】有人申请绑定%s（这户还没人绑定，但有订单）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, r.Code, r.Code)
+// textBindAskLead asks the building's lead about a binding: beside the
+// household's members, or alone when it has none (its orders were placed
+// by the lead or a 接龙).
+func textBindAskLead(r orders.BindRequest, members bool) string {
+	who := "这户还没人绑定，但有订单"
+	if members {
+		who = "也已经问了这户已绑定的人"
+	}
+	return fmt.Sprintf("【绑定申请】有人申请绑定%s（%s）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, who, r.Code, r.Code)
 }
 
 const textBindAnswerHowTo = "请回复通知里的四位数字，例如：同意绑定 1234"

@@ -68,7 +68,10 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		return textWhatWeHave + list, err
 	}
 	if len(p.Unknown) > 0 {
-		words, sugg := b.typos(rest, p.Unknown)
+		words, sugg := b.typos(rest, dedupeStrings(p.Unknown))
+		if len(words) > 5 {
+			words = append(words[:5], "……")
+		}
 		return textUnknownItems(words, sugg), nil
 	}
 	// A quantity that cannot be right orders nothing: medicine above all
@@ -279,7 +282,8 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 		return textCancelWhich(open), nil
 	}
 	o, err := b.Store.Order(ctx, id)
-	if errors.Is(err, orders.ErrNotFound) || (err == nil && o.Household() != bd.Address.Household() && o.PlacedBy != msg.OpenID) {
+	mine := err == nil && (o.Household() == bd.Address.Household() || (o.PlacedBy == msg.OpenID && orders.Owns(msg.Leads, o.Address.Building)))
+	if errors.Is(err, orders.ErrNotFound) || (err == nil && !mine) {
 		// Someone else's order looks the same as no order: ids are
 		// short and guessable.
 		return textCancelNotFound(id), nil

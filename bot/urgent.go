@@ -50,6 +50,9 @@ func (b *Bot) claimText(ctx context.Context, msg *Message, rest string) (string,
 	if id == "" {
 		return textClaimHowTo, nil
 	}
+	if len(id) > 9 {
+		return textClaimNotFound(id[:9] + "…"), nil // no order has such a number
+	}
 	return b.claim(ctx, msg, id)
 }
 

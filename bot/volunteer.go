@@ -133,14 +133,22 @@ func (b *Bot) signUp(ctx context.Context, msg *Message, rest string) (string, er
 	if name == "" || phone == "" || utf8.RuneCountInString(name) > 10 {
 		return textSignUpHowTo(name == "" || utf8.RuneCountInString(name) > 10, phone == ""), nil
 	}
-	code, err := applicationCode()
-	if err != nil {
-		return "", err
+	var app orders.Application
+	for tries := 0; ; tries++ {
+		code, err := applicationCode()
+		if err != nil {
+			return "", err
+		}
+		app = orders.Application{Code: code, OpenID: msg.OpenID, Grid: bd.Grid, Address: bd.Address, At: b.Now(), Name: name, Phone: phone}
+		err = b.Store.Apply(ctx, app)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, orders.ErrConflict) || tries == 20 {
+			return "", err
+		}
 	}
-	app := orders.Application{Code: code, OpenID: msg.OpenID, Grid: bd.Grid, Address: bd.Address, At: b.Now(), Name: name, Phone: phone}
-	if err := b.Store.Apply(ctx, app); err != nil {
-		return "", err
-	}
+	code := app.Code
 	var ns []orders.Notice
 	for _, l := range b.leadsOfGrid(ctx, bd.Grid) {
 		ns = append(ns, orders.Notice{ID: "apply:" + code + ":" + l, OpenID: l, Kind: "apply", Text: textApplication(app)})

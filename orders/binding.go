@@ -32,6 +32,9 @@ type BindRequest struct {
 	Address Address   `json:"address"`
 	Grid    string    `json:"grid"`
 	At      time.Time `json:"at"`
+	// Again is set (not stored) when the same user's request for the
+	// same household was waiting already: nobody is asked twice.
+	Again bool `json:"-"`
 }
 
 // Binding returns the binding the request asks for.

@@ -38,8 +38,8 @@ func (e *ShortageError) Error() string {
 func (e *ShortageError) Unwrap() error { return e.Kind }
 
 // OversoldError says that stock totals were lowered below what was already
-// sold: what is left of each SKU is zero (never less), and Over says by
-// how many units each was oversold. The new totals are recorded; the
+// sold: nothing is left of each SKU (cancels pay the deficit back first),
+// and Over says by how many units each was oversold. The new totals are recorded; the
 // caller decides whether to warn or to stop.
 type OversoldError struct {
 	Over map[string]int

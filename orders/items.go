@@ -388,7 +388,12 @@ func tokenize(cat *catalog.Catalog, s string) []token {
 			space := unicode.IsSpace(r)
 			if n := len(toks); n > 0 && toks[n-1].kind == tokSep {
 				toks[n-1].space = toks[n-1].space && space
-				toks[n-1].text += string(r)
+				// A separator's text is read as a set of characters:
+				// keep each once, so a run of 60 000 "(" stays short
+				// (appending each was quadratic).
+				if !strings.ContainsRune(toks[n-1].text, r) {
+					toks[n-1].text += string(r)
+				}
 			} else {
 				toks = append(toks, token{kind: tokSep, space: space, text: string(r)})
 			}

@@ -23,6 +23,9 @@ const (
 	ClaimInFlight
 	// ClaimDone: answered before; Reply is the answer given.
 	ClaimDone
+	// ClaimSettled: this very delivery gave the message up (its Resolve
+	// reached Redis late): nothing may be done for it.
+	ClaimSettled
 )
 
 // Sender is who sent a message, as one read found them: their binding and

@@ -100,7 +100,8 @@ type Store interface {
 	AddVolunteer(ctx context.Context, grid, openid string) error
 	RemoveVolunteer(ctx context.Context, grid, openid string) error
 
-	// Apply records a volunteer sign-up under its code; Application
+	// Apply records a volunteer sign-up under its code, or returns
+	// ErrConflict when the code is taken (draw another); Application
 	// returns it (or ErrNotFound); DeleteApplication forgets it.
 	Apply(ctx context.Context, a Application) error
 	Application(ctx context.Context, code string) (Application, error)
@@ -202,8 +203,9 @@ type Store interface {
 	// SetStock records the total allocated quantity of each limited SKU.
 	// What is left moves by the change in the total, so restarting with
 	// the same catalog changes nothing and raising a total by 100 adds 100.
-	// A total lowered below what was sold leaves zero, never less, and
-	// returns an *OversoldError naming those SKUs (the totals are set).
+	// A total lowered below what was sold leaves nothing to sell (cancels
+	// pay the deficit back first) and returns an *OversoldError naming
+	// those SKUs (the totals are set).
 	SetStock(ctx context.Context, totals map[string]int) error
 
 	// StockLeft returns what is left of each limited SKU.

@@ -30,13 +30,14 @@ type summaryUnit struct {
 }
 
 type summaryRow struct {
-	Room, Goods, Day, Status, Note, Contact string
+	Room, Goods, Day, Status, Contact string
 }
 
 // SummaryHTML writes the printable page of a lead's 汇总: every household
 // of list (in walking order, see orders.LeadOrders), unit by unit, with
-// its goods, delivery day, status and remark. Phone numbers are masked:
-// the page is reached by a link that can be forwarded.
+// its goods, delivery day and status. The page is reached by a link that
+// can be forwarded: phone numbers are masked, and households' remarks
+// (老人独居请敲门) and marks are left off.
 func SummaryHTML(w io.Writer, title string, list []orders.Order, totals []orders.Line, now time.Time) error {
 	p := summaryPage{Title: title, Now: fmt.Sprintf("%d月%d日 %02d:%02d", now.Month(), now.Day(), now.Hour(), now.Minute()),
 		TotalsText: orders.Goods(totals), Orders: len(list)}
@@ -59,7 +60,7 @@ func SummaryHTML(w io.Writer, title string, list []orders.Order, totals []orders
 			day = fmt.Sprintf("%d月%d日", t.Month(), t.Day())
 		}
 		u.Rows = append(u.Rows, summaryRow{Room: o.Address.Room, Goods: orders.Goods(o.Lines), Day: day,
-			Status: statusWords[o.Status], Note: o.Note, Contact: orders.MaskPhone(o.Contact)})
+			Status: statusWords[o.Status], Contact: orders.MaskPhone(o.Contact)})
 	}
 	p.Households = len(households)
 	return templates.ExecuteTemplate(w, "summary", p)

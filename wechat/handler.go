@@ -96,8 +96,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.Method {
 	case http.MethodGet:
-		// Server verification: echo echostr unchanged.
+		// Server verification: echo echostr unchanged. Its signature is
+		// used up for messages: a plaintext POST under it is refused.
+		if h.Nonces != nil && !h.bind(w, r, q.Get("signature"), "GET") {
+			return
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		io.WriteString(w, q.Get("echostr"))
 		return
 	case http.MethodPost:
@@ -135,15 +140,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	} else if h.Nonces != nil {
 		sum := sha256.Sum256(body)
-		ok, err := h.Nonces.Bind(r.Context(), q.Get("timestamp")+":"+q.Get("nonce"), hex.EncodeToString(sum[:]), 2*h.MaxAge)
-		switch {
-		case err != nil:
-			// Cannot tell a replay from a retry: WeChat retries.
-			h.Log.Error("remember callback nonce", "err", err)
-			http.Error(w, "try again", http.StatusServiceUnavailable)
-			return
-		case !ok:
-			http.Error(w, "signature used for another message", http.StatusForbidden)
+		if !h.bind(w, r, q.Get("signature"), hex.EncodeToString(sum[:])) {
 			return
 		}
 	}
@@ -202,6 +199,26 @@ func encryptOf(body []byte) (string, bool) {
 		return "", false
 	}
 	return env.Encrypt, true
+}
+
+// bind ties a plaintext request's signature to what it carries (a body's
+// hash, or "GET"): the same signature with anything else is refused with
+// 403. The key is the signature itself, not timestamp and nonce, which
+// could be split differently into the same signed string. It reports
+// whether the request may go on (it answered otherwise).
+func (h *Handler) bind(w http.ResponseWriter, r *http.Request, signature, sum string) bool {
+	ok, err := h.Nonces.Bind(r.Context(), signature, sum, 2*h.MaxAge)
+	switch {
+	case err != nil:
+		// Cannot tell a replay from a retry: WeChat retries.
+		h.Log.Error("remember callback signature", "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return false
+	case !ok:
+		http.Error(w, "signature used for another message", http.StatusForbidden)
+		return false
+	}
+	return true
 }
 
 // same compares signatures in constant time.

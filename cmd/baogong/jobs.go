@@ -37,7 +37,7 @@ func (l signedLinks) Roster(grid string, slot time.Time, volunteer string) strin
 
 // Summary is the link of a lead's printable 汇总.
 func (l signedLinks) Summary(lead, unit string) string {
-	return l.s.URL(adminapi.SummaryPath(url.PathEscape(lead), unit), nil)
+	return l.s.URL(adminapi.SummaryPath(l.s.Key, lead, unit), nil)
 }
 
 func (l signedLinks) Picklist(supplier, day string) string {

@@ -19,6 +19,9 @@ func (k keys) bindRequest(code string) string { return k.p + "bindreq:" + code }
 func (k keys) firstBinds() string             { return k.p + "firstbinds" }
 func (k keys) digestCursor() string           { return k.p + "firstbinds:cursor" }
 func (k keys) bindRequests() string           { return k.p + "bindreqs" }
+func (k keys) bindRequestOf(openid, hh string) string {
+	return k.p + "bindreq-of:" + openid + ":" + hh
+}
 
 // Bind implements orders.Store: it binds only a household nobody lives in
 // and nobody ordered for, and reports NeedsApproval, changing nothing,
@@ -70,15 +73,31 @@ func (s *Store) bind(ctx context.Context, b orders.Binding, mode, reqKey, req st
 	return 0, fmt.Errorf("bind: changed too often: %w", orders.ErrConflict)
 }
 
-// RequestBinding records r under a fresh four-digit code for
-// orders.BindRequestTTL and returns it with its code.
+// RequestBinding records r under a fresh code for orders.BindRequestTTL
+// and returns it with its code. A request of the same user for the same
+// household that still waits is returned as it is, with Again set: asking
+// twice pages nobody twice. Codes have four digits while any is free, six
+// after.
 func (s *Store) RequestBinding(ctx context.Context, r orders.BindRequest) (orders.BindRequest, error) {
-	for range 20 {
-		n, err := rand.Int(rand.Reader, big.NewInt(9000))
+	mine := s.k.bindRequestOf(r.OpenID, r.Address.Household())
+	if code, err := s.rdb.Get(ctx, mine).Result(); err == nil {
+		if prev, _, err := s.bindRequest(ctx, code); err == nil && prev.OpenID == r.OpenID {
+			prev.Again = true
+			return prev, nil
+		}
+	} else if !errors.Is(err, redis.Nil) {
+		return r, fmt.Errorf("binding request: %w", err)
+	}
+	for try := range 40 {
+		lo, n := int64(1000), int64(9000)
+		if try >= 20 {
+			lo, n = 100000, 900000
+		}
+		v, err := rand.Int(rand.Reader, big.NewInt(n))
 		if err != nil {
 			return r, fmt.Errorf("binding request code: %w", err)
 		}
-		r.Code = strconv.Itoa(1000 + int(n.Int64()))
+		r.Code = strconv.FormatInt(lo+v.Int64(), 10)
 		data, err := json.Marshal(r)
 		if err != nil {
 			return r, fmt.Errorf("binding request: %w", err)
@@ -87,14 +106,20 @@ func (s *Store) RequestBinding(ctx context.Context, r orders.BindRequest) (order
 		if err != nil {
 			return r, fmt.Errorf("binding request: %w", err)
 		}
-		if ok {
-			// The index of waiting requests, for the console: scored by
-			// expiry, cleaned as it is read.
-			if err := s.rdb.ZAdd(ctx, s.k.bindRequests(), redis.Z{Score: float64(r.At.Add(orders.BindRequestTTL).Unix()), Member: r.Code}).Err(); err != nil {
-				return r, fmt.Errorf("binding request: index: %w", err)
-			}
-			return r, nil
+		if !ok {
+			continue
 		}
+		// The user's request for this household, and the index of
+		// waiting requests for the console (scored by expiry, cleaned as
+		// it is read).
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, mine, r.Code, orders.BindRequestTTL)
+			p.ZAdd(ctx, s.k.bindRequests(), redis.Z{Score: float64(r.At.Add(orders.BindRequestTTL).Unix()), Member: r.Code})
+			return nil
+		}); err != nil {
+			return r, fmt.Errorf("binding request: index: %w", err)
+		}
+		return r, nil
 	}
 	return r, fmt.Errorf("binding request: no free code: %w", orders.ErrConflict)
 }

@@ -13,6 +13,12 @@ if holder and holder ~= ARGV[1] then
   return {'TAKEN', holder}
 end
 if holder then
+  -- Claimed before by the caller: still theirs only while it is out for
+  -- delivery (it may have been cancelled since).
+  local status = redis.call('HGET', KEYS[2], 'status')
+  if status ~= 'assigned' then
+    return {'CONFLICT', status or 'gone'}
+  end
   return {'MINE'}
 end
 local bad = check_version(KEYS[2], ARGV[3], 'pending')

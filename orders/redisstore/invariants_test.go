@@ -56,12 +56,12 @@ func TestStockLoweredBelowSold(t *testing.T) {
 	if left, _ := s.StockLeft(ctx); left["VEG"] != 0 {
 		t.Errorf("left %d, want 0", left["VEG"])
 	}
-	// Raising it again starts from what the new total allows.
+	// Raising it again leaves the new total less what was sold.
 	if err := s.SetStock(ctx, map[string]int{"VEG": 14, "EGG": 1000}); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := s.StockLeft(ctx); left["VEG"] != 10 {
-		t.Errorf("left %d after raising by 10, want 10", left["VEG"])
+	if left, _ := s.StockLeft(ctx); left["VEG"] != 8 {
+		t.Errorf("left %d after raising to 14 with 6 sold, want 8", left["VEG"])
 	}
 }
 

@@ -132,13 +132,17 @@ func (s *Store) RemoveVolunteer(ctx context.Context, grid, openid string) error 
 // under a short code the lead quotes.
 func (s *Store) Apply(ctx context.Context, a orders.Application) error {
 	data, _ := json.Marshal(a)
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, s.k.application(a.Code), data, jobTTL)
-		p.ZAdd(ctx, s.k.applications(), redis.Z{Score: float64(a.At.Unix()), Member: a.Code})
-		return nil
-	})
+	// SETNX: an application never replaces another one waiting under the
+	// same code (the lead would approve someone else).
+	ok, err := s.rdb.SetNX(ctx, s.k.application(a.Code), data, jobTTL).Result()
 	if err != nil {
 		return fmt.Errorf("volunteer application: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("volunteer application %s: code taken: %w", a.Code, orders.ErrConflict)
+	}
+	if err := s.rdb.ZAdd(ctx, s.k.applications(), redis.Z{Score: float64(a.At.Unix()), Member: a.Code}).Err(); err != nil {
+		return fmt.Errorf("volunteer application: index: %w", err)
 	}
 	return nil
 }

@@ -53,6 +53,9 @@ func (k keys) rate(openid string, at time.Time) string {
 
 func claimValue(owner string) string { return "p:" + owner }
 
+// tombstone marks a claim its owner gave up (see settle.lua).
+func tombstone(owner string) string { return "x:" + owner }
+
 // Resolve claims the message key for owner and reads what routing needs
 // about openid, in one round trip: the binding and its household's marks,
 // run-time lead buildings, membership of each of grids' run-time teams,
@@ -64,7 +67,7 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 	for _, g := range grids {
 		ks = append(ks, s.k.volunteers(g))
 	}
-	res, err := resolveScript.Run(ctx, s.rdb, ks, claimValue(owner), s.claimTTL().Milliseconds(), openid).Slice()
+	res, err := resolveScript.Run(ctx, s.rdb, ks, claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner)).Slice()
 	if err != nil {
 		return orders.Arrival{}, fmt.Errorf("resolve message: %w", err)
 	}
@@ -75,6 +78,8 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 		return orders.Arrival{State: orders.ClaimDone, Reply: str(1)}, nil
 	case "INFLIGHT":
 		return orders.Arrival{State: orders.ClaimInFlight}, nil
+	case "SETTLED":
+		return orders.Arrival{State: orders.ClaimSettled}, nil
 	case "NEW":
 	default:
 		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
@@ -117,7 +122,7 @@ func (s *Store) SaveReply(ctx context.Context, key, owner, reply string) error {
 // outcome. SettledReleased means no write for owner happened or can
 // happen any more; SettledAnswered returns the message's answer.
 func (s *Store) Settle(ctx context.Context, key, owner string) (orders.Settled, string, error) {
-	res, err := settleScript.Run(ctx, s.rdb, []string{s.k.msg(key)}, claimValue(owner)).StringSlice()
+	res, err := settleScript.Run(ctx, s.rdb, []string{s.k.msg(key)}, claimValue(owner), tombstone(owner), s.claimTTL().Milliseconds()).StringSlice()
 	if err != nil {
 		return 0, "", fmt.Errorf("settle message: %w", err)
 	}
@@ -141,8 +146,8 @@ func (s *Store) WaitReply(ctx context.Context, key string, every time.Duration) 
 		switch {
 		case ctx.Err() != nil:
 			return orders.ClaimInFlight, "", nil
-		case errors.Is(err, redis.Nil):
-			return orders.ClaimNew, "", nil
+		case errors.Is(err, redis.Nil), len(v) >= 2 && v[:2] == "x:":
+			return orders.ClaimNew, "", nil // gone, or given up: free
 		case err != nil:
 			return 0, "", fmt.Errorf("wait for reply: %w", err)
 		case len(v) >= 2 && v[:2] == "r:":

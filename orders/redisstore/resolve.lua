@@ -9,21 +9,26 @@
 -- KEYS[5] the day's cutoff record (closed:<day>)
 -- KEYS[6] the sender's message count of this minute (rate limit)
 -- KEYS[7..] run-time volunteer sets of each grid
--- ARGV: "p:<owner>", claim ttl (ms), openid
+-- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>"
 --
--- Returns {'DONE', reply}, {'INFLIGHT'}, or {'NEW', building, unit, room,
+-- Returns {'DONE', reply}, {'INFLIGHT'}, {'SETTLED'} (this delivery gave
+-- the message up already: a late retry of its own Resolve), or {'NEW',
+-- building, unit, room,
 -- grid, at, marks, lead buildings, closed (0/1), messages this minute,
 -- member of KEYS[7..] ...}. Only a new message counts.
 local v = redis.call('GET', KEYS[1])
-if v and v ~= ARGV[1] then
+if v == ARGV[4] then
+  return {'SETTLED'}
+end
+if v and v ~= ARGV[1] and string.sub(v, 1, 2) ~= 'x:' then
   if string.sub(v, 1, 2) == 'r:' then
     return {'DONE', string.sub(v, 3)}
   end
   return {'INFLIGHT'}
 end
 -- Our own claim comes back when the client retried a command that had
--- reached Redis: it is still ours.
-if not v then
+-- reached Redis: it is still ours. Another delivery's tombstone is free.
+if v ~= ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 end
 local b = redis.call('HMGET', KEYS[2], 'building', 'unit', 'room', 'grid', 'at', 'hh')

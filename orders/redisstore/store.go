@@ -580,7 +580,7 @@ func (s *Store) StockLeft(ctx context.Context) (map[string]int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("stock left of %s: %w", sku, err)
 		}
-		out[sku] = n
+		out[sku] = max(n, 0) // a deficit (stock lowered below sales) is nothing left
 	}
 	return out, nil
 }
