@@ -118,6 +118,18 @@ func (s *Server) picklist(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "pick list", err)
 		return
 	}
+	// Goods still to pack: as the list was sent, or, before it is, now.
+	sent, ok, err := s.Store.MarkedAt(r.Context(), jobs.PicklistMark(day))
+	if err != nil {
+		s.unavailable(w, "pick list", err)
+		return
+	}
+	if !ok {
+		sent = s.now()
+	}
+	if !sent.IsZero() {
+		all = orders.ToPack(all, sent)
+	}
 	var pl orders.PickList
 	for _, p := range orders.BuildPickLists(s.Jobs.Catalog, all, day) {
 		if p.Supplier == id {

@@ -12,6 +12,8 @@ import (
 type Store interface {
 	Ping(ctx context.Context) error
 	DayClosed(ctx context.Context, day string) (bool, error)
+	// MarkedAt returns when a key was first recorded (a pick list sent).
+	MarkedAt(ctx context.Context, key string) (time.Time, bool, error)
 	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
 	Leads(ctx context.Context) ([]orders.Lead, error)

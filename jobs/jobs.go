@@ -85,6 +85,9 @@ type GridRun struct {
 	Published bool       `json:"published"`
 	Stops     int        `json:"stops"`
 	Shares    []ShareRun `json:"shares"`
+	// Leads are the leads told what is coming to their buildings; a lead
+	// whose list holds nothing new is not told again.
+	Leads []string `json:"leads,omitempty"`
 }
 
 // ShareRun is one volunteer's part of a roster.
@@ -92,6 +95,9 @@ type ShareRun struct {
 	Volunteer string `json:"volunteer"`
 	Stops     int    `json:"stops"`
 	Link      string `json:"link"`
+	// Told: the volunteer was sent the list. A list with nothing they
+	// were not told before (stops carried over only) is not sent again.
+	Told bool `json:"told"`
 }
 
 // SupplyRun is one supplier's pick list in a Result.

@@ -29,7 +29,7 @@ func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *ti
 			fmt.Fprintf(&b, "……还有%d户，见打印版\n", len(sh.Stops)-i)
 			break
 		}
-		fmt.Fprintf(&b, "%d. %s%s%s%s", st.Seq, urgentTag(st.Urgent), st.Address, orders.MarkNote(st.Marks, " "), goods(st.Lines))
+		fmt.Fprintf(&b, "%d. %s%s%s%s%s", st.Seq, urgentTag(st.Urgent), carriedTag(st.Carried), st.Address, orders.MarkNote(st.Marks, " "), goods(st.Lines))
 		if st.Contact != "" {
 			fmt.Fprintf(&b, "（没有微信，送前打电话 %s）", orders.MaskPhone(st.Contact))
 		}
@@ -49,13 +49,16 @@ func textLeadRoster(ro orders.Roster, buildings []string, loc *time.Location) st
 	households := map[string]bool{}
 	var lines []orders.Line
 	vols := map[string]bool{}
-	stops := 0
+	stops, carried := 0, 0
 	for _, sh := range ro.Shares {
 		for _, st := range sh.Stops {
 			if !in[orders.CanonicalBuilding(st.Address.Building)] {
 				continue
 			}
 			stops++
+			if st.Carried {
+				carried++
+			}
 			households[st.Address.Household()] = true
 			lines = append(lines, st.Lines...)
 			if sh.Volunteer != "" {
@@ -86,7 +89,11 @@ func textLeadRoster(ro orders.Roster, buildings []string, loc *time.Location) st
 	if len(vols) == 0 {
 		who = "现在没有志愿者排班，请联系网格员安排"
 	}
-	return fmt.Sprintf("【送货通知】%s这一轮要送到%s：%d户 %d单\n%s\n%s。", slotName(ro.Slot, loc), where, len(households), stops, goods(sum), who)
+	again := ""
+	if carried > 0 {
+		again = fmt.Sprintf("（其中%d单%s）", carried, orders.TextCarried)
+	}
+	return fmt.Sprintf("【送货通知】%s这一轮要送到%s：%d户 %d单%s\n%s\n%s。", slotName(ro.Slot, loc), where, len(households), stops, again, goods(sum), who)
 }
 
 func textPicklist(supplier string, pl orders.PickList, link string) string {
@@ -94,6 +101,14 @@ func textPicklist(supplier string, pl orders.PickList, link string) string {
 		return fmt.Sprintf("【备货单】%s %s：这一天没有您的订单，不用备货。", pl.Day, supplier)
 	}
 	return fmt.Sprintf("【备货单】%s %s\n合计：%s\n按网格、楼栋、单元的明细（可打印、可下载Excel）：%s\n备好后请回复\"备货完成\"。", pl.Day, supplier, goods(pl.Totals), link)
+}
+
+// carriedTag marks a stop left from an earlier round.
+func carriedTag(carried bool) string {
+	if carried {
+		return "【" + orders.TextCarried + "】"
+	}
+	return ""
 }
 
 // urgentTag heads an urgent stop or message.

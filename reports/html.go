@@ -214,11 +214,15 @@ func RosterHTML(w io.Writer, r orders.Roster, volunteer string, loc *time.Locati
 	return templates.ExecuteTemplate(w, "roster", page)
 }
 
-// stopNote is the printed note of a stop: 【急】 and its household's marks.
+// stopNote is the printed note of a stop: 【急】, 上一轮未送 and its
+// household's marks.
 func stopNote(st orders.Stop) string {
 	var parts []string
 	if st.Urgent {
 		parts = append(parts, "急")
+	}
+	if st.Carried {
+		parts = append(parts, orders.TextCarried)
 	}
 	for _, m := range st.Marks {
 		parts = append(parts, string(m))
