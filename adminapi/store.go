@@ -24,4 +24,8 @@ type Store interface {
 	SetMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
 	RemoveMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
 	DistributionEntries(ctx context.Context, id string) (map[string]string, error)
+	// SaveRunRecord and RunRecord keep job runs started over the API (see
+	// runs.go); RunRecord returns ErrNotFound for an unknown or expired id.
+	SaveRunRecord(ctx context.Context, id string, data []byte, ttl time.Duration) error
+	RunRecord(ctx context.Context, id string) ([]byte, error)
 }

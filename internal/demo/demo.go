@@ -57,8 +57,8 @@ type Server struct {
 	Suppliers []Supplier
 	// OfficialID is the account's own id (ToUserName of messages).
 	OfficialID string
-	// Store and Location tell the job buttons which slot to run (see
-	// slots); without a Store the page has no job buttons.
+	// Store and Location tell the page where the order days stand (see
+	// Days); without a Store the page has no job buttons.
 	Store    orders.Store
 	Location *time.Location
 	// Now is the service's clock (time.Now when nil): messages are
@@ -85,7 +85,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /demo/info", s.info)
 	mux.HandleFunc("POST /demo/send", s.send)
 	mux.HandleFunc("GET /demo/pushes", s.pushes)
-	mux.HandleFunc("GET /demo/slots", s.slots)
+	mux.HandleFunc("GET /demo/days", s.days)
 	// The printable rosters and pick lists have no icon; answer the
 	// browser's request for one without a 404 in its console.
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
@@ -163,65 +163,45 @@ func (s *Server) pushes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"pushes": s.API.Sent()})
 }
 
-// Slots is where the demo's order days stand and the slot each job
-// button runs now.
-type Slots struct {
+// DayView is where the demo's order days stand (orders.Days): the page
+// says which day an order placed now counts for and which day the job
+// buttons work on.
+type DayView struct {
 	Now   time.Time `json:"now"`
 	Today string    `json:"today"`
-	// OrderDay is the day an order placed now counts for: today, or
-	// tomorrow once today's cutoff has passed.
-	OrderDay string `json:"order_day"`
-	// Closed is the latest closed order day, today or tomorrow; "" when
-	// neither is.
-	Closed string `json:"closed"`
-	// Cutoff closes OrderDay; Picklist and Roster take the orders of
-	// Closed (and earlier).
-	Cutoff   time.Time `json:"cutoff"`
-	Picklist time.Time `json:"picklist"`
-	Roster   time.Time `json:"roster"`
+	// Open is the day an order placed now counts for: today, or tomorrow
+	// once today's 截单 has run (the day after, once tomorrow's has too).
+	Open string `json:"open"`
+	// LastClosed is the latest closed day: the one 发备货单 sends and
+	// whose orders 排班送货 delivers (with earlier ones).
+	LastClosed string `json:"last_closed"`
+	// CanClose: 截单 closes Open now (at most tomorrow can be closed
+	// ahead, see orders.MaxClosedAhead).
+	CanClose bool `json:"can_close"`
 }
 
-// CurrentSlots tells the page's buttons what to run: every button acts
-// now. A day closes once: after today's cutoff new orders count for
-// tomorrow, so the next round runs at this time of day on tomorrow, as
-// if the demo had jumped a day ahead (the real service waits for it).
-func CurrentSlots(ctx context.Context, store orders.Store, loc *time.Location, now time.Time) (Slots, error) {
-	now = now.In(loc).Truncate(time.Minute)
+// Days reads where the demo's order days stand at now. The demo has no
+// schedules: days close only when 截单 is pressed.
+func Days(ctx context.Context, store orders.DayCloser, loc *time.Location, now time.Time) (DayView, error) {
 	days, err := orders.Calendar{}.Read(ctx, store, now, loc)
 	if err != nil {
-		return Slots{}, err
+		return DayView{}, err
 	}
-	sl := Slots{Now: now, Today: days.Today, OrderDay: days.Open, Picklist: now, Roster: now}
-	at := func(day string) time.Time {
-		d, _ := time.ParseInLocation(time.DateOnly, day, loc)
-		return time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), 0, 0, loc)
-	}
-	sl.Cutoff = at(sl.OrderDay)
-	for _, day := range []string{orders.AddDays(sl.Today, 1), sl.Today} {
-		closed, err := store.DayClosed(ctx, day)
-		if err != nil {
-			return sl, err
-		}
-		if closed {
-			sl.Closed = day
-			sl.Picklist, sl.Roster = at(day), at(day)
-			break
-		}
-	}
-	return sl, nil
+	return DayView{Now: days.Now, Today: days.Today, Open: days.Open, LastClosed: days.LastClosed(),
+		CanClose: days.Open < orders.AddDays(days.Today, orders.MaxClosedAhead)}, nil
 }
 
-func (s *Server) slots(w http.ResponseWriter, r *http.Request) {
+func (s *Server) days(w http.ResponseWriter, r *http.Request) {
 	if s.Store == nil {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no jobs in this demo"})
 		return
 	}
-	sl, err := CurrentSlots(r.Context(), s.Store, s.Location, s.now())
+	d, err := Days(r.Context(), s.Store, s.Location, s.now())
 	if err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, sl)
+	writeJSON(w, http.StatusOK, d)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
