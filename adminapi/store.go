@@ -24,6 +24,11 @@ type Store interface {
 	SetMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
 	RemoveMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
 	DistributionEntries(ctx context.Context, id string) (map[string]string, error)
+	// Stock and shortages (stock.go).
+	AddStock(ctx context.Context, sku string, n int) (int, error)
+	StockLeft(ctx context.Context) (map[string]int, error)
+	Refused(ctx context.Context, day string) (map[string]int, error)
+	Waiting(ctx context.Context, skus []string) (map[string]int, error)
 	// SaveRunRecord and RunRecord keep job runs started over the API (see
 	// runs.go); RunRecord returns ErrNotFound for an unknown or expired id.
 	SaveRunRecord(ctx context.Context, id string, data []byte, ttl time.Duration) error

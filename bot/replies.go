@@ -220,9 +220,9 @@ func textTooMany(names []string) string {
 
 func textSoldOut(name, unit string, left int) string {
 	if left <= 0 {
-		return fmt.Sprintf("抱歉，%s已经卖完了，这次没有下单。\n可以去掉它再发一次。", name)
+		return fmt.Sprintf("抱歉，%s已经卖完了，这次没有下单。\n可以去掉它再发一次。", name) + textWaitHint
 	}
-	return fmt.Sprintf("抱歉，%s只剩%d%s了，这次没有下单。\n请改少一点再发一次。", name, left, unit)
+	return fmt.Sprintf("抱歉，%s只剩%d%s了，这次没有下单。\n请改少一点再发一次。", name, left, unit) + textWaitHint
 }
 
 // textOverLimit: n is the order day the order counted for (the open
@@ -1396,4 +1396,29 @@ func textConfirmAlready(o orders.Order) string {
 // goods were read back: that one is what was meant.
 func textConfirmSuperseded(o orders.Order, goods string) string {
 	return fmt.Sprintf("您后来又下了订单 %s（%s），刚才听到的\"%s\"就不下了。\n还要的话请再说一遍或打字。", o.ID, itemsText(o.Lines), goods)
+}
+
+// -- waiting lists (到货通知, waitlist.go) --
+
+// textWaitHint follows a sold-out answer.
+const textWaitHint = "\n到货时想收到通知，请回复：到货通知"
+
+// textWaitWhich asks which item a bare 到货通知 is for.
+const textWaitWhich = "请说要等哪样东西到货，例如：到货通知 鸡蛋"
+
+// textWaiting: the resident is on the item's waiting list, place-th.
+func textWaiting(name string, place int, added bool) string {
+	if !added {
+		return fmt.Sprintf("您已经在等%s到货了（排在第%d位），到货会马上通知您。", name, place)
+	}
+	return fmt.Sprintf("好的，%s到货后马上通知您（您排在第%d位）。\n收到通知后请自己再下单，先到先得。", name, place)
+}
+
+// textWaitInStock: nothing to wait for, left units are there (0: the
+// item has no limited stock).
+func textWaitInStock(name string, left int, unit string) string {
+	if left <= 0 {
+		return fmt.Sprintf("%s不限量，不用等，直接下单就行，例如：%s1%s", name, name, unit)
+	}
+	return fmt.Sprintf("%s现在还有%d%s，不用等，直接下单，例如：%s1%s", name, left, unit, name, unit)
 }

@@ -121,6 +121,9 @@ func TestReplyGolden(t *testing.T) {
 	for name, text := range voiceReplies(placed) {
 		replies[name] = text
 	}
+	for name, text := range waitReplies() {
+		replies[name] = text
+	}
 	dir := filepath.Join("testdata", "replies")
 	if *update {
 		os.MkdirAll(dir, 0o755)

@@ -28,10 +28,13 @@ const (
 	// Bindings tells leads which households of their buildings were
 	// bound for the first time (see bindings.go).
 	Bindings = "bindings"
+	// Restock tells those waiting for an item (到货通知) it is back; it
+	// runs every minute (see restock.go).
+	Restock = "restock"
 )
 
 // Names lists the jobs.
-var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings}
+var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings, Restock}
 
 // Notice is a message to one WeChat user. Its ID makes it idempotent: a
 // notice with an ID that was queued before is not sent again.
@@ -77,6 +80,8 @@ type Result struct {
 	Escalated []string `json:"escalated,omitempty"`
 	// Bound are the households of the bindings digest.
 	Bound []string `json:"bound,omitempty"`
+	// Restocked are the items whose waiters the restock job told.
+	Restocked []RestockRun `json:"restocked,omitempty"`
 }
 
 // GridRun is one grid's roster in a Result.
@@ -126,6 +131,8 @@ func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, 
 		return r.urgent(ctx, slot)
 	case Bindings:
 		return r.bindings(ctx, slot)
+	case Restock:
+		return r.restock(ctx, slot)
 	}
 	return Result{}, fmt.Errorf("%q: %w", name, ErrUnknownJob)
 }
@@ -299,7 +306,7 @@ func (r *Runner) logRun(res Result, err error, how string) {
 		r.Log.Error("job failed", "job", res.Job, "how", how, "err", err)
 		return
 	}
-	if (res.Job == Urgent || res.Job == Bindings) && !res.Published {
+	if (res.Job == Urgent || res.Job == Bindings || res.Job == Restock) && !res.Published {
 		return // every minute, mostly with nothing to do
 	}
 	r.Log.Info("job ran", "job", res.Job, "how", how, "slot", res.Slot, "published", res.Published)

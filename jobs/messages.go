@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -133,4 +134,14 @@ func textBindingsDigest(as []orders.Address) string {
 	}
 	fmt.Fprintf(&b, "如果有不是这户的人，请发：解绑 %s（看这户绑定了谁）", as[0].Short())
 	return b.String()
+}
+
+// textRestocked tells someone waiting for it that an item is back, and
+// how to order it.
+func textRestocked(it *catalog.Item) string {
+	limit := ""
+	if it.LimitPerHousehold > 0 {
+		limit = fmt.Sprintf("（每户每天限%d%s）", it.LimitPerHousehold, it.Unit)
+	}
+	return fmt.Sprintf("【到货通知】%s到货了。\n要买请直接回复：%s1%s%s\n数量有限，先到先得；又卖完了可以再发\"到货通知\"排队。", it.Name, it.Name, it.Unit, limit)
 }

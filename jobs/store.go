@@ -34,6 +34,12 @@ type Store interface {
 	// lead was sent about, so an unchanged list is not sent again.
 	Told(ctx context.Context, key string) (orders.Told, error)
 	SetTold(ctx context.Context, key string, t orders.Told) error
+	// StockLeft, Waiting, Waiters and Unwait feed the restock job: what
+	// is left of each item, and who waits for it (到货通知).
+	StockLeft(ctx context.Context) (map[string]int, error)
+	Waiting(ctx context.Context, skus []string) (map[string]int, error)
+	Waiters(ctx context.Context, sku string, n int) ([]orders.Waiter, error)
+	Unwait(ctx context.Context, sku string, ws []orders.Waiter) error
 	// FirstBindings, DigestCursor and SetDigestCursor feed the bindings
 	// digest.
 	FirstBindings(ctx context.Context, after, until time.Time) ([]string, error)

@@ -190,7 +190,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	// replays those, and a missed minute needs no replay.
 	// The bindings digest runs every half hour; its cursor in Redis makes
 	// up for slots missed.
-	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}}, context.WithoutCancel(ctx)); err != nil {
+	// Waiting residents (到货通知) hear within a minute that an item is back.
+	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}, jobs.Restock: {"* * * * *"}}, context.WithoutCancel(ctx)); err != nil {
 		m.Redis.Close()
 		return nil, err
 	}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/baogong/baogong/internal/redistest"
+)
+
+// shortages is GET /api/shortages?date= as the office reads it.
+type shortages struct {
+	Date  string
+	Items []struct {
+		SKU       string
+		Name      string
+		Ordered   int
+		Refused   int
+		Waiting   int
+		StockLeft *int `json:"stock_left"`
+	}
+}
+
+func (s *service) shortages(date string) map[string][4]int {
+	s.t.Helper()
+	path := "/api/shortages"
+	if date != "" {
+		path += "?date=" + date
+	}
+	code, body := s.admin("GET", path)
+	var out shortages
+	if err := json.Unmarshal(body, &out); err != nil || code != 200 {
+		s.t.Fatalf("shortages: %d %s", code, body)
+	}
+	m := map[string][4]int{}
+	for _, it := range out.Items {
+		left := -1
+		if it.StockLeft != nil {
+			left = *it.StockLeft
+		}
+		m[it.SKU] = [4]int{it.Ordered, it.Refused, it.Waiting, left}
+	}
+	return m
+}
+
+// adminBody makes one admin API request with a JSON body.
+func (s *service) adminBody(method, path, body string) (int, []byte) {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.base+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, raw
+}
+
+// setEggStock rewrites the service's catalog with n eggs in stock.
+func (s *service) setEggStock(n string) {
+	s.t.Helper()
+	path := filepath.Join(filepath.Dir(s.cfgPath), "catalog.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	i := strings.Index(string(data), "{sku: EGG-30")
+	j := i + strings.Index(string(data[i:]), "stock: ")
+	k := j + strings.Index(string(data[j:]), ",")
+	os.WriteFile(path, []byte(string(data[:j])+"stock: "+n+string(data[k:])), 0o644)
+}
+
+// TestSoldOutIsNotTheEnd: sold out, the resident answers 到货通知 and is
+// put on the waiting list; the office reads the day's shortages, adds
+// stock over the API without a restart, and the first waiting resident is
+// told how to order; the addition survives a restart, and a catalog
+// raised later adds on top and reaches the next in line.
+func TestSoldOutIsNotTheEnd(t *testing.T) {
+	s := startService(t, redistest.Shared(t).Addr)
+	s.setEggStock("2")
+	s.serve()
+	for user, addr := range map[string]string{"wa": "3-1-101", "wb": "3-1-102", "wc": "5-1-101"} {
+		if got := s.say(true, user, "绑定 "+addr); !strings.HasPrefix(got, "已绑定") {
+			t.Fatalf("bind %s: %q", user, got)
+		}
+	}
+	must(t, "first order", s.say(true, "wa", "鸡蛋2盒"), "下单成功")
+	must(t, "sold out", s.say(true, "wb", "鸡蛋1盒"), "鸡蛋已经卖完了", "请回复：到货通知")
+	must(t, "到货通知", s.say(true, "wb", "到货通知"), "鸡蛋到货后马上通知您（您排在第1位）")
+	must(t, "到货通知 again", s.say(true, "wb", "到货通知"), "您已经在等鸡蛋到货了（排在第1位）")
+	must(t, "sold out, asked twice", s.say(true, "wc", "鸡蛋2盒"), "鸡蛋已经卖完了")
+	s.say(true, "wc", "鸡蛋1盒") // counted once, for the most asked
+	must(t, "到货通知 naming it", s.say(true, "wc", "到货通知 鸡蛋"), "您排在第2位")
+	must(t, "sold out to the first buyer too", s.say(true, "wa", "鸡蛋1盒"), "已经卖完了")
+	must(t, "到货通知 for what is there", s.say(true, "wa", "到货通知 蔬菜包"), "蔬菜包现在还有300份，不用等")
+
+	if got := s.shortages(""); got["EGG-30"] != [4]int{2, 4, 2, 0} || got["NOODLE"] != [4]int{0, 0, 0, -1} {
+		t.Errorf("shortages (ordered, refused, waiting, left): eggs %v, noodles %v; want [2 4 2 0] and [0 0 0 -1]", got["EGG-30"], got["NOODLE"])
+	}
+
+	req := func(method, path, body string) (int, map[string]any) {
+		t.Helper()
+		code, raw := s.adminBody(method, path, body)
+		var out map[string]any
+		json.Unmarshal(raw, &out)
+		return code, out
+	}
+	code, out := req("POST", "/api/stock/EGG-30", `{"add": 1}`)
+	if code != 200 || out["stock_left"] != 1.0 || out["waiting"] != 1.0 || len(out["told"].([]any)) != 1 || out["told"].([]any)[0] != "wb" {
+		t.Fatalf("add stock: %d %v", code, out)
+	}
+	s.waitSent("wb", "【到货通知】鸡蛋到货了。\n要买请直接回复：鸡蛋1盒（每户每天限2盒）")
+	for _, c := range []struct {
+		path, body string
+		want       int
+	}{
+		{"/api/stock/NOODLE", `{"add": 5}`, 409},   // no stock to add to
+		{"/api/stock/NOPE", `{"add": 5}`, 404},     // no such item
+		{"/api/stock/EGG-30", `{"add": 0}`, 400},   // nothing
+		{"/api/stock/EGG-30", `{"add": 1.5}`, 400}, // not whole
+		{"/api/stock/EGG-30", `{"add": -9}`, 409},  // below nothing
+	} {
+		if code, out := req("POST", c.path, c.body); code != c.want {
+			t.Errorf("POST %s %s: %d %v, want %d", c.path, c.body, code, out, c.want)
+		}
+	}
+
+	// A restart with the same catalog keeps the egg added.
+	s.stop()
+	s.serve()
+	if got := s.shortages("")["EGG-30"]; got[3] != 1 || got[2] != 1 {
+		t.Errorf("after a restart: eggs %v, want 1 left, 1 waiting", got)
+	}
+	// The catalog raised by 2: what is left rises by 2 on top of the
+	// egg added; the restock job tells the next in line.
+	s.stop()
+	s.setEggStock("4")
+	s.serve()
+	if got := s.shortages("")["EGG-30"]; got[3] != 3 {
+		t.Errorf("after raising the catalog's stock: eggs %v, want 3 left", got)
+	}
+	code, out = req("POST", "/api/jobs/restock/run", "")
+	if code != 200 {
+		t.Fatalf("restock: %d %v", code, out)
+	}
+	s.waitSent("wc", "【到货通知】鸡蛋到货了")
+	if got := s.shortages("")["EGG-30"]; got[2] != 0 {
+		t.Errorf("after the restock job: eggs %v, want nobody waiting", got)
+	}
+	must(t, "order after the notice", s.say(true, "wb", "鸡蛋1盒"), "下单成功")
+}

@@ -1,0 +1,99 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// The stock an admin adds while the service runs (the console's 补货) is
+// kept apart from the catalog's totals:
+//
+//	bg:{c}:stock:added  HASH sku → units added (or taken off) at run time
+//
+// SetStock compares the catalog's totals with the totals it saw last, so a
+// restart with the same catalog leaves what was added alone.
+func (k keys) stockAdded() string { return k.p + "stock:added" }
+
+// addStockScript moves what is left of one SKU by ARGV[2] and records the
+// change, unless that would leave less than nothing; ARGV[3] = "zero"
+// takes whatever is left off instead (sold out).
+//
+// KEYS[1] left, KEYS[2] added. Returns {"OK", left} or {"NOSKU"} or
+// {"NEGATIVE", left}.
+var addStockScript = redis.NewScript(`
+local left = redis.call('HGET', KEYS[1], ARGV[1])
+if not left then return {'NOSKU'} end
+left = tonumber(left)
+local n = tonumber(ARGV[2])
+if ARGV[3] == 'zero' then n = -left end
+if left + n < 0 then return {'NEGATIVE', tostring(left)} end
+redis.call('HINCRBY', KEYS[2], ARGV[1], n)
+return {'OK', tostring(redis.call('HINCRBY', KEYS[1], ARGV[1], n))}`)
+
+// AddStock adds n units (n may be negative) to what is left of a limited
+// SKU and returns what is left after. It returns ErrNotFound for a SKU
+// without limited stock and ErrInvalid, changing nothing, when fewer than
+// -n units are left. The addition survives restarts (see SetStock).
+func (s *Store) AddStock(ctx context.Context, sku string, n int) (int, error) {
+	return s.moveStock(ctx, sku, n, "")
+}
+
+// StopSelling takes whatever is left of a limited SKU off sale (sold
+// out); cancelled orders still give their units back. It returns what was
+// left before, or ErrNotFound for a SKU without limited stock.
+func (s *Store) StopSelling(ctx context.Context, sku string) (int, error) {
+	left, err := s.StockLeft(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.moveStock(ctx, sku, 0, "zero"); err != nil {
+		return 0, err
+	}
+	return left[sku], nil
+}
+
+func (s *Store) moveStock(ctx context.Context, sku string, n int, op string) (int, error) {
+	res, err := addStockScript.Run(ctx, s.rdb, []string{s.k.stockLeft(), s.k.stockAdded()}, sku, n, op).StringSlice()
+	if err != nil {
+		return 0, fmt.Errorf("add stock %s: %w", sku, err)
+	}
+	switch res[0] {
+	case "OK":
+		return strconv.Atoi(res[1])
+	case "NOSKU":
+		return 0, fmt.Errorf("stock of %s: %w", sku, orders.ErrNotFound)
+	default:
+		left, _ := strconv.Atoi(res[1])
+		return left, fmt.Errorf("stock of %s: only %d left: %w", sku, left, orders.ErrInvalid)
+	}
+}
+
+// StockTotals returns the total allocated quantity of each limited SKU:
+// the catalog's total and what was added at run time.
+func (s *Store) StockTotals(ctx context.Context) (map[string]int, error) {
+	var total, added *redis.MapStringStringCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		total = p.HGetAll(ctx, s.k.stockTotal())
+		added = p.HGetAll(ctx, s.k.stockAdded())
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stock totals: %w", err)
+	}
+	out := map[string]int{}
+	for _, m := range []map[string]string{total.Val(), added.Val()} {
+		for sku, v := range m {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("stock total of %s: %w", sku, err)
+			}
+			out[sku] += n
+		}
+	}
+	return out, nil
+}
