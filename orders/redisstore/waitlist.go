@@ -23,10 +23,10 @@ import (
 //	bg:{c}:shorthh:<day>      HASH sku|household → units refused to it: a
 //	                          household asking again is counted once, for
 //	                          the most it asked for
-func (k keys) wait(sku string) string        { return k.p + "wait:" + sku }
-func (k keys) soldOut(openid string) string  { return k.p + "soldout:" + openid }
-func (k keys) short(day string) string       { return k.p + "short:" + day }
-func (k keys) shortHH(day string) string     { return k.p + "shorthh:" + day }
+func (k keys) wait(sku string) string         { return k.p + "wait:" + sku }
+func (k keys) soldOut(openid string) string   { return k.p + "soldout:" + openid }
+func (k keys) short(day string) string        { return k.p + "short:" + day }
+func (k keys) shortHH(day string) string      { return k.p + "shorthh:" + day }
 func shortField(sku, household string) string { return sku + "|" + household }
 
 const (
