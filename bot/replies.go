@@ -628,6 +628,9 @@ func refusal(err error, cat *catalog.Catalog, open orders.DayNote) string {
 	if errors.Is(err, orders.ErrForbidden) {
 		return "不是您负责的楼栋"
 	}
+	if shape := (*orders.ShapeError)(nil); errors.As(err, &shape) {
+		return shape.Reason
+	}
 	if errors.Is(err, orders.ErrFreeOnly) {
 		return "免费发放的东西，不用接龙"
 	}
@@ -1421,4 +1424,15 @@ func textWaitInStock(name string, left int, unit string) string {
 		return fmt.Sprintf("%s不限量，不用等，直接下单就行，例如：%s1%s", name, name, unit)
 	}
 	return fmt.Sprintf("%s现在还有%d%s，不用等，直接下单，例如：%s1%s", name, left, unit, name, unit)
+}
+
+// -- buildings with their real shape (community.grids[].buildings) --
+
+// textBindNotHere answers a binding Locate refused: a building the
+// community does not have, or an address outside its building's shape.
+func textBindNotHere(err error, building string, buildings []string) string {
+	if shape := (*orders.ShapeError)(nil); errors.As(err, &shape) {
+		return fmt.Sprintf("没有这个门牌：%s。\n请检查后重新发送，例如：绑定 3栋2单元501", shape.Reason)
+	}
+	return textBindUnknownBuilding(building, buildings)
 }

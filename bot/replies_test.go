@@ -121,7 +121,7 @@ func TestReplyGolden(t *testing.T) {
 	for name, text := range voiceReplies(placed) {
 		replies[name] = text
 	}
-	for name, text := range waitReplies() {
+	for name, text := range deliveryReplies() {
 		replies[name] = text
 	}
 	dir := filepath.Join("testdata", "replies")

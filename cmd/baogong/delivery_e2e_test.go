@@ -154,3 +154,21 @@ func TestSoldOutIsNotTheEnd(t *testing.T) {
 	}
 	must(t, "order after the notice", s.say(true, "wb", "鸡蛋1盒"), "下单成功")
 }
+
+// TestBuildingsWithTheirShape: a building given its units and floors in
+// the config refuses an address outside it, with the reason, when a
+// resident binds it and when a lead's 接龙 names it.
+func TestBuildingsWithTheirShape(t *testing.T) {
+	s := startService(t, redistest.Shared(t).Addr)
+	cfg, _ := os.ReadFile(s.cfgPath)
+	shaped := strings.Replace(string(cfg), `{id: G1, buildings: ["3", "5"]}`, `{id: G1, buildings: [{id: "3", units: 4, floors: 25}, "5"]}`, 1)
+	os.WriteFile(s.cfgPath, []byte(shaped), 0o644)
+	s.serve()
+	must(t, "a unit the building lacks", s.say(true, "sa", "绑定 3栋9单元101"), "没有这个门牌：3栋只有4个单元，没有9单元。")
+	must(t, "a floor the building lacks", s.say(true, "sa", "绑定 3-2-4001"), "没有这个门牌：3栋只有25层，没有40楼。")
+	must(t, "no unit", s.say(true, "sa", "绑定 3栋501"), "3栋有4个单元，要写上是几单元")
+	must(t, "inside", s.say(true, "sa", "绑定 3栋4单元2501"), "已绑定：3栋4单元2501")
+	must(t, "a building without a shape", s.say(true, "sb", "绑定 5栋9单元4001"), "已绑定")
+	got := s.say(true, "e2e-lead-3", "#接龙 3栋\n1. 3-9-101 鸡蛋1盒\n2. 3-2-4001 鸡蛋1盒\n3. 3-2-502 鸡蛋1盒")
+	must(t, "接龙", got, "新下单1户", "3栋只有4个单元，没有9单元", "3栋只有25层，没有40楼")
+}
