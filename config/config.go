@@ -176,7 +176,7 @@ func Parse(data []byte, env func(string) string) (Config, error) {
 	x := yamlpath.New(&root)
 	if len(root.Content) > 0 {
 		// A typo in a key must not pass silently.
-		if errs := yamlpath.Unknown(&root, reflect.TypeOf(c)); len(errs) > 0 {
+		if errs := yamlpath.Check(&root, reflect.TypeOf(c)); len(errs) > 0 {
 			return Config{}, errors.Join(errs...)
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))

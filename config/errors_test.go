@@ -26,6 +26,8 @@ func TestErrorsNameKeyLineOrVariable(t *testing.T) {
 			[]string{"community.urgent_claim (line 8): \"30x\" is not a duration such as 30m"}},
 		{"bad number", "http: {max_body_bytes: lots}\n" + good, nil,
 			[]string{"http.max_body_bytes (line 1): \"lots\" is not a whole number"}},
+		{"a fraction for a whole number", "limits: {messages_per_minute: 2.5}\n" + good, nil,
+			[]string{"limits.messages_per_minute (line 1): \"2.5\" is not a whole number"}},
 		{"bad port", "http: {addr: \"127.0.0.1:99999\"}\n" + good, nil,
 			[]string{"http.addr (line 1): \"127.0.0.1:99999\" has port \"99999\": not a number from 1 to 65535"}},
 		{"no port", "http: {addr: localhost}\n" + good, nil,

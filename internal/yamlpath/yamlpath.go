@@ -78,26 +78,30 @@ func (x *Index) At(path string) string {
 	return ""
 }
 
-// Unknown reports every key of the document under root that the type t
-// (a struct whose fields have yaml tags) has no field for: "comunity
-// (line 5): unknown key (did you mean community?)". A field whose type
-// reads itself (yaml.Unmarshaler) is walked as its struct when it is
-// written as a mapping.
-func Unknown(root *yaml.Node, t reflect.Type) []error {
+// Check walks the document under root beside the type t (a struct whose
+// fields have yaml tags) and reports every key t has no field for
+// ("comunity (line 5): unknown key (did you mean community?)"), and every
+// number with a fraction where t wants a whole one, which yaml.v3 would
+// silently cut ("price_fen (line 9): "12.5" is not a whole number"). A
+// field whose type reads itself (yaml.Unmarshaler) is walked as its struct
+// when it is written as a mapping.
+func Check(root *yaml.Node, t reflect.Type) []error {
 	var errs []error
 	if root != nil && len(root.Content) > 0 {
-		unknown("", root.Content[0], t, &errs)
+		check("", root.Content[0], t, &errs)
 	}
 	return errs
 }
 
-func unknown(path string, n *yaml.Node, t reflect.Type, errs *[]error) {
+func check(path string, n *yaml.Node, t reflect.Type, errs *[]error) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch {
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!float" && isInt(t.Kind()):
+		*errs = append(*errs, fmt.Errorf("%s (line %d): %q %s", path, n.Line, n.Value, expected("int")))
 	case n.Kind == yaml.AliasNode && n.Alias != nil:
-		unknown(path, n.Alias, t, errs)
+		check(path, n.Alias, t, errs)
 	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct && t != reflect.TypeOf(time.Time{}):
 		fields := map[string]reflect.Type{}
 		var names []string
@@ -120,17 +124,26 @@ func unknown(path string, n *yaml.Node, t reflect.Type, errs *[]error) {
 				*errs = append(*errs, fmt.Errorf("%s (line %d): unknown key%s", join(path, k.Value), k.Line, hint(k.Value, names)))
 				continue
 			}
-			unknown(join(path, k.Value), n.Content[i+1], ft, errs)
+			check(join(path, k.Value), n.Content[i+1], ft, errs)
 		}
 	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Map:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			unknown(join(path, n.Content[i].Value), n.Content[i+1], t.Elem(), errs)
+			check(join(path, n.Content[i].Value), n.Content[i+1], t.Elem(), errs)
 		}
 	case n.Kind == yaml.SequenceNode && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
 		for i, c := range n.Content {
-			unknown(fmt.Sprintf("%s[%d]", path, i), c, t.Elem(), errs)
+			check(fmt.Sprintf("%s[%d]", path, i), c, t.Elem(), errs)
 		}
 	}
+}
+
+func isInt(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
 }
 
 // hint suggests the known key closest to a misspelt one, or lists them.
