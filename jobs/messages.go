@@ -141,7 +141,7 @@ func textBindingsDigest(as []orders.Address) string {
 func textRestocked(it *catalog.Item) string {
 	limit := ""
 	if it.LimitPerHousehold > 0 {
-		limit = fmt.Sprintf("（每户每天限%d%s）", it.LimitPerHousehold, it.Unit)
+		limit = fmt.Sprintf("每户每天限%d%s，", it.LimitPerHousehold, it.Unit)
 	}
-	return fmt.Sprintf("【到货通知】%s到货了。\n要买请直接回复：%s1%s%s\n数量有限，先到先得；又卖完了可以再发\"到货通知\"排队。", it.Name, it.Name, it.Unit, limit)
+	return fmt.Sprintf("【到货通知】%s到货了。\n要买请直接回复：%s1%s\n%s数量有限，先到先得；又卖完了可以再发\"到货通知\"排队。", it.Name, it.Name, it.Unit, limit)
 }

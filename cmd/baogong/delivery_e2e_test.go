@@ -114,7 +114,7 @@ func TestSoldOutIsNotTheEnd(t *testing.T) {
 	if code != 200 || out["stock_left"] != 1.0 || out["waiting"] != 1.0 || len(out["told"].([]any)) != 1 || out["told"].([]any)[0] != "wb" {
 		t.Fatalf("add stock: %d %v", code, out)
 	}
-	s.waitSent("wb", "【到货通知】鸡蛋到货了。\n要买请直接回复：鸡蛋1盒（每户每天限2盒）")
+	s.waitSent("wb", "【到货通知】鸡蛋到货了。\n要买请直接回复：鸡蛋1盒\n每户每天限2盒，")
 	for _, c := range []struct {
 		path, body string
 		want       int

@@ -171,13 +171,18 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 				"汇总", "送达 3栋2单元", "送达 3栋", "送达 3-1-101"}},
 			{OpenID: "demo-volunteer-1", Name: "志愿者小林", Hint: "3栋、5栋的送货志愿者，排班后发：任务", Examples: []string{"任务", "完成 1", "完成 2"}},
 			{OpenID: "demo-supplier-xinyi", Name: "新义超市店长", Hint: "保供超市的联系人，收到备货单后发：备货完成", Examples: []string{"备货完成"}},
+			{OpenID: "demo-pharmacy-renmin", Name: "人民大药房店员", Hint: "药房的联系人：居民发了处方照片，推送里有审核的按钮；收到备货单后发：备货完成",
+				Examples: []string{"备货完成", "审核"}},
+			{OpenID: demoStaff, Name: "社区网格员", Hint: "社区工作人员：审核处方，接没人领的急单；“缺货和到货通知”里补货。先试：领取",
+				Examples: []string{"领取", "审核", "帮助"}},
 		},
-		Examples: []string{"绑定 3栋2单元501", "蔬菜包2份", "雞蛋兩盒 布洛芬1盒", "来三份菜包", "米、面各1袋", "西红柿2斤", "我的订单", "取消", "收到", "商品", "报名志愿者", "帮助"},
+		Examples: []string{"绑定 3栋2单元501", "蔬菜包2份", "雞蛋兩盒 布洛芬1盒", "来三份菜包", "米、面各1袋", "胰岛素1支", "口罩2包", "到货通知",
+			"西红柿2斤", "我的订单", "取消", "收到", "商品", "报名志愿者", "帮助"},
 		VoiceExamples: []string{"嗯，那个，我要两份蔬菜包。", "我要那个布洛芬一盒吧。", "是的。", "不对。", "给我来八袋挂面。",
 			"我要两份树菜包。", "我的订单？", "救命啊，我爸的药吃完了！", ""},
 		Names: map[string]string{
 			"demo-volunteer-2": "志愿者小陈", "demo-volunteer-3": "志愿者老赵",
-			"demo-lead-6": "6栋楼栋长", "demo-pharmacy-renmin": "人民大药房店员",
+			"demo-lead-6": "6栋楼栋长",
 		},
 		Suppliers: sups,
 		Store:     d.Store,
@@ -186,6 +191,9 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 	}).Register(d.Mux)
 	return d, nil
 }
+
+// demoStaff is the demo's community staff persona (community.admins).
+const demoStaff = "demo-staff"
 
 // Close stops the service and the embedded Redis (the fake API's listener
 // stays for the next demo of the process).

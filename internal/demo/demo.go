@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -21,6 +22,17 @@ import (
 
 //go:embed index.html
 var page []byte
+
+// photo is the sample photo the page sends as a prescription (📷 发照片),
+// at photoPath: WeChat's PicUrl of an image message points at such a file.
+//
+//go:embed rx-photo.svg
+var photo []byte
+
+const photoPath = "/demo/rx-photo.svg"
+
+// base is the demo's own address, from its callback's.
+func (s *Server) base() string { return strings.TrimSuffix(s.Callback, "/wechat") }
 
 // User is one person the page can play.
 type User struct {
@@ -85,6 +97,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /demo/info", s.info)
 	mux.HandleFunc("POST /demo/send", s.send)
 	mux.HandleFunc("GET /demo/pushes", s.pushes)
+	mux.HandleFunc("GET "+photoPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Write(photo)
+	})
 	mux.HandleFunc("GET /demo/days", s.days)
 	// The printable rosters and pick lists have no icon; answer the
 	// browser's request for one without a 404 in its console.
@@ -106,14 +122,17 @@ type sendRequest struct {
 	// Voice sends Text as a voice message's speech recognition result
 	// (none when Text is empty).
 	Voice bool `json:"voice"`
+	// Image sends a photo (of a prescription or a medicine box), as an
+	// image message whose PicUrl is the demo's sample photo.
+	Image bool `json:"image"`
 }
 
 // send plays WeChat: it builds the message XML, signs (and encrypts) it,
 // POSTs it to the callback over HTTP and decodes the answer.
 func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	var req sendRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil || req.OpenID == "" || (req.Text == "" && req.Event == "" && !req.Voice) {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "need openid and text, voice or event"})
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil || req.OpenID == "" || (req.Text == "" && req.Event == "" && !req.Voice && !req.Image) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "need openid and text, voice, image or event"})
 		return
 	}
 	now := s.now()
@@ -124,6 +143,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	case req.Voice:
 		id := s.msgID.Add(1)
 		body = wxsign.VoiceXML(s.OfficialID, req.OpenID, fmt.Sprint("demo-voice-", id), req.Text, id, now)
+	case req.Image:
+		id := s.msgID.Add(1)
+		body = wxsign.ImageXML(s.OfficialID, req.OpenID, s.base()+photoPath+"?n="+fmt.Sprint(id), fmt.Sprint("demo-photo-", id), id, now)
 	default:
 		body = wxsign.TextXML(s.OfficialID, req.OpenID, req.Text, s.msgID.Add(1), now)
 	}
