@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/baogong/baogong/internal/redistest"
 )
@@ -171,4 +172,61 @@ func TestBuildingsWithTheirShape(t *testing.T) {
 	must(t, "a building without a shape", s.say(true, "sb", "绑定 5栋9单元4001"), "已绑定")
 	got := s.say(true, "e2e-lead-3", "#接龙 3栋\n1. 3-9-101 鸡蛋1盒\n2. 3-2-4001 鸡蛋1盒\n3. 3-2-502 鸡蛋1盒")
 	must(t, "接龙", got, "新下单1户", "3栋只有4个单元，没有9单元", "3栋只有25层，没有40楼")
+}
+
+// TestCutoffNowAndRounds runs the real binary at 15:00: 截单 without a
+// slot closes today now (not yesterday again), a later order counts for
+// tomorrow, the pick list leaves out an order the lead delivered before
+// it, a round run now delivers what was closed, and a second round with
+// nothing new tells nobody again.
+func TestCutoffNowAndRounds(t *testing.T) {
+	s := clockedService(t, shAt(t, "2026-11-30 15:00:00"))
+	for user, addr := range map[string]string{"ra": "3-1-101", "rb": "3-1-102"} {
+		if got := s.say(true, user, "绑定 "+addr); !strings.HasPrefix(got, "已绑定") {
+			t.Fatalf("bind %s: %q", user, got)
+		}
+	}
+	must(t, "order", s.say(true, "ra", "蔬菜包1份"), "（20:00后下单算明天）")
+	s.say(true, "rb", "鸡蛋1盒")
+	must(t, "送达 before the pick list", s.say(true, "e2e-lead-3", "送达 3-1-102"), "已确认送达")
+
+	if published, day := s.runJob("cutoff", ""); !published || day != "2026-11-30" {
+		t.Fatalf("截单 at 15:00: published %v, day %s; want today closed", published, day)
+	}
+	must(t, "an order after 截单", s.say(true, "ra", "牛奶1箱"), "（今天已截单，算明天的）")
+	if published, day := s.runJob("picklist", ""); !published || day != "2026-11-30" {
+		t.Errorf("pick list now: published %v, day %s", published, day)
+	}
+	pl := s.waitSent("sm-boss", "【备货单】2026-11-30")
+	if !strings.Contains(pl, "合计：蔬菜包1份\n") {
+		t.Errorf("the pick list counts what was delivered before it, or the next day's: %s", pl)
+	}
+
+	code, body := s.admin("POST", "/api/jobs/roster/run")
+	var res struct {
+		Run   string
+		Grids []struct {
+			Stops  int
+			Shares []struct{ Told bool }
+		}
+	}
+	if err := json.Unmarshal(body, &res); err != nil || code != 200 || res.Run == "" || res.Grids[0].Stops != 1 || !res.Grids[0].Shares[0].Told {
+		t.Fatalf("roster now: %d %s", code, body)
+	}
+	roster := s.waitSent("vol-a", "【配送任务】")
+	if !strings.Contains(roster, "您负责1户") || !strings.Contains(roster, "3栋1单元101 蔬菜包1份") {
+		t.Errorf("the round now: %s", roster)
+	}
+	time.Sleep(1100 * time.Millisecond) // a round of its own
+	code, body = s.admin("POST", "/api/jobs/roster/run")
+	if err := json.Unmarshal(body, &res); err != nil || code != 200 || res.Grids[0].Stops != 1 || res.Grids[0].Shares[0].Told {
+		t.Errorf("a second round with nothing new: %d %s", code, body)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(s.api.SentTo("vol-a")); n != 1 {
+		t.Errorf("vol-a heard %d times, want once", n)
+	}
+	if code, body := s.admin("GET", "/api/jobs/runs/"+res.Run); code != 200 || !strings.Contains(string(body), `"status":"done"`) {
+		t.Errorf("the run by its id: %d %s", code, body)
+	}
 }
