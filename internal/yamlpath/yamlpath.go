@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -146,12 +147,18 @@ func isInt(k reflect.Kind) bool {
 	return false
 }
 
-// hint suggests the known key closest to a misspelt one, or lists them.
+// hint suggests the known key a misspelt one most looks like (the same
+// letters in another order, or the longest shared start of three letters
+// or more), or lists the known keys.
 func hint(key string, known []string) string {
-	best, dist := "", 3
+	best, most := "", 2
 	for _, k := range known {
-		if d := distance(key, k); d < dist {
-			best, dist = k, d
+		n := sharedStart(key, k)
+		if sameLetters(key, k) {
+			n = len(k)
+		}
+		if n > most {
+			best, most = k, n
 		}
 	}
 	if best != "" {
@@ -161,25 +168,24 @@ func hint(key string, known []string) string {
 	return " (known keys: " + strings.Join(known, ", ") + ")"
 }
 
-// distance is the edit distance of a and b, bytes being letters.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+func sharedStart(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
 	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
+	return n
+}
+
+// sameLetters reports whether a and b are the same letters in another
+// order (htpp for http).
+func sameLetters(a, b string) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	return prev[len(b)]
+	x, y := []byte(a), []byte(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return string(x) == string(y)
 }
 
 // typeError matches one of yaml.v3's decoding errors.
