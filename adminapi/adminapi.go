@@ -54,6 +54,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/leads/{openid}", s.auth(http.HandlerFunc(s.removeLead)))
 	mux.HandleFunc("GET /healthz", s.health)
 	s.registerJobs(mux)
+	s.registerStock(mux)
 	s.registerDistributions(mux)
 	s.registerMarks(mux)
 	s.registerNotices(mux)

@@ -1,7 +1,6 @@
 package adminapi
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -30,6 +29,7 @@ func (s *Server) registerJobs(mux *http.ServeMux) {
 		return
 	}
 	mux.Handle("POST /api/jobs/{name}/run", s.auth(http.HandlerFunc(s.runJob)))
+	mux.Handle("GET /api/jobs/runs/{id}", s.auth(http.HandlerFunc(s.jobRun)))
 	mux.Handle("GET /api/suppliers/{id}/picklist", s.auth(http.HandlerFunc(s.picklist)))
 	mux.Handle("GET /api/rosters/{grid}/{slot}", s.auth(http.HandlerFunc(s.roster)))
 	// The same pages behind signed, expiring links, for people without
@@ -57,31 +57,6 @@ func page(w http.ResponseWriter, code int, text string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
 	fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\"><p style=\"font-size:20px;padding:1em\">%s</p>", text)
-}
-
-func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	slot := jobs.CurrentSlot(s.Jobs.Schedules[name], s.now(), s.Jobs.Runner.Location)
-	if v := r.URL.Query().Get("slot"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, errorBody{"slot must be RFC 3339, e.g. 2026-11-24T07:00:00+08:00"})
-			return
-		}
-		slot = t
-	}
-	ctx, cancel := context.WithTimeout(jobs.By(context.WithoutCancel(r.Context()), "api"), time.Minute)
-	defer cancel()
-	res, err := s.Jobs.Runner.Run(ctx, name, slot)
-	if errors.Is(err, jobs.ErrUnknownJob) {
-		writeJSON(w, http.StatusNotFound, errorBody{fmt.Sprintf("no job %q; jobs are %v", name, jobs.Names)})
-		return
-	}
-	if err != nil {
-		s.unavailable(w, "run job", err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
 }
 
 func (s *Server) picklist(w http.ResponseWriter, r *http.Request) {
@@ -118,6 +93,18 @@ func (s *Server) picklist(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.unavailable(w, "pick list", err)
 		return
+	}
+	// Goods still to pack: as the list was sent, or, before it is, now.
+	sent, ok, err := s.Store.MarkedAt(r.Context(), jobs.PicklistMark(day))
+	if err != nil {
+		s.unavailable(w, "pick list", err)
+		return
+	}
+	if !ok {
+		sent = s.now()
+	}
+	if !sent.IsZero() {
+		all = orders.ToPack(all, sent)
 	}
 	var pl orders.PickList
 	for _, p := range orders.BuildPickLists(s.Jobs.Catalog, all, day) {

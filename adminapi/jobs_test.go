@@ -21,7 +21,7 @@ import (
 
 // TestJobDefaultsFollowTheClock: a pick list asked for without a date is
 // the day last closed (today's after the cutoff, yesterday's before it),
-// and a job run without a slot runs its latest scheduled time, both by
+// and a pick list run without a slot sends that day's list now, both by
 // the service's clock.
 func TestJobDefaultsFollowTheClock(t *testing.T) {
 	sh, _ := time.LoadLocation("Asia/Shanghai")
@@ -64,16 +64,14 @@ func TestJobDefaultsFollowTheClock(t *testing.T) {
 	for _, c := range []struct {
 		now string
 		// close: the cutoff that has passed by now
-		close           string
-		day             string // of the pick list without a date
-		picklistSlot    string // a pick-list run without a slot
-		picklistRunsDay string
+		close string
+		day   string // of the pick list without a date, and of a run without a slot
 	}{
-		{"2026-11-24 19:59", "", "2026-11-23", "2026-11-23 20:05", "2026-11-23"},
-		{"2026-11-24 20:01", "2026-11-24", "2026-11-24", "2026-11-23 20:05", "2026-11-23"},
-		{"2026-11-24 23:59", "", "2026-11-24", "2026-11-24 20:05", "2026-11-24"},
-		{"2026-11-25 00:01", "", "2026-11-24", "2026-11-24 20:05", "2026-11-24"},
-		{"2026-11-25 07:59", "", "2026-11-24", "2026-11-24 20:05", "2026-11-24"},
+		{"2026-11-24 19:59", "", "2026-11-23"},
+		{"2026-11-24 20:01", "2026-11-24", "2026-11-24"},
+		{"2026-11-24 23:59", "", "2026-11-24"},
+		{"2026-11-25 00:01", "", "2026-11-24"},
+		{"2026-11-25 07:59", "", "2026-11-24"},
 	} {
 		now, _ = time.ParseInLocation("2006-01-02 15:04", c.now, sh)
 		if c.close != "" {
@@ -86,7 +84,7 @@ func TestJobDefaultsFollowTheClock(t *testing.T) {
 		code, raw := call(t, "POST", srv.URL+"/api/jobs/picklist/run", token, "")
 		var res jobs.Result
 		json.Unmarshal(raw, &res)
-		if code != 200 || res.Slot.In(sh).Format("2006-01-02 15:04") != c.picklistSlot || res.Day != c.picklistRunsDay {
+		if code != 200 || !res.Slot.Equal(now) || res.Day != c.day {
 			t.Errorf("%s: pick list run without slot: %d %s", c.now, code, raw)
 		}
 	}

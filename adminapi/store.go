@@ -12,6 +12,8 @@ import (
 type Store interface {
 	Ping(ctx context.Context) error
 	DayClosed(ctx context.Context, day string) (bool, error)
+	// MarkedAt returns when a key was first recorded (a pick list sent).
+	MarkedAt(ctx context.Context, key string) (time.Time, bool, error)
 	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
 	OpenOrders(ctx context.Context, grid string) ([]orders.Order, error)
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
@@ -23,4 +25,13 @@ type Store interface {
 	SetMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
 	RemoveMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
 	DistributionEntries(ctx context.Context, id string) (map[string]string, error)
+	// Stock and shortages (stock.go).
+	AddStock(ctx context.Context, sku string, n int) (int, error)
+	StockLeft(ctx context.Context) (map[string]int, error)
+	Refused(ctx context.Context, day string) (map[string]int, error)
+	Waiting(ctx context.Context, skus []string) (map[string]int, error)
+	// SaveRunRecord and RunRecord keep job runs started over the API (see
+	// runs.go); RunRecord returns ErrNotFound for an unknown or expired id.
+	SaveRunRecord(ctx context.Context, id string, data []byte, ttl time.Duration) error
+	RunRecord(ctx context.Context, id string) ([]byte, error)
 }

@@ -28,7 +28,7 @@ func (b *Bot) bind(ctx context.Context, msg *Message, rest string) (string, erro
 	}
 	grid, err := b.Community.Locate(m.Address)
 	if err != nil {
-		return textBindUnknownBuilding(m.Building, b.Community.Buildings()), nil
+		return textBindNotHere(err, m.Building, b.Community.Buildings()), nil
 	}
 	a := m.Address
 	if msg.From.Bound && msg.From.Binding.Address == a {

@@ -106,6 +106,7 @@ var commands = []cmd{
 	{words: approveWords, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.approve(ctx, m, strings.TrimSpace(rest))
 	}},
+	{words: waitWords, run: (*Bot).waitFor},
 	{words: readyWords, bare: true, who: supplier, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) {
 		return b.ready(ctx, m.Supplier)
 	}},

@@ -228,9 +228,9 @@ func textTooMany(names []string) string {
 
 func textSoldOut(name, unit string, left int) string {
 	if left <= 0 {
-		return fmt.Sprintf("抱歉，%s已经卖完了，这次没有下单。\n可以去掉它再发一次。", name)
+		return fmt.Sprintf("抱歉，%s已经卖完了，这次没有下单。\n可以去掉它再发一次。", name) + textWaitHint
 	}
-	return fmt.Sprintf("抱歉，%s只剩%d%s了，这次没有下单。\n请改少一点再发一次。", name, left, unit)
+	return fmt.Sprintf("抱歉，%s只剩%d%s了，这次没有下单。\n请改少一点再发一次。", name, left, unit) + textWaitHint
 }
 
 // textOverLimit: n is the order day the order counted for (the open
@@ -670,6 +670,9 @@ func refusal(err error, cat *catalog.Catalog, open orders.DayNote) string {
 	}
 	if errors.Is(err, orders.ErrForbidden) {
 		return "不是您负责的楼栋"
+	}
+	if shape := (*orders.ShapeError)(nil); errors.As(err, &shape) {
+		return shape.Reason
 	}
 	if errors.Is(err, orders.ErrFreeOnly) {
 		return "免费发放的东西，不用接龙"
@@ -1475,4 +1478,40 @@ func textConsoleLink(link string) string {
 // their order from the console.
 func textCancelledByStaffNotice(o orders.Order, reason string) string {
 	return fmt.Sprintf("您的订单 %s（%s）已由社区取消，原因：%s\n需要的话可以重新下单；有疑问请联系楼栋长或社区。", o.ID, itemsText(o.Lines), reason)
+}
+
+// -- waiting lists (到货通知, waitlist.go) --
+
+// textWaitHint follows a sold-out answer.
+const textWaitHint = "\n到货时想收到通知，请回复：到货通知"
+
+// textWaitWhich asks which item a bare 到货通知 is for.
+const textWaitWhich = "请说要等哪样东西到货，例如：到货通知 鸡蛋"
+
+// textWaiting: the resident is on the item's waiting list, place-th.
+func textWaiting(name string, place int, added bool) string {
+	if !added {
+		return fmt.Sprintf("您已经在等%s到货了（排在第%d位），到货会马上通知您。", name, place)
+	}
+	return fmt.Sprintf("好的，%s到货后马上通知您（您排在第%d位）。\n收到通知后请自己再下单，先到先得。", name, place)
+}
+
+// textWaitInStock: nothing to wait for, left units are there (0: the
+// item has no limited stock).
+func textWaitInStock(name string, left int, unit string) string {
+	if left <= 0 {
+		return fmt.Sprintf("%s不限量，不用等，直接下单就行，例如：%s1%s", name, name, unit)
+	}
+	return fmt.Sprintf("%s现在还有%d%s，不用等，直接下单，例如：%s1%s", name, left, unit, name, unit)
+}
+
+// -- buildings with their real shape (community.grids[].buildings) --
+
+// textBindNotHere answers a binding Locate refused: a building the
+// community does not have, or an address outside its building's shape.
+func textBindNotHere(err error, building string, buildings []string) string {
+	if shape := (*orders.ShapeError)(nil); errors.As(err, &shape) {
+		return fmt.Sprintf("没有这个门牌：%s。\n请检查后重新发送，例如：绑定 3栋2单元501", shape.Reason)
+	}
+	return textBindUnknownBuilding(building, buildings)
 }

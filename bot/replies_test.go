@@ -130,6 +130,9 @@ func TestReplyGolden(t *testing.T) {
 	replies["console_staff_only"] = textConsoleStaffOnly
 	replies["console_link"] = textConsoleLink("https://bg.example.com/admin/signin?t=…&exp=…&sig=…")
 	replies["console_cancelled_notice"] = textCancelledByStaffNotice(placed, "住户已转运，不需要了")
+	for name, text := range deliveryReplies() {
+		replies[name] = text
+	}
 	dir := filepath.Join("testdata", "replies")
 	if *update {
 		os.MkdirAll(dir, 0o755)

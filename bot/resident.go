@@ -151,7 +151,7 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 // days is where the order days stand for msg, as Resolve read them when
 // it arrived (see orders.Days).
 func (b *Bot) days(msg *Message) orders.Days {
-	return b.Community.Calendar.At(msg.at, b.Location, msg.From.DayClosed)
+	return b.Community.Calendar.AtClosed(msg.at, b.Location, msg.From.ClosedDays())
 }
 
 // readDays reads where the order days stand at now.

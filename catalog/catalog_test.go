@@ -81,7 +81,7 @@ func TestValidation(t *testing.T) {
 		{"items:\n  - {sku: A, name: 菜, unit: 份}\n  - {sku: A, name: 肉, unit: 斤}", "items[1] (A): sku is used twice"},
 		{"items:\n  - {sku: A, name: 菜, unit: 份}\n  - {sku: B, name: 肉, aliases: [菜], unit: 斤}", `items[1] (B): alias "菜" is also a name or alias of A`},
 		{"items:\n  - {sku: A, name: 菜, unit: 份, price_fen: -1}", "price_fen -1 is negative"},
-		{"items:\n  - {sku: A, name: 菜, unit: 份, limit_per_housold: 2}", "field limit_per_housold not found"},
+		{"items:\n  - {sku: A, name: 菜, unit: 份, limit_per_housold: 2}", "items[0].limit_per_housold (line 2): unknown key"},
 		{"suppliers:\n  - {id: s1, name: x, kind: shop}\nitems:\n  - {sku: A, name: 菜, unit: 份, supplier: s2}", `kind "shop"`},
 		{"suppliers:\n  - {id: s1, name: x, kind: pharmacy}\nitems:\n  - {sku: A, name: 菜, unit: 份, supplier: s2}", `supplier "s2" is not in suppliers`},
 	}

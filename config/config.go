@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/baogong/baogong/internal/yamlpath"
 	"github.com/baogong/baogong/orders"
 	"gopkg.in/yaml.v3"
 )
@@ -95,9 +98,11 @@ type Community struct {
 
 // Grid is a group of buildings served by one volunteer team.
 type Grid struct {
-	ID         string   `yaml:"id"`
-	Buildings  []string `yaml:"buildings"`
-	Volunteers []string `yaml:"volunteers"`
+	ID string `yaml:"id"`
+	// Buildings are numbers as residents write them ("3"), or with their
+	// shape ({id: "3", units: 4, floors: 25}, see Building).
+	Buildings  []Building `yaml:"buildings"`
+	Volunteers []string   `yaml:"volunteers"`
 	// Households are known households without WeChat or 接龙 (elders
 	// living alone), as 3-2-501, so free packs reach them too.
 	Households []string `yaml:"households"`
@@ -168,7 +173,9 @@ func Load(path string, env func(string) string) (Config, error) {
 	return c, nil
 }
 
-// Parse is Load without the file.
+// Parse is Load without the file. Errors name the key path and its line
+// (unknown keys, values of the wrong kind, invalid values), or the
+// environment variable a wrong value came from.
 func Parse(data []byte, env func(string) string) (Config, error) {
 	if env == nil {
 		env = os.Getenv
@@ -178,15 +185,29 @@ func Parse(data []byte, env func(string) string) (Config, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return Config{}, err
 	}
+	x := yamlpath.New(&root)
 	if len(root.Content) > 0 {
+		// A typo in a key must not pass silently.
+		if errs := yamlpath.Check(&root, reflect.TypeOf(c)); len(errs) > 0 {
+			return Config{}, errors.Join(errs...)
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true) // a typo in a key must not pass silently
+		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil {
-			return Config{}, err
+			return Config{}, x.Explain(err)
 		}
 	}
-	c.overlay(env)
-	if err := c.validate(newLines(&root)); err != nil {
+	from, err := c.overlay(env)
+	if err != nil {
+		return Config{}, err
+	}
+	where := func(key string) string {
+		if v, ok := from[key]; ok {
+			return " (from " + v + ")"
+		}
+		return x.At(key)
+	}
+	if err := c.validate(where); err != nil {
 		return Config{}, err
 	}
 	return c, nil
@@ -201,34 +222,44 @@ var Overrides = []string{
 	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE", "BAOGONG_LOG_FORMAT",
 }
 
-func (c *Config) overlay(env func(string) string) {
-	set := func(name string, dst *string) {
+// overlay applies the BAOGONG_* variables of env and returns which key
+// each one set (key path → variable), so errors can name the variable.
+func (c *Config) overlay(env func(string) string) (map[string]string, error) {
+	from := map[string]string{}
+	set := func(name, key string, dst *string) {
 		if v := env(name); v != "" {
 			*dst = v
+			from[key] = name
 		}
 	}
-	set("BAOGONG_HTTP_ADDR", &c.HTTP.Addr)
-	set("BAOGONG_REDIS_URL", &c.Redis.URL)
-	set("BAOGONG_REDIS_PASSWORD", &c.Redis.Password)
+	set("BAOGONG_HTTP_ADDR", "http.addr", &c.HTTP.Addr)
+	set("BAOGONG_REDIS_URL", "redis.url", &c.Redis.URL)
+	set("BAOGONG_REDIS_PASSWORD", "redis.password", &c.Redis.Password)
 	if v := env("BAOGONG_REDIS_ADDRS"); v != "" {
 		c.Redis.Addrs = strings.Split(v, ",")
+		from["redis.addrs"] = "BAOGONG_REDIS_ADDRS"
+		for i := range c.Redis.Addrs {
+			from[fmt.Sprintf("redis.addrs[%d]", i)] = "BAOGONG_REDIS_ADDRS"
+		}
 	}
-	set("BAOGONG_WECHAT_APP_ID", &c.WeChat.AppID)
-	set("BAOGONG_WECHAT_APP_SECRET", &c.WeChat.AppSecret)
-	set("BAOGONG_WECHAT_TOKEN", &c.WeChat.Token)
-	set("BAOGONG_WECHAT_ENCODING_AES_KEY", &c.WeChat.EncodingAESKey)
-	set("BAOGONG_WECHAT_API_BASE", &c.WeChat.APIBase)
-	set("BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", &c.WeChat.DeliveryTemplateID)
-	set("BAOGONG_ADMIN_TOKEN", &c.Admin.Token)
-	set("BAOGONG_TIMEZONE", &c.Timezone)
-	set("BAOGONG_LOG_FORMAT", &c.Log.Format)
+	set("BAOGONG_WECHAT_APP_ID", "wechat.app_id", &c.WeChat.AppID)
+	set("BAOGONG_WECHAT_APP_SECRET", "wechat.app_secret", &c.WeChat.AppSecret)
+	set("BAOGONG_WECHAT_TOKEN", "wechat.token", &c.WeChat.Token)
+	set("BAOGONG_WECHAT_ENCODING_AES_KEY", "wechat.encoding_aes_key", &c.WeChat.EncodingAESKey)
+	set("BAOGONG_WECHAT_API_BASE", "wechat.api_base", &c.WeChat.APIBase)
+	set("BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "wechat.delivery_template_id", &c.WeChat.DeliveryTemplateID)
+	set("BAOGONG_ADMIN_TOKEN", "admin.token", &c.Admin.Token)
+	set("BAOGONG_TIMEZONE", "timezone", &c.Timezone)
+	set("BAOGONG_LOG_FORMAT", "log.format", &c.Log.Format)
 	if v := env("BAOGONG_LIMITS_MESSAGES_PER_MINUTE"); v != "" {
-		n, err := strconv.Atoi(v)
+		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
-			n = 0 // refused by validation, which names the variable
+			return from, fmt.Errorf("limits.messages_per_minute (from BAOGONG_LIMITS_MESSAGES_PER_MINUTE): %q is not a whole number", v)
 		}
 		c.Limits.MessagesPerMinute = n
+		from["limits.messages_per_minute"] = "BAOGONG_LIMITS_MESSAGES_PER_MINUTE"
 	}
+	return from, nil
 }
 
 // Location returns the configured time zone.
@@ -265,14 +296,17 @@ func (c *Config) PublicBase() string {
 }
 
 // validate checks everything and reports all problems at once, each naming
-// its key and, when the file has it, its line.
-func (c *Config) validate(l lines) error {
+// its key and where the value came from (where: " (line N)" in the file,
+// " (from BAOGONG_…)", or "" for a default).
+func (c *Config) validate(where func(key string) string) error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s%s: %s", key, l.at(key), fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("%s%s: %s", key, where(key), fmt.Sprintf(format, args...)))
 	}
 	if c.HTTP.Addr == "" {
 		bad("http.addr", "is empty")
+	} else if msg := badHostPort(c.HTTP.Addr); msg != "" {
+		bad("http.addr", "%q %s", c.HTTP.Addr, msg)
 	}
 	if c.Limits.MessagesPerMinute < 1 {
 		bad("limits.messages_per_minute", "must be a whole number, at least 1 (or set BAOGONG_LIMITS_MESSAGES_PER_MINUTE)")
@@ -283,11 +317,13 @@ func (c *Config) validate(l lines) error {
 	if len(c.Redis.Addrs) == 0 {
 		if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
 			bad("redis.url", "%q is not a redis:// URL", c.Redis.URL)
+		} else if p := u.Port(); p != "" && badPort(p) {
+			bad("redis.url", "%q: port %q is not a number from 1 to 65535", c.Redis.URL, p)
 		}
 	}
 	for i, a := range c.Redis.Addrs {
-		if !strings.Contains(a, ":") {
-			bad(fmt.Sprintf("redis.addrs[%d]", i), "%q is not host:port", a)
+		if msg := badHostPort(a); msg != "" {
+			bad(fmt.Sprintf("redis.addrs[%d]", i), "%q %s", a, msg)
 		}
 	}
 	if c.WeChat.AppID == "" {
@@ -347,6 +383,23 @@ func (c *Config) validate(l lines) error {
 	return errors.Join(errs...)
 }
 
+// badHostPort says what is wrong with a host:port address, or "".
+func badHostPort(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	switch {
+	case err != nil:
+		return "is not host:port, e.g. 127.0.0.1:8080"
+	case badPort(port) && port != "0":
+		return fmt.Sprintf("has port %q: not a number from 1 to 65535", port)
+	}
+	return ""
+}
+
+func badPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err != nil || n < 1 || n > 65535
+}
+
 func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 	cm := c.Community
 	if !idPattern.MatchString(cm.ID) {
@@ -357,6 +410,7 @@ func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 	}
 	gridIDs := map[string]bool{}
 	buildingGrid := map[string]string{}
+	shapes := map[string]orders.Shape{}
 	for i, g := range cm.Grids {
 		key := fmt.Sprintf("community.grids[%d]", i)
 		switch {
@@ -369,15 +423,23 @@ func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 		if len(g.Buildings) == 0 {
 			bad(key+".buildings", "grid %s has no buildings", g.ID)
 		}
-		for j, b := range g.Buildings {
+		for j, bd := range g.Buildings {
 			bkey := fmt.Sprintf("%s.buildings[%d]", key, j)
+			b := bd.ID
 			canon := orders.CanonicalBuilding(b)
 			if _, err := strconv.Atoi(canon); err != nil {
 				bad(bkey, "building %q must be a number, as residents write it (3 for 3栋)", b)
 			} else if prev, ok := buildingGrid[canon]; ok {
 				bad(bkey, "building %q is already in grid %s", b, prev)
 			}
+			if bd.Units < 0 {
+				bad(bkey+".units", "must be the number of units (单元) of building %s, or left out", b)
+			}
+			if bd.Floors < 0 {
+				bad(bkey+".floors", "must be the number of floors of building %s, or left out", b)
+			}
 			buildingGrid[canon] = g.ID
+			shapes[canon] = orders.Shape{Units: bd.Units, Floors: bd.Floors}
 		}
 	}
 	if cm.UrgentClaim <= 0 {
@@ -390,6 +452,8 @@ func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "%q must be building-unit-room, e.g. 3-2-501", h)
 			} else if g2, ok := buildingGrid[orders.CanonicalBuilding(parts[0])]; !ok || g2 != g.ID {
 				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "building %q is not in grid %s", parts[0], g.ID)
+			} else if why := shapes[orders.CanonicalBuilding(parts[0])].Check(orders.Address{Building: parts[0], Unit: parts[1], Room: parts[2]}); why != "" {
+				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "%q: %s", h, why)
 			}
 		}
 	}

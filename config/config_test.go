@@ -18,7 +18,7 @@ func TestExampleConfigParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.WeChat.Token != "tok" || c.Community.Grids[1].Buildings[1] != "8" || c.HTTP.MaxBodyBytes != 1<<20 {
+	if c.WeChat.Token != "tok" || c.Community.Grids[1].Buildings[1].ID != "8" || c.HTTP.MaxBodyBytes != 1<<20 {
 		t.Errorf("parsed %+v", c)
 	}
 }
@@ -36,7 +36,7 @@ func TestValidationNamesKeyAndLine(t *testing.T) {
 		{"bad aes key", base + "community:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", ""},
 		{"missing secret", "wechat: {app_id: wx1, token: t}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "wechat.app_secret: is empty"},
 		{"missing token", "wechat: {app_id: wx1, app_secret: s}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "wechat.token: is empty"},
-		{"unknown key", base + "comunity: {id: c1}\n", "field comunity not found"},
+		{"unknown key", base + "comunity: {id: c1}\n", "comunity (line 3): unknown key (did you mean community?)"},
 		{"bad timezone", base + "timezone: Mars/Olympus\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `timezone (line 3): "Mars/Olympus" is not a time zone`},
 		{"log format", base + "log: {format: xml}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `log.format (line 3): "xml" must be text or json`},
 		{"log level", base + "log: {format: json, level: loud}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `log.level (line 3): "loud" must be`},
@@ -62,7 +62,7 @@ func TestValidationNamesKeyAndLine(t *testing.T) {
 		}
 		return ""
 	})
-	if err == nil || !strings.Contains(err.Error(), "wechat.encoding_aes_key: must be the 43 characters") {
+	if err == nil || !strings.Contains(err.Error(), "wechat.encoding_aes_key (from BAOGONG_WECHAT_ENCODING_AES_KEY): must be the 43 characters") {
 		t.Errorf("aes key from env: %v", err)
 	}
 }

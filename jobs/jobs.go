@@ -29,10 +29,13 @@ const (
 	// Bindings tells leads which households of their buildings were
 	// bound for the first time (see bindings.go).
 	Bindings = "bindings"
+	// Restock tells those waiting for an item (到货通知) it is back; it
+	// runs every minute (see restock.go).
+	Restock = "restock"
 )
 
 // Names lists the jobs.
-var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings}
+var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings, Restock}
 
 // Notice is a message to one WeChat user. Its ID makes it idempotent: a
 // notice with an ID that was queued before is not sent again.
@@ -81,6 +84,8 @@ type Result struct {
 	Escalated []string `json:"escalated,omitempty"`
 	// Bound are the households of the bindings digest.
 	Bound []string `json:"bound,omitempty"`
+	// Restocked are the items whose waiters the restock job told.
+	Restocked []RestockRun `json:"restocked,omitempty"`
 }
 
 // GridRun is one grid's roster in a Result.
@@ -89,6 +94,9 @@ type GridRun struct {
 	Published bool       `json:"published"`
 	Stops     int        `json:"stops"`
 	Shares    []ShareRun `json:"shares"`
+	// Leads are the leads told what is coming to their buildings; a lead
+	// whose list holds nothing new is not told again.
+	Leads []string `json:"leads,omitempty"`
 }
 
 // ShareRun is one volunteer's part of a roster.
@@ -96,6 +104,9 @@ type ShareRun struct {
 	Volunteer string `json:"volunteer"`
 	Stops     int    `json:"stops"`
 	Link      string `json:"link"`
+	// Told: the volunteer was sent the list. A list with nothing they
+	// were not told before (stops carried over only) is not sent again.
+	Told bool `json:"told"`
 }
 
 // SupplyRun is one supplier's pick list in a Result.
@@ -128,18 +139,26 @@ func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, 
 		res, err = r.urgent(ctx, slot)
 	case Bindings:
 		res, err = r.bindings(ctx, slot)
+	case Restock:
+		res, err = r.restock(ctx, slot)
 	default:
 		return Result{}, fmt.Errorf("%q: %w", name, ErrUnknownJob)
 	}
-	if r.Observe != nil {
-		run := orders.JobRun{Job: name, Slot: slot, At: r.Now(), How: startedBy(ctx), Published: res.Published}
-		if err != nil {
-			run.Error = err.Error()
-		}
-		run.Result, _ = json.Marshal(res)
-		r.Observe(ctx, run)
-	}
+	r.observe(ctx, name, slot, res, err)
 	return res, err
+}
+
+// observe tells Observe (when set) of a run.
+func (r *Runner) observe(ctx context.Context, name string, slot time.Time, res Result, err error) {
+	if r.Observe == nil {
+		return
+	}
+	run := orders.JobRun{Job: name, Slot: slot, At: r.Now(), How: startedBy(ctx), Published: res.Published}
+	if err != nil {
+		run.Error = err.Error()
+	}
+	run.Result, _ = json.Marshal(res)
+	r.Observe(ctx, run)
 }
 
 // howKey carries who started a run in its context.
@@ -325,7 +344,7 @@ func (r *Runner) logRun(res Result, err error, how string) {
 		r.Log.Error("job failed", "job", res.Job, "how", how, "err", err)
 		return
 	}
-	if (res.Job == Urgent || res.Job == Bindings) && !res.Published {
+	if (res.Job == Urgent || res.Job == Bindings || res.Job == Restock) && !res.Published {
 		return // every minute, mostly with nothing to do
 	}
 	r.Log.Info("job ran", "job", res.Job, "how", how, "slot", res.Slot, "published", res.Published)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -29,7 +30,7 @@ func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *ti
 			fmt.Fprintf(&b, "……还有%d户，见打印版\n", len(sh.Stops)-i)
 			break
 		}
-		fmt.Fprintf(&b, "%d. %s%s%s%s", st.Seq, urgentTag(st.Urgent), st.Address, orders.MarkNote(st.Marks, " "), goods(st.Lines))
+		fmt.Fprintf(&b, "%d. %s%s%s%s%s", st.Seq, urgentTag(st.Urgent), carriedTag(st.Carried), st.Address, orders.MarkNote(st.Marks, " "), goods(st.Lines))
 		if st.Contact != "" {
 			fmt.Fprintf(&b, "（没有微信，送前打电话 %s）", orders.MaskPhone(st.Contact))
 		}
@@ -52,13 +53,16 @@ func textLeadRoster(ro orders.Roster, buildings []string, loc *time.Location) st
 	households := map[string]bool{}
 	var lines []orders.Line
 	vols := map[string]bool{}
-	stops := 0
+	stops, carried := 0, 0
 	for _, sh := range ro.Shares {
 		for _, st := range sh.Stops {
 			if !in[orders.CanonicalBuilding(st.Address.Building)] {
 				continue
 			}
 			stops++
+			if st.Carried {
+				carried++
+			}
 			households[st.Address.Household()] = true
 			lines = append(lines, st.Lines...)
 			if sh.Volunteer != "" {
@@ -89,7 +93,11 @@ func textLeadRoster(ro orders.Roster, buildings []string, loc *time.Location) st
 	if len(vols) == 0 {
 		who = "现在没有志愿者排班，请联系网格员安排"
 	}
-	return fmt.Sprintf("【送货通知】%s这一轮要送到%s：%d户 %d单\n%s\n%s。", slotName(ro.Slot, loc), where, len(households), stops, goods(sum), who)
+	again := ""
+	if carried > 0 {
+		again = fmt.Sprintf("（其中%d单%s）", carried, orders.TextCarried)
+	}
+	return fmt.Sprintf("【送货通知】%s这一轮要送到%s：%d户 %d单%s\n%s\n%s。", slotName(ro.Slot, loc), where, len(households), stops, again, goods(sum), who)
 }
 
 func textPicklist(supplier string, pl orders.PickList, link string) string {
@@ -97,6 +105,14 @@ func textPicklist(supplier string, pl orders.PickList, link string) string {
 		return fmt.Sprintf("【备货单】%s %s：这一天没有您的订单，不用备货。", pl.Day, supplier)
 	}
 	return fmt.Sprintf("【备货单】%s %s\n合计：%s\n按网格、楼栋、单元的明细（可打印、可下载Excel）：%s\n备好后请回复\"备货完成\"。", pl.Day, supplier, goods(pl.Totals), link)
+}
+
+// carriedTag marks a stop left from an earlier round.
+func carriedTag(carried bool) string {
+	if carried {
+		return "【" + orders.TextCarried + "】"
+	}
+	return ""
 }
 
 // urgentTag heads an urgent stop or message.
@@ -121,4 +137,14 @@ func textBindingsDigest(as []orders.Address) string {
 	}
 	fmt.Fprintf(&b, "如果有不是这户的人，请发：解绑 %s（看这户绑定了谁）", as[0].Short())
 	return b.String()
+}
+
+// textRestocked tells someone waiting for it that an item is back, and
+// how to order it.
+func textRestocked(it *catalog.Item) string {
+	limit := ""
+	if it.LimitPerHousehold > 0 {
+		limit = fmt.Sprintf("每户每天限%d%s，", it.LimitPerHousehold, it.Unit)
+	}
+	return fmt.Sprintf("【到货通知】%s到货了。\n要买请直接回复：%s1%s\n%s数量有限，先到先得；又卖完了可以再发\"到货通知\"排队。", it.Name, it.Name, it.Unit, limit)
 }

@@ -9,12 +9,19 @@ import (
 )
 
 // picklist sends each supplier the pick list of the slot's order day: the
-// day the cutoff just closed. A supplier hears once per day however often
-// the job runs (the notice id is the supplier and day).
+// day the cutoff just closed.
 func (r *Runner) picklist(ctx context.Context, slot time.Time) (Result, error) {
-	day := orders.Day(slot, r.Location)
+	return r.picklistOf(ctx, slot, orders.Day(slot, r.Location))
+}
+
+// picklistOf sends each supplier the pick list of order day day. A
+// supplier hears once per day however often the job runs (the notice id
+// is the supplier and day). The list counts what was still to pack when
+// it was first sent (orders.ToPack): an order delivered before is not on
+// it, one delivered since stays.
+func (r *Runner) picklistOf(ctx context.Context, slot time.Time, day string) (Result, error) {
 	res := Result{Job: Picklist, Slot: slot, Day: day}
-	first, err := r.Store.MarkOnce(ctx, "picklist:"+day)
+	first, sent, err := r.Store.MarkOnceAt(ctx, PicklistMark(day), r.Now())
 	if err != nil {
 		return res, err
 	}
@@ -22,6 +29,9 @@ func (r *Runner) picklist(ctx context.Context, slot time.Time) (Result, error) {
 	all, err := r.Store.Orders(ctx, orders.Filter{Day: day, Limit: 1 << 20})
 	if err != nil {
 		return res, err
+	}
+	if !sent.IsZero() {
+		all = orders.ToPack(all, sent)
 	}
 	var notices []Notice
 	for _, pl := range orders.BuildPickLists(r.Catalog, all, day) {
@@ -44,3 +54,7 @@ func (r *Runner) picklist(ctx context.Context, slot time.Time) (Result, error) {
 	}
 	return res, nil
 }
+
+// PicklistMark is the key under which a day's pick list is recorded as
+// sent, with the time (see Store.MarkOnceAt).
+func PicklistMark(day string) string { return "picklist:" + day }

@@ -18,18 +18,45 @@ func (r *Runner) volunteers(ctx context.Context, g orders.Grid) ([]string, error
 	return g.Team(added), nil
 }
 
-// due reports whether an order belongs in the slot's roster: pending, or
-// left undelivered from an earlier round, and of an order day whose pick
-// list has gone to the suppliers (an earlier day, or the slot's own day
-// once its cutoff has passed).
-func (r *Runner) due(o orders.Order, slot time.Time, day string, closed bool) bool {
+// due reports whether an order belongs in the round at slot: pending, or
+// left undelivered from an earlier round, and of an order day the round
+// delivers (see dueDays).
+func due(o orders.Order, slot time.Time) bool {
 	switch {
 	case o.Status == orders.StatusAssigned && !o.Slot.Before(slot):
 		return false // on this round already (or a later one)
 	case o.Status != orders.StatusPending && o.Status != orders.StatusAssigned:
 		return false
 	}
-	return o.Day < day || (o.Day == day && closed)
+	return true
+}
+
+// dueDays says which order days a round at slot delivers: the days before
+// the slot's own, and any later day closed at or before slot (by the
+// cutoff, or by a 截单 run by hand), so a round run right after a cutoff
+// takes what it closed and a round re-run later takes nothing closed
+// after it.
+type dueDays struct {
+	r     *Runner
+	slot  time.Time
+	day   string
+	known map[string]bool
+}
+
+func (d *dueDays) due(ctx context.Context, day string) (bool, error) {
+	if day < d.day {
+		return true, nil
+	}
+	if ok, seen := d.known[day]; seen {
+		return ok, nil
+	}
+	at, closed, err := d.r.Store.ClosedAt(ctx, day)
+	if err != nil {
+		return false, err
+	}
+	ok := closed && !at.After(d.slot)
+	d.known[day] = ok
+	return ok, nil
 }
 
 // roster builds, stores and publishes each grid's roster for slot. The
@@ -39,10 +66,7 @@ func (r *Runner) due(o orders.Order, slot time.Time, day string, closed bool) bo
 // hears once.
 func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 	day := orders.Day(slot, r.Location)
-	closed, err := r.Store.DayClosed(ctx, day)
-	if err != nil {
-		return Result{}, err
-	}
+	days := &dueDays{r: r, slot: slot, day: day, known: map[string]bool{}}
 	res := Result{Job: Roster, Slot: slot, Day: day}
 	marks, err := r.Store.AllMarks(ctx)
 	if err != nil {
@@ -57,9 +81,14 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 		if err != nil {
 			return res, err
 		}
-		var due []orders.Order
+		var list []orders.Order
 		for _, o := range open {
-			if !r.due(o, slot, day, closed) {
+			if !due(o, slot) {
+				continue
+			}
+			if ok, err := days.due(ctx, o.Day); err != nil {
+				return res, err
+			} else if !ok {
 				continue
 			}
 			if claimed, err := r.claimed(ctx, o); err != nil {
@@ -67,9 +96,9 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 			} else if claimed {
 				continue // with whoever claimed it, not on a roster
 			}
-			due = append(due, o)
+			list = append(list, o)
 		}
-		built := orders.BuildRoster(r.Catalog, g.ID, vols, due, slot, marks)
+		built := orders.BuildRoster(r.Catalog, g.ID, vols, list, slot, marks)
 		if err := r.nameShares(ctx, &built); err != nil {
 			return res, err
 		}
@@ -88,10 +117,32 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 	return res, nil
 }
 
+// publishRoster assigns the roster's stops and tells each volunteer and
+// lead their part, unless it holds nothing they were not told already
+// (orders.Told.Tell): a volunteer whose stops of the last round are only
+// carried over hears nothing new.
 func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Roster) (GridRun, error) {
 	gr := GridRun{Grid: g.ID}
 	at := r.Now()
+	owner := map[string]string{} // order id → volunteer
+	for _, sh := range ro.Shares {
+		for _, st := range sh.Stops {
+			owner[st.OrderID] = sh.Volunteer
+		}
+	}
 	var notices []Notice
+	var told []toldList
+	tell := func(key string, keys []string, elsewhere func(string) bool) (bool, error) {
+		prev, err := r.Store.Told(ctx, key)
+		if err != nil {
+			return false, err
+		}
+		if !prev.Tell(ro.Slot, keys, elsewhere) {
+			return false, nil
+		}
+		told = append(told, toldList{key, orders.Told{Slot: ro.Slot, Stops: keys}})
+		return true, nil
+	}
 	for _, sh := range ro.Shares {
 		for _, st := range sh.Stops {
 			if sh.Volunteer == "" {
@@ -102,22 +153,35 @@ func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Ros
 			}
 		}
 		gr.Stops += len(sh.Stops)
-		link := ""
+		run := ShareRun{Volunteer: sh.Volunteer, Stops: len(sh.Stops)}
 		if sh.Volunteer != "" {
-			link = r.Links.Roster(g.ID, ro.Slot, sh.Volunteer)
-			if len(sh.Stops) > 0 {
+			run.Link = r.Links.Roster(g.ID, ro.Slot, sh.Volunteer)
+			elsewhere := func(id string) bool { v, ok := owner[id]; return ok && v != sh.Volunteer }
+			ok, err := tell("roster:"+g.ID+":"+sh.Volunteer, orders.StopKeys(sh.Stops), elsewhere)
+			if err != nil {
+				return gr, err
+			}
+			if ok {
+				run.Told = true
 				notices = append(notices, Notice{
 					ID: fmt.Sprintf("roster:%s:%d:%s", g.ID, ro.Slot.Unix(), sh.Volunteer), OpenID: sh.Volunteer, Kind: "roster",
-					Text: textVolunteerRoster(ro, sh, link, r.Location),
+					Text: textVolunteerRoster(ro, sh, run.Link, r.Location),
 				})
 			}
 		}
-		gr.Shares = append(gr.Shares, ShareRun{Volunteer: sh.Volunteer, Stops: len(sh.Stops), Link: link})
+		gr.Shares = append(gr.Shares, run)
 	}
 	for _, l := range r.leadsOf(ctx, g) {
-		if text := textLeadRoster(ro, l.Buildings, r.Location); text != "" {
+		stops := leadStops(ro, l.Buildings)
+		ok, err := tell("roster-lead:"+g.ID+":"+l.OpenID, orders.StopKeys(stops), nil)
+		if err != nil {
+			return gr, err
+		}
+		if ok {
+			gr.Leads = append(gr.Leads, l.OpenID)
 			notices = append(notices, Notice{
-				ID: fmt.Sprintf("roster-lead:%s:%d:%s", g.ID, ro.Slot.Unix(), l.OpenID), OpenID: l.OpenID, Kind: "roster", Text: text,
+				ID: fmt.Sprintf("roster-lead:%s:%d:%s", g.ID, ro.Slot.Unix(), l.OpenID), OpenID: l.OpenID, Kind: "roster",
+				Text: textLeadRoster(ro, l.Buildings, r.Location),
 			})
 		}
 	}
@@ -126,7 +190,32 @@ func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Ros
 			return gr, err
 		}
 	}
+	// Recorded once the notices are queued: a run that fails before
+	// tells them again (under the same ids) when it is run again.
+	for _, t := range told {
+		if err := r.Store.SetTold(ctx, t.key, t.told); err != nil {
+			return gr, err
+		}
+	}
 	return gr, nil
+}
+
+type toldList struct {
+	key  string
+	told orders.Told
+}
+
+// leadStops are the stops of ro in buildings.
+func leadStops(ro orders.Roster, buildings []string) []orders.Stop {
+	var out []orders.Stop
+	for _, sh := range ro.Shares {
+		for _, st := range sh.Stops {
+			if orders.Owns(buildings, st.Address.Building) {
+				out = append(out, st)
+			}
+		}
+	}
+	return out
 }
 
 // leadsOf returns the leads of the grid's buildings, each with only the

@@ -19,6 +19,8 @@ type Store interface {
 	SaveRoster(ctx context.Context, r orders.Roster) (orders.Roster, bool, error)
 	CloseDay(ctx context.Context, day string, at time.Time) (bool, error)
 	DayClosed(ctx context.Context, day string) (bool, error)
+	// ClosedAt returns when day was closed, false when it is open.
+	ClosedAt(ctx context.Context, day string) (time.Time, bool, error)
 	HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error)
 	AllMarks(ctx context.Context) (map[string][]orders.Mark, error)
 	Leads(ctx context.Context) ([]orders.Lead, error)
@@ -27,6 +29,19 @@ type Store interface {
 	// publishing, and the urgent protocol's record.
 	MarkOnce(ctx context.Context, key string) (bool, error)
 	Marked(ctx context.Context, key string) (bool, error)
+	// MarkOnceAt is MarkOnce keeping the time of the first record, which
+	// it returns (a pick list counts what was still to pack then).
+	MarkOnceAt(ctx context.Context, key string, at time.Time) (bool, time.Time, error)
+	// Told and SetTold keep the last list of stops each volunteer and
+	// lead was sent about, so an unchanged list is not sent again.
+	Told(ctx context.Context, key string) (orders.Told, error)
+	SetTold(ctx context.Context, key string, t orders.Told) error
+	// StockLeft, Waiting, Waiters and Unwait feed the restock job: what
+	// is left of each item, and who waits for it (到货通知).
+	StockLeft(ctx context.Context) (map[string]int, error)
+	Waiting(ctx context.Context, skus []string) (map[string]int, error)
+	Waiters(ctx context.Context, sku string, n int) ([]orders.Waiter, error)
+	Unwait(ctx context.Context, sku string, ws []orders.Waiter) error
 	// FirstBindings, DigestCursor and SetDigestCursor feed the bindings
 	// digest.
 	FirstBindings(ctx context.Context, after, until time.Time) ([]string, error)

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,7 +20,55 @@ type Community struct {
 	UrgentClaim time.Duration
 	// Calendar says when order days close and their goods go out.
 	Calendar Calendar
+	// Shapes are the buildings' real shapes, by CanonicalBuilding, for
+	// those the config gives one (Locate checks addresses against them).
+	Shapes map[string]Shape
 }
+
+// Shape is a building's real shape: how many units (单元) it has and how
+// many floors; zero leaves that unchecked.
+type Shape struct {
+	Units  int
+	Floors int
+}
+
+// Check returns why address a cannot be in a building of this shape, in
+// words a resident or lead understands (3栋只有4个单元), or "". A unit
+// beyond Units, a missing unit in a building of several, and a room on a
+// floor beyond Floors (the room's digits but the last two: 501 is on the
+// 5th, 1203 on the 12th) are refused; units and rooms that are not plain
+// numbers, and rooms of one or two digits, are not checked.
+func (s Shape) Check(a Address) string {
+	b := CanonicalBuilding(a.Building)
+	if s.Units > 0 {
+		if a.Unit == "" && s.Units > 1 {
+			return fmt.Sprintf(ReasonShapeNoUnit, b, s.Units)
+		}
+		if n, err := strconv.Atoi(CanonicalBuilding(a.Unit)); err == nil && (n < 1 || n > s.Units) {
+			return fmt.Sprintf(ReasonNoSuchUnit, b, s.Units, n)
+		}
+	}
+	if s.Floors > 0 && len(a.Room) >= 3 {
+		if n, err := strconv.Atoi(a.Room[:len(a.Room)-2]); err == nil && (n < 1 || n > s.Floors) {
+			return fmt.Sprintf(ReasonNoSuchFloor, b, s.Floors, n)
+		}
+	}
+	return ""
+}
+
+// ShapeError says an address lies outside its building's real shape. It
+// wraps ErrInvalid; Reason is in words (see Shape.Check).
+type ShapeError struct {
+	Address Address
+	Reason  string
+}
+
+func (e *ShapeError) Error() string {
+	return fmt.Sprintf("address %s: %s: %v", e.Address, e.Reason, ErrInvalid)
+}
+
+// Unwrap lets errors.Is(err, ErrInvalid) work.
+func (e *ShapeError) Unwrap() error { return ErrInvalid }
 
 // Grid is the unit of delivery: a few buildings and a team of volunteers.
 type Grid struct {
@@ -69,12 +118,16 @@ func (c *Community) Buildings() []string {
 	return out
 }
 
-// Locate checks that a's building belongs to the community and returns its
-// grid. The error wraps ErrNotFound and names the building.
+// Locate checks that a's building belongs to the community and that a
+// fits the building's shape, if it has one, and returns its grid. The
+// error wraps ErrNotFound and names the building, or is a *ShapeError.
 func (c *Community) Locate(a Address) (string, error) {
 	g, ok := c.GridOf(a.Building)
 	if !ok {
 		return "", fmt.Errorf("building %q: %w", a.Building, ErrNotFound)
+	}
+	if why := c.Shapes[CanonicalBuilding(a.Building)].Check(a); why != "" {
+		return "", &ShapeError{Address: a, Reason: why}
 	}
 	return g, nil
 }

@@ -44,31 +44,54 @@ type Days struct {
 	// Closed reports whether Today's cutoff has passed.
 	Closed bool
 	// Open is the order day of an order placed now: Today, or the next
-	// day once Today is closed.
+	// day once Today is closed, or the day after when that one was closed
+	// too (a cutoff run by hand after the day's cutoff, see MaxClosedAhead).
 	Open string
 
 	cal Calendar
 }
 
+// MaxClosedAhead is how many order days in a row, today first, may be
+// closed: today by its cutoff, and tomorrow by a cutoff run by hand after
+// today's (截单 now, when tomorrow is the open day). Orders then count
+// for the day after tomorrow; nothing closes further ahead.
+const MaxClosedAhead = 2
+
 // At returns the days at now in loc, given whether now's calendar day is
 // closed.
 func (c Calendar) At(now time.Time, loc *time.Location, todayClosed bool) Days {
-	now = now.In(loc)
-	d := Days{Now: now, Today: Day(now, loc), Closed: todayClosed, cal: c}
-	d.Open = d.Today
+	closed := 0
 	if todayClosed {
-		d.Open = AddDays(d.Today, 1)
+		closed = 1
 	}
+	return c.AtClosed(now, loc, closed)
+}
+
+// AtClosed returns the days at now in loc, given how many order days in
+// a row, now's calendar day first, are closed (0 to MaxClosedAhead).
+func (c Calendar) AtClosed(now time.Time, loc *time.Location, closed int) Days {
+	now = now.In(loc)
+	closed = min(max(closed, 0), MaxClosedAhead)
+	d := Days{Now: now, Today: Day(now, loc), Closed: closed > 0, cal: c}
+	d.Open = AddDays(d.Today, closed)
 	return d
 }
 
-// Read returns the days at now in loc, asking s whether today is closed.
+// Read returns the days at now in loc, asking s whether today is closed,
+// and when it is, whether tomorrow is too.
 func (c Calendar) Read(ctx context.Context, s DayCloser, now time.Time, loc *time.Location) (Days, error) {
-	closed, err := s.DayClosed(ctx, Day(now, loc))
-	if err != nil {
-		return Days{}, err
+	today, closed := Day(now, loc), 0
+	for closed < MaxClosedAhead {
+		ok, err := s.DayClosed(ctx, AddDays(today, closed))
+		if err != nil {
+			return Days{}, err
+		}
+		if !ok {
+			break
+		}
+		closed++
 	}
-	return c.At(now, loc, closed), nil
+	return c.AtClosed(now, loc, closed), nil
 }
 
 // AddDays returns the order day n days after day (YYYY-MM-DD); a day that
@@ -91,14 +114,12 @@ func daysBetween(a, b string) int {
 	return int(tb.Sub(ta).Hours() / 24)
 }
 
-// LastClosed is the latest order day whose cutoff has passed: Today once
-// it is closed, else yesterday. Its goods are being packed or are on their
-// way: it is the pick list people mean when they give no date.
+// LastClosed is the latest order day whose cutoff has passed: the day
+// before Open (Today once it is closed, else yesterday). Its goods are
+// being packed or are on their way: it is the pick list people mean when
+// they give no date.
 func (d Days) LastClosed() string {
-	if d.Closed {
-		return d.Today
-	}
-	return AddDays(d.Today, -1)
+	return AddDays(d.Open, -1)
 }
 
 // InView reports whether orders of day are among "today's orders" people
@@ -137,7 +158,7 @@ type DayNote struct {
 // Note describes order day day (YYYY-MM-DD) as seen at d.Now.
 func (d Days) Note(day string) DayNote {
 	n := DayNote{Day: day, Offset: daysBetween(d.Today, day), Open: day == d.Open}
-	n.Closed = n.Offset < 0 || (n.Offset == 0 && d.Closed)
+	n.Closed = n.Offset < daysBetween(d.Today, d.Open) // before the open day
 	loc := d.Now.Location()
 	start, err := time.ParseInLocation(time.DateOnly, day, loc)
 	if err != nil {

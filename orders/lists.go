@@ -81,8 +81,9 @@ type ListResult struct {
 	// was to get: OutcomeCreated, OutcomeUpdated or OutcomeCancelled.
 	Tried ListOutcome
 	Order Order
-	// Err explains a refusal: a *ShortageError, or ErrForbidden for a
-	// building that is not the lead's.
+	// Err explains a refusal: a *ShortageError, ErrForbidden for a
+	// building that is not the lead's, or a *ShapeError for an address
+	// outside its building's shape (3栋9单元).
 	Err error
 }
 

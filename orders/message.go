@@ -45,9 +45,25 @@ type Sender struct {
 	// DayClosed reports whether the day the message arrived on has had its
 	// cutoff: orders now count for the next day.
 	DayClosed bool
+	// NextClosed reports whether, the day being closed, the next day was
+	// closed too (截单 run by hand after the day's cutoff): orders now
+	// count for the day after.
+	NextClosed bool
 	// Sent counts the sender's messages in the minute this one arrived,
 	// this one included (a rate limit).
 	Sent int
+}
+
+// ClosedDays is how many order days in a row, the message's day first,
+// are closed (see Calendar.AtClosed).
+func (s Sender) ClosedDays() int {
+	switch {
+	case s.DayClosed && s.NextClosed:
+		return 2
+	case s.DayClosed:
+		return 1
+	}
+	return 0
 }
 
 // Arrival is what Resolve found: the claim on the message and, for a new

@@ -127,7 +127,13 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 	res := ListResult{Line: line.Line, Number: line.Number, Address: line.Address}
 	hh := line.Address.Household()
 	grid, gerr := l.Community.Locate(line.Address)
-	if gerr != nil || !Owns(req.Buildings, line.Address.Building) {
+	var shape *ShapeError
+	switch {
+	case errors.As(gerr, &shape) && Owns(req.Buildings, line.Address.Building):
+		res.Outcome, res.Err = OutcomeRefused, gerr // 3栋9单元: the reason says why
+		p.results[i] = res
+		return
+	case gerr != nil || !Owns(req.Buildings, line.Address.Building):
 		res.Outcome, res.Err = OutcomeRefused, fmt.Errorf("building %s: %w", line.Address.Building, ErrForbidden)
 		p.results[i] = res
 		return

@@ -33,6 +33,9 @@ type Stop struct {
 	// Marks are the household's marks (独居老人 …), for volunteers' eyes
 	// only: a renderer shows them next to the address.
 	Marks []Mark `json:"marks,omitempty"`
+	// Carried stops were on an earlier round and not delivered then
+	// (上一轮未送, TextCarried).
+	Carried bool `json:"carried,omitempty"`
 }
 
 // Share is one volunteer's part of a roster, in the order to walk it.
@@ -85,7 +88,8 @@ type Roster struct {
 // (catalog order, no supplier last), then building, unit and room, each
 // compared numerically ("3" before "12", "3A" after "3"), then order ID,
 // and numbered Seq 1..n. Stops carry their order's Urgent flag and their
-// household's marks.
+// household's marks; an assigned order is left from an earlier round and
+// its stop is Carried.
 func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []Order, slot time.Time, marks map[string][]Mark) Roster {
 	sup := newSupplierIndex(cat)
 	stops := make([]rosterStop, 0, len(open))
@@ -142,6 +146,7 @@ func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []
 			Supplier: sup.id(int(stops[i].supplier)),
 			Urgent:   o.Urgent,
 			Marks:    marks[o.Household()],
+			Carried:  o.Status == StatusAssigned,
 		})
 	}
 	return r

@@ -35,6 +35,15 @@ const (
 	ReasonUnnumbered = "没有接龙序号，没有登记；要下单请单独发这一行"
 )
 
+// Reasons an address lies outside its building's real shape (Shape.Check,
+// from community.grids[].buildings: {id, units, floors}), with the
+// building, its units or floors, and the unit or floor written.
+const (
+	ReasonNoSuchUnit  = "%s栋只有%d个单元，没有%d单元"
+	ReasonNoSuchFloor = "%s栋只有%d层，没有%d楼"
+	ReasonShapeNoUnit = "%s栋有%d个单元，要写上是几单元"
+)
+
 // Context is what a text leaves unsaid: the building and unit of a group
 // chat ("6栋2单元群") or of the lead's only building, and which buildings
 // exist.

@@ -233,12 +233,15 @@ func volunteerName(s orders.Share) string {
 	return "（未登记姓名）"
 }
 
-// stopNote is the printed note of a stop: 【急】 and its household's marks,
-// then the household's own remark.
+// stopNote is the printed note of a stop: 【急】, 上一轮未送 and its
+// household's marks, then the household's own remark.
 func stopNote(st orders.Stop) string {
 	var parts []string
 	if st.Urgent {
 		parts = append(parts, "急")
+	}
+	if st.Carried {
+		parts = append(parts, orders.TextCarried)
 	}
 	for _, m := range st.Marks {
 		parts = append(parts, string(m))

@@ -219,7 +219,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	// replays those, and a missed minute needs no replay.
 	// The bindings digest runs every half hour; its cursor in Redis makes
 	// up for slots missed.
-	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}}, context.WithoutCancel(ctx)); err != nil {
+	// Waiting residents (到货通知) hear within a minute that an item is back.
+	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}, jobs.Restock: {"* * * * *"}}, context.WithoutCancel(ctx)); err != nil {
 		m.Redis.Close()
 		return nil, err
 	}
@@ -372,7 +373,15 @@ func stockTotals(cat *catalog.Catalog) map[string]int {
 func communityOf(c config.Community) orders.Community {
 	out := orders.Community{ID: c.ID, Name: c.Name, Admins: c.Admins, UrgentClaim: c.UrgentClaim}
 	for _, g := range c.Grids {
-		out.Grids = append(out.Grids, orders.Grid{ID: g.ID, Buildings: g.Buildings, Volunteers: g.Volunteers, Households: g.Households})
+		out.Grids = append(out.Grids, orders.Grid{ID: g.ID, Buildings: g.BuildingIDs(), Volunteers: g.Volunteers, Households: g.Households})
+		for _, b := range g.Buildings {
+			if b.Units > 0 || b.Floors > 0 {
+				if out.Shapes == nil {
+					out.Shapes = map[string]orders.Shape{}
+				}
+				out.Shapes[orders.CanonicalBuilding(b.ID)] = orders.Shape{Units: b.Units, Floors: b.Floors}
+			}
+		}
 	}
 	for _, l := range c.Leads {
 		out.Leads = append(out.Leads, orders.Lead{OpenID: l.OpenID, Buildings: l.Buildings})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/baogong/baogong/internal/demo"
 	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/orders"
 )
 
 // TestDemoJobs plays the demo page's 排班和备货单 panel over HTTP: a
@@ -39,22 +40,23 @@ func TestDemoJobs(t *testing.T) {
 		}
 		return out.Reply
 	}
-	slots := func() demo.Slots {
+	days := func() demo.DayView {
 		t.Helper()
-		resp, err := http.Get(base + "/demo/slots")
+		resp, err := http.Get(base + "/demo/days")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var sl demo.Slots
-		if err := json.NewDecoder(resp.Body).Decode(&sl); err != nil {
+		var d demo.DayView
+		if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
 			t.Fatal(err)
 		}
-		return sl
+		return d
 	}
-	run := func(job string, slot time.Time) jobs.Result {
+	// run presses a job button: the job runs now, without a slot.
+	run := func(job string) jobs.Result {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, base+"/api/jobs/"+job+"/run?slot="+url.QueryEscape(slot.Format(time.RFC3339)), nil)
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/jobs/"+job+"/run", nil)
 		req.Header.Set("Authorization", "Bearer "+d.Config.Admin.Token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -98,16 +100,15 @@ func TestDemoJobs(t *testing.T) {
 	}
 
 	// The demo has no schedules: at any hour, the first 截单 closes today.
-	sl := slots()
-	if res := run(jobs.Cutoff, sl.Cutoff); !res.Published || res.Day != sl.Today || sl.OrderDay != sl.Today {
-		t.Errorf("cutoff: %+v, want today's (%s) published", res, sl.Today)
+	d0 := days()
+	if res := run(jobs.Cutoff); !res.Published || res.Day != d0.Today || d0.Open != d0.Today {
+		t.Errorf("cutoff: %+v, want today's (%s) published", res, d0.Today)
 	}
-	sl = slots()
-	if sl.Closed == "" {
-		t.Fatalf("no day closed after the cutoff: %+v", sl)
+	if d1 := days(); d1.LastClosed != d0.Today || d1.Open != orders.AddDays(d0.Today, 1) {
+		t.Fatalf("after the cutoff: %+v", d1)
 	}
 
-	pl := run(jobs.Picklist, sl.Picklist)
+	pl := run(jobs.Picklist)
 	var xinyi *jobs.SupplyRun
 	for i := range pl.Suppliers {
 		if pl.Suppliers[i].Supplier == "sm-xinyi" {
@@ -131,7 +132,7 @@ func TestDemoJobs(t *testing.T) {
 		}
 	}
 
-	ro := run(jobs.Roster, sl.Roster)
+	ro := run(jobs.Roster)
 	stops, mine := 0, ""
 	for _, g := range ro.Grids {
 		stops += g.Stops
@@ -147,8 +148,11 @@ func TestDemoJobs(t *testing.T) {
 	if code, page := get(mine); code != http.StatusOK || !strings.Contains(page, "3栋") {
 		t.Errorf("roster link: HTTP %d\n%.400s", code, page)
 	}
-	if again := run(jobs.Roster, sl.Roster); again.Published {
-		t.Errorf("the same slot published twice: %+v", again)
+	// Pressed again (rounds are timed to the second): a new round, nobody
+	// told again (nothing new).
+	time.Sleep(1100 * time.Millisecond)
+	if again := run(jobs.Roster); !again.Published || again.Grids[0].Shares[0].Told {
+		t.Errorf("a second round at once: %+v", again)
 	}
 
 	tasks := say("demo-volunteer-1", "任务")
@@ -183,32 +187,35 @@ func TestDemoJobs(t *testing.T) {
 	}
 	waitPush(map[string]string{"demo-volunteer-1": "【配送任务】", "demo-supplier-xinyi": "【备货单】", "demo-lead-3": "【送货通知】"})
 
-	// A second round: the day is closed, so a new order counts for the
-	// next day, and the buttons run on it (the demo jumps a day ahead).
+	// A second round: today is closed, so a new order counts for
+	// tomorrow, and 截单 closes tomorrow's orders so far, now.
 	if got := say("demo-resident-li", "綁定 5棟1單元302"); !strings.HasPrefix(got, "已绑定") {
 		t.Fatalf("bind: %q", got)
 	}
-	if got := say("demo-resident-li", "鸡蛋1盒"); !strings.HasPrefix(got, "下单成功") {
+	if got := say("demo-resident-li", "鸡蛋1盒"); !strings.HasPrefix(got, "下单成功") || !strings.Contains(got, "算明天的") {
 		t.Fatalf("order: %q", got)
 	}
-	sl2 := slots()
-	if sl2.OrderDay == sl.Closed || !sl2.Cutoff.After(sl.Roster) {
-		t.Fatalf("after the cutoff of %s the buttons still run on it: %+v", sl.Closed, sl2)
-	}
-	if res := run(jobs.Cutoff, sl2.Cutoff); !res.Published || res.Day != sl2.OrderDay {
+	tomorrow := orders.AddDays(d0.Today, 1)
+	if res := run(jobs.Cutoff); !res.Published || res.Day != tomorrow {
 		t.Errorf("second cutoff: %+v", res)
 	}
-	sl2 = slots()
-	if pl := run(jobs.Picklist, sl2.Picklist); !pl.Published || pl.Day != sl2.OrderDay {
+	if got := say("demo-resident-li", "牛奶1箱"); !strings.Contains(got, "算后天的") {
+		t.Errorf("an order after the second cutoff: %q", got)
+	}
+	if pl := run(jobs.Picklist); !pl.Published || pl.Day != tomorrow {
 		t.Errorf("second pick list: %+v", pl)
 	}
-	ro2 := run(jobs.Roster, sl2.Roster)
+	time.Sleep(1100 * time.Millisecond) // a round of its own
+	ro2 := run(jobs.Roster)
 	stops = 0
 	for _, g := range ro2.Grids {
 		stops += g.Stops
 	}
-	if !ro2.Published || stops == 0 {
-		t.Errorf("second roster: want the new order: %+v", ro2)
+	if !ro2.Published || stops != 3 { // 3栋's two stops carried over, 5栋1单元302's eggs
+		t.Errorf("second roster: want the new order and the stops left: %+v", ro2)
+	}
+	if d := days(); d.CanClose {
+		t.Errorf("a third 截单 would close the day after tomorrow: %+v", d)
 	}
 	waitPush(map[string]string{"demo-volunteer-1": "5栋1单元302"})
 }

@@ -77,7 +77,7 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("run-job", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "baogong.yaml", "config file")
-	slotFlag := fs.String("slot", "", "slot time (RFC 3339, e.g. 2026-11-24T07:00:00+08:00); default: the job's latest scheduled time")
+	slotFlag := fs.String("slot", "", "slot time (RFC 3339, e.g. 2026-11-24T07:00:00+08:00); default: now (cutoff closes the open day, picklist sends the day last closed, roster delivers a round now)")
 	if len(args) == 0 {
 		return fmt.Errorf("run-job needs a job name: %v", jobs.Names)
 	}
@@ -90,13 +90,18 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer m.Close()
-	slot := jobs.CurrentSlot(m.Schedules[name], m.Clock.Now(), m.Jobs.Location)
+	// Without --slot a job runs now, as over the API (jobs.RunNow).
+	ctx = jobs.By(ctx, "cli")
+	var res jobs.Result
 	if *slotFlag != "" {
-		if slot, err = time.Parse(time.RFC3339, *slotFlag); err != nil {
-			return fmt.Errorf("--slot: %w", err)
+		slot, perr := time.Parse(time.RFC3339, *slotFlag)
+		if perr != nil {
+			return fmt.Errorf("--slot: %w", perr)
 		}
+		res, err = m.Jobs.Run(ctx, name, slot)
+	} else {
+		res, err = m.Jobs.RunNow(ctx, name)
 	}
-	res, err := m.Jobs.Run(jobs.By(ctx, "cli"), name, slot)
 	if err != nil {
 		return err
 	}

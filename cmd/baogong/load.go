@@ -89,7 +89,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	for _, g := range cfg.Community.Grids {
 		o.Grids = append(o.Grids, g.ID)
-		o.Buildings = append(o.Buildings, g.Buildings...)
+		o.Buildings = append(o.Buildings, g.BuildingIDs()...)
 	}
 	if *buildings != "" {
 		o.Buildings = strings.Split(*buildings, ",")

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -21,6 +22,17 @@ import (
 
 //go:embed index.html
 var page []byte
+
+// photo is the sample photo the page sends as a prescription (📷 发照片),
+// at photoPath: WeChat's PicUrl of an image message points at such a file.
+//
+//go:embed rx-photo.svg
+var photo []byte
+
+const photoPath = "/demo/rx-photo.svg"
+
+// base is the demo's own address, from its callback's.
+func (s *Server) base() string { return strings.TrimSuffix(s.Callback, "/wechat") }
 
 // User is one person the page can play.
 type User struct {
@@ -57,8 +69,8 @@ type Server struct {
 	Suppliers []Supplier
 	// OfficialID is the account's own id (ToUserName of messages).
 	OfficialID string
-	// Store and Location tell the job buttons which slot to run (see
-	// slots); without a Store the page has no job buttons.
+	// Store and Location tell the page where the order days stand (see
+	// Days); without a Store the page has no job buttons.
 	Store    orders.Store
 	Location *time.Location
 	// Now is the service's clock (time.Now when nil): messages are
@@ -85,7 +97,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /demo/info", s.info)
 	mux.HandleFunc("POST /demo/send", s.send)
 	mux.HandleFunc("GET /demo/pushes", s.pushes)
-	mux.HandleFunc("GET /demo/slots", s.slots)
+	mux.HandleFunc("GET "+photoPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Write(photo)
+	})
+	mux.HandleFunc("GET /demo/days", s.days)
 	// The printable rosters and pick lists have no icon; answer the
 	// browser's request for one without a 404 in its console.
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
@@ -106,14 +122,17 @@ type sendRequest struct {
 	// Voice sends Text as a voice message's speech recognition result
 	// (none when Text is empty).
 	Voice bool `json:"voice"`
+	// Image sends a photo (of a prescription or a medicine box), as an
+	// image message whose PicUrl is the demo's sample photo.
+	Image bool `json:"image"`
 }
 
 // send plays WeChat: it builds the message XML, signs (and encrypts) it,
 // POSTs it to the callback over HTTP and decodes the answer.
 func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	var req sendRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil || req.OpenID == "" || (req.Text == "" && req.Event == "" && !req.Voice) {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "need openid and text, voice or event"})
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil || req.OpenID == "" || (req.Text == "" && req.Event == "" && !req.Voice && !req.Image) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "need openid and text, voice, image or event"})
 		return
 	}
 	now := s.now()
@@ -124,6 +143,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	case req.Voice:
 		id := s.msgID.Add(1)
 		body = wxsign.VoiceXML(s.OfficialID, req.OpenID, fmt.Sprint("demo-voice-", id), req.Text, id, now)
+	case req.Image:
+		id := s.msgID.Add(1)
+		body = wxsign.ImageXML(s.OfficialID, req.OpenID, s.base()+photoPath+"?n="+fmt.Sprint(id), fmt.Sprint("demo-photo-", id), id, now)
 	default:
 		body = wxsign.TextXML(s.OfficialID, req.OpenID, req.Text, s.msgID.Add(1), now)
 	}
@@ -163,65 +185,45 @@ func (s *Server) pushes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"pushes": s.API.Sent()})
 }
 
-// Slots is where the demo's order days stand and the slot each job
-// button runs now.
-type Slots struct {
+// DayView is where the demo's order days stand (orders.Days): the page
+// says which day an order placed now counts for and which day the job
+// buttons work on.
+type DayView struct {
 	Now   time.Time `json:"now"`
 	Today string    `json:"today"`
-	// OrderDay is the day an order placed now counts for: today, or
-	// tomorrow once today's cutoff has passed.
-	OrderDay string `json:"order_day"`
-	// Closed is the latest closed order day, today or tomorrow; "" when
-	// neither is.
-	Closed string `json:"closed"`
-	// Cutoff closes OrderDay; Picklist and Roster take the orders of
-	// Closed (and earlier).
-	Cutoff   time.Time `json:"cutoff"`
-	Picklist time.Time `json:"picklist"`
-	Roster   time.Time `json:"roster"`
+	// Open is the day an order placed now counts for: today, or tomorrow
+	// once today's 截单 has run (the day after, once tomorrow's has too).
+	Open string `json:"open"`
+	// LastClosed is the latest closed day: the one 发备货单 sends and
+	// whose orders 排班送货 delivers (with earlier ones).
+	LastClosed string `json:"last_closed"`
+	// CanClose: 截单 closes Open now (at most tomorrow can be closed
+	// ahead, see orders.MaxClosedAhead).
+	CanClose bool `json:"can_close"`
 }
 
-// CurrentSlots tells the page's buttons what to run: every button acts
-// now. A day closes once: after today's cutoff new orders count for
-// tomorrow, so the next round runs at this time of day on tomorrow, as
-// if the demo had jumped a day ahead (the real service waits for it).
-func CurrentSlots(ctx context.Context, store orders.Store, loc *time.Location, now time.Time) (Slots, error) {
-	now = now.In(loc).Truncate(time.Minute)
+// Days reads where the demo's order days stand at now. The demo has no
+// schedules: days close only when 截单 is pressed.
+func Days(ctx context.Context, store orders.DayCloser, loc *time.Location, now time.Time) (DayView, error) {
 	days, err := orders.Calendar{}.Read(ctx, store, now, loc)
 	if err != nil {
-		return Slots{}, err
+		return DayView{}, err
 	}
-	sl := Slots{Now: now, Today: days.Today, OrderDay: days.Open, Picklist: now, Roster: now}
-	at := func(day string) time.Time {
-		d, _ := time.ParseInLocation(time.DateOnly, day, loc)
-		return time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), 0, 0, loc)
-	}
-	sl.Cutoff = at(sl.OrderDay)
-	for _, day := range []string{orders.AddDays(sl.Today, 1), sl.Today} {
-		closed, err := store.DayClosed(ctx, day)
-		if err != nil {
-			return sl, err
-		}
-		if closed {
-			sl.Closed = day
-			sl.Picklist, sl.Roster = at(day), at(day)
-			break
-		}
-	}
-	return sl, nil
+	return DayView{Now: days.Now, Today: days.Today, Open: days.Open, LastClosed: days.LastClosed(),
+		CanClose: days.Open < orders.AddDays(days.Today, orders.MaxClosedAhead)}, nil
 }
 
-func (s *Server) slots(w http.ResponseWriter, r *http.Request) {
+func (s *Server) days(w http.ResponseWriter, r *http.Request) {
 	if s.Store == nil {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no jobs in this demo"})
 		return
 	}
-	sl, err := CurrentSlots(r.Context(), s.Store, s.Location, s.now())
+	d, err := Days(r.Context(), s.Store, s.Location, s.now())
 	if err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, sl)
+	writeJSON(w, http.StatusOK, d)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

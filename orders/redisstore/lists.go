@@ -202,6 +202,9 @@ func (s *Store) listAnswer(ctx context.Context, what string, res *redis.Cmd, ws 
 			dups = append(dups, r[1])
 		case r[0] == "SOLDOUT", r[0] == "LIMIT":
 			out[i].Err = s.shortage(r)
+			if ws[i].Place != nil {
+				s.countRefusal(ctx, *ws[i].Place, out[i].Err)
+			}
 		default:
 			return nil, fmt.Errorf("unexpected answer %q for write %d", r, i)
 		}

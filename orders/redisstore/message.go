@@ -63,7 +63,8 @@ func tombstone(owner string) string { return "x:" + owner }
 // at's minute (this one included). A claim that is owner's already (a
 // retried command that had reached Redis) is still owner's.
 func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string) (orders.Arrival, error) {
-	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day), s.k.rate(openid, at)}
+	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day), s.k.rate(openid, at),
+		s.k.closed(orders.AddDays(day, 1))}
 	for _, g := range grids {
 		ks = append(ks, s.k.volunteers(g))
 	}
@@ -87,7 +88,7 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 	if len(res) != 10+len(grids) {
 		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
 	}
-	snd := orders.Sender{OpenID: openid, DayClosed: num(8) == 1, Sent: int(num(9))}
+	snd := orders.Sender{OpenID: openid, DayClosed: num(8) >= 1, NextClosed: num(8) == 2, Sent: int(num(9))}
 	if str(4) != "" {
 		at, _ := time.Parse(time.RFC3339, str(5))
 		snd.Bound = true

@@ -8,14 +8,15 @@
 -- KEYS[4] household marks (hash household -> marks)
 -- KEYS[5] the day's cutoff record (closed:<day>)
 -- KEYS[6] the sender's message count of this minute (rate limit)
--- KEYS[7..] run-time volunteer sets of each grid
+-- KEYS[7] the next day's cutoff record (closed by hand after the day's)
+-- KEYS[8..] run-time volunteer sets of each grid
 -- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>"
 --
 -- Returns {'DONE', reply}, {'INFLIGHT'}, {'SETTLED'} (this delivery gave
 -- the message up already: a late retry of its own Resolve), or {'NEW',
--- building, unit, room,
--- grid, at, marks, lead buildings, closed (0/1), messages this minute,
--- member of KEYS[7..] ...}. Only a new message counts.
+-- building, unit, room, grid, at, marks, lead buildings, closed (0: the
+-- day is open, 1: closed, 2: the next day too), messages this minute,
+-- member of KEYS[8..] ...}. Only a new message counts.
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[4] then
   return {'SETTLED'}
@@ -40,9 +41,13 @@ local sent = redis.call('INCR', KEYS[6])
 if sent == 1 then
   redis.call('EXPIRE', KEYS[6], 120)
 end
+local closed = redis.call('EXISTS', KEYS[5])
+if closed == 1 then
+  closed = closed + redis.call('EXISTS', KEYS[7])
+end
 local out = {'NEW', b[1] or '', b[2] or '', b[3] or '', b[4] or '', b[5] or '', marks,
-  redis.call('HGET', KEYS[3], ARGV[3]) or '', redis.call('EXISTS', KEYS[5]), sent}
-for i = 7, #KEYS do
+  redis.call('HGET', KEYS[3], ARGV[3]) or '', closed, sent}
+for i = 8, #KEYS do
   out[#out + 1] = redis.call('SISMEMBER', KEYS[i], ARGV[3])
 end
 return out

@@ -170,7 +170,9 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		}
 		return prev, false, nil
 	case "SOLDOUT", "LIMIT":
-		return orders.Order{}, false, fmt.Errorf("place order: %w", s.shortage(res))
+		err := s.shortage(res)
+		s.countRefusal(ctx, o, err)
+		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
 	}
 	return orders.Order{}, false, fmt.Errorf("place order: unexpected script answer %q", res)
 }
@@ -367,7 +369,9 @@ func (s *Store) UpdateLines(ctx context.Context, id string, lines []orders.Line,
 		case "NOTFOUND":
 			return orders.Order{}, fmt.Errorf("order %s: %w", id, orders.ErrNotFound)
 		case "SOLDOUT", "LIMIT":
-			return o, fmt.Errorf("update order %s: %w", id, s.shortage(res))
+			err := s.shortage(res)
+			s.countRefusal(ctx, next, err)
+			return o, fmt.Errorf("update order %s: %w", id, err)
 		case "STALE", "CONFLICT":
 			continue
 		}

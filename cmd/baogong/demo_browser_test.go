@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/baogong/baogong/internal/redistest"
+)
+
+// chromium returns Debian's chromium (or another Chromium on PATH). A
+// missing browser skips the test, unless BAOGONG_REQUIRE_REDIS says the
+// real things must be there (as ./scripts/test does): then it fails.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv(redistest.Required) == "" {
+		t.Skipf("no chromium (apt-get install -y chromium fonts-noto-cjk); %s=1 makes this a failure", redistest.Required)
+	}
+	t.Fatal("no chromium: apt-get install -y chromium fonts-noto-cjk (./scripts/test does)")
+	return ""
+}
+
+// browserPage drives one tab of a headless Chromium and keeps its
+// screenshots in dir.
+type browserPage struct {
+	t   *testing.T
+	ctx context.Context
+	dir string
+}
+
+func newBrowserPage(t *testing.T) *browserPage {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox, // CI runs tests as root
+		chromedp.WindowSize(1400, 1000),
+		chromedp.Flag("lang", "zh-CN"),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	// The first action starts the browser: no timeout on it.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	// Screenshots are test artifacts: in $BAOGONG_ARTIFACTS/<test> when
+	// set, else in the test's temporary directory.
+	dir := t.TempDir()
+	if root := os.Getenv("BAOGONG_ARTIFACTS"); root != "" {
+		dir = filepath.Join(root, t.Name())
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &browserPage{t: t, ctx: ctx, dir: dir}
+}
+
+// do runs steps, failing the test after 20 s.
+func (p *browserPage) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		p.shot("failed")
+		p.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval returns a JavaScript expression's value.
+func evalIn[T any](p *browserPage, expr string) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		p.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// wait waits until a JavaScript expression is truthy and returns its value.
+func (p *browserPage) wait(what, expr string) string {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Poll[string](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
+	if err != nil {
+		p.shot("failed")
+		p.t.Fatalf("waiting for %s: %v", what, err)
+	}
+	return v
+}
+
+// shot keeps a screenshot of the whole page as name.png.
+func (p *browserPage) shot(name string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	path := filepath.Join(p.dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		p.t.Error(err)
+	}
+	p.t.Logf("screenshot %s", path)
+}
+
+// as switches the page to the persona named name.
+func (p *browserPage) as(name string) {
+	p.t.Helper()
+	p.do("switch to "+name, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const b = [...document.querySelectorAll("#users .user")].find((b) => [...b.childNodes].some((n) => n.nodeType === 3 && n.textContent === %q)); b.click(); return true; })()`, name))(ctx, t)
+		return err
+	}))
+	p.wait(name+" chosen", fmt.Sprintf(`document.querySelector("#who").textContent === "对话："+%q ? "yes" : ""`, name))
+}
+
+// lastReply is the expression of the persona's last answered message's
+// reply, "" while it waits.
+const lastReply = `(() => { const ms = [...document.querySelectorAll("#chat .msg")]; const m = ms.pop(); return m && (m.classList.contains("bot") || m.classList.contains("err")) ? m.textContent : ""; })()`
+
+// say types text into the message box (or, for several lines, puts them
+// there as a paste does) and sends it; it returns the reply.
+func (p *browserPage) say(text string) string {
+	p.t.Helper()
+	n := evalIn[int](p, `document.querySelectorAll("#chat .msg.me").length`)
+	p.do("send "+text, chromedp.SetValue(chromedp.CSS("#text"), text), chromedp.Click(chromedp.CSS("button.send")))
+	p.wait("the message shown", fmt.Sprintf(`document.querySelectorAll("#chat .msg.me").length > %d ? "yes" : ""`, n))
+	return p.wait("the reply to "+text, lastReply)
+}
+
+// click clicks the element sel and returns the reply to what it sent.
+func (p *browserPage) click(sel string) string {
+	p.t.Helper()
+	n := evalIn[int](p, `document.querySelectorAll("#chat .msg.me").length`)
+	p.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	p.wait("the message shown", fmt.Sprintf(`document.querySelectorAll("#chat .msg.me").length > %d ? "yes" : ""`, n))
+	return p.wait("the reply", lastReply)
+}
+
+func mustHave(t *testing.T, what, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, got)
+		}
+	}
+}
+
+// TestDemoInBrowser plays the demo page in a real headless Chromium: a
+// resident binds and orders, a lead pastes a multi-line 接龙 into the
+// message box, a resident sends a photo of a prescription, a sold-out
+// resident asks for 到货通知 and the office adds stock, the jobs run from
+// their buttons, and the roster and a pick list open. Screenshots of
+// each step are kept (see newBrowserPage).
+func TestDemoInBrowser(t *testing.T) {
+	p := newBrowserPage(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, err := startDemo(ctx, "127.0.0.1:0", true, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	base := "http://" + d.Addr()
+	p.do("open the demo", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#users .user")))
+
+	// A resident binds and orders.
+	p.as("张阿姨")
+	mustHave(t, "bind", p.say("绑定 3栋2单元501"), "已绑定：3栋2单元501")
+	mustHave(t, "order", p.say("蔬菜包2份"), "下单成功")
+	p.wait("the order in the table", `document.querySelector("#orders").textContent.includes("待配送") ? "yes" : ""`)
+	p.shot("1-resident-orders")
+
+	// A lead pastes a 接龙 of several lines into the box.
+	p.as("3栋楼栋长")
+	paste := "#接龙 3栋蔬菜包\n例：3-2-501 蔬菜包1份\n1. 张阿姨 3-2-501 牛奶1箱\n2. 🌻孙奶奶 13900001111 3栋1单元101 蔬菜包2份、鸡蛋1盒\n3. 老周 3号楼2单元502室 米、面各1袋"
+	got := p.say(paste)
+	mustHave(t, "接龙", got, "接龙已登记：共3户", "新下单")
+	if strings.Contains(got, "共0户") {
+		t.Errorf("the paste lost its lines: %s", got)
+	}
+	sent := evalIn[string](p, `[...document.querySelectorAll("#chat .msg.me")].pop().textContent`)
+	if strings.Count(sent, "\n") != 4 {
+		t.Errorf("the paste shown with %d line breaks, want 4: %q", strings.Count(sent, "\n"), sent)
+	}
+	p.shot("2-lead-pastes-jielong")
+
+	// Prescription medicine: 待审核 until a photo comes.
+	p.as("张阿姨")
+	mustHave(t, "insulin", p.say("胰岛素1支"), "处方")
+	p.wait("待审核 in the table", `document.querySelector("#orders").textContent.includes("待审核") ? "yes" : ""`)
+	mustHave(t, "photo", p.click("#photo"), "照片")
+	if img := evalIn[bool](p, `!!document.querySelector("#chat .msg.me img")`); !img {
+		t.Error("the photo is not shown in the chat")
+	}
+	p.as("人民大药房店员")
+	p.wait("the pharmacy's photo notice", `document.querySelector("#pushes").textContent.includes("审核") ? "yes" : ""`)
+	p.shot("3-prescription-photo")
+
+	// Sold out: the second buyer of masks asks for 到货通知; the office
+	// adds stock from the shortages table and the waiting resident hears.
+	p.as("李大爷")
+	p.say("綁定 5棟1單元302")
+	mustHave(t, "masks", p.say("口罩2包"), "下单成功")
+	p.as("小王")
+	p.say("绑定 6-3-1202")
+	mustHave(t, "sold out", p.say("口罩1包"), "卖完了", "到货通知")
+	mustHave(t, "到货通知", p.say("到货通知"), "排在第1位")
+	p.wait("the waiting list in the table", `[...document.querySelectorAll("#shortages tr")].some((r) => r.textContent.startsWith("口罩") && r.textContent.includes("1人")) ? "yes" : ""`)
+	p.do("add masks", chromedp.Click(chromedp.CSS(`#shortages button[data-sku="MASK-N95"]`)))
+	p.wait("the stock note", `document.querySelector("#stocknote").textContent.includes("已按排队先后通知：小王") ? "yes" : ""`)
+	p.wait("the restock push", `document.querySelector("#pushes").textContent.includes("【到货通知】口罩到货了") ? "yes" : ""`)
+	p.shot("4-sold-out-and-restock")
+	// The notice says how to order: its answer button orders.
+	p.do("answer the notice", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool](`(() => { [...document.querySelectorAll("#pushes .chips button")].find((b) => b.textContent === "换成小王回复：口罩1包").click(); return true; })()`)(ctx, t)
+		return err
+	}))
+	p.wait("the order from the notice", `(() => { const r = `+lastReply+`; return r.includes("下单成功") ? r : ""; })()`)
+
+	// The jobs, from their buttons: each runs now.
+	job := func(name, done string) {
+		t.Helper()
+		p.do("press "+name, chromedp.Click(chromedp.CSS(`.jobbtns button[data-job="`+name+`"]`)))
+		p.wait(name+" done", fmt.Sprintf(`(() => { const c = document.querySelector("#runs .run"); return c && c.textContent.includes(%q) ? c.textContent : ""; })()`, done))
+	}
+	job("cutoff", "已截单")
+	job("picklist", "打开备货单")
+	job("roster", "打开任务单")
+	p.wait("配送中 in the table", `document.querySelector("#orders").textContent.includes("配送中") ? "yes" : ""`)
+	if raw := evalIn[string](p, `document.querySelector("#orders").textContent`); strings.Contains(raw, "pending") || strings.Contains(raw, "assigned") || strings.Contains(raw, "awaiting") {
+		t.Errorf("a status shown untranslated: %s", raw)
+	}
+	p.shot("5-jobs-run")
+
+	// The roster and the pick list open from their links.
+	links := evalIn[string](p, `JSON.stringify([document.querySelector('#runs a[href*="/r/"]').href, document.querySelector('#runs a[href*="/p/"]').href])`)
+	var hrefs []string
+	if err := json.Unmarshal([]byte(links), &hrefs); err != nil || len(hrefs) != 2 {
+		t.Fatalf("links %s: %v", links, err)
+	}
+	p.do("open the roster", chromedp.Navigate(hrefs[0]), chromedp.WaitVisible(chromedp.CSS("table")))
+	mustHave(t, "roster", evalIn[string](p, `document.body.innerText`), "配送单", "3栋")
+	p.shot("6-roster")
+	p.do("open the pick list", chromedp.Navigate(hrefs[1]), chromedp.WaitVisible(chromedp.CSS("table")))
+	mustHave(t, "pick list", evalIn[string](p, `document.body.innerText`), "备货单", "蔬菜包")
+	p.shot("7-picklist")
+}

@@ -1,0 +1,81 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+const good = "wechat: {app_id: wx1, app_secret: s, token: t}\nadmin: {token: 0123456789abcdef}\ncommunity:\n  id: c1\n  grids:\n    - id: G1\n      buildings: [\"3\"]\n"
+
+// TestErrorsNameKeyLineOrVariable: unknown keys at any depth, durations,
+// ports and numbers of the wrong kind name the key path and line; a
+// wrong value from the environment names the variable.
+func TestErrorsNameKeyLineOrVariable(t *testing.T) {
+	for _, c := range []struct {
+		name, yaml string
+		env        map[string]string
+		want       []string
+	}{
+		{"nested unknown key", good + "      volunteer: [v1]\n", nil,
+			[]string{"community.grids[0].volunteer (line 8): unknown key (did you mean volunteers?)"}},
+		{"unknown key in a building", strings.Replace(good, `["3"]`, `[{id: "3", unit: 4}]`, 1), nil,
+			[]string{"community.grids[0].buildings[0].unit (line 7): unknown key (did you mean units?)"}},
+		{"letters swapped", "htpt: {addr: x}\n" + good, nil, []string{"htpt (line 1): unknown key (did you mean http?)"}},
+		{"far from any key", "zzzzzzzz: 1\n" + good, nil, []string{"zzzzzzzz (line 1): unknown key (known keys: admin, catalog, community"}},
+		{"bad duration", good + "  urgent_claim: 30x\n", nil,
+			[]string{"community.urgent_claim (line 8): \"30x\" is not a duration such as 30m"}},
+		{"bad number", "http: {max_body_bytes: lots}\n" + good, nil,
+			[]string{"http.max_body_bytes (line 1): \"lots\" is not a whole number"}},
+		{"a fraction for a whole number", "limits: {messages_per_minute: 2.5}\n" + good, nil,
+			[]string{"limits.messages_per_minute (line 1): \"2.5\" is not a whole number"}},
+		{"bad port", "http: {addr: \"127.0.0.1:99999\"}\n" + good, nil,
+			[]string{"http.addr (line 1): \"127.0.0.1:99999\" has port \"99999\": not a number from 1 to 65535"}},
+		{"no port", "http: {addr: localhost}\n" + good, nil,
+			[]string{"http.addr (line 1): \"localhost\" is not host:port"}},
+		{"bad redis port", "redis: {url: \"redis://127.0.0.1:70000/0\"}\n" + good, nil,
+			[]string{"redis.url (line 1): \"redis://127.0.0.1:70000/0\": port \"70000\""}},
+		{"port from env", good, map[string]string{"BAOGONG_HTTP_ADDR": "0.0.0.0:http"},
+			[]string{"http.addr (from BAOGONG_HTTP_ADDR): \"0.0.0.0:http\" has port \"http\""}},
+		{"redis addrs from env", good, map[string]string{"BAOGONG_REDIS_ADDRS": "10.0.0.1:7000,10.0.0.2"},
+			[]string{"redis.addrs[1] (from BAOGONG_REDIS_ADDRS): \"10.0.0.2\" is not host:port"}},
+		{"timezone from env", good, map[string]string{"BAOGONG_TIMEZONE": "Mars/Olympus"},
+			[]string{"timezone (from BAOGONG_TIMEZONE): \"Mars/Olympus\" is not a time zone"}},
+		{"number from env", good, map[string]string{"BAOGONG_LIMITS_MESSAGES_PER_MINUTE": "many"},
+			[]string{"limits.messages_per_minute (from BAOGONG_LIMITS_MESSAGES_PER_MINUTE): \"many\" is not a whole number"}},
+		{"token from env", good, map[string]string{"BAOGONG_ADMIN_TOKEN": "short"},
+			[]string{"admin.token (from BAOGONG_ADMIN_TOKEN): must be at least 16"}},
+		{"negative units", strings.Replace(good, `["3"]`, `[{id: "3", units: -1}]`, 1), nil,
+			[]string{"community.grids[0].buildings[0].units (line 7): must be the number of units"}},
+		{"household outside the shape", strings.Replace(good, `["3"]`, `[{id: "3", units: 2, floors: 6}]`, 1) + "      households: [3-4-101, 3-1-901]\n", nil,
+			[]string{`community.grids[0].households[0] (line 8): "3-4-101": 3栋只有2个单元，没有4单元`, `community.grids[0].households[1] (line 8): "3-1-901": 3栋只有6层，没有9楼`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.yaml), func(k string) string { return c.env[k] })
+			for _, w := range c.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("error:\n%v\nwant %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestBuildingShapes: a grid's buildings are numbers or numbers with
+// their shape, side by side.
+func TestBuildingShapes(t *testing.T) {
+	y := strings.Replace(good, `["3"]`, `["3", {id: "5", units: 4, floors: 25}, {id: "8"}]`, 1)
+	c, err := Parse([]byte(y), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Community.Grids[0].Buildings
+	if len(got) != 3 || got[0] != (Building{ID: "3"}) || got[1] != (Building{ID: "5", Units: 4, Floors: 25}) || got[2] != (Building{ID: "8"}) {
+		t.Errorf("buildings %+v", got)
+	}
+	if ids := c.Community.Grids[0].BuildingIDs(); strings.Join(ids, ",") != "3,5,8" {
+		t.Errorf("ids %v", ids)
+	}
+	if _, err := Parse([]byte(strings.Replace(good, `["3"]`, `[[3]]`, 1)), func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "a building is its number") {
+		t.Errorf("a list as a building: %v", err)
+	}
+}
