@@ -288,18 +288,20 @@ func newRedis(c config.Redis) (redis.UniversalClient, error) {
 		// of a message's CPU), and we subscribe to nothing.
 		Protocol: 2,
 	}
-	if len(c.Addrs) == 0 {
-		o, err := redis.ParseURL(c.URL)
-		if err != nil {
-			return nil, fmt.Errorf("redis.url: %w", err)
-		}
-		opts.Addrs = []string{o.Addr}
-		opts.DB = o.DB
-		opts.Username = o.Username
-		opts.TLSConfig = o.TLSConfig
-		if opts.Password == "" {
-			opts.Password = o.Password
-		}
+	if len(c.Addrs) > 0 {
+		// Any number of seed addresses, one included, is a cluster.
+		return newClusterClient(opts.Cluster()), nil
+	}
+	o, err := redis.ParseURL(c.URL)
+	if err != nil {
+		return nil, fmt.Errorf("redis.url: %w", err)
+	}
+	opts.Addrs = []string{o.Addr}
+	opts.DB = o.DB
+	opts.Username = o.Username
+	opts.TLSConfig = o.TLSConfig
+	if opts.Password == "" {
+		opts.Password = o.Password
 	}
 	return redis.NewUniversalClient(opts), nil
 }
