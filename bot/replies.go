@@ -311,6 +311,17 @@ func textPlaced(o orders.Order, n orders.DayNote) string {
 	return b.String()
 }
 
+// textPlacedUnconfirmed answers an order that was written but that no
+// replica confirmed holding in time (see orders.Ack.Unconfirmed): it is
+// there unless Redis fails over right now, so the resident checks.
+func textPlacedUnconfirmed(o orders.Order) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "收到您的订单（订单号 %s），系统正在确认保存。\n", o.ID)
+	writeLines(&b, o)
+	b.WriteString("请过一分钟发\"我的订单\"看看：有这一单就是下好了，不用再下；没有的话请再发一次。")
+	return b.String()
+}
+
 func writeLines(b *strings.Builder, o orders.Order) {
 	for _, l := range o.Lines {
 		fmt.Fprintf(b, "%s %d%s %s\n", l.Name, l.Qty, l.Unit, yuan(l.PriceFen*int64(l.Qty)))

@@ -66,6 +66,7 @@ func TestReplyGolden(t *testing.T) {
 		"too_long_lead":                     textTooLong(true),
 		"help_again":                        textHelpAgain,
 		"maybe":                             textMaybe,
+		"placed_unconfirmed":                textPlacedUnconfirmed(placed),
 		"negative_qty":                      textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),
 		"not_whole":                         textNotWhole([]string{"猪肉"}, "猪肉2斤"),
 		"partly":                            textPartly,

@@ -135,6 +135,15 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 		b.pushUrgentMarked(ctx, placed, msg.From.Marks)
 	}
 	if msg.ack.Saved {
+		if msg.ack.Unconfirmed {
+			// Written, but no replica confirmed it: not acknowledged as
+			// placed (the saved answer, for WeChat's retries, is).
+			b.Log.Warn("order placed, no replica confirmed it in time", "order", placed.ID)
+			msg.ack.Reply = textPlacedUnconfirmed(placed)
+			if msg.heard != "" {
+				msg.ack.Reply = withHeard(msg.heard, msg.ack.Reply)
+			}
+		}
 		return msg.ack.Reply, nil // saved with the order
 	}
 	return render(placed), nil // placed by an earlier delivery

@@ -57,6 +57,12 @@ type Redis struct {
 	URL      string   `yaml:"url"`
 	Addrs    []string `yaml:"addrs"`
 	Password string   `yaml:"password"`
+	// MinReplicasAck is how many replicas must hold a placed order before
+	// the resident is told it is placed (WAIT on the master that took
+	// it); 0 for a server without replicas. ReplicaAckTimeout is how long
+	// placing waits for them.
+	MinReplicasAck    int           `yaml:"min_replicas_ack"`
+	ReplicaAckTimeout time.Duration `yaml:"replica_ack_timeout"`
 }
 
 // WeChat holds the official account's credentials.
@@ -127,7 +133,7 @@ type Schedules struct {
 func Default() Config {
 	return Config{
 		HTTP:      HTTP{Addr: "127.0.0.1:8080", MaxBodyBytes: 1 << 20},
-		Redis:     Redis{URL: "redis://127.0.0.1:6379/0"},
+		Redis:     Redis{URL: "redis://127.0.0.1:6379/0", ReplicaAckTimeout: 300 * time.Millisecond},
 		WeChat:    WeChat{APIBase: "https://api.weixin.qq.com"},
 		Timezone:  "Asia/Shanghai",
 		Catalog:   "catalog.yaml",
@@ -186,7 +192,7 @@ var Overrides = []string{
 	"BAOGONG_HTTP_ADDR", "BAOGONG_REDIS_URL", "BAOGONG_REDIS_ADDRS", "BAOGONG_REDIS_PASSWORD",
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
 	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
-	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE",
+	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE", "BAOGONG_REDIS_MIN_REPLICAS_ACK",
 }
 
 func (c *Config) overlay(env func(string) string) {
@@ -209,6 +215,13 @@ func (c *Config) overlay(env func(string) string) {
 	set("BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", &c.WeChat.DeliveryTemplateID)
 	set("BAOGONG_ADMIN_TOKEN", &c.Admin.Token)
 	set("BAOGONG_TIMEZONE", &c.Timezone)
+	if v := env("BAOGONG_REDIS_MIN_REPLICAS_ACK"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = -1 // refused by validation, which names the variable
+		}
+		c.Redis.MinReplicasAck = n
+	}
 	if v := env("BAOGONG_LIMITS_MESSAGES_PER_MINUTE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -264,6 +277,12 @@ func (c *Config) validate(l lines) error {
 		if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
 			bad("redis.url", "%q is not a redis:// URL", c.Redis.URL)
 		}
+	}
+	if c.Redis.MinReplicasAck < 0 {
+		bad("redis.min_replicas_ack", "must be 0 (no replicas) or more (or set BAOGONG_REDIS_MIN_REPLICAS_ACK)")
+	}
+	if t := c.Redis.ReplicaAckTimeout; t <= 0 || t > 2*time.Second {
+		bad("redis.replica_ack_timeout", "%v: must be more than 0 and at most 2s (WeChat waits 5 s for the whole answer)", t)
 	}
 	for i, a := range c.Redis.Addrs {
 		if !strings.Contains(a, ":") {

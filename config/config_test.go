@@ -39,6 +39,9 @@ func TestValidationNamesKeyAndLine(t *testing.T) {
 		{"unknown key", base + "comunity: {id: c1}\n", "field comunity not found"},
 		{"bad timezone", base + "timezone: Mars/Olympus\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `timezone (line 3): "Mars/Olympus" is not a time zone`},
 		{"building not a number", base + "community:\n  id: c1\n  grids: [{id: G1, buildings: [\"三\"]}]\n", "must be a number"},
+		{"negative replicas", base + "redis: {min_replicas_ack: -1}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "redis.min_replicas_ack (line 3): must be 0"},
+		{"replica wait too long", base + "redis: {min_replicas_ack: 1, replica_ack_timeout: 5s}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "redis.replica_ack_timeout (line 3): 5s: must be"},
+		{"replicas acked", base + "redis: {addrs: [\"127.0.0.1:7000\"], min_replicas_ack: 1, replica_ack_timeout: 200ms}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

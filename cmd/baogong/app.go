@@ -120,6 +120,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		return nil, fmt.Errorf("redis does not answer (%s): %w", redisWhere(cfg.Redis), err)
 	}
 	m.Store = redisstore.New(m.Redis, cfg.Community.ID, m.Catalog)
+	m.Store.AckReplicas, m.Store.AckTimeout = cfg.Redis.MinReplicasAck, cfg.Redis.ReplicaAckTimeout
 	var over *orders.OversoldError
 	if err := m.Store.SetStock(pctx, stockTotals(m.Catalog)); errors.As(err, &over) {
 		// The catalog lowered a stock below what residents already
