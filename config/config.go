@@ -32,8 +32,12 @@ type Config struct {
 	Timezone  string    `yaml:"timezone"`
 	Catalog   string    `yaml:"catalog"`
 	Community Community `yaml:"community"`
-	Schedules Schedules `yaml:"schedules"`
-	Limits    Limits    `yaml:"limits"`
+	// Communities are several communities served by one official account
+	// (a subdistrict, 街道); a config has community or communities, not
+	// both. See AllCommunities.
+	Communities []Community `yaml:"communities"`
+	Schedules   Schedules   `yaml:"schedules"`
+	Limits      Limits      `yaml:"limits"`
 
 	// Dir is the directory of the config file; relative paths in it are
 	// relative to Dir.
@@ -85,16 +89,43 @@ type Admin struct {
 
 // Community describes the neighbourhood.
 type Community struct {
-	ID    string `yaml:"id"`
-	Name  string `yaml:"name"`
-	Grids []Grid `yaml:"grids"`
-	Leads []Lead `yaml:"leads"`
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// Aliases are other names residents call the community by (阳光 for
+	// 阳光小区), for choosing it when they bind.
+	Aliases []string `yaml:"aliases"`
+	Grids   []Grid   `yaml:"grids"`
+	Leads   []Lead   `yaml:"leads"`
 	// Admins are the openids of community staff (社区工作人员): they
 	// approve prescriptions and hear about urgent requests nobody claimed.
 	Admins []string `yaml:"admins"`
 	// UrgentClaim is how long an urgent request may wait for a volunteer
 	// to claim it before the admins are told (default 30m).
 	UrgentClaim time.Duration `yaml:"urgent_claim"`
+	// Catalog is the community's own catalog file, relative to the
+	// config file; empty: the top-level catalog.
+	Catalog string `yaml:"catalog"`
+	// Suppliers give the catalog's suppliers another contact in this
+	// community (the same supermarket, another person), by id.
+	Suppliers []SupplierContact `yaml:"suppliers"`
+	// Schedules are the community's own; a job left out keeps the
+	// top-level schedule ("" still turns it off).
+	Schedules CommunitySchedules `yaml:"schedules"`
+}
+
+// SupplierContact is who receives a supplier's pick lists and sends its
+// 备货完成 in one community.
+type SupplierContact struct {
+	ID            string `yaml:"id"`
+	ContactOpenID string `yaml:"contact_openid"`
+}
+
+// CommunitySchedules override the top-level schedules of one community;
+// nil fields inherit them.
+type CommunitySchedules struct {
+	Cutoff   *string   `yaml:"cutoff"`
+	Picklist *string   `yaml:"picklist"`
+	Roster   *[]string `yaml:"roster"`
 }
 
 // Grid is a group of buildings served by one volunteer team.
@@ -180,6 +211,11 @@ func Parse(data []byte, env func(string) string) (Config, error) {
 		}
 	}
 	c.overlay(env)
+	for i := range c.Communities {
+		if c.Communities[i].UrgentClaim == 0 {
+			c.Communities[i].UrgentClaim = Default().Community.UrgentClaim
+		}
+	}
 	if err := c.validate(newLines(&root)); err != nil {
 		return Config{}, err
 	}
@@ -229,6 +265,43 @@ func (c *Config) overlay(env func(string) string) {
 		}
 		c.Limits.MessagesPerMinute = n
 	}
+}
+
+// AllCommunities returns the communities the config describes: the list
+// under communities, or the one under community.
+func (c *Config) AllCommunities() []Community {
+	if len(c.Communities) > 0 {
+		return c.Communities
+	}
+	return []Community{c.Community}
+}
+
+// CatalogOf returns the path of cm's catalog: its own, or the top-level
+// one, resolved against the config file's directory.
+func (c *Config) CatalogOf(cm Community) string {
+	if cm.Catalog == "" {
+		return c.CatalogPath()
+	}
+	if filepath.IsAbs(cm.Catalog) || c.Dir == "" {
+		return cm.Catalog
+	}
+	return filepath.Join(c.Dir, cm.Catalog)
+}
+
+// SchedulesOf returns cm's schedules: the top-level ones with cm's own
+// laid over them.
+func (c *Config) SchedulesOf(cm Community) Schedules {
+	s := c.Schedules
+	if o := cm.Schedules.Cutoff; o != nil {
+		s.Cutoff = *o
+	}
+	if o := cm.Schedules.Picklist; o != nil {
+		s.Picklist = *o
+	}
+	if o := cm.Schedules.Roster; o != nil {
+		s.Roster = *o
+	}
+	return s
 }
 
 // Location returns the configured time zone.
@@ -322,48 +395,99 @@ func (c *Config) validate(l lines) error {
 			bad("http.public_url", "%q is not an http(s) URL", u)
 		}
 	}
+	checkSchedules(bad, "schedules", c.Schedules)
+	c.validateCommunities(bad)
+	return errors.Join(errs...)
+}
+
+func checkSchedules(bad func(key, format string, args ...any), key string, s Schedules) {
 	checkSpec := func(key, spec string) {
 		if _, err := cronParser.Parse(spec); err != nil {
 			bad(key, "%q is not a cron spec (minute hour day month weekday): %v", spec, err)
 		}
 	}
-	if c.Schedules.Cutoff != "" {
-		checkSpec("schedules.cutoff", c.Schedules.Cutoff)
+	if s.Cutoff != "" {
+		checkSpec(key+".cutoff", s.Cutoff)
 	}
-	if c.Schedules.Picklist != "" {
-		checkSpec("schedules.picklist", c.Schedules.Picklist)
+	if s.Picklist != "" {
+		checkSpec(key+".picklist", s.Picklist)
 	}
-	for i, spec := range c.Schedules.Roster {
-		checkSpec(fmt.Sprintf("schedules.roster[%d]", i), spec)
+	for i, spec := range s.Roster {
+		checkSpec(fmt.Sprintf("%s.roster[%d]", key, i), spec)
 	}
-	c.validateCommunity(bad)
-	return errors.Join(errs...)
 }
 
-func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
-	cm := c.Community
+// validateCommunities checks community, or each of communities and that
+// residents can tell them apart (ids, names and aliases all distinct).
+func (c *Config) validateCommunities(bad func(key, format string, args ...any)) {
+	if len(c.Communities) == 0 {
+		validateCommunity(bad, "community", c.Community)
+		return
+	}
+	if c.Community.ID != "" || len(c.Community.Grids) > 0 {
+		bad("community", "is set together with communities: use one or the other")
+	}
+	ids := map[string]int{}
+	names := map[string]string{} // name or alias -> id
+	for i, cm := range c.Communities {
+		key := fmt.Sprintf("communities[%d]", i)
+		validateCommunity(bad, key, cm)
+		if j, ok := ids[cm.ID]; ok {
+			bad(key+".id", "community %q is listed twice (also communities[%d])", cm.ID, j)
+		}
+		ids[cm.ID] = i
+		if strings.TrimSpace(cm.Name) == "" {
+			bad(key+".name", "is empty: residents choose their community by name")
+		}
+		for j, n := range append([]string{cm.Name}, cm.Aliases...) {
+			n = strings.TrimSpace(n)
+			nkey := key + ".name"
+			if j > 0 {
+				nkey = fmt.Sprintf("%s.aliases[%d]", key, j-1)
+			}
+			if n == "" {
+				if j > 0 {
+					bad(nkey, "is empty")
+				}
+				continue
+			}
+			if other, ok := names[n]; ok && other != cm.ID {
+				bad(nkey, "%q also names community %s", n, other)
+			}
+			names[n] = cm.ID
+		}
+		checkSchedules(bad, key+".schedules", c.SchedulesOf(cm))
+	}
+}
+
+func validateCommunity(bad func(key, format string, args ...any), key string, cm Community) {
 	if !idPattern.MatchString(cm.ID) {
-		bad("community.id", "%q must be letters, digits, - or _", cm.ID)
+		bad(key+".id", "%q must be letters, digits, - or _", cm.ID)
 	}
 	if len(cm.Grids) == 0 {
-		bad("community.grids", "has no grids")
+		bad(key+".grids", "has no grids")
+	}
+	for i, sc := range cm.Suppliers {
+		if sc.ID == "" {
+			bad(fmt.Sprintf("%s.suppliers[%d].id", key, i), "is empty")
+		}
 	}
 	gridIDs := map[string]bool{}
 	buildingGrid := map[string]string{}
 	for i, g := range cm.Grids {
-		key := fmt.Sprintf("community.grids[%d]", i)
+		gkey := fmt.Sprintf("%s.grids[%d]", key, i)
 		switch {
 		case !idPattern.MatchString(g.ID):
-			bad(key+".id", "%q must be letters, digits, - or _", g.ID)
+			bad(gkey+".id", "%q must be letters, digits, - or _", g.ID)
 		case gridIDs[g.ID]:
-			bad(key+".id", "grid %q is listed twice", g.ID)
+			bad(gkey+".id", "grid %q is listed twice", g.ID)
 		}
 		gridIDs[g.ID] = true
 		if len(g.Buildings) == 0 {
-			bad(key+".buildings", "grid %s has no buildings", g.ID)
+			bad(gkey+".buildings", "grid %s has no buildings", g.ID)
 		}
 		for j, b := range g.Buildings {
-			bkey := fmt.Sprintf("%s.buildings[%d]", key, j)
+			bkey := fmt.Sprintf("%s.buildings[%d]", gkey, j)
 			canon := orders.CanonicalBuilding(b)
 			if _, err := strconv.Atoi(canon); err != nil {
 				bad(bkey, "building %q must be a number, as residents write it (3 for 3栋)", b)
@@ -374,26 +498,26 @@ func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 		}
 	}
 	if cm.UrgentClaim <= 0 {
-		bad("community.urgent_claim", "must be a positive duration such as 30m")
+		bad(key+".urgent_claim", "must be a positive duration such as 30m")
 	}
 	for i, g := range cm.Grids {
 		for j, h := range g.Households {
 			parts := strings.Split(h, "-")
 			if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
-				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "%q must be building-unit-room, e.g. 3-2-501", h)
+				bad(fmt.Sprintf("%s.grids[%d].households[%d]", key, i, j), "%q must be building-unit-room, e.g. 3-2-501", h)
 			} else if g2, ok := buildingGrid[orders.CanonicalBuilding(parts[0])]; !ok || g2 != g.ID {
-				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "building %q is not in grid %s", parts[0], g.ID)
+				bad(fmt.Sprintf("%s.grids[%d].households[%d]", key, i, j), "building %q is not in grid %s", parts[0], g.ID)
 			}
 		}
 	}
 	for i, ld := range cm.Leads {
-		key := fmt.Sprintf("community.leads[%d]", i)
+		lkey := fmt.Sprintf("%s.leads[%d]", key, i)
 		if ld.OpenID == "" {
-			bad(key+".openid", "is empty")
+			bad(lkey+".openid", "is empty")
 		}
 		for j, b := range ld.Buildings {
 			if _, ok := buildingGrid[orders.CanonicalBuilding(b)]; !ok {
-				bad(fmt.Sprintf("%s.buildings[%d]", key, j), "building %q is in no grid", b)
+				bad(fmt.Sprintf("%s.buildings[%d]", lkey, j), "building %q is in no grid", b)
 			}
 		}
 	}
