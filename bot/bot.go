@@ -38,6 +38,9 @@ type Bot struct {
 	// PerMinute is how many messages one sender may send in a minute
 	// (0: DefaultPerMinute).
 	PerMinute int
+	// Account is set when the official account serves several
+	// communities, this Bot's among them (see NewAccount).
+	Account *Account
 }
 
 // DefaultPerMinute is Bot.PerMinute's default.
@@ -89,6 +92,9 @@ const (
 func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 	switch strings.ToLower(msg.Event) {
 	case "subscribe":
+		if b.Account != nil && !msg.belongs() {
+			return textWelcomeAccount(b.Account.names), nil
+		}
 		return textWelcome(b.Community.Name), nil
 	case "click":
 		switch msg.EventKey {
@@ -97,10 +103,30 @@ func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 		case KeyMyOrders:
 			return b.myOrders(ctx, msg)
 		case KeyBind:
+			if b.Account != nil {
+				return textBindHowToAccount(b.Account.names), nil
+			}
 			return textBindHowTo(), nil
 		case KeyHelp:
-			return textHelp(), nil
+			return b.help(msg), nil
 		}
 	}
 	return "", nil // unsubscribe, VIEW and the rest need no answer
+}
+
+// help is 帮助: it names the sender's community, or, on an account of
+// several communities, lists them for a sender who chose none yet.
+func (b *Bot) help(msg *Message) string {
+	if b.Account != nil && !msg.belongs() {
+		return textHelpAccount(b.Account.names)
+	}
+	return textHelp(b.Community.Name)
+}
+
+// bindFirst asks an unbound sender to bind before they order.
+func (b *Bot) bindFirst() string {
+	if b.Account != nil {
+		return textBindFirstAccount(b.Account.names)
+	}
+	return textBindFirst()
 }

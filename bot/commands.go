@@ -77,7 +77,7 @@ type cmd struct {
 // the first line that matches handles the message. A resident's order is
 // the last line: whatever nothing else claims is read as goods.
 var commands = []cmd{
-	{words: helpWords, bare: true, read: true, run: func(*Bot, context.Context, *Message, string) (string, error) { return textHelp(), nil }},
+	{words: helpWords, bare: true, read: true, run: func(b *Bot, _ context.Context, m *Message, _ string) (string, error) { return b.help(m), nil }},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
 	// 是 / 不对 answer a voice order read back (voice.go); 取消 alone
 	// with nothing read back is the resident's cancel.

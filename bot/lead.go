@@ -254,7 +254,7 @@ func (b *Bot) summary(ctx context.Context, msg *Message) (string, error) {
 func (b *Bot) received(ctx context.Context, msg *Message) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	list, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 50)
 	if err != nil {

@@ -42,7 +42,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	}
 	bd := msg.From.Binding
 	if !msg.From.Bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	if hasAddr && addr.Address != bd.Address {
 		return textOtherHousehold(bd.Address), nil
@@ -214,7 +214,7 @@ func (b *Bot) recent(ctx context.Context, bd orders.Binding, days orders.Days) (
 func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	days := b.days(msg)
 	list, err := b.recent(ctx, bd, days)
@@ -231,7 +231,7 @@ func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
 func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	id := strings.Trim(rest, " #号")
 	if _, err := strconv.Atoi(id); err != nil {

@@ -122,7 +122,7 @@ func (b *Bot) notifyDelivered(ctx context.Context, d orders.Order) (bool, error)
 func (b *Bot) signUp(ctx context.Context, msg *Message) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	code, err := applicationCode()
 	if err != nil {
@@ -183,6 +183,9 @@ func (b *Bot) approve(ctx context.Context, msg *Message, code string) (string, e
 	}
 	if err := b.Store.AddVolunteer(ctx, app.Grid, app.OpenID); err != nil {
 		return "", err
+	}
+	if b.Account != nil {
+		b.Account.joined(ctx, app.OpenID, b)
 	}
 	if err := b.Store.DeleteApplication(ctx, code); err != nil {
 		return "", err
