@@ -124,6 +124,13 @@ func startService(t *testing.T, redisAddr string) *service {
 // (YAML flow style), e.g. {addrs: [...]} for a cluster.
 func startServiceOn(t *testing.T, redis string) *service {
 	t.Helper()
+	return startServiceWith(t, redis, "")
+}
+
+// startServiceWith is startServiceOn with communities, the config's
+// communities: value (YAML), instead of its one community.
+func startServiceWith(t *testing.T, redis, communities string) *service {
+	t.Helper()
 	s := &service{t: t, bin: buildBinary(t), api: fakewechat.New(e2eAppID, e2eSecret), logs: &lockedBuffer{},
 		acct: wxsign.Account{Token: e2eToken, AppID: e2eAppID, EncodingAESKey: e2eAES}, msgID: time.Now().UnixNano()}
 	fake := httptest.NewServer(s.api)
@@ -132,6 +139,18 @@ func startServiceOn(t *testing.T, redis string) *service {
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	s.community = fmt.Sprintf("e2e%d", time.Now().UnixNano())
+	block := fmt.Sprintf(`community:
+  id: %s
+  name: 幸福社区
+  grids:
+    - {id: G1, buildings: ["3", "5"]}
+    - {id: G2, buildings: ["6", "8"]}
+  leads:
+    - {openid: e2e-lead-3, buildings: ["3"]}
+`, s.community)
+	if communities != "" {
+		block, s.community = "communities:\n"+communities, ""
+	}
 	os.WriteFile(filepath.Join(dir, "catalog.yaml"), demoCatalog, 0o644)
 	cfg := fmt.Sprintf(`http: {addr: %q}
 redis: %s
@@ -142,15 +161,7 @@ wechat:
   api_base: %s
 timezone: Asia/Shanghai
 catalog: catalog.yaml
-community:
-  id: %s
-  name: 幸福社区
-  grids:
-    - {id: G1, buildings: ["3", "5"]}
-    - {id: G2, buildings: ["6", "8"]}
-  leads:
-    - {openid: e2e-lead-3, buildings: ["3"]}
-`, addr, redis, e2eAppID, e2eSecret, e2eToken, fake.URL, s.community)
+%s`, addr, redis, e2eAppID, e2eSecret, e2eToken, fake.URL, block)
 	s.cfgPath = filepath.Join(dir, "baogong.yaml")
 	os.WriteFile(s.cfgPath, []byte(cfg), 0o644)
 	// Secrets from the environment, as in production.

@@ -101,7 +101,9 @@ func StartCluster(masters int) (*Cluster, error) {
 // replicas and node timeout. With replicas it also waits until every
 // replica is in sync with its master (master_link_status:up): until then
 // a replica refuses to take over, and a failover test would test nothing.
-// Replicas sync without delay (repl-diskless-sync-delay 0).
+// Replicas sync without delay (repl-diskless-sync-delay 0), and the
+// nodes serve their slots while another's are down
+// (cluster-require-full-coverage no).
 func StartClusterWith(cfg ClusterConfig) (*Cluster, error) {
 	masters := cfg.Masters
 	if masters < 3 {
@@ -193,6 +195,9 @@ func startClusterNodeOnce(bin string, timeout time.Duration) (*clusterNode, erro
 		"--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + p + ".conf",
 		"--cluster-node-timeout", strconv.FormatInt(timeout.Milliseconds(), 10), "--cluster-port", strconv.Itoa(busPort),
 		"--repl-diskless-sync-delay", "0",
+		// As in production (README): while one master's slots wait for
+		// its replica, the other masters keep serving their communities.
+		"--cluster-require-full-coverage", "no",
 		"--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
 		"--logfile", filepath.Join(dir, "redis.log")}
 	if err := n.launch(); err != nil {
