@@ -19,7 +19,7 @@ import (
 // community's keys (a cluster script touches one hash tag), so the
 // community must be known before that read. Account guesses it without a
 // round trip: the community this replica last saw the sender in, else the
-// one whose config names them (leads, volunteers, staff, supplier
+// first whose config names them (leads, volunteers, staff, supplier
 // contacts), else the first. The Resolve itself checks the guess: a
 // sender bound there, or in one of its teams, belongs there. Only when it
 // finds neither does Account read the account-level Directory (who bound
@@ -60,7 +60,7 @@ type Account struct {
 	Directory Directory
 
 	byID   map[string]*Bot
-	static map[string]*Bot // openid -> the one community whose config names them
+	static map[string]*Bot // openid -> the first community whose config names them
 	names  []string
 
 	mu    sync.Mutex
@@ -75,20 +75,15 @@ const maxCached = 500_000
 // to it.
 func NewAccount(dir Directory, bots ...*Bot) *Account {
 	a := &Account{Bots: bots, Directory: dir, byID: map[string]*Bot{}, static: map[string]*Bot{}, cache: map[string]*Bot{}}
-	seen := map[string]int{}
 	for _, b := range bots {
 		b.Account = a
 		a.byID[b.Community.ID] = b
 		a.names = append(a.names, b.Community.Name)
 		for _, id := range b.configured() {
-			if prev, ok := a.static[id]; ok && prev != b {
-				seen[id]++
+			if _, ok := a.static[id]; !ok {
+				a.static[id] = b // named by several: the first
 			}
-			a.static[id] = b
 		}
-	}
-	for id := range seen {
-		delete(a.static, id) // named by several: the binding decides
 	}
 	return a
 }

@@ -124,6 +124,11 @@ func TestAccountOfSeveralCommunities(t *testing.T) {
 		t.Errorf("幸福里's lead did not deliver: %s", o[0].Status)
 	}
 
+	// A pharmacy serving both: its 备货完成 counts in each.
+	if got := e.say("ph-renmin-boss", "备货完成"); !strings.Contains(got, "阳光小区：") || !strings.Contains(got, "幸福里：") {
+		t.Errorf("备货完成 of a supplier of both: %q", got)
+	}
+
 	// A move: u4 binds in 幸福里 and leaves 阳光小区.
 	if got := e.say("u4", "绑定 幸福里 9栋2单元201"); !strings.HasPrefix(got, "已绑定：幸福里 9栋2单元201") {
 		t.Fatalf("move: %q", got)

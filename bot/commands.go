@@ -106,7 +106,7 @@ var commands = []cmd{
 		return b.approve(ctx, m, strings.TrimSpace(rest))
 	}},
 	{words: readyWords, bare: true, who: supplier, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) {
-		return b.ready(ctx, m.Supplier)
+		return b.readyAll(ctx, m)
 	}},
 	// 取消标记 before 取消: it is no cancel.
 	{words: unmarkWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {

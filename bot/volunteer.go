@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/baogong/baogong/orders"
 )
@@ -204,6 +205,28 @@ func (b *Bot) supplierOf(openid string) string {
 		}
 	}
 	return ""
+}
+
+// readyAll is 备货完成: the sender's supplier is ready in the message's
+// community and, on an account of several, in every other community
+// whose catalog names them its contact (one pick list each).
+func (b *Bot) readyAll(ctx context.Context, m *Message) (string, error) {
+	if b.Account == nil {
+		return b.ready(ctx, m.Supplier)
+	}
+	var replies []string
+	for _, o := range b.Account.Bots {
+		sup := o.supplierOf(m.OpenID)
+		if sup == "" {
+			continue
+		}
+		r, err := o.ready(ctx, sup)
+		if err != nil {
+			return "", err
+		}
+		replies = append(replies, o.Community.Name+"："+r)
+	}
+	return strings.Join(replies, "\n"), nil
 }
 
 // ready records that a supplier packed its latest pick list and tells

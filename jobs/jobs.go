@@ -58,6 +58,10 @@ type Runner struct {
 	Links     Links
 	Log       *slog.Logger
 	Now       func() time.Time
+	// Named is set when the account serves several communities: a
+	// supplier serving more than one is told which community a pick list
+	// is for.
+	Named bool
 }
 
 // Result is what one run of a job did, for the API, the CLI and the log.

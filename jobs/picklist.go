@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"github.com/baogong/baogong/catalog"
 	"time"
 
 	"github.com/baogong/baogong/orders"
@@ -32,7 +33,7 @@ func (r *Runner) picklist(ctx context.Context, slot time.Time) (Result, error) {
 			run.Notified = sup.ContactOpenID
 			notices = append(notices, Notice{
 				ID: fmt.Sprintf("picklist:%s:%s", pl.Supplier, day), OpenID: sup.ContactOpenID, Kind: "picklist",
-				Text: textPicklist(sup.Name, pl, link),
+				Text: textPicklist(r.supplierName(sup), pl, link),
 			})
 		}
 		res.Suppliers = append(res.Suppliers, run)
@@ -43,4 +44,13 @@ func (r *Runner) picklist(ctx context.Context, slot time.Time) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// supplierName is how a pick list addresses its supplier: with the
+// community first when the account serves several.
+func (r *Runner) supplierName(sup *catalog.Supplier) string {
+	if r.Named {
+		return r.Community.Name + " " + sup.Name
+	}
+	return sup.Name
 }

@@ -104,7 +104,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	}
 	p.Jobs = &jobs.Runner{
 		Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc,
-		Notify: p.Outbox, Links: links, Log: log, Now: m.Clock.Now,
+		Notify: p.Outbox, Links: links, Log: log, Now: m.Clock.Now, Named: several,
 	}
 	(&adminapi.Server{Store: store, Community: &community, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now,
 		Jobs:        &adminapi.Jobs{Runner: p.Jobs, Schedules: p.Schedules, Catalog: p.Catalog, Links: signer},
