@@ -110,10 +110,12 @@ func (b *Bot) configured() []string {
 
 // Handle answers one request in its sender's community (see Bot.Handle).
 func (a *Account) Handle(ctx context.Context, req Request) string {
-	b := a.guess(req.OpenID)
+	b, known := a.guess(req.OpenID)
 	m := b.newMessage(req)
 	reply, done := b.arrive(ctx, m)
-	if !done && !m.belongs() {
+	// A sender who does not belong to the guess, or whose unchecked guess
+	// could not be read (its master failing over), is looked up.
+	if (!done && !m.belongs()) || (done && !known && reply == textBusy) {
 		if c, err := a.Directory.Community(ctx, req.OpenID); err != nil {
 			b.Log.Error("community of sender", "err", err)
 		} else if there, ok := a.byID[c]; ok && there != b {
@@ -131,18 +133,20 @@ func (a *Account) Handle(ctx context.Context, req Request) string {
 	return b.answer(ctx, m)
 }
 
-// guess returns the Bot openid most likely belongs to.
-func (a *Account) guess(openid string) *Bot {
+// guess returns the Bot openid most likely belongs to, and whether that
+// is known (seen there, or named there by the config) rather than the
+// default, the first.
+func (a *Account) guess(openid string) (*Bot, bool) {
 	a.mu.Lock()
 	b, ok := a.cache[openid]
 	a.mu.Unlock()
 	if ok {
-		return b
+		return b, true
 	}
 	if b, ok := a.static[openid]; ok {
-		return b
+		return b, true
 	}
-	return a.Bots[0]
+	return a.Bots[0], false
 }
 
 func (a *Account) remember(openid string, b *Bot) {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
@@ -150,5 +152,25 @@ func TestAccountOfSeveralCommunities(t *testing.T) {
 	}
 	if got := e.say("u4", "帮助"); got != textHelpAccount(names) {
 		t.Errorf("帮助 after 解绑: %q", got)
+	}
+}
+
+// TestAccountFirstCommunityDown: the first community answers those the
+// service does not know yet; when its Redis cannot be reached, a sender of
+// another community is still found through the directory.
+func TestAccountFirstCommunityDown(t *testing.T) {
+	e := newAccountEnv(t)
+	if got := e.say("u1", "绑定 幸福里 9栋1单元101"); !strings.HasPrefix(got, "已绑定：幸福里") {
+		t.Fatalf("bind: %q", got)
+	}
+	dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialerRetries: 1, DialTimeout: 100 * time.Millisecond})
+	t.Cleanup(func() { dead.Close() })
+	e.c1.Store = redisstore.New(dead, "down", e.c1.Catalog)
+	e.acct.cache = map[string]*Bot{} // a replica that just started
+	if got := e.say("u1", "挂面1袋"); !strings.HasPrefix(got, "下单成功！") {
+		t.Errorf("order of 幸福里 while 阳光小区's Redis is down: %q", got)
+	}
+	if got := e.say("u9", "挂面1袋"); got != textBusy {
+		t.Errorf("someone unknown while the first community is down: %q", got)
 	}
 }
