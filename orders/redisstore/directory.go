@@ -103,16 +103,9 @@ func (d *Directory) SaveChoice(ctx context.Context, openid string, c orders.Bind
 // Choice returns the choice of community offered to openid, or
 // orders.ErrNotFound when none waits.
 func (d *Directory) Choice(ctx context.Context, openid string) (orders.BindChoice, error) {
-	data, err := d.rdb.Get(ctx, d.choice(openid)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return orders.BindChoice{}, fmt.Errorf("choice of community: %w", orders.ErrNotFound)
-	}
-	if err != nil {
-		return orders.BindChoice{}, fmt.Errorf("choice of community: %w", err)
-	}
 	var c orders.BindChoice
-	if err := json.Unmarshal(data, &c); err != nil {
-		return orders.BindChoice{}, fmt.Errorf("decode choice of community: %w", err)
+	if err := readJSON(d.rdb.Get(ctx, d.choice(openid)), "choice of community", &c); err != nil {
+		return orders.BindChoice{}, err
 	}
 	return c, nil
 }
