@@ -141,7 +141,10 @@ func (s *Server) downloadLinks(r *http.Request) map[string]string {
 	links := map[string]string{}
 	for _, f := range []string{"csv", "xlsx"} {
 		if r.URL.Query().Get(signedurl.ParamSig) != "" {
-			links[f] = s.Jobs.Links.URL(r.URL.Path, url.Values{"format": {f}})
+			// The same link in another format (and the same community).
+			q := r.URL.Query()
+			q.Set("format", f)
+			links[f] = s.Jobs.Links.URL(r.URL.Path, q)
 		} else {
 			q := r.URL.Query()
 			q.Set("format", f)

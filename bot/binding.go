@@ -20,31 +20,45 @@ import (
 
 func (b *Bot) bind(ctx context.Context, msg *Message, rest string) (string, error) {
 	if strings.TrimSpace(rest) == "" {
+		if b.Account != nil {
+			return textBindHowToAccount(b.Account.names), nil
+		}
 		return textBindHowTo(), nil
+	}
+	if b.Account != nil {
+		return b.Account.bind(ctx, b, msg, rest)
 	}
 	m, ok := orders.FindAddress(rest, nil)
 	if !ok {
 		return textBindUnreadable(), nil
 	}
-	grid, err := b.Community.Locate(m.Address)
+	return b.bindAt(ctx, b, msg, m.Address)
+}
+
+// bindAt binds msg's sender to household a of b's community, or asks
+// its members (or lead) to approve. from is the Bot the message was
+// claimed in: b, unless the sender binds in another community of the
+// account (then their binding in the one they leave is removed).
+func (b *Bot) bindAt(ctx context.Context, from *Bot, msg *Message, a orders.Address) (string, error) {
+	grid, err := b.Community.Locate(a)
 	if err != nil {
-		return textBindNotHere(err, m.Building, b.Community.Buildings()), nil
+		return textBindNotHere(err, b.where(), a.Building, b.Community.Buildings()), nil
 	}
-	a := m.Address
-	if msg.From.Bound && msg.From.Binding.Address == a {
-		return textBound(a), nil
+	if from == b && msg.From.Bound && msg.From.Binding.Address == a {
+		return b.textBound(a), nil
 	}
 	out, err := b.Store.Bind(ctx, orders.Binding{OpenID: msg.OpenID, Address: a, Grid: grid, At: b.Now()})
 	if err != nil {
 		return "", err
 	}
 	switch out {
-	case orders.AlreadyBound:
-		return textBound(a), nil
-	case orders.Bound:
-		// The building's lead hears of it in the next bindings digest
-		// (package jobs), not one message per household.
-		return textBound(a), nil
+	case orders.AlreadyBound, orders.Bound:
+		// The building's lead hears of a new household in the next
+		// bindings digest (package jobs), not one message per household.
+		if b.Account != nil {
+			b.Account.moved(ctx, msg.OpenID, b, from)
+		}
+		return b.textBound(a), nil
 	}
 	req, err := b.Store.RequestBinding(ctx, orders.BindRequest{OpenID: msg.OpenID, Address: a, Grid: grid, At: b.Now()})
 	if err != nil {
@@ -109,6 +123,9 @@ func (b *Bot) answerBinding(ctx context.Context, msg *Message, rest string, appr
 	} else if err != nil {
 		return "", err
 	}
+	if b.Account != nil {
+		b.Account.moved(ctx, req.OpenID, b, nil)
+	}
 	b.tell(ctx, orders.Notice{ID: "bindok:" + code, OpenID: req.OpenID, Kind: "binding", Text: textBindApprovedNotice(req.Address)})
 	return textBindApproved(req.Address), nil
 }
@@ -135,6 +152,9 @@ func (b *Bot) unbind(ctx context.Context, msg *Message, rest string) (string, er
 		}
 		if err != nil {
 			return "", err
+		}
+		if b.Account != nil {
+			b.Account.left(ctx, msg.OpenID, b)
 		}
 		return textUnbound(bd.Address), nil
 	}
@@ -169,6 +189,9 @@ func (b *Bot) unbind(ctx context.Context, msg *Message, rest string) (string, er
 	if _, err := b.Store.Unbind(ctx, gone.OpenID); err != nil && !errors.Is(err, orders.ErrNotFound) {
 		return "", err
 	}
+	if b.Account != nil {
+		b.Account.left(ctx, gone.OpenID, b)
+	}
 	b.tell(ctx, orders.Notice{ID: "unbound:" + msg.key + ":" + gone.OpenID, OpenID: gone.OpenID, Kind: "binding", Text: textRemovedNotice(m.Address)})
 	return textMemberRemoved(m.Address, n), nil
 }
@@ -192,6 +215,26 @@ func (b *Bot) members(ctx context.Context, hh string) ([]orders.Binding, error) 
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, orders.ErrNotFound) }
+
+// where names b's community in replies when the account serves several
+// ("" when it serves one: replies say 本社区).
+func (b *Bot) where() string {
+	if b.Account == nil {
+		return ""
+	}
+	return b.Community.Name
+}
+
+// textBound answers a binding done; with several communities it names
+// the community.
+func (b *Bot) textBound(a orders.Address) string {
+	if b.Account == nil {
+		return textBound(a)
+	}
+	return textBoundIn(b.Community.Name, a)
 }
 
 // leadsOf returns the openids of the leads of building.

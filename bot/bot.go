@@ -48,6 +48,9 @@ type Bot struct {
 	// Links, when set, makes the signed links of printable pages (a
 	// building's 汇总 too long for a reply).
 	Links Links
+	// Account is set when the official account serves several
+	// communities, this Bot's among them (see NewAccount).
+	Account *Account
 }
 
 // Links makes signed, expiring links to printable pages.
@@ -130,6 +133,9 @@ func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 		}
 		return "", nil
 	case "subscribe":
+		if b.Account != nil && !msg.belongs() {
+			return textWelcomeAccount(b.Account.names), nil
+		}
 		return textWelcome(b.Community.Name), nil
 	case "click":
 		switch msg.EventKey {
@@ -138,10 +144,30 @@ func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 		case KeyMyOrders:
 			return b.myOrders(ctx, msg)
 		case KeyBind:
+			if b.Account != nil {
+				return textBindHowToAccount(b.Account.names), nil
+			}
 			return textBindHowTo(), nil
 		case KeyHelp:
-			return textHelp(), nil
+			return b.help(msg), nil
 		}
 	}
 	return "", nil // unsubscribe, VIEW and the rest need no answer
+}
+
+// help is 帮助: it names the sender's community, or, on an account of
+// several communities, lists them for a sender who chose none yet.
+func (b *Bot) help(msg *Message) string {
+	if b.Account != nil && !msg.belongs() {
+		return textHelpAccount(b.Account.names)
+	}
+	return textHelp(b.Community.Name)
+}
+
+// bindFirst asks an unbound sender to bind before they order.
+func (b *Bot) bindFirst() string {
+	if b.Account != nil {
+		return textBindFirstAccount(b.Account.names)
+	}
+	return textBindFirst()
 }

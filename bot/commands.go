@@ -77,7 +77,7 @@ type cmd struct {
 // the first line that matches handles the message. A resident's order is
 // the last line: whatever nothing else claims is read as goods.
 var commands = []cmd{
-	{words: helpWords, bare: true, read: true, run: func(*Bot, context.Context, *Message, string) (string, error) { return textHelp(), nil }},
+	{words: helpWords, bare: true, read: true, run: func(b *Bot, _ context.Context, m *Message, _ string) (string, error) { return b.help(m), nil }},
 	{words: consoleWords, bare: true, run: (*Bot).consoleLink},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
 	// 是 / 不对 answer a voice order read back (voice.go); 取消 alone
@@ -108,7 +108,7 @@ var commands = []cmd{
 	}},
 	{words: waitWords, run: (*Bot).waitFor},
 	{words: readyWords, bare: true, who: supplier, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) {
-		return b.ready(ctx, m.Supplier)
+		return b.readyAll(ctx, m)
 	}},
 	// 取消标记 before 取消: it is no cancel.
 	{words: unmarkWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {

@@ -17,7 +17,7 @@ func deliveryReplies() map[string]string {
 		"wait_which":             textWaitWhich,
 		"wait_in_stock":          textWaitInStock("鸡蛋", 5, "盒"),
 		"wait_no_stock":          textWaitInStock("挂面", 0, "袋"),
-		"bind_outside_shape":     textBindNotHere(shape, "3", []string{"3", "5"}),
-		"bind_not_here_building": textBindNotHere(errors.New("building \"9\": not found"), "9", []string{"3", "5"}),
+		"bind_outside_shape":     textBindNotHere(shape, "", "3", []string{"3", "5"}),
+		"bind_not_here_building": textBindNotHere(errors.New("building \"9\": not found"), "", "9", []string{"3", "5"}),
 	}
 }

@@ -51,6 +51,7 @@ type env struct {
 	msgID     atomic.Int64
 	safe      bool
 	now       time.Time
+	oa        *officialaccount.OfficialAccount
 }
 
 func testCommunity() *orders.Community {
@@ -117,7 +118,7 @@ func newEnvRedis(t testing.TB, rdb redis.UniversalClient) *env {
 		AppID: testAppID, AppSecret: "secret", Token: testToken, EncodingAESKey: testAESKey,
 		Cache: wechat.NewTokenCache(rdb, testAppID, log),
 	})
-	e.community = community
+	e.community, e.oa = community, acct
 	community_ := testCommunity()
 	b := &Bot{
 		Catalog: cat, Community: community_, Store: store,
@@ -331,7 +332,7 @@ func TestBindForms(t *testing.T) {
 			}
 		})
 	}
-	if got := e.say("binder-x", "绑定 12栋1单元101"); got != textBindUnknownBuilding("12", []string{"3", "5", "6", "8"}) {
+	if got := e.say("binder-x", "绑定 12栋1单元101"); got != textBindUnknownBuilding("", "12", []string{"3", "5", "6", "8"}) {
 		t.Errorf("unknown building: %q", got)
 	}
 	if got := e.say("binder-x", "绑定 我家在楼下"); got != textBindUnreadable() {
@@ -354,7 +355,7 @@ func TestOrderReplies(t *testing.T) {
 		{"鸡蛋150盒", textTooMany([]string{"鸡蛋"})},
 		{"6栋1单元101 蔬菜包1份", textOtherHousehold(orders.Address{Building: "5", Unit: "1", Room: "101"})},
 		{"你好", textNotUnderstood()},
-		{"帮助", textHelp()},
+		{"帮助", textHelp("幸福社区")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -381,7 +382,7 @@ func TestMenuClicks(t *testing.T) {
 	click := func(key string) string {
 		return e.reply(wxsign.EventXML(officialID, u, "CLICK", key, time.Now().Add(time.Duration(e.msgID.Add(1))*time.Second)))
 	}
-	if got := click(KeyHelp); got != textHelp() {
+	if got := click(KeyHelp); got != textHelp("幸福社区") {
 		t.Errorf("help: %q", got)
 	}
 	if got := click(KeyBind); got != textBindHowTo() {

@@ -248,7 +248,7 @@ func summaryUnit(rest string) (string, bool) {
 func (b *Bot) received(ctx context.Context, msg *Message) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	list, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 50)
 	if err != nil {

@@ -86,11 +86,22 @@ const waitEvery = 50 * time.Millisecond
 // returned. When even that cannot be learnt in time, it says the message
 // may have gone through and how to check (textMaybe).
 func (b *Bot) Handle(ctx context.Context, req Request) (reply string) {
-	m := &Message{Request: req, key: req.DedupeKey(), owner: NewOwner()}
+	m := b.newMessage(req)
 	defer b.observe(m, time.Now(), &reply)
 	if reply, done := b.arrive(ctx, m); done {
 		return reply
 	}
+	return b.answer(ctx, m)
+}
+
+// newMessage returns req as a message to claim.
+func (b *Bot) newMessage(req Request) *Message {
+	return &Message{Request: req, key: req.DedupeKey(), owner: NewOwner()}
+}
+
+// answer handles a message arrive claimed and saves its answer.
+func (b *Bot) answer(ctx context.Context, m *Message) string {
+	req := m.Request
 	reply, err := b.route(ctx, m)
 	// WeChat shows at most 2048 bytes of a passive reply: whatever a
 	// handler wrote, the resident gets an answer, not an error.

@@ -40,8 +40,8 @@ func textWelcome(community string) string {
 发"商品"看能买什么，发"帮助"看全部用法。`, community)
 }
 
-func textHelp() string {
-	return `怎么用：
+func textHelp(community string) string {
+	return `怎么用（` + community + `）：
 1. 绑定地址：绑定 3栋2单元501
 2. 下单：蔬菜包2份 鸡蛋1盒
 3. 看订单：我的订单
@@ -62,8 +62,66 @@ func textBindUnreadable() string {
 	return "没看懂这个地址。\n请按这样发：绑定 3栋2单元501"
 }
 
-func textBindUnknownBuilding(building string, buildings []string) string {
-	return fmt.Sprintf("本社区没有%s栋。\n本社区的楼栋：%s\n请检查后重新发送。", building, strings.Join(buildings, "、"))
+// textBindUnknownBuilding answers an address whose building community
+// ("": this community) does not have.
+func textBindUnknownBuilding(community, building string, buildings []string) string {
+	if community == "" {
+		community = "本社区"
+	}
+	return fmt.Sprintf("%s没有%s栋。\n%s的楼栋：%s\n请检查后重新发送。", community, building, community, strings.Join(buildings, "、"))
+}
+
+// ---- Several communities on one account (bot.Account) ----
+
+// textWelcomeAccount greets a new follower of an account that serves
+// several communities.
+func textWelcomeAccount(communities []string) string {
+	return fmt.Sprintf(`欢迎关注保供服务！本公众号服务：%s。
+第一步，绑定您家地址（小区名加门牌）：
+  绑定 %s 3栋2单元501
+第二步，直接发要买的东西：
+  蔬菜包2份 鸡蛋1盒
+发"商品"看能买什么，发"帮助"看全部用法。`, strings.Join(communities, "、"), communities[0])
+}
+
+// textHelpAccount is 帮助 for someone who has not chosen a community.
+func textHelpAccount(communities []string) string {
+	return fmt.Sprintf(`怎么用：
+1. 绑定地址：绑定 %s 3栋2单元501（小区名加门牌）
+2. 下单：蔬菜包2份 鸡蛋1盒
+3. 看订单：我的订单
+4. 取消：取消 订单号
+5. 看能买什么：商品
+本公众号服务：%s。`, communities[0], strings.Join(communities, "、"))
+}
+
+func textBindHowToAccount(communities []string) string {
+	return fmt.Sprintf("请发：绑定 小区名 楼栋单元门牌号\n例如：绑定 %s 3栋2单元501\n本公众号服务：%s", communities[0], strings.Join(communities, "、"))
+}
+
+func textBindFirstAccount(communities []string) string {
+	return "请先绑定您家地址，再下单。\n" + textBindHowToAccount(communities)
+}
+
+// textBindWhich offers the communities an address fits.
+func textBindWhich(a orders.Address, communities []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s在好几个小区都有，请问是哪个小区？\n", a)
+	for i, c := range communities {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, c)
+	}
+	fmt.Fprintf(&b, "请回复：绑定 1（或：绑定 %s）", communities[0])
+	return b.String()
+}
+
+// textBindNoCommunity answers an address whose building no community of
+// the account has.
+func textBindNoCommunity(building string, communities []string) string {
+	return fmt.Sprintf("%s没有%s栋。\n请写上小区名，例如：绑定 %s 3栋2单元501", strings.Join(communities, "、"), building, communities[0])
+}
+
+func textBoundIn(community string, a orders.Address) string {
+	return fmt.Sprintf("已绑定：%s %s\n现在可以下单了，例如：蔬菜包2份\n地址不对请重新发\"绑定 小区名 新地址\"。", community, a)
 }
 
 func textBound(a orders.Address) string {
@@ -316,6 +374,17 @@ func textPlaced(o orders.Order, n orders.DayNote) string {
 	}
 	writeLines(&b, o)
 	fmt.Fprintf(&b, "取消请发：取消 %s", o.ID)
+	return b.String()
+}
+
+// textPlacedUnconfirmed answers an order that was written but that no
+// replica confirmed holding in time (see orders.Ack.Unconfirmed): it is
+// there unless Redis fails over right now, so the resident checks.
+func textPlacedUnconfirmed(o orders.Order) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "收到您的订单（订单号 %s），系统正在确认保存。\n", o.ID)
+	writeLines(&b, o)
+	b.WriteString("请过一分钟发\"我的订单\"看看：有这一单就是下好了，不用再下；没有的话请再发一次。")
 	return b.String()
 }
 
@@ -1509,9 +1578,9 @@ func textWaitInStock(name string, left int, unit string) string {
 
 // textBindNotHere answers a binding Locate refused: a building the
 // community does not have, or an address outside its building's shape.
-func textBindNotHere(err error, building string, buildings []string) string {
+func textBindNotHere(err error, community, building string, buildings []string) string {
 	if shape := (*orders.ShapeError)(nil); errors.As(err, &shape) {
 		return fmt.Sprintf("没有这个门牌：%s。\n请检查后重新发送，例如：绑定 3栋2单元501", shape.Reason)
 	}
-	return textBindUnknownBuilding(building, buildings)
+	return textBindUnknownBuilding(community, building, buildings)
 }

@@ -45,7 +45,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	}
 	bd := msg.From.Binding
 	if !msg.From.Bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	if hasAddr && addr.Address != bd.Address {
 		return textOtherHousehold(bd.Address), nil
@@ -143,6 +143,15 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 		b.pushUrgentMarked(ctx, placed, msg.From.Marks)
 	}
 	if msg.ack.Saved {
+		if msg.ack.Unconfirmed {
+			// Written, but no replica confirmed it: not acknowledged as
+			// placed (the saved answer, for WeChat's retries, is).
+			b.Log.Warn("order placed, no replica confirmed it in time", "order", placed.ID)
+			msg.ack.Reply = textPlacedUnconfirmed(placed)
+			if msg.heard != "" {
+				msg.ack.Reply = withHeard(msg.heard, msg.ack.Reply)
+			}
+		}
 		return msg.ack.Reply, nil // saved with the order
 	}
 	return render(placed), nil // placed by an earlier delivery
@@ -248,7 +257,7 @@ func (b *Bot) recent(ctx context.Context, bd orders.Binding, days orders.Days) (
 func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	days := b.days(msg)
 	list, err := b.recent(ctx, bd, days)
@@ -265,7 +274,7 @@ func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
 func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	id := strings.Trim(rest, " #号")
 	if _, err := strconv.Atoi(id); err != nil {

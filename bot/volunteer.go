@@ -124,7 +124,7 @@ func (b *Bot) notifyDelivered(ctx context.Context, d orders.Order) (bool, error)
 func (b *Bot) signUp(ctx context.Context, msg *Message, rest string) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	// 报名志愿者 林师傅 13800001111: volunteers are people the residents
 	// are told of by name, and the office must be able to ring them.
@@ -204,6 +204,9 @@ func (b *Bot) approve(ctx context.Context, msg *Message, code string) (string, e
 	if err := b.Store.AddVolunteer(ctx, app.Grid, app.OpenID); err != nil {
 		return "", err
 	}
+	if b.Account != nil {
+		b.Account.joined(ctx, app.OpenID, b)
+	}
 	if err := b.Store.DeleteApplication(ctx, code); err != nil {
 		return "", err
 	}
@@ -221,6 +224,28 @@ func (b *Bot) supplierOf(openid string) string {
 		}
 	}
 	return ""
+}
+
+// readyAll is 备货完成: the sender's supplier is ready in the message's
+// community and, on an account of several, in every other community
+// whose catalog names them its contact (one pick list each).
+func (b *Bot) readyAll(ctx context.Context, m *Message) (string, error) {
+	if b.Account == nil {
+		return b.ready(ctx, m.Supplier)
+	}
+	var replies []string
+	for _, o := range b.Account.Bots {
+		sup := o.supplierOf(m.OpenID)
+		if sup == "" {
+			continue
+		}
+		r, err := o.ready(ctx, sup)
+		if err != nil {
+			return "", err
+		}
+		replies = append(replies, o.Community.Name+"："+r)
+	}
+	return strings.Join(replies, "\n"), nil
 }
 
 // ready records that a supplier packed its latest pick list and tells

@@ -36,9 +36,13 @@ type Config struct {
 	Timezone  string    `yaml:"timezone"`
 	Catalog   string    `yaml:"catalog"`
 	Community Community `yaml:"community"`
-	Schedules Schedules `yaml:"schedules"`
-	Log       Log       `yaml:"log"`
-	Limits    Limits    `yaml:"limits"`
+	// Communities are several communities served by one official account
+	// (a subdistrict, 街道); a config has community or communities, not
+	// both. See AllCommunities.
+	Communities []Community `yaml:"communities"`
+	Schedules   Schedules   `yaml:"schedules"`
+	Log         Log         `yaml:"log"`
+	Limits      Limits      `yaml:"limits"`
 
 	// Dir is the directory of the config file; relative paths in it are
 	// relative to Dir.
@@ -62,6 +66,12 @@ type Redis struct {
 	URL      string   `yaml:"url"`
 	Addrs    []string `yaml:"addrs"`
 	Password string   `yaml:"password"`
+	// MinReplicasAck is how many replicas must hold a placed order before
+	// the resident is told it is placed (WAIT on the master that took
+	// it); 0 for a server without replicas. ReplicaAckTimeout is how long
+	// placing waits for them.
+	MinReplicasAck    int           `yaml:"min_replicas_ack"`
+	ReplicaAckTimeout time.Duration `yaml:"replica_ack_timeout"`
 }
 
 // WeChat holds the official account's credentials.
@@ -84,16 +94,43 @@ type Admin struct {
 
 // Community describes the neighbourhood.
 type Community struct {
-	ID    string `yaml:"id"`
-	Name  string `yaml:"name"`
-	Grids []Grid `yaml:"grids"`
-	Leads []Lead `yaml:"leads"`
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// Aliases are other names residents call the community by (阳光 for
+	// 阳光小区), for choosing it when they bind.
+	Aliases []string `yaml:"aliases"`
+	Grids   []Grid   `yaml:"grids"`
+	Leads   []Lead   `yaml:"leads"`
 	// Admins are the openids of community staff (社区工作人员): they
 	// approve prescriptions and hear about urgent requests nobody claimed.
 	Admins []string `yaml:"admins"`
 	// UrgentClaim is how long an urgent request may wait for a volunteer
 	// to claim it before the admins are told (default 30m).
 	UrgentClaim time.Duration `yaml:"urgent_claim"`
+	// Catalog is the community's own catalog file, relative to the
+	// config file; empty: the top-level catalog.
+	Catalog string `yaml:"catalog"`
+	// Suppliers give the catalog's suppliers another contact in this
+	// community (the same supermarket, another person), by id.
+	Suppliers []SupplierContact `yaml:"suppliers"`
+	// Schedules are the community's own; a job left out keeps the
+	// top-level schedule ("" still turns it off).
+	Schedules CommunitySchedules `yaml:"schedules"`
+}
+
+// SupplierContact is who receives a supplier's pick lists and sends its
+// 备货完成 in one community.
+type SupplierContact struct {
+	ID            string `yaml:"id"`
+	ContactOpenID string `yaml:"contact_openid"`
+}
+
+// CommunitySchedules override the top-level schedules of one community;
+// nil fields inherit them.
+type CommunitySchedules struct {
+	Cutoff   *string   `yaml:"cutoff"`
+	Picklist *string   `yaml:"picklist"`
+	Roster   *[]string `yaml:"roster"`
 }
 
 // Grid is a group of buildings served by one volunteer team.
@@ -143,7 +180,7 @@ type Schedules struct {
 func Default() Config {
 	return Config{
 		HTTP:      HTTP{Addr: "127.0.0.1:8080", MaxBodyBytes: 1 << 20},
-		Redis:     Redis{URL: "redis://127.0.0.1:6379/0"},
+		Redis:     Redis{URL: "redis://127.0.0.1:6379/0", ReplicaAckTimeout: 300 * time.Millisecond},
 		WeChat:    WeChat{APIBase: "https://api.weixin.qq.com"},
 		Timezone:  "Asia/Shanghai",
 		Catalog:   "catalog.yaml",
@@ -201,6 +238,11 @@ func Parse(data []byte, env func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
+	for i := range c.Communities {
+		if c.Communities[i].UrgentClaim == 0 {
+			c.Communities[i].UrgentClaim = Default().Community.UrgentClaim
+		}
+	}
 	where := func(key string) string {
 		if v, ok := from[key]; ok {
 			return " (from " + v + ")"
@@ -219,7 +261,7 @@ var Overrides = []string{
 	"BAOGONG_HTTP_ADDR", "BAOGONG_REDIS_URL", "BAOGONG_REDIS_ADDRS", "BAOGONG_REDIS_PASSWORD",
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
 	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
-	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE", "BAOGONG_LOG_FORMAT",
+	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE", "BAOGONG_LOG_FORMAT", "BAOGONG_REDIS_MIN_REPLICAS_ACK",
 }
 
 // overlay applies the BAOGONG_* variables of env and returns which key
@@ -251,6 +293,14 @@ func (c *Config) overlay(env func(string) string) (map[string]string, error) {
 	set("BAOGONG_ADMIN_TOKEN", "admin.token", &c.Admin.Token)
 	set("BAOGONG_TIMEZONE", "timezone", &c.Timezone)
 	set("BAOGONG_LOG_FORMAT", "log.format", &c.Log.Format)
+	if v := env("BAOGONG_REDIS_MIN_REPLICAS_ACK"); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			n = -1 // refused by validation, which names the variable
+		}
+		c.Redis.MinReplicasAck = n
+		from["redis.min_replicas_ack"] = "BAOGONG_REDIS_MIN_REPLICAS_ACK"
+	}
 	if v := env("BAOGONG_LIMITS_MESSAGES_PER_MINUTE"); v != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil {
@@ -260,6 +310,43 @@ func (c *Config) overlay(env func(string) string) (map[string]string, error) {
 		from["limits.messages_per_minute"] = "BAOGONG_LIMITS_MESSAGES_PER_MINUTE"
 	}
 	return from, nil
+}
+
+// AllCommunities returns the communities the config describes: the list
+// under communities, or the one under community.
+func (c *Config) AllCommunities() []Community {
+	if len(c.Communities) > 0 {
+		return c.Communities
+	}
+	return []Community{c.Community}
+}
+
+// CatalogOf returns the path of cm's catalog: its own, or the top-level
+// one, resolved against the config file's directory.
+func (c *Config) CatalogOf(cm Community) string {
+	if cm.Catalog == "" {
+		return c.CatalogPath()
+	}
+	if filepath.IsAbs(cm.Catalog) || c.Dir == "" {
+		return cm.Catalog
+	}
+	return filepath.Join(c.Dir, cm.Catalog)
+}
+
+// SchedulesOf returns cm's schedules: the top-level ones with cm's own
+// laid over them.
+func (c *Config) SchedulesOf(cm Community) Schedules {
+	s := c.Schedules
+	if o := cm.Schedules.Cutoff; o != nil {
+		s.Cutoff = *o
+	}
+	if o := cm.Schedules.Picklist; o != nil {
+		s.Picklist = *o
+	}
+	if o := cm.Schedules.Roster; o != nil {
+		s.Roster = *o
+	}
+	return s
 }
 
 // Location returns the configured time zone.
@@ -321,6 +408,12 @@ func (c *Config) validate(where func(key string) string) error {
 			bad("redis.url", "%q: port %q is not a number from 1 to 65535", c.Redis.URL, p)
 		}
 	}
+	if c.Redis.MinReplicasAck < 0 {
+		bad("redis.min_replicas_ack", "must be 0 (no replicas) or more (or set BAOGONG_REDIS_MIN_REPLICAS_ACK)")
+	}
+	if t := c.Redis.ReplicaAckTimeout; t <= 0 || t > 2*time.Second {
+		bad("redis.replica_ack_timeout", "%v: must be more than 0 and at most 2s (WeChat waits 5 s for the whole answer)", t)
+	}
 	for i, a := range c.Redis.Addrs {
 		if msg := badHostPort(a); msg != "" {
 			bad(fmt.Sprintf("redis.addrs[%d]", i), "%q %s", a, msg)
@@ -359,28 +452,32 @@ func (c *Config) validate(where func(key string) string) error {
 			bad("http.public_url", "%q is not an http(s) URL", u)
 		}
 	}
-	checkSpec := func(key, spec string) {
-		if _, err := cronParser.Parse(spec); err != nil {
-			bad(key, "%q is not a cron spec (minute hour day month weekday): %v", spec, err)
-		}
-	}
-	if c.Schedules.Cutoff != "" {
-		checkSpec("schedules.cutoff", c.Schedules.Cutoff)
-	}
-	if c.Schedules.Picklist != "" {
-		checkSpec("schedules.picklist", c.Schedules.Picklist)
-	}
-	for i, spec := range c.Schedules.Roster {
-		checkSpec(fmt.Sprintf("schedules.roster[%d]", i), spec)
-	}
+	checkSchedules(bad, "schedules", c.Schedules)
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		bad("log.format", "%q must be text or json", c.Log.Format)
 	}
 	if _, err := c.LogLevel(); err != nil {
 		bad("log.level", "%q must be debug, info, warn or error", c.Log.Level)
 	}
-	c.validateCommunity(bad)
+	c.validateCommunities(bad)
 	return errors.Join(errs...)
+}
+
+func checkSchedules(bad func(key, format string, args ...any), key string, s Schedules) {
+	checkSpec := func(key, spec string) {
+		if _, err := cronParser.Parse(spec); err != nil {
+			bad(key, "%q is not a cron spec (minute hour day month weekday): %v", spec, err)
+		}
+	}
+	if s.Cutoff != "" {
+		checkSpec(key+".cutoff", s.Cutoff)
+	}
+	if s.Picklist != "" {
+		checkSpec(key+".picklist", s.Picklist)
+	}
+	for i, spec := range s.Roster {
+		checkSpec(fmt.Sprintf("%s.roster[%d]", key, i), spec)
+	}
 }
 
 // badHostPort says what is wrong with a host:port address, or "".
@@ -400,31 +497,78 @@ func badPort(p string) bool {
 	return err != nil || n < 1 || n > 65535
 }
 
-func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
-	cm := c.Community
+// validateCommunities checks community, or each of communities and that
+// residents can tell them apart (ids, names and aliases all distinct).
+func (c *Config) validateCommunities(bad func(key, format string, args ...any)) {
+	if len(c.Communities) == 0 {
+		validateCommunity(bad, "community", c.Community)
+		return
+	}
+	if c.Community.ID != "" || len(c.Community.Grids) > 0 {
+		bad("community", "is set together with communities: use one or the other")
+	}
+	ids := map[string]int{}
+	names := map[string]string{} // name or alias -> id
+	for i, cm := range c.Communities {
+		key := fmt.Sprintf("communities[%d]", i)
+		validateCommunity(bad, key, cm)
+		if j, ok := ids[cm.ID]; ok {
+			bad(key+".id", "community %q is listed twice (also communities[%d])", cm.ID, j)
+		}
+		ids[cm.ID] = i
+		if strings.TrimSpace(cm.Name) == "" {
+			bad(key+".name", "is empty: residents choose their community by name")
+		}
+		for j, n := range append([]string{cm.Name}, cm.Aliases...) {
+			n = strings.TrimSpace(n)
+			nkey := key + ".name"
+			if j > 0 {
+				nkey = fmt.Sprintf("%s.aliases[%d]", key, j-1)
+			}
+			if n == "" {
+				if j > 0 {
+					bad(nkey, "is empty")
+				}
+				continue
+			}
+			if other, ok := names[n]; ok && other != cm.ID {
+				bad(nkey, "%q also names community %s", n, other)
+			}
+			names[n] = cm.ID
+		}
+		checkSchedules(bad, key+".schedules", c.SchedulesOf(cm))
+	}
+}
+
+func validateCommunity(bad func(key, format string, args ...any), key string, cm Community) {
 	if !idPattern.MatchString(cm.ID) {
-		bad("community.id", "%q must be letters, digits, - or _", cm.ID)
+		bad(key+".id", "%q must be letters, digits, - or _", cm.ID)
 	}
 	if len(cm.Grids) == 0 {
-		bad("community.grids", "has no grids")
+		bad(key+".grids", "has no grids")
+	}
+	for i, sc := range cm.Suppliers {
+		if sc.ID == "" {
+			bad(fmt.Sprintf("%s.suppliers[%d].id", key, i), "is empty")
+		}
 	}
 	gridIDs := map[string]bool{}
 	buildingGrid := map[string]string{}
 	shapes := map[string]orders.Shape{}
 	for i, g := range cm.Grids {
-		key := fmt.Sprintf("community.grids[%d]", i)
+		gkey := fmt.Sprintf("%s.grids[%d]", key, i)
 		switch {
 		case !idPattern.MatchString(g.ID):
-			bad(key+".id", "%q must be letters, digits, - or _", g.ID)
+			bad(gkey+".id", "%q must be letters, digits, - or _", g.ID)
 		case gridIDs[g.ID]:
-			bad(key+".id", "grid %q is listed twice", g.ID)
+			bad(gkey+".id", "grid %q is listed twice", g.ID)
 		}
 		gridIDs[g.ID] = true
 		if len(g.Buildings) == 0 {
-			bad(key+".buildings", "grid %s has no buildings", g.ID)
+			bad(gkey+".buildings", "grid %s has no buildings", g.ID)
 		}
 		for j, bd := range g.Buildings {
-			bkey := fmt.Sprintf("%s.buildings[%d]", key, j)
+			bkey := fmt.Sprintf("%s.buildings[%d]", gkey, j)
 			b := bd.ID
 			canon := orders.CanonicalBuilding(b)
 			if _, err := strconv.Atoi(canon); err != nil {
@@ -443,28 +587,28 @@ func (c *Config) validateCommunity(bad func(key, format string, args ...any)) {
 		}
 	}
 	if cm.UrgentClaim <= 0 {
-		bad("community.urgent_claim", "must be a positive duration such as 30m")
+		bad(key+".urgent_claim", "must be a positive duration such as 30m")
 	}
 	for i, g := range cm.Grids {
 		for j, h := range g.Households {
 			parts := strings.Split(h, "-")
 			if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
-				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "%q must be building-unit-room, e.g. 3-2-501", h)
+				bad(fmt.Sprintf("%s.grids[%d].households[%d]", key, i, j), "%q must be building-unit-room, e.g. 3-2-501", h)
 			} else if g2, ok := buildingGrid[orders.CanonicalBuilding(parts[0])]; !ok || g2 != g.ID {
-				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "building %q is not in grid %s", parts[0], g.ID)
+				bad(fmt.Sprintf("%s.grids[%d].households[%d]", key, i, j), "building %q is not in grid %s", parts[0], g.ID)
 			} else if why := shapes[orders.CanonicalBuilding(parts[0])].Check(orders.Address{Building: parts[0], Unit: parts[1], Room: parts[2]}); why != "" {
-				bad(fmt.Sprintf("community.grids[%d].households[%d]", i, j), "%q: %s", h, why)
+				bad(fmt.Sprintf("%s.grids[%d].households[%d]", key, i, j), "%q: %s", h, why)
 			}
 		}
 	}
 	for i, ld := range cm.Leads {
-		key := fmt.Sprintf("community.leads[%d]", i)
+		lkey := fmt.Sprintf("%s.leads[%d]", key, i)
 		if ld.OpenID == "" {
-			bad(key+".openid", "is empty")
+			bad(lkey+".openid", "is empty")
 		}
 		for j, b := range ld.Buildings {
 			if _, ok := buildingGrid[orders.CanonicalBuilding(b)]; !ok {
-				bad(fmt.Sprintf("%s.buildings[%d]", key, j), "building %q is in no grid", b)
+				bad(fmt.Sprintf("%s.buildings[%d]", lkey, j), "building %q is in no grid", b)
 			}
 		}
 	}

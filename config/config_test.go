@@ -41,6 +41,9 @@ func TestValidationNamesKeyAndLine(t *testing.T) {
 		{"log format", base + "log: {format: xml}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `log.format (line 3): "xml" must be text or json`},
 		{"log level", base + "log: {format: json, level: loud}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", `log.level (line 3): "loud" must be`},
 		{"building not a number", base + "community:\n  id: c1\n  grids: [{id: G1, buildings: [\"三\"]}]\n", "must be a number"},
+		{"negative replicas", base + "redis: {min_replicas_ack: -1}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "redis.min_replicas_ack (line 3): must be 0"},
+		{"replica wait too long", base + "redis: {min_replicas_ack: 1, replica_ack_timeout: 5s}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "redis.replica_ack_timeout (line 3): 5s: must be"},
+		{"replicas acked", base + "redis: {addrs: [\"127.0.0.1:7000\"], min_replicas_ack: 1, replica_ack_timeout: 200ms}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,5 +67,63 @@ func TestValidationNamesKeyAndLine(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "wechat.encoding_aes_key (from BAOGONG_WECHAT_ENCODING_AES_KEY): must be the 43 characters") {
 		t.Errorf("aes key from env: %v", err)
+	}
+}
+
+func TestCommunities(t *testing.T) {
+	const base = "wechat: {app_id: wx1, app_secret: s, token: t}\nadmin: {token: 0123456789abcdef}\ncatalog: shared.yaml\nschedules: {cutoff: \"0 20 * * *\", roster: [\"0 7 * * *\"]}\n"
+	c, err := Parse([]byte(base+`communities:
+  - id: c1
+    name: 阳光小区
+    aliases: [阳光]
+    grids: [{id: G1, buildings: ["3"]}]
+    leads: [{openid: l1, buildings: ["3"]}]
+  - id: c2
+    name: 幸福里
+    catalog: c2.yaml
+    suppliers: [{id: sm, contact_openid: sm-c2}]
+    schedules: {cutoff: "0 21 * * *", picklist: ""}
+    grids: [{id: G1, buildings: ["3", "5"]}]
+`), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Dir = "/etc/bg"
+	all := c.AllCommunities()
+	if len(all) != 2 || all[0].ID != "c1" || all[1].Name != "幸福里" || all[0].UrgentClaim <= 0 {
+		t.Fatalf("communities %+v", all)
+	}
+	if got := c.CatalogOf(all[0]); got != "/etc/bg/shared.yaml" {
+		t.Errorf("c1 catalog %s, want the shared one", got)
+	}
+	if got := c.CatalogOf(all[1]); got != "/etc/bg/c2.yaml" {
+		t.Errorf("c2 catalog %s", got)
+	}
+	if s := c.SchedulesOf(all[0]); s.Cutoff != "0 20 * * *" || s.Picklist != "5 20 * * *" || len(s.Roster) != 1 {
+		t.Errorf("c1 inherits %+v", s)
+	}
+	if s := c.SchedulesOf(all[1]); s.Cutoff != "0 21 * * *" || s.Picklist != "" || len(s.Roster) != 1 {
+		t.Errorf("c2 schedules %+v", s)
+	}
+	// The single community: is the list of one.
+	one, err := Parse([]byte(base+"community:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n"), noEnv)
+	if err != nil || len(one.AllCommunities()) != 1 || one.AllCommunities()[0].ID != "c1" {
+		t.Errorf("single community: %+v %v", one.AllCommunities(), err)
+	}
+
+	for _, tt := range []struct{ name, yaml, want string }{
+		{"both", "community: {id: c0, grids: [{id: G1, buildings: [\"1\"]}]}\ncommunities:\n  - {id: c1, name: A, grids: [{id: G1, buildings: [\"3\"]}]}\n", "community (line 5): is set together with communities"},
+		{"id twice", "communities:\n  - {id: c1, name: A, grids: [{id: G1, buildings: [\"3\"]}]}\n  - {id: c1, name: B, grids: [{id: G1, buildings: [\"3\"]}]}\n", `communities[1].id (line 7): community "c1" is listed twice`},
+		{"no name", "communities:\n  - {id: c1, grids: [{id: G1, buildings: [\"3\"]}]}\n", "communities[0].name: is empty"},
+		{"alias of another", "communities:\n  - {id: c1, name: 阳光小区, aliases: [阳光], grids: [{id: G1, buildings: [\"3\"]}]}\n  - {id: c2, name: 阳光, grids: [{id: G1, buildings: [\"3\"]}]}\n", `communities[1].name (line 7): "阳光" also names community c1`},
+		{"bad grid", "communities:\n  - {id: c1, name: A, grids: [{id: G1, buildings: [\"三\"]}]}\n", "communities[0].grids[0].buildings[0] (line 6): building"},
+		{"bad schedule", "communities:\n  - {id: c1, name: A, schedules: {cutoff: nope}, grids: [{id: G1, buildings: [\"3\"]}]}\n", "communities[0].schedules.cutoff"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(base+tt.yaml), noEnv)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -65,6 +65,10 @@ type Runner struct {
 	// Observe, when set, hears of every run as it ends (the console's
 	// history, metrics). It must not block for long.
 	Observe func(ctx context.Context, run orders.JobRun)
+	// Named is set when the account serves several communities: a
+	// supplier serving more than one is told which community a pick list
+	// is for.
+	Named bool
 }
 
 // Result is what one run of a job did, for the API, the CLI and the log.

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"github.com/baogong/baogong/catalog"
 	"time"
 
 	"github.com/baogong/baogong/orders"
@@ -42,7 +43,7 @@ func (r *Runner) picklistOf(ctx context.Context, slot time.Time, day string) (Re
 			run.Notified = sup.ContactOpenID
 			notices = append(notices, Notice{
 				ID: fmt.Sprintf("picklist:%s:%s", pl.Supplier, day), OpenID: sup.ContactOpenID, Kind: "picklist",
-				Text: textPicklist(sup.Name, pl, link),
+				Text: textPicklist(r.supplierName(sup), pl, link),
 			})
 		}
 		res.Suppliers = append(res.Suppliers, run)
@@ -58,3 +59,12 @@ func (r *Runner) picklistOf(ctx context.Context, slot time.Time, day string) (Re
 // PicklistMark is the key under which a day's pick list is recorded as
 // sent, with the time (see Store.MarkOnceAt).
 func PicklistMark(day string) string { return "picklist:" + day }
+
+// supplierName is how a pick list addresses its supplier: with the
+// community first when the account serves several.
+func (r *Runner) supplierName(sup *catalog.Supplier) string {
+	if r.Named {
+		return r.Community.Name + " " + sup.Name
+	}
+	return sup.Name
+}

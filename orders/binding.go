@@ -41,3 +41,16 @@ type BindRequest struct {
 func (r BindRequest) Binding(at time.Time) Binding {
 	return Binding{OpenID: r.OpenID, Address: r.Address, Grid: r.Grid, At: at}
 }
+
+// BindChoice is an address a resident asked to bind that fits several
+// communities of the account, waiting for them to pick one (绑定 1, or
+// the community's name).
+type BindChoice struct {
+	Address Address `json:"address"`
+	// Communities are the ids of the communities it fits, in the order
+	// they were offered.
+	Communities []string `json:"communities"`
+}
+
+// BindChoiceTTL is how long a choice of community waits.
+const BindChoiceTTL = 30 * time.Minute

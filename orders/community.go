@@ -10,10 +10,12 @@ import (
 // Community is one neighbourhood: its grids (网格), their buildings and
 // volunteer teams, and its building leads.
 type Community struct {
-	ID    string
-	Name  string
-	Grids []Grid
-	Leads []Lead
+	ID   string
+	Name string
+	// Aliases are other names residents call it by.
+	Aliases []string
+	Grids   []Grid
+	Leads   []Lead
 	// Admins are community staff: they approve prescriptions and hear
 	// about urgent requests nobody claimed within UrgentClaim.
 	Admins      []string

@@ -88,6 +88,12 @@ type Ack struct {
 	// (this write's, or an earlier delivery's); Reply is that answer.
 	Saved bool
 	Reply string
+	// Unconfirmed is set by a store that confirms writes on replicas
+	// (redis.min_replicas_ack) when the write is made and its answer
+	// saved, but no replica confirmed holding it in time: should the
+	// primary die before it replicates, the write is lost. The caller
+	// must not acknowledge it as done; it may say it was received.
+	Unconfirmed bool
 }
 
 // ErrAnswered is returned by a write with an Ack when the message had

@@ -59,6 +59,9 @@ type Main struct {
 	Metrics *metrics.Metrics
 	// Clock is the time every part reads (see Clock).
 	Clock Clock
+	// Communities are the parts of each community served, in config
+	// order; Store, Outbox, Jobs and Schedules above are the first's.
+	Communities []*Community
 
 	server   *http.Server
 	listener net.Listener
@@ -132,19 +135,6 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		m.Redis.Close()
 		return nil, fmt.Errorf("redis does not answer (%s): %w", redisWhere(cfg.Redis), err)
 	}
-	m.Store = redisstore.New(m.Redis, cfg.Community.ID, m.Catalog)
-	var over *orders.OversoldError
-	if err := m.Store.SetStock(pctx, stockTotals(m.Catalog)); errors.As(err, &over) {
-		// The catalog lowered a stock below what residents already
-		// ordered: nothing more is sold, and the office must know.
-		for sku, n := range over.Over {
-			m.Log.Warn("catalog stock is below what was already ordered: nothing left to sell", "sku", sku, "oversold", n)
-		}
-	} else if err != nil {
-		m.Redis.Close()
-		return nil, err
-	}
-
 	setWeChatHTTP(cfg.WeChat.APIBase)
 	tokens := wechat.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
 	m.Account = officialaccount.NewOfficialAccount(&oaconfig.Config{
@@ -159,71 +149,58 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		Cache:          tokens,
 	})
 	m.WeChat = wechat.NewWeChatSender(m.Account, tokens, cfg.WeChat.DeliveryTemplateID, m.Log)
-	m.Outbox = outbox.New(m.Redis, cfg.Community.ID, m.WeChat, m.Log)
-	m.Outbox.Now = clock.Now
-	m.Schedules = schedulesOf(cfg)
-	community := communityOf(cfg.Community)
-	community.Calendar = m.Schedules.Calendar()
-	signer := newSigner(cfg, clock.Now)
-	b := &bot.Bot{
-		Links:     signedLinks{signer},
-		Catalog:   m.Catalog,
-		Community: &community,
-		Store:     m.Store,
-		Lists:     &orders.Lists{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc},
-		Notices:   m.Outbox,
-		Location:  loc,
-		Now:       clock.Now,
-		Log:       m.Log,
-		PerMinute: cfg.Limits.MessagesPerMinute,
-	}
-	m.Metrics = metrics.New(batchSource{store: m.Store, outbox: m.Outbox, cal: community.Calendar, loc: loc, now: clock.Now}, m.Log)
-	b.Observe = m.Metrics.Message
 	m.Mux = http.NewServeMux()
-	m.Mux.Handle("/wechat", &wechat.Handler{
-		Account: m.Account, Answer: b.Handle, Token: cfg.WeChat.Token,
-		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Now: clock.Now, Log: m.Log,
-		RequireSafe: cfg.WeChat.EncodingAESKey != "", Nonces: wechat.NewRedisNonces(m.Redis, cfg.WeChat.AppID),
-	})
-
 	// The scheduler is wired here so jobs are plain functions added by
 	// their own packages; a panicking job is logged and the service lives.
 	cl := cronLogger{m.Log}
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
-	m.Jobs = &jobs.Runner{
-		Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc,
-		Notify: m.Outbox, Links: signedLinks{signer}, Log: m.Log, Now: clock.Now,
-		Observe: m.observeJob,
-	}
-	distributor := &orders.Distributor{Store: m.Store, Catalog: m.Catalog, Community: &community, Location: loc}
-	m.Staff = staff.New(m.Redis, cfg.Community.ID)
+	signer := newSigner(cfg, clock.Now)
+	all := cfg.AllCommunities()
+	m.Staff = staff.New(m.Redis, all[0].ID)
 	m.Staff.Now = clock.Now
-	(&adminapi.Server{Store: m.Store, Community: &community, Token: cfg.Admin.Token, Log: m.Log, Now: clock.Now, Audit: m.auditAPI,
-		Jobs:    &adminapi.Jobs{Runner: m.Jobs, Schedules: m.Schedules, Catalog: m.Catalog, Links: signer},
-		Notices: m.Outbox, Bindings: m.Store,
-		Distributor: distributor}).Register(m.Mux)
+	var dir *redisstore.Directory
+	if len(all) > 1 {
+		dir = redisstore.NewDirectory(m.Redis, cfg.WeChat.AppID)
+	}
+	for _, cc := range all {
+		p, err := m.newCommunity(ctx, pctx, cc, loc, signer, dir, len(all) > 1)
+		if err != nil {
+			m.Redis.Close()
+			return nil, err
+		}
+		m.Communities = append(m.Communities, p)
+	}
+	first := m.Communities[0]
+	m.Store, m.Outbox, m.Jobs, m.Schedules = first.Store, first.Outbox, first.Jobs, first.Schedules
+	// The console, its staff and /metrics are the first community's: with
+	// several, the others are run over the admin API (?community=).
+	m.Metrics = metrics.New(batchSource{store: m.Store, outbox: m.Outbox, cal: first.Bot.Community.Calendar, loc: loc, now: clock.Now}, m.Log)
+	for _, p := range m.Communities {
+		p.Bot.Observe = m.Metrics.Message
+	}
 	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
 	m.Console = &console.Server{
-		Store: m.Store, Staff: m.Staff, Community: &community, Catalog: m.Catalog, Location: loc,
-		Jobs: m.Jobs, Schedules: m.Schedules, Notices: m.Outbox, Distributor: distributor, Residents: b,
-		Links: signedLinks{signer}, SignIn: newSignInSigner(cfg, clock.Now), Token: cfg.Admin.Token,
+		Store: m.Store, Staff: m.Staff, Community: first.Bot.Community, Catalog: first.Catalog, Location: loc,
+		Jobs: m.Jobs, Schedules: m.Schedules, Notices: m.Outbox, Distributor: first.Distributor, Residents: first.Bot,
+		Links: first.Links, SignIn: newSignInSigner(cfg, clock.Now), Token: cfg.Admin.Token,
 		Secure: strings.HasPrefix(cfg.PublicBase(), "https://"), Log: m.Log, Now: clock.Now,
 	}
 	m.Console.Register(m.Mux)
-	b.SignIn = m.Console
-	if err := m.Jobs.Add(m.Cron, m.Schedules, context.WithoutCancel(ctx)); err != nil {
-		m.Redis.Close()
-		return nil, err
+	first.Bot.SignIn = m.Console
+	answer := first.Bot.Handle
+	if len(all) > 1 {
+		bots := make([]*bot.Bot, len(m.Communities))
+		for i, p := range m.Communities {
+			bots[i] = p.Bot
+		}
+		answer = bot.NewAccount(dir, bots...).Handle
+		m.Mux.Handle("/", m.communityMux())
 	}
-	// Urgent orders are watched every minute, outside m.Schedules: CatchUp
-	// replays those, and a missed minute needs no replay.
-	// The bindings digest runs every half hour; its cursor in Redis makes
-	// up for slots missed.
-	// Waiting residents (到货通知) hear within a minute that an item is back.
-	if err := m.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}, jobs.Restock: {"* * * * *"}}, context.WithoutCancel(ctx)); err != nil {
-		m.Redis.Close()
-		return nil, err
-	}
+	m.Mux.Handle("/wechat", &wechat.Handler{
+		Account: m.Account, Answer: answer, Token: cfg.WeChat.Token,
+		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Now: clock.Now, Log: m.Log,
+		RequireSafe: cfg.WeChat.EncodingAESKey != "", Nonces: wechat.NewRedisNonces(m.Redis, cfg.WeChat.AppID),
+	})
 	return m, nil
 }
 
@@ -247,16 +224,29 @@ func (m *Main) Run(ctx context.Context) error {
 	// delays a reply; every replica drains the same Redis outbox.
 	octx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop, m.outboxed = stop, make(chan struct{})
-	go func() { defer close(m.outboxed); m.Outbox.Run(octx) }()
+	go func() {
+		defer close(m.outboxed)
+		var wg sync.WaitGroup
+		for _, p := range m.Communities {
+			wg.Go(func() { p.Outbox.Run(octx) })
+		}
+		wg.Wait()
+	}()
 	// A replica that was down at a scheduled time publishes the missed
 	// slots of today now; slots published already are left alone.
-	m.Jobs.CatchUp(octx, m.Schedules)
+	for _, p := range m.Communities {
+		p.Jobs.CatchUp(octx, p.Schedules)
+	}
 	if m.Clock.Test {
 		m.Log.Warn("TEST CLOCK: cron not started; run jobs with POST /api/jobs/{job}/run")
 	} else {
 		m.Cron.Start()
 	}
-	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "community", m.Config.Community.ID)
+	ids := make([]string, len(m.Communities))
+	for i, p := range m.Communities {
+		ids[i] = p.Config.ID
+	}
+	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "communities", strings.Join(ids, ","))
 	return nil
 }
 
@@ -318,18 +308,20 @@ func newRedis(c config.Redis) (redis.UniversalClient, error) {
 		// of a message's CPU), and we subscribe to nothing.
 		Protocol: 2,
 	}
-	if len(c.Addrs) == 0 {
-		o, err := redis.ParseURL(c.URL)
-		if err != nil {
-			return nil, fmt.Errorf("redis.url: %w", err)
-		}
-		opts.Addrs = []string{o.Addr}
-		opts.DB = o.DB
-		opts.Username = o.Username
-		opts.TLSConfig = o.TLSConfig
-		if opts.Password == "" {
-			opts.Password = o.Password
-		}
+	if len(c.Addrs) > 0 {
+		// Any number of seed addresses, one included, is a cluster.
+		return newClusterClient(opts.Cluster()), nil
+	}
+	o, err := redis.ParseURL(c.URL)
+	if err != nil {
+		return nil, fmt.Errorf("redis.url: %w", err)
+	}
+	opts.Addrs = []string{o.Addr}
+	opts.DB = o.DB
+	opts.Username = o.Username
+	opts.TLSConfig = o.TLSConfig
+	if opts.Password == "" {
+		opts.Password = o.Password
 	}
 	return redis.NewUniversalClient(opts), nil
 }
@@ -371,7 +363,7 @@ func stockTotals(cat *catalog.Catalog) map[string]int {
 }
 
 func communityOf(c config.Community) orders.Community {
-	out := orders.Community{ID: c.ID, Name: c.Name, Admins: c.Admins, UrgentClaim: c.UrgentClaim}
+	out := orders.Community{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Admins: c.Admins, UrgentClaim: c.UrgentClaim}
 	for _, g := range c.Grids {
 		out.Grids = append(out.Grids, orders.Grid{ID: g.ID, Buildings: g.BuildingIDs(), Volunteers: g.Volunteers, Households: g.Households})
 		for _, b := range g.Buildings {

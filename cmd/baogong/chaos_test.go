@@ -487,7 +487,13 @@ type chaosOrderJSON struct {
 // orders reads every order through the admin API.
 func (c *chaos) orders() chaosOrders {
 	c.t.Helper()
-	req, _ := http.NewRequest("GET", c.s.base+"/api/orders?limit=10000", nil)
+	return c.ordersIn("")
+}
+
+// ordersIn reads every order of community ("": the only one).
+func (c *chaos) ordersIn(community string) chaosOrders {
+	c.t.Helper()
+	req, _ := http.NewRequest("GET", c.s.base+"/api/orders?limit=10000&community="+community, nil)
 	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
 	resp, err := c.client.Do(req)
 	if err != nil {

@@ -91,6 +91,8 @@ type service struct {
 	// reads real time + offset, as the test's now does.
 	pinned bool
 	offset time.Duration
+	// community is the id of the config's community.
+	community string
 }
 
 // pin sets the service's clock to at, from where it runs on in real time;
@@ -115,6 +117,20 @@ func (s *service) environ() []string {
 
 func startService(t *testing.T, redisAddr string) *service {
 	t.Helper()
+	return startServiceOn(t, fmt.Sprintf(`{url: "redis://%s/0"}`, redisAddr))
+}
+
+// startServiceOn is startService with redis, the config's redis: value
+// (YAML flow style), e.g. {addrs: [...]} for a cluster.
+func startServiceOn(t *testing.T, redis string) *service {
+	t.Helper()
+	return startServiceWith(t, redis, "")
+}
+
+// startServiceWith is startServiceOn with communities, the config's
+// communities: value (YAML), instead of its one community.
+func startServiceWith(t *testing.T, redis, communities string) *service {
+	t.Helper()
 	s := &service{t: t, bin: buildBinary(t), api: fakewechat.New(e2eAppID, e2eSecret), logs: &lockedBuffer{},
 		acct: wxsign.Account{Token: e2eToken, AppID: e2eAppID, EncodingAESKey: e2eAES}, msgID: time.Now().UnixNano()}
 	fake := httptest.NewServer(s.api)
@@ -122,9 +138,22 @@ func startService(t *testing.T, redisAddr string) *service {
 
 	dir := t.TempDir()
 	addr := freeAddr(t)
+	s.community = fmt.Sprintf("e2e%d", time.Now().UnixNano())
+	block := fmt.Sprintf(`community:
+  id: %s
+  name: 幸福社区
+  grids:
+    - {id: G1, buildings: ["3", "5"]}
+    - {id: G2, buildings: ["6", "8"]}
+  leads:
+    - {openid: e2e-lead-3, buildings: ["3"]}
+`, s.community)
+	if communities != "" {
+		block, s.community = "communities:\n"+communities, ""
+	}
 	os.WriteFile(filepath.Join(dir, "catalog.yaml"), demoCatalog, 0o644)
 	cfg := fmt.Sprintf(`http: {addr: %q}
-redis: {url: "redis://%s/0"}
+redis: %s
 wechat:
   app_id: %s
   app_secret: %s
@@ -132,15 +161,7 @@ wechat:
   api_base: %s
 timezone: Asia/Shanghai
 catalog: catalog.yaml
-community:
-  id: e2e%d
-  name: 幸福社区
-  grids:
-    - {id: G1, buildings: ["3", "5"]}
-    - {id: G2, buildings: ["6", "8"]}
-  leads:
-    - {openid: e2e-lead-3, buildings: ["3"]}
-`, addr, redisAddr, e2eAppID, e2eSecret, e2eToken, fake.URL, time.Now().UnixNano())
+%s`, addr, redis, e2eAppID, e2eSecret, e2eToken, fake.URL, block)
 	s.cfgPath = filepath.Join(dir, "baogong.yaml")
 	os.WriteFile(s.cfgPath, []byte(cfg), 0o644)
 	// Secrets from the environment, as in production.

@@ -19,7 +19,11 @@ import (
 // signedLinks makes the links of roster and pick-list messages: signed,
 // so a volunteer or a supermarket opens them without an account, and
 // expiring, so a forwarded message stops working after the round.
-type signedLinks struct{ s *signedurl.Signer }
+type signedLinks struct {
+	s *signedurl.Signer
+	// community is named in every link when the account serves several.
+	community string
+}
 
 // RosterPath and PicklistPath are the routes the links point at.
 func RosterPath(grid string, slot time.Time, volunteer string) string {
@@ -32,16 +36,16 @@ func PicklistPath(supplier, day string) string {
 }
 
 func (l signedLinks) Roster(grid string, slot time.Time, volunteer string) string {
-	return l.s.URL(RosterPath(grid, slot, volunteer), nil)
+	return l.s.URL(RosterPath(grid, slot, volunteer), linkQuery(l.community))
 }
 
 // Summary is the link of a lead's printable 汇总.
 func (l signedLinks) Summary(lead, unit string) string {
-	return l.s.URL(adminapi.SummaryPath(l.s.Key, lead, unit), nil)
+	return l.s.URL(adminapi.SummaryPath(l.s.Key, lead, unit), linkQuery(l.community))
 }
 
 func (l signedLinks) Picklist(supplier, day string) string {
-	return l.s.URL(PicklistPath(supplier, day), nil)
+	return l.s.URL(PicklistPath(supplier, day), linkQuery(l.community))
 }
 
 // linkTTL is how long a link in a message works: a delivery round and the
@@ -57,16 +61,16 @@ func newSigner(cfg config.Config, now func() time.Time) *signedurl.Signer {
 	}
 }
 
-func schedulesOf(cfg config.Config) jobs.Schedules {
+func schedulesOf(cs config.Schedules) jobs.Schedules {
 	s := jobs.Schedules{}
-	if cfg.Schedules.Cutoff != "" {
-		s[jobs.Cutoff] = []string{cfg.Schedules.Cutoff}
+	if cs.Cutoff != "" {
+		s[jobs.Cutoff] = []string{cs.Cutoff}
 	}
-	if cfg.Schedules.Picklist != "" {
-		s[jobs.Picklist] = []string{cfg.Schedules.Picklist}
+	if cs.Picklist != "" {
+		s[jobs.Picklist] = []string{cs.Picklist}
 	}
-	if len(cfg.Schedules.Roster) > 0 {
-		s[jobs.Roster] = cfg.Schedules.Roster
+	if len(cs.Roster) > 0 {
+		s[jobs.Roster] = cs.Roster
 	}
 	return s
 }
@@ -77,6 +81,7 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("run-job", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "baogong.yaml", "config file")
+	communityFlag := fs.String("community", "", "the community's id (required when the config has several)")
 	slotFlag := fs.String("slot", "", "slot time (RFC 3339, e.g. 2026-11-24T07:00:00+08:00); default: now (cutoff closes the open day, picklist sends the day last closed, roster delivers a round now)")
 	if len(args) == 0 {
 		return fmt.Errorf("run-job needs a job name: %v", jobs.Names)
@@ -90,6 +95,10 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer m.Close()
+	p, err := m.community(*communityFlag)
+	if err != nil {
+		return fmt.Errorf("--community: %w", err)
+	}
 	// Without --slot a job runs now, as over the API (jobs.RunNow).
 	ctx = jobs.By(ctx, "cli")
 	var res jobs.Result
@@ -98,16 +107,16 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if perr != nil {
 			return fmt.Errorf("--slot: %w", perr)
 		}
-		res, err = m.Jobs.Run(ctx, name, slot)
+		res, err = p.Jobs.Run(ctx, name, slot)
 	} else {
-		res, err = m.Jobs.RunNow(ctx, name)
+		res, err = p.Jobs.RunNow(ctx, name)
 	}
 	if err != nil {
 		return err
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if _, err := m.Outbox.Drain(dctx); err != nil {
+	if _, err := p.Outbox.Drain(dctx); err != nil {
 		fmt.Fprintln(stderr, "some notices are still queued; a running service sends them:", err)
 	}
 	enc := json.NewEncoder(stdout)

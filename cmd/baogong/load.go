@@ -87,14 +87,26 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *verify && o.AdminToken == "" {
 		o.AdminToken = cfg.Admin.Token
 	}
-	for _, g := range cfg.Community.Grids {
+	all := cfg.AllCommunities()
+	for _, g := range all[0].Grids {
 		o.Grids = append(o.Grids, g.ID)
 		o.Buildings = append(o.Buildings, g.BuildingIDs()...)
 	}
 	if *buildings != "" {
 		o.Buildings = strings.Split(*buildings, ",")
 	}
-	for _, l := range cfg.Community.Leads {
+	if len(all) > 1 {
+		// Residents spread over every community, binding by name.
+		for _, cm := range all {
+			c := loadgen.Community{ID: cm.ID, Name: cm.Name}
+			for _, g := range cm.Grids {
+				c.Grids = append(c.Grids, g.ID)
+				c.Buildings = append(c.Buildings, g.BuildingIDs()...)
+			}
+			o.Communities = append(o.Communities, c)
+		}
+	}
+	for _, l := range all[0].Leads {
 		if o.Lead == "" || o.Lead == l.OpenID {
 			o.Lead, o.LeadBuildings = l.OpenID, l.Buildings
 			break

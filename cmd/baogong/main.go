@@ -37,7 +37,7 @@ const usage = `usage:
   baogong parse [--catalog FILE] [--building B --unit U]
                                     read order text on stdin, print JSON
   baogong menu --config FILE        create the official account's menu
-  baogong run-job NAME --config FILE [--slot TIME]
+  baogong run-job NAME --config FILE [--slot TIME] [--community ID]
                                     run cutoff, roster or picklist now`
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -17,15 +17,17 @@ import (
 // observeJob counts a job run and keeps it for the console: every run as
 // its job's latest, and in the history those worth reading (the urgent
 // watch and the bindings digest run every minute or half hour, mostly
-// finding nothing).
-func (m *Main) observeJob(ctx context.Context, run orders.JobRun) {
-	m.Metrics.JobRun(run)
-	frequent := run.Job == jobs.Urgent || run.Job == jobs.Bindings
-	keep := !frequent || run.Published || run.Error != "" || run.How == "console"
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-	defer cancel()
-	if err := m.Store.SaveJobRun(sctx, run, keep); err != nil {
-		m.Log.Error("save job run", "job", run.Job, "err", err)
+// finding nothing). Each community keeps its own runs in store.
+func (m *Main) observeJob(store *redisstore.Store) func(context.Context, orders.JobRun) {
+	return func(ctx context.Context, run orders.JobRun) {
+		m.Metrics.JobRun(run)
+		frequent := run.Job == jobs.Urgent || run.Job == jobs.Bindings || run.Job == jobs.Restock
+		keep := !frequent || run.Published || run.Error != "" || run.How == "console"
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if err := store.SaveJobRun(sctx, run, keep); err != nil {
+			m.Log.Error("save job run", "job", run.Job, "err", err)
+		}
 	}
 }
 

@@ -61,6 +61,12 @@ type Options struct {
 	// the URL's host, listing by Grids.
 	AdminToken string
 	Grids      []string
+	// Communities, when set, spread the residents over several
+	// communities of one account (round robin): each binds with its
+	// community's name (绑定 阳光小区 3栋1单元101) in that community's
+	// buildings, and the check lists each community's grids. Buildings
+	// and Grids are then unused.
+	Communities []Community
 	// Jielong, when above 0, measures a lead's 接龙 of that many households
 	// (in LeadBuildings, each ordering Message) instead of the order load.
 	Jielong       int
@@ -75,6 +81,12 @@ type Options struct {
 	Timeout time.Duration
 	// Progress, when set, gets a line as each phase starts.
 	Progress io.Writer
+}
+
+// Community is one community of an account the load spreads over.
+type Community struct {
+	ID, Name         string
+	Buildings, Grids []string
 }
 
 // Report is what a run measured.
@@ -177,12 +189,20 @@ func (o *Options) watch(ctx context.Context, rep *Report) error {
 
 // load runs the binding phase, the measured rounds and the check.
 func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix string) error {
-	people := residents(prefix, o.Buildings, o.Residents, runUnit(prefix))
+	comms := o.Communities
+	if len(comms) == 0 {
+		comms = []Community{{Buildings: o.Buildings, Grids: o.Grids}}
+	}
+	people := residentsIn(prefix, comms, o.Residents, runUnit(prefix))
 	bound := make([]bool, len(people))
-	o.progress("setup: %d residents bind their addresses", len(people))
+	o.progress("setup: %d residents bind their addresses in %d communities", len(people), len(comms))
 	setup := phase{client: svc, conns: o.Conns, count: len(people),
 		message: func(i int) (string, string) {
-			return people[i].openID, bindText(address(people[i].home))
+			where := address(people[i].home)
+			if n := comms[people[i].community].Name; n != "" {
+				where = n + " " + where
+			}
+			return people[i].openID, bindText(where)
 		},
 		judge: func(t *tally, from, _ string, oc outcome) {
 			kind := classifyBind(oc.reply)
@@ -270,9 +290,19 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 	o.progress("verify: listing orders through the admin API")
 	hc := &http.Client{Timeout: o.Timeout, Transport: &http.Transport{Proxy: nil}}
 	admin := svc.target.Scheme + "://" + svc.target.Host
-	v, err := verify(ctx, hc, admin, o.AdminToken, o.Grids, prefix, service.placed)
-	if err != nil {
-		return err
+	v := &Verification{}
+	for i, c := range comms {
+		var mine []placed
+		for _, p := range service.placed {
+			if people[indexOf(p.openID, prefix)].community == i {
+				mine = append(mine, p)
+			}
+		}
+		vc, err := verify(ctx, hc, admin, o.AdminToken, c.ID, c.Grids, prefix, mine)
+		if err != nil {
+			return err
+		}
+		v.add(vc, c.ID)
 	}
 	rep.Verify = v
 	rep.Problems = append(rep.Problems, v.problems(sumCounts(service.errors))...)
@@ -350,7 +380,7 @@ func (o *Options) check() error {
 		}
 	case o.Duration <= 0 && o.Count <= 0:
 		return errors.New("give a duration or a message count: the run must end by itself")
-	case o.Residents < 1 || len(o.Buildings) == 0:
+	case o.Residents < 1 || (len(o.Buildings) == 0 && len(o.Communities) == 0):
 		return errors.New("need at least one resident and one building")
 	}
 	return nil

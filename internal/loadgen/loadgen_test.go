@@ -216,7 +216,7 @@ func TestVerify(t *testing.T) {
 		{"1007", prefix + "7"},   // missing
 		{"1009", "someone-else"}, // not ours: never listed as ours
 	}
-	v, err := verify(context.Background(), admin.Client(), admin.URL, "tok", []string{"G1", "G2"}, prefix, confirmed)
+	v, err := verify(context.Background(), admin.Client(), admin.URL, "tok", "", []string{"G1", "G2"}, prefix, confirmed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestVerify(t *testing.T) {
 	if p := v.problems(0); len(p) != 4 {
 		t.Errorf("problems: %q", p)
 	}
-	if _, err := verify(context.Background(), admin.Client(), admin.URL, "bad", nil, prefix, nil); err == nil {
+	if _, err := verify(context.Background(), admin.Client(), admin.URL, "bad", "", nil, prefix, nil); err == nil {
 		t.Error("a wrong token passed")
 	}
 
@@ -245,11 +245,11 @@ func TestVerify(t *testing.T) {
 	}
 	listing["older-last"][0].PlacedBy = prefix + "1"
 	confirmed = []placed{{"30000", prefix + "1"}, {"100", prefix + "1"}, {"30001", prefix + "1"}}
-	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", []string{"ours-last"}, prefix, confirmed)
+	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", "", []string{"ours-last"}, prefix, confirmed)
 	if err != nil || !slices.Equal(v.Capped, []string{"ours-last"}) || v.Unchecked != 1 || !slices.Equal(v.Missing, []string{"30001"}) {
 		t.Errorf("capped: %+v %v", v, err)
 	}
-	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", []string{"older-last"}, prefix, confirmed[:2])
+	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", "", []string{"older-last"}, prefix, confirmed[:2])
 	if err != nil || len(v.Capped) != 0 || v.Unchecked != 0 || !slices.Equal(v.Missing, []string{"100"}) {
 		t.Errorf("full, not capped: %+v %v", v, err)
 	}
@@ -285,5 +285,27 @@ func BenchmarkEcho(b *testing.B) {
 			b.ResetTimer()
 			b.ReportMetric(ph.run(context.Background()).summary().PerSecond, "msgs/s")
 		})
+	}
+}
+
+func TestResidentsIn(t *testing.T) {
+	comms := []Community{{ID: "a", Buildings: []string{"3", "5"}}, {ID: "b", Buildings: []string{"9"}}}
+	rs := residentsIn("p-", comms, 6, 2)
+	seen := map[string]bool{}
+	for i, r := range rs {
+		if r.community != i%2 {
+			t.Errorf("resident %d in community %d, want %d", i, r.community, i%2)
+		}
+		if !slices.Contains(comms[r.community].Buildings, r.home.building) {
+			t.Errorf("resident %d lives in %s, not a building of %s", i, r.home.key(), comms[r.community].ID)
+		}
+		k := comms[r.community].ID + ":" + r.home.key()
+		if seen[k] {
+			t.Errorf("household %s twice", k)
+		}
+		seen[k] = true
+		if r.home.unit != 3 {
+			t.Errorf("resident %d in unit %d, want 3 (after the first unit)", i, r.home.unit)
+		}
 	}
 }

@@ -42,6 +42,21 @@ func householdAt(buildings []string, i int) household {
 type resident struct {
 	openID string
 	home   household
+	// community is the index of their community (Options.Communities).
+	community int
+}
+
+// residentsIn is residents spread over communities round robin, each in
+// its community's buildings.
+func residentsIn(prefix string, comms []Community, n, firstUnit int) []resident {
+	out := make([]resident, n)
+	for i := range out {
+		c := i % len(comms)
+		bs := comms[c].Buildings
+		out[i] = resident{openID: fmt.Sprintf("%s%06d", prefix, i), community: c,
+			home: householdAt(bs, firstUnit*perUnit*len(bs)+i/len(comms))}
+	}
+	return out
 }
 
 // residents returns n residents with openids under prefix, each in their

@@ -50,7 +50,7 @@ type orderJSON struct {
 // and checks every confirmed order exists exactly once, placed by the
 // resident who was told, and that no order of a resident under prefix
 // lacks a confirming answer.
-func verify(ctx context.Context, hc *http.Client, base, token string, grids []string, prefix string, confirmed []placed) (*Verification, error) {
+func verify(ctx context.Context, hc *http.Client, base, token, community string, grids []string, prefix string, confirmed []placed) (*Verification, error) {
 	v := &Verification{Confirmed: len(confirmed)}
 	if len(grids) == 0 {
 		grids = []string{""}
@@ -59,7 +59,7 @@ func verify(ctx context.Context, hc *http.Client, base, token string, grids []st
 	// horizon: an unlisted id below it may be beyond a capped listing.
 	var horizon int64
 	for _, g := range grids {
-		list, err := listOrders(ctx, hc, base, token, g)
+		list, err := listOrders(ctx, hc, base, token, community, g)
 		if err != nil {
 			return nil, err
 		}
@@ -110,14 +110,42 @@ func verify(ctx context.Context, hc *http.Client, base, token string, grids []st
 	return v, nil
 }
 
+// add counts w, the check of community ("": the only one), into v; the
+// ids it lists are named community:id when there are several.
+func (v *Verification) add(w *Verification, community string) {
+	name := func(ids []string) []string {
+		if community == "" {
+			return ids
+		}
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = community + ":" + id
+		}
+		return out
+	}
+	v.Confirmed += w.Confirmed
+	v.Listed += w.Listed
+	v.Unchecked += w.Unchecked
+	v.Missing = append(v.Missing, name(w.Missing)...)
+	v.Doubled = append(v.Doubled, name(w.Doubled)...)
+	v.WrongOwner = append(v.WrongOwner, name(w.WrongOwner)...)
+	v.Unconfirmed = append(v.Unconfirmed, name(w.Unconfirmed)...)
+	for _, c := range w.Capped {
+		v.Capped = append(v.Capped, strings.TrimPrefix(community+":"+c, ":"))
+	}
+}
+
 // below reports whether the numeric order id is below horizon.
 func below(id string, horizon int64) bool {
 	n, err := strconv.ParseInt(id, 10, 64)
 	return err == nil && n < horizon
 }
 
-func listOrders(ctx context.Context, hc *http.Client, base, token, grid string) ([]orderJSON, error) {
+func listOrders(ctx context.Context, hc *http.Client, base, token, community, grid string) ([]orderJSON, error) {
 	q := url.Values{"limit": {fmt.Sprint(adminListLimit)}}
+	if community != "" {
+		q.Set("community", community)
+	}
 	if grid != "" {
 		q.Set("grid", grid)
 	}

@@ -3,7 +3,9 @@ package redistest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -77,4 +79,25 @@ func (s *Server) Slow() (stop func()) {
 		}
 	}()
 	return func() { cancel(); <-done }
+}
+
+// WaitInSync waits until s, a replica (Options.ReplicaOf), reports
+// master_link_status:up: it holds its master's data and acknowledges
+// new writes.
+func (s *Server) WaitInSync(timeout time.Duration) error {
+	c := ClientOf(s)
+	defer c.Close()
+	deadline := time.Now().Add(timeout)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		info, err := c.Info(ctx, "replication").Result()
+		cancel()
+		if err == nil && strings.Contains(info, "master_link_status:up") {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("replica %s not in sync after %v (%v)", s.Addr, timeout, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -18,10 +18,11 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Cluster is a Redis Cluster of masters without replicas, each a
-// redis-server process owned by the test binary.
+// Cluster is a Redis Cluster of redis-server processes owned by the test
+// binary: masters, and replicas when asked for (StartClusterWith).
 type Cluster struct {
-	// Addrs are the masters' host:port, in the order they were started.
+	// Addrs are the nodes' host:port, in the order they were started
+	// (the masters first, as redis-cli --cluster create picks them).
 	Addrs []string
 	nodes []*clusterNode
 }
@@ -29,9 +30,23 @@ type Cluster struct {
 // clusterNode is one redis-server of a Cluster.
 type clusterNode struct {
 	addr string
+	// args start the process again on the same port, bus port and
+	// directory (Restart).
+	args []string
 	cmd  *exec.Cmd
 	dir  string
 	done chan struct{} // closed when the process has exited
+}
+
+// ClusterConfig says what StartClusterWith starts.
+type ClusterConfig struct {
+	// Masters is how many masters (at least 3); Replicas how many
+	// replicas each master gets.
+	Masters, Replicas int
+	// NodeTimeout is cluster-node-timeout: how long a master may be
+	// unreachable before its replica takes over (default 5 s, as in
+	// redis.conf).
+	NodeTimeout time.Duration
 }
 
 var (
@@ -79,8 +94,23 @@ func StopSharedCluster() {
 // waits until every node reports cluster_state:ok. On failure it stops what
 // it started and returns an error with the tail of the nodes' logs.
 func StartCluster(masters int) (*Cluster, error) {
+	return StartClusterWith(ClusterConfig{Masters: masters})
+}
+
+// StartClusterWith starts a cluster as StartCluster does, with cfg's
+// replicas and node timeout. With replicas it also waits until every
+// replica is in sync with its master (master_link_status:up): until then
+// a replica refuses to take over, and a failover test would test nothing.
+// Replicas sync without delay (repl-diskless-sync-delay 0), and the
+// nodes serve their slots while another's are down
+// (cluster-require-full-coverage no).
+func StartClusterWith(cfg ClusterConfig) (*Cluster, error) {
+	masters := cfg.Masters
 	if masters < 3 {
 		return nil, fmt.Errorf("redis cluster: %d masters, redis-cli --cluster create needs at least 3", masters)
+	}
+	if cfg.NodeTimeout <= 0 {
+		cfg.NodeTimeout = 5 * time.Second
 	}
 	server, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -96,8 +126,8 @@ func StartCluster(masters int) (*Cluster, error) {
 		c.Stop()
 		return nil, err
 	}
-	for range masters {
-		n, err := startClusterNode(server)
+	for range masters * (1 + cfg.Replicas) {
+		n, err := startClusterNode(server, cfg.NodeTimeout)
 		if n != nil {
 			c.nodes = append(c.nodes, n)
 			c.Addrs = append(c.Addrs, n.addr)
@@ -110,13 +140,16 @@ func StartCluster(masters int) (*Cluster, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), clusterStartTimeout)
 	defer cancel()
 	args := append([]string{"--cluster", "create"}, c.Addrs...)
-	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	args = append(args, "--cluster-replicas", strconv.Itoa(cfg.Replicas), "--cluster-yes")
 	out, err := exec.CommandContext(ctx, cli, args...).CombinedOutput()
 	if err != nil {
 		return fail(fmt.Errorf("redis-cli --cluster create: %v\n%s", err, out))
 	}
 	if err := c.waitState(clusterStartTimeout); err != nil {
 		return fail(fmt.Errorf("%v\nredis-cli said:\n%s", err, out))
+	}
+	if err := c.WaitInSync(clusterStartTimeout); err != nil {
+		return fail(err)
 	}
 	return c, nil
 }
@@ -125,14 +158,14 @@ func StartCluster(masters int) (*Cluster, error) {
 // answer PING, retrying on fresh ports when it dies first. On error the
 // returned node, if any, is the last one tried: still to be stopped, its log
 // worth showing.
-func startClusterNode(bin string) (*clusterNode, error) {
+func startClusterNode(bin string, timeout time.Duration) (*clusterNode, error) {
 	var last *clusterNode
 	var err error
 	for range clusterNodeAttempts {
 		if last != nil {
 			last.stop()
 		}
-		last, err = startClusterNodeOnce(bin)
+		last, err = startClusterNodeOnce(bin, timeout)
 		if err == nil || last == nil {
 			return last, err
 		}
@@ -145,7 +178,7 @@ func startClusterNode(bin string) (*clusterNode, error) {
 	return last, err
 }
 
-func startClusterNodeOnce(bin string) (*clusterNode, error) {
+func startClusterNodeOnce(bin string, timeout time.Duration) (*clusterNode, error) {
 	// The cluster bus defaults to port+10000, which may be taken or
 	// beyond 65535; give it a free port of its own.
 	port, busPort, err := freePortPair()
@@ -157,21 +190,39 @@ func startClusterNodeOnce(bin string) (*clusterNode, error) {
 		return nil, err
 	}
 	p := strconv.Itoa(port)
-	n := &clusterNode{addr: "127.0.0.1:" + p, dir: dir, done: make(chan struct{})}
-	n.cmd = exec.Command(bin, "--bind", "127.0.0.1", "--port", p,
-		"--cluster-enabled", "yes", "--cluster-config-file", "nodes-"+p+".conf",
-		"--cluster-node-timeout", "5000", "--cluster-port", strconv.Itoa(busPort),
+	n := &clusterNode{addr: "127.0.0.1:" + p, dir: dir}
+	n.args = []string{bin, "--bind", "127.0.0.1", "--port", p,
+		"--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + p + ".conf",
+		"--cluster-node-timeout", strconv.FormatInt(timeout.Milliseconds(), 10), "--cluster-port", strconv.Itoa(busPort),
+		"--repl-diskless-sync-delay", "0",
+		// As in production (README): while one master's slots wait for
+		// its replica, the other masters keep serving their communities.
+		"--cluster-require-full-coverage", "no",
 		"--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-		"--logfile", filepath.Join(dir, "redis.log"))
-	if err := n.cmd.Start(); err != nil {
+		"--logfile", filepath.Join(dir, "redis.log")}
+	if err := n.launch(); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start redis-server: %w", err)
+		return nil, err
+	}
+	return n, n.waitPing()
+}
+
+// launch starts n's process with n.args.
+func (n *clusterNode) launch() error {
+	n.done = make(chan struct{})
+	n.cmd = exec.Command(n.args[0], n.args[1:]...)
+	if err := n.cmd.Start(); err != nil {
+		return fmt.Errorf("start redis-server: %w", err)
 	}
 	go func() {
 		n.cmd.Wait()
 		close(n.done)
 	}()
+	return nil
+}
 
+// waitPing waits until n answers PING.
+func (n *clusterNode) waitPing() error {
 	rdb := redis.NewClient(&redis.Options{Addr: n.addr, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
 	defer rdb.Close()
 	deadline := time.Now().Add(clusterStartTimeout)
@@ -180,15 +231,15 @@ func startClusterNodeOnce(bin string) (*clusterNode, error) {
 		err := rdb.Ping(ctx).Err()
 		cancel()
 		if err == nil {
-			return n, nil
+			return nil
 		}
 		select {
 		case <-n.done:
-			return n, fmt.Errorf("redis-server %s exited before answering: %v", n.addr, n.cmd.ProcessState)
+			return fmt.Errorf("redis-server %s exited before answering: %v", n.addr, n.cmd.ProcessState)
 		default:
 		}
 		if time.Now().After(deadline) {
-			return n, fmt.Errorf("redis-server %s did not answer: %v", n.addr, err)
+			return fmt.Errorf("redis-server %s did not answer: %v", n.addr, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -198,7 +249,7 @@ func startClusterNodeOnce(bin string) (*clusterNode, error) {
 // cluster_state:ok, so that any of them routes every slot.
 func (c *Cluster) waitState(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	for _, n := range c.nodes {
+	for _, n := range c.live() {
 		rdb := redis.NewClient(&redis.Options{Addr: n.addr, DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
 		var info string
 		var err error
@@ -255,7 +306,7 @@ func (c *Cluster) Stop() {
 }
 
 func (n *clusterNode) stop() {
-	if n.cmd.Process != nil {
+	if n.cmd != nil && n.cmd.Process != nil {
 		n.cmd.Process.Kill()
 		<-n.done
 	}

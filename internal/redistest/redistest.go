@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -81,6 +82,9 @@ type Options struct {
 	// AppendFsync is the AOF fsync policy: "everysec" (the default, as in
 	// production), "always" or "no".
 	AppendFsync string
+	// ReplicaOf makes the server a replica of the server at this
+	// host:port (see Server.WaitInSync).
+	ReplicaOf string
 }
 
 // StartWith runs a redis-server like Start, with o applied.
@@ -104,6 +108,9 @@ func StartWith(o Options) (*Server, error) {
 	s.args = []string{bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(port),
 		"--dir", dir, "--appendonly", "yes", "--appendfsync", o.AppendFsync, "--save", "",
 		"--logfile", filepath.Join(dir, "redis.log")}
+	if host, port, ok := strings.Cut(o.ReplicaOf, ":"); ok {
+		s.args = append(s.args, "--replicaof", host, port, "--repl-diskless-sync-delay", "0")
+	}
 	if err := s.launch(); err != nil {
 		s.Stop()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -452,4 +453,47 @@ func TestClusterRaceForLastUnits(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
+}
+
+// BenchmarkCommunities places orders in 30 communities at once, each order
+// as a message makes it (Resolve, then PlaceOrder saving its answer: two
+// round trips), on one redis-server and on the three-master cluster. The
+// ratio of the two is how far spreading communities over masters carries
+// on this machine (README: Performance).
+func BenchmarkCommunities(b *testing.B) {
+	for name, rdb := range map[string]redis.UniversalClient{"1-server": redistest.Client(b), "3-masters": clusterClient(b)} {
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			cat := testCatalog(b, 1<<30)
+			var stores []*redisstore.Store
+			for range 30 {
+				s := redisstore.New(rdb, redistest.Community(b), cat)
+				if err := s.SetStock(ctx, map[string]int{"VEG": 1 << 30, "EGG": 1 << 30}); err != nil {
+					b.Fatal(err)
+				}
+				stores = append(stores, s)
+			}
+			at := time.Now()
+			day := orders.Day(at, shanghai)
+			var seq atomic.Int64
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					k := seq.Add(1)
+					s := stores[k%int64(len(stores))]
+					room := fmt.Sprintf("%d", 100+k%9000)
+					key, owner := fmt.Sprintf("m:%d", k), "bench"
+					if _, err := s.Resolve(ctx, key, owner, "openid-"+room, at, day, []string{"G1"}); err != nil {
+						b.Fatal(err)
+					}
+					o := order(b, cat, room, at, orders.ItemRequest{SKU: "EGG", Qty: 1})
+					actx := orders.WithAck(ctx, &orders.Ack{Key: key, Owner: owner, Render: func(o orders.Order) string { return "下单成功 " + o.ID }})
+					if _, _, err := s.PlaceOrder(actx, o, key); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
 }

@@ -29,16 +29,25 @@ func (s *Store) SavePending(ctx context.Context, openid string, p orders.Pending
 // the same step (GETDEL), so of two takes only one gets it. It returns
 // orders.ErrNotFound when none waits (never saved, taken, or expired).
 func (s *Store) TakePending(ctx context.Context, openid string) (orders.Pending, error) {
-	data, err := s.rdb.GetDel(ctx, s.k.pending(openid)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return orders.Pending{}, fmt.Errorf("pending order: %w", orders.ErrNotFound)
-	}
-	if err != nil {
-		return orders.Pending{}, fmt.Errorf("take pending order: %w", err)
-	}
 	var p orders.Pending
-	if err := json.Unmarshal(data, &p); err != nil {
-		return orders.Pending{}, fmt.Errorf("decode pending order: %w", err)
+	if err := readJSON(s.rdb.GetDel(ctx, s.k.pending(openid)), "pending order", &p); err != nil {
+		return orders.Pending{}, err
 	}
 	return p, nil
+}
+
+// readJSON decodes the JSON value cmd read into v, and returns an error
+// about what wrapping orders.ErrNotFound when the key was missing.
+func readJSON(cmd *redis.StringCmd, what string, v any) error {
+	data, err := cmd.Bytes()
+	if errors.Is(err, redis.Nil) {
+		return fmt.Errorf("%s: %w", what, orders.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", what, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("decode %s: %w", what, err)
+	}
+	return nil
 }

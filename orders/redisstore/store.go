@@ -72,6 +72,12 @@ type Store struct {
 	// ClaimTTL and ReplyTTL tune message claims and saved answers (zero:
 	// DefaultClaimTTL, DefaultReplyTTL).
 	ClaimTTL, ReplyTTL time.Duration
+	// AckReplicas is how many replicas must hold a placed order before
+	// it counts as confirmed (0: none, for a server without replicas);
+	// AckTimeout how long placing waits for them (zero:
+	// DefaultAckTimeout). See replicas.go.
+	AckReplicas int
+	AckTimeout  time.Duration
 }
 
 var _ orders.Store = (*Store)(nil)
@@ -119,7 +125,9 @@ func (s *Store) placeArgs(o orders.Order) ([]any, error) {
 // PlaceOrder implements orders.Store. The id is allocated in the same
 // script (the first order is 1001: four digits are easy to say on the
 // phone), so placing is one round trip; with an Ack in ctx it also saves
-// the message's answer (see orders.Ack).
+// the message's answer (see orders.Ack), and with AckReplicas it waits for
+// the replicas in the same round trip, setting Ack.Unconfirmed when they
+// did not confirm in time.
 func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string) (orders.Order, bool, error) {
 	if requestID == "" {
 		return orders.Order{}, false, fmt.Errorf("place order: empty request id: %w", orders.ErrInvalid)
@@ -147,7 +155,11 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		keys, args = s.ackArgs(ack, keys, args, answer)
 		args = append(args, idPlaceholder)
 	}
-	res, err := placeScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+	cmd, acked, err := s.runAcked(ctx, placeScript, keys, args...)
+	if err != nil {
+		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
+	}
+	res, err := cmd.StringSlice()
 	if err != nil {
 		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
 	}
@@ -161,6 +173,7 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		o.ID = res[1]
 		if ack != nil {
 			ack.Saved, ack.Reply = true, strings.ReplaceAll(answer, idPlaceholder, o.ID)
+			ack.Unconfirmed = !acked
 		}
 		return o, true, nil
 	case "DUP":

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/baogong/baogong/adminapi"
+	"github.com/baogong/baogong/bot"
+	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/internal/signedurl"
+	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
+	"github.com/baogong/baogong/outbox"
+)
+
+// Community is one community's parts: its keys in Redis (a store and an
+// outbox under its hash tag), its bot, its jobs on its schedules and its
+// admin API. A deployment serves one, or several on one official account
+// (a subdistrict): then bot.Account routes messages between them and
+// every admin request names its community.
+type Community struct {
+	Config    config.Community
+	Catalog   *catalog.Catalog
+	Store     *redisstore.Store
+	Outbox    *outbox.Outbox
+	Bot       *bot.Bot
+	Jobs      *jobs.Runner
+	Schedules jobs.Schedules
+	// Links make the community's signed links; Distributor shares out
+	// its free packs.
+	Links       signedLinks
+	Distributor *orders.Distributor
+	// Mux serves the community's admin API and signed pages when the
+	// account serves several (see communityMux); nil otherwise.
+	Mux *http.ServeMux
+}
+
+// newCommunity wires cc. With several communities (dir set), its admin
+// API gets a mux of its own, its links name it, its log lines carry its
+// id, and leads added at run time join it in dir.
+func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc *time.Location, signer *signedurl.Signer, dir *redisstore.Directory, several bool) (*Community, error) {
+	cfg := m.Config
+	p := &Community{Config: cc, Catalog: m.Catalog}
+	log := m.Log
+	if several {
+		log = m.Log.With("community", cc.ID)
+	}
+	if cc.Catalog != "" {
+		cat, err := catalog.Load(cfg.CatalogOf(cc))
+		if err != nil {
+			return nil, fmt.Errorf("community %s: %w", cc.ID, err)
+		}
+		p.Catalog = cat
+	}
+	if len(cc.Suppliers) > 0 {
+		cat, err := withContacts(p.Catalog, cc.Suppliers)
+		if err != nil {
+			return nil, fmt.Errorf("community %s: %w", cc.ID, err)
+		}
+		p.Catalog = cat
+	}
+	p.Store = redisstore.New(m.Redis, cc.ID, p.Catalog)
+	p.Store.AckReplicas, p.Store.AckTimeout = cfg.Redis.MinReplicasAck, cfg.Redis.ReplicaAckTimeout
+	var over *orders.OversoldError
+	if err := p.Store.SetStock(pctx, stockTotals(p.Catalog)); errors.As(err, &over) {
+		// The catalog lowered a stock below what residents already
+		// ordered: nothing more is sold, and the office must know.
+		for sku, n := range over.Over {
+			log.Warn("catalog stock is below what was already ordered: nothing left to sell", "sku", sku, "oversold", n)
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	p.Outbox = outbox.New(m.Redis, cc.ID, m.WeChat, log)
+	p.Outbox.Now = m.Clock.Now
+	p.Schedules = schedulesOf(cfg.SchedulesOf(cc))
+	community := communityOf(cc)
+	community.Calendar = p.Schedules.Calendar()
+	p.Bot = &bot.Bot{
+		Catalog:   p.Catalog,
+		Community: &community,
+		Store:     p.Store,
+		Lists:     &orders.Lists{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc},
+		Notices:   p.Outbox,
+		Location:  loc,
+		Now:       m.Clock.Now,
+		Log:       log,
+		PerMinute: cfg.Limits.MessagesPerMinute,
+	}
+	links := signedLinks{s: signer}
+	mux := m.Mux
+	var store adminapi.Store = p.Store
+	if several {
+		links.community = cc.ID
+		p.Mux = http.NewServeMux()
+		mux = p.Mux
+		store = joiningStore{p.Store, dir, cc.ID}
+	}
+	p.Links = links
+	p.Bot.Links = links
+	p.Jobs = &jobs.Runner{
+		Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc,
+		Notify: p.Outbox, Links: links, Log: log, Now: m.Clock.Now, Named: several,
+		Observe: m.observeJob(p.Store),
+	}
+	p.Distributor = &orders.Distributor{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc}
+	(&adminapi.Server{Store: store, Community: &community, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now, Audit: m.auditAPI,
+		Jobs:        &adminapi.Jobs{Runner: p.Jobs, Schedules: p.Schedules, Catalog: p.Catalog, Links: signer},
+		Notices:     p.Outbox,
+		Bindings:    p.Store,
+		Distributor: p.Distributor}).Register(mux)
+	jctx := context.WithoutCancel(ctx)
+	if err := p.Jobs.Add(m.Cron, p.Schedules, jctx); err != nil {
+		return nil, fmt.Errorf("community %s: %w", cc.ID, err)
+	}
+	// Urgent orders are watched every minute, outside the schedules:
+	// CatchUp replays those, and a missed minute needs no replay. The
+	// bindings digest runs every half hour; its cursor in Redis makes up
+	// for slots missed. Waiting residents (到货通知) hear within a minute
+	// that an item is back.
+	if err := p.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}, jobs.Restock: {"* * * * *"}}, jctx); err != nil {
+		return nil, fmt.Errorf("community %s: %w", cc.ID, err)
+	}
+	return p, nil
+}
+
+// withContacts returns cat with the contacts of suppliers replaced by
+// those of contacts (by supplier id).
+func withContacts(cat *catalog.Catalog, contacts []config.SupplierContact) (*catalog.Catalog, error) {
+	sup := slices.Clone(cat.Suppliers)
+	for _, c := range contacts {
+		i := slices.IndexFunc(sup, func(s catalog.Supplier) bool { return s.ID == c.ID })
+		if i < 0 {
+			return nil, fmt.Errorf("suppliers: %q is no supplier of the catalog", c.ID)
+		}
+		sup[i].ContactOpenID = c.ContactOpenID
+	}
+	return catalog.New(sup, slices.Clone(cat.Items))
+}
+
+// community returns the parts of community id, or the first community
+// when id is "" and there is only one.
+func (m *Main) community(id string) (*Community, error) {
+	if id == "" && len(m.Communities) == 1 {
+		return m.Communities[0], nil
+	}
+	for _, p := range m.Communities {
+		if p.Config.ID == id {
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("community %q: one of %s", id, strings.Join(m.communityIDs(), ", "))
+}
+
+func (m *Main) communityIDs() []string {
+	ids := make([]string, len(m.Communities))
+	for i, p := range m.Communities {
+		ids[i] = p.Config.ID
+	}
+	return ids
+}
+
+// communityMux serves every request but /wechat when the account serves
+// several communities: the admin API, the signed pick-list and roster
+// pages and anything registered beside them go to the community named by
+// the community query parameter (the signed links carry it, signed).
+// /healthz without one is the first community's (Redis is shared).
+func (m *Main) communityMux() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Query().Get("community")
+		if id == "" && r.URL.Path == "/healthz" {
+			m.Communities[0].Mux.ServeHTTP(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") && !bearer(r, m.Config.Admin.Token) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="baogong"`)
+			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
+			return
+		}
+		p, err := m.community(id)
+		if err != nil || id == "" {
+			writeError(w, http.StatusBadRequest, "community is required: one of "+strings.Join(m.communityIDs(), ", "))
+			return
+		}
+		p.Mux.ServeHTTP(w, r)
+	})
+}
+
+func bearer(r *http.Request, token string) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(struct {
+		Error string `json:"error"`
+	}{msg})
+}
+
+// joiningStore is a community's store for its admin API on an account of
+// several communities: a lead added at run time belongs to the community
+// (unless they belong to another already), so their messages reach it.
+type joiningStore struct {
+	*redisstore.Store
+	dir       *redisstore.Directory
+	community string
+}
+
+func (s joiningStore) AddLead(ctx context.Context, l orders.Lead) error {
+	if err := s.Store.AddLead(ctx, l); err != nil {
+		return err
+	}
+	if _, err := s.dir.JoinCommunity(ctx, l.OpenID, s.community); err != nil {
+		return err
+	}
+	return nil
+}
+
+// linkQuery is the query a signed link of community carries.
+func linkQuery(community string) url.Values {
+	if community == "" {
+		return nil
+	}
+	return url.Values{"community": {community}}
+}
