@@ -632,3 +632,7 @@ func TestOutboxOnCluster(t *testing.T) {
 		t.Fatalf("pending: %d %v", p, err)
 	}
 }
+
+// TestMain stops the shared redis-server when the tests end, so none is
+// left running after the package's tests.
+func TestMain(m *testing.M) { redistest.Main(m) }
