@@ -60,8 +60,9 @@ type outcome struct {
 	raw     []byte
 	safe    bool
 	latency time.Duration
-	err     string // an Err kind or http_<status>, "" when answered
-	reply   string // the answer's text, once opened
+	sent    time.Time // when the request was written
+	err     string    // an Err kind or http_<status>, "" when answered
+	reply   string    // the answer's text, once opened
 }
 
 // send posts text from the user as WeChat would: a fresh MsgId, the
@@ -76,7 +77,7 @@ func (c *client) send(w *wire, from, text string) outcome {
 	}
 	start := time.Now()
 	status, raw, err := w.post(uri, body)
-	o := outcome{raw: raw, safe: safe, latency: time.Since(start)}
+	o := outcome{raw: raw, safe: safe, latency: time.Since(start), sent: start}
 	switch {
 	case err != nil:
 		o.err = transportKind(err)

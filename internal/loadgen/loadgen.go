@@ -236,7 +236,7 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 		kind, id := classifyOrder(oc.reply)
 		t.add(oc, kind)
 		if oc.err == "" && kind == KindConfirmed {
-			t.placed = append(t.placed, placed{id: id, openID: from})
+			t.placed = append(t.placed, placed{id: id, openID: from, sent: oc.sent})
 		}
 	}
 	var echo *tally

@@ -198,8 +198,8 @@ func TestEcho(t *testing.T) {
 func TestVerify(t *testing.T) {
 	const prefix = "load-x-"
 	listing := map[string][]orderJSON{
-		"G1": {{"1001", prefix + "1"}, {"1002", prefix + "2"}, {"1003", prefix + "3"}, {"1009", "someone-else"}},
-		"G2": {{"1004", prefix + "4"}, {"1004", prefix + "4"}, {"1005", prefix + "9"}, {"1006", prefix + "6"}},
+		"G1": {{ID: "1001", PlacedBy: prefix + "1"}, {ID: "1002", PlacedBy: prefix + "2"}, {ID: "1003", PlacedBy: prefix + "3"}, {ID: "1009", PlacedBy: "someone-else"}},
+		"G2": {{ID: "1004", PlacedBy: prefix + "4"}, {ID: "1004", PlacedBy: prefix + "4"}, {ID: "1005", PlacedBy: prefix + "9"}, {ID: "1006", PlacedBy: prefix + "6"}},
 	}
 	admin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer tok" {
@@ -210,11 +210,11 @@ func TestVerify(t *testing.T) {
 	}))
 	defer admin.Close()
 	confirmed := []placed{
-		{"1001", prefix + "1"}, {"1002", prefix + "2"}, {"1002", prefix + "2"}, // told twice
-		{"1004", prefix + "4"},   // listed twice
-		{"1005", prefix + "5"},   // placed by 9
-		{"1007", prefix + "7"},   // missing
-		{"1009", "someone-else"}, // not ours: never listed as ours
+		{id: "1001", openID: prefix + "1"}, {id: "1002", openID: prefix + "2"}, {id: "1002", openID: prefix + "2"}, // told twice
+		{id: "1004", openID: prefix + "4"},   // listed twice
+		{id: "1005", openID: prefix + "5"},   // placed by 9
+		{id: "1007", openID: prefix + "7"},   // missing
+		{id: "1009", openID: "someone-else"}, // not ours: never listed as ours
 	}
 	v, err := verify(context.Background(), admin.Client(), admin.URL, "tok", "", []string{"G1", "G2"}, prefix, confirmed)
 	if err != nil {
@@ -238,15 +238,20 @@ func TestVerify(t *testing.T) {
 	// A full listing (newest first) is complete for the run unless its
 	// oldest order is the run's own: then confirmed orders older than
 	// that are not checked, newer ones still are.
+	// Which lies beyond goes by time, not id: 29990 took its id after
+	// the oldest listed (20001) but its time before.
+	t0 := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
 	for i := range adminListLimit {
 		id := strconv.Itoa(30000 - i)
-		listing["ours-last"] = append(listing["ours-last"], orderJSON{id, prefix + "1"})
-		listing["older-last"] = append(listing["older-last"], orderJSON{id, "other"})
+		listing["ours-last"] = append(listing["ours-last"], orderJSON{id, prefix + "1", at(30000 - i)})
+		listing["older-last"] = append(listing["older-last"], orderJSON{id, "other", at(30000 - i)})
 	}
 	listing["older-last"][0].PlacedBy = prefix + "1"
-	confirmed = []placed{{"30000", prefix + "1"}, {"100", prefix + "1"}, {"30001", prefix + "1"}}
+	confirmed = []placed{{"30000", prefix + "1", at(29999)}, {"100", prefix + "1", at(100)}, {"30001", prefix + "1", at(30000)},
+		{"29990x", prefix + "1", at(20000)}}
 	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", "", []string{"ours-last"}, prefix, confirmed)
-	if err != nil || !slices.Equal(v.Capped, []string{"ours-last"}) || v.Unchecked != 1 || !slices.Equal(v.Missing, []string{"30001"}) {
+	if err != nil || !slices.Equal(v.Capped, []string{"ours-last"}) || v.Unchecked != 2 || !slices.Equal(v.Missing, []string{"30001"}) {
 		t.Errorf("capped: %+v %v", v, err)
 	}
 	v, err = verify(context.Background(), admin.Client(), admin.URL, "tok", "", []string{"older-last"}, prefix, confirmed[:2])

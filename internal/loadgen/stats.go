@@ -28,6 +28,8 @@ type tally struct {
 // placed is an order an answer confirmed, and who was told.
 type placed struct {
 	id, openID string
+	// sent is when the message went out: the order was made after it.
+	sent time.Time
 }
 
 func newTally() *tally {

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
+	"time"
 )
 
 // adminListLimit is the most orders GET /api/orders returns at once.
@@ -34,16 +34,17 @@ type Verification struct {
 	// Capped names listings that hit the API's limit with an order of
 	// this run last: older orders of the run were not seen. Unchecked
 	// counts the confirmed orders not listed that may lie beyond (their
-	// ids are below the oldest of a capped listing); they are neither
-	// found nor missing.
+	// message went out before the oldest order of a capped listing was
+	// made); they are neither found nor missing.
 	Capped    []string `json:"capped,omitempty"`
 	Unchecked int      `json:"unchecked,omitempty"`
 }
 
 // orderJSON is the part of the admin API's order the check reads.
 type orderJSON struct {
-	ID       string `json:"id"`
-	PlacedBy string `json:"placed_by"`
+	ID        string    `json:"id"`
+	PlacedBy  string    `json:"placed_by"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // verify lists the orders (per grid, so more fit under the API's limit)
@@ -56,8 +57,13 @@ func verify(ctx context.Context, hc *http.Client, base, token, community string,
 		grids = []string{""}
 	}
 	listed := map[string][]orderJSON{}
-	// horizon: an unlisted id below it may be beyond a capped listing.
-	var horizon int64
+	// horizon: the API lists by the time an order was made, newest
+	// first, in milliseconds. An unlisted order whose message went out
+	// by the oldest order of a capped listing may lie beyond it; one sent
+	// later was made later, and is listed. (Ids cannot tell: two
+	// messages take their time and then their id, not always in the
+	// same order.)
+	var horizon time.Time
 	for _, g := range grids {
 		list, err := listOrders(ctx, hc, base, token, community, g)
 		if err != nil {
@@ -67,11 +73,9 @@ func verify(ctx context.Context, hc *http.Client, base, token, community string,
 		// is not this run's holds every order of the run.
 		if oldest := len(list) - 1; len(list) >= adminListLimit && strings.HasPrefix(list[oldest].PlacedBy, prefix) {
 			v.Capped = append(v.Capped, g)
-			id, err := strconv.ParseInt(list[oldest].ID, 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("admin API: order id %q is not a number: cannot tell which orders lie beyond its listing", list[oldest].ID)
+			if t := list[oldest].CreatedAt; t.After(horizon) {
+				horizon = t
 			}
-			horizon = max(horizon, id)
 		}
 		for _, o := range list {
 			if strings.HasPrefix(o.PlacedBy, prefix) {
@@ -87,7 +91,7 @@ func verify(ctx context.Context, hc *http.Client, base, token, community string,
 		case told[p.id] == 2:
 			v.Doubled = append(v.Doubled, p.id)
 		case told[p.id] > 2:
-		case len(got) == 0 && below(p.id, horizon):
+		case len(got) == 0 && !horizon.IsZero() && p.sent.Truncate(time.Millisecond).Compare(horizon) <= 0:
 			v.Unchecked++
 		case len(got) == 0:
 			v.Missing = append(v.Missing, p.id)
@@ -133,12 +137,6 @@ func (v *Verification) add(w *Verification, community string) {
 	for _, c := range w.Capped {
 		v.Capped = append(v.Capped, strings.TrimPrefix(community+":"+c, ":"))
 	}
-}
-
-// below reports whether the numeric order id is below horizon.
-func below(id string, horizon int64) bool {
-	n, err := strconv.ParseInt(id, 10, 64)
-	return err == nil && n < horizon
 }
 
 func listOrders(ctx context.Context, hc *http.Client, base, token, community, grid string) ([]orderJSON, error) {
