@@ -28,7 +28,11 @@ func (s *Server) SignInLink(ctx context.Context, openid string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	return s.SignIn.URL(signInPath, url.Values{"t": {tok}}), nil
+	q := url.Values{"t": {tok}}
+	for k, v := range s.LinkQuery {
+		q[k] = v
+	}
+	return s.SignIn.URL(signInPath, q), nil
 }
 
 // signIn opens a session from a one-time link: the signature and expiry

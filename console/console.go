@@ -51,6 +51,9 @@ type Server struct {
 	// Token is the admin token: POST /admin/login with it signs in, and
 	// /api/ledger accepts it as a bearer token.
 	Token string
+	// LinkQuery is added to the sign-in links it makes: the community,
+	// when the account serves several (the service routes by it).
+	LinkQuery url.Values
 	// Secure marks the session cookie Secure (http.public_url is https).
 	Secure bool
 	Log    *slog.Logger

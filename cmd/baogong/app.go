@@ -156,8 +156,6 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
 	signer := newSigner(cfg, clock.Now)
 	all := cfg.AllCommunities()
-	m.Staff = staff.New(m.Redis, all[0].ID)
-	m.Staff.Now = clock.Now
 	var dir *redisstore.Directory
 	if len(all) > 1 {
 		dir = redisstore.NewDirectory(m.Redis, cfg.WeChat.AppID)
@@ -172,21 +170,14 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	}
 	first := m.Communities[0]
 	m.Store, m.Outbox, m.Jobs, m.Schedules = first.Store, first.Outbox, first.Jobs, first.Schedules
-	// The console, its staff and /metrics are the first community's: with
-	// several, the others are run over the admin API (?community=).
+	m.Console, m.Staff = first.Console, first.Staff
+	// /metrics counts the messages of every community and the batch of
+	// the first.
 	m.Metrics = metrics.New(batchSource{store: m.Store, outbox: m.Outbox, cal: first.Bot.Community.Calendar, loc: loc, now: clock.Now}, m.Log)
 	for _, p := range m.Communities {
 		p.Bot.Observe = m.Metrics.Message
 	}
 	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
-	m.Console = &console.Server{
-		Store: m.Store, Staff: m.Staff, Community: first.Bot.Community, Catalog: first.Catalog, Location: loc,
-		Jobs: m.Jobs, Schedules: m.Schedules, Notices: m.Outbox, Distributor: first.Distributor, Residents: first.Bot,
-		Links: first.Links, SignIn: newSignInSigner(cfg, clock.Now), Token: cfg.Admin.Token,
-		Secure: strings.HasPrefix(cfg.PublicBase(), "https://"), Log: m.Log, Now: clock.Now,
-	}
-	m.Console.Register(m.Mux)
-	first.Bot.SignIn = m.Console
 	answer := first.Bot.Handle
 	if len(all) > 1 {
 		bots := make([]*bot.Bot, len(m.Communities))
@@ -195,6 +186,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		}
 		answer = bot.NewAccount(dir, bots...).Handle
 		m.Mux.Handle("/", m.communityMux())
+		m.Mux.Handle("/admin/", m.consoleMux())
+		m.Mux.Handle("/admin", m.consoleMux())
 	}
 	m.Mux.Handle("/wechat", &wechat.Handler{
 		Account: m.Account, Answer: answer, Token: cfg.WeChat.Token,

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,11 +18,13 @@ import (
 	"github.com/baogong/baogong/bot"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/console"
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
 	"github.com/baogong/baogong/outbox"
+	"github.com/baogong/baogong/staff"
 )
 
 // Community is one community's parts: its keys in Redis (a store and an
@@ -40,6 +44,10 @@ type Community struct {
 	// its free packs.
 	Links       signedLinks
 	Distributor *orders.Distributor
+	// Console is the community's staff console; Staff keeps its
+	// sessions and audit log, apart from every other community's.
+	Console *console.Server
+	Staff   *staff.Keeper
 	// Mux serves the community's admin API and signed pages when the
 	// account serves several (see communityMux); nil otherwise.
 	Mux *http.ServeMux
@@ -114,11 +122,21 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		Observe: m.observeJob(p.Store),
 	}
 	p.Distributor = &orders.Distributor{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc}
-	(&adminapi.Server{Store: store, Community: &community, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now, Audit: m.auditAPI,
+	p.Staff = staff.New(m.Redis, cc.ID)
+	p.Staff.Now = m.Clock.Now
+	(&adminapi.Server{Store: store, Community: &community, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now, Audit: auditAPI(p.Staff, log),
 		Jobs:        &adminapi.Jobs{Runner: p.Jobs, Schedules: p.Schedules, Catalog: p.Catalog, Links: signer},
 		Notices:     p.Outbox,
 		Bindings:    p.Store,
 		Distributor: p.Distributor}).Register(mux)
+	p.Console = &console.Server{
+		Store: p.Store, Staff: p.Staff, Community: &community, Catalog: p.Catalog, Location: loc,
+		Jobs: p.Jobs, Schedules: p.Schedules, Notices: p.Outbox, Distributor: p.Distributor, Residents: p.Bot,
+		Links: links, SignIn: newSignInSigner(cfg, m.Clock.Now), LinkQuery: linkQuery(links.community), Token: cfg.Admin.Token,
+		Secure: strings.HasPrefix(cfg.PublicBase(), "https://"), Log: log, Now: m.Clock.Now,
+	}
+	p.Console.Register(mux)
+	p.Bot.SignIn = p.Console
 	jctx := context.WithoutCancel(ctx)
 	if err := p.Jobs.Add(m.Cron, p.Schedules, jctx); err != nil {
 		return nil, fmt.Errorf("community %s: %w", cc.ID, err)
@@ -234,4 +252,52 @@ func linkQuery(community string) url.Values {
 		return nil
 	}
 	return url.Values{"community": {community}}
+}
+
+// communityCookie remembers which community's console a browser is in.
+const communityCookie = "bg_community"
+
+// consoleMux serves /admin when the account serves several communities.
+// Each community has a console of its own, with its own staff sessions:
+// a session opened in one is unknown to the others, so its staff see only
+// theirs. The community comes from the ?community= of a link (the bot's
+// sign-in links carry it, signed) and is then kept in a cookie for the
+// pages that follow; without either, a page lists the communities to
+// choose from, and the admin token signs in to any of them (the
+// subdistrict's view).
+func (m *Main) consoleMux() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Query().Get("community")
+		if id != "" {
+			if _, err := m.community(id); err == nil {
+				http.SetCookie(w, &http.Cookie{Name: communityCookie, Value: id, Path: "/admin",
+					HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(m.Config.PublicBase(), "https://")})
+			}
+		} else if c, err := r.Cookie(communityCookie); err == nil {
+			id = c.Value
+		}
+		p, err := m.community(id)
+		if id == "" || err != nil {
+			if strings.HasPrefix(r.URL.Path, "/admin/static/") {
+				m.Communities[0].Mux.ServeHTTP(w, r)
+				return
+			}
+			m.pickCommunity(w)
+			return
+		}
+		p.Mux.ServeHTTP(w, r)
+	})
+}
+
+// pickCommunity is the page that asks which community's console to open.
+func (m *Main) pickCommunity(w http.ResponseWriter) {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>保供后台：选择社区</title></head><body style="font-family:sans-serif;max-width:40em;margin:2em auto;font-size:18px"><h1>选择社区</h1><p>请选择要管理的社区；工作人员请用公众号发“登录”得到的链接。</p><ul>`)
+	for _, p := range m.Communities {
+		fmt.Fprintf(&b, `<li><a href="/admin/login?community=%s">%s</a></li>`, url.QueryEscape(p.Config.ID), html.EscapeString(p.Config.Name))
+	}
+	b.WriteString(`</ul></body></html>`)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	io.WriteString(w, b.String())
 }

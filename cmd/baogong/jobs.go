@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/baogong/baogong/adminapi"
@@ -87,6 +88,9 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("run-job needs a job name: %v", jobs.Names)
 	}
 	name, rest := args[0], args[1:]
+	if strings.HasPrefix(name, "-") {
+		return fmt.Errorf("run-job: the job's name comes first, then the flags (run-job roster --community c1); one of %v", jobs.Names)
+	}
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -32,11 +33,13 @@ func (m *Main) observeJob(store *redisstore.Store) func(context.Context, orders.
 }
 
 // auditAPI records a changing call of the admin API (bearer token) in the
-// console's audit log, beside what staff do in the console.
-func (m *Main) auditAPI(ctx context.Context, call string, status int) {
-	e := staff.Entry{Who: staff.TokenWho, Action: "接口调用", Target: call, Note: strconv.Itoa(status)}
-	if err := m.Staff.Record(context.WithoutCancel(ctx), e); err != nil {
-		m.Log.ErrorContext(ctx, "audit api call", "err", err)
+// community's console audit log, beside what its staff do in the console.
+func auditAPI(keeper *staff.Keeper, log *slog.Logger) func(context.Context, string, int) {
+	return func(ctx context.Context, call string, status int) {
+		e := staff.Entry{Who: staff.TokenWho, Action: "接口调用", Target: call, Note: strconv.Itoa(status)}
+		if err := keeper.Record(context.WithoutCancel(ctx), e); err != nil {
+			log.ErrorContext(ctx, "audit api call", "err", err)
+		}
 	}
 }
 
