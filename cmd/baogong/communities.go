@@ -292,11 +292,13 @@ func (m *Main) consoleMux() http.Handler {
 // pickCommunity is the page that asks which community's console to open.
 func (m *Main) pickCommunity(w http.ResponseWriter) {
 	var b strings.Builder
-	b.WriteString(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>保供后台：选择社区</title></head><body style="font-family:sans-serif;max-width:40em;margin:2em auto;font-size:18px"><h1>选择社区</h1><p>请选择要管理的社区；工作人员请用公众号发“登录”得到的链接。</p><ul>`)
+	// The console's own stylesheet and frame, so the page looks like the
+	// console it leads to.
+	b.WriteString(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>选择社区 · 保供管理后台</title><link rel="stylesheet" href="/admin/static/console.css"></head><body><header class="top"><span class="brand">保供 · 管理后台</span></header><main><div class="login"><section class="card"><h2>选择社区</h2><p>请选择要管理的社区。社区工作人员：在公众号里发 <b>登录</b>，点回复里的链接直接进入自己的社区。</p><ul>`)
 	for _, p := range m.Communities {
 		fmt.Fprintf(&b, `<li><a href="/admin/login?community=%s">%s</a></li>`, url.QueryEscape(p.Config.ID), html.EscapeString(p.Config.Name))
 	}
-	b.WriteString(`</ul></body></html>`)
+	b.WriteString(`</ul></section></div></main></body></html>`)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	io.WriteString(w, b.String())
