@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -194,15 +193,10 @@ func (m *Main) communityIDs() []string {
 // the community query parameter (the signed links carry it, signed).
 // /healthz without one is the first community's (Redis is shared).
 func (m *Main) communityMux() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	route := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("community")
 		if id == "" && r.URL.Path == "/healthz" {
 			m.Communities[0].Mux.ServeHTTP(w, r)
-			return
-		}
-		if strings.HasPrefix(r.URL.Path, "/api/") && !bearer(r, m.Config.Admin.Token) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="baogong"`)
-			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 			return
 		}
 		p, err := m.community(id)
@@ -212,11 +206,16 @@ func (m *Main) communityMux() http.Handler {
 		}
 		p.Mux.ServeHTTP(w, r)
 	})
-}
-
-func bearer(r *http.Request, token string) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+	// The token is checked before the community, so a stranger learns
+	// nothing of the communities' ids.
+	api := adminapi.RequireToken(m.Config.Admin.Token, route)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		route.ServeHTTP(w, r)
+	})
 }
 
 func writeError(w http.ResponseWriter, code int, msg string) {
@@ -268,12 +267,8 @@ const communityCookie = "bg_community"
 func (m *Main) consoleMux() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("community")
-		if id != "" {
-			if _, err := m.community(id); err == nil {
-				http.SetCookie(w, &http.Cookie{Name: communityCookie, Value: id, Path: "/admin",
-					HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(m.Config.PublicBase(), "https://")})
-			}
-		} else if c, err := r.Cookie(communityCookie); err == nil {
+		fromLink := id != ""
+		if c, err := r.Cookie(communityCookie); err == nil && !fromLink {
 			id = c.Value
 		}
 		p, err := m.community(id)
@@ -284,6 +279,10 @@ func (m *Main) consoleMux() http.Handler {
 			}
 			m.pickCommunity(w)
 			return
+		}
+		if fromLink {
+			http.SetCookie(w, &http.Cookie{Name: communityCookie, Value: id, Path: "/admin",
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(m.Config.PublicBase(), "https://")})
 		}
 		p.Mux.ServeHTTP(w, r)
 	})
