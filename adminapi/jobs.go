@@ -17,9 +17,8 @@ import (
 
 // Jobs is what the API needs to run jobs and show what they made.
 type Jobs struct {
-	Runner    *jobs.Runner
-	Schedules jobs.Schedules
-	Catalog   *catalog.Catalog
+	Runner  *jobs.Runner
+	Catalog *catalog.Catalog
 	// Links checks the signed links sent to volunteers and suppliers.
 	Links *signedurl.Signer
 }

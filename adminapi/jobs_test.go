@@ -57,7 +57,7 @@ func TestJobDefaultsFollowTheClock(t *testing.T) {
 		Now: func() time.Time { return now }, Notify: nopNotifier{}, Links: nopLinks{}}
 	mux := http.NewServeMux()
 	(&Server{Store: store, Community: community, Token: token, Log: log, Now: func() time.Time { return now },
-		Jobs: &Jobs{Runner: runner, Schedules: schedules, Catalog: cat, Links: signer}}).Register(mux)
+		Jobs: &Jobs{Runner: runner, Catalog: cat, Links: signer}}).Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

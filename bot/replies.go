@@ -199,7 +199,7 @@ func textMembers(a orders.Address, members []orders.Binding) string {
 	for i, m := range members {
 		fmt.Fprintf(&b, "%d. %d月%d日绑定\n", i+1, m.At.Month(), m.At.Day())
 	}
-	fmt.Fprintf(&b, "要解绑第几位请发：解绑 %s 序号", a.Short())
+	fmt.Fprintf(&b, "要解绑第几位请发：解绑 %s 序号", a.Household())
 	return b.String()
 }
 

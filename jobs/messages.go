@@ -135,7 +135,7 @@ func textBindingsDigest(as []orders.Address) string {
 		}
 		b.WriteString(a.String() + "\n")
 	}
-	fmt.Fprintf(&b, "如果有不是这户的人，请发：解绑 %s（看这户绑定了谁）", as[0].Short())
+	fmt.Fprintf(&b, "如果有不是这户的人，请发：解绑 %s（看这户绑定了谁）", as[0].Household())
 	return b.String()
 }
 

@@ -72,6 +72,10 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	people, err := r.Store.People(ctx)
+	if err != nil {
+		return Result{}, err
+	}
 	for _, g := range r.Community.Grids {
 		vols, err := r.volunteers(ctx, g)
 		if err != nil {
@@ -99,9 +103,7 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 			list = append(list, o)
 		}
 		built := orders.BuildRoster(r.Catalog, g.ID, vols, list, slot, marks)
-		if err := r.nameShares(ctx, &built); err != nil {
-			return res, err
-		}
+		nameShares(&built, people)
 		stored, first, err := r.Store.SaveRoster(ctx, built)
 		if err != nil {
 			return res, err
@@ -229,13 +231,8 @@ func (r *Runner) leadsOf(ctx context.Context, g orders.Grid) []orders.Lead {
 }
 
 // nameShares puts the office's names of the volunteers on their shares.
-func (r *Runner) nameShares(ctx context.Context, ro *orders.Roster) error {
-	people, err := r.Store.People(ctx)
-	if err != nil {
-		return err
-	}
+func nameShares(ro *orders.Roster, people map[string]orders.Person) {
 	for i := range ro.Shares {
 		ro.Shares[i].Name = people[ro.Shares[i].Volunteer].Name
 	}
-	return nil
 }

@@ -272,6 +272,3 @@ func AddressLess(a, b Address) bool {
 	}
 	return a.Household() < b.Household()
 }
-
-// Short writes a as leads type it: 3-2-501.
-func (a Address) Short() string { return a.Building + "-" + a.Unit + "-" + a.Room }

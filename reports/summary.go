@@ -8,16 +8,6 @@ import (
 	"github.com/baogong/baogong/orders"
 )
 
-// statusWords name an order's status for a lead.
-var statusWords = map[orders.Status]string{
-	orders.StatusAwaitingRx: "待审核处方",
-	orders.StatusPending:    "待配送",
-	orders.StatusAssigned:   "配送中",
-	orders.StatusDelivered:  "已送达",
-	orders.StatusReceived:   "已收到",
-	orders.StatusCancelled:  "已取消",
-}
-
 type summaryPage struct {
 	Title, Now, TotalsText   string
 	Households, Orders, Open int
@@ -60,7 +50,7 @@ func SummaryHTML(w io.Writer, title string, list []orders.Order, totals []orders
 			day = fmt.Sprintf("%d月%d日", t.Month(), t.Day())
 		}
 		u.Rows = append(u.Rows, summaryRow{Room: o.Address.Room, Goods: orders.Goods(o.Lines), Day: day,
-			Status: statusWords[o.Status], Contact: orders.MaskPhone(o.Contact)})
+			Status: StatusNames[o.Status], Contact: orders.MaskPhone(o.Contact)})
 	}
 	p.Households = len(households)
 	return templates.ExecuteTemplate(w, "summary", p)

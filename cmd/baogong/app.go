@@ -235,11 +235,7 @@ func (m *Main) Run(ctx context.Context) error {
 	} else {
 		m.Cron.Start()
 	}
-	ids := make([]string, len(m.Communities))
-	for i, p := range m.Communities {
-		ids[i] = p.Config.ID
-	}
-	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "communities", strings.Join(ids, ","))
+	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "communities", strings.Join(m.communityIDs(), ","))
 	return nil
 }
 

@@ -124,7 +124,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	p.Staff = staff.New(m.Redis, cc.ID)
 	p.Staff.Now = m.Clock.Now
 	(&adminapi.Server{Store: store, Community: &community, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now, Audit: auditAPI(p.Staff, log),
-		Jobs:        &adminapi.Jobs{Runner: p.Jobs, Schedules: p.Schedules, Catalog: p.Catalog, Links: signer},
+		Jobs:        &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer},
 		Notices:     p.Outbox,
 		Bindings:    p.Store,
 		Distributor: p.Distributor}).Register(mux)

@@ -75,11 +75,7 @@ func (s *Store) DayClosed(ctx context.Context, day string) (bool, error) {
 
 // MarkOnce implements orders.Store.
 func (s *Store) MarkOnce(ctx context.Context, key string) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.k.mark(key), "1", jobTTL).Result()
-	if err != nil {
-		return false, fmt.Errorf("mark %s: %w", key, err)
-	}
-	return ok, nil
+	return s.MarkFor(ctx, key, jobTTL)
 }
 
 // MarkFor records key for ttl and reports whether it was new: a window in
