@@ -20,10 +20,7 @@ import (
 
 func (b *Bot) bind(ctx context.Context, msg *Message, rest string) (string, error) {
 	if strings.TrimSpace(rest) == "" {
-		if b.Account != nil {
-			return textBindHowToAccount(b.Account.names), nil
-		}
-		return textBindHowTo(), nil
+		return b.bindHowTo(), nil
 	}
 	if b.Account != nil {
 		return b.Account.bind(ctx, b, msg, rest)
@@ -115,7 +112,7 @@ func (b *Bot) answerBinding(ctx context.Context, msg *Message, rest string, appr
 		} else if err != nil {
 			return "", err
 		}
-		b.tell(ctx, orders.Notice{ID: "bindno:" + code, OpenID: req.OpenID, Kind: "binding", Text: textBindRefusedNotice(req.Address)})
+		b.BindingAnswered(ctx, req, false)
 		return textBindRefused(req.Address), nil
 	}
 	if _, err := b.Store.ApproveBinding(ctx, code, b.Now()); errors.Is(err, orders.ErrNotFound) {
@@ -126,7 +123,7 @@ func (b *Bot) answerBinding(ctx context.Context, msg *Message, rest string, appr
 	if b.Account != nil {
 		b.Account.moved(ctx, req.OpenID, b, nil)
 	}
-	b.tell(ctx, orders.Notice{ID: "bindok:" + code, OpenID: req.OpenID, Kind: "binding", Text: textBindApprovedNotice(req.Address)})
+	b.BindingAnswered(ctx, req, true)
 	return textBindApproved(req.Address), nil
 }
 

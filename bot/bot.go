@@ -144,10 +144,7 @@ func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 		case KeyMyOrders:
 			return b.myOrders(ctx, msg)
 		case KeyBind:
-			if b.Account != nil {
-				return textBindHowToAccount(b.Account.names), nil
-			}
-			return textBindHowTo(), nil
+			return b.bindHowTo(), nil
 		case KeyHelp:
 			return b.help(msg), nil
 		}
@@ -162,6 +159,15 @@ func (b *Bot) help(msg *Message) string {
 		return textHelpAccount(b.Account.names)
 	}
 	return textHelp(b.Community.Name)
+}
+
+// bindHowTo says how to bind: with the community's name first when the
+// account serves several.
+func (b *Bot) bindHowTo() string {
+	if b.Account != nil {
+		return textBindHowToAccount(b.Account.names)
+	}
+	return textBindHowTo()
 }
 
 // bindFirst asks an unbound sender to bind before they order.

@@ -150,10 +150,7 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 			}
 			unit = strconv.Itoa(u)
 		}
-		where = building + "栋"
-		if unit != "" {
-			where += unit + "单元"
-		}
+		where = buildingUnit(orders.Address{Building: building, Unit: unit})
 		match = func(x *orders.Order) bool {
 			return orders.CanonicalBuilding(x.Address.Building) == building && (unit == "" || x.Address.Unit == unit)
 		}

@@ -679,10 +679,7 @@ func textSummary(buildings []string, unit string, list []orders.Order, totals []
 			if o.Day != day {
 				continue
 			}
-			u := o.Address.Building + "栋"
-			if o.Address.Unit != "" {
-				u += o.Address.Unit + "单元"
-			}
+			u := buildingUnit(o.Address)
 			if u != unit {
 				unit = u
 				b.WriteString("\n" + u + "：")

@@ -210,7 +210,7 @@ func (b *Bot) approve(ctx context.Context, msg *Message, code string) (string, e
 	if err := b.Store.DeleteApplication(ctx, code); err != nil {
 		return "", err
 	}
-	if err := b.Notices.Enqueue(ctx, orders.Notice{ID: "approved:" + code + ":" + app.OpenID, OpenID: app.OpenID, Kind: "apply", Text: textWelcomeVolunteer(app.Grid)}); err != nil {
+	if err := b.WelcomeVolunteer(ctx, app); err != nil {
 		b.Log.Error("queue approval notice", "err", err)
 	}
 	return textApproved(app), nil
