@@ -66,6 +66,9 @@ func TestAccountOfSeveralCommunities(t *testing.T) {
 	if got := e.say("u1", "蔬菜包1份"); got != textBindFirstAccount(names) {
 		t.Errorf("order before binding: %q", got)
 	}
+	if got := e.say("u1", "到货通知 鸡蛋"); got != textBindFirstAccount(names) {
+		t.Errorf("到货通知 before binding: %q", got)
+	}
 	// Only 幸福里 has a 9栋.
 	if got := e.say("u1", "绑定 9栋1单元101"); got != textBoundIn("幸福里", orders.Address{Building: "9", Unit: "1", Room: "101"}) {
 		t.Errorf("bind where it fits: %q", got)

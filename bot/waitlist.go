@@ -34,7 +34,7 @@ func (b *Bot) waitFor(ctx context.Context, msg *Message, rest string) (string, e
 		return textNotUnderstood(), nil
 	}
 	if !msg.From.Bound {
-		return textBindFirst(), nil
+		return b.bindFirst(), nil
 	}
 	var it *catalog.Item
 	if rest != "" {
