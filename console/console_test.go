@@ -543,6 +543,10 @@ func TestJobsAndDistributionFromTheConsole(t *testing.T) {
 	if _, body := b.get("/admin/"); !strings.Contains(body, "已发布") {
 		t.Error("overview does not show the last runs")
 	}
+	// Every job has its name and, scheduled or frequent, its timing.
+	if _, body := b.get("/admin/jobs"); !regexp.MustCompile(`(?s)到货通知.{0,400}定时：<code>\* \* \* \* \*</code>`).MatchString(body) {
+		t.Errorf("到货通知 and its schedule not on the jobs page:\n%s", body)
+	}
 
 	form := url.Values{"id": {"w48"}, "sku": {"VEG-FREE"}, "per": {"1"}, "grid": {"G1"}, "csrf": {b.csrf()}}
 	resp, body := b.post("/admin/distributions", form)

@@ -211,8 +211,8 @@ func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 	var out []jobRow
 	for _, name := range jobs.Names {
 		row := jobRow{Name: name, Label: jobLabels[name], Specs: s.Schedules[name]}
-		if spec, ok := everyMinuteJobs[name]; ok {
-			row.Specs = []string{spec}
+		if specs, ok := jobs.Frequent[name]; ok {
+			row.Specs = specs
 		}
 		for _, spec := range row.Specs {
 			if sched, err := jobs.Parser.Parse(spec); err == nil {
@@ -228,7 +228,3 @@ func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 	}
 	return out, nil
 }
-
-// everyMinuteJobs are the jobs scheduled outside the config's schedules
-// (cmd/baogong wires them so).
-var everyMinuteJobs = map[string]string{jobs.Urgent: "* * * * *", jobs.Bindings: "*/30 * * * *"}

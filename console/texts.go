@@ -147,6 +147,7 @@ var jobLabels = map[string]string{
 	jobs.Roster:   "排班",
 	jobs.Urgent:   "急需转交",
 	jobs.Bindings: "绑定通知",
+	jobs.Restock:  "到货通知",
 }
 
 // howTexts say who started a job run.

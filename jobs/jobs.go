@@ -37,6 +37,12 @@ const (
 // Names lists the jobs.
 var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings, Restock}
 
+// Frequent are the jobs that run on fixed schedules of their own, beside
+// the config's: the urgent watch and 到货通知 every minute, the bindings
+// digest every half hour (its cursor in Redis makes up for slots missed).
+// A missed minute needs no replay, so CatchUp is not given these.
+var Frequent = Schedules{Urgent: {"* * * * *"}, Bindings: {"*/30 * * * *"}, Restock: {"* * * * *"}}
+
 // Notice is a message to one WeChat user. Its ID makes it idempotent: a
 // notice with an ID that was queued before is not sent again.
 type Notice = orders.Notice

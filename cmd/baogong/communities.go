@@ -140,12 +140,8 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	if err := p.Jobs.Add(m.Cron, p.Schedules, jctx); err != nil {
 		return nil, fmt.Errorf("community %s: %w", cc.ID, err)
 	}
-	// Urgent orders are watched every minute, outside the schedules:
-	// CatchUp replays those, and a missed minute needs no replay. The
-	// bindings digest runs every half hour; its cursor in Redis makes up
-	// for slots missed. Waiting residents (到货通知) hear within a minute
-	// that an item is back.
-	if err := p.Jobs.Add(m.Cron, jobs.Schedules{jobs.Urgent: {"* * * * *"}, jobs.Bindings: {"*/30 * * * *"}, jobs.Restock: {"* * * * *"}}, jctx); err != nil {
+	// The frequent jobs run outside the schedules CatchUp replays.
+	if err := p.Jobs.Add(m.Cron, jobs.Frequent, jctx); err != nil {
 		return nil, fmt.Errorf("community %s: %w", cc.ID, err)
 	}
 	return p, nil
