@@ -71,6 +71,15 @@ type cmd struct {
 	// read is set for commands that write nothing.
 	read bool
 	run  func(b *Bot, ctx context.Context, m *Message, rest string) (string, error)
+	// intent is the command's name for metrics, set once at start (see
+	// name): not worked out again on every message.
+	intent string
+}
+
+func init() {
+	for i := range commands {
+		commands[i].intent = commands[i].name()
+	}
 }
 
 // commands is the whole routing of text messages, in precedence order:
@@ -150,7 +159,7 @@ func (b *Bot) text(ctx context.Context, m *Message) (string, error) {
 			m.readOnly = true
 			return c.denied, nil
 		}
-		m.readOnly, m.intent = c.read, c.name()
+		m.readOnly, m.intent = c.read, c.intent
 		return c.run(b, ctx, m, rest)
 	}
 	return textNotUnderstood(), nil // unreachable: the last line matches all
