@@ -130,15 +130,7 @@ func (s *Server) shortages(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "shortages", err)
 		return
 	}
-	ordered := map[string]int{}
-	for _, o := range all {
-		if o.Status == orders.StatusCancelled {
-			continue
-		}
-		for _, l := range o.Lines {
-			ordered[l.SKU] += l.Qty
-		}
-	}
+	ordered := orders.Ordered(all)
 	refused, err := s.Store.Refused(ctx, day)
 	if err != nil {
 		s.unavailable(w, "shortages", err)

@@ -163,15 +163,7 @@ func (s *Server) stockRows(ctx context.Context, open []orders.Order) ([]stockRow
 	if err != nil {
 		return nil, err
 	}
-	ordered := map[string]int{}
-	for _, o := range open {
-		if o.Status == orders.StatusCancelled {
-			continue
-		}
-		for _, l := range o.Lines {
-			ordered[l.SKU] += l.Qty
-		}
-	}
+	ordered := orders.Ordered(open)
 	var out []stockRow
 	for _, it := range s.Catalog.Items {
 		_, limited := left[it.SKU]

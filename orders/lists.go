@@ -230,8 +230,8 @@ func linesKey(lines []Line) string {
 	return strings.Join(parts, ",")
 }
 
-// Totals adds up the quantities of orders by item name, in catalog order.
-func Totals(cat *catalog.Catalog, os []Order) []Line {
+// Ordered adds up the quantities of the orders not cancelled, by SKU.
+func Ordered(os []Order) map[string]int {
 	qty := map[string]int{}
 	for _, o := range os {
 		if o.Status == StatusCancelled {
@@ -241,6 +241,12 @@ func Totals(cat *catalog.Catalog, os []Order) []Line {
 			qty[l.SKU] += l.Qty
 		}
 	}
+	return qty
+}
+
+// Totals adds up the quantities of orders by item name, in catalog order.
+func Totals(cat *catalog.Catalog, os []Order) []Line {
+	qty := Ordered(os)
 	var out []Line
 	for _, it := range cat.Items {
 		if n := qty[it.SKU]; n > 0 {
