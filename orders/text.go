@@ -410,28 +410,19 @@ func likeItem(cat *catalog.Catalog, w string) string {
 	return found
 }
 
-// withdrawWords mark a line whose household takes its order back.
 // sameWords say "the same goods as the line above" in a 接龙.
 var sameWords = []string{"同上", "同楼上", "跟上面一样", "和上面一样", "同前", "一样"}
 
 // sameAsAbove reports whether folded line s asks for the goods of the
 // line above (3-1-102 同上).
-func sameAsAbove(s string) bool {
-	for _, w := range sameWords {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
+func sameAsAbove(s string) bool { return containsAny(s, sameWords) }
 
+// withdrawWords mark a line whose household takes its order back.
 var withdrawWords = []string{"不要了", "不需要了", "取消", "退订", "撤销"}
 
-func withdrawn(s string) bool {
-	for _, w := range withdrawWords {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
+func withdrawn(s string) bool { return containsAny(s, withdrawWords) }
+
+// containsAny reports whether s contains one of words.
+func containsAny(s string, words []string) bool {
+	return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(s, w) })
 }
