@@ -211,8 +211,6 @@ func (m *Main) Run(ctx context.Context) error {
 		WriteTimeout:      10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	m.served = make(chan error, 1)
-	go func() { m.served <- m.server.Serve(ln) }()
 	// Notices go out in the background so a slow WeChat API never
 	// delays a reply; every replica drains the same Redis outbox.
 	octx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -230,6 +228,10 @@ func (m *Main) Run(ctx context.Context) error {
 	for _, p := range m.Communities {
 		p.Jobs.CatchUp(octx, p.Schedules)
 	}
+	// Only now answer: a message must see the day as the catch-up left
+	// it (a cutoff missed while down is closed before anyone orders).
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.server.Serve(ln) }()
 	if m.Clock.Test {
 		m.Log.Warn("TEST CLOCK: cron not started; run jobs with POST /api/jobs/{job}/run")
 	} else {

@@ -24,6 +24,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -97,8 +98,10 @@ type Report struct {
 	Residents int    `json:"residents"`
 	Message   string `json:"message"`
 	// Setup is the binding phase, Service the measured order messages,
-	// Echo the baseline's.
+	// Echo the baseline's. Moved counts residents who found their door
+	// taken by an earlier run and bound another.
 	Setup   *Summary `json:"setup,omitempty"`
+	Moved   int      `json:"moved,omitempty"`
 	Service *Summary `json:"service,omitempty"`
 	Echo    *Summary `json:"echo,omitempty"`
 	// Ratio is Service.PerSecond / Echo.PerSecond.
@@ -193,36 +196,33 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 	if len(comms) == 0 {
 		comms = []Community{{Buildings: o.Buildings, Grids: o.Grids}}
 	}
-	people := residentsIn(prefix, comms, o.Residents, runUnit(prefix))
-	bound := make([]bool, len(people))
-	o.progress("setup: %d residents bind their addresses in %d communities", len(people), len(comms))
-	setup := phase{client: svc, conns: o.Conns, count: len(people),
-		message: func(i int) (string, string) {
-			where := address(people[i].home)
-			if n := comms[people[i].community].Name; n != "" {
-				where = n + " " + where
-			}
-			return people[i].openID, bindText(where)
-		},
-		judge: func(t *tally, from, _ string, oc outcome) {
-			kind := classifyBind(oc.reply)
-			t.add(oc, kind)
-			if oc.err == "" && kind == KindBound {
-				bound[indexOf(from, prefix)] = true
-			}
-		},
-	}.run(ctx)
+	people, moved, setup := o.bind(ctx, svc, prefix, comms)
 	rep.Setup = setup.summary()
+	if moved > 0 {
+		o.progress("setup: %d doors were taken by an earlier run; those residents moved to other doors", moved)
+		rep.Moved = moved
+	}
 	var ready []resident
-	for i, ok := range bound {
-		if ok {
-			ready = append(ready, people[i])
+	var taken int
+	for _, p := range people {
+		switch {
+		case p.bound:
+			ready = append(ready, p)
+		case p.taken:
+			taken++
 		}
 	}
 	if n := len(people) - len(ready); n > 0 {
-		rep.Problems = append(rep.Problems, fmt.Sprintf("%d of %d residents could not bind (see setup)", n, len(people)))
+		msg := fmt.Sprintf("%d of %d residents could not bind (see setup)", n, len(people))
+		if taken > 0 {
+			msg += fmt.Sprintf("; %d found their door taken by earlier runs %d times: bind into a fresh Redis or use other buildings", taken, maxMoves+1)
+		}
+		rep.Problems = append(rep.Problems, msg)
 	}
 	if len(ready) == 0 {
+		if taken == len(people) {
+			return errors.New("no resident could bind an address: every door tried was taken by an earlier run (load a fresh Redis)")
+		}
 		return errors.New("no resident could bind an address: is the service up, and are the buildings in its config?")
 	}
 
@@ -339,10 +339,77 @@ func share(n, rounds, k int) (int, bool) {
 	return s, s > 0
 }
 
-// indexOf is the resident number in an openid made by residents.
+// indexOf is the resident number in an openid made by residents (a
+// moved resident's openid carries its move after an "m").
 func indexOf(openID, prefix string) int {
-	i, _ := strconv.Atoi(openID[len(prefix):])
+	n, _, _ := strings.Cut(openID[len(prefix):], "m")
+	i, _ := strconv.Atoi(n)
 	return i
+}
+
+// maxMoves is how many times a resident whose door is taken moves on.
+const maxMoves = 4
+
+// bind binds every resident of the run. A door a member holds already is
+// bound only with that member's approval: the resident of a door an
+// earlier run took (on the same Redis) moves, under a new openid, to the
+// same place in another block of units, up to maxMoves times; moved counts
+// the moves.
+func (o *Options) bind(ctx context.Context, svc *client, prefix string, comms []Community) (people []resident, moved int, setup *tally) {
+	first := runUnit(prefix)
+	people = residentsIn(prefix, comms, o.Residents, first)
+	setup = newTally()
+	todo := make([]int, len(people))
+	for i := range todo {
+		todo[i] = i
+	}
+	o.progress("setup: %d residents bind their addresses in %d communities", len(people), len(comms))
+	for move := 0; len(todo) > 0 && ctx.Err() == nil; move++ {
+		if move > 0 {
+			// Another block of units for the moved: a stride that is
+			// not a divisor of the 60 run units.
+			again := residentsIn(prefix, comms, o.Residents, (first+move*23)%60)
+			for _, i := range todo {
+				people[i].home = again[i].home
+				people[i].openID = fmt.Sprintf("%s%06dm%d", prefix, i, move)
+				people[i].taken = false
+			}
+			moved += len(todo)
+		}
+		ph := phase{client: svc, conns: o.Conns, count: len(todo),
+			message: func(k int) (string, string) {
+				r := people[todo[k]]
+				where := address(r.home)
+				if n := comms[r.community].Name; n != "" {
+					where = n + " " + where
+				}
+				return r.openID, bindText(where)
+			},
+			judge: func(t *tally, from, _ string, oc outcome) {
+				kind := classifyBind(oc.reply)
+				t.add(oc, kind)
+				if oc.err != "" {
+					return
+				}
+				// Each resident is judged once, by one worker.
+				switch i := indexOf(from, prefix); kind {
+				case KindBound:
+					people[i].bound = true
+				case KindTaken:
+					people[i].taken = true
+				}
+			},
+		}
+		setup.merge(ph.run(ctx))
+		var next []int
+		for _, i := range todo {
+			if people[i].taken && move < maxMoves {
+				next = append(next, i)
+			}
+		}
+		todo = next
+	}
+	return people, moved, setup
 }
 
 func (o *Options) check() error {

@@ -10,9 +10,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/silenceper/wechat/v2/officialaccount"
+	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
+	"github.com/silenceper/wechat/v2/officialaccount/message"
 
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/wxsign"
@@ -312,5 +317,75 @@ func TestResidentsIn(t *testing.T) {
 		if r.home.unit != 3 {
 			t.Errorf("resident %d in unit %d, want 3 (after the first unit)", i, r.home.unit)
 		}
+	}
+}
+
+// doorService answers "绑定 <door>" as the bot does: the first openid to
+// name a door binds it, anyone else is told it is taken (approval asked).
+func doorService(t *testing.T) *client {
+	t.Helper()
+	oa := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: testAccount.AppID, Token: testAccount.Token,
+		EncodingAESKey: testAccount.EncodingAESKey, Cache: noCache{}})
+	var mu sync.Mutex
+	holder := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := oa.GetServer(r, w)
+		s.SetMessageHandler(func(m *message.MixMessage) *message.Reply {
+			door := strings.TrimPrefix(m.Content, "绑定 ")
+			mu.Lock()
+			defer mu.Unlock()
+			text := "已绑定：" + door
+			if h, ok := holder[door]; ok && h != string(m.FromUserName) {
+				text = door + "已经有人绑定或下过单了。\n已请家人确认。"
+			} else {
+				holder[door] = string(m.FromUserName)
+			}
+			return &message.Reply{MsgType: message.MsgTypeText, MsgData: message.NewText(text)}
+		})
+		if err := s.Serve(); err != nil {
+			http.Error(w, "bad request", http.StatusForbidden)
+			return
+		}
+		s.Send()
+	}))
+	t.Cleanup(srv.Close)
+	u, err := parseTarget(srv.URL + "/wechat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &client{acct: testAccount, target: u, toUser: "gh_test", mode: Plain, msgID: &atomic.Int64{}, timeout: 5 * time.Second}
+}
+
+// A run whose doors an earlier run took (the same run unit) moves its
+// residents to free doors and says how many moved; none is left unbound.
+func TestBindMovesOffTakenDoors(t *testing.T) {
+	svc := doorService(t)
+	comms := []Community{{Buildings: []string{"3", "5"}}}
+	o := &Options{Residents: 10, Conns: 3}
+	first, moved, _ := o.bind(context.Background(), svc, "load-a-", comms)
+	if moved != 0 {
+		t.Errorf("first run moved %d", moved)
+	}
+	// Another run that starts at the same unit: every door taken.
+	other := "load-b0-"
+	for i := 1; runUnit(other) != runUnit("load-a-"); i++ {
+		other = "load-b" + strconv.Itoa(i) + "-"
+	}
+	second, moved, setup := o.bind(context.Background(), svc, other, comms)
+	if moved != 10 || setup.summary().Kinds[KindTaken] != 10 {
+		t.Errorf("second run moved %d, setup %+v", moved, setup.summary())
+	}
+	doors := map[string]bool{}
+	for _, r := range append(first, second...) {
+		if !r.bound {
+			t.Errorf("%s at %s not bound", r.openID, r.home.key())
+		}
+		if doors[r.home.key()] {
+			t.Errorf("door %s twice", r.home.key())
+		}
+		doors[r.home.key()] = true
+	}
+	if indexOf(second[7].openID, other) != 7 {
+		t.Errorf("moved openid %s does not read back as resident 7", second[7].openID)
 	}
 }

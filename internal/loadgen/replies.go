@@ -36,6 +36,7 @@ var orderKinds = []struct{ kind, has string }{
 const (
 	KindConfirmed = "confirmed" // an order number: the order exists
 	KindBound     = "bound"     // 已绑定：…
+	KindTaken     = "taken"     // the door has a member: approval asked
 	KindEcho      = "echo"      // the baseline echoed the text
 	KindOther     = "other"     // anything not recognised
 )
@@ -58,6 +59,9 @@ func classifyOrder(reply string) (kind, orderID string) {
 func classifyBind(reply string) string {
 	if strings.HasPrefix(reply, "已绑定") {
 		return KindBound
+	}
+	if strings.Contains(reply, "已经有人绑定或下过单了") {
+		return KindTaken
 	}
 	if k, _ := classifyOrder(reply); k != KindConfirmed {
 		return k

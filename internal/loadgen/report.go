@@ -19,6 +19,9 @@ func (r *Report) Print(w io.Writer) {
 	}
 	if r.Setup != nil {
 		printSummary(w, "setup", r.Setup)
+		if r.Moved > 0 {
+			fmt.Fprintf(w, "          %d residents found their door taken by an earlier run and bound another\n", r.Moved)
+		}
 	}
 	if r.Service != nil {
 		printSummary(w, "service", r.Service)

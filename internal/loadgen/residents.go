@@ -44,6 +44,9 @@ type resident struct {
 	home   household
 	// community is the index of their community (Options.Communities).
 	community int
+	// bound: the service confirmed the binding; taken: it answered that
+	// the door has a member already (see Options.bind).
+	bound, taken bool
 }
 
 // residentsIn is residents spread over communities round robin, each in
@@ -55,22 +58,6 @@ func residentsIn(prefix string, comms []Community, n, firstUnit int) []resident 
 		bs := comms[c].Buildings
 		out[i] = resident{openID: fmt.Sprintf("%s%06d", prefix, i), community: c,
 			home: householdAt(bs, firstUnit*perUnit*len(bs)+i/len(comms))}
-	}
-	return out
-}
-
-// residents returns n residents with openids under prefix, each in their
-// own household, the first in unit firstUnit+1 of each building.
-//
-// A household that has a member already is bound only with that member's
-// approval: a run must not reuse another run's households. Runs start at
-// different units (see runUnit); a clash is told as residents that could
-// not bind.
-func residents(prefix string, buildings []string, n, firstUnit int) []resident {
-	out := make([]resident, n)
-	skip := firstUnit * perUnit * len(buildings)
-	for i := range out {
-		out[i] = resident{openID: fmt.Sprintf("%s%06d", prefix, i), home: householdAt(buildings, skip+i)}
 	}
 	return out
 }
