@@ -12,28 +12,26 @@ import (
 	"strings"
 	"time"
 
-	"github.com/baogong/baogong/internal/logging"
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/staff"
 )
 
 // Server holds what the API needs.
 type Server struct {
 	Store     Store
 	Community *orders.Community
+	// Actions carry out every change the API asks for.
+	Actions *actions.Service
 	// Jobs, when set, adds running jobs and the pick-list and roster
 	// pages.
 	Jobs *Jobs
-	// Distributor, when set, adds free-pack distributions.
-	Distributor *orders.Distributor
 	// Notices, when set, adds the outbox's dead letters.
 	Notices Notices
 	// Bindings, when set, adds households' members and waiting bindings.
 	Bindings Bindings
 	// Token is the bearer token every /api request must carry.
 	Token string
-	// Audit, when set, hears of every API call that may change something
-	// (any method but GET): what was called and the status it answered.
-	Audit func(ctx context.Context, call string, status int)
 	Log   *slog.Logger
 	// Now is the service's clock (time.Now when nil).
 	Now func() time.Time
@@ -61,20 +59,12 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerHouseholds(mux)
 }
 
-func (s *Server) auth(next http.Handler) http.Handler {
-	if s.Audit == nil {
-		return RequireToken(s.Token, next)
-	}
-	return RequireToken(s.Token, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := logging.NewRecorder(w)
-		next.ServeHTTP(rec, r)
-		s.Audit(r.Context(), r.Method+" "+r.URL.Path, rec.Code)
-	}))
-}
+// auth serves next to requests with the bearer token: the community's
+// staff (apiActor), whose every change the actions audit.
+func (s *Server) auth(next http.Handler) http.Handler { return RequireToken(s.Token, next) }
+
+// apiActor is who acts through the API: the holder of the admin token.
+var apiActor = actions.Actor{Who: staff.TokenWho, Door: actions.API, Staff: true}
 
 // BearerOK reports whether r carries "Authorization: Bearer <token>"
 // (compared in constant time). An empty token matches nothing.

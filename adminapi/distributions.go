@@ -22,7 +22,7 @@ type distributionRequest struct {
 }
 
 func (s *Server) registerDistributions(mux *http.ServeMux) {
-	if s.Distributor == nil {
+	if s.Actions == nil || s.Actions.Distributor == nil {
 		return
 	}
 	mux.Handle("POST /api/distributions", s.auth(http.HandlerFunc(s.distribute)))
@@ -50,8 +50,8 @@ func (s *Server) distribute(w http.ResponseWriter, r *http.Request) {
 	// client: finish it even if the request is cancelled.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Minute)
 	defer cancel()
-	res, err := s.Distributor.Run(ctx, orders.DistributionRequest{
-		ID: in.ID, SKU: in.SKU, PerHousehold: in.PerHousehold, Grids: in.Grids, By: "admin", At: s.now(),
+	res, err := s.Actions.Distribute(ctx, apiActor, orders.DistributionRequest{
+		ID: in.ID, SKU: in.SKU, PerHousehold: in.PerHousehold, Grids: in.Grids,
 	})
 	switch {
 	case errors.Is(err, orders.ErrNotFound), errors.Is(err, orders.ErrInvalid):

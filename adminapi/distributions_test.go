@@ -45,12 +45,12 @@ func TestDistribution(t *testing.T) {
 		}
 	}
 	o, _ := orders.NewOrder(cat, orders.Address{Building: "3", Unit: "1", Room: "101"}, "G1", []orders.ItemRequest{{SKU: "VEG", Qty: 1}}, "lead", orders.ChannelJielong, time.Now(), loc)
-	if _, _, err := store.PlaceOrder(ctx, o, "lead-order"); err != nil {
+	if _, _, err := store.PlaceOrder(ctx, o, "lead-order", nil); err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	(&Server{Store: store, Community: community, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Distributor: &orders.Distributor{Store: store, Catalog: cat, Community: community, Location: loc}}).Register(mux)
+	acts, _, _ := actionsOver(store, cat, community, nil)
+	(&Server{Store: store, Community: community, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Actions: acts}).Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	post := func(body string) (int, orders.DistributionResult) {

@@ -7,19 +7,16 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 )
 
-// Bindings is what the API needs to show and change who belongs to a
-// household; orders/redisstore.Store implements it.
+// Bindings is what the API reads of who belongs to a household;
+// orders/redisstore.Store implements it.
 type Bindings interface {
 	HouseholdUsers(ctx context.Context, household string) ([]string, error)
 	Binding(ctx context.Context, openid string) (orders.Binding, error)
-	BindApproved(ctx context.Context, b orders.Binding) (orders.BindOutcome, error)
-	Unbind(ctx context.Context, openid string) (orders.Binding, error)
 	BindRequests(ctx context.Context, now time.Time) ([]orders.BindRequest, error)
-	ApproveBinding(ctx context.Context, code string, at time.Time) (orders.BindRequest, error)
-	RefuseBinding(ctx context.Context, code string) (orders.BindRequest, error)
 }
 
 func (s *Server) registerHouseholds(mux *http.ServeMux) {
@@ -75,16 +72,16 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorBody{`want {"openid":"…"}`})
 		return
 	}
-	grid, err := s.Community.Locate(a)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, errorBody{err.Error()})
-		return
-	}
-	if _, err := s.Bindings.BindApproved(r.Context(), orders.Binding{OpenID: in.OpenID, Address: a, Grid: grid, At: s.now()}); err != nil {
+	err := s.Actions.AddMember(r.Context(), apiActor, a, in.OpenID)
+	var notHere *actions.NotHereError
+	switch {
+	case errors.As(err, &notHere):
+		writeJSON(w, http.StatusBadRequest, errorBody{notHere.Err.Error()})
+	case err != nil:
 		s.unavailable(w, "bind member", err)
-		return
+	default:
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
@@ -92,21 +89,15 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	openid := r.PathValue("openid")
-	b, err := s.Bindings.Binding(r.Context(), openid)
-	if errors.Is(err, orders.ErrNotFound) || (err == nil && b.Address.Household() != a.Household()) {
+	err := s.Actions.RemoveMember(r.Context(), apiActor, a, r.PathValue("openid"))
+	switch {
+	case errors.Is(err, orders.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, errorBody{"not a member of this household"})
-		return
-	}
-	if err != nil {
+	case err != nil:
 		s.unavailable(w, "remove member", err)
-		return
+	default:
+		w.WriteHeader(http.StatusNoContent)
 	}
-	if _, err := s.Bindings.Unbind(r.Context(), openid); err != nil && !errors.Is(err, orders.ErrNotFound) {
-		s.unavailable(w, "remove member", err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // BindRequestJSON is a binding waiting for a household's answer.
@@ -134,17 +125,12 @@ func (s *Server) bindRequests(w http.ResponseWriter, r *http.Request) {
 // answerBinding approves or refuses a waiting binding: POST
 // /api/bindings/{code}/approve or /refuse.
 func (s *Server) answerBinding(w http.ResponseWriter, r *http.Request) {
-	code := r.PathValue("code")
-	var err error
-	switch r.PathValue("answer") {
-	case "approve":
-		_, err = s.Bindings.ApproveBinding(r.Context(), code, s.now())
-	case "refuse":
-		_, err = s.Bindings.RefuseBinding(r.Context(), code)
-	default:
+	answer := r.PathValue("answer")
+	if answer != "approve" && answer != "refuse" {
 		writeJSON(w, http.StatusNotFound, errorBody{"answer is approve or refuse"})
 		return
 	}
+	_, err := s.Actions.AnswerBinding(r.Context(), apiActor, r.PathValue("code"), answer == "approve")
 	switch {
 	case errors.Is(err, orders.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, errorBody{"no such binding request (answered or expired)"})

@@ -32,7 +32,8 @@ func TestHouseholdMembersAndBindings(t *testing.T) {
 	}
 	community := &orders.Community{ID: "c1", Grids: []orders.Grid{{ID: "G1", Buildings: []string{"3"}}}}
 	mux := http.NewServeMux()
-	(&Server{Store: store, Bindings: store, Community: community, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	acts, _, _ := actionsOver(store, cat, community, nil)
+	(&Server{Store: store, Bindings: store, Community: community, Actions: acts, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

@@ -41,7 +41,7 @@ func TestJobDefaultsFollowTheClock(t *testing.T) {
 			t.Fatal(err)
 		}
 		o.Day = day
-		if _, _, err := store.PlaceOrder(ctx, o, "req-"+room); err != nil {
+		if _, _, err := store.PlaceOrder(ctx, o, "req-"+room, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -56,7 +56,8 @@ func TestJobDefaultsFollowTheClock(t *testing.T) {
 	runner := &jobs.Runner{Store: store, Catalog: cat, Community: community, Location: sh, Log: log,
 		Now: func() time.Time { return now }, Notify: nopNotifier{}, Links: nopLinks{}}
 	mux := http.NewServeMux()
-	(&Server{Store: store, Community: community, Token: token, Log: log, Now: func() time.Time { return now },
+	acts, _, _ := actionsOver(store, cat, community, runner)
+	(&Server{Store: store, Community: community, Actions: acts, Token: token, Log: log, Now: func() time.Time { return now },
 		Jobs: &Jobs{Runner: runner, Catalog: cat, Links: signer}}).Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()

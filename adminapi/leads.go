@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -50,43 +51,32 @@ func (s *Server) addLead(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorBody{"openid and buildings are required"})
 		return
 	}
-	for _, b := range in.Buildings {
-		if _, ok := s.Community.GridOf(b); !ok {
-			writeJSON(w, http.StatusBadRequest, errorBody{"building " + b + " is in no grid of this community"})
-			return
-		}
-	}
-	for _, l := range s.Community.Leads {
-		if l.OpenID == in.OpenID {
-			writeJSON(w, http.StatusConflict, errorBody{"this lead is in the config file; change it there"})
-			return
-		}
-	}
-	if err := s.Store.AddLead(r.Context(), orders.Lead{OpenID: in.OpenID, Buildings: in.Buildings}); err != nil {
+	l, err := s.Actions.AddLead(r.Context(), apiActor, orders.Person{OpenID: in.OpenID}, in.Buildings)
+	var unknown *actions.UnknownBuildingError
+	switch {
+	case errors.As(err, &unknown):
+		writeJSON(w, http.StatusBadRequest, errorBody{unknown.Error()})
+	case errors.Is(err, actions.ErrInConfig):
+		writeJSON(w, http.StatusConflict, errorBody{"this lead is in the config file; change it there"})
+	case err != nil:
 		s.unavailable(w, "add lead", err)
-		return
+	default:
+		writeJSON(w, http.StatusOK, LeadJSON{OpenID: l.OpenID, Buildings: l.Buildings, Source: "api"})
 	}
-	writeJSON(w, http.StatusOK, LeadJSON{OpenID: in.OpenID, Buildings: in.Buildings, Source: "api"})
 }
 
 func (s *Server) removeLead(w http.ResponseWriter, r *http.Request) {
-	openid := r.PathValue("openid")
-	for _, l := range s.Community.Leads {
-		if l.OpenID == openid {
-			writeJSON(w, http.StatusConflict, errorBody{"this lead is in the config file; remove it there"})
-			return
-		}
-	}
-	err := s.Store.RemoveLead(r.Context(), openid)
-	if errors.Is(err, orders.ErrNotFound) {
+	err := s.Actions.RemoveLead(r.Context(), apiActor, r.PathValue("openid"))
+	switch {
+	case errors.Is(err, actions.ErrInConfig):
+		writeJSON(w, http.StatusConflict, errorBody{"this lead is in the config file; remove it there"})
+	case errors.Is(err, orders.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, errorBody{"no such lead"})
-		return
-	}
-	if err != nil {
+	case err != nil:
 		s.unavailable(w, "remove lead", err)
-		return
+	default:
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // unavailable answers 503 for a store failure and logs it.

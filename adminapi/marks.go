@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/internal/zh"
 	"github.com/baogong/baogong/orders"
 )
@@ -107,12 +108,12 @@ func (s *Server) putMarks(w http.ResponseWriter, r *http.Request) {
 		}
 		marks = append(marks, m)
 	}
-	ms, err := s.Store.SetMarks(r.Context(), a.Household(), orders.SortMarks(marks))
+	res, err := s.Actions.Mark(r.Context(), apiActor, a, actions.SetMarks, marks)
 	if err != nil {
 		s.unavailable(w, "set marks", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, marksJSON(a, ms))
+	writeJSON(w, http.StatusOK, marksJSON(a, res.After))
 }
 
 func (s *Server) deleteMarks(w http.ResponseWriter, r *http.Request) {
@@ -120,7 +121,7 @@ func (s *Server) deleteMarks(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := s.Store.RemoveMarks(r.Context(), a.Household(), nil); err != nil {
+	if _, err := s.Actions.Mark(r.Context(), apiActor, a, actions.RemoveMarks, nil); err != nil {
 		s.unavailable(w, "remove marks", err)
 		return
 	}

@@ -24,7 +24,8 @@ func TestHouseholdMarksAPI(t *testing.T) {
 	store := redisstore.New(redistest.Client(t), redistest.Community(t), cat)
 	comm := &orders.Community{Grids: []orders.Grid{{ID: "G1", Buildings: []string{"3", "5"}}}}
 	mux := http.NewServeMux()
-	(&Server{Store: store, Community: comm, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	acts, _, _ := actionsOver(store, cat, comm, nil)
+	(&Server{Store: store, Community: comm, Actions: acts, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -63,46 +64,34 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) {
 }
 
 // noticeIDs reads {"ids": [...]} or {"all": true} (every dead notice).
-func (s *Server) noticeIDs(w http.ResponseWriter, r *http.Request) ([]string, bool) {
+func noticeIDs(w http.ResponseWriter, r *http.Request) ([]string, bool, bool) {
 	var in struct {
 		IDs []string `json:"ids"`
 		All bool     `json:"all"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in); err != nil || (len(in.IDs) == 0 && !in.All) {
 		writeJSON(w, http.StatusBadRequest, errorBody{`want {"ids":["…"]} or {"all":true}`})
-		return nil, false
+		return nil, false, false
 	}
-	if !in.All {
-		return in.IDs, true
-	}
-	dead, err := s.Notices.Dead(r.Context())
-	if err != nil {
-		s.unavailable(w, "list dead notices", err)
-		return nil, false
-	}
-	ids := make([]string, len(dead))
-	for i, n := range dead {
-		ids[i] = n.ID
-	}
-	return ids, true
+	return in.IDs, in.All, true
 }
 
 func (s *Server) requeueNotices(w http.ResponseWriter, r *http.Request) {
-	s.changeNotices(w, r, "requeued", s.Notices.Requeue)
+	s.changeNotices(w, r, "requeued", s.Actions.RetryNotices)
 }
 
 func (s *Server) dropNotices(w http.ResponseWriter, r *http.Request) {
-	s.changeNotices(w, r, "dropped", s.Notices.Drop)
+	s.changeNotices(w, r, "dropped", s.Actions.DropNotices)
 }
 
 // changeNotices applies change to the dead notices named in the request
 // and answers {"<what>": n}.
-func (s *Server) changeNotices(w http.ResponseWriter, r *http.Request, what string, change func(context.Context, ...string) (int, error)) {
-	ids, ok := s.noticeIDs(w, r)
+func (s *Server) changeNotices(w http.ResponseWriter, r *http.Request, what string, change func(context.Context, actions.Actor, []string, bool) (int, error)) {
+	ids, all, ok := noticeIDs(w, r)
 	if !ok {
 		return
 	}
-	n, err := change(r.Context(), ids...)
+	n, err := change(r.Context(), apiActor, ids, all)
 	if err != nil {
 		s.unavailable(w, what+" notices", err)
 		return

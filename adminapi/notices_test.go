@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/outbox"
@@ -48,7 +49,7 @@ func TestDeadNotices(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	(&Server{Notices: ob, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
+	(&Server{Notices: ob, Actions: &actions.Service{Dead: ob, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, Token: token, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

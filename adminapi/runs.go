@@ -104,7 +104,7 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
 	}
 	done := make(chan ended, 1)
 	go func() {
-		ctx, cancel := context.WithTimeout(jobs.By(context.WithoutCancel(r.Context()), "api"), runTimeout)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), runTimeout)
 		defer cancel()
 		run, err := s.finishRun(ctx, run)
 		done <- ended{run, err}
@@ -122,7 +122,7 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case end.err == nil:
 		writeJSON(w, http.StatusOK, ranJSON{ID: end.run.ID, Result: *end.run.Result})
-	case errors.Is(end.err, jobs.ErrClosedAhead):
+	case errors.Is(end.err, jobs.ErrClosedToday), errors.Is(end.err, jobs.ErrAhead):
 		writeJSON(w, http.StatusConflict, errorBody{end.run.Error})
 	default:
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{"the job failed (run " + end.run.ID + "): " + end.run.Error})
@@ -132,20 +132,14 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
 // finishRun runs run's job, records how it ended and returns the record
 // and the job's error.
 func (s *Server) finishRun(ctx context.Context, run RunJSON) (RunJSON, error) {
-	var (
-		res jobs.Result
-		err error
-	)
-	if run.Slot != nil {
-		res, err = s.Jobs.Runner.Run(ctx, run.Job, *run.Slot)
-	} else {
-		res, err = s.Jobs.Runner.RunNow(ctx, run.Job)
-	}
+	res, err := s.Actions.RunJob(ctx, apiActor, run.Job, run.Slot)
 	at := s.now()
 	run.FinishedAt, run.Result, run.Status = &at, &res, RunDone
 	switch {
-	case errors.Is(err, jobs.ErrClosedAhead):
-		run.Status, run.Error = RunFailed, "today and tomorrow are closed already: orders count for the day after tomorrow, which closes on schedule"
+	case errors.Is(err, jobs.ErrClosedToday):
+		run.Status, run.Error = RunFailed, "今天已经截单了: today's orders are closed already; tomorrow's close on schedule"
+	case errors.Is(err, jobs.ErrAhead):
+		run.Status, run.Error = RunFailed, "no cutoff of a day ahead: that day's orders close on schedule"
 	case err != nil:
 		s.Log.Error("job run", "job", run.Job, "run", run.ID, "err", err)
 		run.Status, run.Error = RunFailed, err.Error()

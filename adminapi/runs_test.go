@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,7 +54,8 @@ func newRunFixture(t *testing.T, jobStore jobs.Store, store *redisstore.Store, c
 	runner := &jobs.Runner{Store: jobStore, Catalog: cat, Community: community, Location: sh, Log: log,
 		Now: clock, Notify: nopNotifier{}, Links: nopLinks{}}
 	mux := http.NewServeMux()
-	(&Server{Store: store, Community: community, Token: token, Log: log, Now: clock,
+	acts, _, _ := actionsOver(store, cat, community, runner)
+	(&Server{Store: store, Community: community, Actions: acts, Token: token, Log: log, Now: clock,
 		Jobs: &Jobs{Runner: runner, Catalog: cat, Links: &signedurl.Signer{Key: []byte("k"), Base: "http://x", TTL: time.Hour}}}).Register(mux)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
@@ -72,7 +74,7 @@ func (f *runFixture) place(t *testing.T, room string) orders.Order {
 		t.Fatal(err)
 	}
 	o.Day = days.Open
-	o, _, err = f.store.PlaceOrder(context.Background(), o, fmt.Sprint("req-", room, f.now.UnixNano()))
+	o, _, err = f.store.PlaceOrder(context.Background(), o, fmt.Sprint("req-", room, f.now.UnixNano()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +140,7 @@ func TestLongJobRunAnswersWithARunID(t *testing.T) {
 // TestCutoffNowThenRoster: 截单 without a slot closes the open day now,
 // before the 20:00 schedule; later orders count for the next day; a
 // roster without a slot delivers what was closed and nothing after; after
-// the day's cutoff 截单 closes tomorrow, and then refuses.
+// the day's cutoff 截单 refuses: it never closes a day ahead.
 func TestCutoffNowThenRoster(t *testing.T) {
 	cat := testCatalog(t)
 	store := redisstore.New(redistest.Client(t), redistest.Community(t), cat)
@@ -169,19 +171,20 @@ func TestCutoffNowThenRoster(t *testing.T) {
 		t.Errorf("pick list now: %d %+v", code, res)
 	}
 
-	// 21:00: today is closed; 截单 closes tomorrow's orders so far.
+	// 21:00: today is closed. A second 截单 the same day closes nothing
+	// (never tomorrow), and says so; nor does a slot of tomorrow.
 	f.now = time.Date(2026, 11, 24, 21, 0, 0, 0, sh)
-	if code := callJSON(t, "POST", f.srv.URL+"/api/jobs/cutoff/run", token, "", &res); code != 200 || !res.Published || res.Day != "2026-11-25" {
-		t.Fatalf("cutoff at 21:00: %d %+v", code, res)
+	for _, q := range []string{"", "?slot=2026-11-25T09:00:00%2B08:00"} {
+		if code, body := call(t, "POST", f.srv.URL+"/api/jobs/cutoff/run"+q, token, ""); code != http.StatusConflict || !strings.Contains(string(body), "今天已经截单了") && q == "" {
+			t.Errorf("a second 截单 %q: %d %s", q, code, body)
+		}
 	}
-	if later := f.place(t, "103"); later.Day != "2026-11-26" {
+	if later := f.place(t, "103"); later.Day != "2026-11-25" {
 		t.Errorf("an order after the second 截单 counts for %s", later.Day)
 	}
-	f.now = f.now.Add(time.Second)
-	if code := callJSON(t, "POST", f.srv.URL+"/api/jobs/roster/run", token, "", &res); code != 200 || res.Grids[0].Stops != 2 {
-		t.Errorf("roster after the second 截单: %d %+v", code, res)
-	}
-	if code, body := call(t, "POST", f.srv.URL+"/api/jobs/cutoff/run", token, ""); code != http.StatusConflict {
-		t.Errorf("a third 截单: %d %s", code, body)
+	// The next morning 截单 closes that day.
+	f.now = time.Date(2026, 11, 25, 10, 0, 0, 0, sh)
+	if code := callJSON(t, "POST", f.srv.URL+"/api/jobs/cutoff/run", token, "", &res); code != 200 || !res.Published || res.Day != "2026-11-25" {
+		t.Fatalf("cutoff the next morning: %d %+v", code, res)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -21,10 +22,6 @@ func (s *Server) registerStock(mux *http.ServeMux) {
 	mux.Handle("POST /api/stock/{sku}", s.auth(http.HandlerFunc(s.addStock)))
 	mux.Handle("GET /api/shortages", s.auth(http.HandlerFunc(s.shortages)))
 }
-
-// maxStockAdd bounds one change: a typo of three zeros too many should not
-// fill the shelves.
-const maxStockAdd = 100000
 
 // StockAddJSON answers POST /api/stock/{sku}.
 type StockAddJSON struct {
@@ -45,8 +42,7 @@ type StockAddJSON struct {
 // waiting for the item are told, one per unit left.
 func (s *Server) addStock(w http.ResponseWriter, r *http.Request) {
 	sku := r.PathValue("sku")
-	it, ok := s.Jobs.Catalog.Item(sku)
-	if !ok {
+	if _, ok := s.Jobs.Catalog.Item(sku); !ok {
 		writeJSON(w, http.StatusNotFound, errorBody{fmt.Sprintf("no item %q in the catalog", sku)})
 		return
 	}
@@ -55,36 +51,27 @@ func (s *Server) addStock(w http.ResponseWriter, r *http.Request) {
 	}
 	dec := json.NewDecoder(io.LimitReader(r.Body, 4<<10))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil || in.Add == nil || *in.Add == 0 || *in.Add > maxStockAdd || *in.Add < -maxStockAdd {
-		writeJSON(w, http.StatusBadRequest, errorBody{fmt.Sprintf(`body must be {"add": N}, N a whole number from -%d to %d, not 0`, maxStockAdd, maxStockAdd)})
+	if err := dec.Decode(&in); err != nil || in.Add == nil {
+		writeJSON(w, http.StatusBadRequest, errorBody{fmt.Sprintf(`body must be {"add": N}, N a whole number from -%d to %d, not 0`, actions.MaxStockChange, actions.MaxStockChange)})
 		return
 	}
-	if !it.Limited() {
-		writeJSON(w, http.StatusConflict, errorBody{fmt.Sprintf("%s has no stock in the catalog (unlimited); give it a stock there first", sku)})
-		return
-	}
-	left, err := s.Store.AddStock(r.Context(), sku, *in.Add)
+	res, err := s.Actions.AddStock(r.Context(), apiActor, sku, *in.Add)
 	switch {
-	case errors.Is(err, orders.ErrNotFound):
-		writeJSON(w, http.StatusConflict, errorBody{fmt.Sprintf("%s has no stock recorded yet; restart the service with the catalog", sku)})
-		return
+	case errors.Is(err, actions.ErrAmount):
+		writeJSON(w, http.StatusBadRequest, errorBody{fmt.Sprintf(`body must be {"add": N}, N a whole number from -%d to %d, not 0`, actions.MaxStockChange, actions.MaxStockChange)})
+	case errors.Is(err, actions.ErrUnlimited):
+		writeJSON(w, http.StatusConflict, errorBody{fmt.Sprintf("%s has no stock in the catalog (unlimited); give it a stock there first, and restart", sku)})
 	case errors.Is(err, orders.ErrInvalid):
-		writeJSON(w, http.StatusConflict, errorBody{fmt.Sprintf("only %d left of %s: cannot take off %d", left, sku, -*in.Add)})
-		return
+		writeJSON(w, http.StatusConflict, errorBody{fmt.Sprintf("only %d left of %s: cannot take off %d", res.Left, sku, -*in.Add)})
 	case err != nil:
 		s.unavailable(w, "add stock", err)
-		return
+	default:
+		out := StockAddJSON{SKU: sku, Name: res.Item.Name, Added: *in.Add, StockLeft: res.Left, Told: res.Told, Waiting: res.Waiting}
+		if out.Told == nil {
+			out.Told = []string{}
+		}
+		writeJSON(w, http.StatusOK, out)
 	}
-	out := StockAddJSON{SKU: sku, Name: it.Name, Added: *in.Add, StockLeft: left, Told: []string{}}
-	runs, err := s.Jobs.Runner.TellWaiting(r.Context(), sku)
-	if err != nil {
-		// The stock is added; the restock job tells them within a minute.
-		s.Log.Error("add stock: tell the waiting", "sku", sku, "err", err)
-	}
-	for _, run := range runs {
-		out.Told, out.Waiting = append(out.Told, run.Told...), run.Waiting
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 // ShortageJSON is one item of GET /api/shortages.

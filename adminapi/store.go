@@ -7,8 +7,8 @@ import (
 	"github.com/baogong/baogong/orders"
 )
 
-// Store is what the admin API reads and changes; orders/redisstore.Store
-// implements it (see orders.Store for each method's contract).
+// Store is what the admin API reads (every change goes through the
+// actions); orders/redisstore.Store implements it.
 type Store interface {
 	Ping(ctx context.Context) error
 	DayClosed(ctx context.Context, day string) (bool, error)
@@ -18,15 +18,10 @@ type Store interface {
 	OpenOrders(ctx context.Context, grid string) ([]orders.Order, error)
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
 	Leads(ctx context.Context) ([]orders.Lead, error)
-	AddLead(ctx context.Context, l orders.Lead) error
-	RemoveLead(ctx context.Context, openid string) error
 	HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error)
 	AllMarks(ctx context.Context) (map[string][]orders.Mark, error)
-	SetMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
-	RemoveMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error)
 	DistributionEntries(ctx context.Context, id string) (map[string]string, error)
 	// Stock and shortages (stock.go).
-	AddStock(ctx context.Context, sku string, n int) (int, error)
 	StockLeft(ctx context.Context) (map[string]int, error)
 	Refused(ctx context.Context, day string) (map[string]int, error)
 	Waiting(ctx context.Context, skus []string) (map[string]int, error)

@@ -34,17 +34,11 @@ import (
 // moves them (their old binding is removed).
 
 // Directory is the account-level index of who belongs where (see
-// orders/redisstore.Directory).
+// orders/redisstore.Directory), as the router reads it; the actions keep
+// it (actions.Account).
 type Directory interface {
 	// Community returns the community openid belongs to ("" when none).
 	Community(ctx context.Context, openid string) (string, error)
-	// SetCommunity moves openid to community, returning the previous one.
-	SetCommunity(ctx context.Context, openid, community string) (string, error)
-	// JoinCommunity puts openid in community unless they belong to one
-	// already, and returns the one they belong to now.
-	JoinCommunity(ctx context.Context, openid, community string) (string, error)
-	// ForgetCommunity removes openid's community if it is community.
-	ForgetCommunity(ctx context.Context, openid, community string) error
 	// SaveChoice and Choice keep the communities offered to openid for an
 	// address that fits several (Choice: orders.ErrNotFound when none).
 	SaveChoice(ctx context.Context, openid string, c orders.BindChoice, ttl time.Duration) error
@@ -116,8 +110,9 @@ func (a *Account) Handle(ctx context.Context, req Request) (reply string) {
 	defer func() { b.observe(m, start, &reply) }() // the community it ended in
 	reply, done := b.arrive(ctx, m)
 	// A sender who does not belong to the guess, or whose unchecked guess
-	// could not be read (its master failing over), is looked up.
-	if (!done && !m.belongs()) || (done && !known && reply == textBusy) {
+	// could not be read (its master failing over), is looked up: on an
+	// account of several communities, where there is somewhere else.
+	if a.several() && ((!done && !m.belongs()) || (done && !known && reply == textBusy)) {
 		if c, err := a.Directory.Community(ctx, req.OpenID); err != nil {
 			b.Log.Error("community of sender", "err", err)
 		} else if there, ok := a.byID[c]; ok && there != b {
@@ -126,7 +121,7 @@ func (a *Account) Handle(ctx context.Context, req Request) (reply string) {
 			reply, done = b.arrive(ctx, m)
 		}
 	}
-	if !done && m.belongs() {
+	if !done && m.belongs() && a.several() {
 		a.remember(req.OpenID, b)
 	}
 	if done {
@@ -152,6 +147,9 @@ func (a *Account) guess(openid string) (*Bot, bool) {
 }
 
 func (a *Account) remember(openid string, b *Bot) {
+	if a == nil {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if len(a.cache) >= maxCached {
@@ -161,49 +159,17 @@ func (a *Account) remember(openid string, b *Bot) {
 }
 
 func (a *Account) forget(openid string) {
+	if a == nil {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	delete(a.cache, openid)
 }
 
-// moved records that openid now belongs to b's community and removes
-// their binding from the one they belonged to before and from from (the
-// community their message was claimed in), when another.
-func (a *Account) moved(ctx context.Context, openid string, b, from *Bot) {
-	prev, err := a.Directory.SetCommunity(ctx, openid, b.Community.ID)
-	if err != nil {
-		b.Log.Error("set community of user", "err", err)
-	}
-	a.remember(openid, b)
-	olds := []*Bot{a.byID[prev]}
-	if from != olds[0] {
-		olds = append(olds, from)
-	}
-	for _, old := range olds {
-		if old == nil || old == b {
-			continue
-		}
-		if _, err := old.Store.Unbind(ctx, openid); err != nil && !isNotFound(err) {
-			b.Log.Error("unbind from the previous community", "community", old.Community.ID, "err", err)
-		}
-	}
-}
-
-// joined records that openid joined a team of b's community at run time:
-// they belong there unless they belong somewhere already.
-func (a *Account) joined(ctx context.Context, openid string, b *Bot) {
-	if _, err := a.Directory.JoinCommunity(ctx, openid, b.Community.ID); err != nil {
-		b.Log.Error("join community", "err", err)
-	}
-}
-
-// left records that openid left b's community (解绑).
-func (a *Account) left(ctx context.Context, openid string, b *Bot) {
-	if err := a.Directory.ForgetCommunity(ctx, openid, b.Community.ID); err != nil {
-		b.Log.Error("forget community of user", "err", err)
-	}
-	a.forget(openid)
-}
+// several reports whether the account serves more than one community
+// (replies then name communities); a Bot outside any account serves one.
+func (a *Account) several() bool { return a != nil && len(a.Bots) > 1 }
 
 // belongs reports whether the sender belongs to the community the
 // message was resolved in: bound there, or one of its leads, volunteers,

@@ -35,10 +35,8 @@ func newAccountEnv(t *testing.T) *accountEnv {
 	s2 := redisstore.New(e.rdb, redistest.Community(t), c1.Catalog)
 	cm2 := &orders.Community{ID: "c2", Name: "幸福里", Grids: []orders.Grid{{ID: "G1", Buildings: []string{"3", "9"}}},
 		Leads: []orders.Lead{{OpenID: "lead-xf-3", Buildings: []string{"3"}}}, Calendar: testCalendar}
-	c2 := &Bot{Catalog: c1.Catalog, Community: cm2, Store: s2,
-		Lists:   &orders.Lists{Store: s2, Catalog: c1.Catalog, Community: cm2, Location: shanghai},
-		Notices: failingNotices{}, Location: shanghai, Now: c1.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	acct := NewAccount(redisstore.NewDirectory(e.rdb, redistest.Community(t)), c1, c2)
+	c2 := newBot(c1.Catalog, cm2, s2, failingNotices{}, c1.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	acct := newAccount(redisstore.NewDirectory(e.rdb, redistest.Community(t)), c1, c2)
 	e.srv.Close()
 	e.srv = httptest.NewServer(&wechat.Handler{Account: e.oa, Answer: acct.Handle, Token: testToken, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: c2.Log})
 	t.Cleanup(e.srv.Close)

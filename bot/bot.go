@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/zh"
 	"github.com/baogong/baogong/orders"
@@ -29,11 +30,10 @@ type Request = wechat.Message
 type Bot struct {
 	Catalog   *catalog.Catalog
 	Community *orders.Community
-	Store     Store
-	// Lists applies leads' pasted 接龙 lists; Notices queues notices to
-	// people outside the reply to their own message.
-	Lists    *orders.Lists
-	Notices  Notices
+	// Store is what the bot reads (and the message protocol's claim and
+	// answer); every change a message asks for is an action of Actions.
+	Store    Store
+	Actions  *actions.Service
 	Location *time.Location
 	Now      func() time.Time
 	Log      *slog.Logger
@@ -127,13 +127,14 @@ func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 		// household, so it is not held by a member nobody can reach.
 		if msg.From.Bound {
 			msg.readOnly = false
-			if _, err := b.Store.Unbind(ctx, msg.OpenID); err != nil && !errors.Is(err, orders.ErrNotFound) {
+			if _, err := b.Actions.Leave(ctx, msg.actor()); err != nil && !errors.Is(err, orders.ErrNotFound) {
 				return "", err
 			}
+			b.Account.forget(msg.OpenID)
 		}
 		return "", nil
 	case "subscribe":
-		if b.Account != nil && !msg.belongs() {
+		if b.Account.several() && !msg.belongs() {
 			return textWelcomeAccount(b.Account.names), nil
 		}
 		return textWelcome(b.Community.Name), nil
@@ -155,7 +156,7 @@ func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 // help is 帮助: it names the sender's community, or, on an account of
 // several communities, lists them for a sender who chose none yet.
 func (b *Bot) help(msg *Message) string {
-	if b.Account != nil && !msg.belongs() {
+	if b.Account.several() && !msg.belongs() {
 		return textHelpAccount(b.Account.names)
 	}
 	return textHelp(b.Community.Name)
@@ -164,7 +165,7 @@ func (b *Bot) help(msg *Message) string {
 // bindHowTo says how to bind: with the community's name first when the
 // account serves several.
 func (b *Bot) bindHowTo() string {
-	if b.Account != nil {
+	if b.Account.several() {
 		return textBindHowToAccount(b.Account.names)
 	}
 	return textBindHowTo()
@@ -172,7 +173,7 @@ func (b *Bot) bindHowTo() string {
 
 // bindFirst asks an unbound sender to bind before they order.
 func (b *Bot) bindFirst() string {
-	if b.Account != nil {
+	if b.Account.several() {
 		return textBindFirstAccount(b.Account.names)
 	}
 	return textBindFirst()

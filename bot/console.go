@@ -6,8 +6,6 @@ import (
 	"runtime"
 	"strings"
 	"time"
-
-	"github.com/baogong/baogong/orders"
 )
 
 // consoleWords ask for a link into the community console (管理后台).
@@ -88,35 +86,4 @@ func (b *Bot) observe(m *Message, start time.Time, reply *string) {
 		intent = m.MsgType
 	}
 	b.Observe(intent, outcome, time.Since(start))
-}
-
-// NotifyDelivered tells the household's WeChat users their order arrived
-// (the console's 标记送达), as a lead's 送达 does; it reports false when
-// nobody is bound to the household.
-func (b *Bot) NotifyDelivered(ctx context.Context, o orders.Order) (bool, error) {
-	return b.notifyDelivered(ctx, o)
-}
-
-// NotifyCancelled tells the household's WeChat users the community
-// cancelled their order, and why; it reports false when nobody is bound
-// to the household.
-func (b *Bot) NotifyCancelled(ctx context.Context, o orders.Order, reason string) (bool, error) {
-	return b.toHousehold(ctx, o, "", "cancelled-staff:"+o.ID, orders.Notice{Kind: "cancelled", Text: textCancelledByStaffNotice(o, reason)})
-}
-
-// WelcomeVolunteer tells an applicant the office approved them, as a
-// lead's 同意志愿者 does.
-func (b *Bot) WelcomeVolunteer(ctx context.Context, a orders.Application) error {
-	return b.Notices.Enqueue(ctx, orders.Notice{ID: "approved:" + a.Code + ":" + a.OpenID, OpenID: a.OpenID, Kind: "apply", Text: textWelcomeVolunteer(a.Grid)})
-}
-
-// BindingAnswered tells whoever asked to bind a household that the
-// office answered (the console's 住户 page), as a member's 同意绑定 or
-// 拒绝绑定 does, under the same notice ids.
-func (b *Bot) BindingAnswered(ctx context.Context, req orders.BindRequest, approved bool) {
-	if approved {
-		b.tell(ctx, orders.Notice{ID: "bindok:" + req.Code, OpenID: req.OpenID, Kind: "binding", Text: textBindApprovedNotice(req.Address)})
-		return
-	}
-	b.tell(ctx, orders.Notice{ID: "bindno:" + req.Code, OpenID: req.OpenID, Kind: "binding", Text: textBindRefusedNotice(req.Address)})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount"
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/internal/wxsign"
@@ -78,6 +79,31 @@ func (e *env) openDay() orders.DayNote {
 	return d.Note(d.Open)
 }
 
+// newBot wires a bot over store as cmd does, with its actions queuing
+// notices to notices.
+func newBot(cat *catalog.Catalog, c *orders.Community, store *redisstore.Store, notices actions.Outbox, now func() time.Time, log *slog.Logger) *Bot {
+	svc := &actions.Service{Community: c, Catalog: cat, Location: shanghai,
+		Orders: store, Households: store, People: store, Stock: store, Marks: store, Outbox: notices,
+		Lists: &orders.Lists{Store: store, Catalog: cat, Community: c, Location: shanghai},
+		Log:   log, Now: now}
+	return &Bot{Catalog: cat, Community: c, Store: store, Actions: svc, Location: shanghai, Now: now, Log: log}
+}
+
+// newAccount puts bots on one official account, as cmd does.
+func newAccount(dir *redisstore.Directory, bots ...*Bot) *Account {
+	svcs := make([]*actions.Service, len(bots))
+	for i, b := range bots {
+		svcs[i] = b.Actions
+	}
+	actions.NewAccount(dir, svcs...)
+	return NewAccount(dir, bots...)
+}
+
+// setCatalog gives the env's bot (and its actions) another catalog.
+func (e *env) setCatalog(cat *catalog.Catalog) {
+	e.bot.Catalog, e.bot.Actions.Catalog, e.bot.Actions.Lists.Catalog = cat, cat, cat
+}
+
 // failingNotices stands in where a test sends no notices: queuing one is a
 // failure the bot must survive (it tells the lead to phone instead).
 type failingNotices struct{}
@@ -119,13 +145,7 @@ func newEnvRedis(t testing.TB, rdb redis.UniversalClient) *env {
 		Cache: wechat.NewTokenCache(rdb, testAppID, log),
 	})
 	e.community, e.oa = community, acct
-	community_ := testCommunity()
-	b := &Bot{
-		Catalog: cat, Community: community_, Store: store,
-		Lists:    &orders.Lists{Store: store, Catalog: cat, Community: community_, Location: shanghai},
-		Notices:  failingNotices{},
-		Location: shanghai, Now: func() time.Time { return e.now }, Log: log,
-	}
+	b := newBot(cat, testCommunity(), store, failingNotices{}, func() time.Time { return e.now }, log)
 	e.bot = b
 	e.srv = httptest.NewServer(&wechat.Handler{Account: acct, Answer: b.Handle, Token: testToken, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
 	t.Cleanup(e.srv.Close)

@@ -8,15 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/internal/zh"
 	"github.com/baogong/baogong/orders"
 )
-
-// Notices queues messages to users outside the reply to their own message
-// (a delivery notice). Outbox is the implementation.
-type Notices interface {
-	Enqueue(ctx context.Context, ns ...orders.Notice) error
-}
 
 // leadLines parses a lead's text as order lines for households, once per
 // message: in a lead of one building, a line may leave the building out.
@@ -32,56 +27,26 @@ func (b *Bot) leadLines(m *Message) orders.TextResult {
 	return *m.lines
 }
 
-// paste turns a lead's list into orders (see orders.Lists.Apply).
+// paste turns a lead's list into orders (see actions.Service.Paste).
 func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error) {
-	buildings, res, jielong := msg.Leads, b.leadLines(msg), orders.IsJielong(msg.Content)
-	title := ""
+	res, jielong := b.leadLines(msg), orders.IsJielong(msg.Content)
+	req := actions.PasteRequest{Jielong: jielong, Unreadable: len(res.Rejected)}
 	if jielong {
-		title = res.Title
-	}
-	key := orders.ListKey(msg.OpenID, title)
-	if !jielong {
-		// One-off order lines accumulate in a list of their own that
-		// never cancels what is not repeated.
-		key = orders.ListKey(msg.OpenID, "\x00direct")
-	}
-	now := b.Now()
-	listID, err := b.Store.ListFor(ctx, key, orders.NewListID(key, now), orders.ListIdle)
-	if err != nil {
-		return "", err
-	}
-	lreq := orders.ListRequest{
-		Lead: msg.OpenID, Buildings: buildings, CancelMissing: jielong, At: now, ListID: listID,
+		req.Title = res.Title
 	}
 	for _, pl := range res.Orders {
-		lreq.Lines = append(lreq.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent, Note: pl.Note})
+		req.Lines = append(req.Lines, orders.ListLine{Line: pl.Line, Number: pl.Number, Address: pl.Address, Items: pl.Items, Contact: pl.Phone, Urgent: pl.Urgent, Note: pl.Note})
 	}
-	rep, err := b.Lists.Apply(ctx, lreq, len(res.Rejected))
-	days := b.days(msg)
+	done, err := b.Actions.Paste(ctx, msg.actor(), req)
+	rep := done.Report
 	switch {
 	case err != nil && !rep.Interrupted:
 		msg.readOnly = true // nothing written: 系统繁忙 is true
 		return "", err
 	case err != nil:
-		// Say what was done; the lead pastes again for the rest. No
-		// notices while Redis fails: the urgent job pushes urgent
-		// orders later, and the reply lists those awaiting a
-		// prescription.
+		// Say what was done; the lead pastes again for the rest.
 		b.Log.Error("paste interrupted", "err", err, "households", len(rep.Results),
 			"unknown", rep.Count(orders.OutcomeUnknown), "not_done", rep.Count(orders.OutcomeNotDone))
-	default:
-		// The orders are placed whatever becomes of the notices.
-		if err := b.notifyRxPasted(ctx, rep); err != nil {
-			b.Log.Error("paste: prescription notices", "err", err)
-		}
-		for _, r := range rep.Results {
-			switch r.Outcome {
-			case orders.OutcomeCancelled:
-				b.tellCancelled(ctx, r.Order, msg.OpenID, byLead)
-			case orders.OutcomeUpdated:
-				b.tellChanged(ctx, r.Order, msg.OpenID)
-			}
-		}
 	}
 	var placed []orders.Order
 	for _, r := range rep.Results {
@@ -90,18 +55,10 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		}
 	}
 	reply := textPasted(pasteView{
-		jielong: jielong, title: title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
-		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog, days: days,
+		jielong: jielong, title: req.Title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
+		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog, days: b.days(msg),
 	})
-	if rep.Interrupted {
-		return reply, nil
-	}
-	pushed, err := b.pushPasted(ctx, rep, reply)
-	if err != nil {
-		b.Log.Error("paste: urgent pushes", "err", err)
-		return reply, nil
-	}
-	return pushed, nil
+	return pasteUrgentLine(done, reply), nil
 }
 
 // reScope reads a building, or a building and unit: 3栋, 3号楼2单元, 3-2.
@@ -110,94 +67,52 @@ var reScope = regexp.MustCompile(`^([0-9零〇一二三四五六七八九十两]
 // deliver marks the lead's pending orders for an order id, a household, a
 // unit or a building delivered, and tells each household.
 func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, error) {
-	buildings := msg.Leads
 	rest = strings.TrimSpace(rest)
 	if rest == "" {
 		return textDeliverHowTo, nil
 	}
-	owns := func(building string) bool { return orders.Owns(buildings, building) }
-	var match func(o *orders.Order) bool
+	var scope actions.Scope
 	var where string
 	if isDigits(rest) && len(rest) >= 4 {
-		o, err := b.Store.Order(ctx, rest)
-		if errors.Is(err, orders.ErrNotFound) || (err == nil && !owns(o.Address.Building)) {
-			return textDeliverNoOrder(rest), nil
-		}
-		if err != nil {
-			return "", err
-		}
-		match, where = func(x *orders.Order) bool { return x.ID == o.ID }, "订单 "+o.ID
+		scope.OrderID, where = rest, "订单 "+rest
 	} else if m, ok := orders.FindAddress(rest, b.known); ok && m.Start == 0 && strings.TrimSpace(rest[m.End:]) == "" {
-		hh := m.Address.Household()
-		match, where = func(x *orders.Order) bool { return x.Household() == hh }, m.Address.String()
-		if !owns(m.Building) {
-			return textNotYourBuilding(m.Building), nil
-		}
+		scope.Household, where = &m.Address, m.Address.String()
 	} else if sm := reScope.FindStringSubmatch(rest); sm != nil {
 		bld, ok := zh.ParseNumber(sm[1])
 		if !ok {
 			return textDeliverHowTo, nil
 		}
-		building := orders.CanonicalBuilding(strconv.Itoa(bld))
-		if !owns(building) {
-			return textNotYourBuilding(building), nil
-		}
-		unit := ""
+		scope.Building = orders.CanonicalBuilding(strconv.Itoa(bld))
 		if sm[2] != "" {
 			u, ok := zh.ParseNumber(sm[2])
 			if !ok {
 				return textDeliverHowTo, nil
 			}
-			unit = strconv.Itoa(u)
+			scope.Unit = strconv.Itoa(u)
 		}
-		where = buildingUnit(orders.Address{Building: building, Unit: unit})
-		match = func(x *orders.Order) bool {
-			return orders.CanonicalBuilding(x.Address.Building) == building && (unit == "" || x.Address.Unit == unit)
-		}
+		where = buildingUnit(orders.Address{Building: scope.Building, Unit: scope.Unit})
 	} else {
 		return textDeliverHowTo, nil
 	}
-
-	// Every undelivered order of the place, whatever its order day: an
-	// order placed after the cutoff is handed over as any other. Orders
-	// awaiting a prescription were not packed.
-	var targets []orders.Order
-	for _, g := range b.Community.Grids {
-		open, err := b.Store.OpenOrders(ctx, g.ID)
-		if err != nil {
-			return "", err
+	res, err := b.Actions.Deliver(ctx, msg.actor(), scope, "")
+	switch {
+	case isNotFound(err):
+		return textDeliverNoOrder(rest), nil
+	case errors.Is(err, actions.ErrForbidden):
+		building := scope.Building
+		if scope.Household != nil {
+			building = scope.Household.Building
 		}
-		for i := range open {
-			if open[i].Status.Open() && owns(open[i].Address.Building) && match(&open[i]) {
-				targets = append(targets, open[i])
-			}
-		}
+		return textNotYourBuilding(building), nil
+	case errors.Is(err, orders.ErrConflict):
+		return textDeliverNothing(where), nil
+	case err != nil:
+		return "", err
 	}
-	if len(targets) == 0 {
+	if len(res.Orders) == 0 {
 		return textDeliverNothing(where), nil
 	}
-	var dv deliveryView
-	dv.where = where
-	for _, o := range targets {
-		d, err := b.Store.Transition(ctx, o.ID, orders.StatusDelivered, msg.OpenID, "送达", b.Now())
-		if errors.Is(err, orders.ErrConflict) {
-			continue // delivered or cancelled meanwhile
-		}
-		if err != nil {
-			return "", err
-		}
-		dv.orders = append(dv.orders, d)
-		notified, err := b.notifyDelivered(ctx, d)
-		if err != nil {
-			return "", err
-		}
-		if !notified {
-			dv.toPhone = append(dv.toPhone, d)
-			continue
-		}
-		dv.notified++
-	}
-	return textDelivered(dv), nil
+	return textDelivered(deliveryView{where: where, orders: res.Orders, notified: res.Notified, toPhone: res.ToPhone}), nil
 }
 
 func (b *Bot) summary(ctx context.Context, msg *Message, rest string) (string, error) {
@@ -243,27 +158,12 @@ func summaryUnit(rest string) (string, bool) {
 
 // received records a resident's 收到 on their household's delivered orders.
 func (b *Bot) received(ctx context.Context, msg *Message) (string, error) {
-	bd, bound := msg.From.Binding, msg.From.Bound
-	if !bound {
+	if !msg.From.Bound {
 		return b.bindFirst(), nil
 	}
-	list, err := b.Store.HouseholdOrders(ctx, bd.Address.Household(), 50)
+	done, err := b.Actions.Received(ctx, msg.actor())
 	if err != nil {
 		return "", err
-	}
-	var done []orders.Order
-	for _, o := range list {
-		if o.Status != orders.StatusDelivered {
-			continue
-		}
-		r, err := b.Store.Transition(ctx, o.ID, orders.StatusReceived, msg.OpenID, "居民确认收到", b.Now())
-		if errors.Is(err, orders.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		done = append(done, r)
 	}
 	if len(done) == 0 {
 		return textNothingToReceive, nil
@@ -290,31 +190,12 @@ func atoiOr(s string) int {
 // leadCancel cancels a household's pending orders in the lead's building.
 func (b *Bot) leadCancel(ctx context.Context, msg *Message, rest string) (string, error) {
 	m, _ := orders.FindAddress(rest, b.known)
-	a := m.Address
-	if !orders.Owns(msg.Leads, a.Building) {
-		return textNotYourBuilding(a.Building), nil
-	}
-	list, err := b.Store.HouseholdOrders(ctx, a.Household(), 50)
-	if err != nil {
+	done, late, err := b.Actions.CancelHousehold(ctx, msg.actor(), m.Address)
+	switch {
+	case errors.Is(err, actions.ErrForbidden):
+		return textNotYourBuilding(m.Address.Building), nil
+	case err != nil:
 		return "", err
 	}
-	var done, late []orders.Order
-	for _, o := range list {
-		switch {
-		case orders.CallOff(o):
-			c, err := b.Store.CancelOrder(ctx, o.ID, msg.OpenID, "楼栋长取消", b.Now())
-			if errors.Is(err, orders.ErrConflict) {
-				late = append(late, c)
-				continue
-			}
-			if err != nil {
-				return "", err
-			}
-			b.tellCancelled(ctx, c, msg.OpenID, byLead)
-			done = append(done, c)
-		case o.Status == orders.StatusAssigned:
-			late = append(late, o)
-		}
-	}
-	return textLeadCancelled(a, done, late), nil
+	return textLeadCancelled(m.Address, done, late), nil
 }

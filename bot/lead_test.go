@@ -29,7 +29,7 @@ func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 	tokens := wechat.NewTokenCache(e.rdb, appID+"-lead", log)
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: appID, AppSecret: secret, Token: "t", Cache: tokens})
 	ob := outbox.New(e.rdb, redistestCommunityOf(e), wechat.NewWeChatSender(acct, tokens, "tmpl-delivered", log), log)
-	e.bot.Notices = ob
+	e.bot.Actions.Outbox = ob
 	return ob, fake
 }
 

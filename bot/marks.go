@@ -2,10 +2,11 @@ package bot
 
 import (
 	"context"
-	"slices"
+	"errors"
 	"sort"
 	"strings"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -43,39 +44,38 @@ func (b *Bot) markText(ctx context.Context, msg *Message, rest string, unmark bo
 	if len(unknown) > 0 {
 		return textMarkUnknown(unknown), nil
 	}
-	return b.mark(ctx, m.Address, marks, unmark)
+	return b.mark(ctx, msg, m.Address, marks, unmark)
 }
 
 // mark adds marks to a household, or with unmark takes them off (all of
-// them when marks is empty).
-func (b *Bot) mark(ctx context.Context, a orders.Address, marks []orders.Mark, unmark bool) (string, error) {
-	hh := a.Household()
-	before, err := b.Store.HouseholdMarks(ctx, hh)
+// them when marks is empty); adding none shows the household's marks.
+func (b *Bot) mark(ctx context.Context, msg *Message, a orders.Address, marks []orders.Mark, unmark bool) (string, error) {
+	if !unmark && len(marks) == 0 {
+		before, err := b.Store.HouseholdMarks(ctx, a.Household())
+		return textMarksOf(a, before), err
+	}
+	change := actions.AddMarks
+	if unmark {
+		change = actions.RemoveMarks
+	}
+	res, err := b.Actions.Mark(ctx, msg.actor(), a, change, marks)
+	var shape *orders.ShapeError
+	switch {
+	case errors.As(err, &shape):
+		return textNoSuchDoor(shape.Reason), nil
+	case errors.Is(err, actions.ErrForbidden), errors.As(err, new(*actions.NotHereError)):
+		return textNotYourBuilding(a.Building), nil
+	}
 	if err != nil {
 		return "", err
 	}
 	if !unmark {
-		if len(marks) == 0 {
-			return textMarksOf(a, before), nil
-		}
-		after, err := b.Store.AddMarks(ctx, hh, marks)
-		if err != nil {
-			return "", err
-		}
-		return textMarked(a, after), nil
+		return textMarked(a, res.After), nil
 	}
-	had := len(marks) == 0 && len(before) > 0
-	for _, m := range marks {
-		had = had || slices.Contains(before, m)
+	if !res.Changed() {
+		return textUnmarkNothing(a, len(res.Before) > 0), nil
 	}
-	if !had {
-		return textUnmarkNothing(a, len(before) > 0), nil
-	}
-	left, err := b.Store.RemoveMarks(ctx, hh, marks)
-	if err != nil {
-		return "", err
-	}
-	return textUnmarked(a, marks, left), nil
+	return textUnmarked(a, marks, res.After), nil
 }
 
 // markedIn returns the marked households of buildings, in address order.

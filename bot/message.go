@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -45,16 +46,33 @@ type Message struct {
 	heard string
 }
 
-// Ack returns ctx for the one write that is this message's effect: the
-// store makes it only while this delivery holds the message, and saves
-// render's answer in the same atomic step. A handler calls it at most once
-// per message, for its last write.
-func (m *Message) Ack(ctx context.Context, render func(orders.Order) string) context.Context {
+// newAck returns the Ack of the one write that is this message's effect:
+// the store makes it only while this delivery holds the message, and
+// saves the answer in the same atomic step (the action sets its Render).
+// A handler makes at most one per message, for its last write.
+func (m *Message) newAck() *orders.Ack {
+	m.ack = &orders.Ack{Key: m.key, Owner: m.owner}
+	return m.ack
+}
+
+// render returns what a write's answer is, as r renders it: starting with
+// what was heard when the message was a voice.
+func (m *Message) render(r func(orders.Order) string) func(orders.Order) string {
 	if m.heard != "" {
-		render = m.spoken(render)
+		return m.spoken(r)
 	}
-	m.ack = &orders.Ack{Key: m.key, Owner: m.owner, Render: render}
-	return orders.WithAck(ctx, m.ack)
+	return r
+}
+
+// actor is the message's sender as the actions see them.
+func (m *Message) actor() actions.Actor {
+	a := actions.Actor{OpenID: m.OpenID, Who: m.OpenID, Door: actions.Bot, Key: m.key,
+		Leads: m.Leads, Teams: m.Teams, Supplier: m.Supplier, Staff: m.Staff}
+	if m.From.Bound {
+		bd := m.From.Binding
+		a.Home, a.Marks = &bd, m.From.Marks
+	}
+	return a
 }
 
 // household returns the sender's household key ("" when unbound).
@@ -199,7 +217,7 @@ func (b *Bot) identify(m *Message, s orders.Sender) {
 			m.Teams = append(m.Teams, g.ID)
 		}
 	}
-	m.Supplier = b.supplierOf(m.OpenID)
+	m.Supplier = b.Catalog.SupplierOf(m.OpenID)
 	m.Staff = slices.Contains(b.Community.Admins, m.OpenID)
 }
 

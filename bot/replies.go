@@ -142,22 +142,6 @@ func textBindNobodyToAsk(a orders.Address) string {
 	return fmt.Sprintf("%s已经有人绑定或下过单了，需要楼栋长确认，但现在找不到楼栋长。\n请联系社区，这次没有绑定。", a)
 }
 
-// textBindAskMembers asks a household's members about a binding.
-func textBindAskMembers(r orders.BindRequest) string {
-	return fmt.Sprintf("【绑定申请】有人申请绑定您家%s。\n是家里人请回复：同意绑定 %s\n不认识请回复：拒绝绑定 %s\n24小时内有效。", r.Address, r.Code, r.Code)
-}
-
-// textBindAskLead asks the building's lead about a binding: beside the
-// household's members, or alone when it has none (its orders were placed
-// by the lead or a 接龙).
-func textBindAskLead(r orders.BindRequest, members bool) string {
-	who := "这户还没人绑定，但有订单"
-	if members {
-		who = "也已经问了这户已绑定的人"
-	}
-	return fmt.Sprintf("【绑定申请】有人申请绑定%s（%s）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, who, r.Code, r.Code)
-}
-
 const textBindAnswerHowTo = "请回复通知里的四位数字，例如：同意绑定 1234"
 
 func textBindCodeNotFound(code string) string {
@@ -170,14 +154,6 @@ func textBindApproved(a orders.Address) string {
 
 func textBindRefused(a orders.Address) string {
 	return fmt.Sprintf("已拒绝，对方没有绑定到%s。", a)
-}
-
-func textBindApprovedNotice(a orders.Address) string {
-	return fmt.Sprintf("您绑定%s的申请已经同意了。\n现在可以下单了，例如：蔬菜包2份", a)
-}
-
-func textBindRefusedNotice(a orders.Address) string {
-	return fmt.Sprintf("您绑定%s的申请没有通过。\n地址写错了请重新发\"绑定 新地址\"；有疑问请找楼栋长。", a)
 }
 
 const textNotBound = "您还没有绑定地址。\n请发：绑定 3栋2单元501"
@@ -205,31 +181,6 @@ func textMembers(a orders.Address, members []orders.Binding) string {
 
 func textMemberRemoved(a orders.Address, n int) string {
 	return fmt.Sprintf("已把第%d位从%s解绑，已通知对方。", n, a)
-}
-
-func textRemovedNotice(a orders.Address) string {
-	return fmt.Sprintf("楼栋长已把您从%s解绑。\n如有疑问请联系楼栋长。", a)
-}
-
-// textCancelledNotice tells a household's other members of a cancel.
-func textCancelledNotice(o orders.Order, who actor) string {
-	by := "家里人"
-	if who == byLead {
-		by = "楼栋长"
-	}
-	return fmt.Sprintf("您家的订单 %s（%s）已被%s取消，库存和限购已退回。\n还需要的话可以重新下单。", o.ID, itemsText(o.Lines), by)
-}
-
-// textChangedNotice tells a household that its lead changed its order
-// (a re-pasted 接龙).
-func textChangedNotice(o orders.Order) string {
-	return fmt.Sprintf("楼栋长改了您家的订单 %s，现在是：%s。\n不对请找楼栋长。", o.ID, itemsText(o.Lines))
-}
-
-// textUrgentCancelled tells whoever was bringing an urgent order that it
-// was cancelled.
-func textUrgentCancelled(o orders.Order) string {
-	return fmt.Sprintf("【急·已取消】%s的订单 %s（%s）已取消，不用送了。\n已经拿了货的请联系楼栋长。", o.Address, o.ID, itemsText(o.Lines))
 }
 
 // textHelpAgain answers a household's further cries while the first is
@@ -507,34 +458,7 @@ func textDeliverNothing(where string) string {
 	return fmt.Sprintf("%s没有待送的订单。\n发\"汇总\"看待送的订单。", where)
 }
 
-// place is where goods are left: the unit door, or downstairs.
-func place(a orders.Address) string {
-	if a.Unit == "" {
-		return a.Building + "栋楼下"
-	}
-	return a.Building + "栋" + a.Unit + "单元门口"
-}
-
 func itemsText(lines []orders.Line) string { return orders.Goods(lines) }
-
-// textDeliveredNotice is pushed to every resident bound to the household.
-func textDeliveredNotice(o orders.Order) string {
-	return fmt.Sprintf("您订的%s已放到%s，请下楼收取。\n收到后请回复\"收到\"。（订单%s）", itemsText(o.Lines), place(o.Address), o.ID)
-}
-
-// deliveredTemplateData fills the delivery template message, used when the
-// resident has not written to the account in 48 hours. Fields: first (a
-// heading), keyword1 (order id), keyword2 (goods), keyword3 (where),
-// remark (what to do).
-func deliveredTemplateData(o orders.Order) map[string]string {
-	return map[string]string{
-		"first":    "您订的保供物资已送到",
-		"keyword1": o.ID,
-		"keyword2": itemsText(o.Lines),
-		"keyword3": place(o.Address),
-		"remark":   "请尽快下楼收取，收到后回复\"收到\"。",
-	}
-}
 
 // deliveryView is what a 送达 did.
 type deliveryView struct {
@@ -1038,10 +962,6 @@ func textDone(st orders.Stop, notified bool, left int) string {
 	return fmt.Sprintf("已记下第%d户 %s 送达。%s\n%s", st.Seq, st.Address, told, tail)
 }
 
-func textApplication(a orders.Application) string {
-	return fmt.Sprintf("%s的居民%s（电话%s）报名当志愿者（%s网格）。\n同意请回复：同意志愿者 %s", a.Address, a.Name, orders.MaskPhone(a.Phone), a.Grid, a.Code)
-}
-
 // textSignUpHowTo asks for what a volunteer's sign-up lacks.
 func textSignUpHowTo(noName, noPhone bool) string {
 	what := "名字和手机号"
@@ -1069,20 +989,12 @@ func textApproved(a orders.Application) string {
 	return fmt.Sprintf("已同意%s的居民当%s网格的志愿者，已通知本人。", a.Address, a.Grid)
 }
 
-func textWelcomeVolunteer(grid string) string {
-	return fmt.Sprintf("您已成为%s网格的志愿者，谢谢您！\n排班后会收到配送任务，发\"任务\"可以查看。", grid)
-}
-
 func textReadyAlready(day string) string {
 	return fmt.Sprintf("%s的备货完成已经通知过志愿者了。", day)
 }
 
 func textReady(day string, told int) string {
 	return fmt.Sprintf("好的，%s的货已备好，已通知%d位志愿者来取。", day, told)
-}
-
-func textGoodsReady(supplier, day string) string {
-	return fmt.Sprintf("%s：%s的货已经备好，可以去取了。", supplier, day)
 }
 
 // ---- Prescriptions (处方药) ----
@@ -1114,12 +1026,6 @@ func textPlacedRx(o orders.Order, rx []orders.Line) string {
 	return b.String()
 }
 
-// textRxAwaitingNotice tells a household that a lead ordered prescription
-// medicine for them.
-func textRxAwaitingNotice(o orders.Order, rx []orders.Line) string {
-	return fmt.Sprintf("楼栋长为您家登记了订单%s：%s。\n%s是处方药，请在这里发一张处方或药盒的照片，审核后才能配送。", o.ID, itemsText(o.Lines), rxNames(rx))
-}
-
 // textRxPhotoReceived answers the resident's photo.
 func textRxPhotoReceived(list []orders.Order) string {
 	ids := make([]string, len(list))
@@ -1127,12 +1033,6 @@ func textRxPhotoReceived(list []orders.Order) string {
 		ids[i] = o.ID
 	}
 	return fmt.Sprintf("收到照片了！订单%s已交给药房，药房会核对照片。\n送到前会通知您；发\"我的订单\"看进度。", strings.Join(ids, "、"))
-}
-
-// textRxPhotoNotice asks the pharmacy to check a photo.
-func textRxPhotoNotice(o orders.Order, rx []orders.Line) string {
-	return fmt.Sprintf("【处方待核对】订单%s %s\n药品：%s\n照片：%s\n没问题请回复：审核 %s 通过\n不能配请回复：审核 %s 驳回 原因",
-		o.ID, o.Address, itemsText(rx), o.Rx.PicURL, o.ID, o.ID)
 }
 
 func textRxNoSuchOrder(id string) string {
@@ -1180,16 +1080,6 @@ func textRxRejected(o orders.Order, reason string, notified bool) string {
 	return fmt.Sprintf("已驳回订单 %s（%s）：%s\n订单已取消，库存已退回。%s", o.ID, o.Address, reason, rxTold(notified))
 }
 
-// textRxApprovedNotice tells the household its prescription was approved.
-func textRxApprovedNotice(o orders.Order) string {
-	return fmt.Sprintf("您家订单%s（%s）的处方已审核通过，正在备药，送到时会通知您。", o.ID, itemsText(o.Lines))
-}
-
-// textRxRejectedNotice tells the household its order was cancelled.
-func textRxRejectedNotice(o orders.Order, reason string) string {
-	return fmt.Sprintf("抱歉，您家订单%s（%s）的处方没有通过审核：%s\n订单已取消。可以重新下单再发处方照片；有问题请联系楼栋长。", o.ID, itemsText(o.Lines), reason)
-}
-
 // rxPasted lists the orders of a paste that wait for a prescription, for
 // the lead's reply ("" when none).
 func rxPasted(r orders.ListReport) string {
@@ -1211,12 +1101,6 @@ const (
 	textHelpPassed = "已马上转告本网格的志愿者和楼栋长，他们会尽快联系您。\n如果有生命危险，请马上打120。"
 	textHelpNobody = "您的网格现在没有志愿者和楼栋长。\n如果有生命危险，请马上打120；其他急事请打社区电话。"
 )
-
-// textHelpPush carries a resident's own words about an emergency to the
-// grid's volunteers and leads.
-func textHelpPush(a orders.Address, text string) string {
-	return fmt.Sprintf("【急】%s的住户求助：\n%s\n请尽快联系或上门看看。", a, text)
-}
 
 const (
 	textMarkHowTo = "标记需要多关照的住户，例如：\n标记 3-2-501 独居老人\n可以标：独居老人、孕妇、透析、残疾、低保\n" +
@@ -1257,17 +1141,7 @@ func stopWhere(st orders.Stop) string {
 }
 
 // buildingUnit is 3栋2单元 (or 3栋): where someone lives, without the door.
-func buildingUnit(a orders.Address) string {
-	if a.Unit == "" {
-		return a.Building + "栋"
-	}
-	return a.Building + "栋" + a.Unit + "单元"
-}
-
-func textVolunteerOf(where string) string { return where + "的志愿者" }
-
-// textVolunteerNamed names a volunteer the office knows by name.
-func textVolunteerNamed(name string) string { return "志愿者" + name }
+func buildingUnit(a orders.Address) string { return a.Entrance() }
 
 func textMarkUnknown(words []string) string {
 	return fmt.Sprintf("没有“%s”这种标记。\n可以标：%s\n例如：标记 3-2-501 独居老人", strings.Join(words, "、"), marksText(orders.MarkKinds))
@@ -1414,23 +1288,6 @@ func textClaimed(o orders.Order, marks []orders.Mark, told bool) string {
 	return b.String()
 }
 
-// textClaimedNotice tells the resident who is coming: who is 3栋2单元的志愿者
-// or 社区志愿者, never a name, door or phone.
-func textClaimedNotice(o orders.Order, who string) string {
-	return fmt.Sprintf("您的急需订单 %s（%s）已有人领取：%s正在给您送来，请留意敲门。", o.ID, itemsText(o.Lines), who)
-}
-
-// claimedTemplateData fills the template message of textClaimedNotice.
-func claimedTemplateData(o orders.Order, who string) map[string]string {
-	return map[string]string{
-		"first":    "您的急需订单已有人领取",
-		"keyword1": o.ID,
-		"keyword2": itemsText(o.Lines),
-		"keyword3": o.Address.String(),
-		"remark":   who + "正在给您送来，请留意敲门。",
-	}
-}
-
 func textClaimDone(o orders.Order, notified bool) string {
 	told := "已通知住户。"
 	if !notified {
@@ -1540,12 +1397,6 @@ func textConsoleLink(link string) string {
 	return "社区管理后台登录链接（10分钟内有效，只能用一次，请不要转发）：\n" + link + "\n过期了再发\"登录\"要一个新的。"
 }
 
-// textCancelledByStaffNotice tells a household the community cancelled
-// their order from the console.
-func textCancelledByStaffNotice(o orders.Order, reason string) string {
-	return fmt.Sprintf("您的订单 %s（%s）已由社区取消，原因：%s\n需要的话可以重新下单；有疑问请联系楼栋长或社区。", o.ID, itemsText(o.Lines), reason)
-}
-
 // -- waiting lists (到货通知, waitlist.go) --
 
 // textWaitHint follows a sold-out answer.
@@ -1575,6 +1426,12 @@ func textWaitInStock(name string, left int, unit string) string {
 
 // textBindNotHere answers a binding Locate refused: a building the
 // community does not have, or an address outside its building's shape.
+// textNoSuchDoor: a door outside its building's shape (no such unit or
+// floor).
+func textNoSuchDoor(reason string) string {
+	return fmt.Sprintf("没有这个门牌：%s。\n请检查后重新发送。", reason)
+}
+
 func textBindNotHere(err error, community, building string, buildings []string) string {
 	if shape := (*orders.ShapeError)(nil); errors.As(err, &shape) {
 		return fmt.Sprintf("没有这个门牌：%s。\n请检查后重新发送，例如：绑定 3栋2单元501", shape.Reason)

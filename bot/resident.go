@@ -8,7 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/urgent"
 )
 
 // The resident's intents: bind, order, my orders, cancel, the catalog.
@@ -53,7 +55,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	if said && (len(p.Items) == 0 || len(p.Unknown) > 0) {
 		// Someone wrote 急/救命 about something we cannot order: a
 		// person must read it now, not a refusal.
-		return b.urgentHelp(ctx, msg, bd, strings.TrimSpace(msg.Content))
+		return b.urgentHelp(ctx, msg, strings.TrimSpace(msg.Content))
 	}
 	if msg.heard != "" && !said {
 		// Heard in a voice message: a reading that may be wrong is read
@@ -99,62 +101,49 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 // requestID (placing again under it places nothing more), urgent when the
 // message said so, and answers it.
 func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemRequest, said bool, channel, requestID string) (string, error) {
-	bd := msg.From.Binding
 	days := b.days(msg)
-	o, err := orders.NewOrder(b.Catalog, bd.Address, bd.Grid, items, msg.OpenID, channel, days.Now, b.Location)
-	if errors.Is(err, orders.ErrFreeOnly) {
-		return textFreeOnly, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	o.Day, o.Note = days.Open, msg.note
-	o.Urgent = orders.IsUrgent(b.Catalog, o.Lines, said, msg.From.Marks)
-	render := func(p orders.Order) string {
-		if p.Status == orders.StatusAwaitingRx {
+	reply := func(p orders.Order, to urgent.Reach) string {
+		switch {
+		case p.Status == orders.StatusAwaitingRx:
 			return textPlacedRx(p, orders.RxLines(b.Catalog, p.Lines))
+		case p.Urgent && p.Status == orders.StatusPending:
+			return textUrgentPlaced(p, to)
 		}
 		return textPlaced(p, days.Note(p.Day))
 	}
-	if o.Urgent && o.Status == orders.StatusPending {
-		// Who hears of it at once is known before it is placed, so the
-		// answer is saved with the order.
-		to, err := b.urgent().ReachOf(ctx, o.Grid)
-		if err != nil {
-			return "", err
-		}
-		render = func(p orders.Order) string { return textUrgentPlaced(p, to) }
-	}
-	placed, _, err := b.Store.PlaceOrder(msg.Ack(ctx, render), o, requestID)
+	ack := msg.newAck()
+	res, err := b.Actions.Place(ctx, msg.actor(), actions.PlaceRequest{
+		Items: items, Said: said, Channel: channel, RequestID: requestID, Note: msg.note, Days: days, Ack: ack,
+		Reply: func(p orders.Order, to urgent.Reach) string {
+			return msg.render(func(p orders.Order) string { return reply(p, to) })(p)
+		},
+	})
 	var short *orders.ShortageError
-	if errors.As(err, &short) {
+	switch {
+	case errors.Is(err, orders.ErrFreeOnly):
+		return textFreeOnly, nil
+	case errors.As(err, &short):
 		it, _ := b.Catalog.Item(short.SKU)
 		if errors.Is(err, orders.ErrLimit) {
-			return textOverLimit(it.Name, it.Unit, short.Limit, short.Left, days.Note(o.Day)), nil
+			return textOverLimit(it.Name, it.Unit, short.Limit, short.Left, days.Note(days.Open)), nil
 		}
 		return textSoldOut(it.Name, it.Unit, short.Left), nil
-	}
-	if err != nil {
+	case err != nil:
 		return "", err
 	}
-	if placed.Urgent {
-		// The push is queued after the answer is saved: should it fail,
-		// the urgent job pushes the order within a minute.
-		b.pushUrgentMarked(ctx, placed, msg.From.Marks)
-	}
-	if msg.ack.Saved {
-		if msg.ack.Unconfirmed {
+	if ack.Saved {
+		if ack.Unconfirmed {
 			// Written, but no replica confirmed it: not acknowledged as
 			// placed (the saved answer, for WeChat's retries, is).
-			b.Log.Warn("order placed, no replica confirmed it in time", "order", placed.ID)
-			msg.ack.Reply = textPlacedUnconfirmed(placed)
+			b.Log.Warn("order placed, no replica confirmed it in time", "order", res.Order.ID)
+			ack.Reply = textPlacedUnconfirmed(res.Order)
 			if msg.heard != "" {
-				msg.ack.Reply = withHeard(msg.heard, msg.ack.Reply)
+				ack.Reply = withHeard(msg.heard, ack.Reply)
 			}
 		}
-		return msg.ack.Reply, nil // saved with the order
+		return ack.Reply, nil // saved with the order
 	}
-	return render(placed), nil // placed by an earlier delivery
+	return reply(res.Order, res.Reach), nil // placed by an earlier delivery
 }
 
 // days is where the order days stand for msg, as Resolve read them when
@@ -290,29 +279,22 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 		}
 		return textCancelWhich(open), nil
 	}
-	o, err := b.Store.Order(ctx, id)
-	mine := err == nil && (o.Household() == bd.Address.Household() || (o.PlacedBy == msg.OpenID && orders.Owns(msg.Leads, o.Address.Building)))
-	if errors.Is(err, orders.ErrNotFound) || (err == nil && !mine) {
+	ack := msg.newAck()
+	done, _, err := b.Actions.Cancel(ctx, msg.actor(), id, "", ack, msg.render(textCancelled))
+	switch {
+	case isNotFound(err):
 		// Someone else's order looks the same as no order: ids are
 		// short and guessable.
 		return textCancelNotFound(id), nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if !orders.CallOff(o) {
+	case errors.Is(err, orders.ErrConflict):
 		// On a volunteer's roster already: too late for the resident.
-		return textCancelTooLate(o), nil
-	}
-	done, err := b.Store.CancelOrder(msg.Ack(ctx, textCancelled), id, msg.OpenID, "居民取消", b.Now())
-	if errors.Is(err, orders.ErrConflict) {
 		return textCancelTooLate(done), nil
-	}
-	if err != nil {
+	case err != nil:
 		return "", err
 	}
-	// The answer is saved with the cancel; the others hear after it.
-	b.tellCancelled(ctx, done, msg.OpenID, byMember)
+	if ack.Saved {
+		return ack.Reply, nil
+	}
 	return textCancelled(done), nil
 }
 

@@ -356,11 +356,9 @@ func rxReplies(placed orders.Order) map[string]string {
 	totals := orders.Totals(cat, []orders.Order{rx, other})
 	return map[string]string{
 		"rx_placed":               textPlacedRx(rx, insulin),
-		"rx_awaiting_notice":      textRxAwaitingNotice(rx, insulin),
 		"rx_no_order":             textRxNoOrder,
 		"rx_photo_received":       textRxPhotoReceived([]orders.Order{rx}),
 		"rx_photo_received_two":   textRxPhotoReceived([]orders.Order{rx, second}),
-		"rx_pharmacy_photo":       textRxPhotoNotice(photo, insulin),
 		"rx_how_to":               textRxHowTo,
 		"rx_only":                 textRxOnly,
 		"rx_no_such_order":        textRxNoSuchOrder("1234"),
@@ -374,8 +372,6 @@ func rxReplies(placed orders.Order) map[string]string {
 		"rx_approved":             textRxApproved(rx, true),
 		"rx_approved_no_wechat":   textRxApproved(rx, false),
 		"rx_rejected":             textRxRejected(rx, "照片看不清，请重拍处方", true),
-		"rx_approved_notice":      textRxApprovedNotice(rx),
-		"rx_rejected_notice":      textRxRejectedNotice(rx, "照片看不清，请重拍处方"),
 		"rx_order_list":           textOrderList([]orders.Order{rx, other}, 0, goldenDays(false)),
 		"rx_lead_pasted":          textPasted(pasteView{jielong: true, title: "3栋买药", report: pasted, totals: totals, households: 2, catalog: cat, days: goldenDays(false)}),
 		"rx_lead_summary_pending": textSummary([]string{"3"}, "", []orders.Order{rx, other}, totals, goldenDays(false)),

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/baogong/baogong/orders"
@@ -25,10 +24,6 @@ func urgentReplies(placed orders.Order) map[string]string {
 	marked := []markedHousehold{
 		{addr: orders.Address{Building: "3", Unit: "1", Room: "101"}, marks: []orders.Mark{orders.MarkDisabled}},
 		{addr: a, marks: two},
-	}
-	tmpl := func(m map[string]string) string {
-		b, _ := json.MarshalIndent(m, "", "  ")
-		return string(b)
 	}
 	slot := time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC)
 	share := orders.Share{Volunteer: "vol-a", Stops: []orders.Stop{
@@ -63,7 +58,7 @@ func urgentReplies(placed orders.Order) map[string]string {
 		"claim_not_allowed":             textClaimNotAllowed,
 		"claim_not_found":               textClaimNotFound("9999"),
 		"claim_not_urgent":              textClaimNotUrgent("1001"),
-		"claim_taken":                   textClaimTaken(u, textVolunteerOf("5栋1单元302")),
+		"claim_taken":                   textClaimTaken(u, "5栋1单元302的志愿者"),
 		"claim_taken_unbound":           textClaimTaken(u, textAnotherVolunteer),
 		"claim_yours":                   textClaimYours(u),
 		"claim_closed_delivered":        textClaimClosed(delivered),
@@ -71,9 +66,6 @@ func urgentReplies(placed orders.Order) map[string]string {
 		"claim_closed_waiting":          textClaimClosed(waiting),
 		"claimed":                       textClaimed(u, alone, true),
 		"claimed_no_wechat":             textClaimed(proxy, nil, false),
-		"resident_claimed_notice":       textClaimedNotice(u, textVolunteerOf("5栋1单元")),
-		"resident_claimed_unbound":      textClaimedNotice(u, textCommunityVolunteer),
-		"resident_claimed_template":     tmpl(claimedTemplateData(u, textVolunteerOf("5栋1单元"))),
 		"claim_done":                    textClaimDone(u, true),
 		"claim_done_no_wechat":          textClaimDone(proxy, false),
 	}

@@ -29,7 +29,7 @@ func urgentEnv(t *testing.T) (*env, *outbox.Outbox, *fakewechat.Faulty) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.bot.Catalog, e.bot.Lists.Catalog = cat, cat
+	e.setCatalog(cat)
 	e.bot.Community.Grids[0].Volunteers = []string{"vol-a", "vol-b"}
 	e.bot.Community.Admins = []string{"admin-1"}
 	return e, ob, fake
@@ -330,7 +330,7 @@ func TestUrgentPushLatency(t *testing.T) {
 			t.Logf("first round: reply after %v", replied)
 		}
 		// Each round is a new household day: stay within the limits.
-		if _, err := e.store.CancelOrder(ctx, sent[len(sent)-1].Text[strings.LastIndex(sent[len(sent)-1].Text, " ")+1:], "test", "", time.Now()); err != nil {
+		if _, err := e.store.CancelOrder(ctx, sent[len(sent)-1].Text[strings.LastIndex(sent[len(sent)-1].Text, " ")+1:], "test", "", time.Now(), nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -29,6 +29,5 @@ func voiceReplies(placed orders.Order) map[string]string {
 		"voice_deny_nothing":       textDenyNothing,
 		"voice_confirm_already":    textConfirmAlready(placed),
 		"voice_confirm_superseded": textConfirmSuperseded(placed, "挂面8袋"),
-		"voice_help_push":          textHelpPush(a, textVoiceSaid("救命，我爸心脏病药吃完了")),
 	}
 }

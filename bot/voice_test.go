@@ -269,7 +269,7 @@ func voiceUrgent(t *testing.T, safe bool) {
 	if _, err := ob.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := textHelpPush(orders.Address{Building: "3", Unit: "2", Room: "501"}, textVoiceSaid(cry))
+	want := "【急】3栋2单元501的住户求助：\n" + textVoiceSaid(cry) + "\n请尽快联系或上门看看。"
 	for _, u := range []string{"vol-a", "vol-b", "lead-3"} {
 		if got := texts(fake, u); len(got) != 1 || got[0] != want {
 			t.Errorf("pushed to %s: %q", u, got)

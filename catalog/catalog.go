@@ -211,6 +211,17 @@ func (c *Catalog) Supplier(id string) (*Supplier, bool) {
 	return nil, false
 }
 
+// SupplierOf returns the id of the supplier whose contact openid is, ""
+// for none.
+func (c *Catalog) SupplierOf(openid string) string {
+	for _, s := range c.Suppliers {
+		if s.ContactOpenID != "" && s.ContactOpenID == openid {
+			return s.ID
+		}
+	}
+	return ""
+}
+
 func hasPrefix(s []rune, key string) bool {
 	i := 0
 	for _, r := range key {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 
 	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/internal/signedurl"
@@ -21,7 +20,7 @@ const signInPath = "/admin/signin"
 // in a URL signed with SignIn's key and expiry. It refuses anyone not in
 // community.admins.
 func (s *Server) SignInLink(ctx context.Context, openid string) (string, error) {
-	if s.Community == nil || !slices.Contains(s.Community.Admins, openid) {
+	if !s.isStaff(openid) {
 		return "", errors.New("console: sign-in link for someone not in community.admins")
 	}
 	tok, err := s.Staff.IssueSignIn(ctx, openid)
@@ -59,7 +58,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	// Still staff? The link may have been sent before the config
 	// changed.
-	if s.Community == nil || !slices.Contains(s.Community.Admins, who) {
+	if !s.isStaff(who) {
 		s.message(w, r, http.StatusForbidden, textNotStaff)
 		return
 	}

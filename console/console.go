@@ -20,9 +20,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/jobs"
@@ -31,10 +33,12 @@ import (
 )
 
 // Server is the console. Its fields are its dependencies, wired in cmd;
-// Jobs, Notices, Distributor and Residents may be nil (their pages then
-// say so).
+// Jobs, Notices and Distributor may be nil (their pages then say so).
+// Every change staff make is an action (Actions); the console reads the
+// store to show the pages.
 type Server struct {
 	Store       Store
+	Actions     *actions.Service
 	Staff       *staff.Keeper
 	Community   *orders.Community
 	Catalog     *catalog.Catalog
@@ -43,7 +47,6 @@ type Server struct {
 	Schedules   jobs.Schedules
 	Notices     Notices
 	Distributor *orders.Distributor
-	Residents   Residents
 	// Links makes the signed roster and pick-list links, as in messages.
 	Links jobs.Links
 	// SignIn signs the one-time sign-in links (a short TTL).
@@ -131,8 +134,12 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/notices", s.page(s.notices))
 	mux.Handle("POST /admin/notices/{what}", s.action(s.changeNotices))
 	mux.Handle("GET /admin/audit", s.page(s.audit))
-	mux.HandleFunc("GET /api/ledger", s.ledger)
+	mux.HandleFunc("GET "+LedgerPath, s.ledger)
 }
+
+// LedgerPath is where the 台账 downloads: to a console session or the
+// admin token.
+const LedgerPath = "/api/ledger"
 
 // sessionCookie holds the session id.
 const sessionCookie = "bg_console"
@@ -155,13 +162,40 @@ func setHeaders(w http.ResponseWriter) {
 	h.Set("Cache-Control", "no-store")
 }
 
-// session returns the request's session, or ErrNotFound.
+// session returns the request's session, or ErrNotFound. A session opened
+// from WeChat holds only while its staff member is still in
+// community.admins: someone removed from the config loses the console at
+// once, not when the session expires.
 func (s *Server) session(r *http.Request) (staff.Session, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return staff.Session{}, staff.ErrNotFound
 	}
-	return s.Staff.Session(r.Context(), c.Value)
+	sess, err := s.Staff.Session(r.Context(), c.Value)
+	if err != nil {
+		return sess, err
+	}
+	if sess.Via == staff.ViaWeChat && !s.isStaff(sess.Who) {
+		if err := s.Staff.EndSession(r.Context(), c.Value); err != nil {
+			s.Log.ErrorContext(r.Context(), "end session of someone no longer staff", "err", err)
+		}
+		return staff.Session{}, staff.ErrNotFound
+	}
+	return sess, nil
+}
+
+// isStaff reports whether openid is one of the community's admins.
+func (s *Server) isStaff(openid string) bool {
+	return s.Community != nil && slices.Contains(s.Community.Admins, openid)
+}
+
+// actor is who acts in the console: the session's staff member.
+func (s *Server) actor(sess staff.Session) actions.Actor {
+	a := actions.Actor{Who: sess.Who, Door: actions.Console, Staff: true}
+	if sess.Who != staff.TokenWho {
+		a.OpenID = sess.Who
+	}
+	return a
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, sess staff.Session)
@@ -232,6 +266,9 @@ type view struct {
 	Who       string
 	CSRF      string
 	Community string
+	// CommunityID is the community the links out of /admin (the 台账)
+	// name, when the account serves several ("" when one).
+	CommunityID string
 	// Flash says what the last action did; Problem what went wrong.
 	Flash, Problem string
 	names          map[string]string
@@ -256,6 +293,7 @@ func (s *Server) newView(r *http.Request, sess staff.Session, title, nav string)
 	if s.Community != nil {
 		v.Community = s.Community.Name
 	}
+	v.CommunityID = s.LinkQuery.Get("community")
 	v.Who = v.Name(sess.Who)
 	v.Flash = flashTexts[r.URL.Query().Get("ok")]
 	v.Problem = problemTexts[r.URL.Query().Get("err")]

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/internal/signedurl"
@@ -32,61 +34,44 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
 // env is a console over a real redis-server, behind a real HTTP server.
 type env struct {
-	t         *testing.T
-	srv       *httptest.Server
-	console   *Server
-	store     *redisstore.Store
-	cat       *catalog.Catalog
-	keeper    *staff.Keeper
-	residents *fakeResidents
-	notices   *fakeNotices
-	now       time.Time
-	mu        sync.Mutex
-}
-
-type fakeResidents struct {
-	mu        sync.Mutex
-	delivered []string
-	cancelled []string
-	welcomed  []string
-	answered  []string
-}
-
-func (f *fakeResidents) NotifyDelivered(_ context.Context, o orders.Order) (bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.delivered = append(f.delivered, o.ID)
-	return true, nil
-}
-
-func (f *fakeResidents) NotifyCancelled(_ context.Context, o orders.Order, reason string) (bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.cancelled = append(f.cancelled, o.ID+":"+reason)
-	return false, nil
-}
-
-func (f *fakeResidents) BindingAnswered(_ context.Context, req orders.BindRequest, approved bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.answered = append(f.answered, fmt.Sprintf("%s %v", req.OpenID, approved))
-}
-
-func (f *fakeResidents) WelcomeVolunteer(_ context.Context, a orders.Application) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.welcomed = append(f.welcomed, a.OpenID)
-	return nil
+	t       *testing.T
+	srv     *httptest.Server
+	console *Server
+	store   *redisstore.Store
+	cat     *catalog.Catalog
+	keeper  *staff.Keeper
+	notices *fakeNotices
+	now     time.Time
+	mu      sync.Mutex
 }
 
 type fakeNotices struct {
 	mu      sync.Mutex
 	dead    []orders.Notice
 	retried []string
+	queued  []orders.Notice
 }
 
-func (f *fakeNotices) Enqueue(context.Context, ...orders.Notice) error { return nil }
-func (f *fakeNotices) Pending(context.Context) (int, error)            { return 3, nil }
+func (f *fakeNotices) Enqueue(_ context.Context, ns ...orders.Notice) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queued = append(f.queued, ns...)
+	return nil
+}
+
+// to returns the ids of the notices queued for openid.
+func (f *fakeNotices) to(openid string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, n := range f.queued {
+		if n.OpenID == openid {
+			out = append(out, n.ID)
+		}
+	}
+	return out
+}
+func (f *fakeNotices) Pending(context.Context) (int, error) { return 3, nil }
 func (f *fakeNotices) Dead(context.Context) ([]orders.Notice, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -119,7 +104,7 @@ func newEnv(t *testing.T) *env {
 	if err := store.SetStock(context.Background(), map[string]int{"VEG": 10, "VEG-FREE": 3}); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: store, cat: cat, keeper: staff.New(rdb, id), residents: &fakeResidents{}, notices: &fakeNotices{},
+	e := &env{t: t, store: store, cat: cat, keeper: staff.New(rdb, id), notices: &fakeNotices{},
 		now: time.Date(2026, 11, 24, 10, 0, 0, 0, shanghai)}
 	now := func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
 	e.keeper.Now = now
@@ -130,10 +115,15 @@ func newEnv(t *testing.T) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	runner := &jobs.Runner{Store: store, Catalog: cat, Community: community, Location: shanghai, Notify: e.notices, Links: links{}, Log: log, Now: now,
 		Observe: func(ctx context.Context, run orders.JobRun) { store.SaveJobRun(ctx, run, true) }}
+	dist := &orders.Distributor{Store: store, Catalog: cat, Community: community, Location: shanghai}
+	acts := &actions.Service{Community: community, Catalog: cat, Location: shanghai,
+		Orders: store, Households: store, People: store, Stock: store, Marks: store, Outbox: e.notices, Dead: e.notices,
+		Lists: &orders.Lists{Store: store, Catalog: cat, Community: community, Location: shanghai}, Distributor: dist, Jobs: runner,
+		Audit: e.keeper, Log: log, Now: now}
 	e.console = &Server{
-		Store: store, Staff: e.keeper, Community: community, Catalog: cat, Location: shanghai,
-		Jobs: runner, Schedules: schedules, Notices: e.notices, Residents: e.residents, Links: links{},
-		Distributor: &orders.Distributor{Store: store, Catalog: cat, Community: community, Location: shanghai},
+		Store: store, Actions: acts, Staff: e.keeper, Community: community, Catalog: cat, Location: shanghai,
+		Jobs: runner, Schedules: schedules, Notices: e.notices, Links: links{},
+		Distributor: dist,
 		SignIn:      &signedurl.Signer{Key: []byte("sign-in-key"), TTL: 10 * time.Minute, Now: now},
 		Token:       adminToken, Log: log, Now: now,
 	}
@@ -160,7 +150,7 @@ func (e *env) place(room, contact string, at time.Time, sku string, qty int) ord
 		e.t.Fatal(err)
 	}
 	o.Contact = contact
-	o, _, err = e.store.PlaceOrder(context.Background(), o, "req-"+room+at.String())
+	o, _, err = e.store.PlaceOrder(context.Background(), o, "req-"+room+at.String(), nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -411,8 +401,8 @@ func TestFindCancelAndDeliverOrders(t *testing.T) {
 	}
 	got, _ := e.store.Order(ctx, a.ID)
 	left, _ := e.store.StockLeft(ctx)
-	if got.Status != orders.StatusCancelled || left["VEG"] != 9 || len(e.residents.cancelled) != 1 {
-		t.Errorf("cancelled: %s, VEG left %d, told %v", got.Status, left["VEG"], e.residents.cancelled)
+	if got.Status != orders.StatusCancelled || left["VEG"] != 9 || !strings.Contains(page, "这户没有绑定微信，请打电话告诉他们") {
+		t.Errorf("cancelled: %s, VEG left %d (nobody bound: staff must phone)", got.Status, left["VEG"])
 	}
 	page = br.act("/admin/orders/"+bo.ID+"/deliver", url.Values{"reason": {"电话确认已放门口"}})
 	if got, _ := e.store.Order(ctx, bo.ID); got.Status != orders.StatusDelivered || !strings.Contains(page, "已标记送达") {
@@ -423,7 +413,7 @@ func TestFindCancelAndDeliverOrders(t *testing.T) {
 		t.Error("deliver of a cancelled order not refused")
 	}
 	es, _ := e.keeper.Entries(ctx, 0, 10)
-	if len(es) < 3 || es[0].Action != textAuditDeliver || es[1].Action != textAuditCancel || es[1].Target != a.ID || es[1].Note != "住户已转运" {
+	if len(es) < 3 || es[0].Action != "标记送达" || es[1].Action != "取消订单" || es[1].Target != a.ID || es[1].Note != "住户已转运" {
 		t.Errorf("audit %+v", es)
 	}
 	if _, body := br.get("/admin/audit"); !strings.Contains(body, "取消订单") || !strings.Contains(body, "管理员令牌") {
@@ -498,8 +488,8 @@ func TestStockMarksPeopleAndNotices(t *testing.T) {
 	}
 	e.store.Apply(ctx, orders.Application{Code: "4321", OpenID: "res-9", Grid: "G1", Address: orders.Address{Building: "3", Unit: "1", Room: "101"}, At: e.now})
 	b.act("/admin/people/applications/4321/approve", nil)
-	if vs, _ := e.store.Volunteers(ctx, "G1"); len(vs) != 1 || vs[0] != "res-9" || len(e.residents.welcomed) != 1 {
-		t.Errorf("approved: %v %v", vs, e.residents.welcomed)
+	if vs, _ := e.store.Volunteers(ctx, "G1"); len(vs) != 1 || vs[0] != "res-9" || len(e.notices.to("res-9")) != 1 {
+		t.Errorf("approved: %v, told %v", vs, e.notices.to("res-9"))
 	}
 	if page := b.act("/admin/people/leads", url.Values{"openid": {"lead-3"}, "buildings": {"3"}}); !strings.Contains(page, "配置文件") {
 		t.Error("config lead changed")
@@ -600,8 +590,8 @@ func TestBindingsAndMembers(t *testing.T) {
 		t.Error("second answer not refused")
 	}
 	users, _ := e.store.HouseholdUsers(ctx, "3-2-501")
-	if len(users) != 2 || strings.Join(e.residents.answered, ",") != "son true,stranger false" {
-		t.Errorf("members %v, told %v", users, e.residents.answered)
+	if told := append(e.notices.to("son"), e.notices.to("stranger")...); len(users) != 2 || strings.Join(told, ",") != "bindok:"+son.Code+",bindno:"+stranger.Code {
+		t.Errorf("members %v, told %v", users, told)
 	}
 	if page := b.act("/admin/households/3-2-502/members/son/remove", nil); !strings.Contains(page, "这个微信不在这户") {
 		t.Error("removing from the wrong household not refused")
@@ -611,7 +601,76 @@ func TestBindingsAndMembers(t *testing.T) {
 		t.Errorf("members after removing son: %v", users)
 	}
 	es, _ := e.keeper.Entries(ctx, 0, 10)
-	if len(es) < 3 || es[0].Action != textAuditUnbind || es[1].Action != textAuditBindRefuse || es[2].Action != textAuditBindApprove {
+	if len(es) < 3 || es[0].Action != "移出住户" || es[1].Action != "拒绝绑定" || es[2].Action != "同意绑定" {
 		t.Errorf("audit %+v", es)
+	}
+}
+
+// TestRemovedStaffLoseTheConsole: a staff member taken out of
+// community.admins (the config changed, the service restarted) loses the
+// console at their next click, not when the session would expire.
+func TestRemovedStaffLoseTheConsole(t *testing.T) {
+	e := newEnv(t)
+	link, err := e.console.SignInLink(context.Background(), "staff-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.get(strings.TrimPrefix(link, e.srv.URL))
+	if resp, _ := b.get("/admin/orders"); resp.StatusCode != 200 {
+		t.Fatalf("orders while staff: %d", resp.StatusCode)
+	}
+	e.console.Community.Admins = []string{"staff-2"}
+	if resp, _ := b.get("/admin/orders"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/login" {
+		t.Errorf("orders after removal: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// Put back, the old session stays ended: they sign in again.
+	e.console.Community.Admins = []string{"staff-1"}
+	if resp, _ := b.get("/admin/orders"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the ended session opened again: %d", resp.StatusCode)
+	}
+	// The admin token's session is not a staff member's: it stays.
+	tok := e.signedIn()
+	e.console.Community.Admins = nil
+	if resp, _ := tok.get("/admin/orders"); resp.StatusCode != 200 {
+		t.Errorf("the admin token's session after the admins changed: %d", resp.StatusCode)
+	}
+}
+
+// TestSoldOutKeepsADeficit: the catalog's stock lowered below what was
+// sold leaves a deficit; 设为售罄 does not forgive it, so a cancel pays the
+// deficit back and sells nothing past the stock.
+func TestSoldOutKeepsADeficit(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	at := e.now
+	var placed []orders.Order
+	for _, room := range []string{"101", "102", "103", "104", "105"} {
+		placed = append(placed, e.place(room, "", at, "VEG", 1))
+	}
+	// The catalog now says 3: two more were sold than there are.
+	var over *orders.OversoldError
+	if err := e.store.SetStock(ctx, map[string]int{"VEG": 3, "VEG-FREE": 3}); !errors.As(err, &over) || over.Over["VEG"] != 2 {
+		t.Fatalf("lowered stock: %v", err)
+	}
+	b := e.signedIn()
+	if page := b.act("/admin/stock/VEG/soldout", nil); !strings.Contains(page, "已设为售罄") {
+		t.Fatalf("sold out:\n%s", page)
+	}
+	b.act("/admin/orders/"+placed[0].ID+"/cancel", url.Values{"reason": {"住户不要了"}})
+	o, err := orders.NewOrder(e.cat, orders.Address{Building: "3", Unit: "2", Room: "106"}, "G1",
+		[]orders.ItemRequest{{SKU: "VEG", Qty: 1}}, "openid-106", orders.ChannelWeChat, at, shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.store.PlaceOrder(ctx, o, "req-after-cancel", nil); !errors.Is(err, orders.ErrSoldOut) {
+		t.Errorf("an order after one cancel, with a deficit of 2: %v (sold past the stock)", err)
+	}
+	// Stock added pays the deficit back first.
+	if page := b.act("/admin/stock/VEG/add", url.Values{"n": {"2"}}); !strings.Contains(page, "库存已更新") {
+		t.Fatalf("add stock:\n%s", page)
+	}
+	if left, _ := e.store.StockLeft(ctx); left["VEG"] != 1 {
+		t.Errorf("after a cancel and 2 more with a deficit of 2: %d left, want 1", left["VEG"])
 	}
 }

@@ -103,7 +103,7 @@ func (s *Server) distribute(w http.ResponseWriter, r *http.Request, sess staff.S
 	// Thousands of households outlive a browser that gives up waiting.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Minute)
 	defer cancel()
-	res, err := s.Distributor.Run(ctx, orders.DistributionRequest{ID: v.ID, SKU: sku, PerHousehold: per, Grids: grids, By: sess.Who, At: s.now()})
+	res, err := s.Actions.Distribute(ctx, s.actor(sess), orders.DistributionRequest{ID: v.ID, SKU: sku, PerHousehold: per, Grids: grids})
 	if errors.Is(err, orders.ErrInvalid) || errors.Is(err, orders.ErrNotFound) {
 		v.Problem = problemTexts["distribution"]
 		s.render(w, r, "distributions", v)
@@ -114,7 +114,6 @@ func (s *Server) distribute(w http.ResponseWriter, r *http.Request, sess staff.S
 		return
 	}
 	v.Result = &res
-	s.record(r, sess, textAuditDistribute, v.ID, strconv.Itoa(len(res.Placed))+"户新发，"+strconv.Itoa(len(res.LeftOut))+"户没发到")
 	if err := s.lookUp(r.Context(), v); err != nil {
 		s.failed(w, r, "distribution", err)
 		return

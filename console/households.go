@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/internal/zh"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/staff"
@@ -105,10 +106,6 @@ func (s *Server) setMarks(w http.ResponseWriter, r *http.Request, sess staff.Ses
 		done(w, r, back, "", "household")
 		return
 	}
-	if _, err := s.Community.Locate(a); err != nil {
-		done(w, r, back, "", "household")
-		return
-	}
 	r.ParseForm()
 	var marks []orders.Mark
 	for _, word := range r.PostForm["mark"] {
@@ -119,70 +116,52 @@ func (s *Server) setMarks(w http.ResponseWriter, r *http.Request, sess staff.Ses
 		}
 		marks = append(marks, m)
 	}
-	after, err := s.Store.SetMarks(r.Context(), a.Household(), orders.SortMarks(marks))
-	if err != nil {
+	_, err = s.Actions.Mark(r.Context(), s.actor(sess), a, actions.SetMarks, marks)
+	var notHere *actions.NotHereError
+	switch {
+	case errors.As(err, &notHere):
+		done(w, r, back, "", "household")
+	case err != nil:
 		s.failed(w, r, "set marks", err)
-		return
+	default:
+		done(w, r, back, "marks", "")
 	}
-	s.record(r, sess, textAuditMarks, a.String(), orders.MarkNote(after, textNoMarks))
-	done(w, r, back, "marks", "")
 }
 
 // answerBinding approves or refuses a binding waiting for a household's
 // answer; whoever asked is told.
 func (s *Server) answerBinding(w http.ResponseWriter, r *http.Request, sess staff.Session) {
-	ctx := r.Context()
-	code, decision := r.PathValue("code"), r.PathValue("decision")
-	var (
-		req orders.BindRequest
-		err error
-	)
-	switch decision {
-	case "approve":
-		req, err = s.Store.ApproveBinding(ctx, code, s.now())
-	case "refuse":
-		req, err = s.Store.RefuseBinding(ctx, code)
-	default:
+	decision := r.PathValue("decision")
+	if decision != "approve" && decision != "refuse" {
 		http.NotFound(w, r)
 		return
 	}
-	if errors.Is(err, orders.ErrNotFound) {
+	_, err := s.Actions.AnswerBinding(r.Context(), s.actor(sess), r.PathValue("code"), decision == "approve")
+	switch {
+	case errors.Is(err, orders.ErrNotFound):
 		done(w, r, "/admin/households", "", "binding")
-		return
-	}
-	if err != nil {
+	case err != nil:
 		s.failed(w, r, "answer binding", err)
-		return
+	default:
+		done(w, r, "/admin/households", "binding-"+decision, "")
 	}
-	if s.Residents != nil {
-		s.Residents.BindingAnswered(ctx, req, decision == "approve")
-	}
-	action := textAuditBindApprove
-	if decision == "refuse" {
-		action = textAuditBindRefuse
-	}
-	s.record(r, sess, action, req.Address.String(), req.OpenID)
-	done(w, r, "/admin/households", "binding-"+decision, "")
 }
 
 // removeMember takes one person out of a household (moved out, a wrong
-// binding).
+// binding); they are told.
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, sess staff.Session) {
-	ctx := r.Context()
-	hh, openid := r.PathValue("household"), r.PathValue("openid")
-	b, err := s.Store.Binding(ctx, openid)
-	if errors.Is(err, orders.ErrNotFound) || (err == nil && b.Address.Household() != hh) {
+	a, err := orders.ParseHousehold(r.PathValue("household"))
+	if err != nil {
 		done(w, r, "/admin/households", "", "member")
 		return
 	}
-	if err != nil {
+	err = s.Actions.RemoveMember(r.Context(), s.actor(sess), a, r.PathValue("openid"))
+	switch {
+	case errors.Is(err, orders.ErrNotFound):
+		done(w, r, "/admin/households", "", "member")
+	case err != nil:
 		s.failed(w, r, "remove member", err)
-		return
+	default:
+		done(w, r, "/admin/households?q="+url.QueryEscape(a.String()), "member-removed", "")
 	}
-	if _, err := s.Store.Unbind(ctx, openid); err != nil && !errors.Is(err, orders.ErrNotFound) {
-		s.failed(w, r, "remove member", err)
-		return
-	}
-	s.record(r, sess, textAuditUnbind, b.Address.String(), openid)
-	done(w, r, "/admin/households?q="+url.QueryEscape(b.Address.String()), "member-removed", "")
 }

@@ -96,31 +96,8 @@ func (s *Server) closedDay(ctx context.Context) (orders.Days, string, error) {
 	return days, days.LastClosed(), nil
 }
 
-// jobSlot is the slot a job run from the console takes, so that it acts
-// now: the cutoff closes the day taking orders; the pick list is the
-// latest closed day's; a roster round and the urgent watch run at this
-// minute (on the latest closed day when that is tomorrow, so its orders
-// are due).
-func (s *Server) jobSlot(name string, days orders.Days, closed string) time.Time {
-	now := s.now().In(s.Location)
-	at := func(day string) time.Time {
-		d, _ := time.ParseInLocation(time.DateOnly, day, s.Location)
-		return time.Date(d.Year(), d.Month(), d.Day(), now.Hour(), now.Minute(), 0, 0, s.Location)
-	}
-	switch name {
-	case jobs.Cutoff:
-		return at(days.Open)
-	case jobs.Picklist:
-		return at(closed)
-	case jobs.Roster:
-		if closed > days.Today {
-			return at(closed)
-		}
-	}
-	return now.Truncate(time.Minute)
-}
-
-// runJob runs a job now and shows what it did.
+// runJob runs a job now (as over the API and the command line: see
+// actions.Service.RunJob) and shows what it did.
 func (s *Server) runJob(w http.ResponseWriter, r *http.Request, sess staff.Session) {
 	if s.Jobs == nil {
 		s.message(w, r, http.StatusNotFound, textNoJobs)
@@ -131,26 +108,18 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 		http.NotFound(w, r)
 		return
 	}
-	ctx := r.Context()
-	days, closed, err := s.closedDay(ctx)
-	if err != nil {
-		s.failed(w, r, "run job", err)
-		return
-	}
 	// A job outlives a browser that gives up waiting.
-	jctx, cancel := context.WithTimeout(jobs.By(context.WithoutCancel(ctx), "console"), time.Minute)
+	jctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
 	defer cancel()
-	res, err := s.Jobs.Run(jctx, name, s.jobSlot(name, days, closed))
-	if err != nil && !errors.Is(err, jobs.ErrUnknownJob) {
-		s.Log.ErrorContext(ctx, "console job", "job", name, "err", err)
-		s.record(r, sess, textAuditRunJob, jobLabels[name], textJobFailed)
+	_, err := s.Actions.RunJob(jctx, s.actor(sess), name, nil)
+	switch {
+	case errors.Is(err, jobs.ErrClosedToday):
+		done(w, r, "/admin/jobs", "", "closed-today")
+		return
+	case err != nil:
+		s.Log.ErrorContext(r.Context(), "console job", "job", name, "err", err)
 		done(w, r, "/admin/jobs", "", "job")
 		return
 	}
-	note := textJobNothing
-	if res.Published {
-		note = textJobPublished
-	}
-	s.record(r, sess, textAuditRunJob, jobLabels[name], dayLabel(res.Day)+" "+note)
 	http.Redirect(w, r, "/admin/jobs?ran="+name+"#"+name, http.StatusSeeOther)
 }

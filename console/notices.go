@@ -39,41 +39,27 @@ func (s *Server) changeNotices(w http.ResponseWriter, r *http.Request, sess staf
 		s.message(w, r, http.StatusNotFound, textNoNotices)
 		return
 	}
-	ctx := r.Context()
 	what := r.PathValue("what")
-	change, action := s.Notices.Requeue, textAuditRetry
+	change := s.Actions.RetryNotices
 	switch what {
 	case "retry":
 	case "drop":
-		change, action = s.Notices.Drop, textAuditDrop
+		change = s.Actions.DropNotices
 	default:
 		http.NotFound(w, r)
 		return
 	}
 	r.ParseForm()
-	ids := r.PostForm["id"]
-	if r.PostFormValue("all") == "1" {
-		dead, err := s.Notices.Dead(ctx)
-		if err != nil {
-			s.failed(w, r, "notices", err)
-			return
-		}
-		ids = ids[:0]
-		for _, n := range dead {
-			ids = append(ids, n.ID)
-		}
-	}
-	if len(ids) == 0 {
-		done(w, r, "/admin/notices", "", "none-ticked")
-		return
-	}
-	n, err := change(ctx, ids...)
-	if err != nil {
+	ids, all := r.PostForm["id"], r.PostFormValue("all") == "1"
+	n, err := change(r.Context(), s.actor(sess), ids, all)
+	switch {
+	case err != nil:
 		s.failed(w, r, "notices", err)
-		return
+	case n == 0:
+		done(w, r, "/admin/notices", "", "none-ticked")
+	default:
+		done(w, r, "/admin/notices", "notices-"+what, "")
 	}
-	s.record(r, sess, action, strconv.Itoa(n)+"条", "")
-	done(w, r, "/admin/notices", "notices-"+what, "")
 }
 
 type auditView struct {

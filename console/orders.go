@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/internal/zh"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/reports"
@@ -161,15 +162,16 @@ func (s *Server) changeOrder(w http.ResponseWriter, r *http.Request, sess staff.
 		done(w, r, back, "", "reason")
 		return
 	}
-	note := textStaffNote + reason
 	var (
-		o   orders.Order
-		err error
+		told bool
+		err  error
 	)
 	if to == orders.StatusCancelled {
-		o, err = s.Store.CancelOrder(ctx, id, sess.Who, note, s.now())
+		_, told, err = s.Actions.Cancel(ctx, s.actor(sess), id, reason, nil, nil)
 	} else {
-		o, err = s.Store.Transition(ctx, id, to, sess.Who, note, s.now())
+		var res actions.DeliverResult
+		res, err = s.Actions.Deliver(ctx, s.actor(sess), actions.Scope{OrderID: id}, reason)
+		told = res.Notified > 0
 	}
 	switch {
 	case errors.Is(err, orders.ErrNotFound):
@@ -181,22 +183,6 @@ func (s *Server) changeOrder(w http.ResponseWriter, r *http.Request, sess staff.
 	case err != nil:
 		s.failed(w, r, "change order", err)
 		return
-	}
-	action := textAuditCancel
-	if to == orders.StatusDelivered {
-		action = textAuditDeliver
-	}
-	s.record(r, sess, action, o.ID, reason)
-	told := false
-	if s.Residents != nil {
-		if to == orders.StatusCancelled {
-			told, err = s.Residents.NotifyCancelled(ctx, o, reason)
-		} else {
-			told, err = s.Residents.NotifyDelivered(ctx, o)
-		}
-		if err != nil {
-			s.Log.ErrorContext(ctx, "console notify", "order", o.ID, "err", err)
-		}
 	}
 	code := string(to)
 	if !told {

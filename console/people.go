@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/staff"
 )
@@ -97,132 +98,67 @@ func personForm(r *http.Request) (orders.Person, bool) {
 	return p, ok
 }
 
-// savePerson keeps the name and phone given with an addition, if any.
-func (s *Server) savePerson(r *http.Request, p orders.Person) error {
-	if p.Name == "" && p.Phone == "" {
-		return nil
+// peopleDone ends an action of the people page: back to it, saying what
+// happened (ok) or why it did not.
+func (s *Server) peopleDone(w http.ResponseWriter, r *http.Request, err error, ok, what string) {
+	switch {
+	case errors.Is(err, actions.ErrInConfig):
+		done(w, r, "/admin/people", "", "in-config")
+	case errors.Is(err, orders.ErrInvalid):
+		done(w, r, "/admin/people", "", "person")
+	case errors.Is(err, orders.ErrNotFound):
+		done(w, r, "/admin/people", "", "application")
+	case err != nil:
+		s.failed(w, r, what, err)
+	default:
+		done(w, r, "/admin/people", ok, "")
 	}
-	return s.Store.SetPerson(r.Context(), p)
 }
 
 func (s *Server) addLead(w http.ResponseWriter, r *http.Request, sess staff.Session) {
 	p, ok := personForm(r)
-	var buildings []string
-	for _, b := range strings.FieldsFunc(r.PostFormValue("buildings"), func(r rune) bool { return strings.ContainsRune(" ,，、栋", r) }) {
-		if _, known := s.Community.GridOf(b); !known {
-			ok = false
-		}
-		buildings = append(buildings, orders.CanonicalBuilding(b))
-	}
+	buildings := strings.FieldsFunc(r.PostFormValue("buildings"), func(r rune) bool { return strings.ContainsRune(" ,，、栋", r) })
 	if !ok || len(buildings) == 0 {
 		done(w, r, "/admin/people", "", "person")
 		return
 	}
-	if slices.ContainsFunc(s.Community.Leads, func(l orders.Lead) bool { return l.OpenID == p.OpenID }) {
-		done(w, r, "/admin/people", "", "in-config")
-		return
-	}
-	if err := s.Store.AddLead(r.Context(), orders.Lead{OpenID: p.OpenID, Buildings: buildings}); err != nil {
-		s.failed(w, r, "add lead", err)
-		return
-	}
-	if err := s.savePerson(r, p); err != nil {
-		s.failed(w, r, "add lead", err)
-		return
-	}
-	s.record(r, sess, textAuditAddLead, p.OpenID, strings.Join(buildings, "、")+"栋")
-	done(w, r, "/admin/people", "lead-added", "")
+	_, err := s.Actions.AddLead(r.Context(), s.actor(sess), p, buildings)
+	s.peopleDone(w, r, err, "lead-added", "add lead")
 }
 
 func (s *Server) removeLead(w http.ResponseWriter, r *http.Request, sess staff.Session) {
-	id := r.PathValue("openid")
-	if slices.ContainsFunc(s.Community.Leads, func(l orders.Lead) bool { return l.OpenID == id }) {
-		done(w, r, "/admin/people", "", "in-config")
-		return
+	err := s.Actions.RemoveLead(r.Context(), s.actor(sess), r.PathValue("openid"))
+	if errors.Is(err, orders.ErrNotFound) {
+		err = nil // gone already
 	}
-	err := s.Store.RemoveLead(r.Context(), id)
-	if err != nil && !errors.Is(err, orders.ErrNotFound) {
-		s.failed(w, r, "remove lead", err)
-		return
-	}
-	s.record(r, sess, textAuditRemoveLead, id, "")
-	done(w, r, "/admin/people", "lead-removed", "")
+	s.peopleDone(w, r, err, "lead-removed", "remove lead")
 }
 
 func (s *Server) addVolunteer(w http.ResponseWriter, r *http.Request, sess staff.Session) {
 	p, ok := personForm(r)
-	grid := r.PostFormValue("grid")
-	if !ok || !slices.Contains(s.Community.GridIDs(), grid) {
+	if !ok {
 		done(w, r, "/admin/people", "", "person")
 		return
 	}
-	if err := s.Store.AddVolunteer(r.Context(), grid, p.OpenID); err != nil {
-		s.failed(w, r, "add volunteer", err)
-		return
-	}
-	if err := s.savePerson(r, p); err != nil {
-		s.failed(w, r, "add volunteer", err)
-		return
-	}
-	s.record(r, sess, textAuditAddVolunteer, p.OpenID, grid)
-	done(w, r, "/admin/people", "volunteer-added", "")
+	err := s.Actions.AddVolunteer(r.Context(), s.actor(sess), p, r.PostFormValue("grid"))
+	s.peopleDone(w, r, err, "volunteer-added", "add volunteer")
 }
 
 func (s *Server) removeVolunteer(w http.ResponseWriter, r *http.Request, sess staff.Session) {
-	grid, id := r.PathValue("grid"), r.PathValue("openid")
-	for _, g := range s.Community.Grids {
-		if g.ID == grid && slices.Contains(g.Volunteers, id) {
-			done(w, r, "/admin/people", "", "in-config")
-			return
-		}
-	}
-	if err := s.Store.RemoveVolunteer(r.Context(), grid, id); err != nil {
-		s.failed(w, r, "remove volunteer", err)
-		return
-	}
-	s.record(r, sess, textAuditRemoveVolunteer, id, grid)
-	done(w, r, "/admin/people", "volunteer-removed", "")
+	err := s.Actions.RemoveVolunteer(r.Context(), s.actor(sess), r.PathValue("grid"), r.PathValue("openid"))
+	s.peopleDone(w, r, err, "volunteer-removed", "remove volunteer")
 }
 
 // decideApplication approves (the applicant joins the grid's team and is
 // told) or refuses a volunteer application.
 func (s *Server) decideApplication(w http.ResponseWriter, r *http.Request, sess staff.Session) {
-	ctx := r.Context()
-	code, decision := r.PathValue("code"), r.PathValue("decision")
+	decision := r.PathValue("decision")
 	if decision != "approve" && decision != "refuse" {
 		http.NotFound(w, r)
 		return
 	}
-	app, err := s.Store.Application(ctx, code)
-	if errors.Is(err, orders.ErrNotFound) {
-		done(w, r, "/admin/people", "", "application")
-		return
-	}
-	if err != nil {
-		s.failed(w, r, "application", err)
-		return
-	}
-	if decision == "approve" {
-		if err := s.Store.AddVolunteer(ctx, app.Grid, app.OpenID); err != nil {
-			s.failed(w, r, "application", err)
-			return
-		}
-	}
-	if err := s.Store.DeleteApplication(ctx, code); err != nil {
-		s.failed(w, r, "application", err)
-		return
-	}
-	if decision == "approve" && s.Residents != nil {
-		if err := s.Residents.WelcomeVolunteer(ctx, app); err != nil {
-			s.Log.ErrorContext(ctx, "console welcome volunteer", "err", err)
-		}
-	}
-	action := textAuditApprove
-	if decision == "refuse" {
-		action = textAuditRefuse
-	}
-	s.record(r, sess, action, app.Address.String(), app.Grid+" "+code)
-	done(w, r, "/admin/people", "application-"+decision, "")
+	_, err := s.Actions.DecideApplication(r.Context(), s.actor(sess), r.PathValue("code"), decision == "approve")
+	s.peopleDone(w, r, err, "application-"+decision, "application")
 }
 
 // setContact records a person's name and phone.
@@ -232,10 +168,5 @@ func (s *Server) setContact(w http.ResponseWriter, r *http.Request, sess staff.S
 		done(w, r, "/admin/people", "", "person")
 		return
 	}
-	if err := s.Store.SetPerson(r.Context(), p); err != nil {
-		s.failed(w, r, "set contact", err)
-		return
-	}
-	s.record(r, sess, textAuditContact, p.OpenID, p.Name)
-	done(w, r, "/admin/people", "contact", "")
+	s.peopleDone(w, r, s.Actions.SetContact(r.Context(), s.actor(sess), p), "contact", "set contact")
 }

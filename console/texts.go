@@ -57,38 +57,13 @@ const (
 	textBadQuery    = "没看懂要找什么：请写订单号（如 1001）或地址（如 3栋2单元501）。"
 	textBadAddress  = "没看懂这个地址，或者它不在本社区：请写 3栋2单元501 这样。"
 	textNoMarks     = "（无标记）"
-	// textStaffNote starts the note of what staff did to an order, in
-	// its history (residents' and leads' views show it too).
-	textStaffNote    = "社区后台："
-	textJobPublished = "已发布"
-	textJobNothing   = "这一轮之前已发布过，或没有要做的"
-	textJobFailed    = "出错了"
 )
 
 // Audit log actions.
 const (
-	textAuditSignIn          = "登录"
-	textAuditSignOut         = "退出"
-	textAuditCancel          = "取消订单"
-	textAuditDeliver         = "标记送达"
-	textAuditLedger          = "下载台账"
-	textAuditAddStock        = "补货"
-	textAuditSoldOut         = "设为售罄"
-	textAuditMarks           = "修改住户标记"
-	textAuditAddLead         = "添加楼栋长"
-	textAuditRemoveLead      = "移除楼栋长"
-	textAuditAddVolunteer    = "添加志愿者"
-	textAuditRemoveVolunteer = "移除志愿者"
-	textAuditApprove         = "同意志愿者报名"
-	textAuditRefuse          = "拒绝志愿者报名"
-	textAuditContact         = "修改联系方式"
-	textAuditRunJob          = "运行任务"
-	textAuditDistribute      = "免费发放"
-	textAuditRetry           = "重发消息"
-	textAuditDrop            = "删除消息"
-	textAuditBindApprove     = "同意绑定"
-	textAuditBindRefuse      = "拒绝绑定"
-	textAuditUnbind          = "移出住户"
+	textAuditSignIn  = "登录"
+	textAuditSignOut = "退出"
+	textAuditLedger  = "下载台账"
 )
 
 // viaTexts say how a session was opened.
@@ -138,6 +113,7 @@ var problemTexts = map[string]string{
 	"distribution": "请填好发放编号、商品、每户数量（1到10）。",
 	"binding":      "这个绑定申请已经处理过或过期了。",
 	"member":       "这个微信不在这户。",
+	"closed-today": "今天已经截单了：今天的订单已经关闭，明天的订单到时间会自动截单。",
 }
 
 // jobLabels name the jobs as staff say them.
@@ -163,7 +139,10 @@ var howTexts = map[string]string{
 func jobDoes(name string, days orders.Days, closed string) string {
 	switch name {
 	case jobs.Cutoff:
-		return fmt.Sprintf("关闭%s的订单：之后下的单算下一天，限购也算下一天的。", dayLabel(days.Open))
+		if days.Open != days.Today {
+			return "今天已经截单了，现在下的单算明天的；明天的订单到时间会自动截单。"
+		}
+		return fmt.Sprintf("现在就关闭今天（%s）的订单：之后下的单算明天，限购也算明天的。每天只能截一次。", dayLabel(days.Today))
 	case jobs.Picklist:
 		return fmt.Sprintf("把%s的备货单发给超市和药房（每家每天只发一次）。", dayLabel(closed))
 	case jobs.Roster:

@@ -189,6 +189,9 @@ func startedBy(ctx context.Context) string {
 // the next day.
 func (r *Runner) cutoff(ctx context.Context, slot time.Time) (Result, error) {
 	day := orders.Day(slot, r.Location)
+	if day > orders.Day(r.Now(), r.Location) {
+		return Result{Job: Cutoff, Slot: slot, Day: day}, fmt.Errorf("cutoff of %s: %w", day, ErrAhead)
+	}
 	first, err := r.Store.CloseDay(ctx, day, slot)
 	if err != nil {
 		return Result{}, err

@@ -117,7 +117,7 @@ func (f *fixture) placeWith(t *testing.T, prepare func(*orders.Order), b, u, roo
 	if o.Urgent {
 		key = "req-urgent-" + a.Household() + at.String()
 	}
-	o, _, err = f.store.PlaceOrder(context.Background(), o, key)
+	o, _, err = f.store.PlaceOrder(context.Background(), o, key, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

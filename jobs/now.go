@@ -9,16 +9,21 @@ import (
 	"github.com/baogong/baogong/orders"
 )
 
-// ErrClosedAhead: 截单 now found tomorrow closed already; the day after
-// closes on its schedule (see orders.MaxClosedAhead).
-var ErrClosedAhead = errors.New("the next order day is closed already")
+// A cutoff run by hand closes today's orders once, and no path closes a
+// day ahead: tomorrow's orders close on their schedule. A second 截单 the
+// same day is ErrClosedToday (the console, the API and the CLI each say
+// 今天已经截单了), and a cutoff for a slot after today ErrAhead.
+var (
+	ErrClosedToday = errors.New("today's orders are closed already")
+	ErrAhead       = errors.New("no cutoff of a day ahead")
+)
 
 // RunNow runs job name as a person asks for it, now and without a slot
 // (the admin API, the demo's buttons, run-job without --slot):
 //
-//   - cutoff closes the open order day now (today, or tomorrow once today
-//     is closed): orders placed later count for the next day. With today
-//     and tomorrow closed it closes nothing and returns ErrClosedAhead.
+//   - cutoff closes today's orders now: orders placed later count for
+//     tomorrow. Once today is closed it closes nothing and returns
+//     ErrClosedToday.
 //   - picklist sends the pick list of the day last closed.
 //   - roster delivers a round now, timed to the second (two runs are two
 //     rounds): every pending order of a day closed by now, and the stops
@@ -50,16 +55,17 @@ func (r *Runner) RunNow(ctx context.Context, name string) (Result, error) {
 	return res, err
 }
 
-// cutoffNow closes the open day at now.
+// cutoffNow closes today at now, unless it is closed already.
 func (r *Runner) cutoffNow(ctx context.Context, now time.Time) (Result, error) {
-	days, err := r.Community.Calendar.Read(ctx, r.Store, now, r.Location)
+	today := orders.Day(now, r.Location)
+	res := Result{Job: Cutoff, Slot: now, Day: today}
+	first, err := r.Store.CloseDay(ctx, today, now)
 	if err != nil {
-		return Result{Job: Cutoff, Slot: now}, err
+		return res, err
 	}
-	res := Result{Job: Cutoff, Slot: now, Day: days.Open}
-	if days.Open >= orders.AddDays(days.Today, orders.MaxClosedAhead) {
-		return res, fmt.Errorf("cutoff of %s: %w", days.Open, ErrClosedAhead)
+	if !first {
+		return res, fmt.Errorf("cutoff of %s: %w", today, ErrClosedToday)
 	}
-	res.Published, err = r.Store.CloseDay(ctx, days.Open, now)
-	return res, err
+	res.Published = true
+	return res, nil
 }

@@ -38,7 +38,7 @@ func TestRxReleasedAfterCutoffIsOnTheNextPickList(t *testing.T) {
 	}
 	// The household ordered its one insulin of the 24th: that limit is
 	// used, and the 25th's is free.
-	if _, _, err := f.store.PlaceOrder(ctx, mustOrder(t, f, "2026-11-24", ins), "req-again-24"); !errors.Is(err, orders.ErrLimit) {
+	if _, _, err := f.store.PlaceOrder(ctx, mustOrder(t, f, "2026-11-24", ins), "req-again-24", nil); !errors.Is(err, orders.ErrLimit) {
 		t.Fatalf("second insulin counted on the 24th: %v", err)
 	}
 	next := at("2026-11-25", "20:05")
@@ -50,10 +50,10 @@ func TestRxReleasedAfterCutoffIsOnTheNextPickList(t *testing.T) {
 	if len(ph) != 2 || !strings.Contains(ph[1].Text, "胰岛素注射液1支") {
 		t.Fatalf("the 25th's pharmacy list does not carry the released order: %+v", ph)
 	}
-	if _, err := f.store.CancelOrder(ctx, o.ID, "lead-3", "", at("2026-11-25", "21:00")); err != nil {
+	if _, err := f.store.CancelOrder(ctx, o.ID, "lead-3", "", at("2026-11-25", "21:00"), nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.store.PlaceOrder(ctx, mustOrder(t, f, "2026-11-24", ins), "req-after-cancel"); err != nil {
+	if _, _, err := f.store.PlaceOrder(ctx, mustOrder(t, f, "2026-11-24", ins), "req-after-cancel", nil); err != nil {
 		t.Fatalf("the 24th's limit was not given back: %v", err)
 	}
 }

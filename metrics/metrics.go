@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -32,6 +33,7 @@ type Metrics struct {
 	messages *prometheus.CounterVec
 	reply    prometheus.Histogram
 	jobRuns  *prometheus.CounterVec
+	actions  *prometheus.CounterVec
 }
 
 // Statuses are every order status, so each series exists from the start.
@@ -59,7 +61,11 @@ func New(src Source, log *slog.Logger) *Metrics {
 			Help: "Job runs by job and result (published, nothing: the slot was published before or there was nothing to do, error).",
 		}, []string{"job", "result"}),
 	}
-	m.reg.MustRegister(m.messages, m.reply, m.jobRuns,
+	m.actions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "baogong_actions_total",
+		Help: "Actions people took (bind, place, cancel, deliver, add_stock …), by front door (bot, console, api, cli, page) and outcome (ok, refused: not allowed or not possible, error).",
+	}, []string{"action", "door", "outcome"})
+	m.reg.MustRegister(m.messages, m.reply, m.jobRuns, m.actions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if src != nil {
 		m.reg.MustRegister(&scrape{src: src, log: log})
@@ -71,6 +77,11 @@ func New(src Source, log *slog.Logger) *Metrics {
 func (m *Metrics) Message(intent, outcome string, d time.Duration) {
 	m.messages.WithLabelValues(intent, outcome).Inc()
 	m.reply.Observe(d.Seconds())
+}
+
+// Action counts one action (actions.Service.Observe).
+func (m *Metrics) Action(action string, door actions.Door, outcome string) {
+	m.actions.WithLabelValues(action, string(door), outcome).Inc()
 }
 
 // JobRun counts one job run (jobs.Runner.Observe).

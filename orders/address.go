@@ -27,6 +27,15 @@ func (a Address) String() string {
 	return a.Building + "栋" + a.Unit + "单元" + a.Room
 }
 
+// Entrance is where the household's door is reached from, without the
+// door: 3栋2单元 (or 3栋). Volunteers are named by it, goods left at it.
+func (a Address) Entrance() string {
+	if a.Unit == "" {
+		return a.Building + "栋"
+	}
+	return a.Building + "栋" + a.Unit + "单元"
+}
+
 // Household is the address as a compact key, 3-2-501; it identifies a
 // household for limits and indexes.
 func (a Address) Household() string {

@@ -48,7 +48,7 @@ type DistributionResult struct {
 // is bound to, those with any order (a 接龙 line, a lead's order for an
 // elder), and those listed in the config.
 type Distributor struct {
-	Store     Store
+	Store     DistributionStore
 	Catalog   *catalog.Catalog
 	Community *Community
 	Location  *time.Location
@@ -162,7 +162,7 @@ func (d *Distributor) Run(ctx context.Context, req DistributionRequest) (Distrib
 		}
 		// The request id keeps a retried run from placing twice even
 		// before the entry below is written.
-		placed, _, err := d.Store.PlaceOrder(ctx, o, "dist:"+req.ID+":"+hh)
+		placed, _, err := d.Store.PlaceOrder(ctx, o, "dist:"+req.ID+":"+hh, nil)
 		var short *ShortageError
 		if errors.As(err, &short) {
 			reason := LeftOutSoldOut

@@ -133,9 +133,13 @@ type ListStore interface {
 	// and fences key off, so the call changes nothing should it reach the
 	// store later: the answer holds.
 	ListWritten(ctx context.Context, key string, ws []ListWrite) ([]ListWritten, error)
-	// UpdateLines and CancelOrder are Store's.
+	// UpdateLines replaces the lines of a pending order, moving stock and
+	// the household's limits by the difference only, atomically: a
+	// *ShortageError (changing nothing) when an increase cannot be
+	// served, ErrConflict when the order is not pending. CancelOrder is
+	// actions.OrderStore's (ack nil here).
 	UpdateLines(ctx context.Context, id string, lines []Line, totalFen int64, by string, at time.Time) (Order, error)
-	CancelOrder(ctx context.Context, id, by, note string, at time.Time) (Order, error)
+	CancelOrder(ctx context.Context, id, by, note string, at time.Time, ack *Ack) (Order, error)
 }
 
 // ListWrite is one household's write of a paste (see ListStore.WriteList).

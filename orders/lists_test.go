@@ -109,7 +109,7 @@ func (f *fakeListStore) UpdateLines(_ context.Context, id string, lines []Line, 
 	return o, nil
 }
 
-func (f *fakeListStore) CancelOrder(_ context.Context, id, _, _ string, _ time.Time) (Order, error) {
+func (f *fakeListStore) CancelOrder(_ context.Context, id, _, _ string, _ time.Time, _ *Ack) (Order, error) {
 	o := f.orders[id]
 	o.Status = StatusCancelled
 	f.orders[id] = o

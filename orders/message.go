@@ -1,9 +1,6 @@
 package orders
 
-import (
-	"context"
-	"errors"
-)
+import "errors"
 
 // A message from a person (a WeChat text, a click) is answered once. The
 // first delivery claims it; WeChat's retries of the same message find the
@@ -76,7 +73,7 @@ type Arrival struct {
 }
 
 // Ack ties a write to the message that asked for it. A store method given
-// an Ack (see WithAck) writes only while the message's claim is Owner's,
+// an Ack writes only while the message's claim is Owner's,
 // and saves Render's answer as the message's reply in the same atomic step.
 type Ack struct {
 	// Key identifies the message (its dedupe key); Owner the delivery
@@ -105,19 +102,6 @@ var ErrAnswered = errors.New("message answered already")
 // longer holds the message (its claim expired or was settled): nothing was
 // written.
 var ErrClaimLost = errors.New("message claim lost")
-
-type ackKey struct{}
-
-// WithAck returns ctx carrying a, for the next write that honours it.
-func WithAck(ctx context.Context, a *Ack) context.Context {
-	return context.WithValue(ctx, ackKey{}, a)
-}
-
-// AckFrom returns the Ack in ctx, or nil.
-func AckFrom(ctx context.Context) *Ack {
-	a, _ := ctx.Value(ackKey{}).(*Ack)
-	return a
-}
 
 // Settled is how a claim ended after its write's outcome was unknown.
 type Settled int

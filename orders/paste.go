@@ -254,7 +254,7 @@ func (p *paste) cancelMissing(ctx context.Context, seen map[string]bool, unreada
 			// The entry stays, naming the cancelled order: should the
 			// household come back, it orders again as a new request.
 			o, err := callBounded(ctx, p.writeBy, func(ctx context.Context) (Order, error) {
-				return p.l.Store.CancelOrder(ctx, e.OrderID, p.req.Lead, "接龙里删掉了", p.req.At)
+				return p.l.Store.CancelOrder(ctx, e.OrderID, p.req.Lead, "接龙里删掉了", p.req.At, nil)
 			})
 			switch {
 			case err == nil:
@@ -293,7 +293,7 @@ func (p *paste) replace(ctx context.Context, i int, o Order, res ListResult) boo
 		return false
 	}
 	c, err := callBounded(ctx, p.writeBy, func(ctx context.Context) (Order, error) {
-		return p.l.Store.CancelOrder(ctx, o.ID, p.req.Lead, "接龙改了，换成新订单", p.req.At)
+		return p.l.Store.CancelOrder(ctx, o.ID, p.req.Lead, "接龙改了，换成新订单", p.req.At, nil)
 	})
 	switch {
 	case errors.Is(err, ErrConflict):

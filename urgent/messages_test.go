@@ -2,16 +2,12 @@ package urgent
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/baogong/baogong/internal/golden"
 	"github.com/baogong/baogong/orders"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // TestMessagesGolden renders every text the protocol sends into testdata,
 // so a reviewer reads what the team and the admins see. Run with -update
@@ -29,7 +25,7 @@ func TestMessagesGolden(t *testing.T) {
 		b, _ := json.MarshalIndent(m, "", "  ")
 		return string(b)
 	}
-	for name, text := range map[string]string{
+	golden.Texts(t, "testdata", map[string]string{
 		"push":                PushText(o, alone),
 		"push_no_wechat":      PushText(proxy, nil),
 		"push_template":       tmpl(templateData(o, false)),
@@ -38,20 +34,5 @@ func TestMessagesGolden(t *testing.T) {
 		"no_team":             escalationText(proxy, alone, 0, true),
 		"unclaimed":           escalationText(proxy, alone, 31*time.Minute, false),
 		"escalation_template": tmpl(templateData(o, true)),
-	} {
-		path := filepath.Join("testdata", name+".golden")
-		if *update {
-			if err := os.WriteFile(path, []byte(text+"\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test ./urgent -update)", err)
-		}
-		if string(want) != text+"\n" {
-			t.Errorf("%s changed:\n--- got\n%s\n--- want\n%s", name, text, want)
-		}
-	}
+	}, 0)
 }

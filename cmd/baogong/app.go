@@ -20,6 +20,7 @@ import (
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
 	"github.com/silenceper/wechat/v2/util"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/bot"
 	"github.com/baogong/baogong/catalog"
@@ -42,8 +43,11 @@ type Main struct {
 	Catalog *catalog.Catalog
 	Redis   redis.UniversalClient
 	Store   *redisstore.Store
-	Account *officialaccount.OfficialAccount
-	Outbox  *outbox.Outbox
+	// WeChatAccount is the official account (silenceper's); Account
+	// routes its messages to the communities' bots.
+	WeChatAccount *officialaccount.OfficialAccount
+	Account       *bot.Account
+	Outbox        *outbox.Outbox
 	// WeChat sends through the API with the shared token (see Call).
 	WeChat *wechat.WeChatSender
 	Jobs   *jobs.Runner
@@ -137,7 +141,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	}
 	setWeChatHTTP(cfg.WeChat.APIBase)
 	tokens := wechat.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
-	m.Account = officialaccount.NewOfficialAccount(&oaconfig.Config{
+	m.WeChatAccount = officialaccount.NewOfficialAccount(&oaconfig.Config{
 		AppID:     cfg.WeChat.AppID,
 		AppSecret: cfg.WeChat.AppSecret,
 		// The stable access_token (/cgi-bin/stable_token): fetching one
@@ -148,7 +152,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		EncodingAESKey: cfg.WeChat.EncodingAESKey,
 		Cache:          tokens,
 	})
-	m.WeChat = wechat.NewWeChatSender(m.Account, tokens, cfg.WeChat.DeliveryTemplateID, m.Log)
+	m.WeChat = wechat.NewWeChatSender(m.WeChatAccount, tokens, cfg.WeChat.DeliveryTemplateID, m.Log)
 	m.Mux = http.NewServeMux()
 	// The scheduler is wired here so jobs are plain functions added by
 	// their own packages; a panicking job is logged and the service lives.
@@ -156,12 +160,11 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
 	signer := newSigner(cfg, clock.Now)
 	all := cfg.AllCommunities()
-	var dir *redisstore.Directory
-	if len(all) > 1 {
-		dir = redisstore.NewDirectory(m.Redis, cfg.WeChat.AppID)
-	}
+	// One account of one community or of several: one wiring path. The
+	// directory says which community each WeChat user belongs to.
+	dir := redisstore.NewDirectory(m.Redis, cfg.WeChat.AppID)
 	for _, cc := range all {
-		p, err := m.newCommunity(ctx, pctx, cc, loc, signer, dir, len(all) > 1)
+		p, err := m.newCommunity(ctx, pctx, cc, loc, signer, len(all) > 1)
 		if err != nil {
 			m.Redis.Close()
 			return nil, err
@@ -174,23 +177,21 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	// /metrics counts the messages of every community and the batch of
 	// the first.
 	m.Metrics = metrics.New(batchSource{store: m.Store, outbox: m.Outbox, cal: first.Bot.Community.Calendar, loc: loc, now: clock.Now}, m.Log)
-	for _, p := range m.Communities {
+	services := make([]*actions.Service, len(m.Communities))
+	bots := make([]*bot.Bot, len(m.Communities))
+	for i, p := range m.Communities {
 		p.Bot.Observe = m.Metrics.Message
+		p.Actions.Observe = m.Metrics.Action
+		services[i], bots[i] = p.Actions, p.Bot
 	}
+	actions.NewAccount(dir, services...)
+	m.Account = bot.NewAccount(dir, bots...)
 	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
-	answer := first.Bot.Handle
-	if len(all) > 1 {
-		bots := make([]*bot.Bot, len(m.Communities))
-		for i, p := range m.Communities {
-			bots[i] = p.Bot
-		}
-		answer = bot.NewAccount(dir, bots...).Handle
-		m.Mux.Handle("/", m.communityMux())
-		m.Mux.Handle("/admin/", m.consoleMux())
-		m.Mux.Handle("/admin", m.consoleMux())
-	}
+	m.Mux.Handle("/", m.communityMux())
+	m.Mux.Handle("/admin/", m.consoleMux())
+	m.Mux.Handle("/admin", m.consoleMux())
 	m.Mux.Handle("/wechat", &wechat.Handler{
-		Account: m.Account, Answer: answer, Token: cfg.WeChat.Token,
+		Account: m.WeChatAccount, Answer: m.Account.Handle, Token: cfg.WeChat.Token,
 		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Now: clock.Now, Log: m.Log,
 		RequireSafe: cfg.WeChat.EncodingAESKey != "", Nonces: wechat.NewRedisNonces(m.Redis, cfg.WeChat.AppID),
 	})

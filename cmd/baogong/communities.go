@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/bot"
 	"github.com/baogong/baogong/catalog"
@@ -27,15 +28,17 @@ import (
 )
 
 // Community is one community's parts: its keys in Redis (a store and an
-// outbox under its hash tag), its bot, its jobs on its schedules and its
-// admin API. A deployment serves one, or several on one official account
-// (a subdistrict): then bot.Account routes messages between them and
-// every admin request names its community.
+// outbox under its hash tag), its actions, its bot, its jobs on its
+// schedules, its console and its admin API. A deployment serves one, or
+// several on one official account (a subdistrict), the same way: the
+// account's router (bot.Account) routes messages between them, and with
+// several every admin request names its community.
 type Community struct {
 	Config    config.Community
 	Catalog   *catalog.Catalog
 	Store     *redisstore.Store
 	Outbox    *outbox.Outbox
+	Actions   *actions.Service
 	Bot       *bot.Bot
 	Jobs      *jobs.Runner
 	Schedules jobs.Schedules
@@ -47,15 +50,14 @@ type Community struct {
 	// sessions and audit log, apart from every other community's.
 	Console *console.Server
 	Staff   *staff.Keeper
-	// Mux serves the community's admin API and signed pages when the
-	// account serves several (see communityMux); nil otherwise.
+	// Mux serves the community's admin API, console and signed pages
+	// (see communityMux and consoleMux).
 	Mux *http.ServeMux
 }
 
-// newCommunity wires cc. With several communities (dir set), its admin
-// API gets a mux of its own, its links name it, its log lines carry its
-// id, and leads added at run time join it in dir.
-func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc *time.Location, signer *signedurl.Signer, dir *redisstore.Directory, several bool) (*Community, error) {
+// newCommunity wires cc. With several communities its links name it and
+// its log lines carry its id.
+func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc *time.Location, signer *signedurl.Signer, several bool) (*Community, error) {
 	cfg := m.Config
 	p := &Community{Config: cc, Catalog: m.Catalog}
 	log := m.Log
@@ -93,28 +95,12 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	p.Schedules = schedulesOf(cfg.SchedulesOf(cc))
 	community := communityOf(cc)
 	community.Calendar = p.Schedules.Calendar()
-	p.Bot = &bot.Bot{
-		Catalog:   p.Catalog,
-		Community: &community,
-		Store:     p.Store,
-		Lists:     &orders.Lists{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc},
-		Notices:   p.Outbox,
-		Location:  loc,
-		Now:       m.Clock.Now,
-		Log:       log,
-		PerMinute: cfg.Limits.MessagesPerMinute,
-	}
 	links := signedLinks{s: signer}
-	mux := m.Mux
-	var store adminapi.Store = p.Store
 	if several {
 		links.community = cc.ID
-		p.Mux = http.NewServeMux()
-		mux = p.Mux
-		store = joiningStore{p.Store, dir, cc.ID}
 	}
 	p.Links = links
-	p.Bot.Links = links
+	p.Mux = http.NewServeMux()
 	p.Jobs = &jobs.Runner{
 		Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc,
 		Notify: p.Outbox, Links: links, Log: log, Now: m.Clock.Now, Named: several,
@@ -123,18 +109,34 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	p.Distributor = &orders.Distributor{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc}
 	p.Staff = staff.New(m.Redis, cc.ID)
 	p.Staff.Now = m.Clock.Now
-	(&adminapi.Server{Store: store, Community: &community, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now, Audit: auditAPI(p.Staff, log),
-		Jobs:        &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer},
-		Notices:     p.Outbox,
-		Bindings:    p.Store,
-		Distributor: p.Distributor}).Register(mux)
+	p.Actions = &actions.Service{
+		Community: &community, Catalog: p.Catalog, Location: loc,
+		Orders: p.Store, Households: p.Store, People: p.Store, Stock: p.Store, Marks: p.Store, Outbox: p.Outbox, Dead: p.Outbox,
+		Lists:       &orders.Lists{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc},
+		Distributor: p.Distributor, Jobs: p.Jobs, Audit: p.Staff, Log: log, Now: m.Clock.Now,
+	}
+	p.Bot = &bot.Bot{
+		Catalog:   p.Catalog,
+		Community: &community,
+		Store:     p.Store,
+		Actions:   p.Actions,
+		Location:  loc,
+		Now:       m.Clock.Now,
+		Log:       log,
+		PerMinute: cfg.Limits.MessagesPerMinute,
+		Links:     links,
+	}
+	(&adminapi.Server{Store: p.Store, Community: &community, Actions: p.Actions, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now,
+		Jobs:     &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer},
+		Notices:  p.Outbox,
+		Bindings: p.Store}).Register(p.Mux)
 	p.Console = &console.Server{
-		Store: p.Store, Staff: p.Staff, Community: &community, Catalog: p.Catalog, Location: loc,
-		Jobs: p.Jobs, Schedules: p.Schedules, Notices: p.Outbox, Distributor: p.Distributor, Residents: p.Bot,
+		Store: p.Store, Actions: p.Actions, Staff: p.Staff, Community: &community, Catalog: p.Catalog, Location: loc,
+		Jobs: p.Jobs, Schedules: p.Schedules, Notices: p.Outbox, Distributor: p.Distributor,
 		Links: links, SignIn: newSignInSigner(cfg, m.Clock.Now), LinkQuery: linkQuery(links.community), Token: cfg.Admin.Token,
 		Secure: strings.HasPrefix(cfg.PublicBase(), "https://"), Log: log, Now: m.Clock.Now,
 	}
-	p.Console.Register(mux)
+	p.Console.Register(p.Mux)
 	p.Bot.SignIn = p.Console
 	jctx := context.WithoutCancel(ctx)
 	if err := p.Jobs.Add(m.Cron, p.Schedules, jctx); err != nil {
@@ -183,11 +185,12 @@ func (m *Main) communityIDs() []string {
 	return ids
 }
 
-// communityMux serves every request but /wechat when the account serves
-// several communities: the admin API, the signed pick-list and roster
-// pages and anything registered beside them go to the community named by
-// the community query parameter (the signed links carry it, signed).
-// /healthz without one is the first community's (Redis is shared).
+// communityMux serves every request but /wechat and /admin: the admin
+// API, the signed pick-list and roster pages and anything registered
+// beside them go to the community named by the community query parameter
+// (the signed links carry it, signed), required when the account serves
+// several. /healthz without one is the first community's (Redis is
+// shared).
 func (m *Main) communityMux() http.Handler {
 	route := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("community")
@@ -196,17 +199,19 @@ func (m *Main) communityMux() http.Handler {
 			return
 		}
 		p, err := m.community(id)
-		if err != nil || id == "" {
+		if err != nil {
 			writeError(w, http.StatusBadRequest, "community is required: one of "+strings.Join(m.communityIDs(), ", "))
 			return
 		}
 		p.Mux.ServeHTTP(w, r)
 	})
 	// The token is checked before the community, so a stranger learns
-	// nothing of the communities' ids.
+	// nothing of the communities' ids. The 台账 is the console's: a signed-
+	// in browser downloads it with its session (the console checks that,
+	// or the token, itself).
 	api := adminapi.RequireToken(m.Config.Admin.Token, route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
+		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != console.LedgerPath {
 			api.ServeHTTP(w, r)
 			return
 		}
@@ -222,25 +227,6 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 	}{msg})
 }
 
-// joiningStore is a community's store for its admin API on an account of
-// several communities: a lead added at run time belongs to the community
-// (unless they belong to another already), so their messages reach it.
-type joiningStore struct {
-	*redisstore.Store
-	dir       *redisstore.Directory
-	community string
-}
-
-func (s joiningStore) AddLead(ctx context.Context, l orders.Lead) error {
-	if err := s.Store.AddLead(ctx, l); err != nil {
-		return err
-	}
-	if _, err := s.dir.JoinCommunity(ctx, l.OpenID, s.community); err != nil {
-		return err
-	}
-	return nil
-}
-
 // linkQuery is the query a signed link of community carries.
 func linkQuery(community string) url.Values {
 	if community == "" {
@@ -252,8 +238,8 @@ func linkQuery(community string) url.Values {
 // communityCookie remembers which community's console a browser is in.
 const communityCookie = "bg_community"
 
-// consoleMux serves /admin when the account serves several communities.
-// Each community has a console of its own, with its own staff sessions:
+// consoleMux serves /admin. Each community has a console of its own,
+// with its own staff sessions:
 // a session opened in one is unknown to the others, so its staff see only
 // theirs. The community comes from the ?community= of a link (the bot's
 // sign-in links carry it, signed) and is then kept in a cookie for the
@@ -268,7 +254,7 @@ func (m *Main) consoleMux() http.Handler {
 			id = c.Value
 		}
 		p, err := m.community(id)
-		if id == "" || err != nil {
+		if err != nil {
 			if strings.HasPrefix(r.URL.Path, "/admin/static/") {
 				m.Communities[0].Mux.ServeHTTP(w, r)
 				return

@@ -65,7 +65,7 @@ func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := store.PlaceOrder(context.Background(), o, fmt.Sprintf("jobs-e2e-%d", i)); err != nil {
+		if _, _, err := store.PlaceOrder(context.Background(), o, fmt.Sprintf("jobs-e2e-%d", i), nil); err != nil {
 			t.Fatal(err)
 		}
 	}

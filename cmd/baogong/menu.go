@@ -23,7 +23,7 @@ func menuCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer m.Close()
-	if err := m.WeChat.Call(ctx, func() error { return m.Account.GetMenu().SetMenu(bot.Menu()) }); err != nil {
+	if err := m.WeChat.Call(ctx, func() error { return m.WeChatAccount.GetMenu().SetMenu(bot.Menu()) }); err != nil {
 		return fmt.Errorf("create menu: %w", err)
 	}
 	fmt.Fprintln(stdout, "menu created")

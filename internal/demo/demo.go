@@ -71,7 +71,7 @@ type Server struct {
 	OfficialID string
 	// Store and Location tell the page where the order days stand (see
 	// Days); without a Store the page has no job buttons.
-	Store    orders.Store
+	Store    orders.DayCloser
 	Location *time.Location
 	// Now is the service's clock (time.Now when nil): messages are
 	// signed and dated by it, as WeChat's would be by its own.
@@ -197,8 +197,7 @@ type DayView struct {
 	// LastClosed is the latest closed day: the one 发备货单 sends and
 	// whose orders 排班送货 delivers (with earlier ones).
 	LastClosed string `json:"last_closed"`
-	// CanClose: 截单 closes Open now (at most tomorrow can be closed
-	// ahead, see orders.MaxClosedAhead).
+	// CanClose: 截单 closes today now (once a day: never a day ahead).
 	CanClose bool `json:"can_close"`
 }
 
@@ -210,7 +209,7 @@ func Days(ctx context.Context, store orders.DayCloser, loc *time.Location, now t
 		return DayView{}, err
 	}
 	return DayView{Now: days.Now, Today: days.Today, Open: days.Open, LastClosed: days.LastClosed(),
-		CanClose: days.Open < orders.AddDays(days.Today, orders.MaxClosedAhead)}, nil
+		CanClose: days.Open == days.Today}, nil
 }
 
 func (s *Server) days(w http.ResponseWriter, r *http.Request) {

@@ -18,7 +18,7 @@ func TestAttackStockDeficitForgotten(t *testing.T) {
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	var placed []orders.Order
 	for _, room := range []string{"501", "502", "503"} {
-		o, _, err := s.PlaceOrder(ctx, order(t, cat, room, at, veg(2)), "req-"+room)
+		o, _, err := s.PlaceOrder(ctx, order(t, cat, room, at, veg(2)), "req-"+room, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,12 +30,12 @@ func TestAttackStockDeficitForgotten(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One household cancels its 2: 4 sold against a total of 4.
-	if _, err := s.CancelOrder(ctx, placed[0].ID, "x", "test", at); err != nil {
+	if _, err := s.CancelOrder(ctx, placed[0].ID, "x", "test", at, nil); err != nil {
 		t.Fatal(err)
 	}
 	left, _ := s.StockLeft(ctx)
 	// Another household orders 2 more.
-	_, _, err := s.PlaceOrder(ctx, order(t, cat, "504", at, veg(2)), "req-504")
+	_, _, err := s.PlaceOrder(ctx, order(t, cat, "504", at, veg(2)), "req-504", nil)
 	sold := 0
 	for _, id := range []string{placed[1].ID, placed[2].ID} {
 		o, _ := s.Order(ctx, id)
@@ -79,7 +79,7 @@ func TestAttackLateResolveRevivesSettledClaim(t *testing.T) {
 	}
 	// ...then the held-up place script.
 	ack := &orders.Ack{Key: key, Owner: owner, Render: func(o orders.Order) string { return "下单成功！订单号 " + o.ID }}
-	o, _, err := s.PlaceOrder(orders.WithAck(ctx, ack), order(t, cat, "501", at, veg(1)), "wx:"+key)
+	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "wx:"+key, ack)
 	if err == nil {
 		t.Errorf("after RELEASED (told 没有办成) the message placed order %s and saved %q", o.ID, ack.Reply)
 	}

@@ -23,7 +23,7 @@ func (k keys) bindRequestOf(openid, hh string) string {
 	return k.p + "bindreq-of:" + openid + ":" + hh
 }
 
-// Bind implements orders.Store: it binds only a household nobody lives in
+// Bind implements the actions' stores: it binds only a household nobody lives in
 // and nobody ordered for, and reports NeedsApproval, changing nothing,
 // for any other.
 func (s *Store) Bind(ctx context.Context, b orders.Binding) (orders.BindOutcome, error) {

@@ -43,7 +43,7 @@ func TestBindingNeedsApproval(t *testing.T) {
 	elder := orders.Address{Building: "3", Unit: "1", Room: "101"}
 	o := order(t, cat, "101", at, veg(1))
 	o.Address = elder
-	if _, _, err := s.PlaceOrder(ctx, o, "lead-line"); err != nil {
+	if _, _, err := s.PlaceOrder(ctx, o, "lead-line", nil); err != nil {
 		t.Fatal(err)
 	}
 	if out := bind("nephew", elder); out != orders.NeedsApproval {

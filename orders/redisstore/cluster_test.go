@@ -155,22 +155,22 @@ func storeLifeOnCluster(t *testing.T, rdb *redis.ClusterClient, community string
 
 	day1 := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	day2 := day1.Add(24 * time.Hour)
-	first, created, err := s.PlaceOrder(ctx, order(t, cat, "501", day1, veg(2), orders.ItemRequest{SKU: "MED", Qty: 1}), "req-1")
+	first, created, err := s.PlaceOrder(ctx, order(t, cat, "501", day1, veg(2), orders.ItemRequest{SKU: "MED", Qty: 1}), "req-1", nil)
 	if err != nil || !created || first.ID != "1001" {
 		t.Fatalf("place: id %s created=%v err=%v", first.ID, created, err)
 	}
-	again, created, err := s.PlaceOrder(ctx, order(t, cat, "501", day1, veg(2), orders.ItemRequest{SKU: "MED", Qty: 1}), "req-1")
+	again, created, err := s.PlaceOrder(ctx, order(t, cat, "501", day1, veg(2), orders.ItemRequest{SKU: "MED", Qty: 1}), "req-1", nil)
 	if err != nil || created || again.ID != first.ID {
 		t.Fatalf("retry: id %s created=%v err=%v, want %s false nil", again.ID, created, err, first.ID)
 	}
 	wantLeft(1)
 
 	var short *orders.ShortageError
-	_, _, err = s.PlaceOrder(ctx, order(t, cat, "502", day1, veg(2)), "req-2")
+	_, _, err = s.PlaceOrder(ctx, order(t, cat, "502", day1, veg(2)), "req-2", nil)
 	if !errors.As(err, &short) || !errors.Is(err, orders.ErrSoldOut) || short.Left != 1 {
 		t.Fatalf("sold out: %v", err)
 	}
-	_, _, err = s.PlaceOrder(ctx, order(t, cat, "501", day1, veg(1)), "req-3")
+	_, _, err = s.PlaceOrder(ctx, order(t, cat, "501", day1, veg(1)), "req-3", nil)
 	if !errors.As(err, &short) || !errors.Is(err, orders.ErrLimit) || short.Left != 0 || short.Limit != 2 {
 		t.Fatalf("limit: %v", err)
 	}
@@ -178,25 +178,25 @@ func storeLifeOnCluster(t *testing.T, rdb *redis.ClusterClient, community string
 
 	o := order(t, cat, "503", day2, veg(1))
 	o.Grid = "G2"
-	second, created, err := s.PlaceOrder(ctx, o, "req-4")
+	second, created, err := s.PlaceOrder(ctx, o, "req-4", nil)
 	if err != nil || !created || second.ID == first.ID {
 		t.Fatalf("second order: %+v created=%v err=%v", second, created, err)
 	}
 	wantLeft(0)
 
-	cancelled, err := s.CancelOrder(ctx, first.ID, "openid-501", "居民取消", day1.Add(time.Minute))
+	cancelled, err := s.CancelOrder(ctx, first.ID, "openid-501", "居民取消", day1.Add(time.Minute), nil)
 	if err != nil || cancelled.Status != orders.StatusCancelled || len(cancelled.History) != 2 {
 		t.Fatalf("cancel: %+v %v", cancelled, err)
 	}
 	wantLeft(2)
-	if got, err := s.CancelOrder(ctx, first.ID, "x", "", day1); !errors.Is(err, orders.ErrConflict) || got.Status != orders.StatusCancelled {
+	if got, err := s.CancelOrder(ctx, first.ID, "x", "", day1, nil); !errors.Is(err, orders.ErrConflict) || got.Status != orders.StatusCancelled {
 		t.Errorf("second cancel: %v %v", got.Status, err)
 	}
-	if _, err := s.CancelOrder(ctx, "999999", "x", "", day1); !errors.Is(err, orders.ErrNotFound) {
+	if _, err := s.CancelOrder(ctx, "999999", "x", "", day1, nil); !errors.Is(err, orders.ErrNotFound) {
 		t.Errorf("unknown id: %v", err)
 	}
 	// The cancel gave the household's limit back.
-	third, _, err := s.PlaceOrder(ctx, order(t, cat, "501", day1.Add(2*time.Minute), veg(2)), "req-5")
+	third, _, err := s.PlaceOrder(ctx, order(t, cat, "501", day1.Add(2*time.Minute), veg(2)), "req-5", nil)
 	if err != nil {
 		t.Fatalf("limit not given back: %v", err)
 	}
@@ -293,7 +293,7 @@ func storeLifeOnCluster(t *testing.T, rdb *redis.ClusterClient, community string
 			t.Fatalf("Transition to %s: %v %v", to, got.Status, err)
 		}
 	}
-	if _, err := s.CancelOrder(ctx, second.ID, "x", "", day2); !errors.Is(err, orders.ErrConflict) {
+	if _, err := s.CancelOrder(ctx, second.ID, "x", "", day2, nil); !errors.Is(err, orders.ErrConflict) {
 		t.Errorf("cancel after receipt: %v", err)
 	}
 	if got := ids(s.OpenOrders(ctx, "G2")); got != "" {
@@ -423,7 +423,7 @@ func TestClusterRaceForLastUnits(t *testing.T) {
 			go func() {
 				defer racing.Done()
 				<-start
-				_, _, err := s.PlaceOrder(ctx, o, fmt.Sprintf("race-%d", i))
+				_, _, err := s.PlaceOrder(ctx, o, fmt.Sprintf("race-%d", i), nil)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -488,8 +488,8 @@ func BenchmarkCommunities(b *testing.B) {
 						b.Fatal(err)
 					}
 					o := order(b, cat, room, at, orders.ItemRequest{SKU: "EGG", Qty: 1})
-					actx := orders.WithAck(ctx, &orders.Ack{Key: key, Owner: owner, Render: func(o orders.Order) string { return "下单成功 " + o.ID }})
-					if _, _, err := s.PlaceOrder(actx, o, key); err != nil {
+					ack := &orders.Ack{Key: key, Owner: owner, Render: func(o orders.Order) string { return "下单成功 " + o.ID }}
+					if _, _, err := s.PlaceOrder(ctx, o, key, ack); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -15,7 +15,7 @@ import (
 func TestAddStockSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
-	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(2)), "r1"); err != nil {
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(2)), "r1", nil); err != nil {
 		t.Fatal(err)
 	}
 	left, err := s.AddStock(ctx, "VEG", 5)

@@ -6,7 +6,7 @@ import (
 	"sort"
 )
 
-// BoundHouseholds implements orders.Store.
+// BoundHouseholds implements the actions' stores.
 func (s *Store) BoundHouseholds(ctx context.Context) ([]string, error) {
 	hh, err := s.rdb.SMembers(ctx, s.k.bound()).Result()
 	if err != nil {
@@ -16,7 +16,7 @@ func (s *Store) BoundHouseholds(ctx context.Context) ([]string, error) {
 	return hh, nil
 }
 
-// DistributionEntries implements orders.Store.
+// DistributionEntries implements the actions' stores.
 func (s *Store) DistributionEntries(ctx context.Context, id string) (map[string]string, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.distribution(id)).Result()
 	if err != nil {
@@ -25,7 +25,7 @@ func (s *Store) DistributionEntries(ctx context.Context, id string) (map[string]
 	return m, nil
 }
 
-// SetDistributionEntry implements orders.Store. Distributions are kept (no
+// SetDistributionEntry implements the actions' stores. Distributions are kept (no
 // expiry): "never two for the same household" must hold however late the
 // same distribution is run again.
 func (s *Store) SetDistributionEntry(ctx context.Context, id, household, orderID string) (bool, error) {

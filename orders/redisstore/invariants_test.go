@@ -20,7 +20,7 @@ func TestRepeatedSKUCannotOversell(t *testing.T) {
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	o := order(t, cat, "501", at, veg(1))
 	o.Lines = append(o.Lines, o.Lines[0]) // VEG×1 twice, not merged
-	_, _, err := s.PlaceOrder(ctx, o, "req-twice")
+	_, _, err := s.PlaceOrder(ctx, o, "req-twice", nil)
 	var short *orders.ShortageError
 	if !errors.As(err, &short) || !errors.Is(err, orders.ErrSoldOut) {
 		t.Fatalf("two lines of 1 against stock 1: %v", err)
@@ -32,7 +32,7 @@ func TestRepeatedSKUCannotOversell(t *testing.T) {
 	s2, cat2 := newStore(t, 10)
 	o = order(t, cat2, "502", at, veg(2))
 	o.Lines = append(o.Lines, o.Lines[0])
-	if _, _, err := s2.PlaceOrder(ctx, o, "req-limit"); !errors.Is(err, orders.ErrLimit) {
+	if _, _, err := s2.PlaceOrder(ctx, o, "req-limit", nil); !errors.Is(err, orders.ErrLimit) {
 		t.Fatalf("two lines of 2 against a limit of 2: %v", err)
 	}
 }
@@ -44,7 +44,7 @@ func TestStockLoweredBelowSold(t *testing.T) {
 	s, cat := newStore(t, 10)
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	for _, room := range []string{"501", "502", "503"} {
-		if _, _, err := s.PlaceOrder(ctx, order(t, cat, room, at, veg(2)), "req-"+room); err != nil {
+		if _, _, err := s.PlaceOrder(ctx, order(t, cat, room, at, veg(2)), "req-"+room, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -72,7 +72,7 @@ func TestGivingBackNeverMakesNegativeCounters(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 100)
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
-	a, _, err := s.PlaceOrder(ctx, order(t, cat, "601", at, veg(2)), "req-a")
+	a, _, err := s.PlaceOrder(ctx, order(t, cat, "601", at, veg(2)), "req-a", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,14 +83,14 @@ func TestGivingBackNeverMakesNegativeCounters(t *testing.T) {
 	if _, err := s.UpdateLines(ctx, a.ID, []orders.Line{{SKU: "VEG", Name: "蔬菜包", Qty: 1, Unit: "份", PriceFen: 5000}}, 5000, "lead", at); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CancelOrder(ctx, a.ID, "lead", "", at); err != nil {
+	if _, err := s.CancelOrder(ctx, a.ID, "lead", "", at, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The same day: the household may order its full limit, no more.
-	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "601", at, veg(2)), "req-b"); err != nil {
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "601", at, veg(2)), "req-b", nil); err != nil {
 		t.Fatalf("full limit after give-backs: %v", err)
 	}
-	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "601", at, veg(1)), "req-c"); !errors.Is(err, orders.ErrLimit) {
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "601", at, veg(1)), "req-c", nil); !errors.Is(err, orders.ErrLimit) {
 		t.Fatalf("past the limit after give-backs: %v", err)
 	}
 }
@@ -102,11 +102,11 @@ func TestClaimIsOneStep(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 100)
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
-	o, _, err := s.PlaceOrder(ctx, order(t, cat, "701", at, veg(1)), "req-701")
+	o, _, err := s.PlaceOrder(ctx, order(t, cat, "701", at, veg(1)), "req-701", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CancelOrder(ctx, o.ID, "resident", "", at); err != nil {
+	if _, err := s.CancelOrder(ctx, o.ID, "resident", "", at, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.ClaimOrder(ctx, o.ID, "vol-a", at); !errors.Is(err, orders.ErrConflict) {
@@ -115,7 +115,7 @@ func TestClaimIsOneStep(t *testing.T) {
 	if who, _ := s.Claimant(ctx, o.ID); who != "" {
 		t.Errorf("a refused claim left claimant %q", who)
 	}
-	p, _, err := s.PlaceOrder(ctx, order(t, cat, "702", at, veg(1)), "req-702")
+	p, _, err := s.PlaceOrder(ctx, order(t, cat, "702", at, veg(1)), "req-702", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestUrgentOrdersOnly(t *testing.T) {
 	for i, room := range []string{"801", "802", "803", "804"} {
 		o := order(t, cat, room, at.Add(time.Duration(i)*time.Minute), veg(1))
 		o.Urgent = i%2 == 1
-		placed, _, err := s.PlaceOrder(ctx, o, "req-u-"+room)
+		placed, _, err := s.PlaceOrder(ctx, o, "req-u-"+room, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

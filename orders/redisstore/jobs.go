@@ -21,7 +21,7 @@ const jobTTL = 7 * 24 * time.Hour
 
 func slotKey(slot time.Time) string { return strconv.FormatInt(slot.Unix(), 10) }
 
-// SaveRoster implements orders.Store.
+// SaveRoster implements the actions' stores.
 func (s *Store) SaveRoster(ctx context.Context, r orders.Roster) (orders.Roster, bool, error) {
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *Store) SaveRoster(ctx context.Context, r orders.Roster) (orders.Roster,
 	return stored, false, err
 }
 
-// Roster implements orders.Store.
+// Roster implements the actions' stores.
 func (s *Store) Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error) {
 	data, err := s.rdb.Get(ctx, s.k.roster(grid, slotKey(slot))).Bytes()
 	if errors.Is(err, redis.Nil) {
@@ -55,7 +55,7 @@ func (s *Store) Roster(ctx context.Context, grid string, slot time.Time) (orders
 	return r, nil
 }
 
-// CloseDay implements orders.Store.
+// CloseDay implements the actions' stores.
 func (s *Store) CloseDay(ctx context.Context, day string, at time.Time) (bool, error) {
 	ok, err := s.rdb.SetNX(ctx, s.k.closed(day), at.UTC().Format(time.RFC3339), jobTTL).Result()
 	if err != nil {
@@ -64,7 +64,7 @@ func (s *Store) CloseDay(ctx context.Context, day string, at time.Time) (bool, e
 	return ok, nil
 }
 
-// DayClosed implements orders.Store.
+// DayClosed implements the actions' stores.
 func (s *Store) DayClosed(ctx context.Context, day string) (bool, error) {
 	n, err := s.rdb.Exists(ctx, s.k.closed(day)).Result()
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Store) DayClosed(ctx context.Context, day string) (bool, error) {
 	return n > 0, nil
 }
 
-// MarkOnce implements orders.Store.
+// MarkOnce implements the actions' stores.
 func (s *Store) MarkOnce(ctx context.Context, key string) (bool, error) {
 	return s.MarkFor(ctx, key, jobTTL)
 }
@@ -89,7 +89,7 @@ func (s *Store) MarkFor(ctx context.Context, key string, ttl time.Duration) (boo
 	return ok, nil
 }
 
-// Marked implements orders.Store.
+// Marked implements the actions' stores.
 func (s *Store) Marked(ctx context.Context, key string) (bool, error) {
 	n, err := s.rdb.Exists(ctx, s.k.mark(key)).Result()
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Store) Marked(ctx context.Context, key string) (bool, error) {
 	return n > 0, nil
 }
 
-// Volunteers implements orders.Store.
+// Volunteers implements the actions' stores.
 func (s *Store) Volunteers(ctx context.Context, grid string) ([]string, error) {
 	v, err := s.rdb.SMembers(ctx, s.k.volunteers(grid)).Result()
 	if err != nil {
@@ -108,7 +108,7 @@ func (s *Store) Volunteers(ctx context.Context, grid string) ([]string, error) {
 	return v, nil
 }
 
-// AddVolunteer implements orders.Store.
+// AddVolunteer implements the actions' stores.
 func (s *Store) AddVolunteer(ctx context.Context, grid, openid string) error {
 	if err := s.rdb.SAdd(ctx, s.k.volunteers(grid), openid).Err(); err != nil {
 		return fmt.Errorf("add volunteer: %w", err)
@@ -116,7 +116,7 @@ func (s *Store) AddVolunteer(ctx context.Context, grid, openid string) error {
 	return nil
 }
 
-// RemoveVolunteer implements orders.Store.
+// RemoveVolunteer implements the actions' stores.
 func (s *Store) RemoveVolunteer(ctx context.Context, grid, openid string) error {
 	if err := s.rdb.SRem(ctx, s.k.volunteers(grid), openid).Err(); err != nil {
 		return fmt.Errorf("remove volunteer: %w", err)
@@ -124,7 +124,7 @@ func (s *Store) RemoveVolunteer(ctx context.Context, grid, openid string) error 
 	return nil
 }
 
-// Apply implements orders.Store: a volunteer sign-up waiting for approval,
+// Apply implements the actions' stores: a volunteer sign-up waiting for approval,
 // under a short code the lead quotes.
 func (s *Store) Apply(ctx context.Context, a orders.Application) error {
 	data, _ := json.Marshal(a)
@@ -143,7 +143,7 @@ func (s *Store) Apply(ctx context.Context, a orders.Application) error {
 	return nil
 }
 
-// Application implements orders.Store.
+// Application implements the actions' stores.
 func (s *Store) Application(ctx context.Context, code string) (orders.Application, error) {
 	data, err := s.rdb.Get(ctx, s.k.application(code)).Bytes()
 	if errors.Is(err, redis.Nil) {
@@ -159,7 +159,7 @@ func (s *Store) Application(ctx context.Context, code string) (orders.Applicatio
 	return a, nil
 }
 
-// DeleteApplication implements orders.Store.
+// DeleteApplication implements the actions' stores.
 func (s *Store) DeleteApplication(ctx context.Context, code string) error {
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, s.k.application(code))

@@ -14,7 +14,7 @@ func TestUpdateLinesMovesByTheDifference(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
 	at := time.Now()
-	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1), orders.ItemRequest{SKU: "EGG", Qty: 5}), "r1")
+	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1), orders.ItemRequest{SKU: "EGG", Qty: 5}), "r1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestDeliverAndReceive(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
 	at := time.Now()
-	o, _, _ := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "r1")
+	o, _, _ := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "r1", nil)
 	if open, _ := s.OpenOrders(ctx, "G1"); len(open) != 1 {
 		t.Fatalf("queue: %v", open)
 	}
@@ -76,7 +76,7 @@ func TestDeliverAndReceive(t *testing.T) {
 	if r, err := s.Transition(ctx, o.ID, orders.StatusReceived, "openid-501", "", at); err != nil || r.Status != orders.StatusReceived {
 		t.Errorf("receive: %v %v", r.Status, err)
 	}
-	if _, err := s.CancelOrder(ctx, o.ID, "x", "", at); !errors.Is(err, orders.ErrConflict) {
+	if _, err := s.CancelOrder(ctx, o.ID, "x", "", at, nil); !errors.Is(err, orders.ErrConflict) {
 		t.Errorf("cancel after receipt: %v", err)
 	}
 }
@@ -143,7 +143,7 @@ func TestRosterNeverTakesAClaimedOrder(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
 	at := time.Now()
-	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "r1")
+	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "r1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ return 'void'`)
 
 var _ orders.ListStore = (*Store)(nil)
 
-// Leads implements orders.Store.
+// Leads implements the actions' stores.
 func (s *Store) Leads(ctx context.Context) ([]orders.Lead, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.leads()).Result()
 	if err != nil {
@@ -61,7 +61,7 @@ func (s *Store) Leads(ctx context.Context) ([]orders.Lead, error) {
 	return out, nil
 }
 
-// AddLead implements orders.Store.
+// AddLead implements the actions' stores.
 func (s *Store) AddLead(ctx context.Context, l orders.Lead) error {
 	b, err := json.Marshal(l.Buildings)
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Store) AddLead(ctx context.Context, l orders.Lead) error {
 	return nil
 }
 
-// RemoveLead implements orders.Store.
+// RemoveLead implements the actions' stores.
 func (s *Store) RemoveLead(ctx context.Context, openid string) error {
 	n, err := s.rdb.HDel(ctx, s.k.leads(), openid).Result()
 	if err != nil {
@@ -94,7 +94,7 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return cur`)
 
-// ListFor implements orders.Store.
+// ListFor implements the actions' stores.
 func (s *Store) ListFor(ctx context.Context, key, fresh string, idle time.Duration) (string, error) {
 	id, err := listForScript.Run(ctx, s.rdb, []string{s.k.listRound(key)}, fresh, int(idle/time.Second)).Text()
 	if err != nil {
@@ -103,7 +103,7 @@ func (s *Store) ListFor(ctx context.Context, key, fresh string, idle time.Durati
 	return id, nil
 }
 
-// ListEntries implements orders.Store.
+// ListEntries implements the actions' stores.
 func (s *Store) ListEntries(ctx context.Context, listID string) (map[string]orders.ListEntry, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.list(listID)).Result()
 	if err != nil {

@@ -74,7 +74,7 @@ func (s *Store) MarksOf(ctx context.Context, households []string) (map[string][]
 	return out, nil
 }
 
-// HouseholdMarks implements orders.Store.
+// HouseholdMarks implements the actions' stores.
 func (s *Store) HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error) {
 	v, err := s.rdb.HGet(ctx, s.k.marks(), household).Result()
 	if errors.Is(err, redis.Nil) {
@@ -86,7 +86,7 @@ func (s *Store) HouseholdMarks(ctx context.Context, household string) ([]orders.
 	return parseMarks(v), nil
 }
 
-// AllMarks implements orders.Store.
+// AllMarks implements the actions' stores.
 func (s *Store) AllMarks(ctx context.Context) (map[string][]orders.Mark, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.marks()).Result()
 	if err != nil {
@@ -101,17 +101,17 @@ func (s *Store) AllMarks(ctx context.Context) (map[string][]orders.Mark, error) 
 	return out, nil
 }
 
-// AddMarks implements orders.Store.
+// AddMarks implements the actions' stores.
 func (s *Store) AddMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error) {
 	return s.changeMarks(ctx, household, "add", marks)
 }
 
-// RemoveMarks implements orders.Store.
+// RemoveMarks implements the actions' stores.
 func (s *Store) RemoveMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error) {
 	return s.changeMarks(ctx, household, "remove", marks)
 }
 
-// SetMarks implements orders.Store.
+// SetMarks implements the actions' stores.
 func (s *Store) SetMarks(ctx context.Context, household string, marks []orders.Mark) ([]orders.Mark, error) {
 	return s.changeMarks(ctx, household, "set", marks)
 }
@@ -134,7 +134,7 @@ func (s *Store) changeMarks(ctx context.Context, household, op string, marks []o
 	return parseMarks(strings.Join(res, ",")), nil
 }
 
-// ClaimOrder implements orders.Store. A claim is remembered as long as
+// ClaimOrder implements the actions' stores. A claim is remembered as long as
 // rosters and job marks are (jobTTL).
 func (s *Store) ClaimOrder(ctx context.Context, id, openid string, at time.Time) (orders.Order, string, error) {
 	if openid == "" {
@@ -176,7 +176,7 @@ func (s *Store) ClaimOrder(ctx context.Context, id, openid string, at time.Time)
 	return orders.Order{}, "", fmt.Errorf("claim order %s: changed too often, gave up: %w", id, orders.ErrConflict)
 }
 
-// Claimant implements orders.Store.
+// Claimant implements the actions' stores.
 func (s *Store) Claimant(ctx context.Context, id string) (string, error) {
 	v, err := s.rdb.Get(ctx, s.k.claim(id)).Result()
 	if errors.Is(err, redis.Nil) {

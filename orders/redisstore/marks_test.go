@@ -57,7 +57,7 @@ func TestUrgentOrdersQueueFirst(t *testing.T) {
 	for i, room := range []string{"501", "502", "503", "504"} {
 		o := order(t, cat, room, at.Add(time.Duration(i)*time.Minute), veg(1))
 		o.Urgent = room == "503" || room == "504"
-		placed, _, err := s.PlaceOrder(ctx, o, "req-"+room)
+		placed, _, err := s.PlaceOrder(ctx, o, "req-"+room, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,14 +87,14 @@ func TestClaimOrderFirstWins(t *testing.T) {
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	o := order(t, cat, "501", at, veg(1))
 	o.Urgent = true
-	o, _, err := s.PlaceOrder(ctx, o, "req-1")
+	o, _, err := s.PlaceOrder(ctx, o, "req-1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A roster round of vol-0 earlier today: a claim must not hide it.
 	morning := at.Add(-2 * time.Hour)
 	other := order(t, cat, "502", morning, veg(1))
-	other, _, _ = s.PlaceOrder(ctx, other, "req-2")
+	other, _, _ = s.PlaceOrder(ctx, other, "req-2", nil)
 	if _, err := s.Assign(ctx, other.ID, "vol-0", morning, morning); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestClusterMarksAndClaims(t *testing.T) {
 	}
 	o := order(t, cat, "501", time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai), veg(1))
 	o.Urgent = true
-	o, _, err := s.PlaceOrder(ctx, o, "req-c")
+	o, _, err := s.PlaceOrder(ctx, o, "req-c", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

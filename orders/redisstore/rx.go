@@ -11,7 +11,7 @@ import (
 // of the order (status and version checked in the script), so a photo and
 // a review arriving together cannot both win.
 
-// AttachRx implements orders.Store.
+// AttachRx implements the actions' stores.
 func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at time.Time) (orders.Order, error) {
 	awaiting := func(o orders.Order) bool { return o.Status == orders.StatusAwaitingRx }
 	day, err := s.releaseDay(ctx, id)
@@ -22,10 +22,10 @@ func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at
 		rx := prescription(o)
 		rx.MediaID, rx.PicURL, rx.At = mediaID, picURL, at
 		o.Day = day
-	})
+	}, nil)
 }
 
-// ApproveRx implements orders.Store.
+// ApproveRx implements the actions' stores.
 func (s *Store) ApproveRx(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error) {
 	// mutate sees the order already pending: remember, per try, whether
 	// it was waiting for its prescription (only then does its day move).
@@ -48,10 +48,10 @@ func (s *Store) ApproveRx(ctx context.Context, id, by, note string, at time.Time
 		if waited {
 			o.Day = day
 		}
-	})
+	}, nil)
 }
 
-// RejectRx implements orders.Store.
+// RejectRx implements the actions' stores.
 func (s *Store) RejectRx(ctx context.Context, id, by, reason string, at time.Time) (orders.Order, error) {
 	reviewable := func(o orders.Order) bool {
 		return o.Status == orders.StatusAwaitingRx || o.Status == orders.StatusPending
@@ -59,7 +59,7 @@ func (s *Store) RejectRx(ctx context.Context, id, by, reason string, at time.Tim
 	return s.transitionIf(ctx, id, reviewable, orders.StatusCancelled, by, "处方驳回："+reason, at, true, func(o *orders.Order) {
 		rx := prescription(o)
 		rx.By, rx.Note, rx.At = by, reason, at
-	})
+	}, nil)
 }
 
 // prescription returns o's prescription, giving o a fresh one when it has

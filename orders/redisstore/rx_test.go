@@ -35,7 +35,7 @@ func ins(n int) orders.ItemRequest { return orders.ItemRequest{SKU: "INS", Qty: 
 
 func placeRx(t *testing.T, s *redisstore.Store, cat *catalog.Catalog, room string, at time.Time) orders.Order {
 	t.Helper()
-	o, _, err := s.PlaceOrder(context.Background(), order(t, cat, room, at, veg(1), ins(2)), "req-"+room)
+	o, _, err := s.PlaceOrder(context.Background(), order(t, cat, room, at, veg(1), ins(2)), "req-"+room, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestRejectRxGivesStockBack(t *testing.T) {
 		t.Errorf("stock after rejection: %v", left)
 	}
 	// The limit is given back too: the household may order 2 again.
-	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, ins(2)), "again"); err != nil {
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, ins(2)), "again", nil); err != nil {
 		t.Errorf("order after rejection: %v", err)
 	}
 	if _, err := s.RejectRx(ctx, o.ID, "ph-boss", "again", at); !errors.Is(err, orders.ErrConflict) {
@@ -191,7 +191,7 @@ func TestRxReleasedAfterCutoffMovesToAnOpenDay(t *testing.T) {
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	o := order(t, cat, "501", at, veg(1))
 	o.Status = orders.StatusAwaitingRx
-	o, _, err := s.PlaceOrder(ctx, o, "rx-late")
+	o, _, err := s.PlaceOrder(ctx, o, "rx-late", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

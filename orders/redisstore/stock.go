@@ -20,56 +20,59 @@ import (
 func (k keys) stockAdded() string { return k.p + "stock:added" }
 
 // addStockScript moves what is left of one SKU by ARGV[2] and records the
-// change, unless that would leave less than nothing; ARGV[3] = "zero"
-// takes whatever is left off instead (sold out).
+// change, unless taking off would leave less than nothing; ARGV[3] =
+// "zero" takes whatever is left off instead (sold out). A deficit (stock
+// lowered below what was sold, see SetStock) stays: sold out takes
+// nothing off it, and stock added pays it back first.
 //
-// KEYS[1] left, KEYS[2] added. Returns {"OK", left} or {"NOSKU"} or
-// {"NEGATIVE", left}.
+// KEYS[1] left, KEYS[2] added. Returns {"OK", left after, left before} or
+// {"NOSKU"} or {"NEGATIVE", left}; a deficit counts as 0 left.
 var addStockScript = redis.NewScript(`
 local left = redis.call('HGET', KEYS[1], ARGV[1])
 if not left then return {'NOSKU'} end
 left = tonumber(left)
 local n = tonumber(ARGV[2])
-if ARGV[3] == 'zero' then n = -left end
-if left + n < 0 then return {'NEGATIVE', tostring(left)} end
-redis.call('HINCRBY', KEYS[2], ARGV[1], n)
-return {'OK', tostring(redis.call('HINCRBY', KEYS[1], ARGV[1], n))}`)
+if ARGV[3] == 'zero' then n = 0 - math.max(left, 0) end
+if n < 0 and left + n < 0 then return {'NEGATIVE', tostring(math.max(left, 0))} end
+if n ~= 0 then
+  redis.call('HINCRBY', KEYS[2], ARGV[1], n)
+  redis.call('HINCRBY', KEYS[1], ARGV[1], n)
+end
+return {'OK', tostring(math.max(left + n, 0)), tostring(math.max(left, 0))}`)
 
 // AddStock adds n units (n may be negative) to what is left of a limited
 // SKU and returns what is left after. It returns ErrNotFound for a SKU
 // without limited stock and ErrInvalid, changing nothing, when fewer than
 // -n units are left. The addition survives restarts (see SetStock).
 func (s *Store) AddStock(ctx context.Context, sku string, n int) (int, error) {
-	return s.moveStock(ctx, sku, n, "")
+	left, _, err := s.moveStock(ctx, sku, n, "")
+	return left, err
 }
 
 // StopSelling takes whatever is left of a limited SKU off sale (sold
 // out); cancelled orders still give their units back. It returns what was
 // left before, or ErrNotFound for a SKU without limited stock.
 func (s *Store) StopSelling(ctx context.Context, sku string) (int, error) {
-	left, err := s.StockLeft(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if _, err := s.moveStock(ctx, sku, 0, "zero"); err != nil {
-		return 0, err
-	}
-	return left[sku], nil
+	_, was, err := s.moveStock(ctx, sku, 0, "zero")
+	return was, err
 }
 
-func (s *Store) moveStock(ctx context.Context, sku string, n int, op string) (int, error) {
+// moveStock runs addStockScript and returns what is left after and before.
+func (s *Store) moveStock(ctx context.Context, sku string, n int, op string) (left, was int, err error) {
 	res, err := addStockScript.Run(ctx, s.rdb, []string{s.k.stockLeft(), s.k.stockAdded()}, sku, n, op).StringSlice()
 	if err != nil {
-		return 0, fmt.Errorf("add stock %s: %w", sku, err)
+		return 0, 0, fmt.Errorf("add stock %s: %w", sku, err)
 	}
 	switch res[0] {
 	case "OK":
-		return strconv.Atoi(res[1])
+		left, _ = strconv.Atoi(res[1])
+		was, _ = strconv.Atoi(res[2])
+		return left, was, nil
 	case "NOSKU":
-		return 0, fmt.Errorf("stock of %s: %w", sku, orders.ErrNotFound)
+		return 0, 0, fmt.Errorf("stock of %s: %w", sku, orders.ErrNotFound)
 	default:
-		left, _ := strconv.Atoi(res[1])
-		return left, fmt.Errorf("stock of %s: only %d left: %w", sku, left, orders.ErrInvalid)
+		left, _ = strconv.Atoi(res[1])
+		return left, left, fmt.Errorf("stock of %s: only %d left: %w", sku, left, orders.ErrInvalid)
 	}
 }
 

@@ -80,15 +80,13 @@ type Store struct {
 	AckTimeout  time.Duration
 }
 
-var _ orders.Store = (*Store)(nil)
-
 // New returns a store for community over rdb. The catalog says which SKUs
 // have limited stock and what each household may order per day.
 func New(rdb redis.UniversalClient, community string, cat *catalog.Catalog) *Store {
 	return &Store{rdb: rdb, cat: cat, k: newKeys(community)}
 }
 
-// Ping implements orders.Store.
+// Ping implements the actions' stores.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("redis ping: %w", err)
@@ -122,13 +120,13 @@ func (s *Store) placeArgs(o orders.Order) ([]any, error) {
 	return append(args, s.lineArgs(o.Lines)...), nil
 }
 
-// PlaceOrder implements orders.Store. The id is allocated in the same
-// script (the first order is 1001: four digits are easy to say on the
-// phone), so placing is one round trip; with an Ack in ctx it also saves
-// the message's answer (see orders.Ack), and with AckReplicas it waits for
-// the replicas in the same round trip, setting Ack.Unconfirmed when they
-// did not confirm in time.
-func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string) (orders.Order, bool, error) {
+// PlaceOrder implements actions.OrderStore. The id is allocated in the
+// same script (the first order is 1001: four digits are easy to say on
+// the phone), so placing is one round trip; with an ack it also saves the
+// message's answer (see orders.Ack), and with AckReplicas it waits for the
+// replicas in the same round trip, setting Ack.Unconfirmed when they did
+// not confirm in time.
+func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string, ack *orders.Ack) (orders.Order, bool, error) {
 	if requestID == "" {
 		return orders.Order{}, false, fmt.Errorf("place order: empty request id: %w", orders.ErrInvalid)
 	}
@@ -146,7 +144,6 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		s.k.queue(o.Grid), s.k.all(), s.k.household(hh), s.k.day(o.Day),
 	}
 	args := append([]any{int(requestTTL / time.Second), int(limitTTL / time.Second), s.k.order("")}, order...)
-	ack := orders.AckFrom(ctx)
 	var answer string
 	if ack != nil {
 		draft := o
@@ -190,17 +187,17 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 	return orders.Order{}, false, fmt.Errorf("place order: unexpected script answer %q", res)
 }
 
-// CancelOrder implements orders.Store.
-func (s *Store) CancelOrder(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error) {
-	return s.transition(ctx, id, orders.StatusCancelled, by, note, at, true, nil)
+// CancelOrder implements actions.OrderStore.
+func (s *Store) CancelOrder(ctx context.Context, id, by, note string, at time.Time, ack *orders.Ack) (orders.Order, error) {
+	return s.transitionIf(ctx, id, nil, orders.StatusCancelled, by, note, at, true, nil, ack)
 }
 
-// Transition implements orders.Store.
+// Transition implements actions.OrderStore.
 func (s *Store) Transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time) (orders.Order, error) {
-	return s.transition(ctx, id, to, by, note, at, to == orders.StatusCancelled, nil)
+	return s.transitionIf(ctx, id, nil, to, by, note, at, to == orders.StatusCancelled, nil, nil)
 }
 
-// Assign implements orders.Store.
+// Assign implements the actions' stores.
 func (s *Store) Assign(ctx context.Context, id, volunteer string, slot, at time.Time) (orders.Order, error) {
 	// A roster takes pending orders, and stops left from an earlier round,
 	// but never an order someone claimed (领取): the check is part of the
@@ -210,7 +207,7 @@ func (s *Store) Assign(ctx context.Context, id, volunteer string, slot, at time.
 	}
 	o, err := s.transitionIf(ctx, id, rosterable, orders.StatusAssigned, volunteer, "排班", at, false, func(o *orders.Order) {
 		o.Assignee, o.Slot = volunteer, slot
-	})
+	}, nil)
 	if err != nil {
 		return o, err
 	}
@@ -230,7 +227,7 @@ if tonumber(ARGV[2]) >= cur then
 end
 return 1`)
 
-// Round implements orders.Store.
+// Round implements the actions' stores.
 func (s *Store) Round(ctx context.Context, volunteer string) (string, time.Time, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.round(volunteer)).Result()
 	if err != nil {
@@ -246,16 +243,12 @@ func (s *Store) Round(ctx context.Context, volunteer string) (string, time.Time,
 	return m["grid"], time.Unix(sec, 0), nil
 }
 
-// transition moves order id to status to, retrying when the order changed
-// between our read and the script.
-func (s *Store) transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time, giveBack bool, mutate func(*orders.Order)) (orders.Order, error) {
-	return s.transitionIf(ctx, id, nil, to, by, note, at, giveBack, mutate)
-}
-
-// transitionIf is transition for orders whose status allow accepts (nil:
-// those that may move to to, see orders.CanMove). The status is checked
-// again in the script, so the order cannot change status in between.
-func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.Order) bool, to orders.Status, by, note string, at time.Time, giveBack bool, mutate func(*orders.Order)) (orders.Order, error) {
+// transitionIf moves order id to status to when allow accepts its status
+// (nil: when it may move to to, see orders.CanMove), retrying when the
+// order changed between our read and the script; the status is checked
+// again in the script, so the order cannot change status in between. With
+// an ack it saves the message's answer in the same step.
+func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.Order) bool, to orders.Status, by, note string, at time.Time, giveBack bool, mutate func(*orders.Order), ack *orders.Ack) (orders.Order, error) {
 	if allow == nil {
 		allow = func(o orders.Order) bool { return orders.CanMove(o.Status, to) }
 	}
@@ -290,7 +283,7 @@ func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.O
 			back[i] = orders.Line{SKU: l.SKU, Qty: -l.Qty}
 		}
 		args := append([]any{ver, string(from), string(to), data, id, boolArg(!to.Open()), boolArg(giveBack), o.CreatedAt.UnixMilli()}, s.lineArgs(back)...)
-		ack, answer := orders.AckFrom(ctx), ""
+		answer := ""
 		if ack != nil {
 			answer = ack.Render(next)
 			keys, args = s.ackArgs(ack, keys, args, answer)
@@ -333,7 +326,7 @@ func (s *Store) shortage(res []string) error {
 	return e
 }
 
-// UpdateLines implements orders.Store.
+// UpdateLines implements the actions' stores.
 func (s *Store) UpdateLines(ctx context.Context, id string, lines []orders.Line, totalFen int64, by string, at time.Time) (orders.Order, error) {
 	for range maxTransitionTries {
 		o, ver, err := s.read(ctx, id)
@@ -393,7 +386,7 @@ func (s *Store) UpdateLines(ctx context.Context, id string, lines []orders.Line,
 	return orders.Order{}, fmt.Errorf("update order %s: changed too often, gave up: %w", id, orders.ErrConflict)
 }
 
-// OpenOrders implements orders.Store.
+// OpenOrders implements the actions' stores.
 func (s *Store) OpenOrders(ctx context.Context, grid string) ([]orders.Order, error) {
 	ids, err := s.rdb.ZRange(ctx, s.k.queue(grid), 0, -1).Result()
 	if err != nil {
@@ -451,18 +444,18 @@ func (s *Store) OrdersByID(ctx context.Context, ids []string) (map[string]orders
 	return out, nil
 }
 
-// Order implements orders.Store.
+// Order implements the actions' stores.
 func (s *Store) Order(ctx context.Context, id string) (orders.Order, error) {
 	o, _, err := s.read(ctx, id)
 	return o, err
 }
 
-// HouseholdOrders implements orders.Store.
+// HouseholdOrders implements the actions' stores.
 func (s *Store) HouseholdOrders(ctx context.Context, household string, limit int) ([]orders.Order, error) {
 	return s.list(ctx, s.k.household(household), orders.Filter{Limit: limit})
 }
 
-// Orders implements orders.Store.
+// Orders implements the actions' stores.
 func (s *Store) Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error) {
 	index := s.k.all()
 	if f.Day != "" {
@@ -534,7 +527,7 @@ func (s *Store) readMany(ctx context.Context, ids []string) ([]orders.Order, err
 	return out, nil
 }
 
-// HouseholdUsers implements orders.Store.
+// HouseholdUsers implements the actions' stores.
 func (s *Store) HouseholdUsers(ctx context.Context, household string) ([]string, error) {
 	users, err := s.rdb.SMembers(ctx, s.k.users(household)).Result()
 	if err != nil {
@@ -544,7 +537,7 @@ func (s *Store) HouseholdUsers(ctx context.Context, household string) ([]string,
 	return users, nil
 }
 
-// Binding implements orders.Store.
+// Binding implements the actions' stores.
 func (s *Store) Binding(ctx context.Context, openid string) (orders.Binding, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.binding(openid)).Result()
 	if err != nil {
@@ -562,7 +555,7 @@ func (s *Store) Binding(ctx context.Context, openid string) (orders.Binding, err
 	}, nil
 }
 
-// SetStock implements orders.Store.
+// SetStock implements the actions' stores.
 func (s *Store) SetStock(ctx context.Context, totals map[string]int) error {
 	if len(totals) == 0 {
 		return nil
@@ -585,7 +578,7 @@ func (s *Store) SetStock(ctx context.Context, totals map[string]int) error {
 	return over
 }
 
-// StockLeft implements orders.Store.
+// StockLeft implements the actions' stores.
 func (s *Store) StockLeft(ctx context.Context) (map[string]int, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.stockLeft()).Result()
 	if err != nil {

@@ -58,7 +58,7 @@ func TestPlaceAndRead(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
-	o, created, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(2), orders.ItemRequest{SKU: "MED", Qty: 1}), "req-1")
+	o, created, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(2), orders.ItemRequest{SKU: "MED", Qty: 1}), "req-1", nil)
 	if err != nil || !created {
 		t.Fatalf("place: %v created=%v", err, created)
 	}
@@ -89,11 +89,11 @@ func TestPlaceIsIdempotentByRequestID(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
 	at := time.Now()
-	first, created, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "wx:m:42")
+	first, created, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "wx:m:42", nil)
 	if err != nil || !created {
 		t.Fatal(err)
 	}
-	again, created, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "wx:m:42")
+	again, created, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "wx:m:42", nil)
 	if err != nil || created || again.ID != first.ID {
 		t.Fatalf("retry: id %s created=%v err=%v, want %s false nil", again.ID, created, err, first.ID)
 	}
@@ -123,12 +123,12 @@ func TestShortagesWriteNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, cat := newStore(t, tt.stock)
 			if tt.before != nil {
-				if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, tt.before...), "before"); err != nil {
+				if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, tt.before...), "before", nil); err != nil {
 					t.Fatal(err)
 				}
 			}
 			leftBefore, _ := s.StockLeft(ctx)
-			_, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, tt.items...), "req")
+			_, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, tt.items...), "req", nil)
 			var short *orders.ShortageError
 			if !errors.As(err, &short) || !errors.Is(err, tt.kind) {
 				t.Fatalf("err = %v, want %v", err, tt.kind)
@@ -151,7 +151,7 @@ func TestShortagesWriteNothing(t *testing.T) {
 			// A refused request id must stay usable: the resident fixes
 			// the message, which is a new message, but a retry of the
 			// same one must not be answered with a phantom order.
-			if _, created, err := s.PlaceOrder(ctx, order(t, cat, "502", at, orders.ItemRequest{SKU: "MED", Qty: 1}), "req"); err != nil || !created {
+			if _, created, err := s.PlaceOrder(ctx, order(t, cat, "502", at, orders.ItemRequest{SKU: "MED", Qty: 1}), "req", nil); err != nil || !created {
 				t.Errorf("request id of a refused order was burnt: created=%v err=%v", created, err)
 			}
 		})
@@ -171,7 +171,7 @@ func TestRaceForLastUnits(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			room := fmt.Sprintf("%d", 101+i) // one household each: limits do not interfere
-			_, _, err := s.PlaceOrder(ctx, order(t, cat, room, at, veg(1)), fmt.Sprintf("race-%d", i))
+			_, _, err := s.PlaceOrder(ctx, order(t, cat, room, at, veg(1)), fmt.Sprintf("race-%d", i), nil)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -202,11 +202,11 @@ func TestCancelGivesBack(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
 	at := time.Now()
-	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(2)), "r1")
+	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(2)), "r1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done, err := s.CancelOrder(ctx, o.ID, "openid-501", "居民取消", at.Add(time.Minute))
+	done, err := s.CancelOrder(ctx, o.ID, "openid-501", "居民取消", at.Add(time.Minute), nil)
 	if err != nil || done.Status != orders.StatusCancelled || len(done.History) != 2 {
 		t.Fatalf("cancel: %+v %v", done, err)
 	}
@@ -215,14 +215,14 @@ func TestCancelGivesBack(t *testing.T) {
 		t.Errorf("stock not given back: %d", left["VEG"])
 	}
 	// The limit is given back too: the household may order 2 again.
-	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(2)), "r2"); err != nil {
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(2)), "r2", nil); err != nil {
 		t.Errorf("limit not given back: %v", err)
 	}
-	again, err := s.CancelOrder(ctx, o.ID, "x", "", at)
+	again, err := s.CancelOrder(ctx, o.ID, "x", "", at, nil)
 	if !errors.Is(err, orders.ErrConflict) || again.Status != orders.StatusCancelled {
 		t.Errorf("second cancel: %v %v", again.Status, err)
 	}
-	if _, err := s.CancelOrder(ctx, "999999", "x", "", at); !errors.Is(err, orders.ErrNotFound) {
+	if _, err := s.CancelOrder(ctx, "999999", "x", "", at, nil); !errors.Is(err, orders.ErrNotFound) {
 		t.Errorf("unknown id: %v", err)
 	}
 }
@@ -230,7 +230,7 @@ func TestCancelGivesBack(t *testing.T) {
 func TestConcurrentCancelGivesBackOnce(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
-	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(2)), "r1")
+	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(2)), "r1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestConcurrentCancelGivesBackOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.CancelOrder(ctx, o.ID, "x", "", time.Now())
+			s.CancelOrder(ctx, o.ID, "x", "", time.Now(), nil)
 		}()
 	}
 	wg.Wait()
@@ -252,7 +252,7 @@ func TestConcurrentCancelGivesBackOnce(t *testing.T) {
 func TestSetStockMovesByTheChange(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 10)
-	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(2)), "r1"); err != nil {
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(2)), "r1", nil); err != nil {
 		t.Fatal(err)
 	}
 	// A restart with the same catalog changes nothing.
@@ -299,7 +299,7 @@ func TestRedisDownIsAnError(t *testing.T) {
 	srv.Stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(1)), "r"); err == nil {
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(1)), "r", nil); err == nil {
 		t.Error("PlaceOrder succeeded with Redis down")
 	}
 	if err := s.Ping(ctx); err == nil {
@@ -318,7 +318,7 @@ func BenchmarkPlaceOrder(b *testing.B) {
 	for b.Loop() {
 		i++
 		o := order(b, cat, fmt.Sprintf("%d", 100+i%9000), at, orders.ItemRequest{SKU: "EGG", Qty: 1}, orders.ItemRequest{SKU: "MED", Qty: 1})
-		if _, _, err := s.PlaceOrder(ctx, o, fmt.Sprintf("bench-%d", i)); err != nil {
+		if _, _, err := s.PlaceOrder(ctx, o, fmt.Sprintf("bench-%d", i), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -339,7 +339,7 @@ func BenchmarkPlaceOrderParallel(b *testing.B) {
 			k := i
 			n.Unlock()
 			o := order(b, cat, fmt.Sprintf("%d", 100+k%9000), at, orders.ItemRequest{SKU: "EGG", Qty: 1})
-			if _, _, err := s.PlaceOrder(ctx, o, fmt.Sprintf("pbench-%d", k)); err != nil {
+			if _, _, err := s.PlaceOrder(ctx, o, fmt.Sprintf("pbench-%d", k), nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -17,7 +17,7 @@ func TestRefusalsCountedOncePerHousehold(t *testing.T) {
 	s, cat := newStore(t, 3)
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	place := func(room string, n int, req string) error {
-		_, _, err := s.PlaceOrder(ctx, order(t, cat, room, at, veg(n)), req)
+		_, _, err := s.PlaceOrder(ctx, order(t, cat, room, at, veg(n)), req, nil)
 		return err
 	}
 	if err := place("501", 2, "a"); err != nil {
@@ -78,7 +78,7 @@ func TestWaitingListFirstComeFirstTold(t *testing.T) {
 func TestStockAddedKeepsOverRestarts(t *testing.T) {
 	ctx := context.Background()
 	s, cat := newStore(t, 3)
-	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(2)), "a"); err != nil {
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", time.Now(), veg(2)), "a", nil); err != nil {
 		t.Fatal(err)
 	}
 	if left, err := s.AddStock(ctx, "VEG", 5); left != 6 || err != nil {

@@ -1,0 +1,224 @@
+package actions
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// Every sentence the actions send to people (notices, through the
+// outbox) and write in the audit log lives in this file. Notices tell
+// someone what happened without their asking: short, plain, what to do
+// next. testdata/notices/*.golden holds each rendered.
+
+// Notes an action writes in an order's history.
+const (
+	textCancelNoteMember       = "居民取消"
+	textCancelNoteLead         = "楼栋长取消"
+	textStaffNote              = "社区后台："
+	textReceivedNote           = "居民确认收到"
+	textDeliveredNote          = "送达"
+	textVolunteerDeliveredNote = "志愿者送达"
+	textReviewerStaff          = "社区"
+	textReviewerLead           = "楼栋长"
+	textAnotherVolunteer       = "另一位志愿者"
+	textCommunityVolunteer     = "社区志愿者"
+	textNoMarks                = "（无标记）"
+)
+
+// The audit log's words: what was done.
+const (
+	auditCancel          = "取消订单"
+	auditDeliver         = "标记送达"
+	auditAddStock        = "补货"
+	auditSoldOut         = "设为售罄"
+	auditMarks           = "修改住户标记"
+	auditAddLead         = "添加楼栋长"
+	auditRemoveLead      = "移除楼栋长"
+	auditAddVolunteer    = "添加志愿者"
+	auditRemoveVolunteer = "移除志愿者"
+	auditApprove         = "同意志愿者报名"
+	auditRefuse          = "拒绝志愿者报名"
+	auditContact         = "修改联系方式"
+	auditRunJob          = "运行任务"
+	auditDistribute      = "免费发放"
+	auditRetry           = "重发消息"
+	auditDrop            = "删除消息"
+	auditBindApprove     = "同意绑定"
+	auditBindRefuse      = "拒绝绑定"
+	auditUnbind          = "移出住户"
+	auditAddMember       = "添加住户成员"
+	auditRxApprove       = "处方审核通过"
+	auditRxReject        = "处方审核驳回"
+
+	textJobPublished = "已发布"
+	textJobNothing   = "这一轮之前已发布过，或没有要做的"
+	textJobFailed    = "出错了"
+	textDistributed  = "%d户新发，%d户没发到"
+)
+
+// doorWords say in the audit log where an action came from (the console's
+// own need no words).
+var doorWords = map[Door]string{Bot: "微信", API: "管理接口", CLI: "命令行", Page: "任务单页面"}
+
+// jobWords name the jobs as staff say them.
+var jobWords = map[string]string{
+	"cutoff": "截单", "picklist": "发备货单", "roster": "排班送货", "urgent": "急单检查", "bindings": "新绑定汇总", "restock": "到货通知",
+}
+
+func itemsText(lines []orders.Line) string { return orders.Goods(lines) }
+
+// rxNames names prescription medicine: 胰岛素、布洛芬.
+func rxNames(lines []orders.Line) string {
+	names := make([]string, len(lines))
+	for i, l := range lines {
+		names[i] = l.Name
+	}
+	return strings.Join(names, "、")
+}
+
+// textBindAskMembers asks a household's members about a binding.
+func textBindAskMembers(r orders.BindRequest) string {
+	return fmt.Sprintf("【绑定申请】有人申请绑定您家%s。\n是家里人请回复：同意绑定 %s\n不认识请回复：拒绝绑定 %s\n24小时内有效。", r.Address, r.Code, r.Code)
+}
+
+// textBindAskLead asks the building's lead about a binding: beside the
+// household's members, or alone when it has none (its orders were placed
+// by the lead or a 接龙).
+func textBindAskLead(r orders.BindRequest, members bool) string {
+	who := "这户还没人绑定，但有订单"
+	if members {
+		who = "也已经问了这户已绑定的人"
+	}
+	return fmt.Sprintf("【绑定申请】有人申请绑定%s（%s）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, who, r.Code, r.Code)
+}
+
+func textBindApprovedNotice(a orders.Address) string {
+	return fmt.Sprintf("您绑定%s的申请已经同意了。\n现在可以下单了，例如：蔬菜包2份", a)
+}
+
+func textBindRefusedNotice(a orders.Address) string {
+	return fmt.Sprintf("您绑定%s的申请没有通过。\n地址写错了请重新发\"绑定 新地址\"；有疑问请找楼栋长。", a)
+}
+
+func textRemovedNotice(a orders.Address) string {
+	return fmt.Sprintf("楼栋长已把您从%s解绑。\n如有疑问请联系楼栋长。", a)
+}
+
+// textCancelledNotice tells a household's other members of a cancel.
+func textCancelledNotice(o orders.Order, who changer) string {
+	by := "家里人"
+	if who == byLead {
+		by = "楼栋长"
+	}
+	return fmt.Sprintf("您家的订单 %s（%s）已被%s取消，库存和限购已退回。\n还需要的话可以重新下单。", o.ID, itemsText(o.Lines), by)
+}
+
+// textChangedNotice tells a household that its lead changed its order
+// (a re-pasted 接龙).
+func textChangedNotice(o orders.Order) string {
+	return fmt.Sprintf("楼栋长改了您家的订单 %s，现在是：%s。\n不对请找楼栋长。", o.ID, itemsText(o.Lines))
+}
+
+// textUrgentCancelled tells whoever was bringing an urgent order that it
+// was cancelled.
+func textUrgentCancelled(o orders.Order) string {
+	return fmt.Sprintf("【急·已取消】%s的订单 %s（%s）已取消，不用送了。\n已经拿了货的请联系楼栋长。", o.Address, o.ID, itemsText(o.Lines))
+}
+
+// textDeliveredNotice is pushed to every resident bound to the household.
+func textDeliveredNotice(o orders.Order) string {
+	return fmt.Sprintf("您订的%s已放到%s，请下楼收取。\n收到后请回复\"收到\"。（订单%s）", itemsText(o.Lines), place(o.Address), o.ID)
+}
+
+// deliveredTemplateData fills the delivery template message, used when the
+// resident has not written to the account in 48 hours. Fields: first (a
+// heading), keyword1 (order id), keyword2 (goods), keyword3 (where),
+// remark (what to do).
+func deliveredTemplateData(o orders.Order) map[string]string {
+	return map[string]string{
+		"first":    "您订的保供物资已送到",
+		"keyword1": o.ID,
+		"keyword2": itemsText(o.Lines),
+		"keyword3": place(o.Address),
+		"remark":   "请尽快下楼收取，收到后回复\"收到\"。",
+	}
+}
+
+// place is where goods are left: the unit door, or downstairs.
+func place(a orders.Address) string {
+	if a.Unit == "" {
+		return a.Entrance() + "楼下"
+	}
+	return a.Entrance() + "门口"
+}
+
+func textApplication(a orders.Application) string {
+	return fmt.Sprintf("%s的居民%s（电话%s）报名当志愿者（%s网格）。\n同意请回复：同意志愿者 %s", a.Address, a.Name, orders.MaskPhone(a.Phone), a.Grid, a.Code)
+}
+
+func textWelcomeVolunteer(grid string) string {
+	return fmt.Sprintf("您已成为%s网格的志愿者，谢谢您！\n排班后会收到配送任务，发\"任务\"可以查看。", grid)
+}
+
+func textGoodsReady(supplier, day string) string {
+	return fmt.Sprintf("%s：%s的货已经备好，可以去取了。", supplier, day)
+}
+
+// textRxAwaitingNotice tells a household that a lead ordered prescription
+// medicine for them.
+func textRxAwaitingNotice(o orders.Order, rx []orders.Line) string {
+	return fmt.Sprintf("楼栋长为您家登记了订单%s：%s。\n%s是处方药，请在这里发一张处方或药盒的照片，审核后才能配送。", o.ID, itemsText(o.Lines), rxNames(rx))
+}
+
+// textRxPhotoNotice asks the pharmacy to check a photo.
+func textRxPhotoNotice(o orders.Order, rx []orders.Line) string {
+	return fmt.Sprintf("【处方待核对】订单%s %s\n药品：%s\n照片：%s\n没问题请回复：审核 %s 通过\n不能配请回复：审核 %s 驳回 原因",
+		o.ID, o.Address, itemsText(rx), o.Rx.PicURL, o.ID, o.ID)
+}
+
+// textRxApprovedNotice tells the household its prescription was approved.
+func textRxApprovedNotice(o orders.Order) string {
+	return fmt.Sprintf("您家订单%s（%s）的处方已审核通过，正在备药，送到时会通知您。", o.ID, itemsText(o.Lines))
+}
+
+// textRxRejectedNotice tells the household its order was cancelled.
+func textRxRejectedNotice(o orders.Order, reason string) string {
+	return fmt.Sprintf("抱歉，您家订单%s（%s）的处方没有通过审核：%s\n订单已取消。可以重新下单再发处方照片；有问题请联系楼栋长。", o.ID, itemsText(o.Lines), reason)
+}
+
+// textHelpPush carries a resident's own words about an emergency to the
+// grid's volunteers and leads.
+func textHelpPush(a orders.Address, text string) string {
+	return fmt.Sprintf("【急】%s的住户求助：\n%s\n请尽快联系或上门看看。", a, text)
+}
+
+// textClaimedNotice tells the resident who is coming: who is 3栋2单元的志愿者
+// or 社区志愿者, never a name, door or phone.
+func textClaimedNotice(o orders.Order, who string) string {
+	return fmt.Sprintf("您的急需订单 %s（%s）已有人领取：%s正在给您送来，请留意敲门。", o.ID, itemsText(o.Lines), who)
+}
+
+// claimedTemplateData fills the template message of textClaimedNotice.
+func claimedTemplateData(o orders.Order, who string) map[string]string {
+	return map[string]string{
+		"first":    "您的急需订单已有人领取",
+		"keyword1": o.ID,
+		"keyword2": itemsText(o.Lines),
+		"keyword3": o.Address.String(),
+		"remark":   who + "正在给您送来，请留意敲门。",
+	}
+}
+
+// textCancelledByStaffNotice tells a household the community cancelled
+// their order from the console.
+func textCancelledByStaffNotice(o orders.Order, reason string) string {
+	return fmt.Sprintf("您的订单 %s（%s）已由社区取消，原因：%s\n需要的话可以重新下单；有疑问请联系楼栋长或社区。", o.ID, itemsText(o.Lines), reason)
+}
+
+// textVolunteerNamed names a volunteer the office knows by name.
+func textVolunteerNamed(name string) string { return "志愿者" + name }
+
+// textVolunteerOf names a volunteer by where they live, never their door.
+func textVolunteerOf(a orders.Address) string { return a.Entrance() + "的志愿者" }

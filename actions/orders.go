@@ -1,0 +1,200 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/urgent"
+)
+
+// PlaceRequest is an order a bound resident asks for.
+type PlaceRequest struct {
+	Items []orders.ItemRequest
+	// Said: the message said 急/紧急/救命.
+	Said    bool
+	Channel string
+	// RequestID makes placing idempotent: placing again under it places
+	// nothing more.
+	RequestID string
+	Note      string
+	// Days is where the order days stood when the request arrived.
+	Days orders.Days
+	// Ack, when set, ties the write to the message that asked for it:
+	// the store writes only while its claim holds and saves Reply's
+	// answer with the order (see orders.Ack). The store fills in its
+	// Saved, Reply and Unconfirmed.
+	Ack *orders.Ack
+	// Reply renders the answer saved with the order; reach says who hears
+	// of an urgent order at once.
+	Reply func(placed orders.Order, reach urgent.Reach) string
+}
+
+// PlaceResult is what Place did.
+type PlaceResult struct {
+	Order orders.Order
+	// Created is false when the request was placed before (the order
+	// then placed is returned).
+	Created bool
+	// Reach says who heard of an urgent order at once.
+	Reach urgent.Reach
+}
+
+// Place places an order for the actor's household (ErrForbidden when they
+// are not bound here). An item that cannot be served is a
+// *orders.ShortageError wrapping ErrSoldOut or ErrLimit, a free-only item
+// orders.ErrFreeOnly; nothing is placed then. An urgent order is pushed to
+// its grid's team once it is placed.
+func (s *Service) Place(ctx context.Context, a Actor, req PlaceRequest) (res PlaceResult, err error) {
+	defer func() { s.done(ctx, a, "place", err) }()
+	if a.Home == nil {
+		return res, ErrForbidden
+	}
+	bd := *a.Home
+	o, err := orders.NewOrder(s.Catalog, bd.Address, bd.Grid, req.Items, a.OpenID, req.Channel, req.Days.Now, s.Location)
+	if err != nil {
+		return res, err
+	}
+	o.Day, o.Note = req.Days.Open, req.Note
+	o.Urgent = orders.IsUrgent(s.Catalog, o.Lines, req.Said, a.Marks)
+	if o.Urgent && o.Status == orders.StatusPending {
+		// Who hears of it at once is known before it is placed, so the
+		// answer is saved with the order.
+		if res.Reach, err = s.urgent().ReachOf(ctx, o.Grid); err != nil {
+			return res, err
+		}
+	}
+	if req.Ack != nil && req.Reply != nil {
+		reach := res.Reach
+		req.Ack.Render = func(p orders.Order) string { return req.Reply(p, reach) }
+	}
+	res.Order, res.Created, err = s.Orders.PlaceOrder(ctx, o, req.RequestID, req.Ack)
+	if err != nil {
+		return res, err
+	}
+	if res.Order.Urgent {
+		// The push is queued after the answer is saved: should it fail,
+		// the urgent job pushes the order within a minute.
+		s.pushUrgent(ctx, res.Order, a.Marks, true)
+	}
+	return res, nil
+}
+
+// Cancel cancels order id and gives its stock and limits back: a member
+// of its household, the lead who placed it, or staff (with reason); to
+// anyone else it is orders.ErrNotFound (ids are short and guessable). An
+// order already on a volunteer's way is orders.ErrConflict, with the
+// order as it is. ack, when set, saves reply's answer with the cancel (as
+// PlaceRequest.Ack). Everyone else concerned is told; told reports
+// whether anyone of the household was (staff phone those nobody was).
+func (s *Service) Cancel(ctx context.Context, a Actor, id, reason string, ack *orders.Ack, reply func(orders.Order) string) (o orders.Order, told bool, err error) {
+	defer func() { s.done(ctx, a, "cancel", err) }()
+	o, err = s.Orders.Order(ctx, id)
+	if err != nil {
+		return o, false, err
+	}
+	member := a.household() != "" && a.household() == o.Household()
+	placedByLead := o.PlacedBy == a.OpenID && a.OpenID != "" && a.leads(o.Address.Building)
+	staffCancel := !member && !placedByLead && a.Staff && a.Door != Bot
+	if !member && !placedByLead && !staffCancel {
+		return orders.Order{}, false, fmt.Errorf("order %s: %w", id, orders.ErrNotFound)
+	}
+	if !orders.CallOff(o) {
+		// On a volunteer's roster already: too late.
+		return o, false, fmt.Errorf("order %s is %s: %w", id, o.Status, orders.ErrConflict)
+	}
+	note := textCancelNoteMember
+	switch {
+	case staffCancel:
+		note = textStaffNote + reason
+	case !member:
+		note = textCancelNoteLead
+	}
+	if ack != nil && reply != nil {
+		ack.Render = reply
+	}
+	done, err := s.Orders.CancelOrder(ctx, id, a.who(), note, s.now(), ack)
+	if err != nil {
+		return done, false, err
+	}
+	switch {
+	case staffCancel:
+		told, err = s.toHousehold(ctx, done, "", "cancelled-staff:"+done.ID, orders.Notice{Kind: "cancelled", Text: textCancelledByStaffNotice(done, reason)})
+		if err != nil {
+			s.Log.ErrorContext(ctx, "household users", "order", done.ID, "err", err)
+		}
+		s.tellUrgentOff(ctx, done, a.OpenID)
+		s.record(ctx, a, auditCancel, done.ID, reason)
+	case member:
+		// The answer is saved with the cancel; the others hear after it.
+		s.tellCancelled(ctx, done, a.OpenID, byMember)
+	default:
+		s.tellCancelled(ctx, done, a.OpenID, byLead)
+		s.record(ctx, a, auditCancel, done.ID, textCancelNoteLead)
+	}
+	return done, told, nil
+}
+
+// CancelHousehold cancels every order of household addr still to be
+// packed, for its building's lead or staff (ErrForbidden for anyone
+// else). late are the orders already on a volunteer's way.
+func (s *Service) CancelHousehold(ctx context.Context, a Actor, addr orders.Address) (done, late []orders.Order, err error) {
+	defer func() { s.done(ctx, a, "cancel_household", err) }()
+	if !a.mayManage(addr.Building) {
+		return nil, nil, ErrForbidden
+	}
+	list, err := s.Orders.HouseholdOrders(ctx, addr.Household(), 50)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, o := range list {
+		switch {
+		case orders.CallOff(o):
+			c, err := s.Orders.CancelOrder(ctx, o.ID, a.who(), textCancelNoteLead, s.now(), nil)
+			if errors.Is(err, orders.ErrConflict) {
+				late = append(late, c)
+				continue
+			}
+			if err != nil {
+				return done, late, err
+			}
+			s.tellCancelled(ctx, c, a.OpenID, byLead)
+			done = append(done, c)
+		case o.Status == orders.StatusAssigned:
+			late = append(late, o)
+		}
+	}
+	if len(done) > 0 {
+		s.record(ctx, a, auditCancel, addr.String(), fmt.Sprintf("%d单", len(done)))
+	}
+	return done, late, nil
+}
+
+// Received records the actor's 收到 on their household's delivered
+// orders and returns those it changed (none: nothing was waiting for it).
+// ErrForbidden when they are not bound here.
+func (s *Service) Received(ctx context.Context, a Actor) (done []orders.Order, err error) {
+	defer func() { s.done(ctx, a, "received", err) }()
+	if a.Home == nil {
+		return nil, ErrForbidden
+	}
+	list, err := s.Orders.HouseholdOrders(ctx, a.household(), 50)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range list {
+		if o.Status != orders.StatusDelivered {
+			continue
+		}
+		r, err := s.Orders.Transition(ctx, o.ID, orders.StatusReceived, a.OpenID, textReceivedNote, s.now())
+		if errors.Is(err, orders.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		done = append(done, r)
+	}
+	return done, nil
+}

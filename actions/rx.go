@@ -1,0 +1,185 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/baogong/baogong/orders"
+)
+
+// Prescription medicine (处方药): an order with an rx item waits in
+// awaiting_rx until the resident sends a photo of the prescription or the
+// box, or the pharmacy, the building's lead or staff approve it; a
+// rejection cancels it.
+
+// AttachRx keeps a photo from the bound actor on their household's orders
+// awaiting a prescription, which then go to the pharmacy, and returns
+// those orders (none: nothing was waiting for one).
+func (s *Service) AttachRx(ctx context.Context, a Actor, mediaID, picURL string) (done []orders.Order, err error) {
+	defer func() { s.done(ctx, a, "attach_rx", err) }()
+	if a.Home == nil {
+		return nil, nil
+	}
+	list, err := s.Orders.HouseholdOrders(ctx, a.household(), 50)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range list { // newest first
+		if o.Status != orders.StatusAwaitingRx {
+			continue
+		}
+		got, err := s.Orders.AttachRx(ctx, o.ID, mediaID, picURL, a.OpenID, s.now())
+		if errors.Is(err, orders.ErrConflict) {
+			continue // approved or cancelled meanwhile
+		}
+		if err != nil {
+			return done, err
+		}
+		done = append(done, got)
+		s.tellPharmacies(ctx, got)
+		s.released(ctx, got)
+	}
+	return done, nil
+}
+
+// tellPharmacies asks the contacts of the pharmacies supplying o's
+// prescription medicine to check its photo. A failure is logged: the
+// photo is on the order and on the pick list all the same.
+func (s *Service) tellPharmacies(ctx context.Context, o orders.Order) {
+	var ns []orders.Notice
+	for _, id := range orders.RxSuppliers(s.Catalog, o) {
+		sup, ok := s.Catalog.Supplier(id)
+		if !ok || sup.ContactOpenID == "" {
+			continue
+		}
+		var rx []orders.Line
+		for _, l := range orders.RxLines(s.Catalog, o.Lines) {
+			if it, _ := s.Catalog.Item(l.SKU); it.Supplier == id {
+				rx = append(rx, l)
+			}
+		}
+		ns = append(ns, orders.Notice{ID: "rx:" + o.ID + ":photo:" + sup.ContactOpenID, OpenID: sup.ContactOpenID, Kind: "rx",
+			Text: textRxPhotoNotice(o, rx)})
+	}
+	s.tell(ctx, ns...)
+}
+
+// released hands an urgent order that just stopped waiting for its
+// prescription to the grid at once (its notice ids make a second push
+// harmless); the escalation job still finds it should this fail.
+func (s *Service) released(ctx context.Context, o orders.Order) {
+	if o.Urgent {
+		s.pushUrgent(ctx, o, nil, false)
+	}
+}
+
+// tellHouseholdRx tells o's household of a prescription step, under id
+// "rx:<order>:<step>:<openid>"; it reports false when nobody could be
+// told.
+func (s *Service) tellHouseholdRx(ctx context.Context, o orders.Order, step, text string) (bool, error) {
+	return s.toHousehold(ctx, o, "", "rx:"+o.ID+":"+step, orders.Notice{Kind: "rx", Text: text})
+}
+
+// MayReview reports whether a reviews prescriptions at all: a pharmacy's
+// contact, a lead or staff. Anyone else is refused before an order is
+// looked up, so order numbers cannot be probed.
+func (a Actor) MayReview() bool { return a.Staff || a.Supplier != "" || len(a.Leads) > 0 }
+
+// reviewer returns how a may review o's prescription, as the words that go
+// on the pick list: 社区, 楼栋长 or the pharmacy's name; "" when they may
+// not.
+func (s *Service) reviewer(a Actor, o orders.Order) string {
+	if a.Staff {
+		return textReviewerStaff
+	}
+	if a.leads(o.Address.Building) {
+		return textReviewerLead
+	}
+	for _, id := range orders.RxSuppliers(s.Catalog, o) {
+		if sup, ok := s.Catalog.Supplier(id); ok && sup.ContactOpenID != "" && sup.ContactOpenID == a.OpenID {
+			return sup.Name
+		}
+	}
+	return ""
+}
+
+// Errors of ReviewRx.
+var (
+	// ErrNotRx: the order holds no prescription medicine.
+	ErrNotRx = errors.New("no prescription medicine in the order")
+	// ErrNeedReason: a rejection says why.
+	ErrNeedReason = errors.New("a rejection needs a reason")
+)
+
+// ReviewResult is what ReviewRx did.
+type ReviewResult struct {
+	Order orders.Order
+	// Already: approved before; nothing changed.
+	Already bool
+	// Told: the household was told.
+	Told bool
+}
+
+// ReviewRx approves (the order goes to packing) or rejects (it is
+// cancelled, stock back) the prescription of order id, with a note (a
+// rejection's reason is required: ErrNeedReason). The pharmacy supplying
+// it, the building's lead and staff may review (ErrForbidden for anyone
+// else); an order that is past review is orders.ErrConflict, with the
+// order as it is; one without prescription medicine ErrNotRx.
+func (s *Service) ReviewRx(ctx context.Context, a Actor, id string, approve bool, note string) (res ReviewResult, err error) {
+	defer func() { s.done(ctx, a, "review_rx", err) }()
+	if !a.MayReview() {
+		return res, ErrForbidden
+	}
+	o, err := s.Orders.Order(ctx, id)
+	if err != nil {
+		return res, err
+	}
+	res.Order = o
+	role := s.reviewer(a, o)
+	if role == "" {
+		return res, ErrForbidden
+	}
+	if len(orders.RxLines(s.Catalog, o.Lines)) == 0 {
+		return res, ErrNotRx
+	}
+	if o.Status != orders.StatusAwaitingRx && o.Status != orders.StatusPending {
+		return res, fmt.Errorf("order %s is %s: %w", id, o.Status, orders.ErrConflict)
+	}
+	if !approve {
+		if note == "" {
+			return res, ErrNeedReason
+		}
+		r, err := s.Orders.RejectRx(ctx, id, a.who(), note, s.now())
+		res.Order = r
+		if err != nil {
+			return res, err
+		}
+		if res.Told, err = s.tellHouseholdRx(ctx, r, "rejected", textRxRejectedNotice(r, note)); err != nil {
+			return res, err
+		}
+		s.record(ctx, a, auditRxReject, r.ID, note)
+		return res, nil
+	}
+	if o.Status == orders.StatusPending && o.Rx.Reviewed() {
+		res.Already = true
+		return res, nil
+	}
+	if note != "" {
+		role += "：" + note
+	}
+	got, err := s.Orders.ApproveRx(ctx, id, a.who(), role, s.now())
+	res.Order = got
+	if err != nil {
+		return res, err
+	}
+	if o.Status == orders.StatusAwaitingRx {
+		s.released(ctx, got)
+	}
+	if res.Told, err = s.tellHouseholdRx(ctx, got, "approved", textRxApprovedNotice(got)); err != nil {
+		return res, err
+	}
+	s.record(ctx, a, auditRxApprove, got.ID, role)
+	return res, nil
+}
