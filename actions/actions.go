@@ -143,7 +143,7 @@ func (s *Service) ID() string { return s.Community.ID }
 
 // urgent is the urgent protocol the urgent job runs too.
 func (s *Service) urgent() *urgent.Protocol {
-	return &urgent.Protocol{Store: urgentStore{s}, Community: s.Community, Notices: s.Outbox, Log: s.Log}
+	return &urgent.Protocol{Store: urgentStore{s}, Community: s.Community, Notices: s.Outbox, Log: s.Log, Reach: urgent.ReacherOf(s.Outbox)}
 }
 
 // urgentStore is what the urgent protocol reads, from the entity stores.

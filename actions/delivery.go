@@ -355,7 +355,7 @@ func (s *Service) Claim(ctx context.Context, a Actor, id string) (res ClaimResul
 	}
 	who := s.volunteerName(ctx, a.OpenID, textCommunityVolunteer)
 	if res.Told, err = s.toHousehold(ctx, got, "", "claimed:"+got.ID, orders.Notice{Kind: "claimed",
-		Text: textClaimedNotice(got, who), Data: claimedTemplateData(got, who)}); err != nil {
+		Text: textClaimedNotice(got, who), Brief: claimedBrief(got, who)}); err != nil {
 		return res, err
 	}
 	res.Marks, err = s.Households.HouseholdMarks(ctx, got.Household())

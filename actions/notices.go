@@ -132,18 +132,10 @@ func textDeliveredNotice(o orders.Order) string {
 	return fmt.Sprintf("您订的%s已放到%s，请下楼收取。\n收到后请回复\"收到\"。（订单%s）", itemsText(o.Lines), place(o.Address), o.ID)
 }
 
-// deliveredTemplateData fills the delivery template message, used when the
-// resident has not written to the account in 48 hours. Fields: first (a
-// heading), keyword1 (order id), keyword2 (goods), keyword3 (where),
-// remark (what to do).
-func deliveredTemplateData(o orders.Order) map[string]string {
-	return map[string]string{
-		"first":    "您订的保供物资已送到",
-		"keyword1": o.ID,
-		"keyword2": itemsText(o.Lines),
-		"keyword3": place(o.Address),
-		"remark":   "请尽快下楼收取，收到后回复\"收到\"。",
-	}
+// deliveredBrief is the delivery notice in a template message's few
+// words, for a resident who has not written to the account lately.
+func deliveredBrief(o orders.Order) *orders.Brief {
+	return &orders.Brief{What: "送到了：" + itemsText(o.Lines), Where: place(o.Address), Status: "已送达", Ref: o.ID}
 }
 
 // place is where goods are left: the unit door, or downstairs.
@@ -200,15 +192,9 @@ func textClaimedNotice(o orders.Order, who string) string {
 	return fmt.Sprintf("您的急需订单 %s（%s）已有人领取：%s正在给您送来，请留意敲门。", o.ID, itemsText(o.Lines), who)
 }
 
-// claimedTemplateData fills the template message of textClaimedNotice.
-func claimedTemplateData(o orders.Order, who string) map[string]string {
-	return map[string]string{
-		"first":    "您的急需订单已有人领取",
-		"keyword1": o.ID,
-		"keyword2": itemsText(o.Lines),
-		"keyword3": o.Address.String(),
-		"remark":   who + "正在给您送来，请留意敲门。",
-	}
+// claimedBrief is textClaimedNotice in a template's few words.
+func claimedBrief(o orders.Order, who string) *orders.Brief {
+	return &orders.Brief{What: who + "正在送来", Where: o.Address.String(), Status: "已领取", Ref: o.ID}
 }
 
 // textCancelledByStaffNotice tells a household the community cancelled

@@ -8,6 +8,7 @@ import (
 
 	"github.com/baogong/baogong/internal/golden"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/wechat"
 )
 
 // TestNoticeGolden renders every notice the actions send into
@@ -39,9 +40,10 @@ func TestNoticeGolden(t *testing.T) {
 	u.ID, u.Urgent, u.Grid = "1005", true, "G1"
 	u.Lines = []orders.Line{{SKU: "MED-INSULIN", Name: "胰岛素注射液", Qty: 1, Unit: "支", PriceFen: 6800}}
 	u.TotalFen = 6800
-	tmpl := func(m map[string]string) string {
-		b, _ := json.MarshalIndent(m, "", "  ")
-		return string(b)
+	// A template shows the brief in its fields, as WeChat gets them.
+	tmpl := func(b *orders.Brief) string {
+		j, _ := json.MarshalIndent(wechat.TemplateFields(*b, at, time.UTC), "", "  ")
+		return string(j)
 	}
 	five := orders.Address{Building: "5", Unit: "1", Room: "302"}
 	req := orders.BindRequest{Code: "4821", Address: placed.Address}
@@ -61,14 +63,14 @@ func TestNoticeGolden(t *testing.T) {
 		"voice_help_push":             textHelpPush(placed.Address, "【语音】救命，我爸心脏病药吃完了\n（语音转的文字，可能有错字）"),
 		"console_cancelled_notice":    textCancelledByStaffNotice(placed, "住户已转运，不需要了"),
 		"resident_delivered_notice":   textDeliveredNotice(placed),
-		"resident_delivered_template": tmpl(deliveredTemplateData(placed)),
+		"resident_delivered_template": tmpl(deliveredBrief(placed)),
 		"rx_awaiting_notice":          textRxAwaitingNotice(rx, insulin),
 		"rx_pharmacy_photo":           textRxPhotoNotice(photo, insulin),
 		"rx_approved_notice":          textRxApprovedNotice(rx),
 		"rx_rejected_notice":          textRxRejectedNotice(rx, "照片看不清，请重拍处方"),
 		"resident_claimed_notice":     textClaimedNotice(u, textVolunteerOf(five)),
 		"resident_claimed_unbound":    textClaimedNotice(u, textCommunityVolunteer),
-		"resident_claimed_template":   tmpl(claimedTemplateData(u, textVolunteerOf(five))),
+		"resident_claimed_template":   tmpl(claimedBrief(u, textVolunteerOf(five))),
 		"resident_claimed_named":      textClaimedNotice(u, textVolunteerNamed("林师傅")),
 		"volunteer_application":       textApplication(app),
 		"volunteer_welcome":           textWelcomeVolunteer("G1"),

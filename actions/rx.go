@@ -59,7 +59,7 @@ func (s *Service) tellPharmacies(ctx context.Context, o orders.Order) {
 				rx = append(rx, l)
 			}
 		}
-		ns = append(ns, orders.Notice{ID: "rx:" + o.ID + ":photo:" + sup.ContactOpenID, OpenID: sup.ContactOpenID, Kind: "rx",
+		ns = append(ns, orders.Notice{ID: "rx:" + o.ID + ":photo:" + sup.ContactOpenID, OpenID: sup.ContactOpenID, Kind: "rx-check",
 			Text: textRxPhotoNotice(o, rx)})
 	}
 	s.tell(ctx, ns...)

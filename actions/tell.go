@@ -79,7 +79,7 @@ func (s *Service) tellUrgentOff(ctx context.Context, o orders.Order, by string) 
 	if !pushed {
 		return
 	}
-	team, err := s.urgent().Team(ctx, o.Grid)
+	team, err := s.urgent().Paged(ctx, o.Grid, o.ID)
 	if err != nil {
 		s.Log.ErrorContext(ctx, "urgent team", "order", o.ID, "err", err)
 		return
@@ -103,7 +103,7 @@ func (s *Service) tellChanged(ctx context.Context, o orders.Order, by string) {
 // the outbox refused).
 func (s *Service) notifyDelivered(ctx context.Context, d orders.Order) (bool, error) {
 	return s.toHousehold(ctx, d, "", "delivered:"+d.ID, orders.Notice{Kind: "delivered",
-		Text: textDeliveredNotice(d), Data: deliveredTemplateData(d)})
+		Text: textDeliveredNotice(d), Brief: deliveredBrief(d)})
 }
 
 // pushUrgent pushes the urgent order o at once (see urgent.Protocol.Push),

@@ -30,6 +30,8 @@ type Server struct {
 	Notices Notices
 	// Bindings, when set, adds households' members and waiting bindings.
 	Bindings Bindings
+	// Mailboxes, when set (with Jobs), adds people's notices pages.
+	Mailboxes Mailboxes
 	// Token is the bearer token every /api request must carry.
 	Token string
 	Log   *slog.Logger
@@ -57,6 +59,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerMarks(mux)
 	s.registerNotices(mux)
 	s.registerHouseholds(mux)
+	s.registerMailbox(mux)
 }
 
 // auth serves next to requests with the bearer token: the community's

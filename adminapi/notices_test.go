@@ -24,7 +24,14 @@ type gate struct {
 	sent []string
 }
 
-func (g *gate) Send(_ context.Context, n orders.Notice) error {
+func (g *gate) Custom(ctx context.Context, n orders.Notice) error { return g.Template(ctx, n, "") }
+
+func (g *gate) Voice(ctx context.Context, openid string, _ []byte) error {
+	return g.Template(ctx, orders.Notice{OpenID: openid}, "")
+}
+
+// Template sends as the outbox does to people who never wrote.
+func (g *gate) Template(_ context.Context, n orders.Notice, _ string) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if !g.open {
@@ -40,6 +47,8 @@ func (g *gate) Send(_ context.Context, n orders.Notice) error {
 func TestDeadNotices(t *testing.T) {
 	g := &gate{}
 	ob := outbox.New(redistest.Client(t), redistest.Community(t), g, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ob.Coalesce = -1
+	ob.Templates = map[string]string{orders.TplDelivery: "tpl-d", orders.TplUrgent: "tpl-u"}
 	ctx := context.Background()
 	if err := ob.Enqueue(ctx, orders.Notice{ID: "n1", OpenID: "o1", Kind: "delivered", Text: "已送达"},
 		orders.Notice{ID: "n2", OpenID: "o2", Kind: "urgent", Text: "急"}); err != nil {

@@ -63,6 +63,7 @@ func TestAttackBindCodesExhausted(t *testing.T) {
 func TestAttackSquatterAnswersTheRealResident(t *testing.T) {
 	e := newEnv(t, nil)
 	ob, fake := e.withOutbox(t)
+	e.wrote("lead-3")
 	ctx := context.Background()
 	if got := e.say("squatter", "绑定 3栋2单元501"); !strings.HasPrefix(got, "已绑定") {
 		t.Fatalf("squatter: %q", got)

@@ -51,6 +51,9 @@ type Bot struct {
 	// Account is set when the official account serves several
 	// communities, this Bot's among them (see NewAccount).
 	Account *Account
+	// Missed records held notices delivered once a reply carried them
+	// (see missed.go); nil: they are shown and stay held.
+	Missed Missed
 }
 
 // Links makes signed, expiring links to printable pages.

@@ -33,6 +33,11 @@ var (
 	summaryWords  = []string{"楼栋汇总", "今日汇总", "汇总", "统计"}
 )
 
+// Greetings (issue 19): anyone's 你好 is answered by what they can do,
+// after whatever notices could not reach them (see missed.go), instead of
+// 没看懂. Matched on the whole message, with its punctuation trimmed.
+var greetWords = []string{"你好", "您好", "你们好", "在吗", "在不在", "有人吗", "hi", "hello", "嗨", "喂", "早", "早上好", "上午好", "下午好", "晚上好", "哈喽"}
+
 // role is who may use a command.
 type role int
 
@@ -87,6 +92,8 @@ func init() {
 // the last line: whatever nothing else claims is read as goods.
 var commands = []cmd{
 	{words: helpWords, bare: true, read: true, run: func(b *Bot, _ context.Context, m *Message, _ string) (string, error) { return b.help(m), nil }},
+	// issue 19: greetings (greet.go).
+	{match: isGreeting, read: true, run: (*Bot).greet},
 	{words: consoleWords, bare: true, run: (*Bot).consoleLink},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
 	// 是 / 不对 answer a voice order read back (voice.go); 取消 alone

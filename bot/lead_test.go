@@ -28,8 +28,14 @@ func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tokens := wechat.NewTokenCache(e.rdb, appID+"-lead", log)
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: appID, AppSecret: secret, Token: "t", Cache: tokens})
-	ob := outbox.New(e.rdb, redistestCommunityOf(e), wechat.NewWeChatSender(acct, tokens, "tmpl-delivered", log), log)
-	e.bot.Actions.Outbox = ob
+	ob := outbox.New(e.rdb, redistestCommunityOf(e), wechat.NewWeChatSender(acct, tokens, log), log)
+	// The bot's clock: the windows Resolve opens are read by the outbox.
+	// Notices are sent as each Drain finds them (coalescing has its own
+	// tests, on a clock that moves).
+	ob.Now, ob.Coalesce = e.bot.Now, -1
+	ob.Templates = map[string]string{orders.TplDelivery: "tmpl-delivered"}
+	fake.AddTemplate("tmpl-delivered")
+	e.bot.Actions.Outbox, e.bot.Missed, e.fake = ob, ob, fake
 	return ob, fake
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/baogong/baogong/actions"
@@ -44,6 +45,11 @@ type Message struct {
 	// heard is what speech recognition heard in a voice message, which
 	// every answer to it starts with (see voice.go).
 	heard string
+	// missed is what of the sender's held notices the answer carries
+	// (see missed.go).
+	missed missed
+	// bot is the Bot answering, for render.
+	bot *Bot
 }
 
 // newAck returns the Ack of the one write that is this message's effect:
@@ -56,12 +62,16 @@ func (m *Message) newAck() *orders.Ack {
 }
 
 // render returns what a write's answer is, as r renders it: starting with
-// what was heard when the message was a voice.
+// what was heard when the message was a voice, after the notices held for
+// the sender (see missed.go).
 func (m *Message) render(r func(orders.Order) string) func(orders.Order) string {
 	if m.heard != "" {
-		return m.spoken(r)
+		r = m.spoken(r)
 	}
-	return r
+	if m.bot == nil {
+		return r
+	}
+	return func(o orders.Order) string { return m.bot.withMissed(m, r(o)) }
 }
 
 // actor is the message's sender as the actions see them.
@@ -114,7 +124,7 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply string) {
 
 // newMessage returns req as a message to claim.
 func (b *Bot) newMessage(req Request) *Message {
-	return &Message{Request: req, key: req.DedupeKey(), owner: NewOwner()}
+	return &Message{Request: req, key: req.DedupeKey(), owner: NewOwner(), bot: b}
 }
 
 // answer handles a message arrive claimed and saves its answer.
@@ -127,6 +137,7 @@ func (b *Bot) answer(ctx context.Context, m *Message) string {
 	switch {
 	case m.ack != nil && m.ack.Saved:
 		// The write saved its answer (or found the message answered).
+		b.deliveredMissed(ctx, m, m.ack.Reply)
 		return m.ack.Reply
 	case errors.Is(err, orders.ErrClaimLost):
 		// Our claim expired while we worked and another delivery may be
@@ -136,13 +147,17 @@ func (b *Bot) answer(ctx context.Context, m *Message) string {
 		b.Log.Error("handle message", "type", req.MsgType, "err", err)
 		return b.settle(ctx, m)
 	}
+	reply = b.withMissed(m, reply)
 	sctx, cancel := afterBudget(ctx)
 	defer cancel()
 	if err := b.Store.SaveReply(sctx, m.key, m.owner, reply); err != nil {
 		// The answer is still true; a retry finds the claim expired and
-		// handles the message again, and every write is idempotent.
+		// handles the message again, and every write is idempotent. The
+		// held notices it carries stay held (see missed.go).
 		b.Log.Error("save reply", "err", err)
+		return reply
 	}
+	b.deliveredMissed(ctx, m, reply)
 	return reply
 }
 
@@ -153,7 +168,7 @@ func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) 
 	m.at = b.Now()
 	day := orders.Day(m.at, b.Location)
 	for took, tries := false, 1; ; tries++ {
-		a, err := b.Store.Resolve(ctx, m.key, m.owner, m.OpenID, m.at, day, b.Community.GridIDs())
+		a, err := b.Store.Resolve(ctx, m.key, m.owner, m.OpenID, m.at, day, b.Community.GridIDs(), interactionOf(m.Request))
 		if err != nil {
 			if tries < 3 && retryable(ctx) {
 				// A claim that reached Redis before the timeout is ours:
@@ -266,4 +281,19 @@ func afterBudget(ctx context.Context) (context.Context, context.CancelFunc) {
 		return context.WithDeadline(context.WithoutCancel(ctx), dl)
 	}
 	return context.WithTimeout(context.WithoutCancel(ctx), 500*time.Millisecond)
+}
+
+// interactionOf says how req opens its sender's window for pushes
+// (WeChat's rules): any message does; a menu click, a follow or a scan
+// opens a short one; other events (an unfollow, a link opened, a location
+// report) none.
+func interactionOf(req Request) orders.Interaction {
+	if req.MsgType != "event" {
+		return orders.Wrote
+	}
+	switch strings.ToLower(req.Event) {
+	case "subscribe", "scan", "click", "scancode_push", "scancode_waitmsg":
+		return orders.Clicked
+	}
+	return orders.NoInteraction
 }

@@ -1214,6 +1214,8 @@ func textUrgentPlaced(o orders.Order, to urgent.Reach) string {
 		b.WriteString("已马上转给社区工作人员安排，有人领取后会告诉您。\n")
 	case urgent.Nobody:
 		b.WriteString("已记下是急需，会排在最前面配送。\n")
+	case urgent.Lead, urgent.Held:
+		b.WriteString(textUrgentReached(to) + "\n")
 	default:
 		b.WriteString("已马上转给本网格的志愿者，有人领取后会告诉您谁来送。\n")
 	}
@@ -1236,6 +1238,8 @@ func textUrgentPasted(pushed []orders.Address, to urgent.Reach) string {
 		parts[i] = a.String()
 	}
 	switch to {
+	case urgent.Lead, urgent.Held:
+		return fmt.Sprintf("急需的%d户：%s。\n%s", len(pushed), strings.Join(parts, "、"), textUrgentReached(to))
 	case urgent.Staff:
 		return fmt.Sprintf("急需的%d户已马上通知社区工作人员：%s。", len(pushed), strings.Join(parts, "、"))
 	case urgent.Nobody:
@@ -1438,3 +1442,49 @@ func textBindNotHere(err error, community, building string, buildings []string) 
 	}
 	return textBindUnknownBuilding(community, building, buildings)
 }
+
+// ---- Notices nothing could push, carried by a reply (missed.go) ----
+
+// textMissedHead heads the notices held for someone, put before the
+// answer to their message.
+func textMissedHead(n int) string { return fmt.Sprintf("【您有%d条没收到的通知】\n", n) }
+
+// textMissedMore links the held notices that do not fit in the reply.
+func textMissedMore(n int, link string) string {
+	return fmt.Sprintf("（另外%d条点这里看：%s）\n", n, link)
+}
+
+// textMissedItem is one held notice: when it was made, then its text.
+func textMissedItem(n orders.Notice, loc *time.Location) string {
+	t := n.CreatedAt
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return fmt.Sprintf("▶ %d月%d日 %02d:%02d\n%s\n", t.Month(), t.Day(), t.Hour(), t.Minute(), n.Text)
+}
+
+// textMissedEnd parts the held notices from the answer itself.
+const textMissedEnd = "——以上是之前没发到的通知——\n"
+
+// textUrgentReached says honestly who an urgent request reached when the
+// grid's volunteers could not be (WeChat lets the account message only
+// those who wrote to it lately).
+func textUrgentReached(to urgent.Reach) string {
+	if to == urgent.Lead {
+		return "本网格的志愿者现在收不到微信消息，已马上转给楼栋长，有人领取后会告诉您。"
+	}
+	return "志愿者、楼栋长和社区工作人员现在都收不到微信消息（他们最近没给公众号发消息），他们一打开公众号就会看到。很急的话请直接打电话给楼栋长或社区。"
+}
+
+// ---- Greetings (greet.go) ----
+
+const (
+	textGreetVolunteer = "您好！您是志愿者。\n发\"任务\"看这一轮的配送任务，送到后回复\"完成 序号\"；急单回复\"领取 订单号\"。"
+	textGreetLead      = "您好！您是楼栋长。\n发\"汇总\"看本楼的订单；把群里的接龙整段贴过来就能给各户下单；送到后发\"送达 3栋\"。"
+	textGreetStaff     = "您好！发\"登录\"打开管理后台。"
+	textGreetSupplier  = "您好！收到备货单后备好货请回复\"备货完成\"。"
+	textGreetResident  = "您好！下单请直接发，例如：蔬菜包2份\n发\"商品\"看能买什么，发\"我的订单\"看订单。"
+)
+
+// textGreetStranger answers someone not bound yet.
+func textGreetStranger(howTo string) string { return "您好！" + howTo }

@@ -127,6 +127,9 @@ func TestReplyGolden(t *testing.T) {
 	for name, text := range deliveryReplies() {
 		replies[name] = text
 	}
+	for name, text := range reachReplies(placed) {
+		replies[name] = text
+	}
 	// Replies are read on phones: keep them short.
 	golden.Texts(t, filepath.Join("testdata", "replies"), replies, 400)
 }

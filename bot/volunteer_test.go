@@ -91,9 +91,19 @@ func TestVolunteerSignUpApprovedByLead(t *testing.T) {
 	}
 	code := got[len("已报名（编号") : len("已报名（编号")+4]
 	ob.Drain(ctx)
-	if sent := fake.SentTo("lead-3"); len(sent) != 1 || !strings.Contains(sent[0].Text, "同意志愿者 "+code) ||
-		!strings.Contains(sent[0].Text, "林师傅") || !strings.Contains(sent[0].Text, "138****1111") {
-		t.Fatalf("lead asked: %+v", sent)
+	// The lead has not written to the account lately: WeChat would refuse
+	// a push, so the request waits for the lead's next message, whatever
+	// it is, and its reply carries it first.
+	if sent := fake.SentTo("lead-3"); len(sent) != 0 {
+		t.Fatalf("pushed to a lead out of the window: %+v", sent)
+	}
+	asked := e.say("lead-3", "帮助")
+	if !strings.HasPrefix(asked, textMissedHead(1)) || !strings.Contains(asked, "同意志愿者 "+code) ||
+		!strings.Contains(asked, "林师傅") || !strings.Contains(asked, "138****1111") || !strings.HasSuffix(asked, textHelp(e.bot.Community.Name)) {
+		t.Fatalf("lead asked: %q", asked)
+	}
+	if again := e.say("lead-3", "帮助"); again != textHelp(e.bot.Community.Name) {
+		t.Errorf("the request was shown twice: %q", again)
 	}
 	if got := e.say("lead-68", "同意志愿者 "+code); got != textOnlyGridLead {
 		t.Errorf("other grid's lead approves: %q", got)
@@ -122,6 +132,7 @@ func TestSupplierReady(t *testing.T) {
 	ob, fake := e.withOutbox(t)
 	e.bot.Catalog.Suppliers[0].ContactOpenID = "sm-boss"
 	e.bot.Community.Grids[0].Volunteers = []string{"vol-a"}
+	e.wrote("vol-a")
 	if got := e.say("sm-boss", "备货完成"); got != textNoPicklist {
 		t.Errorf("before any pick list: %q", got)
 	}

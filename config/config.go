@@ -43,6 +43,8 @@ type Config struct {
 	Schedules   Schedules   `yaml:"schedules"`
 	Log         Log         `yaml:"log"`
 	Limits      Limits      `yaml:"limits"`
+	// ASR is an optional speech-to-text service (see reach.go).
+	ASR ASR `yaml:"asr"`
 
 	// Dir is the directory of the config file; relative paths in it are
 	// relative to Dir.
@@ -83,8 +85,11 @@ type WeChat struct {
 	APIBase        string `yaml:"api_base"`
 	// DeliveryTemplateID is the template message used to tell a resident
 	// their goods arrived when they have not written to the account for
-	// 48 hours (customer-service messages cannot reach them then).
+	// 48 hours (customer-service messages cannot reach them then). It is
+	// templates.delivery by its older name.
 	DeliveryTemplateID string `yaml:"delivery_template_id"`
+	// Templates name a template per kind of notice (see reach.go).
+	Templates Templates `yaml:"templates"`
 }
 
 // Admin configures the admin API.
@@ -460,6 +465,7 @@ func (c *Config) validate(where func(key string) string) error {
 		bad("log.level", "%q must be debug, info, warn or error", c.Log.Level)
 	}
 	c.validateCommunities(bad)
+	c.validateReach(bad)
 	return errors.Join(errs...)
 }
 

@@ -21,7 +21,7 @@ func TestErrorsNameKeyLineOrVariable(t *testing.T) {
 		{"unknown key in a building", strings.Replace(good, `["3"]`, `[{id: "3", unit: 4}]`, 1), nil,
 			[]string{"community.grids[0].buildings[0].unit (line 7): unknown key (did you mean units?)"}},
 		{"letters swapped", "htpt: {addr: x}\n" + good, nil, []string{"htpt (line 1): unknown key (did you mean http?)"}},
-		{"far from any key", "zzzzzzzz: 1\n" + good, nil, []string{"zzzzzzzz (line 1): unknown key (known keys: admin, catalog, communities, community"}},
+		{"far from any key", "zzzzzzzz: 1\n" + good, nil, []string{"zzzzzzzz (line 1): unknown key (known keys: admin, asr, catalog, communities, community"}},
 		{"bad duration", good + "  urgent_claim: 30x\n", nil,
 			[]string{"community.urgent_claim (line 8): \"30x\" is not a duration such as 30m"}},
 		{"bad number", "http: {max_body_bytes: lots}\n" + good, nil,

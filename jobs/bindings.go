@@ -62,7 +62,7 @@ func (r *Runner) bindings(ctx context.Context, slot time.Time) (Result, error) {
 		}
 		sort.SliceStable(mine, func(i, j int) bool { return orders.AddressLess(mine[i], mine[j]) })
 		ns = append(ns, orders.Notice{ID: fmt.Sprintf("bindings:%d:%s", slot.Unix(), l.OpenID), OpenID: l.OpenID,
-			Kind: "bindings", Text: textBindingsDigest(mine)})
+			Kind: "bindings", Text: textBindingsDigest(mine), Brief: bindingsBrief(mine)})
 	}
 	if len(ns) > 0 {
 		if err := r.Notify.Enqueue(ctx, ns...); err != nil {

@@ -148,3 +148,31 @@ func textRestocked(it *catalog.Item) string {
 	}
 	return fmt.Sprintf("【到货通知】%s到货了。\n要买请直接回复：%s1%s\n%s数量有限，先到先得；又卖完了可以再发\"到货通知\"排队。", it.Name, it.Name, it.Unit, limit)
 }
+
+// Briefs: each notice in a template message's few words, for whoever has
+// not written to the account lately (package outbox); the link opens the
+// whole of it.
+
+func volunteerRosterBrief(ro orders.Roster, sh orders.Share) *orders.Brief {
+	return &orders.Brief{What: fmt.Sprintf("配送任务%d户", len(sh.Stops)), Where: ro.Grid + "网格", Status: "待配送", At: ro.Slot}
+}
+
+func leadRosterBrief(ro orders.Roster, buildings []string, stops int) *orders.Brief {
+	return &orders.Brief{What: fmt.Sprintf("这一轮送到%d单", stops), Where: strings.Join(buildings, "、") + "栋", Status: "配送中", At: ro.Slot}
+}
+
+func picklistBrief(supplier string, pl orders.PickList) *orders.Brief {
+	status := "待备货"
+	if pl.Empty() {
+		status = "无需备货"
+	}
+	return &orders.Brief{What: "备货单 " + pl.Day, Where: supplier, Status: status}
+}
+
+func restockedBrief(it *catalog.Item) *orders.Brief {
+	return &orders.Brief{What: it.Name + "到货了", Where: "回复商品名和数量下单", Status: "已到货"}
+}
+
+func bindingsBrief(as []orders.Address) *orders.Brief {
+	return &orders.Brief{What: fmt.Sprintf("%d户新绑定了微信", len(as)), Where: as[0].Building + "栋等", Status: "请核对"}
+}

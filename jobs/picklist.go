@@ -43,7 +43,7 @@ func (r *Runner) picklistOf(ctx context.Context, slot time.Time, day string) (Re
 			run.Notified = sup.ContactOpenID
 			notices = append(notices, Notice{
 				ID: fmt.Sprintf("picklist:%s:%s", pl.Supplier, day), OpenID: sup.ContactOpenID, Kind: "picklist",
-				Text: textPicklist(r.supplierName(sup), pl, link),
+				Text: textPicklist(r.supplierName(sup), pl, link), Brief: picklistBrief(r.supplierName(sup), pl), URL: link,
 			})
 		}
 		res.Suppliers = append(res.Suppliers, run)

@@ -68,7 +68,7 @@ func (r *Runner) TellWaiting(ctx context.Context, skus ...string) ([]RestockRun,
 			ns := make([]Notice, len(ws))
 			for i, w := range ws {
 				ns[i] = Notice{ID: fmt.Sprintf("restock:%s:%s:%d", sku, w.OpenID, w.At.UnixMilli()), OpenID: w.OpenID, Kind: "restock",
-					Text: textRestocked(it)}
+					Text: textRestocked(it), Brief: restockedBrief(it)}
 				run.Told = append(run.Told, w.OpenID)
 			}
 			if err := r.Notify.Enqueue(ctx, ns...); err != nil {

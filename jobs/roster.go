@@ -167,7 +167,7 @@ func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Ros
 				run.Told = true
 				notices = append(notices, Notice{
 					ID: fmt.Sprintf("roster:%s:%d:%s", g.ID, ro.Slot.Unix(), sh.Volunteer), OpenID: sh.Volunteer, Kind: "roster",
-					Text: textVolunteerRoster(ro, sh, run.Link, r.Location),
+					Text: textVolunteerRoster(ro, sh, run.Link, r.Location), Brief: volunteerRosterBrief(ro, sh), URL: run.Link,
 				})
 			}
 		}
@@ -183,7 +183,7 @@ func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Ros
 			gr.Leads = append(gr.Leads, l.OpenID)
 			notices = append(notices, Notice{
 				ID: fmt.Sprintf("roster-lead:%s:%d:%s", g.ID, ro.Slot.Unix(), l.OpenID), OpenID: l.OpenID, Kind: "roster",
-				Text: textLeadRoster(ro, l.Buildings, r.Location),
+				Text: textLeadRoster(ro, l.Buildings, r.Location), Brief: leadRosterBrief(ro, l.Buildings, len(stops)),
 			})
 		}
 	}

@@ -74,7 +74,7 @@ func (r *Runner) urgent(ctx context.Context, now time.Time) (Result, error) {
 
 // protocol is the urgent protocol the bot runs too.
 func (r *Runner) protocol() *urgent.Protocol {
-	return &urgent.Protocol{Store: r.Store, Community: r.Community, Notices: r.Notify, Log: r.Log}
+	return &urgent.Protocol{Store: r.Store, Community: r.Community, Notices: r.Notify, Log: r.Log, Reach: urgent.ReacherOf(r.Notify)}
 }
 
 // claimed reports whether o is with someone who claimed it (领取): such

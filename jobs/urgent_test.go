@@ -62,7 +62,7 @@ func TestUrgentEscalatesOnceAfterClaimTime(t *testing.T) {
 			t.Fatalf("admin %s: %+v", a, n)
 		}
 		want := "【急·没人领取】订单" + pushed.ID + "已等30分钟，G1网格还没有人领取。\n3栋2单元501（透析）布洛芬缓释胶囊1盒\n请安排人手；自己去送请回复：领取 " + pushed.ID
-		if n[0].Text != want || n[0].Data["keyword1"] != pushed.ID {
+		if n[0].Text != want || n[0].Brief == nil || n[0].Brief.Ref != pushed.ID {
 			t.Errorf("escalation:\n%s\nwant\n%s", n[0].Text, want)
 		}
 	}

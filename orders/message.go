@@ -49,6 +49,11 @@ type Sender struct {
 	// Sent counts the sender's messages in the minute this one arrived,
 	// this one included (a rate limit).
 	Sent int
+	// Held are the newest notices held for the sender because nothing
+	// could reach them (oldest first); HeldCount counts them all. The
+	// reply to this message carries what fits.
+	Held      []Notice
+	HeldCount int
 }
 
 // ClosedDays is how many order days in a row, the message's day first,
@@ -116,4 +121,19 @@ const (
 	SettledAnswered
 	// SettledElsewhere: another delivery holds the message now.
 	SettledElsewhere
+)
+
+// Interaction is how a message opened its sender's window for pushes
+// (WeChat's rules: a message opens 48 hours for 5 customer-service
+// messages; a click, a follow or a scan a minute for 3).
+type Interaction string
+
+// Interactions.
+const (
+	// NoInteraction: nothing opens a window (an unfollow, a link opened).
+	NoInteraction Interaction = ""
+	// Wrote: a message (text, voice, image …).
+	Wrote Interaction = "m"
+	// Clicked: a menu click, a follow or a QR scan.
+	Clicked Interaction = "e"
 )

@@ -1,5 +1,8 @@
 // Package outbox queues notices (messages to people outside the reply to
-// their own message) in Redis and sends them from every replica.
+// their own message) in Redis and sends them from every replica, in the
+// one way that reaches each person now (reach.go): a customer-service
+// message while their window and budget allow, else a template message
+// with a link, else held for the reply to their next message (held.go).
 //
 // It is our own small queue rather than Redis Streams or a task library:
 // a notice needs a stable id of the caller's choosing (so a handler that
@@ -39,11 +42,20 @@ type Notice = orders.Notice
 // can never succeed, and the notice is dead-lettered at once.
 var ErrPermanent = orders.ErrPermanent
 
-// Sender delivers one notice. Send must honour ctx where it can, and wrap
-// ErrPermanent in errors that retrying cannot cure; any other error is
-// retried later. A nil error means the notice was accepted for delivery.
+// Sender pushes notices in each of the platform's ways. Each must honour
+// ctx where it can. Errors say where the person stands (wrapping
+// orders.ErrOutsideWindow, ErrNoBudget: the outbox takes another way), or
+// that the template id is unknown (orders.ErrTemplateRefused), or wrap
+// ErrPermanent when retrying cannot cure them; any other error is retried
+// later. A nil error means WeChat accepted the message.
 type Sender interface {
-	Send(ctx context.Context, n Notice) error
+	// Custom sends n.Text as a customer-service message.
+	Custom(ctx context.Context, n Notice) error
+	// Voice sends a voice as a customer-service message.
+	Voice(ctx context.Context, openid string, voice []byte) error
+	// Template sends n (its Brief and URL) as template templateID; the
+	// same n.ID is shown once however often it is sent.
+	Template(ctx context.Context, n Notice, templateID string) error
 }
 
 // Defaults of the Outbox's tunable fields.
@@ -72,6 +84,8 @@ const (
 	// DefaultRetention is how long a delivered notice's ID is remembered,
 	// so that enqueueing it again does not send it again.
 	DefaultRetention = 7 * 24 * time.Hour
+	// DefaultCoalesce is how close notices to one person go as one.
+	DefaultCoalesce = 2 * time.Second
 )
 
 // maxLastError bounds LastError: a proxy's HTML error page has no place in
@@ -86,15 +100,31 @@ const maxLastError = 300
 //
 // Delivery is at least once: a replica that dies (or whose send outlasts
 // Lease) after WeChat accepted a message but before recording it causes a
-// second send.
+// second send. A template message is then not shown twice (its
+// client_msg_id); a customer-service message may be.
+//
+// Notices to one person within Coalesce of each other go as one message
+// (several urgent pages, a roster and its reminder): a notice is due
+// Coalesce after it is queued, and its person's other notices due within
+// Coalesce after it are taken with it.
 //
 // Keys, all under one hash tag so the Lua scripts run on Redis Cluster:
 //
-//	bg:{community}:outbox:due      ZSET id → due time (Unix ms); a claimed
-//	                               notice's score is its lease's end
-//	bg:{community}:outbox:notices  HASH id → Notice JSON (pending and dead)
-//	bg:{community}:outbox:dead     ZSET id → time dead-lettered
-//	bg:{community}:outbox:done     ZSET id → time delivered, kept Retention
+//	bg:{community}:outbox:due       ZSET id → due time (Unix ms); a claimed
+//	                                notice's score is its lease's end
+//	bg:{community}:outbox:notices   HASH id → Notice JSON (pending, dead, held)
+//	bg:{community}:outbox:dead      ZSET id → time dead-lettered
+//	bg:{community}:outbox:done      ZSET id → time delivered, kept Retention
+//	bg:{community}:outbox:to:<openid>    ZSET id → due: a person's pending
+//	                                notices (for coalescing)
+//	bg:{community}:outbox:held:<openid>  ZSET id → time made: a person's
+//	                                held notices (held.go)
+//	bg:{community}:outbox:held      ZSET openid → when their first notice
+//	                                was held (who is out of reach)
+//	bg:{community}:outbox:kept:<openid>  LIST of notices delivered lately,
+//	                                newest first, for their notices page
+//	bg:{community}:outbox:flags     HASH refused template ids → when
+//	bg:{community}:reach:<openid>   HASH the person's window (reach.go)
 //
 // The notices live in one hash rather than a key each because a script
 // must name every key it touches in KEYS before it knows which notices are
@@ -117,14 +147,41 @@ type Outbox struct {
 	BackoffBase, BackoffMax time.Duration
 	// Retention is how long a delivered ID blocks a new Enqueue of it.
 	Retention time.Duration
+	// Coalesce is how close notices to one person must be to go as one
+	// message (and how long a notice waits for others); negative: none.
+	Coalesce time.Duration
+	// Templates are the template ids by template kind (orders.TplRoster
+	// …); a kind without one is held instead.
+	Templates map[string]string
+	// Links makes the link of a person's notices page (templates without
+	// a page of their own, held notices that do not fit a reply); nil:
+	// none.
+	Links Links
+	// Media reads the voices notices forward (Notice.Voice); nil: voices
+	// are not forwarded, the text says where to hear them.
+	Media MediaReader
+	// Staff are told once when WeChat refuses a template id.
+	Staff []string
 	// Now is the clock; tests replace it to step through backoffs.
 	Now func() time.Time
 
-	rdb    redis.UniversalClient
-	sender Sender
-	log    *slog.Logger
-	keys   []string // due, notices, dead, done: every script gets all four
-	wake   chan struct{}
+	rdb       redis.UniversalClient
+	sender    Sender
+	log       *slog.Logger
+	prefix    string   // bg:{community}:
+	keys      []string // due, notices, dead, done: every script gets all four
+	community string
+	wake      chan struct{}
+}
+
+// Links makes signed, expiring links to a person's notices page.
+type Links interface {
+	Notices(openid string) string
+}
+
+// MediaReader reads media baogong keeps (voices to forward).
+type MediaReader interface {
+	Media(ctx context.Context, key string) ([]byte, string, error)
 }
 
 // New returns the outbox of community, stored in rdb under
@@ -143,13 +200,44 @@ func New(rdb redis.UniversalClient, community string, s Sender, log *slog.Logger
 		BackoffBase:  DefaultBackoffBase,
 		BackoffMax:   DefaultBackoffMax,
 		Retention:    DefaultRetention,
+		Coalesce:     DefaultCoalesce,
 		Now:          time.Now,
 		rdb:          rdb,
 		sender:       s,
 		log:          log,
+		prefix:       "bg:{" + community + "}:",
 		keys:         []string{p + "due", p + "notices", p + "dead", p + "done"},
+		community:    community,
 		wake:         make(chan struct{}, 1),
 	}
+}
+
+func (o *Outbox) to(openid string) string   { return o.prefix + "outbox:to:" + openid }
+func (o *Outbox) held(openid string) string { return HeldKey(o.community, openid) }
+func (o *Outbox) heldIndex() string         { return o.prefix + "outbox:held" }
+func (o *Outbox) kept(openid string) string { return o.prefix + "outbox:kept:" + openid }
+func (o *Outbox) flags() string             { return o.prefix + "outbox:flags" }
+func (o *Outbox) reach(openid string) string {
+	return ReachKey(o.community, openid)
+}
+
+// HeldKey is the key of openid's held notices in community (the message
+// path reads it: see ArrivalLua).
+func HeldKey(community, openid string) string {
+	return "bg:{" + community + "}:outbox:held:" + openid
+}
+
+// NoticesKey is the key of community's notice bodies.
+func NoticesKey(community string) string { return "bg:{" + community + "}:outbox:notices" }
+
+// ReachKey is the key of openid's window in community (see reach.go).
+func ReachKey(community, openid string) string { return "bg:{" + community + "}:reach:" + openid }
+
+func (o *Outbox) coalesce() time.Duration {
+	if o.Coalesce < 0 {
+		return 0
+	}
+	return orDefault(o.Coalesce, DefaultCoalesce)
 }
 
 func orDefault[T int | time.Duration](v, def T) T {
@@ -166,30 +254,34 @@ func (o *Outbox) now() time.Time {
 	return o.Now()
 }
 
-// enqueueScript adds each notice unless its ID is pending, dead or recently
-// delivered. ARGV: due ms, then id, json pairs. Returns how many it added.
+// enqueueScript adds each notice unless its ID is pending, dead, held or
+// recently delivered. KEYS[5..] are each notice's person's pending set.
+// ARGV: due ms, then id, json pairs. Returns how many it added.
 var enqueueScript = redis.NewScript(`
 local added = 0
 for i = 2, #ARGV, 2 do
   local id = ARGV[i]
   if not redis.call('ZSCORE', KEYS[4], id) and redis.call('HSETNX', KEYS[2], id, ARGV[i+1]) == 1 then
     redis.call('ZADD', KEYS[1], ARGV[1], id)
+    redis.call('ZADD', KEYS[4 + i/2], ARGV[1], id)
     added = added + 1
   end
 end
 return added`)
 
 // Enqueue stores notices for delivery, all or none. A notice without ID
-// gets a fresh one; a notice whose ID is pending, dead or was delivered
-// within Retention is skipped, so a caller that retries an Enqueue with its
-// own IDs sends nothing twice. OpenID and Text are required.
+// gets a fresh one; a notice whose ID is pending, dead, held or was
+// delivered within Retention is skipped, so a caller that retries an
+// Enqueue with its own IDs sends nothing twice. OpenID and Text are
+// required. Notices are due Coalesce from now (see Outbox).
 func (o *Outbox) Enqueue(ctx context.Context, ns ...Notice) error {
 	if len(ns) == 0 {
 		return nil
 	}
 	now := o.now()
 	args := make([]any, 0, 1+2*len(ns))
-	args = append(args, now.UnixMilli())
+	args = append(args, now.Add(o.coalesce()).UnixMilli())
+	keys := append([]string(nil), o.keys...)
 	for i, n := range ns {
 		if n.OpenID == "" || n.Text == "" {
 			return fmt.Errorf("enqueue notice %d: openid and text are required", i)
@@ -200,14 +292,15 @@ func (o *Outbox) Enqueue(ctx context.Context, ns ...Notice) error {
 		if n.CreatedAt.IsZero() {
 			n.CreatedAt = now
 		}
-		n.Attempts, n.LastError = 0, ""
+		n.Attempts, n.LastError, n.Via = 0, "", ""
 		b, err := json.Marshal(n)
 		if err != nil {
 			return fmt.Errorf("enqueue notice %d: %w", i, err)
 		}
 		args = append(args, n.ID, b)
+		keys = append(keys, o.to(n.OpenID))
 	}
-	added, err := enqueueScript.Run(ctx, o.rdb, o.keys, args...).Int()
+	added, err := enqueueScript.Run(ctx, o.rdb, keys, args...).Int()
 	if err != nil {
 		return fmt.Errorf("enqueue notices: %w", err)
 	}
@@ -215,12 +308,18 @@ func (o *Outbox) Enqueue(ctx context.Context, ns ...Notice) error {
 		o.log.Debug("outbox: notices already known were skipped", "skipped", len(ns)-added)
 	}
 	if added > 0 {
-		select { // let this replica's Run send it now rather than at its next poll
-		case o.wake <- struct{}{}:
-		default:
-		}
+		o.poke()
 	}
 	return nil
+}
+
+// poke lets this replica's Run look for due notices now rather than at
+// its next poll.
+func (o *Outbox) poke() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
 }
 
 // newNoticeID is time-ordered for humans reading Redis, random for
@@ -251,6 +350,27 @@ for _, id in ipairs(ids) do
 end
 return out`)
 
+// claimForScript leases a person's other notices due by ARGV[1] (the
+// coalescing horizon) under the lease ARGV[2], up to ARGV[3] of them. A
+// notice leased by someone else has a due score unlike its pending one
+// and is left alone; ids no longer due anywhere are forgotten. KEYS: due,
+// notices, the person's pending set. Returns id, json pairs.
+var claimForScript = redis.NewScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, id in ipairs(ids) do
+  local due = redis.call('ZSCORE', KEYS[1], id)
+  local body = redis.call('HGET', KEYS[2], id)
+  if not due or not body then
+    redis.call('ZREM', KEYS[3], id)
+  elseif tonumber(due) == tonumber(redis.call('ZSCORE', KEYS[3], id)) then
+    redis.call('ZADD', KEYS[1], ARGV[2], id)
+    out[#out+1] = id
+    out[#out+1] = body
+  end
+end
+return out`)
+
 // Scripts that act for a lease holder first check the fence: the notice's
 // score must still be the lease end the holder set. Another replica that
 // took over an expired lease has set a later one.
@@ -265,38 +385,50 @@ redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`)
 
 // retryScript records a failure and makes the notice due at ARGV[3].
-// ARGV: id, fence, due ms, json.
+// KEYS[5] is the person's pending set. ARGV: id, fence, due ms, json.
 var retryScript = redis.NewScript(fenceCheck + `
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
 return 1`)
 
-// deadScript moves the notice to the dead letters. ARGV: id, fence, now ms, json.
+// deadScript moves the notice to the dead letters. KEYS[5] is the
+// person's pending set. ARGV: id, fence, now ms, json.
 var deadScript = redis.NewScript(fenceCheck + `
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 return 1`)
 
-// doneScript forgets a delivered notice and remembers its ID for the
-// retention. It needs no fence: the notice was delivered, whoever holds it
-// now. ARGV: id, now ms, oldest ms to remember.
+// doneScript forgets a delivered notice, remembers its ID for the
+// retention and keeps its text on the person's notices page (KEYS[6], a
+// list of at most ARGV[4] for ARGV[5] ms). It needs no fence: the notice
+// was delivered, whoever holds it now. KEYS[5] is the person's pending
+// set. ARGV: id, now ms, oldest ms to remember, keep n, keep ms, json.
 var doneScript = redis.NewScript(`
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[3])
+redis.call('LPUSH', KEYS[6], ARGV[6])
+redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[4]) - 1)
+redis.call('PEXPIRE', KEYS[6], ARGV[5])
 return 1`)
 
-// Drain claims up to Batch due notices and sends them one by one, each
-// within SendTimeout. A delivered notice is deleted; a temporary failure
-// is retried after BackoffBase·2^(attempts−1) (at most BackoffMax); a
-// permanent failure, or the MaxAttempts-th, moves it to the dead letters.
-// It returns how many it delivered. The error is Redis's (or ctx's): the
-// notices it could not record stay leased and are retried when the lease
-// ends. When ctx ends, the send under way finishes (a cancelled send may
-// have reached WeChat and be resent) and the rest are handed back.
+// Drain claims up to Batch due notices and delivers them, those to one
+// person together with their other notices due within Coalesce (see
+// deliver.go). A delivered notice is deleted (kept a while on its
+// person's notices page); a notice nobody can be reached for now is held;
+// a temporary failure is retried after BackoffBase·2^(attempts−1) (at
+// most BackoffMax); a permanent failure, or the MaxAttempts-th, moves it
+// to the dead letters. It returns how many it delivered or held. The
+// error is Redis's (or ctx's): the notices it could not record stay
+// leased and are retried when the lease ends. When ctx ends, the send
+// under way finishes (a cancelled send may have reached WeChat and be
+// resent) and the rest are handed back.
 func (o *Outbox) Drain(ctx context.Context) (sent int, err error) {
 	sent, _, err = o.drain(ctx)
 	return sent, err
@@ -307,6 +439,8 @@ type claimed struct {
 	id    string
 	body  string
 	fence int64
+	n     Notice
+	ok    bool // body decoded
 }
 
 func (o *Outbox) claim(ctx context.Context, now time.Time) ([]claimed, error) {
@@ -315,63 +449,107 @@ func (o *Outbox) claim(ctx context.Context, now time.Time) ([]claimed, error) {
 	if err != nil {
 		return nil, fmt.Errorf("claim notices: %w", err)
 	}
+	return pairs(res, fence), nil
+}
+
+// claimFor leases openid's other notices due within Coalesce of now.
+func (o *Outbox) claimFor(ctx context.Context, openid string, now time.Time, fence int64) ([]claimed, error) {
+	horizon := now.Add(o.coalesce()).UnixMilli()
+	res, err := claimForScript.Run(ctx, o.rdb, []string{o.keys[0], o.keys[1], o.to(openid)}, horizon, fence, orDefault(o.Batch, DefaultBatch)).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("claim notices of a person: %w", err)
+	}
+	return pairs(res, fence), nil
+}
+
+func pairs(res []string, fence int64) []claimed {
 	out := make([]claimed, 0, len(res)/2)
 	for i := 0; i+1 < len(res); i += 2 {
-		out = append(out, claimed{id: res[i], body: res[i+1], fence: fence})
+		c := claimed{id: res[i], body: res[i+1], fence: fence}
+		c.ok = json.Unmarshal([]byte(c.body), &c.n) == nil
+		out = append(out, c)
 	}
-	return out, nil
+	return out
 }
 
 func (o *Outbox) drain(ctx context.Context) (sent, n int, err error) {
 	if err := ctx.Err(); err != nil {
 		return 0, 0, err
 	}
-	batch, err := o.claim(ctx, o.now())
+	now := o.now()
+	batch, err := o.claim(ctx, now)
 	if err != nil {
 		return 0, 0, err
 	}
-	for i := range batch {
-		c := &batch[i]
+	n = len(batch)
+	groups, order := map[string][]claimed{}, []string(nil)
+	for _, c := range batch {
+		if !c.ok {
+			// Not written by this code: keep the body for a human.
+			o.log.Error("outbox: undecodable notice dead-lettered", "id", c.id)
+			if _, err := o.bury(ctx, &c, c.body); err != nil {
+				return sent, n, err
+			}
+			continue
+		}
+		if _, seen := groups[c.n.OpenID]; !seen {
+			order = append(order, c.n.OpenID)
+		}
+		groups[c.n.OpenID] = append(groups[c.n.OpenID], c)
+	}
+	for i, openid := range order {
+		g := groups[openid]
 		if ctx.Err() != nil {
-			o.release(batch[i:])
-			return sent, len(batch), ctx.Err()
+			for _, rest := range order[i:] {
+				o.release(groups[rest])
+			}
+			return sent, n, ctx.Err()
 		}
 		if i > 0 {
-			// The sends before this one used part of the lease: renew
-			// it so a slow batch is not taken over mid-way.
-			held, err := o.renew(ctx, c)
-			if err != nil {
-				return sent, len(batch), err
-			}
-			if !held {
-				o.log.Warn("outbox: lease lost before sending; another replica has the notice", "id", c.id)
-				continue
+			// The sends before these used part of the lease: renew it
+			// so a slow batch is not taken over mid-way.
+			if g, err = o.renew(ctx, g); err != nil {
+				return sent, n, err
 			}
 		}
-		ok, err := o.deliver(ctx, c)
+		if len(g) == 0 {
+			continue
+		}
+		more, err := o.claimFor(ctx, openid, now, g[0].fence)
 		if err != nil {
-			return sent, len(batch), err
+			return sent, n, err
 		}
-		if ok {
-			sent++
+		g = append(g, more...)
+		done, err := o.deliver(ctx, openid, g)
+		sent += done
+		if err != nil {
+			return sent, n, err
 		}
 	}
-	return sent, len(batch), nil
+	return sent, n, nil
 }
 
-func (o *Outbox) renew(ctx context.Context, c *claimed) (bool, error) {
+// renew extends the leases of cs, returning those still held.
+func (o *Outbox) renew(ctx context.Context, cs []claimed) ([]claimed, error) {
 	fence := o.now().Add(orDefault(o.Lease, DefaultLease)).UnixMilli()
-	if fence == c.fence {
-		return true, nil
+	out := cs[:0:0]
+	for _, c := range cs {
+		if fence == c.fence {
+			out = append(out, c)
+			continue
+		}
+		ok, err := renewScript.Run(ctx, o.rdb, o.keys, c.id, c.fence, fence).Int()
+		if err != nil {
+			return nil, fmt.Errorf("renew lease: %w", err)
+		}
+		if ok == 1 {
+			c.fence = fence
+			out = append(out, c)
+		} else {
+			o.log.Warn("outbox: lease lost before sending; another replica has the notice", "id", c.id)
+		}
 	}
-	ok, err := renewScript.Run(ctx, o.rdb, o.keys, c.id, c.fence, fence).Int()
-	if err != nil {
-		return false, fmt.Errorf("renew lease: %w", err)
-	}
-	if ok == 1 {
-		c.fence = fence
-	}
-	return ok == 1, nil
+	return out, nil
 }
 
 // release hands unsent notices back so another replica (or the next Run)
@@ -388,41 +566,31 @@ func (o *Outbox) release(cs []claimed) {
 	}
 }
 
-// deliver sends one claimed notice and records the outcome; it reports
-// whether the notice was delivered. Its error is Redis's.
-func (o *Outbox) deliver(ctx context.Context, c *claimed) (bool, error) {
-	var n Notice
-	if err := json.Unmarshal([]byte(c.body), &n); err != nil {
-		// Not written by this code: keep the body for a human.
-		o.log.Error("outbox: undecodable notice dead-lettered", "id", c.id, "err", err)
-		_, err := o.bury(ctx, c, c.body)
-		return false, err
-	}
-	// The send is not cut short by ctx (shutdown): WeChat may accept a
-	// message whose answer we stopped waiting for, and the notice would
-	// then be sent again. SendTimeout still bounds it.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDefault(o.SendTimeout, DefaultSendTimeout))
-	sendErr := o.send(sctx, n)
-	cancel()
-	// Record the outcome even when ctx ended meanwhile: a delivered notice
-	// left unrecorded would be sent again.
-	ctx = context.WithoutCancel(ctx)
+// recordDone records c delivered (by via).
+func (o *Outbox) recordDone(ctx context.Context, c *claimed, via string) error {
 	now := o.now()
-	if sendErr == nil {
-		keep := now.Add(-orDefault(o.Retention, DefaultRetention)).UnixMilli()
-		if err := doneScript.Run(ctx, o.rdb, o.keys, c.id, now.UnixMilli(), keep).Err(); err != nil {
-			// Delivered but not recorded: the notice will be sent again
-			// when the lease ends.
-			return true, fmt.Errorf("record delivered notice %s: %w", c.id, err)
-		}
-		return true, nil
+	keep := now.Add(-orDefault(o.Retention, DefaultRetention)).UnixMilli()
+	n := c.n
+	n.Via, n.Attempts, n.LastError = via, 0, ""
+	body, _ := json.Marshal(n)
+	keys := append(append([]string(nil), o.keys...), o.to(n.OpenID), o.kept(n.OpenID))
+	if err := doneScript.Run(ctx, o.rdb, keys, c.id, now.UnixMilli(), keep, keptPerPerson, keptFor.Milliseconds(), body).Err(); err != nil {
+		// Delivered but not recorded: the notice will be sent again
+		// when the lease ends.
+		return fmt.Errorf("record delivered notice %s: %w", c.id, err)
 	}
+	return nil
+}
 
+// failed records a failed send of c: dead-lettered when it is permanent
+// or the last attempt, else retried later.
+func (o *Outbox) failed(ctx context.Context, c *claimed, sendErr error) error {
+	n := c.n
 	n.Attempts++
 	n.LastError = cleanError(sendErr)
 	body, err := json.Marshal(n)
 	if err != nil {
-		return false, fmt.Errorf("encode notice %s: %w", c.id, err)
+		return fmt.Errorf("encode notice %s: %w", c.id, err)
 	}
 	attrs := []any{"id", n.ID, "openid", n.OpenID, "kind", n.Kind, "attempts", n.Attempts, "err", n.LastError}
 	if errors.Is(sendErr, ErrPermanent) || n.Attempts >= orDefault(o.MaxAttempts, DefaultMaxAttempts) {
@@ -430,24 +598,26 @@ func (o *Outbox) deliver(ctx context.Context, c *claimed) (bool, error) {
 		if held {
 			o.log.Warn("outbox: notice dead-lettered", attrs...)
 		}
-		return false, err
+		return err
 	}
 	wait := o.backoff(n.Attempts)
-	ok, err := retryScript.Run(ctx, o.rdb, o.keys, c.id, c.fence, now.Add(wait).UnixMilli(), body).Int()
+	keys := append(append([]string(nil), o.keys...), o.to(n.OpenID))
+	ok, err := retryScript.Run(ctx, o.rdb, keys, c.id, c.fence, o.now().Add(wait).UnixMilli(), body).Int()
 	if err != nil {
-		return false, fmt.Errorf("reschedule notice %s: %w", c.id, err)
+		return fmt.Errorf("reschedule notice %s: %w", c.id, err)
 	}
 	if ok == 1 {
 		o.log.Info("outbox: send failed, will retry", append(attrs, "retry_in", wait)...)
 	} else {
 		o.log.Warn("outbox: lease lost; another replica has the notice", "id", c.id)
 	}
-	return false, nil
+	return nil
 }
 
 // bury dead-letters a held notice, reporting whether it still held it.
 func (o *Outbox) bury(ctx context.Context, c *claimed, body string) (bool, error) {
-	ok, err := deadScript.Run(ctx, o.rdb, o.keys, c.id, c.fence, o.now().UnixMilli(), body).Int()
+	keys := append(append([]string(nil), o.keys...), o.to(c.n.OpenID))
+	ok, err := deadScript.Run(ctx, o.rdb, keys, c.id, c.fence, o.now().UnixMilli(), body).Int()
 	if err != nil {
 		return false, fmt.Errorf("dead-letter notice %s: %w", c.id, err)
 	}
@@ -457,15 +627,25 @@ func (o *Outbox) bury(ctx context.Context, c *claimed, body string) (bool, error
 	return ok == 1, nil
 }
 
-// send calls the Sender; a panic in it becomes a temporary error, so one
-// bad notice cannot take the replica down, and MaxAttempts still ends it.
-func (o *Outbox) send(ctx context.Context, n Notice) (err error) {
+// sendCtx bounds one send by SendTimeout. It is not cut short by ctx
+// (shutdown): WeChat may accept a message whose answer we stopped waiting
+// for, and the notice would then be sent again.
+func (o *Outbox) sendCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), orDefault(o.SendTimeout, DefaultSendTimeout))
+}
+
+// send runs one Sender call; a panic in it becomes a temporary error, so
+// one bad notice cannot take the replica down, and MaxAttempts still ends
+// it.
+func (o *Outbox) send(ctx context.Context, f func(context.Context) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("sender panicked: %v", r)
 		}
 	}()
-	return o.sender.Send(ctx, n)
+	sctx, cancel := o.sendCtx(ctx)
+	defer cancel()
+	return f(sctx)
 }
 
 func (o *Outbox) backoff(attempts int) time.Duration {
@@ -556,13 +736,15 @@ func (o *Outbox) Dead(ctx context.Context) ([]Notice, error) {
 }
 
 // requeueScript moves dead notices back to the queue with a fresh body.
-// ARGV: due ms, then id, json pairs. Returns how many it moved.
+// KEYS[5..] are each notice's person's pending set. ARGV: due ms, then
+// id, json pairs. Returns how many it moved.
 var requeueScript = redis.NewScript(`
 local moved = 0
 for i = 2, #ARGV, 2 do
   if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 then
     redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+1])
     redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i])
+    redis.call('ZADD', KEYS[4 + i/2], ARGV[1], ARGV[i])
     moved = moved + 1
   end
 end
@@ -580,6 +762,7 @@ func (o *Outbox) Requeue(ctx context.Context, ids ...string) (int, error) {
 		return 0, fmt.Errorf("read dead notices: %w", err)
 	}
 	args := []any{o.now().UnixMilli()}
+	keys := append([]string(nil), o.keys...)
 	for i, b := range bodies {
 		s, ok := b.(string)
 		if !ok {
@@ -595,19 +778,17 @@ func (o *Outbox) Requeue(ctx context.Context, ids ...string) (int, error) {
 			return 0, err
 		}
 		args = append(args, ids[i], body)
+		keys = append(keys, o.to(n.OpenID))
 	}
 	if len(args) == 1 {
 		return 0, nil
 	}
-	moved, err := requeueScript.Run(ctx, o.rdb, o.keys, args...).Int()
+	moved, err := requeueScript.Run(ctx, o.rdb, keys, args...).Int()
 	if err != nil {
 		return 0, fmt.Errorf("requeue notices: %w", err)
 	}
 	if moved > 0 {
-		select {
-		case o.wake <- struct{}{}:
-		default:
-		}
+		o.poke()
 	}
 	return moved, nil
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/wechat"
 )
 
@@ -104,8 +105,12 @@ func newWXEnv(t *testing.T, templateID string) *wxEnv {
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{
 		AppID: wxTestAppID, AppSecret: wxTestSecret, Token: "outbox-test-token", Cache: e.tokens,
 	})
-	e.sender = wechat.NewWeChatSender(acct, e.tokens, templateID, e.log)
+	e.sender = wechat.NewWeChatSender(acct, e.tokens, e.log)
 	e.box = e.outbox(e.sender)
+	if templateID != "" {
+		e.box.Templates = map[string]string{"delivery": templateID}
+		e.api.AddTemplate(templateID)
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("logs:\n%s", e.logs)
@@ -119,11 +124,40 @@ func newWXEnv(t *testing.T, templateID string) *wxEnv {
 	return e
 }
 
-// outbox returns another replica of e's outbox, on e's clock.
+// outbox returns another replica of e's outbox, on e's clock. Notices
+// are due as they are queued: coalescing has its own tests.
 func (e *wxEnv) outbox(s Sender) *Outbox {
 	o := New(e.rdb, e.community, s, e.log)
-	o.Now = e.clock.Now
+	o.Now, o.Coalesce = e.clock.Now, -1
 	return o
+}
+
+// wrote makes openids have written to the account just now, as WeChat
+// and the message path both see it: their windows open.
+func (e *wxEnv) wrote(openids ...string) {
+	e.t.Helper()
+	for _, id := range openids {
+		e.api.Interact(id, true)
+		arrive(e.t, e.rdb, e.community, id, e.box.now(), "m")
+	}
+}
+
+// arriveScript runs the message path's arrival (ArrivalLua) alone.
+var arriveScript = redis.NewScript(ArrivalLua + `
+reach_arrive(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+return held_read(KEYS[2], KEYS[3], 20)`)
+
+// arrive records that openid wrote (how "m") or clicked ("e") at at, as
+// the message path does, and returns what it read of their held notices
+// (count, then bodies).
+func arrive(t testing.TB, rdb redis.UniversalClient, community, openid string, at time.Time, how string) []any {
+	t.Helper()
+	args := append([]any{at.UnixMilli(), how}, ArrivalArgs()...)
+	res, err := arriveScript.Run(context.Background(), rdb, []string{ReachKey(community, openid), HeldKey(community, openid), NoticesKey(community)}, args...).Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 func (e *wxEnv) enqueue(ns ...Notice) {
@@ -189,13 +223,14 @@ func (e *wxEnv) dueAt(id string) time.Time {
 func notice(id, openid string) Notice {
 	return Notice{
 		ID: id, OpenID: openid, Kind: "delivered",
-		Text: "您的订单已送达 3号楼 联系电话 " + secretPhone,
-		Data: map[string]string{"first": "订单已送达", "keyword1": id, "keyword2": "3号楼", "remark": "请及时取件"},
+		Text:  "您的订单已送达 3号楼 联系电话 " + secretPhone,
+		Brief: &orders.Brief{What: "订单已送达", Where: "3号楼", Status: "已送达", Ref: id},
 	}
 }
 
 func TestOutboxDelivers(t *testing.T) {
 	e := newWXEnv(t, "")
+	e.wrote("oUser1")
 	e.enqueue(notice("o1", "oUser1"))
 	if n := e.pending(); n != 1 {
 		t.Fatalf("pending %d, want 1", n)
@@ -219,6 +254,7 @@ func TestOutboxDelivers(t *testing.T) {
 
 func TestOutboxEnqueueIsIdempotent(t *testing.T) {
 	e := newWXEnv(t, "")
+	e.wrote("oUser1")
 	n := notice("order-42:delivered", "oUser1")
 	e.enqueue(n, n)
 	e.enqueue(n)
@@ -263,7 +299,6 @@ func TestOutboxRetriesWithBackoff(t *testing.T) {
 		fault func(*wxEnv)
 	}{
 		{"system error -1", func(e *wxEnv) { e.api.FailNext(fakewechat.PathCustomSend, -1, 3) }},
-		{"quota 45047", func(e *wxEnv) { e.api.FailNext(fakewechat.PathCustomSend, 45047, 3) }},
 		{"quota 45009", func(e *wxEnv) { e.api.FailNext(fakewechat.PathCustomSend, 45009, 3) }},
 		{"quota 43117", func(e *wxEnv) { e.api.FailNext(fakewechat.PathCustomSend, 43117, 3) }},
 		// A proxy error, whose text quotes the URL with the access token.
@@ -276,6 +311,7 @@ func TestOutboxRetriesWithBackoff(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newWXEnv(t, "")
+			e.wrote("oUser1")
 			tc.fault(e)
 			e.enqueue(notice("r1", "oUser1"))
 			start := e.clock.Now()
@@ -327,6 +363,7 @@ func TestOutboxBackoffIsCapped(t *testing.T) {
 func TestOutboxMaxAttemptsDeadLetters(t *testing.T) {
 	e := newWXEnv(t, "tpl")
 	e.box.MaxAttempts = 3
+	e.wrote("oUser1")
 	e.api.FailNext(fakewechat.PathCustomSend, -1, 100)
 	e.enqueue(notice("m1", "oUser1"))
 	for range 3 {
@@ -348,8 +385,10 @@ func TestOutboxMaxAttemptsDeadLetters(t *testing.T) {
 		t.Errorf("no dead-letter log:\n%s", e.logs)
 	}
 
-	// An admin requeues it once WeChat is well again.
+	// An admin requeues it once WeChat is well again (and the person
+	// wrote again: three failed sends used their budget).
 	e.api.FailNext(fakewechat.PathCustomSend, 0, 0)
+	e.wrote("oUser1")
 	moved, err := e.box.Requeue(context.Background(), "m1", "unknown")
 	if err != nil || moved != 1 {
 		t.Fatalf("requeue: %d, %v", moved, err)
@@ -371,6 +410,7 @@ func TestOutboxTwoReplicasDeliverOnce(t *testing.T) {
 	var ns []Notice
 	for i := range total {
 		ns = append(ns, notice(fmt.Sprintf("two-%02d", i), fmt.Sprintf("oUser%02d", i)))
+		e.wrote(fmt.Sprintf("oUser%02d", i))
 	}
 	e.enqueue(ns...)
 
@@ -379,7 +419,7 @@ func TestOutboxTwoReplicasDeliverOnce(t *testing.T) {
 	var replicas [2]*Outbox
 	var counts [2]*stubSender
 	for i := range replicas {
-		counts[i] = &stubSender{fn: func(n Notice) error { return e.sender.Send(context.Background(), n) }}
+		counts[i] = &stubSender{fn: func(n Notice) error { return e.sender.Custom(context.Background(), n) }}
 		o := e.outbox(counts[i])
 		o.Now = time.Now
 		o.Batch = 3
@@ -411,13 +451,14 @@ func TestOutboxTwoReplicasDeliverOnce(t *testing.T) {
 	}
 }
 
-// stubSender answers from a function, counting calls.
+// stubSender answers every way of sending from a function, counting
+// calls.
 type stubSender struct {
 	calls atomic.Int32
 	fn    func(Notice) error
 }
 
-func (s *stubSender) Send(_ context.Context, n Notice) error {
+func (s *stubSender) Custom(_ context.Context, n Notice) error {
 	s.calls.Add(1)
 	if s.fn == nil {
 		return nil
@@ -425,9 +466,18 @@ func (s *stubSender) Send(_ context.Context, n Notice) error {
 	return s.fn(n)
 }
 
+func (s *stubSender) Voice(_ context.Context, openid string, _ []byte) error {
+	return s.Custom(context.Background(), Notice{ID: "voice", OpenID: openid})
+}
+
+func (s *stubSender) Template(_ context.Context, n Notice, _ string) error {
+	return s.Custom(context.Background(), n)
+}
+
 func TestOutboxLeaseFencesAnExpiredHolder(t *testing.T) {
 	e := newWXEnv(t, "")
 	ctx := context.Background()
+	e.wrote("oUser1", "oUser2")
 	e.enqueue(notice("f1", "oUser1"))
 
 	// Replica A claims the notice, then stalls past its lease.
@@ -453,8 +503,8 @@ func TestOutboxLeaseFencesAnExpiredHolder(t *testing.T) {
 	// the delivered notice back.
 	failing := &stubSender{fn: func(Notice) error { return errors.New("timeout") }}
 	a.sender = failing
-	if ok, err := a.deliver(ctx, &held[0]); err != nil || ok {
-		t.Fatalf("stale deliver: %v, %v", ok, err)
+	if n, err := a.deliver(ctx, "oUser1", held); err != nil || n != 0 {
+		t.Fatalf("stale deliver: %v, %v", n, err)
 	}
 	if p := e.pending(); p != 0 {
 		t.Fatalf("a stale holder resurrected the notice (pending %d)", p)
@@ -477,8 +527,8 @@ func TestOutboxLeaseFencesAnExpiredHolder(t *testing.T) {
 	}
 	bDue := e.dueAt("f2")
 	a.sender = &stubSender{fn: func(Notice) error { return fmt.Errorf("%w: gone", ErrPermanent) }}
-	if ok, err := a.deliver(ctx, &held[0]); err != nil || ok {
-		t.Fatalf("stale deliver: %v, %v", ok, err)
+	if n, err := a.deliver(ctx, "oUser2", held); err != nil || n != 0 {
+		t.Fatalf("stale deliver: %v, %v", n, err)
 	}
 	if len(e.dead()) != 0 || e.pending() != 1 || !e.dueAt("f2").Equal(bDue) || e.stored("f2").LastError != "timeout" {
 		t.Fatalf("a stale holder overrode B: dead %v, due %v (B set %v), stored %+v", e.dead(), e.dueAt("f2"), bDue, e.stored("f2"))
@@ -495,6 +545,7 @@ func TestOutboxSenderPanicIsRetried(t *testing.T) {
 		return nil
 	}
 	e.box = e.outbox(&s)
+	e.wrote("oUser1")
 	e.enqueue(notice("p1", "oUser1"))
 	e.drain(0)
 	if n := e.stored("p1"); n.Attempts != 1 || !strings.Contains(n.LastError, "panicked") {
@@ -508,6 +559,7 @@ func TestOutboxRunWakesOnEnqueueAndStops(t *testing.T) {
 	e := newWXEnv(t, "")
 	e.box.Now = time.Now
 	e.box.PollInterval = time.Hour // only the wake-up can deliver in time
+	e.wrote("oUser1")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -536,6 +588,7 @@ func TestOutboxShutdownHandsBackUnsent(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &stubSender{fn: func(Notice) error { cancel(); return nil }}
 	e.box = e.outbox(s)
+	e.wrote("oUser1", "oUser2", "oUser3")
 	e.enqueue(notice("s1", "oUser1"), notice("s2", "oUser2"), notice("s3", "oUser3"))
 	sent, err := e.box.Drain(ctx)
 	if !errors.Is(err, context.Canceled) || sent != 1 || s.calls.Load() != 1 {
@@ -606,7 +659,10 @@ func TestOutboxOnCluster(t *testing.T) {
 	fail := map[string]error{"c2": errors.New("quota"), "c3": fmt.Errorf("%w: unsubscribed", ErrPermanent)}
 	s := &stubSender{fn: func(n Notice) error { return fail[n.ID] }}
 	o := New(rdb, "cluster-outbox", s, slog.New(slog.DiscardHandler))
-	o.Now = clock.Now
+	o.Now, o.Coalesce = clock.Now, -1
+	for _, u := range []string{"u1", "u2", "u3"} {
+		arrive(t, rdb, "cluster-outbox", u, clock.Now(), "m")
+	}
 	if err := o.Enqueue(ctx, notice("c1", "u1"), notice("c2", "u2"), notice("c3", "u3"), notice("c1", "u1")); err != nil {
 		t.Fatal(err)
 	}
@@ -617,8 +673,8 @@ func TestOutboxOnCluster(t *testing.T) {
 	if err != nil || len(held) != 1 {
 		t.Fatalf("claim: %v %v", held, err)
 	}
-	if ok, err := o.renew(ctx, &held[0]); err != nil || !ok {
-		t.Fatalf("renew: %v %v", ok, err)
+	if still, err := o.renew(ctx, held); err != nil || len(still) != 1 {
+		t.Fatalf("renew: %v %v", still, err)
 	}
 	o.release(held)
 	dead, err := o.Dead(ctx)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/internal/fakewechat"
+	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/wechat"
 )
 
@@ -36,6 +37,7 @@ func TestSenderRefreshesRejectedTokenOnce(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newWXEnv(t, "")
+			e.wrote("oUser1", "oUser2")
 			e.enqueue(notice("t1", "oUser1"))
 			e.drain(1) // caches a token
 			tc.fault(e.api)
@@ -55,6 +57,7 @@ func TestSenderRefreshesRejectedTokenOnce(t *testing.T) {
 
 	t.Run("only once", func(t *testing.T) {
 		e := newWXEnv(t, "")
+		e.wrote("oUser3")
 		e.api.FailNext(fakewechat.PathCustomSend, 40001, 2)
 		e.enqueue(notice("t3", "oUser3"))
 		e.drain(0)
@@ -69,49 +72,143 @@ func TestSenderRefreshesRejectedTokenOnce(t *testing.T) {
 	})
 }
 
-func TestSenderTemplateFallback(t *testing.T) {
+// TestSenderTemplateOutsideTheWindow: someone who never wrote gets the
+// template of the notice's kind at once (no customer-service message is
+// tried), with its brief, a link and a client_msg_id; sent again after a
+// lost answer, WeChat shows it once.
+func TestSenderTemplateOutsideTheWindow(t *testing.T) {
 	e := newWXEnv(t, "tpl-delivered")
-	e.api.FailNext(fakewechat.PathCustomSend, 45015, 1)
+	e.box.Links = pageLinks{}
 	e.enqueue(notice("f1", "oUser1"))
 	e.drain(1)
 	s := e.api.Sent()
 	if len(s) != 1 || s[0].Kind != "template" || s[0].TemplateID != "tpl-delivered" || s[0].ToUser != "oUser1" {
 		t.Fatalf("sent %+v", s)
 	}
-	want := "first: 订单已送达\nkeyword1: f1\nkeyword2: 3号楼\nremark: 请及时取件"
+	want := "character_string5: f1\nphrase3: 已送达\nthing1: 订单已送达\nthing2: 3号楼\ntime4: 2026年11月24日 10:00"
 	if s[0].Text != want {
 		t.Errorf("template data:\n%s\nwant:\n%s", s[0].Text, want)
 	}
-	if !strings.Contains(string(s[0].Raw), `"client_msg_id":"f1"`) {
-		t.Errorf("no client_msg_id: %s", s[0].Raw)
+	if !strings.Contains(string(s[0].Raw), `"client_msg_id":"f1"`) || s[0].URL != "https://bg.example/n/oUser1" {
+		t.Errorf("no client_msg_id or link: %s", s[0].Raw)
 	}
 	if strings.Contains(string(s[0].Raw), secretPhone) {
 		t.Error("the template carries the text")
 	}
+	if r := e.api.Refusals(); len(r) != 0 {
+		t.Errorf("a customer-service message was tried: %+v", r)
+	}
+	// The same notice sent again (its answer was lost): shown once.
+	n := notice("f1", "oUser1")
+	n.CreatedAt = e.clock.Now()
+	if err := e.sender.Template(context.Background(), n, "tpl-delivered"); err != nil {
+		t.Fatal(err)
+	}
+	if s := e.api.Sent(); len(s) != 1 {
+		t.Fatalf("a resend was shown again: %+v", s)
+	}
 }
 
-func TestSenderOutsideWindowWithoutTemplateDeadLetters(t *testing.T) {
-	e := newWXEnv(t, "")
-	e.api.FailNext(fakewechat.PathCustomSend, 45015, 1)
-	e.enqueue(notice("w1", "oUser1"))
-	e.drain(0)
-	d := e.dead()
-	if len(d) != 1 || d[0].ID != "w1" || d[0].Attempts != 1 || !strings.Contains(d[0].LastError, "45015") {
-		t.Fatalf("dead %+v", d)
-	}
-	if e.pending() != 0 || len(e.api.Sent()) != 0 {
-		t.Fatal("the notice was kept or sent")
-	}
+type pageLinks struct{}
 
-	// With a template but no data for it, there is nothing to send either.
-	e2 := newWXEnv(t, "tpl")
-	e2.api.FailNext(fakewechat.PathCustomSend, 45015, 1)
-	n := notice("w2", "oUser2")
-	n.Data = nil
-	e2.enqueue(n)
-	e2.drain(0)
-	if d := e2.dead(); len(d) != 1 || !strings.Contains(d[0].LastError, "no template data") {
-		t.Fatalf("dead %+v", d)
+func (pageLinks) Notices(openid string) string { return "https://bg.example/n/" + openid }
+
+// TestSenderHeldWithoutTemplate: with no template for its kind, a notice
+// to someone out of reach is held (not dead-lettered, not retried), and
+// what their next message's arrival reads is that notice.
+func TestSenderHeldWithoutTemplate(t *testing.T) {
+	e := newWXEnv(t, "")
+	e.enqueue(notice("w1", "oUser1"))
+	e.drain(1)
+	if len(e.dead()) != 0 || e.pending() != 0 || len(e.api.Sent()) != 0 || len(e.api.Refusals()) != 0 {
+		t.Fatalf("dead %v, pending %d, sent %v, refused %v", e.dead(), e.pending(), e.api.Sent(), e.api.Refusals())
+	}
+	got := arrive(t, e.rdb, e.community, "oUser1", e.clock.Now(), "m")
+	if len(got) != 2 || got[0] != int64(1) || !strings.Contains(got[1].(string), `"id":"w1"`) {
+		t.Fatalf("held read %v", got)
+	}
+	un, err := e.box.Unreachable(context.Background())
+	if err != nil || len(un) != 1 || un[0].OpenID != "oUser1" || un[0].Held != 1 {
+		t.Fatalf("unreachable %+v, %v", un, err)
+	}
+	n := e.stored("w1")
+	if k, err := e.box.Delivered(context.Background(), "oUser1", []Notice{n}, orders.ViaReply); err != nil || k != 1 {
+		t.Fatalf("delivered %d, %v", k, err)
+	}
+	if un, _ := e.box.Unreachable(context.Background()); len(un) != 0 {
+		t.Fatalf("still unreachable: %+v", un)
+	}
+	// Delivered: its id is not queued again.
+	e.enqueue(notice("w1", "oUser1"))
+	if e.pending() != 0 {
+		t.Fatal("a delivered held notice was queued again")
+	}
+	box, err := e.box.Mailbox(context.Background(), "oUser1")
+	if err != nil || len(box.Held) != 0 || len(box.Recent) != 1 || box.Recent[0].Via != orders.ViaReply {
+		t.Fatalf("mailbox %+v, %v", box, err)
+	}
+}
+
+// TestSenderBudgetSpentFallsBack: 45047 (the person's budget spent, which
+// the model did not know) is not retried: with a template the notice
+// goes as one, without it is held; the model learns the budget is spent.
+func TestSenderBudgetSpentFallsBack(t *testing.T) {
+	for _, tpl := range []string{"", "tpl-d"} {
+		t.Run("template="+tpl, func(t *testing.T) {
+			e := newWXEnv(t, tpl)
+			e.wrote("oUser1")
+			e.api.FailNext(fakewechat.PathCustomSend, 45047, 1)
+			e.enqueue(notice("b1", "oUser1"))
+			e.drain(1)
+			if len(e.dead()) != 0 || e.pending() != 0 {
+				t.Fatalf("dead %v pending %d", e.dead(), e.pending())
+			}
+			s := e.api.Sent()
+			if tpl != "" && (len(s) != 1 || s[0].Kind != "template") {
+				t.Fatalf("sent %+v", s)
+			}
+			if tpl == "" && len(s) != 0 {
+				t.Fatalf("sent %+v", s)
+			}
+			w, err := e.box.Reachable(context.Background(), "delivered", []string{"oUser1"})
+			if err != nil || (tpl == "" && w[0] != Hold) || (tpl != "" && w[0] != Template) {
+				t.Fatalf("reachable %v, %v", w, err)
+			}
+		})
+	}
+}
+
+// TestSenderRefusedTemplateHeldAndToldOnce: a template id WeChat does not
+// know (40037) holds the notice and tells staff once, however many
+// notices try it.
+func TestSenderRefusedTemplateHeldAndToldOnce(t *testing.T) {
+	e := newWXEnv(t, "")
+	e.box.Templates = map[string]string{"delivery": "tpl-unknown"}
+	e.box.Staff = []string{"staff-1"}
+	e.enqueue(notice("x1", "oUser1"), notice("x2", "oUser2"))
+	e.drain(2)
+	e.enqueue(notice("x3", "oUser3"))
+	e.drain(2) // and the word to staff, held too: they never wrote
+	if len(e.dead()) != 0 {
+		t.Fatalf("dead %+v", e.dead())
+	}
+	held := 0
+	for _, u := range []string{"oUser1", "oUser2", "oUser3"} {
+		h, _ := e.box.Held(context.Background(), u)
+		held += len(h)
+	}
+	if held != 3 {
+		t.Fatalf("held %d, want 3", held)
+	}
+	staff, _ := e.box.Held(context.Background(), "staff-1")
+	if len(staff) != 1 || !strings.Contains(staff[0].Text, "tpl-unknown") {
+		t.Fatalf("staff told %+v (a 40037 must be told once)", staff)
+	}
+	if p, _ := e.box.Problems(context.Background()); len(p) != 1 || p[0] != "tpl-unknown" {
+		t.Fatalf("problems %v", p)
+	}
+	if r := e.api.Refusals(); len(r) != 1 || r[0].ErrCode != 40037 {
+		t.Fatalf("the refused template was tried again: %+v", r)
 	}
 }
 
@@ -119,6 +216,7 @@ func TestSenderPermanentErrorsDeadLetter(t *testing.T) {
 	for _, code := range []int{43004, 40003} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			e := newWXEnv(t, "tpl")
+			e.wrote("oUser1")
 			e.api.FailNext(fakewechat.PathCustomSend, code, 1)
 			e.enqueue(notice("p1", "oUser1"))
 			e.drain(0)
@@ -128,10 +226,9 @@ func TestSenderPermanentErrorsDeadLetter(t *testing.T) {
 			}
 		})
 	}
-	t.Run("template refused", func(t *testing.T) {
+	t.Run("unfollowed, by template", func(t *testing.T) {
 		e := newWXEnv(t, "tpl")
-		e.api.FailNext(fakewechat.PathCustomSend, 45015, 1)
-		e.api.FailNext(fakewechat.PathTemplateSend, 43004, 1)
+		e.api.Unfollow("oUser1")
 		e.enqueue(notice("p2", "oUser1"))
 		e.drain(0)
 		if d := e.dead(); len(d) != 1 || !strings.Contains(d[0].LastError, "43004") {
@@ -144,6 +241,7 @@ func TestSenderPermanentErrorsDeadLetter(t *testing.T) {
 // the app secret (token fetch) or the access token (sends).
 func TestSenderRedactsSecrets(t *testing.T) {
 	e := newWXEnv(t, "")
+	e.wrote("oUser1")
 	e.api.Bad.Store(1) // the token fetch
 	e.enqueue(notice("s1", "oUser1"))
 	e.drain(0)
@@ -156,7 +254,7 @@ func TestSenderRedactsSecrets(t *testing.T) {
 }
 
 func TestSenderNotBuiltByConstructor(t *testing.T) {
-	err := (&wechat.WeChatSender{}).Send(context.Background(), notice("x", "oUser1"))
+	err := (&wechat.WeChatSender{}).Custom(context.Background(), notice("x", "oUser1"))
 	if err == nil || errors.Is(err, ErrPermanent) {
 		t.Fatalf("err %v", err)
 	}

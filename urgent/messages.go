@@ -55,19 +55,27 @@ func escalationText(o orders.Order, marks []orders.Mark, waited time.Duration, n
 	return b.String()
 }
 
-// templateData fills the template message sent instead of an
-// urgent text (an escalation to admins, or a push to the team) to someone
-// who has not written to the account in 48 hours.
-func templateData(o orders.Order, escalation bool) map[string]string {
-	first := "【急】" + voiceTag(o) + "有住户急需物资，请马上看看"
+// brief is an urgent push in a template message's few words, for whoever
+// cannot be sent the text (see package outbox): the link opens the text.
+func brief(o orders.Order, escalation bool) *orders.Brief {
+	what := "急需：" + voiceTag(o) + orders.Goods(o.Lines)
+	status := "待领取"
 	if escalation {
-		first = "【急】急需订单没人领取，请安排人手"
+		what, status = "急需订单没人领取："+orders.Goods(o.Lines), "请安排"
 	}
-	return map[string]string{
-		"first":    first,
-		"keyword1": o.ID,
-		"keyword2": orders.Goods(o.Lines),
-		"keyword3": o.Address.String(),
-		"remark":   "能送请回复：领取 " + o.ID,
+	return &orders.Brief{What: what, Where: o.Address.String(), Status: status, Ref: o.ID}
+}
+
+// unreachedText tells the community's admins of an urgent order nobody of
+// its grid can be reached for now (WeChat lets the account push only to
+// those who wrote lately).
+func unreachedText(o orders.Order, marks []orders.Mark) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【急·联系不上】%s网格的志愿者和楼栋长现在都收不到微信消息（他们最近没给公众号发过消息）。\n", o.Grid)
+	fmt.Fprintf(&b, "%s%s%s\n", o.Address, orders.MarkNote(marks, " "), orders.Goods(o.Lines))
+	if o.Contact != "" {
+		fmt.Fprintf(&b, "电话%s\n", o.Contact)
 	}
+	fmt.Fprintf(&b, "请打电话安排人手；自己去送请回复：领取 %s", o.ID)
+	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/baogong/baogong/internal/golden"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/wechat"
 )
 
 // TestMessagesGolden renders every text the protocol sends into testdata,
@@ -21,18 +22,20 @@ func TestMessagesGolden(t *testing.T) {
 	alone := []orders.Mark{orders.MarkAlone}
 	voice := o
 	voice.Channel = orders.ChannelVoice
-	tmpl := func(m map[string]string) string {
-		b, _ := json.MarshalIndent(m, "", "  ")
-		return string(b)
+	// A template shows the brief in its fields, as WeChat gets them.
+	tmpl := func(b *orders.Brief) string {
+		j, _ := json.MarshalIndent(wechat.TemplateFields(*b, time.Date(2026, 11, 24, 20, 30, 0, 0, time.UTC), time.UTC), "", "  ")
+		return string(j)
 	}
 	golden.Texts(t, "testdata", map[string]string{
 		"push":                PushText(o, alone),
 		"push_no_wechat":      PushText(proxy, nil),
-		"push_template":       tmpl(templateData(o, false)),
+		"push_template":       tmpl(brief(o, false)),
 		"push_voice":          PushText(voice, nil),
-		"push_voice_template": tmpl(templateData(voice, false)),
+		"push_voice_template": tmpl(brief(voice, false)),
 		"no_team":             escalationText(proxy, alone, 0, true),
 		"unclaimed":           escalationText(proxy, alone, 31*time.Minute, false),
-		"escalation_template": tmpl(templateData(o, true)),
+		"escalation_template": tmpl(brief(o, true)),
+		"unreached":           unreachedText(proxy, alone),
 	}, 0)
 }

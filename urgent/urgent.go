@@ -51,6 +51,12 @@ const (
 	Staff
 	// Nobody: no team and no admins.
 	Nobody
+	// Lead: the building's lead (or the grid's), because none of the
+	// grid's volunteers can be reached now (see reach.go).
+	Lead
+	// Held: nobody can be reached now; the team and staff see it on the
+	// reply to their next message.
+	Held
 )
 
 // Notice ids and marks of the protocol.
@@ -69,6 +75,9 @@ type Protocol struct {
 	Community *orders.Community
 	Notices   Notices
 	Log       *slog.Logger
+	// Reach, when set, says who can be reached now: pages go to the
+	// first who can (see reach.go).
+	Reach Reacher
 }
 
 // Team returns who hears of an urgent order of grid at once: the grid's
@@ -101,7 +110,11 @@ func (p *Protocol) Team(ctx context.Context, grid string) ([]string, error) {
 // ReachOf says who would hear of an urgent order of grid at once.
 func (p *Protocol) ReachOf(ctx context.Context, grid string) (Reach, error) {
 	team, err := p.Team(ctx, grid)
-	return p.reach(team), err
+	if err != nil {
+		return p.reach(team), err
+	}
+	_, r, err := p.route(ctx, "", team)
+	return r, err
 }
 
 func (p *Protocol) reach(team []string) Reach {
@@ -137,16 +150,11 @@ func (p *Protocol) Push(ctx context.Context, o orders.Order, marks []orders.Mark
 	if err != nil {
 		return Team, err
 	}
-	to := p.reach(team)
-	switch to {
-	case Team:
-		return to, p.pushTeam(ctx, o, marks, team)
-	case Staff:
-		_, err := p.Escalate(ctx, o, marks, 0, true)
-		return to, err
+	to, err := p.pushRouted(ctx, o, marks, team)
+	if to == Nobody {
+		p.Log.Error("urgent order reaches nobody: no volunteers, leads or admins", "order", o.ID, "grid", o.Grid)
 	}
-	p.Log.Error("urgent order reaches nobody: no volunteers, leads or admins", "order", o.ID, "grid", o.Grid)
-	return to, nil
+	return to, err
 }
 
 // PushLate pushes o to team unless it was pushed before; it reports
@@ -156,14 +164,15 @@ func (p *Protocol) PushLate(ctx context.Context, o orders.Order, marks []orders.
 	if err != nil || done {
 		return false, err
 	}
-	return true, p.pushTeam(ctx, o, marks, team)
+	_, err = p.pushRouted(ctx, o, marks, team)
+	return true, err
 }
 
 func (p *Protocol) pushTeam(ctx context.Context, o orders.Order, marks []orders.Mark, team []string) error {
 	ns := make([]orders.Notice, len(team))
 	for i, u := range team {
 		ns[i] = orders.Notice{ID: pushID(o.ID, u), OpenID: u, Kind: "urgent",
-			Text: PushText(o, marks), Data: templateData(o, false)}
+			Text: PushText(o, marks), Brief: brief(o, false)}
 	}
 	if err := p.Notices.Enqueue(ctx, ns...); err != nil {
 		return err
@@ -187,7 +196,7 @@ func (p *Protocol) Escalate(ctx context.Context, o orders.Order, marks []orders.
 	ns := make([]orders.Notice, len(p.Community.Admins))
 	for i, a := range p.Community.Admins {
 		ns[i] = orders.Notice{ID: adminID(o.ID, a), OpenID: a, Kind: "urgent",
-			Text: escalationText(o, marks, waited, noTeam), Data: templateData(o, true)}
+			Text: escalationText(o, marks, waited, noTeam), Brief: brief(o, true)}
 	}
 	if err := p.Notices.Enqueue(ctx, ns...); err != nil {
 		return false, err

@@ -7,16 +7,21 @@
 package wechat
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/credential"
 	"github.com/silenceper/wechat/v2/officialaccount"
+	"github.com/silenceper/wechat/v2/officialaccount/material"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 
@@ -35,9 +40,11 @@ const (
 	wxEmptyContent    = 44004
 	wxOutsideWindow   = 45015 // no interaction in the last 48 hours
 	wxBadData         = 47001
-	wxDailyQuota      = 45009 // temporary, like the per-interaction ones:
-	wxReplyQuota      = 45047 //   handled by the default case, named for
-	wxCustomSendQuota = 43117 //   the reader
+	wxBadArgument     = 47003 // a template field too long or missing
+	wxBadMediaID      = 40007
+	wxReplyQuota      = 45047 // the person's budget of messages spent
+	wxDailyQuota      = 45009 // quotas of the whole account: temporary,
+	wxCustomSendQuota = 43117 //   handled by the default case
 )
 
 // permanentCodes are errcodes no retry can cure: the recipient is gone or
@@ -49,6 +56,8 @@ var permanentCodes = map[int64]bool{
 	wxUnsubscribed:  true,
 	wxEmptyContent:  true,
 	wxBadData:       true,
+	wxBadArgument:   true,
+	wxBadMediaID:    true,
 }
 
 // TokenKeyPrefix is the prefix under which silenceper caches the access
@@ -56,26 +65,26 @@ var permanentCodes = map[int64]bool{
 // appID with UseStableAK. TestSenderTokenKey checks the key in Redis.
 const TokenKeyPrefix = credential.CacheKeyOfficialAccountPrefix
 
-// WeChatSender is the Sender that pushes notices to residents through the
-// official account. It sends Notice.Text as a customer-service text
-// message; when WeChat refuses that because the resident has not written
-// within 48 hours (45015), it sends the template TemplateID instead, one
-// template field per Notice.Data entry: the key is the field name as the
-// template declares it ("first", "keyword1", "keyword2", "remark" in the
-// classic layout, "thing1", "time2" … in newer ones) and the value its
-// text, subject to the template's length limits. Notice.Text is not used
-// by the template.
+// WeChatSender pushes notices to people through the official account,
+// in whichever way package outbox chose: a customer-service text (Custom),
+// a voice message (Voice) or a template message (Template). It also
+// downloads what people send (Download) and runs any other API call with
+// the shared token (Call).
 //
-// Errors: 40001/42001 (the token was replaced or expired) drop the cached
-// token and retry once; 43004 (unsubscribed), 40003 (bad openid), refused
-// payloads, and 45015 without a template wrap orders.ErrPermanent; quotas (45009,
-// 45047, 43117), system errors and network failures are temporary. Error
-// texts have tokens and the app secret redacted.
+// Errors say where the person stands, for the outbox to take another
+// way: 45015 (outside the window) wraps orders.ErrOutsideWindow, 45047
+// (the budget of customer-service messages spent) orders.ErrNoBudget,
+// 40037 (an unknown template id) orders.ErrTemplateRefused and
+// orders.ErrPermanent. 40001/42001 (the token was replaced or expired)
+// drop the cached token and retry once; 43004 (unsubscribed), 40003 (bad
+// openid) and refused payloads wrap orders.ErrPermanent; quotas of the
+// whole account (45009, 43117), system errors and network failures are
+// temporary. Error texts have tokens and the app secret redacted.
 //
 // silenceper's Send methods take no context: a send is bounded by
 // util.DefaultHTTPClient's timeout (the app sets one; the library's default
-// has none), per HTTP call. The ctx given to Send is checked before each
-// call only. Build it with NewWeChatSender; it is safe for concurrent use.
+// has none), per HTTP call. The ctx given is checked before each call
+// only. Build it with NewWeChatSender; it is safe for concurrent use.
 type WeChatSender struct {
 	// Account is the official account; its config's AppID and UseStableAK
 	// name the cached token.
@@ -83,23 +92,25 @@ type WeChatSender struct {
 	// Cache is the account's token cache (the TokenCache), from which a
 	// rejected token is deleted so the library fetches a new one.
 	Cache cache.Cache
-	// TemplateID is the template sent outside the 48-hour window; "" means
-	// no fallback: such notices are dead-lettered.
-	TemplateID string
-	// Log receives token refreshes and template fallbacks (openids, never
-	// text).
+	// APIBase is where the WeChat API answers (https://api.weixin.qq.com,
+	// or a fake): downloads are made here, not by the library.
+	APIBase string
+	// Location is the time zone of template messages' times.
+	Location *time.Location
+	// Log receives token refreshes (openids, never text).
 	Log *slog.Logger
 
 	custom   *message.Manager
 	template *message.Template
+	material *material.Material
 	tokenKey string
 }
 
 // NewWeChatSender returns a sender through account. It fetches the
-// library's message managers once, here: silenceper's lazy getters are
-// not synchronised, so calling them per send would race. tokens is the
-// cache the account was configured with (nil: the account's own).
-func NewWeChatSender(account *officialaccount.OfficialAccount, tokens cache.Cache, templateID string, log *slog.Logger) *WeChatSender {
+// library's managers once, here: silenceper's lazy getters are not
+// synchronised, so calling them per send would race. tokens is the cache
+// the account was configured with (nil: the account's own).
+func NewWeChatSender(account *officialaccount.OfficialAccount, tokens cache.Cache, log *slog.Logger) *WeChatSender {
 	cfg := account.GetContext().Config
 	if tokens == nil {
 		tokens = cfg.Cache
@@ -112,43 +123,68 @@ func NewWeChatSender(account *officialaccount.OfficialAccount, tokens cache.Cach
 		kind = "_stable_access_token_"
 	}
 	return &WeChatSender{
-		Account:    account,
-		Cache:      tokens,
-		TemplateID: templateID,
-		Log:        log,
-		custom:     account.GetCustomerMessageManager(),
-		template:   account.GetTemplate(),
-		tokenKey:   TokenKeyPrefix + kind + cfg.AppID,
+		Account:  account,
+		Cache:    tokens,
+		APIBase:  "https://api.weixin.qq.com",
+		Location: time.Local,
+		Log:      log,
+		custom:   account.GetCustomerMessageManager(),
+		template: account.GetTemplate(),
+		material: account.GetMaterial(),
+		tokenKey: TokenKeyPrefix + kind + cfg.AppID,
 	}
 }
 
-// Send delivers n as described on WeChatSender.
-func (s *WeChatSender) Send(ctx context.Context, n orders.Notice) error {
-	if s.custom == nil || s.template == nil {
-		return errors.New("WeChatSender was not built by NewWeChatSender")
+var errNotBuilt = errors.New("WeChatSender was not built by NewWeChatSender")
+
+// Custom sends n.Text as a customer-service text message.
+func (s *WeChatSender) Custom(ctx context.Context, n orders.Notice) error {
+	if s.custom == nil {
+		return errNotBuilt
+	}
+	refreshed := false
+	return classify(s.call(ctx, &refreshed, func() error {
+		return s.custom.Send(message.NewCustomerTextMessage(n.OpenID, n.Text))
+	}))
+}
+
+// Voice uploads a voice (AMR or MP3, as WeChat's voice messages are) and
+// sends it to openid as a customer-service voice message.
+func (s *WeChatSender) Voice(ctx context.Context, openid string, voice []byte) error {
+	if s.custom == nil {
+		return errNotBuilt
+	}
+	refreshed := false
+	var media material.Media
+	err := s.call(ctx, &refreshed, func() error {
+		var err error
+		media, err = s.material.MediaUploadFromReader(material.MediaTypeVoice, "voice.amr", bytes.NewReader(voice))
+		return err
+	})
+	if err != nil {
+		return classify(fmt.Errorf("upload voice: %w", err))
+	}
+	return classify(s.call(ctx, &refreshed, func() error {
+		return s.custom.Send(message.NewCustomerVoiceMessage(openid, media.MediaID))
+	}))
+}
+
+// Template sends n as the template message templateID: n.Brief in its
+// fields (see TemplateFields) and n.URL as its link. Its client_msg_id is
+// made from n.ID, so WeChat shows a resend after a lost answer once.
+func (s *WeChatSender) Template(ctx context.Context, n orders.Notice, templateID string) error {
+	if s.template == nil {
+		return errNotBuilt
+	}
+	if n.Brief == nil {
+		return fmt.Errorf("%w: notice %s has no brief for a template", orders.ErrPermanent, n.ID)
 	}
 	refreshed := false
 	err := s.call(ctx, &refreshed, func() error {
-		return s.custom.Send(message.NewCustomerTextMessage(n.OpenID, n.Text))
+		_, err := s.template.Send(s.templateMessage(n, templateID))
+		return err
 	})
-	if err == nil {
-		return nil
-	}
-	if code, _ := wechatCode(err); code == wxOutsideWindow {
-		if s.TemplateID == "" {
-			return fmt.Errorf("%w: outside the 48-hour window and no template configured: %w", orders.ErrPermanent, cleanErr(err))
-		}
-		if len(n.Data) == 0 {
-			return fmt.Errorf("%w: outside the 48-hour window and the notice has no template data: %w", orders.ErrPermanent, cleanErr(err))
-		}
-		s.Log.Info("wechat: outside the 48-hour window, sending the template", "openid", n.OpenID, "id", n.ID, "kind", n.Kind)
-		err = s.call(ctx, &refreshed, func() error {
-			_, err := s.template.Send(s.templateMessage(n))
-			return err
-		})
-		if err == nil {
-			return nil
-		}
+	if err != nil {
 		err = fmt.Errorf("template message: %w", err)
 	}
 	return classify(err)
@@ -205,19 +241,25 @@ func (s *WeChatSender) dropToken(rejected string, code int64) {
 	}
 }
 
-func (s *WeChatSender) templateMessage(n orders.Notice) *message.TemplateMessage {
-	data := make(map[string]*message.TemplateDataItem, len(n.Data))
-	for k, v := range n.Data {
+func (s *WeChatSender) templateMessage(n orders.Notice, templateID string) *message.TemplateMessage {
+	fields := TemplateFields(*n.Brief, n.CreatedAt, s.Location)
+	data := make(map[string]*message.TemplateDataItem, len(fields))
+	for k, v := range fields {
 		data[k] = &message.TemplateDataItem{Value: v}
 	}
-	msg := &message.TemplateMessage{ToUser: n.OpenID, TemplateID: s.TemplateID, Data: data}
 	// WeChat sends one message per openid+client_msg_id (for ten
-	// minutes): a resend after a lost answer is not shown twice. Outbox
-	// IDs fit; long caller IDs are left out rather than risk a refusal.
-	if len(n.ID) <= 32 {
-		msg.ClientMsgID = n.ID
+	// minutes): a resend after a lost answer is not shown twice.
+	return &message.TemplateMessage{ToUser: n.OpenID, TemplateID: templateID, URL: n.URL, Data: data, ClientMsgID: ClientMsgID(n.ID)}
+}
+
+// ClientMsgID is the client_msg_id of notice id: the id itself when it
+// fits WeChat's 32 characters, else a digest of it.
+func ClientMsgID(id string) string {
+	if len(id) <= 32 {
+		return id
 	}
-	return msg
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:16])
 }
 
 // errcodeInText finds the errcode in silenceper's plain-text errors
@@ -242,9 +284,22 @@ func wechatCode(err error) (int64, bool) {
 	return 0, false
 }
 
-// classify wraps err in orders.ErrPermanent when retrying cannot help.
+// classify wraps err in the error kind the outbox acts on: where the
+// person stands (orders.ErrOutsideWindow, ErrNoBudget), a template the
+// account lacks (ErrTemplateRefused, permanent too), or a send no retry
+// can cure (orders.ErrPermanent).
 func classify(err error) error {
-	if code, ok := wechatCode(err); ok && permanentCodes[code] {
+	code, ok := wechatCode(err)
+	switch {
+	case !ok:
+		return cleanErr(err)
+	case code == wxOutsideWindow:
+		return fmt.Errorf("%w: %w", orders.ErrOutsideWindow, cleanErr(err))
+	case code == wxReplyQuota:
+		return fmt.Errorf("%w: %w", orders.ErrNoBudget, cleanErr(err))
+	case code == wxBadTemplateID:
+		return fmt.Errorf("%w: %w: %w", orders.ErrTemplateRefused, orders.ErrPermanent, cleanErr(err))
+	case permanentCodes[code]:
 		return fmt.Errorf("%w: %w", orders.ErrPermanent, cleanErr(err))
 	}
 	return cleanErr(err)

@@ -30,7 +30,7 @@ func TestSenderKeepsAReplacedToken(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	tokens := NewTokenCache(rdb, "wxsender0000001", log)
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: "wxsender0000001", AppSecret: "s", Token: "t", Cache: tokens})
-	s := NewWeChatSender(acct, tokens, "", log)
+	s := NewWeChatSender(acct, tokens, log)
 	if err := tokens.Set(s.TokenKey(), "token-from-another-replica", time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -49,20 +49,26 @@ func TestSenderErrorClasses(t *testing.T) {
 	for _, tc := range []struct {
 		err       error
 		permanent bool
+		kind      error
 	}{
-		{errors.New("customer msg send error : errcode=43004 , errmsg=require subscribe"), true},
-		{errors.New("customer msg send error : errcode=40003 , errmsg=invalid openid"), true},
-		{util.NewCommonError("send", 40003, "invalid openid"), true},
-		{errors.New("customer msg send error : errcode=45047 , errmsg=out of response count limit"), false},
-		{errors.New("customer msg send error : errcode=43117 , errmsg=quota"), false},
-		{errors.New("customer msg send error : errcode=45009 , errmsg=quota"), false},
-		{errors.New("customer msg send error : errcode=-1 , errmsg=system error"), false},
-		{netErr, false},
-		{context.DeadlineExceeded, false},
+		{errors.New("customer msg send error : errcode=43004 , errmsg=require subscribe"), true, nil},
+		{errors.New("customer msg send error : errcode=40003 , errmsg=invalid openid"), true, nil},
+		{util.NewCommonError("send", 40003, "invalid openid"), true, nil},
+		{errors.New("customer msg send error : errcode=45047 , errmsg=out of response count limit"), false, orders.ErrNoBudget},
+		{errors.New("customer msg send error : errcode=45015 , errmsg=response out of time limit"), false, orders.ErrOutsideWindow},
+		{errors.New("template msg send error : errcode=40037 , errmsg=invalid template_id"), true, orders.ErrTemplateRefused},
+		{errors.New("customer msg send error : errcode=43117 , errmsg=quota"), false, nil},
+		{errors.New("customer msg send error : errcode=45009 , errmsg=quota"), false, nil},
+		{errors.New("customer msg send error : errcode=-1 , errmsg=system error"), false, nil},
+		{netErr, false, nil},
+		{context.DeadlineExceeded, false, nil},
 	} {
 		got := classify(tc.err)
 		if errors.Is(got, orders.ErrPermanent) != tc.permanent {
 			t.Errorf("classify(%v) = %v, permanent %v", tc.err, got, !tc.permanent)
+		}
+		if tc.kind != nil && !errors.Is(got, tc.kind) {
+			t.Errorf("classify(%v) = %v, not %v", tc.err, got, tc.kind)
 		}
 		if strings.Contains(got.Error(), "SECRET") {
 			t.Errorf("classify(%v) shows the token: %v", tc.err, got)

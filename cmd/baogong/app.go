@@ -152,7 +152,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		EncodingAESKey: cfg.WeChat.EncodingAESKey,
 		Cache:          tokens,
 	})
-	m.WeChat = wechat.NewWeChatSender(m.WeChatAccount, tokens, cfg.WeChat.DeliveryTemplateID, m.Log)
+	m.WeChat = wechat.NewWeChatSender(m.WeChatAccount, tokens, m.Log)
+	m.WeChat.APIBase, m.WeChat.Location = cfg.WeChat.APIBase, loc
 	m.Mux = http.NewServeMux()
 	// The scheduler is wired here so jobs are plain functions added by
 	// their own packages; a panicking job is logged and the service lives.

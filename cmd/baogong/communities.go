@@ -100,6 +100,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		links.community = cc.ID
 	}
 	p.Links = links
+	p.Outbox.Templates, p.Outbox.Links, p.Outbox.Staff = cfg.WeChat.TemplateIDs(), links, cc.Admins
 	p.Mux = http.NewServeMux()
 	p.Jobs = &jobs.Runner{
 		Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc,
@@ -125,11 +126,13 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		Log:       log,
 		PerMinute: cfg.Limits.MessagesPerMinute,
 		Links:     links,
+		Missed:    p.Outbox,
 	}
 	(&adminapi.Server{Store: p.Store, Community: &community, Actions: p.Actions, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now,
-		Jobs:     &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer},
-		Notices:  p.Outbox,
-		Bindings: p.Store}).Register(p.Mux)
+		Jobs:      &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer},
+		Notices:   p.Outbox,
+		Mailboxes: p.Outbox,
+		Bindings:  p.Store}).Register(p.Mux)
 	p.Console = &console.Server{
 		Store: p.Store, Actions: p.Actions, Staff: p.Staff, Community: &community, Catalog: p.Catalog, Location: loc,
 		Jobs: p.Jobs, Schedules: p.Schedules, Notices: p.Outbox, Distributor: p.Distributor,

@@ -125,6 +125,11 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 		cfg.WeChat.EncodingAESKey = randomAESKey()
 	}
 	d.API = fakewechat.New(cfg.WeChat.AppID, cfg.WeChat.AppSecret)
+	// The account has the templates the config names (as an operator adds
+	// them in WeChat's console).
+	for _, id := range cfg.WeChat.TemplateIDs() {
+		d.API.AddTemplate(id)
+	}
 	if cfg.WeChat.APIBase, err = demoFakeBase(d.API); err != nil {
 		d.redis.Close()
 		return nil, fmt.Errorf("fake wechat api: %w", err)
@@ -162,6 +167,7 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 		Account:    wxsign.Account{Token: cfg.WeChat.Token, AppID: cfg.WeChat.AppID, EncodingAESKey: cfg.WeChat.EncodingAESKey},
 		Safe:       safe,
 		API:        d.API,
+		Held:       d.Outbox,
 		AdminToken: cfg.Admin.Token,
 		OfficialID: "gh_baogong_demo",
 		Users: []demo.User{

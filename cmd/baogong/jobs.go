@@ -45,6 +45,15 @@ func (l signedLinks) Summary(lead, unit string) string {
 	return l.s.URL(adminapi.SummaryPath(l.s.Key, lead, unit), linkQuery(l.community))
 }
 
+// NoticesPath is the route of a person's notices page.
+func NoticesPath(openid string) string { return "/n/" + url.PathEscape(openid) }
+
+// Notices is the link of openid's notices page: what could not reach
+// them, and what reached them lately.
+func (l signedLinks) Notices(openid string) string {
+	return l.s.URL(NoticesPath(openid), linkQuery(l.community))
+}
+
 func (l signedLinks) Picklist(supplier, day string) string {
 	return l.s.URL(PicklistPath(supplier, day), linkQuery(l.community))
 }

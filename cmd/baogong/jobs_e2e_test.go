@@ -49,6 +49,10 @@ func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
 	cfgText := regexp.MustCompile(`id: e2e\d+`).ReplaceAllString(string(cfg), "id: "+community)
 	cfgText = strings.Replace(cfgText, `{id: G1, buildings: ["3", "5"]}`, `{id: G1, buildings: ["3", "5"], volunteers: [vol-a, vol-b]}`, 1)
 	cfgText += fmt.Sprintf("schedules:\n  cutoff: %q\n  picklist: %q\n  roster: [%q]\n", spec(3*time.Minute), spec(2*time.Minute), spec(time.Minute))
+	// Nobody here wrote to the account: the rosters and pick lists reach
+	// them as template messages with a link to their page.
+	cfgText = strings.Replace(cfgText, "  api_base:", "  templates: {roster: tpl-roster, picklist: tpl-picklist}\n  api_base:", 1)
+	a.api.AddTemplate("tpl-roster", "tpl-picklist")
 	os.WriteFile(a.cfgPath, []byte(cfgText), 0o644)
 
 	// Today's orders, placed straight into the store both replicas share.
@@ -94,29 +98,29 @@ func TestTwoReplicasPublishEachSlotOnce(t *testing.T) {
 		t.Fatalf("messages per user: %v, want %v", got, want)
 	}
 	for _, v := range []string{"vol-a", "vol-b"} {
-		if m := a.api.SentTo(v)[0]; !strings.Contains(m.Text, "您负责2户") {
-			t.Errorf("%s roster: %s", v, m.Text)
+		if m := a.api.SentTo(v)[0]; m.Kind != "template" || m.TemplateID != "tpl-roster" || !strings.Contains(m.Text, "thing1: 配送任务2户") || !strings.Contains(m.URL, "/r/G1/") {
+			t.Errorf("%s roster: %+v", v, m)
 		}
 	}
-	sm := a.api.SentTo("sm-boss")[0].Text
-	if !strings.Contains(sm, "合计：蔬菜包2份、鸡蛋1盒") || strings.Contains(sm, "布洛芬") {
-		t.Errorf("supermarket's pick list: %s", sm)
+	sm := a.api.SentTo("sm-boss")[0]
+	if sm.TemplateID != "tpl-picklist" || !strings.Contains(sm.Text, "thing1: 备货单 2026-11-30") {
+		t.Errorf("supermarket's pick list: %+v", sm)
 	}
-	if ph := a.api.SentTo("ph-boss")[0].Text; !strings.Contains(ph, "布洛芬缓释胶囊1盒") || strings.Contains(ph, "蔬菜包") {
-		t.Errorf("pharmacy's pick list: %s", ph)
+	if ph := a.api.SentTo("ph-boss")[0]; ph.TemplateID != "tpl-picklist" || !strings.Contains(ph.URL, "/p/ph-renmin/") {
+		t.Errorf("pharmacy's pick list: %+v", ph)
 	}
 
-	// The signed link in the message opens the pick list; its CSV and
+	// The signed link in the template opens the pick list; its CSV and
 	// XLSX links (signed too: the format is part of what is signed)
 	// download; a tampered link does not open.
-	link := regexp.MustCompile(`http://\S+`).FindString(sm)
+	link := sm.URL
 	resp, err := http.Get(link)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("新义保供超市")) || !bytes.Contains(body, []byte("蔬菜包")) {
+	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("新义保供超市")) || !bytes.Contains(body, []byte("蔬菜包")) || bytes.Contains(body, []byte("布洛芬")) {
 		t.Errorf("pick list page: %d\n%s", resp.StatusCode, body)
 	}
 	downloads := regexp.MustCompile(`href="([^"]*format=(?:csv|xlsx)[^"]*)"`).FindAllSubmatch(body, -1)

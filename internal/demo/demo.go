@@ -18,6 +18,7 @@ import (
 	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/internal/wxsign"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/outbox"
 )
 
 //go:embed index.html
@@ -56,6 +57,9 @@ type Server struct {
 	Account    wxsign.Account
 	Safe       bool
 	API        *fakewechat.API
+	// Held, when set, lists the notices waiting for their person's next
+	// message (package outbox): the page shows them beside the pushes.
+	Held       Held
 	AdminToken string
 	Users      []User
 	Examples   []string
@@ -149,6 +153,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	default:
 		body = wxsign.TextXML(s.OfficialID, req.OpenID, req.Text, s.msgID.Add(1), now)
 	}
+	// WeChat knows who wrote: their window for pushes opens, and what
+	// they sent (a voice, a photo) can be downloaded for three days.
+	s.API.Hear(body)
 	build := s.Account.Plain
 	if s.Safe {
 		build = s.Account.Safe
@@ -181,8 +188,47 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// Held is the outbox as the page shows what it holds.
+type Held interface {
+	Unreachable(ctx context.Context) ([]outbox.Unreached, error)
+	Held(ctx context.Context, openid string) ([]orders.Notice, error)
+}
+
+// heldView is what waits for one person's next message.
+type heldView struct {
+	OpenID  string       `json:"openid"`
+	Notices []heldNotice `json:"notices"`
+}
+
+type heldNotice struct {
+	Kind string    `json:"kind"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+// pushes answers what the fake WeChat API delivered (customer-service and
+// template messages), what WeChat refused under its rules, and what waits
+// for its person's next message.
 func (s *Server) pushes(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"pushes": s.API.Sent()})
+	out := map[string]any{"pushes": s.API.Sent(), "refused": len(s.API.Refusals())}
+	if s.Held != nil {
+		var held []heldView
+		if un, err := s.Held.Unreachable(r.Context()); err == nil {
+			for _, u := range un {
+				ns, err := s.Held.Held(r.Context(), u.OpenID)
+				if err != nil || len(ns) == 0 {
+					continue
+				}
+				v := heldView{OpenID: u.OpenID}
+				for _, n := range ns {
+					v.Notices = append(v.Notices, heldNotice{Kind: n.Kind, Text: n.Text, At: n.CreatedAt})
+				}
+				held = append(held, v)
+			}
+		}
+		out["held"] = held
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // DayView is where the demo's order days stand (orders.Days): the page

@@ -1,11 +1,14 @@
 // Package fakewechat is a local stand-in for the part of the WeChat HTTP API
 // (api.weixin.qq.com) the bot calls: access tokens, customer-service and
-// template messages, and the custom menu.
+// template messages, media, user tags and the custom menus.
 //
 // Tests and the demo mode both run the bot against it, so it behaves like the
 // real service where the bot could notice the difference (a new token
 // invalidates the old one, bad or stale tokens get errcode 40001, answers are
-// HTTP 200 with an errcode body) and it is safe for concurrent use. Instead of
+// HTTP 200 with an errcode body) and it is safe for concurrent use. It
+// applies the platform's rules by default, as WeChat does on a bad day
+// (rules.go): customer-service messages only within a person's window and
+// budget, templates only with a known id, media that expires. Instead of
 // delivering messages it records them, so tests and the demo page can show
 // what a user would have received.
 package fakewechat
@@ -40,6 +43,17 @@ const (
 	PathMenuGet = "/cgi-bin/menu/get"
 	// PathMenuDelete removes the custom menu (GET).
 	PathMenuDelete = "/cgi-bin/menu/delete"
+	// PathMediaGet downloads media (GET); PathMediaUpload uploads
+	// temporary media (POST, multipart).
+	PathMediaGet    = "/cgi-bin/media/get"
+	PathMediaUpload = "/cgi-bin/media/upload"
+	// User tags and the menus shown by tag.
+	PathTagCreate          = "/cgi-bin/tags/create"
+	PathTagGet             = "/cgi-bin/tags/get"
+	PathTagBatch           = "/cgi-bin/tags/members/batchtagging"
+	PathTagUnbatch         = "/cgi-bin/tags/members/batchuntagging"
+	PathMenuAddConditional = "/cgi-bin/menu/addconditional"
+	PathMenuDelConditional = "/cgi-bin/menu/delconditional"
 )
 
 // BaseURL is the origin of the real API, which Rewriter replaces.
@@ -65,6 +79,8 @@ type Sent struct {
 	TemplateID string
 	// URL is the link a template message opens.
 	URL string
+	// MediaID is the media of a voice or image customer message.
+	MediaID string
 	// Raw is the request body as received.
 	Raw json.RawMessage
 	// At is when the fake accepted the message.
@@ -73,6 +89,10 @@ type Sent struct {
 
 // API is the fake WeChat API; it is an http.Handler.
 type API struct {
+	// Clock is the platform's time (time.Now when nil): windows and
+	// media expire by it. Set it before use.
+	Clock func() time.Time
+
 	appID, appSecret string
 
 	mu          sync.Mutex
@@ -84,6 +104,17 @@ type API struct {
 	faults      map[string]*fault
 	delay       time.Duration
 	nextMsgID   int64
+
+	windows    map[string]*window
+	unfollowed map[string]bool
+	templates  map[string]bool
+	clientIDs  map[string]time.Time
+	refusals   []Refusal
+	media      map[string]*medium
+	downloads  int
+	tags       []Tag
+	tagged     map[int]map[string]bool
+	condMenus  []ConditionalMenu
 }
 
 type fault struct {
@@ -98,6 +129,13 @@ func New(appID, appSecret string) *API {
 		appSecret: appSecret,
 		faults:    map[string]*fault{},
 		nextMsgID: 1000000001,
+
+		windows:    map[string]*window{},
+		unfollowed: map[string]bool{},
+		templates:  map[string]bool{},
+		clientIDs:  map[string]time.Time{},
+		media:      map[string]*medium{},
+		tagged:     map[int]map[string]bool{},
 	}
 }
 
@@ -154,13 +192,16 @@ func (a *API) Menu() json.RawMessage {
 	return append(json.RawMessage(nil), a.menu...)
 }
 
-// Reset forgets recorded messages, the menu, the fetch count, pending
-// faults and the delay. Issued tokens stay valid, because clients cache
-// them and a reset between test steps should not look like an expiry.
+// Reset forgets recorded messages and refusals, the menu, the fetch
+// count, pending faults and the delay. Issued tokens stay valid, because
+// clients cache them and a reset between test steps should not look like
+// an expiry; so do people's windows, templates, media and tags, which are
+// the platform's state, not a test's record.
 func (a *API) Reset() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.sent = nil
+	a.refusals = nil
 	a.menu = nil
 	a.fetches = 0
 	a.faults = map[string]*fault{}
@@ -229,6 +270,22 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.serveMenuGet(w, r)
 	case PathMenuDelete:
 		a.serveMenuDelete(w, r)
+	case PathMediaGet:
+		a.serveMediaGet(w, r)
+	case PathMediaUpload:
+		a.serveMediaUpload(w, r)
+	case PathTagCreate:
+		a.serveTagCreate(w, r)
+	case PathTagGet:
+		a.serveTagGet(w, r)
+	case PathTagBatch:
+		a.serveTagging(true)(w, r)
+	case PathTagUnbatch:
+		a.serveTagging(false)(w, r)
+	case PathMenuAddConditional:
+		a.serveMenuAddConditional(w, r)
+	case PathMenuDelConditional:
+		a.serveMenuDelConditional(w, r)
 	default:
 		w.Header().Set("Content-Type", "application/json; encoding=utf-8")
 		w.WriteHeader(http.StatusNotFound)
@@ -347,6 +404,12 @@ func (a *API) serveCustomSend(w http.ResponseWriter, r *http.Request) {
 		Text    *struct {
 			Content string `json:"content"`
 		} `json:"text"`
+		Voice *struct {
+			MediaID string `json:"media_id"`
+		} `json:"voice"`
+		Image *struct {
+			MediaID string `json:"media_id"`
+		} `json:"image"`
 	}
 	// all holds every top-level field: the payload sits under a key named
 	// after msgtype.
@@ -354,6 +417,13 @@ func (a *API) serveCustomSend(w http.ResponseWriter, r *http.Request) {
 	if json.Unmarshal(body, &msg) != nil || json.Unmarshal(body, &all) != nil {
 		writeError(w, 47001)
 		return
+	}
+	media := ""
+	switch {
+	case msg.Voice != nil:
+		media = msg.Voice.MediaID
+	case msg.Image != nil:
+		media = msg.Image.MediaID
 	}
 	switch {
 	case msg.ToUser == "":
@@ -365,6 +435,13 @@ func (a *API) serveCustomSend(w http.ResponseWriter, r *http.Request) {
 	case msg.MsgType == "text" && (msg.Text == nil || msg.Text.Content == ""):
 		writeError(w, 44004)
 		return
+	case (msg.MsgType == "voice" || msg.MsgType == "image") && !a.hasMedia(media):
+		writeError(w, a.refuse(PathCustomSend, msg.ToUser, 40007))
+		return
+	}
+	if code := a.spend(msg.ToUser); code != 0 {
+		writeError(w, code)
+		return
 	}
 	text := ""
 	if msg.MsgType == "text" {
@@ -372,8 +449,13 @@ func (a *API) serveCustomSend(w http.ResponseWriter, r *http.Request) {
 	} else {
 		text = describe(msg.MsgType, all[msg.MsgType])
 	}
-	a.record(Sent{Kind: "custom", ToUser: msg.ToUser, Text: text, Raw: body})
+	a.record(Sent{Kind: "custom", ToUser: msg.ToUser, Text: text, MediaID: media, Raw: body})
 	writeError(w, 0)
+}
+
+func (a *API) hasMedia(id string) bool {
+	_, ok := a.Media(id)
+	return ok
 }
 
 func (a *API) serveTemplateSend(w http.ResponseWriter, r *http.Request) {
@@ -385,33 +467,36 @@ func (a *API) serveTemplateSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var msg struct {
-		ToUser     string          `json:"touser"`
-		TemplateID string          `json:"template_id"`
-		URL        string          `json:"url"`
-		Data       json.RawMessage `json:"data"`
+		ToUser      string          `json:"touser"`
+		TemplateID  string          `json:"template_id"`
+		URL         string          `json:"url"`
+		Data        json.RawMessage `json:"data"`
+		ClientMsgID string          `json:"client_msg_id"`
 	}
 	if json.Unmarshal(body, &msg) != nil {
 		writeError(w, 47001)
 		return
 	}
-	switch {
-	case msg.ToUser == "":
+	if msg.ToUser == "" {
 		writeError(w, 40003)
 		return
-	case msg.TemplateID == "":
-		writeError(w, 40037)
-		return
 	}
-	text, err := renderData(msg.Data)
+	text, fields, err := renderData(msg.Data)
 	if err != nil {
 		writeError(w, 47001)
+		return
+	}
+	if code := a.checkTemplate(msg.ToUser, msg.TemplateID, fields); code != 0 {
+		writeError(w, code)
 		return
 	}
 	a.mu.Lock()
 	id := a.nextMsgID
 	a.nextMsgID++
 	a.mu.Unlock()
-	a.record(Sent{Kind: "template", ToUser: msg.ToUser, Text: text, TemplateID: msg.TemplateID, URL: msg.URL, Raw: body})
+	if !a.repeat(msg.ToUser, msg.ClientMsgID) {
+		a.record(Sent{Kind: "template", ToUser: msg.ToUser, Text: text, TemplateID: msg.TemplateID, URL: msg.URL, Raw: body})
+	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": id})
 }
 
@@ -468,6 +553,7 @@ func (a *API) serveMenuDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	a.mu.Lock()
 	a.menu = nil
+	a.condMenus = nil // deleting the menu deletes the conditional ones too
 	a.mu.Unlock()
 	writeError(w, 0)
 }
@@ -599,35 +685,37 @@ func describe(msgType string, payload json.RawMessage) string {
 }
 
 // renderData turns template data into "key: value" lines, in the order the
-// sender wrote the keys (which a map would lose).
-func renderData(data json.RawMessage) (string, error) {
+// sender wrote the keys (which a map would lose), and the fields.
+func renderData(data json.RawMessage) (string, map[string]string, error) {
+	fields := map[string]string{}
 	if len(bytes.TrimSpace(data)) == 0 || string(bytes.TrimSpace(data)) == "null" {
-		return "", nil
+		return "", fields, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return "", fmt.Errorf("template data is not an object")
+		return "", nil, fmt.Errorf("template data is not an object")
 	}
 	var lines []string
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		key, _ := t.(string)
 		var item struct {
 			Value json.RawMessage `json:"value"`
 		}
 		if err := dec.Decode(&item); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		var s string
 		if json.Unmarshal(item.Value, &s) != nil {
 			s = string(item.Value) // numbers and the like, as written
 		}
 		lines = append(lines, key+": "+s)
+		fields[key] = s
 	}
-	return strings.Join(lines, "\n"), nil
+	return strings.Join(lines, "\n"), fields, nil
 }
 
 // errmsgs are the messages WeChat sends with the codes this fake produces
@@ -636,6 +724,8 @@ var errmsgs = map[int]string{
 	-1:    "system error",
 	0:     "ok",
 	40001: "invalid credential",
+	40004: "invalid media type",
+	40032: "invalid openid list size",
 	40002: "invalid grant_type",
 	40003: "invalid openid",
 	40007: "invalid media_id",
@@ -657,6 +747,7 @@ var errmsgs = map[int]string{
 	41001: "access_token missing",
 	41002: "appid missing",
 	41004: "appsecret missing",
+	41005: "media data missing",
 	42001: "access_token expired",
 	43001: "require GET method",
 	43002: "require POST method",
@@ -666,7 +757,16 @@ var errmsgs = map[int]string{
 	45015: "response out of time limit or subscription is canceled",
 	45047: "out of response count limit",
 	46003: "menu no exist",
+	45056: "too many tags",
+	45157: "invalid tag name, tag already exists",
+	45158: "tag name too long",
+	45159: "invalid tag id",
 	47001: "data format error",
+	47003: "argument invalid! data.thing1.value invalid",
+	65301: "no such matchrule",
+	65302: "no such menu",
+	65303: "there is no selfmenu, please create selfmenu first",
+	65304: "matchrule is empty",
 	48001: "api unauthorized",
 }
 

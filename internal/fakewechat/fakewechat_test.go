@@ -52,6 +52,12 @@ func fresh(t *testing.T) *officialaccount.OfficialAccount {
 	t.Helper()
 	api.Reset()
 	api.InvalidateTokens()
+	// The people these tests message wrote to the account just now, and
+	// the account has the templates they use.
+	for _, u := range []string{"oUser1", "oUser2", "oU", "warmup"} {
+		api.Interact(u, true)
+	}
+	api.AddTemplate("TPL_ORDER_READY", "T2", "T")
 	return newClient(appSecret)
 }
 
@@ -108,6 +114,7 @@ func TestCustomTextMessage(t *testing.T) {
 
 func TestOtherCustomTypesAreDescribed(t *testing.T) {
 	oa := fresh(t)
+	api.AddMedia("MEDIA9", "image/jpeg", sampleJPEG)
 	if err := oa.GetCustomerMessageManager().Send(message.NewCustomerImgMessage("oU", "MEDIA9")); err != nil {
 		t.Fatal(err)
 	}
@@ -459,10 +466,13 @@ func TestConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := 0; i < n; i++ {
+		api.Interact(fmt.Sprintf("o%d", i), true)
+	}
+	for i := 0; i < n; i++ {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			errs <- sendText(oa, fmt.Sprintf("o%d", i%4), fmt.Sprint(i))
+			errs <- sendText(oa, fmt.Sprintf("o%d", i), fmt.Sprint(i))
 		}()
 		go func() {
 			defer wg.Done()
@@ -482,8 +492,8 @@ func TestConcurrent(t *testing.T) {
 	if got := len(api.Sent()); got != n+1 {
 		t.Errorf("recorded %d, want %d", got, n+1)
 	}
-	if got := len(api.SentTo("o1")); got != n/4 {
-		t.Errorf("SentTo(o1) = %d, want %d", got, n/4)
+	if got := len(api.SentTo("o1")); got != 1 {
+		t.Errorf("SentTo(o1) = %d, want 1", got)
 	}
 }
 

@@ -484,7 +484,7 @@ func BenchmarkCommunities(b *testing.B) {
 					s := stores[k%int64(len(stores))]
 					room := fmt.Sprintf("%d", 100+k%9000)
 					key, owner := fmt.Sprintf("m:%d", k), "bench"
-					if _, err := s.Resolve(ctx, key, owner, "openid-"+room, at, day, []string{"G1"}); err != nil {
+					if _, err := s.Resolve(ctx, key, owner, "openid-"+room, at, day, []string{"G1"}, orders.Wrote); err != nil {
 						b.Fatal(err)
 					}
 					o := order(b, cat, room, at, orders.ItemRequest{SKU: "EGG", Qty: 1})

@@ -3,9 +3,9 @@ package redisstore
 // keys names every key of one community. All of them share the hash tag
 // {community}, so one Lua script may touch stock, limits, the order and the
 // queue atomically, and a Redis Cluster keeps a community on one node.
-type keys struct{ p string }
+type keys struct{ p, id string }
 
-func newKeys(community string) keys { return keys{p: "bg:{" + community + "}:"} }
+func newKeys(community string) keys { return keys{p: "bg:{" + community + "}:", id: community} }
 
 func (k keys) seq() string                     { return k.p + "seq" }
 func (k keys) order(id string) string          { return k.p + "o:" + id }

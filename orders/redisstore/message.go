@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/outbox"
 )
 
 // Messages: bg:{c}:msg:<dedupe key> holds "p:<owner>" while a delivery of
@@ -30,7 +31,7 @@ var (
 	//go:embed save.lua
 	saveSrc string
 
-	resolveScript = redis.NewScript(resolveSrc)
+	resolveScript = redis.NewScript(outbox.ArrivalLua + resolveSrc)
 	settleScript  = redis.NewScript(settleSrc)
 	saveScript    = redis.NewScript(saveSrc)
 )
@@ -56,19 +57,28 @@ func claimValue(owner string) string { return "p:" + owner }
 // tombstone marks a claim its owner gave up (see settle.lua).
 func tombstone(owner string) string { return "x:" + owner }
 
+// MaxHeldRead is how many of a sender's held notices Resolve reads (the
+// newest): more than a reply can carry.
+const MaxHeldRead = 20
+
 // Resolve claims the message key for owner and reads what routing needs
 // about openid, in one round trip: the binding and its household's marks,
 // run-time lead buildings, membership of each of grids' run-time teams,
-// whether the day of at is closed, and how many messages openid sent in
-// at's minute (this one included). A claim that is owner's already (a
-// retried command that had reached Redis) is still owner's.
-func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string) (orders.Arrival, error) {
+// whether the day of at is closed, how many messages openid sent in at's
+// minute (this one included), and the notices held for them (the newest
+// MaxHeldRead, see package outbox). A new message also opens openid's
+// window for pushes as how says (outbox.ArrivalLua). A claim that is
+// owner's already (a retried command that had reached Redis) is still
+// owner's.
+func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string, how orders.Interaction) (orders.Arrival, error) {
 	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day), s.k.rate(openid, at),
-		s.k.closed(orders.AddDays(day, 1))}
+		s.k.closed(orders.AddDays(day, 1)), outbox.ReachKey(s.k.id, openid), outbox.HeldKey(s.k.id, openid), outbox.NoticesKey(s.k.id)}
 	for _, g := range grids {
 		ks = append(ks, s.k.volunteers(g))
 	}
-	res, err := resolveScript.Run(ctx, s.rdb, ks, claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner)).Slice()
+	args := append([]any{claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner), at.UnixMilli(), string(how)}, outbox.ArrivalArgs()...)
+	args = append(args, MaxHeldRead)
+	res, err := resolveScript.Run(ctx, s.rdb, ks, args...).Slice()
 	if err != nil {
 		return orders.Arrival{}, fmt.Errorf("resolve message: %w", err)
 	}
@@ -85,7 +95,7 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 	default:
 		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
 	}
-	if len(res) != 10+len(grids) {
+	if len(res) != 12+len(grids) {
 		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
 	}
 	snd := orders.Sender{OpenID: openid, DayClosed: num(8) >= 1, NextClosed: num(8) == 2, Sent: int(num(9))}
@@ -100,8 +110,12 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 			return orders.Arrival{}, fmt.Errorf("resolve message: lead buildings: %w", err)
 		}
 	}
+	snd.HeldCount = int(num(10))
+	if err := json.Unmarshal([]byte(str(11)), &snd.Held); err != nil {
+		return orders.Arrival{}, fmt.Errorf("resolve message: held notices: %w", err)
+	}
 	for i, g := range grids {
-		if num(10+i) == 1 {
+		if num(12+i) == 1 {
 			snd.VolunteerOf = append(snd.VolunteerOf, g)
 		}
 	}

@@ -9,14 +9,19 @@
 -- KEYS[5] the day's cutoff record (closed:<day>)
 -- KEYS[6] the sender's message count of this minute (rate limit)
 -- KEYS[7] the next day's cutoff record (closed by hand after the day's)
--- KEYS[8..] run-time volunteer sets of each grid
--- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>"
+-- KEYS[8] the sender's window for pushes (see outbox.ArrivalLua)
+-- KEYS[9] the sender's held notices, KEYS[10] the outbox's notice bodies
+-- KEYS[11..] run-time volunteer sets of each grid
+-- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>", now (ms), how
+--       the message opens the window ('m', 'e' or ''), the window
+--       arguments (mwin, mcap, ewin, ecap), how many held notices to read
 --
 -- Returns {'DONE', reply}, {'INFLIGHT'}, {'SETTLED'} (this delivery gave
 -- the message up already: a late retry of its own Resolve), or {'NEW',
 -- building, unit, room, grid, at, marks, lead buildings, closed (0: the
 -- day is open, 1: closed, 2: the next day too), messages this minute,
--- member of KEYS[8..] ...}. Only a new message counts.
+-- held count, the held notices' JSON as one array, member of KEYS[11..]
+-- ...}. Only a new message counts, and opens the sender's window.
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[4] then
   return {'SETTLED'}
@@ -45,9 +50,16 @@ local closed = redis.call('EXISTS', KEYS[5])
 if closed == 1 then
   closed = closed + redis.call('EXISTS', KEYS[7])
 end
+reach_arrive(KEYS[8], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+local held = held_read(KEYS[9], KEYS[10], ARGV[11])
+local count = table.remove(held, 1)
+local heldJSON = '[]'
+if #held > 0 then
+  heldJSON = '[' .. table.concat(held, ',') .. ']'
+end
 local out = {'NEW', b[1] or '', b[2] or '', b[3] or '', b[4] or '', b[5] or '', marks,
-  redis.call('HGET', KEYS[3], ARGV[3]) or '', closed, sent}
-for i = 8, #KEYS do
+  redis.call('HGET', KEYS[3], ARGV[3]) or '', closed, sent, count, heldJSON}
+for i = 11, #KEYS do
   out[#out + 1] = redis.call('SISMEMBER', KEYS[i], ARGV[3])
 end
 return out
