@@ -53,10 +53,10 @@ type Supplier struct {
 // Server is the demo page and its small JSON helpers.
 type Server struct {
 	// Callback is the full URL of the real /wechat handler.
-	Callback   string
-	Account    wxsign.Account
-	Safe       bool
-	API        *fakewechat.API
+	Callback string
+	Account  wxsign.Account
+	Safe     bool
+	API      *fakewechat.API
 	// Held, when set, lists the notices waiting for their person's next
 	// message (package outbox): the page shows them beside the pushes.
 	Held       Held
