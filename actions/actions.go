@@ -113,6 +113,11 @@ type Service struct {
 	Marks      MarkStore
 	Outbox     Outbox
 	Dead       DeadLetters
+	// Media keeps voices and photos people send, and Links makes the
+	// signed links to them (issue 19); without Media, voices are not
+	// passed on.
+	Media MediaStore
+	Links MediaLinks
 	// Lists applies leads' 接龙; Distributor shares out free packs; Jobs
 	// runs jobs now.
 	Lists       *orders.Lists

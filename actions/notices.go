@@ -64,7 +64,7 @@ var doorWords = map[Door]string{Bot: "微信", API: "管理接口", CLI: "命令
 
 // jobWords name the jobs as staff say them.
 var jobWords = map[string]string{
-	"cutoff": "截单", "picklist": "发备货单", "roster": "排班送货", "urgent": "急单检查", "bindings": "新绑定汇总", "restock": "到货通知",
+	"cutoff": "截单", "picklist": "发备货单", "roster": "排班送货", "urgent": "急单检查", "bindings": "新绑定汇总", "restock": "到货通知", "unreached": "联系不上汇总",
 }
 
 func itemsText(lines []orders.Line) string { return orders.Goods(lines) }
@@ -164,10 +164,15 @@ func textRxAwaitingNotice(o orders.Order, rx []orders.Line) string {
 	return fmt.Sprintf("楼栋长为您家登记了订单%s：%s。\n%s是处方药，请在这里发一张处方或药盒的照片，审核后才能配送。", o.ID, itemsText(o.Lines), rxNames(rx))
 }
 
-// textRxPhotoNotice asks the pharmacy to check a photo.
-func textRxPhotoNotice(o orders.Order, rx []orders.Line) string {
+// textRxPhotoNotice asks the pharmacy to check a photo, behind its
+// signed link ("" when none is kept: the resident is asked again).
+func textRxPhotoNotice(o orders.Order, rx []orders.Line, link string) string {
+	photo := link
+	if photo == "" {
+		photo = "没有收到，请联系楼栋长让住户重发"
+	}
 	return fmt.Sprintf("【处方待核对】订单%s %s\n药品：%s\n照片：%s\n没问题请回复：审核 %s 通过\n不能配请回复：审核 %s 驳回 原因",
-		o.ID, o.Address, itemsText(rx), o.Rx.PicURL, o.ID, o.ID)
+		o.ID, o.Address, itemsText(rx), photo, o.ID, o.ID)
 }
 
 // textRxApprovedNotice tells the household its prescription was approved.
@@ -208,3 +213,27 @@ func textVolunteerNamed(name string) string { return "志愿者" + name }
 
 // textVolunteerOf names a volunteer by where they live, never their door.
 func textVolunteerOf(a orders.Address) string { return a.Entrance() + "的志愿者" }
+
+// ---- Reaching people (issue 19) ----
+
+const auditVoice = "转交语音"
+
+// textVoicePassed hands an elder's voice without words to someone who
+// can listen: the lead gets the one line that orders for the household.
+func textVoicePassed(a orders.Address, link string, lead bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【语音】%s的住户发来一段语音，没能转成文字，请听一下", a)
+	if link != "" {
+		fmt.Fprintf(&b, "（语音在下一条，也可以点这里听：%s）", link)
+	}
+	b.WriteString("。\n")
+	if lead {
+		fmt.Fprintf(&b, "要替这户下单，回复一行：%s 东西和数量，例如：\n%s 蔬菜包1份\n", a.Household(), a.Household())
+	}
+	b.WriteString("听不清或有急事，请打电话或上门问问。")
+	return b.String()
+}
+
+func voiceBrief(a orders.Address) *orders.Brief {
+	return &orders.Brief{What: "住户发来一段语音，请听一下", Where: a.String(), Status: "请收听"}
+}

@@ -35,7 +35,7 @@ func TestNoticeGolden(t *testing.T) {
 	insulin := rx.Lines[1:]
 	photo := rx
 	photo.Status = orders.StatusPending
-	photo.Rx = &orders.Prescription{MediaID: "media-1", PicURL: "http://mmbiz.qpic.cn/mmbiz_jpg/abc/0"}
+	photo.Rx = &orders.Prescription{MediaID: "media-1", Photo: "rx:1001"}
 	u := placed
 	u.ID, u.Urgent, u.Grid = "1005", true, "G1"
 	u.Lines = []orders.Line{{SKU: "MED-INSULIN", Name: "胰岛素注射液", Qty: 1, Unit: "支", PriceFen: 6800}}
@@ -65,7 +65,11 @@ func TestNoticeGolden(t *testing.T) {
 		"resident_delivered_notice":   textDeliveredNotice(placed),
 		"resident_delivered_template": tmpl(deliveredBrief(placed)),
 		"rx_awaiting_notice":          textRxAwaitingNotice(rx, insulin),
-		"rx_pharmacy_photo":           textRxPhotoNotice(photo, insulin),
+		"rx_pharmacy_photo":           textRxPhotoNotice(photo, insulin, "https://bg.example.com/m/rx:1001?exp=1764000000&sig=4f1c"),
+		"rx_pharmacy_no_photo":        textRxPhotoNotice(photo, insulin, ""),
+		"voice_passed_lead":           textVoicePassed(placed.Address, "https://bg.example.com/m/voice:m:1?exp=1&sig=x", true),
+		"voice_passed_team":           textVoicePassed(placed.Address, "https://bg.example.com/m/voice:m:1?exp=1&sig=x", false),
+		"voice_template":              tmpl(voiceBrief(placed.Address)),
 		"rx_approved_notice":          textRxApprovedNotice(rx),
 		"rx_rejected_notice":          textRxRejectedNotice(rx, "照片看不清，请重拍处方"),
 		"resident_claimed_notice":     textClaimedNotice(u, textVolunteerOf(five)),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/baogong/baogong/orders"
 )
@@ -13,10 +14,30 @@ import (
 // box, or the pharmacy, the building's lead or staff approve it; a
 // rejection cancels it.
 
+// Photo is a photo a person sent (of a prescription, a medicine box),
+// downloaded when it arrived: WeChat's copy expires in three days.
+type Photo struct {
+	// MediaID is WeChat's id of it.
+	MediaID     string
+	Data        []byte
+	ContentType string
+}
+
+// RxPhotoTTL is how long a prescription photo is kept: long past the
+// delivery, for the pharmacy's and the office's checks. A purge of an
+// order's data removes its photo (media key "rx:<order id>") with it.
+const RxPhotoTTL = 30 * 24 * time.Hour
+
+// RxPhotoKey is the media key of order id's prescription photo.
+func RxPhotoKey(id string) string { return "rx:" + id }
+
 // AttachRx keeps a photo from the bound actor on their household's orders
 // awaiting a prescription, which then go to the pharmacy, and returns
-// those orders (none: nothing was waiting for one).
-func (s *Service) AttachRx(ctx context.Context, a Actor, mediaID, picURL string) (done []orders.Order, err error) {
+// those orders (none: nothing was waiting for one). The photo is kept by
+// baogong (Media) per order, and shown to the pharmacy and staff only
+// through signed, expiring links; without Media it is not kept and the
+// order waits for a review.
+func (s *Service) AttachRx(ctx context.Context, a Actor, p Photo) (done []orders.Order, err error) {
 	defer func() { s.done(ctx, a, "attach_rx", err) }()
 	if a.Home == nil {
 		return nil, nil
@@ -29,7 +50,16 @@ func (s *Service) AttachRx(ctx context.Context, a Actor, mediaID, picURL string)
 		if o.Status != orders.StatusAwaitingRx {
 			continue
 		}
-		got, err := s.Orders.AttachRx(ctx, o.ID, mediaID, picURL, a.OpenID, s.now())
+		// Kept before the order points at it: an order never names a
+		// photo that is not there.
+		key := ""
+		if s.Media != nil && len(p.Data) > 0 {
+			key = RxPhotoKey(o.ID)
+			if err := s.Media.SaveMedia(ctx, key, p.ContentType, p.Data, RxPhotoTTL); err != nil {
+				return done, err
+			}
+		}
+		got, err := s.Orders.AttachRx(ctx, o.ID, p.MediaID, key, a.OpenID, s.now())
 		if errors.Is(err, orders.ErrConflict) {
 			continue // approved or cancelled meanwhile
 		}
@@ -59,8 +89,12 @@ func (s *Service) tellPharmacies(ctx context.Context, o orders.Order) {
 				rx = append(rx, l)
 			}
 		}
+		link := ""
+		if s.Links != nil && o.Rx != nil && o.Rx.Photo != "" {
+			link = s.Links.Media(o.Rx.Photo)
+		}
 		ns = append(ns, orders.Notice{ID: "rx:" + o.ID + ":photo:" + sup.ContactOpenID, OpenID: sup.ContactOpenID, Kind: "rx-check",
-			Text: textRxPhotoNotice(o, rx)})
+			Text: textRxPhotoNotice(o, rx, link), URL: link})
 	}
 	s.tell(ctx, ns...)
 }

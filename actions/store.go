@@ -53,7 +53,7 @@ type OrderStore interface {
 	// awaiting_rx order to pending); RejectRx cancels, giving stock and
 	// limits back. Each returns ErrNotFound, or ErrConflict with the order
 	// as it is when its status does not allow the step.
-	AttachRx(ctx context.Context, id, mediaID, picURL, by string, at time.Time) (orders.Order, error)
+	AttachRx(ctx context.Context, id, mediaID, photo, by string, at time.Time) (orders.Order, error)
 	ApproveRx(ctx context.Context, id, by, note string, at time.Time) (orders.Order, error)
 	RejectRx(ctx context.Context, id, by, reason string, at time.Time) (orders.Order, error)
 	// Round returns the grid and slot of the latest roster a volunteer

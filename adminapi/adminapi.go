@@ -30,8 +30,10 @@ type Server struct {
 	Notices Notices
 	// Bindings, when set, adds households' members and waiting bindings.
 	Bindings Bindings
-	// Mailboxes, when set (with Jobs), adds people's notices pages.
-	Mailboxes Mailboxes
+	// Mailboxes, when set (with Jobs), adds people's notices pages;
+	// MediaFiles the voices and photos kept (both behind signed links).
+	Mailboxes  Mailboxes
+	MediaFiles MediaFiles
 	// Token is the bearer token every /api request must carry.
 	Token string
 	Log   *slog.Logger
@@ -60,6 +62,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerNotices(mux)
 	s.registerHouseholds(mux)
 	s.registerMailbox(mux)
+	s.registerMedia(mux)
 }
 
 // auth serves next to requests with the bearer token: the community's

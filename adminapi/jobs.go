@@ -21,6 +21,8 @@ type Jobs struct {
 	Catalog *catalog.Catalog
 	// Links checks the signed links sent to volunteers and suppliers.
 	Links *signedurl.Signer
+	// MediaLink, when set, makes the signed link of a kept photo.
+	MediaLink func(key string) string
 }
 
 func (s *Server) registerJobs(mux *http.ServeMux) {
@@ -109,6 +111,13 @@ func (s *Server) picklist(w http.ResponseWriter, r *http.Request) {
 	for _, p := range orders.BuildPickLists(s.Jobs.Catalog, all, day) {
 		if p.Supplier == id {
 			pl = p
+		}
+	}
+	// A prescription photo shows by its own signed, expiring link, never
+	// by WeChat's URL (issue 19).
+	for i := range pl.Rx {
+		if pl.Rx[i].Photo != "" && s.Jobs.MediaLink != nil {
+			pl.Rx[i].PicURL = s.Jobs.MediaLink(pl.Rx[i].Photo)
 		}
 	}
 	name := sup.Name

@@ -54,6 +54,12 @@ type Bot struct {
 	// Missed records held notices delivered once a reply carried them
 	// (see missed.go); nil: they are shown and stay held.
 	Missed Missed
+	// Media downloads what people send (voices without words, photos of
+	// prescriptions); ASR, when set, transcribes voices within
+	// ASRTimeout (see listen.go).
+	Media      Downloader
+	ASR        Transcriber
+	ASRTimeout time.Duration
 }
 
 // Links makes signed, expiring links to printable pages.

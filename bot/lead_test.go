@@ -28,7 +28,9 @@ func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tokens := wechat.NewTokenCache(e.rdb, appID+"-lead", log)
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: appID, AppSecret: secret, Token: "t", Cache: tokens})
-	ob := outbox.New(e.rdb, redistestCommunityOf(e), wechat.NewWeChatSender(acct, tokens, log), log)
+	sender := wechat.NewWeChatSender(acct, tokens, log)
+	sender.APIBase = fake.Base
+	ob := outbox.New(e.rdb, redistestCommunityOf(e), sender, log)
 	// The bot's clock: the windows Resolve opens are read by the outbox.
 	// Notices are sent as each Drain finds them (coalescing has its own
 	// tests, on a clock that moves).
@@ -36,8 +38,19 @@ func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 	ob.Templates = map[string]string{orders.TplDelivery: "tmpl-delivered"}
 	fake.AddTemplate("tmpl-delivered")
 	e.bot.Actions.Outbox, e.bot.Missed, e.fake = ob, ob, fake
+	// What people send is downloaded and kept (voices, photos), behind
+	// signed links.
+	e.bot.Media, e.bot.Actions.Media, e.bot.Actions.Links, e.bot.Links = sender, e.store, testLinks{}, testLinks{}
+	ob.Links, ob.Media = testLinks{}, e.store
 	return ob, fake
 }
+
+// testLinks makes links as cmd's signed links do, unsigned.
+type testLinks struct{}
+
+func (testLinks) Summary(lead, unit string) string { return "https://bg.example/s/" + lead + "/" + unit }
+func (testLinks) Notices(openid string) string     { return "https://bg.example/n/" + openid }
+func (testLinks) Media(key string) string          { return "https://bg.example/m/" + key }
 
 // redistestCommunityOf is the env's community id (its reply keys' tag).
 func redistestCommunityOf(e *env) string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/urgent"
@@ -1488,3 +1489,30 @@ const (
 
 // textGreetStranger answers someone not bound yet.
 func textGreetStranger(howTo string) string { return "您好！" + howTo }
+
+// ---- Voices without words (listen.go) ----
+
+// textPhotoNotReceived: a photo could not be fetched (too large, gone).
+const textPhotoNotReceived = "照片没收到，请再发一次。\n照片太大的话，请拍清楚处方那一部分再发。"
+
+// textVoiceNotReceived: the voice could not be fetched (too large, gone).
+const textVoiceNotReceived = "语音没收到，请再说一次或打字。\n有急事请马上打120或社区电话。"
+
+// textVoicePassedOn tells an elder whose voice had no words who will
+// listen to it, honestly when they cannot be reached now.
+func textVoicePassedOn(a orders.Address, res actions.VoiceResult) string {
+	var b strings.Builder
+	switch res.To {
+	case actions.VoiceLead:
+		fmt.Fprintf(&b, "您的语音已经转给%s栋的楼栋长，他听了会帮您下单或联系您。", a.Building)
+	case actions.VoiceVolunteers:
+		b.WriteString("您的语音已经转给本网格的志愿者，他们听了会联系您。")
+	default:
+		b.WriteString("您的语音已经转给社区工作人员，他们听了会联系您。")
+	}
+	if !res.Reached {
+		b.WriteString("\n他们现在收不到微信消息，下次打开公众号就会听到；有急事请直接打电话给楼栋长或社区。")
+	}
+	b.WriteString("\n也可以打字发给我们，例如：蔬菜包2份")
+	return b.String()
+}

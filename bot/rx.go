@@ -29,7 +29,19 @@ func (b *Bot) rxPhoto(ctx context.Context, msg *Message) (string, error) {
 	if !msg.From.Bound {
 		return textRxNoOrder, nil
 	}
-	done, err := b.Actions.AttachRx(ctx, msg.actor(), msg.MediaID, msg.PicURL)
+	photo := actions.Photo{MediaID: msg.MediaID}
+	if b.Media != nil && msg.MediaID != "" {
+		// Kept now: WeChat's copy expires in three days, and its URL is
+		// readable by anyone who has it (issue 19).
+		m, err := b.Media.Download(ctx, msg.MediaID, maxPhoto)
+		if err != nil {
+			b.Log.Warn("download photo", "err", err)
+			msg.readOnly = true
+			return textPhotoNotReceived, nil
+		}
+		photo.Data, photo.ContentType = m.Data, m.ContentType
+	}
+	done, err := b.Actions.AttachRx(ctx, msg.actor(), photo)
 	if err != nil {
 		return "", err
 	}

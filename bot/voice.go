@@ -67,11 +67,15 @@ func (m *Message) spoken(render func(orders.Order) string) func(orders.Order) st
 func withHeard(heard, reply string) string { return fit(textHeard(heard) + reply) }
 
 // unheard answers a voice message without words: recognition is off, or
-// heard nothing. It asks to type and tells how the building's lead can
-// order instead.
+// heard nothing. With the voice at hand (Media) it is transcribed (ASR)
+// or passed to a person (see listen); else it asks to type and tells how
+// the building's lead can order instead.
 func (b *Bot) unheard(ctx context.Context, msg *Message) (string, error) {
 	if !msg.From.Bound {
 		return textUnheard(orders.Address{}, false), nil
+	}
+	if b.Media != nil && msg.MediaID != "" && b.Actions.Media != nil {
+		return b.listen(ctx, msg)
 	}
 	a := msg.From.Binding.Address
 	leads, err := b.Store.Leads(ctx)

@@ -1,9 +1,11 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
+	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/staff"
 )
@@ -12,6 +14,15 @@ type noticesView struct {
 	*view
 	Pending int
 	Dead    []orders.Notice
+	// Unreached are people nothing could reach (issue 19); Problems the
+	// template ids WeChat refused.
+	Unreached []jobs.Unreachable
+	Problems  []string
+}
+
+// problemLister is the outbox's list of refused template ids.
+type problemLister interface {
+	Problems(ctx context.Context) ([]string, error)
 }
 
 func (s *Server) notices(w http.ResponseWriter, r *http.Request, sess staff.Session) {
@@ -28,6 +39,18 @@ func (s *Server) notices(w http.ResponseWriter, r *http.Request, sess staff.Sess
 	if v.Dead, err = s.Notices.Dead(r.Context()); err != nil {
 		s.failed(w, r, "notices", err)
 		return
+	}
+	if s.Jobs != nil {
+		if v.Unreached, err = s.Jobs.Unreachable(r.Context()); err != nil {
+			s.failed(w, r, "notices", err)
+			return
+		}
+	}
+	if p, ok := s.Notices.(problemLister); ok {
+		if v.Problems, err = p.Problems(r.Context()); err != nil {
+			s.failed(w, r, "notices", err)
+			return
+		}
 	}
 	s.render(w, r, "notices", v)
 }

@@ -112,6 +112,8 @@ type orderView struct {
 	CanCancel, CanDeliver bool
 	Marks                 []orders.Mark
 	Users                 []string
+	// PhotoLink is the signed link of the prescription photo, if kept.
+	PhotoLink string
 }
 
 func (s *Server) order(w http.ResponseWriter, r *http.Request, sess staff.Session) {
@@ -138,6 +140,11 @@ func (s *Server) order(w http.ResponseWriter, r *http.Request, sess staff.Sessio
 		return
 	}
 	v.Marks, v.Users = marks[o.Household()], users[o.Household()]
+	// The prescription photo baogong keeps, behind its signed link
+	// (issue 19).
+	if ml, ok := s.Links.(interface{ Media(string) string }); ok && o.Rx != nil && o.Rx.Photo != "" {
+		v.PhotoLink = ml.Media(o.Rx.Photo)
+	}
 	s.render(w, r, "order", v)
 }
 

@@ -124,6 +124,8 @@ var jobLabels = map[string]string{
 	jobs.Urgent:   "急需转交",
 	jobs.Bindings: "绑定通知",
 	jobs.Restock:  "到货通知",
+	// issue 19
+	jobs.Unreached: "联系不上汇总",
 }
 
 // howTexts say who started a job run.
@@ -151,6 +153,8 @@ func jobDoes(name string, days orders.Days, closed string) string {
 		return "把急需订单推给网格志愿者；超过时间没人领取的转给社区工作人员。"
 	case jobs.Bindings:
 		return "告诉楼栋长最近有哪些住户绑定了他负责的楼栋。"
+	case jobs.Unreached:
+		return "告诉社区工作人员哪些人的通知发不到微信上（名字、电话），好打电话告诉他们。"
 	}
 	return ""
 }
@@ -208,6 +212,8 @@ func funcs(loc *time.Location) template.FuncMap {
 		},
 		"open":  func(s orders.Status) bool { return s.Open() || s == orders.StatusAwaitingRx },
 		"short": func(s string) string { return shorten(s, 80) },
+		// issue 19: what a notice was about, as staff say it.
+		"kindName": jobs.KindName,
 		"contactOf": func(p personRow, csrf string) contactForm {
 			return contactForm{OpenID: p.OpenID, Name: p.Name, Phone: p.Phone, CSRF: csrf}
 		},

@@ -32,16 +32,19 @@ const (
 	// Restock tells those waiting for an item (到货通知) it is back; it
 	// runs every minute (see restock.go).
 	Restock = "restock"
+	// Unreached tells staff who cannot be reached (see unreached.go);
+	// it runs hourly.
+	Unreached = "unreached"
 )
 
 // Names lists the jobs.
-var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings, Restock}
+var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings, Restock, Unreached}
 
 // Frequent are the jobs that run on fixed schedules of their own, beside
 // the config's: the urgent watch and 到货通知 every minute, the bindings
 // digest every half hour (its cursor in Redis makes up for slots missed).
 // A missed minute needs no replay, so CatchUp is not given these.
-var Frequent = Schedules{Urgent: {"* * * * *"}, Bindings: {"*/30 * * * *"}, Restock: {"* * * * *"}}
+var Frequent = Schedules{Urgent: {"* * * * *"}, Bindings: {"*/30 * * * *"}, Restock: {"* * * * *"}, Unreached: {"20 * * * *"}}
 
 // Notice is a message to one WeChat user. Its ID makes it idempotent: a
 // notice with an ID that was queued before is not sent again.
@@ -75,6 +78,9 @@ type Runner struct {
 	// supplier serving more than one is told which community a pick list
 	// is for.
 	Named bool
+	// Reach, when set, lists who cannot be reached (the outbox; see
+	// unreached.go).
+	Reach UnreachedLister
 }
 
 // Result is what one run of a job did, for the API, the CLI and the log.
@@ -96,6 +102,8 @@ type Result struct {
 	Bound []string `json:"bound,omitempty"`
 	// Restocked are the items whose waiters the restock job told.
 	Restocked []RestockRun `json:"restocked,omitempty"`
+	// Unreached are who the unreached job found nothing could reach.
+	Unreached []string `json:"unreached,omitempty"`
 }
 
 // GridRun is one grid's roster in a Result.
@@ -151,6 +159,8 @@ func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, 
 		res, err = r.bindings(ctx, slot)
 	case Restock:
 		res, err = r.restock(ctx, slot)
+	case Unreached:
+		res, err = r.unreached(ctx, slot)
 	default:
 		return Result{}, fmt.Errorf("%q: %w", name, ErrUnknownJob)
 	}
@@ -357,7 +367,7 @@ func (r *Runner) logRun(res Result, err error, how string) {
 		r.Log.Error("job failed", "job", res.Job, "how", how, "err", err)
 		return
 	}
-	if (res.Job == Urgent || res.Job == Bindings || res.Job == Restock) && !res.Published {
+	if (res.Job == Urgent || res.Job == Bindings || res.Job == Restock || res.Job == Unreached) && !res.Published {
 		return // every minute, mostly with nothing to do
 	}
 	r.Log.Info("job ran", "job", res.Job, "how", how, "slot", res.Slot, "published", res.Published)

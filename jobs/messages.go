@@ -176,3 +176,77 @@ func restockedBrief(it *catalog.Item) *orders.Brief {
 func bindingsBrief(as []orders.Address) *orders.Brief {
 	return &orders.Brief{What: fmt.Sprintf("%d户新绑定了微信", len(as)), Where: as[0].Building + "栋等", Status: "请核对"}
 }
+
+// Who is who, in the office's digest of people nothing could reach.
+const (
+	textRoleStaff    = "社区工作人员"
+	textRoleResident = "居民"
+	textRoleStranger = "未绑定的用户"
+)
+
+func textRoleLead(buildings []string) string {
+	return "楼栋长（" + strings.Join(buildings, "、") + "栋）"
+}
+func textRoleVolunteer(grid string) string    { return "志愿者（" + grid + "网格）" }
+func textRoleSupplier(supplier string) string { return "供货联系人（" + supplier + "）" }
+
+// KindName names a notice kind (orders.Notice.Kind) as staff say it.
+func KindName(kind string) string {
+	if w := kindWords[kind]; w != "" {
+		return w
+	}
+	return kind
+}
+
+// kindWords name notice kinds as staff say them.
+var kindWords = map[string]string{
+	"urgent": "急单", "roster": "排班", "delivered": "送达", "claimed": "急单领取", "picklist": "备货单", "rx-check": "处方核对",
+	"rx": "处方", "binding": "绑定", "bindings": "新绑定", "apply": "志愿者报名", "cancelled": "取消", "changed": "改单",
+	"restock": "到货", "ready": "备货完成", "digest": "汇总", "alert": "系统提醒", "voice": "语音",
+}
+
+// textUnreached tells staff who cannot be reached, so someone phones
+// them: held notices wait for their next message to the account.
+func textUnreached(list []Unreachable, loc *time.Location) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【联系不上】%d人的通知发不到微信上（他们最近没给公众号发消息，或已取消关注），请打电话告诉他们：\n", len(list))
+	for i, u := range list {
+		if i == maxStopsListed {
+			fmt.Fprintf(&b, "……还有%d人，见管理后台“消息”页\n", len(list)-i)
+			break
+		}
+		name := u.Name
+		if name == "" {
+			name = "（没有名字）"
+		}
+		fmt.Fprintf(&b, "%d. %s %s", i+1, name, u.Role)
+		if u.Phone != "" {
+			fmt.Fprintf(&b, " 电话%s", u.Phone)
+		}
+		var what []string
+		for _, k := range u.Kinds {
+			if w := kindWords[k]; w != "" {
+				what = append(what, w)
+			}
+		}
+		if u.Held > 0 {
+			fmt.Fprintf(&b, "：%d条待补发", u.Held)
+		}
+		if u.Refused > 0 {
+			fmt.Fprintf(&b, "：%d条发不出去", u.Refused)
+		}
+		if len(what) > 0 {
+			fmt.Fprintf(&b, "（%s）", strings.Join(what, "、"))
+		}
+		if !u.Since.IsZero() {
+			fmt.Fprintf(&b, "，从%s起", u.Since.In(loc).Format("1月2日15:04"))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("他们下次给公众号发任何消息，回复里会补上没收到的通知。")
+	return b.String()
+}
+
+func unreachedBrief(list []Unreachable) *orders.Brief {
+	return &orders.Brief{What: fmt.Sprintf("%d人的通知发不到微信上", len(list)), Where: "请打电话告诉他们", Status: "请处理"}
+}

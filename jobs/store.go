@@ -45,8 +45,10 @@ type Store interface {
 	// FirstBindings, DigestCursor and SetDigestCursor feed the bindings
 	// digest.
 	FirstBindings(ctx context.Context, after, until time.Time) ([]string, error)
-	// People are the office's names and phones of its people.
+	// People are the office's names and phones of its people; Binding
+	// is where a resident bound (orders.ErrNotFound: nowhere).
 	People(ctx context.Context) (map[string]orders.Person, error)
+	Binding(ctx context.Context, openid string) (orders.Binding, error)
 	DigestCursor(ctx context.Context) (time.Time, error)
 	SetDigestCursor(ctx context.Context, t time.Time) error
 }

@@ -115,3 +115,18 @@ var templateOf = map[string]string{
 // TemplateKind returns the template kind a notice of kind falls back to
 // ("" for none).
 func TemplateKind(kind string) string { return templateOf[kind] }
+
+// Unreached is someone staff should phone: notices are held for them
+// (nothing could reach them under WeChat's rules), or WeChat refused to
+// deliver some (they unfollowed, their openid is wrong).
+type Unreached struct {
+	OpenID string
+	// Held counts their held notices; Since is when the first was held
+	// (or, with none held, when the first refused one was made).
+	Held  int
+	Since time.Time
+	// Refused counts their dead letters.
+	Refused int
+	// Kinds are the kinds of their notices (urgent, roster …), sorted.
+	Kinds []string
+}

@@ -256,12 +256,20 @@ func (f Filter) Match(o *Order) bool {
 // Prescription is what backs an order of prescription medicine: a photo
 // the resident sent, and the review.
 type Prescription struct {
-	MediaID string    `json:"media_id,omitempty"`
+	MediaID string `json:"media_id,omitempty"`
+	// Photo is the key of the photo baogong keeps (WeChat's copy expires
+	// in three days); it is shown only behind a signed, expiring link.
+	Photo string `json:"photo,omitempty"`
+	// PicURL is WeChat's URL of the photo, kept by older versions: it is
+	// readable by anyone who has it, so it is never shown.
 	PicURL  string    `json:"pic_url,omitempty"`
 	By      string    `json:"by,omitempty"` // who approved or rejected
 	Note    string    `json:"note,omitempty"`
 	At      time.Time `json:"at,omitzero"`
 }
+
+// HasPhoto reports whether a photo was sent for p.
+func (p *Prescription) HasPhoto() bool { return p != nil && (p.Photo != "" || p.PicURL != "" || p.MediaID != "") }
 
 // CallOff reports whether a household (or its lead) may still cancel o:
 // before it is on a volunteer's roster, and an urgent order someone

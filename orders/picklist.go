@@ -142,7 +142,9 @@ func BuildPickLists(cat *catalog.Catalog, orders []Order, day string) []PickList
 func newRxRef(o *Order) *RxRef {
 	ref := &RxRef{OrderID: o.ID, Grid: o.Grid, Address: o.Address}
 	if o.Rx != nil {
-		ref.PicURL, ref.MediaID, ref.ApprovedBy, ref.Note = o.Rx.PicURL, o.Rx.MediaID, o.Rx.By, o.Rx.Note
+		// WeChat's PicURL is readable by anyone holding it: never on a
+		// list. The photo kept (Photo) is shown behind a signed link.
+		ref.Photo, ref.MediaID, ref.ApprovedBy, ref.Note = o.Rx.Photo, o.Rx.MediaID, o.Rx.By, o.Rx.Note
 	}
 	return ref
 }

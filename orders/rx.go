@@ -53,8 +53,10 @@ type RxRef struct {
 	Address Address `json:"address"`
 	// Lines are the order's prescription medicine from this supplier.
 	Lines []Line `json:"lines"`
-	// PicURL and MediaID are the photo the resident sent ("" when the
-	// order was approved without one).
+	// Photo is the key of the photo the resident sent ("" when the order
+	// was approved without one, or it is gone); PicURL is the signed link
+	// to it that whoever shows the list puts there (never WeChat's URL).
+	Photo   string `json:"photo,omitempty"`
 	PicURL  string `json:"pic_url,omitempty"`
 	MediaID string `json:"media_id,omitempty"`
 	// ApprovedBy is the openid of who approved it, and Note what they

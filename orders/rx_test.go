@@ -48,7 +48,7 @@ func TestPickListsCarryPrescriptions(t *testing.T) {
 	const d = "2022-04-10"
 	waiting := rOrder("1", "G1", "3-2-501", StatusAwaitingRx, d, "MED-INSULIN:2", "VEG-A:1")
 	photo := rOrder("2", "G1", "3-2-502", StatusPending, d, "MED-INSULIN:1", "MED-IBU:1")
-	photo.Rx = &Prescription{MediaID: "m2", PicURL: "http://p/2.jpg"}
+	photo.Rx = &Prescription{MediaID: "m2", Photo: "rx:2", PicURL: "http://mmbiz.qpic.cn/old.jpg"}
 	approved := rOrder("3", "G1", "3-1-101", StatusAssigned, d, "MED-INSULIN:1")
 	approved.Rx = &Prescription{By: "lead-3", Note: "楼栋长"}
 	plain := rOrder("4", "G1", "3-1-102", StatusPending, d, "MED-IBU:1")
@@ -77,7 +77,8 @@ func TestPickListsCarryPrescriptions(t *testing.T) {
 		len(rx[0].Lines) != 1 || rx[0].Lines[0].Name != "胰岛素注射液" || rx[0].Lines[0].Qty != 1 {
 		t.Errorf("first ref %+v", rx[0])
 	}
-	if rx[1].OrderID != "2" || rx[1].PicURL != "http://p/2.jpg" || rx[1].MediaID != "m2" || rx[1].ApprovedBy != "" ||
+	// The kept photo's key; never WeChat's URL (older orders have one).
+	if rx[1].OrderID != "2" || rx[1].Photo != "rx:2" || rx[1].PicURL != "" || rx[1].MediaID != "m2" || rx[1].ApprovedBy != "" ||
 		len(rx[1].Lines) != 1 || rx[1].Address.Room != "502" || rx[1].Grid != "G1" {
 		t.Errorf("second ref %+v", rx[1])
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/baogong/baogong/orders"
 )
 
 // Held notices. A notice that can reach its person in no way now (out of
@@ -193,19 +195,8 @@ func (o *Outbox) Mailbox(ctx context.Context, openid string) (Mailbox, error) {
 	return m, nil
 }
 
-// Unreached is someone staff should phone: notices are held for them, or
-// WeChat refused to deliver some (they unfollowed, their openid is
-// wrong).
-type Unreached struct {
-	OpenID string
-	// Held counts their held notices; Since is when the first was held.
-	Held  int
-	Since time.Time
-	// Refused counts their dead letters.
-	Refused int
-	// Kinds are the kinds of their notices (urgent, roster …), sorted.
-	Kinds []string
-}
+// Unreached is orders.Unreached.
+type Unreached = orders.Unreached
 
 // Unreachable lists who cannot be reached now: those with held or
 // refused notices, held the longest first.

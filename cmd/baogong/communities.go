@@ -15,6 +15,7 @@ import (
 
 	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/adminapi"
+	"github.com/baogong/baogong/asr"
 	"github.com/baogong/baogong/bot"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/config"
@@ -100,12 +101,12 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		links.community = cc.ID
 	}
 	p.Links = links
-	p.Outbox.Templates, p.Outbox.Links, p.Outbox.Staff = cfg.WeChat.TemplateIDs(), links, cc.Admins
+	p.Outbox.Templates, p.Outbox.Links, p.Outbox.Staff, p.Outbox.Media = cfg.WeChat.TemplateIDs(), links, cc.Admins, p.Store
 	p.Mux = http.NewServeMux()
 	p.Jobs = &jobs.Runner{
 		Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc,
 		Notify: p.Outbox, Links: links, Log: log, Now: m.Clock.Now, Named: several,
-		Observe: m.observeJob(p.Store),
+		Observe: m.observeJob(p.Store), Reach: p.Outbox,
 	}
 	p.Distributor = &orders.Distributor{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc}
 	p.Staff = staff.New(m.Redis, cc.ID)
@@ -115,6 +116,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		Orders: p.Store, Households: p.Store, People: p.Store, Stock: p.Store, Marks: p.Store, Outbox: p.Outbox, Dead: p.Outbox,
 		Lists:       &orders.Lists{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc},
 		Distributor: p.Distributor, Jobs: p.Jobs, Audit: p.Staff, Log: log, Now: m.Clock.Now,
+		Media: p.Store, Links: links,
 	}
 	p.Bot = &bot.Bot{
 		Catalog:   p.Catalog,
@@ -127,12 +129,17 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		PerMinute: cfg.Limits.MessagesPerMinute,
 		Links:     links,
 		Missed:    p.Outbox,
+		Media:     m.WeChat,
+	}
+	if cfg.ASR.URL != "" {
+		p.Bot.ASR = &asr.Client{URL: cfg.ASR.URL, Model: cfg.ASR.Model, Language: cfg.ASR.Language}
+		p.Bot.ASRTimeout = cfg.ASR.ASRTimeout()
 	}
 	(&adminapi.Server{Store: p.Store, Community: &community, Actions: p.Actions, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now,
 		Jobs:      &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer},
 		Notices:   p.Outbox,
-		Mailboxes: p.Outbox,
-		Bindings:  p.Store}).Register(p.Mux)
+		Mailboxes: p.Outbox, MediaFiles: p.Store,
+		Bindings: p.Store}).Register(p.Mux)
 	p.Console = &console.Server{
 		Store: p.Store, Actions: p.Actions, Staff: p.Staff, Community: &community, Catalog: p.Catalog, Location: loc,
 		Jobs: p.Jobs, Schedules: p.Schedules, Notices: p.Outbox, Distributor: p.Distributor,

@@ -45,6 +45,14 @@ func (l signedLinks) Summary(lead, unit string) string {
 	return l.s.URL(adminapi.SummaryPath(l.s.Key, lead, unit), linkQuery(l.community))
 }
 
+// MediaPath is the route of a voice or photo baogong keeps.
+func MediaPath(key string) string { return "/m/" + url.PathEscape(key) }
+
+// Media is the link of the voice or photo kept under key.
+func (l signedLinks) Media(key string) string {
+	return l.s.URL(MediaPath(key), linkQuery(l.community))
+}
+
 // NoticesPath is the route of a person's notices page.
 func NoticesPath(openid string) string { return "/n/" + url.PathEscape(openid) }
 

@@ -22,7 +22,7 @@ import (
 func (m *Main) observeJob(store *redisstore.Store) func(context.Context, orders.JobRun) {
 	return func(ctx context.Context, run orders.JobRun) {
 		m.Metrics.JobRun(run)
-		frequent := run.Job == jobs.Urgent || run.Job == jobs.Bindings || run.Job == jobs.Restock
+		frequent := run.Job == jobs.Urgent || run.Job == jobs.Bindings || run.Job == jobs.Restock || run.Job == jobs.Unreached
 		keep := !frequent || run.Published || run.Error != "" || run.How == "console"
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		defer cancel()

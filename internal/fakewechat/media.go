@@ -70,11 +70,16 @@ func (a *API) Media(id string) ([]byte, bool) {
 	return append([]byte(nil), m.data...), true
 }
 
-// ExpireMedia forgets media id at once, as three days later.
+// ExpireMedia makes media id expire at once, as three days later (what
+// the person sent then is not sent again).
 func (a *API) ExpireMedia(id string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	delete(a.media, id)
+	if m := a.media[id]; m != nil {
+		m.expires = time.Time{}
+		return
+	}
+	a.media[id] = &medium{}
 }
 
 // Downloads counts successful /cgi-bin/media/get calls.

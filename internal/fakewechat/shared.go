@@ -27,6 +27,9 @@ type Faulty struct {
 	*API
 	// Bad answers this many requests with 502.
 	Bad atomic.Int32
+	// Base is the shared server's URL, for clients that build API URLs
+	// themselves (media downloads).
+	Base string
 }
 
 // ServeHTTP implements http.Handler.
@@ -54,7 +57,7 @@ func Install(t testing.TB, appID, secret string) *Faulty {
 		util.DefaultHTTPClient = &http.Client{Timeout: 5 * time.Second}
 		util.SetURIModifier(Rewriter(sharedServer.URL))
 	})
-	f := &Faulty{API: New(appID, secret)}
+	f := &Faulty{API: New(appID, secret), Base: sharedServer.URL}
 	sharedCurrent.Store(f)
 	t.Cleanup(func() { sharedCurrent.CompareAndSwap(f, nil) })
 	return f

@@ -11,8 +11,9 @@ import (
 // of the order (status and version checked in the script), so a photo and
 // a review arriving together cannot both win.
 
-// AttachRx implements the actions' stores.
-func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at time.Time) (orders.Order, error) {
+// AttachRx implements the actions' stores: photo is the key of the photo
+// kept (see SaveMedia).
+func (s *Store) AttachRx(ctx context.Context, id, mediaID, photo, by string, at time.Time) (orders.Order, error) {
 	awaiting := func(o orders.Order) bool { return o.Status == orders.StatusAwaitingRx }
 	day, err := s.releaseDay(ctx, id)
 	if err != nil {
@@ -20,7 +21,7 @@ func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at
 	}
 	return s.transitionIf(ctx, id, awaiting, orders.StatusPending, by, "处方照片", at, false, func(o *orders.Order) {
 		rx := prescription(o)
-		rx.MediaID, rx.PicURL, rx.At = mediaID, picURL, at
+		rx.MediaID, rx.Photo, rx.At = mediaID, photo, at
 		o.Day = day
 	}, nil)
 }

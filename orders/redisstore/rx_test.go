@@ -53,13 +53,13 @@ func TestAttachRx(t *testing.T) {
 	if left, _ := s.StockLeft(ctx); left["INS"] != 8 || left["VEG"] != 9 {
 		t.Errorf("stock not reserved while awaiting: %v", left)
 	}
-	got, err := s.AttachRx(ctx, o.ID, "media-1", "http://p/1.jpg", "openid-501", at.Add(time.Minute))
+	got, err := s.AttachRx(ctx, o.ID, "media-1", "rx:kept-1", "openid-501", at.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
 	read, _ := s.Order(ctx, o.ID)
 	for _, x := range []orders.Order{got, read} {
-		if x.Status != orders.StatusPending || x.Rx == nil || x.Rx.MediaID != "media-1" || x.Rx.PicURL != "http://p/1.jpg" || x.Rx.Reviewed() {
+		if x.Status != orders.StatusPending || x.Rx == nil || x.Rx.MediaID != "media-1" || x.Rx.Photo != "rx:kept-1" || x.Rx.PicURL != "" || x.Rx.Reviewed() {
 			t.Errorf("after photo: %s %+v", x.Status, x.Rx)
 		}
 		if h := x.History[len(x.History)-1]; h.Status != orders.StatusPending || h.By != "openid-501" {
@@ -97,11 +97,11 @@ func TestApproveRx(t *testing.T) {
 
 	// A pending order with a photo gains the review and stays pending.
 	p := placeRx(t, s, cat, "502", at)
-	if _, err := s.AttachRx(ctx, p.ID, "m", "http://p/502.jpg", "openid-502", at); err != nil {
+	if _, err := s.AttachRx(ctx, p.ID, "m", "rx:kept-502", "openid-502", at); err != nil {
 		t.Fatal(err)
 	}
 	got, err = s.ApproveRx(ctx, p.ID, "ph-boss", "药房", at)
-	if err != nil || got.Status != orders.StatusPending || got.Rx.PicURL != "http://p/502.jpg" || got.Rx.By != "ph-boss" {
+	if err != nil || got.Status != orders.StatusPending || got.Rx.Photo != "rx:kept-502" || got.Rx.By != "ph-boss" {
 		t.Errorf("approve after photo: %v %s %+v", err, got.Status, got.Rx)
 	}
 	// Out for delivery: too late.

@@ -1,0 +1,145 @@
+package actions
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/urgent"
+)
+
+// Voices without words (issue 19). WeChat is withdrawing the speech
+// recognition of official accounts: an elder's voice may arrive with no
+// words, and no transcription service may be configured. PassVoice then
+// keeps the voice (WeChat's copy expires in three days) and passes it to a
+// person who can listen and order for the household: the building's lead,
+// or the grid's volunteers, or staff, the first of them who can be reached
+// now (see urgent.Reacher), as a voice message after a text naming the
+// household and the one line that orders for it.
+
+// MediaStore keeps media people send (orders/redisstore).
+type MediaStore interface {
+	SaveMedia(ctx context.Context, key, contentType string, data []byte, ttl time.Duration) error
+}
+
+// MediaLinks makes signed, expiring links to media baogong keeps.
+type MediaLinks interface {
+	Media(key string) string
+}
+
+// VoiceTTL is how long a passed voice is kept: as long as its link.
+const VoiceTTL = 3 * 24 * time.Hour
+
+// Voice is a voice message's audio.
+type Voice struct {
+	Data        []byte
+	ContentType string
+}
+
+// VoiceTo says who a voice was passed to.
+type VoiceTo int
+
+// Who hears a voice.
+const (
+	VoiceNobody VoiceTo = iota // no lead, volunteer or staff to pass it to
+	VoiceLead
+	VoiceVolunteers
+	VoiceStaff
+)
+
+// VoiceResult is what PassVoice did.
+type VoiceResult struct {
+	To VoiceTo
+	// Reached: someone it went to can be reached now; else it waits for
+	// their next message.
+	Reached bool
+}
+
+// PassVoice keeps the bound actor's voice and passes it on (see above).
+// The actor's message key names the voice and its notices, so a retry
+// passes nothing twice.
+func (s *Service) PassVoice(ctx context.Context, a Actor, v Voice) (res VoiceResult, err error) {
+	defer func() { s.done(ctx, a, "pass_voice", err) }()
+	if a.Home == nil || s.Media == nil {
+		return res, ErrForbidden
+	}
+	bd := *a.Home
+	tiers := []struct {
+		who []string
+		to  VoiceTo
+	}{
+		{s.leadsOf(ctx, bd.Address.Building), VoiceLead},
+		{s.gridVolunteers(ctx, bd.Grid), VoiceVolunteers},
+		{s.Community.Admins, VoiceStaff},
+	}
+	var to []string
+	for _, t := range tiers {
+		if len(t.who) == 0 {
+			continue
+		}
+		reached, err := s.canReach(ctx, "voice", t.who)
+		if err != nil {
+			return res, err
+		}
+		if reached || res.To == VoiceNobody {
+			// The first tier anyone can be reached in; else the first
+			// there is, whose people hear it on their next message.
+			to, res.To, res.Reached = t.who, t.to, reached
+		}
+		if reached {
+			break
+		}
+	}
+	if res.To == VoiceNobody {
+		return res, nil
+	}
+	key := "voice:" + a.Key
+	if err := s.Media.SaveMedia(ctx, key, v.ContentType, v.Data, VoiceTTL); err != nil {
+		return res, err
+	}
+	link := ""
+	if s.Links != nil {
+		link = s.Links.Media(key)
+	}
+	ns := make([]orders.Notice, len(to))
+	for i, u := range to {
+		ns[i] = orders.Notice{ID: "voice:" + a.Key + ":" + u, OpenID: u, Kind: "voice", Voice: key, URL: link,
+			Text: textVoicePassed(bd.Address, link, res.To == VoiceLead), Brief: voiceBrief(bd.Address)}
+	}
+	if err := s.Outbox.Enqueue(ctx, ns...); err != nil {
+		return res, err
+	}
+	s.record(ctx, a, auditVoice, bd.Address.String(), fmt.Sprint(len(to)))
+	return res, nil
+}
+
+// gridVolunteers returns grid's volunteers: the config's and those added.
+func (s *Service) gridVolunteers(ctx context.Context, grid string) []string {
+	for _, g := range s.Community.Grids {
+		if g.ID != grid {
+			continue
+		}
+		added, err := s.People.Volunteers(ctx, grid)
+		if err != nil {
+			s.Log.ErrorContext(ctx, "volunteers", "err", err)
+		}
+		return slices.Clone(g.Team(added))
+	}
+	return nil
+}
+
+// canReach reports whether any of who can be reached now by a notice of
+// kind (everyone, when the outbox cannot say).
+func (s *Service) canReach(ctx context.Context, kind string, who []string) (bool, error) {
+	r := urgent.ReacherOf(s.Outbox)
+	if r == nil {
+		return true, nil
+	}
+	ok, err := r.CanReach(ctx, kind, who)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(ok, true), nil
+}
