@@ -48,9 +48,11 @@ func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 // testLinks makes links as cmd's signed links do, unsigned.
 type testLinks struct{}
 
-func (testLinks) Summary(lead, unit string) string { return "https://bg.example/s/" + lead + "/" + unit }
-func (testLinks) Notices(openid string) string     { return "https://bg.example/n/" + openid }
-func (testLinks) Media(key string) string          { return "https://bg.example/m/" + key }
+func (testLinks) Summary(lead, unit string) string {
+	return "https://bg.example/s/" + lead + "/" + unit
+}
+func (testLinks) Notices(openid string) string { return "https://bg.example/n/" + openid }
+func (testLinks) Media(key string) string      { return "https://bg.example/m/" + key }
 
 // redistestCommunityOf is the env's community id (its reply keys' tag).
 func redistestCommunityOf(e *env) string {

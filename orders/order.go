@@ -262,14 +262,16 @@ type Prescription struct {
 	Photo string `json:"photo,omitempty"`
 	// PicURL is WeChat's URL of the photo, kept by older versions: it is
 	// readable by anyone who has it, so it is never shown.
-	PicURL  string    `json:"pic_url,omitempty"`
-	By      string    `json:"by,omitempty"` // who approved or rejected
-	Note    string    `json:"note,omitempty"`
-	At      time.Time `json:"at,omitzero"`
+	PicURL string    `json:"pic_url,omitempty"`
+	By     string    `json:"by,omitempty"` // who approved or rejected
+	Note   string    `json:"note,omitempty"`
+	At     time.Time `json:"at,omitzero"`
 }
 
 // HasPhoto reports whether a photo was sent for p.
-func (p *Prescription) HasPhoto() bool { return p != nil && (p.Photo != "" || p.PicURL != "" || p.MediaID != "") }
+func (p *Prescription) HasPhoto() bool {
+	return p != nil && (p.Photo != "" || p.PicURL != "" || p.MediaID != "")
+}
 
 // CallOff reports whether a household (or its lead) may still cancel o:
 // before it is on a volunteer's roster, and an urgent order someone
