@@ -118,6 +118,9 @@ type Service struct {
 	// passed on.
 	Media MediaStore
 	Links MediaLinks
+	// Tags, when set, keeps people's WeChat tags (and so their menus) in
+	// step with their roles (see roles.go).
+	Tags RoleTagger
 	// Lists applies leads' 接龙; Distributor shares out free packs; Jobs
 	// runs jobs now.
 	Lists       *orders.Lists

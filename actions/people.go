@@ -61,6 +61,7 @@ func (s *Service) AddLead(ctx context.Context, a Actor, p orders.Person, buildin
 		return l, err
 	}
 	s.joined(ctx, p.OpenID)
+	s.rolesChanged(ctx, p.OpenID)
 	s.record(ctx, a, auditAddLead, p.OpenID, strings.Join(l.Buildings, "、")+"栋")
 	return l, nil
 }
@@ -78,6 +79,7 @@ func (s *Service) RemoveLead(ctx context.Context, a Actor, openid string) (err e
 	if err := s.People.RemoveLead(ctx, openid); err != nil {
 		return err
 	}
+	s.rolesChanged(ctx, openid)
 	s.record(ctx, a, auditRemoveLead, openid, "")
 	return nil
 }
@@ -102,6 +104,7 @@ func (s *Service) AddVolunteer(ctx context.Context, a Actor, p orders.Person, gr
 		return err
 	}
 	s.joined(ctx, p.OpenID)
+	s.rolesChanged(ctx, p.OpenID)
 	s.record(ctx, a, auditAddVolunteer, p.OpenID, grid)
 	return nil
 }
@@ -121,6 +124,7 @@ func (s *Service) RemoveVolunteer(ctx context.Context, a Actor, grid, openid str
 	if err := s.People.RemoveVolunteer(ctx, grid, openid); err != nil {
 		return err
 	}
+	s.rolesChanged(ctx, openid)
 	s.record(ctx, a, auditRemoveVolunteer, openid, grid)
 	return nil
 }
@@ -223,6 +227,7 @@ func (s *Service) DecideApplication(ctx context.Context, a Actor, code string, a
 			return app, err
 		}
 		s.joined(ctx, app.OpenID)
+		s.rolesChanged(ctx, app.OpenID)
 	}
 	if err := s.People.DeleteApplication(ctx, code); err != nil {
 		return app, err

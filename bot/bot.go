@@ -158,6 +158,9 @@ func (b *Bot) event(ctx context.Context, msg *Message) (string, error) {
 		case KeyHelp:
 			return b.help(msg), nil
 		}
+		if reply, ok, err := b.roleClick(ctx, msg); ok {
+			return reply, err
+		}
 	}
 	return "", nil // unsubscribe, VIEW and the rest need no answer
 }

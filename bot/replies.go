@@ -1516,3 +1516,14 @@ func textVoicePassedOn(a orders.Address, res actions.VoiceResult) string {
 	b.WriteString("\n也可以打字发给我们，例如：蔬菜包2份")
 	return b.String()
 }
+
+// ---- Role menus (menu.go) ----
+
+// textCutoffInfo answers the lead's 截单时间 button: when is what an order
+// now counts for ("" without schedules).
+func textCutoffInfo(when string) string {
+	if when == "" {
+		return "截单由社区统一安排。截单后发\"汇总\"看这一轮要送的单。"
+	}
+	return "现在下的单：" + when + "。\n截单后发\"汇总\"看这一轮要送的单；截单由社区统一安排。"
+}

@@ -63,6 +63,8 @@ type Main struct {
 	Metrics *metrics.Metrics
 	// Clock is the time every part reads (see Clock).
 	Clock Clock
+	// Tags keeps people's role tags, which choose their WeChat menu.
+	Tags *accountTags
 	// Communities are the parts of each community served, in config
 	// order; Store, Outbox, Jobs and Schedules above are the first's.
 	Communities []*Community
@@ -187,6 +189,11 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	}
 	actions.NewAccount(dir, services...)
 	m.Account = bot.NewAccount(dir, bots...)
+	// Menus by role: people's WeChat tags follow their roles.
+	m.Tags = newAccountTags(m)
+	for _, p := range m.Communities {
+		p.Actions.Tags = m.Tags
+	}
 	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
 	m.Mux.Handle("/", m.communityMux())
 	m.Mux.Handle("/admin/", m.consoleMux())
@@ -239,6 +246,7 @@ func (m *Main) Run(ctx context.Context) error {
 	} else {
 		m.Cron.Start()
 	}
+	m.Tags.syncInBackground(octx)
 	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "communities", strings.Join(m.communityIDs(), ","))
 	return nil
 }
@@ -273,6 +281,9 @@ func (m *Main) Close() error {
 	}
 	if m.Cron != nil {
 		<-m.Cron.Stop().Done()
+	}
+	if m.Tags != nil {
+		m.Tags.wait() // tagging under way reads the token in Redis
 	}
 	for i := len(m.closers) - 1; i >= 0; i-- {
 		if err := m.closers[i](); err != nil && !errors.Is(err, redis.ErrClosed) {

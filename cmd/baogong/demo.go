@@ -150,7 +150,7 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 	}
 	// Create the menu as an operator would: this fetches an access
 	// token from the fake API and keeps it in Redis.
-	if err := d.WeChat.Call(ctx, func() error { return d.WeChatAccount.GetMenu().SetMenu(bot.Menu()) }); err != nil {
+	if err := d.Tags.tags.SetMenus(ctx, bot.Menu(), bot.RoleMenus()); err != nil {
 		d.Log.Warn("demo menu", "err", err)
 	}
 	loc, err := cfg.Location()

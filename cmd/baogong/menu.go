@@ -23,9 +23,14 @@ func menuCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer m.Close()
-	if err := m.WeChat.Call(ctx, func() error { return m.WeChatAccount.GetMenu().SetMenu(bot.Menu()) }); err != nil {
+	// Everyone's menu, and the menus of leads, volunteers and staff shown
+	// by their tags (issue 19), whose members are synced now.
+	if err := m.Tags.tags.SetMenus(ctx, bot.Menu(), bot.RoleMenus()); err != nil {
 		return fmt.Errorf("create menu: %w", err)
 	}
-	fmt.Fprintln(stdout, "menu created")
+	if err := m.Tags.sync(ctx); err != nil {
+		return fmt.Errorf("tag people by role: %w", err)
+	}
+	fmt.Fprintln(stdout, "menu created (with the menus of leads, volunteers and staff)")
 	return nil
 }

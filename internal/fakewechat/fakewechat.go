@@ -52,6 +52,7 @@ const (
 	PathTagGet             = "/cgi-bin/tags/get"
 	PathTagBatch           = "/cgi-bin/tags/members/batchtagging"
 	PathTagUnbatch         = "/cgi-bin/tags/members/batchuntagging"
+	PathTagUsers           = "/cgi-bin/user/tag/get"
 	PathMenuAddConditional = "/cgi-bin/menu/addconditional"
 	PathMenuDelConditional = "/cgi-bin/menu/delconditional"
 )
@@ -282,6 +283,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.serveTagging(true)(w, r)
 	case PathTagUnbatch:
 		a.serveTagging(false)(w, r)
+	case PathTagUsers:
+		a.serveTagUsers(w, r)
 	case PathMenuAddConditional:
 		a.serveMenuAddConditional(w, r)
 	case PathMenuDelConditional:

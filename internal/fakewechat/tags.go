@@ -146,6 +146,31 @@ func (a *API) serveTagging(on bool) http.HandlerFunc {
 	}
 }
 
+// serveTagUsers lists a tag's users (all in one page: the fake's tags are
+// small).
+func (a *API) serveTagUsers(w http.ResponseWriter, r *http.Request) {
+	if !a.postWithToken(w, r) {
+		return
+	}
+	var req struct {
+		TagID int    `json:"tagid"`
+		Next  string `json:"next_openid"`
+	}
+	if !readJSON(w, r, &req) {
+		return
+	}
+	a.mu.Lock()
+	var ids []string
+	if req.Next == "" {
+		for id := range a.tagged[req.TagID] {
+			ids = append(ids, id)
+		}
+	}
+	a.mu.Unlock()
+	slices.Sort(ids)
+	writeJSON(w, map[string]any{"count": len(ids), "data": map[string]any{"openid": ids}, "next_openid": ""})
+}
+
 func (a *API) serveMenuAddConditional(w http.ResponseWriter, r *http.Request) {
 	if !a.postWithToken(w, r) {
 		return
