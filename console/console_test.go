@@ -46,11 +46,21 @@ type env struct {
 }
 
 type fakeNotices struct {
-	mu      sync.Mutex
-	dead    []orders.Notice
-	retried []string
-	queued  []orders.Notice
+	mu        sync.Mutex
+	dead      []orders.Notice
+	retried   []string
+	queued    []orders.Notice
+	unreached []orders.Unreached
+	problems  []string
 }
+
+func (f *fakeNotices) Unreachable(context.Context) ([]orders.Unreached, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]orders.Unreached(nil), f.unreached...), nil
+}
+
+func (f *fakeNotices) Problems(context.Context) ([]string, error) { return f.problems, nil }
 
 func (f *fakeNotices) Enqueue(_ context.Context, ns ...orders.Notice) error {
 	f.mu.Lock()
@@ -113,7 +123,7 @@ func newEnv(t *testing.T) *env {
 		Grids: []orders.Grid{{ID: "G1", Buildings: []string{"3", "5"}, Volunteers: []string{"vol-a"}}, {ID: "G2", Buildings: []string{"6"}}},
 		Leads: []orders.Lead{{OpenID: "lead-3", Buildings: []string{"3"}}}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	runner := &jobs.Runner{Store: store, Catalog: cat, Community: community, Location: shanghai, Notify: e.notices, Links: links{}, Log: log, Now: now,
+	runner := &jobs.Runner{Store: store, Catalog: cat, Community: community, Location: shanghai, Notify: e.notices, Links: links{}, Log: log, Now: now, Reach: e.notices,
 		Observe: func(ctx context.Context, run orders.JobRun) { store.SaveJobRun(ctx, run, true) }}
 	dist := &orders.Distributor{Store: store, Catalog: cat, Community: community, Location: shanghai}
 	acts := &actions.Service{Community: community, Catalog: cat, Location: shanghai,
@@ -672,5 +682,22 @@ func TestSoldOutKeepsADeficit(t *testing.T) {
 	}
 	if left, _ := e.store.StockLeft(ctx); left["VEG"] != 1 {
 		t.Errorf("after a cancel and 2 more with a deficit of 2: %d left, want 1", left["VEG"])
+	}
+}
+
+// TestUnreachableOnTheNoticesPage: staff see who nothing can reach, with
+// the office's name, phone and role, and the template ids WeChat refused.
+func TestUnreachableOnTheNoticesPage(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.store.SetPerson(ctx, orders.Person{OpenID: "vol-a", Name: "小林", Phone: "13900001111"})
+	e.notices.unreached = []orders.Unreached{{OpenID: "vol-a", Held: 2, Kinds: []string{"roster", "urgent"}, Since: e.now}}
+	e.notices.problems = []string{"tpl-wrong"}
+	b := e.signedIn()
+	_, body := b.get("/admin/notices")
+	for _, want := range []string{"联系不上的人（1人）", "小林", "志愿者（G1网格）", `href="tel:13900001111"`, "排班、急单", "tpl-wrong"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("notices page lacks %q", want)
+		}
 	}
 }

@@ -38,6 +38,9 @@ type RoleTags struct {
 	mu  sync.Mutex
 	ids map[string]int32 // tag name → id, once known
 	wg  sync.WaitGroup
+	// making is held while the tags are listed and made, so two callers
+	// (the start's sync, a role change) do not make one tag twice.
+	making sync.Mutex
 }
 
 // NewRoleTags returns the role tags of s's account, named by names
@@ -49,6 +52,8 @@ func NewRoleTags(s *WeChatSender, names map[string]string) *RoleTags {
 
 // tagIDs returns the id of every role's tag, creating the tags missing.
 func (t *RoleTags) tagIDs(ctx context.Context) (map[string]int32, error) {
+	t.making.Lock()
+	defer t.making.Unlock()
 	t.mu.Lock()
 	if len(t.ids) == len(t.Names) {
 		defer t.mu.Unlock()

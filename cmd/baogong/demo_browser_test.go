@@ -211,9 +211,14 @@ func TestDemoInBrowser(t *testing.T) {
 	if img := evalIn[bool](p, `!!document.querySelector("#chat .msg.me img")`); !img {
 		t.Error("the photo is not shown in the chat")
 	}
+	// The pharmacy never wrote to the account: WeChat would refuse a
+	// push, so the page shows the notice held for its next message, and
+	// its next message (你好) is answered with it.
 	p.as("人民大药房店员")
-	p.wait("the pharmacy's photo notice", `document.querySelector("#pushes").textContent.includes("审核") ? "yes" : ""`)
+	p.wait("the pharmacy's held photo notice", `document.querySelector("#held").textContent.includes("审核") ? "yes" : ""`)
 	p.shot("3-prescription-photo")
+	mustHave(t, "the pharmacy's next message", p.say("你好"), "【您有1条没收到的通知】", "【处方待核对】", "/m/rx:")
+	p.wait("nothing held any more", `document.querySelector("#held").textContent === "" ? "yes" : ""`)
 
 	// Sold out: the second buyer of masks asks for 到货通知; the office
 	// adds stock from the shortages table and the waiting resident hears.
