@@ -22,9 +22,11 @@ import (
 // outbox holds what it is given.
 type nothingSent struct{}
 
-func (nothingSent) Custom(context.Context, orders.Notice) error           { return orders.ErrOutsideWindow }
-func (nothingSent) Voice(context.Context, string, []byte) error           { return orders.ErrOutsideWindow }
-func (nothingSent) Template(context.Context, orders.Notice, string) error { return orders.ErrTemplateRefused }
+func (nothingSent) Custom(context.Context, orders.Notice) error { return orders.ErrOutsideWindow }
+func (nothingSent) Voice(context.Context, string, []byte) error { return orders.ErrOutsideWindow }
+func (nothingSent) Template(context.Context, orders.Notice, string) error {
+	return orders.ErrTemplateRefused
+}
 
 func getPage(t *testing.T, u string) (int, string, http.Header) {
 	t.Helper()
