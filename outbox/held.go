@@ -144,6 +144,9 @@ func (o *Outbox) Held(ctx context.Context, openid string) ([]Notice, error) {
 	return o.bodies(ctx, ids)
 }
 
+// bodies reads the notices ids, in order: those gone (delivered
+// meanwhile) are left out, an undecodable one (not written by this code)
+// stands as a notice saying so.
 func (o *Outbox) bodies(ctx context.Context, ids []string) ([]Notice, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -153,15 +156,16 @@ func (o *Outbox) bodies(ctx context.Context, ids []string) ([]Notice, error) {
 		return nil, fmt.Errorf("read notices: %w", err)
 	}
 	out := make([]Notice, 0, len(ids))
-	for _, v := range vals {
+	for i, v := range vals {
 		s, ok := v.(string)
 		if !ok {
 			continue
 		}
 		var n Notice
-		if json.Unmarshal([]byte(s), &n) == nil {
-			out = append(out, n)
+		if err := json.Unmarshal([]byte(s), &n); err != nil {
+			n = Notice{ID: ids[i], LastError: "undecodable: " + err.Error()}
 		}
+		out = append(out, n)
 	}
 	return out, nil
 }

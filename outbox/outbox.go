@@ -713,26 +713,9 @@ func (o *Outbox) Dead(ctx context.Context) ([]Notice, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list dead notices: %w", err)
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	bodies, err := o.rdb.HMGet(ctx, o.keys[1], ids...).Result()
-	if err != nil {
-		return nil, fmt.Errorf("read dead notices: %w", err)
-	}
-	out := make([]Notice, 0, len(ids))
-	for i, b := range bodies {
-		s, ok := b.(string)
-		if !ok {
-			continue // delivered after all by a replica whose lease had ended
-		}
-		var n Notice
-		if err := json.Unmarshal([]byte(s), &n); err != nil {
-			n = Notice{ID: ids[i], LastError: "undecodable: " + err.Error()}
-		}
-		out = append(out, n)
-	}
-	return out, nil
+	// A dead id without body was delivered after all by a replica whose
+	// lease had ended: bodies leaves it out.
+	return o.bodies(ctx, ids)
 }
 
 // requeueScript moves dead notices back to the queue with a fresh body.

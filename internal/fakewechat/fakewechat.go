@@ -504,22 +504,11 @@ func (a *API) serveTemplateSend(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) serveMenuCreate(w http.ResponseWriter, r *http.Request) {
-	if !a.postWithToken(w, r) {
-		return
-	}
-	body, ok := readBody(w, r)
-	if !ok {
-		return
-	}
 	var m struct {
 		Button []button `json:"button"`
 	}
-	if json.Unmarshal(body, &m) != nil {
-		writeError(w, 47001)
-		return
-	}
-	if code := checkMenu(m.Button); code != 0 {
-		writeError(w, code)
+	body, ok := a.readMenu(w, r, &m, &m.Button)
+	if !ok {
 		return
 	}
 	a.mu.Lock()
@@ -529,12 +518,7 @@ func (a *API) serveMenuCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) serveMenuGet(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		writeError(w, 43001)
-		return
-	}
-	if code := a.checkToken(r); code != 0 {
-		writeError(w, code)
+	if !a.getWithToken(w, r) {
 		return
 	}
 	menu := a.Menu()
@@ -546,12 +530,7 @@ func (a *API) serveMenuGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) serveMenuDelete(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		writeError(w, 43001)
-		return
-	}
-	if code := a.checkToken(r); code != 0 {
-		writeError(w, code)
+	if !a.getWithToken(w, r) {
 		return
 	}
 	a.mu.Lock()
@@ -559,6 +538,41 @@ func (a *API) serveMenuDelete(w http.ResponseWriter, r *http.Request) {
 	a.condMenus = nil // deleting the menu deletes the conditional ones too
 	a.mu.Unlock()
 	writeError(w, 0)
+}
+
+// getWithToken is postWithToken for GET endpoints.
+func (a *API) getWithToken(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		writeError(w, 43001)
+		return false
+	}
+	if code := a.checkToken(r); code != 0 {
+		writeError(w, code)
+		return false
+	}
+	return true
+}
+
+// readMenu reads a menu request into m, whose buttons are *buttons, and
+// checks them as WeChat does, answering the error itself; it returns the
+// body and whether to go on.
+func (a *API) readMenu(w http.ResponseWriter, r *http.Request, m any, buttons *[]button) ([]byte, bool) {
+	if !a.postWithToken(w, r) {
+		return nil, false
+	}
+	body, ok := readBody(w, r)
+	if !ok {
+		return nil, false
+	}
+	if json.Unmarshal(body, m) != nil {
+		writeError(w, 47001)
+		return nil, false
+	}
+	if code := checkMenu(*buttons); code != 0 {
+		writeError(w, code)
+		return nil, false
+	}
+	return body, true
 }
 
 // postWithToken checks method and token in the order WeChat does, answering

@@ -90,12 +90,7 @@ func (a *API) Downloads() int {
 }
 
 func (a *API) serveMediaGet(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		writeError(w, 43001)
-		return
-	}
-	if code := a.checkToken(r); code != 0 {
-		writeError(w, code)
+	if !a.getWithToken(w, r) {
 		return
 	}
 	data, ok := a.Media(r.URL.Query().Get("media_id"))

@@ -96,8 +96,7 @@ func (a *API) serveTagCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) serveTagGet(w http.ResponseWriter, r *http.Request) {
-	if code := a.checkToken(r); code != 0 {
-		writeError(w, code)
+	if !a.getWithToken(w, r) {
 		return
 	}
 	a.mu.Lock()
@@ -172,25 +171,14 @@ func (a *API) serveTagUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) serveMenuAddConditional(w http.ResponseWriter, r *http.Request) {
-	if !a.postWithToken(w, r) {
-		return
-	}
-	body, ok := readBody(w, r)
-	if !ok {
-		return
-	}
 	var m struct {
 		Button    []button `json:"button"`
 		MatchRule struct {
 			TagID string `json:"tag_id"`
 		} `json:"matchrule"`
 	}
-	if json.Unmarshal(body, &m) != nil {
-		writeError(w, 47001)
-		return
-	}
-	if code := checkMenu(m.Button); code != 0 {
-		writeError(w, code)
+	body, ok := a.readMenu(w, r, &m, &m.Button)
+	if !ok {
 		return
 	}
 	a.mu.Lock()
