@@ -280,3 +280,21 @@ func (a *Account) namesOf(ids []string) []string {
 	}
 	return out
 }
+
+// CommunityOf returns the id of the community whose Bot hears openid's
+// messages, as Handle routes them ("" when none is known): where this
+// replica last found them, else the first whose config names them, else
+// where the directory says they belong. The outboxes of an account of
+// several communities hand each other notices by it (issue 19), so that
+// a notice waits where the person's next message will be answered.
+func (a *Account) CommunityOf(ctx context.Context, openid string) string {
+	if b, known := a.guess(openid); known {
+		return b.Community.ID
+	}
+	c, err := a.Directory.Community(ctx, openid)
+	if err != nil {
+		a.Bots[0].Log.Error("community of a notice's person", "err", err)
+		return ""
+	}
+	return c
+}

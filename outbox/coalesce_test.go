@@ -118,3 +118,37 @@ type mediaMap map[string][]byte
 func (m mediaMap) Media(_ context.Context, key string) ([]byte, string, error) {
 	return m[key], "audio/amr", nil
 }
+
+// TestOutboxMovesNoticesToTheCommunityThatHearsThePerson: on an account of
+// several communities, a person writes to one community's bot; a notice
+// another community queues for them goes through the first, whose model
+// knows their window (and whose replies would carry it).
+func TestOutboxMovesNoticesToTheCommunityThatHearsThePerson(t *testing.T) {
+	e := newWXEnv(t, "")
+	home := e.box
+	other := e.outbox(e.sender)
+	other.prefix = "bg:{" + e.community + "-b}:"
+	other.community = e.community + "-b"
+	p := "bg:{" + other.community + "}:outbox:"
+	other.keys = []string{p + "due", p + "notices", p + "dead", p + "done"}
+	route := func(context.Context, string) *Outbox { return home }
+	home.Route, other.Route = route, route
+	e.wrote("oSupplier") // in home's community
+	if err := other.Enqueue(context.Background(), notice("pl1", "oSupplier")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := other.Drain(context.Background()); err != nil || n != 1 {
+		t.Fatalf("other drained %d, %v", n, err)
+	}
+	if len(e.api.Sent()) != 0 {
+		t.Fatal("sent from a community that does not know the person's window")
+	}
+	e.drain(1)
+	if s := e.api.SentTo("oSupplier"); len(s) != 1 || s[0].Kind != "custom" {
+		t.Fatalf("sent %+v", s)
+	}
+	// Moved again after a crash: nothing twice.
+	if err := home.Enqueue(context.Background(), notice("pl1", "oSupplier")); err != nil || e.pending() != 0 {
+		t.Fatalf("re-moved: pending %d, %v", e.pending(), err)
+	}
+}

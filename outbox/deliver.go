@@ -25,6 +25,11 @@ func (o *Outbox) deliver(ctx context.Context, openid string, g []claimed) (int, 
 	// What was sent is recorded even when ctx ended meanwhile: a
 	// delivered notice left unrecorded would be sent again.
 	ctx = context.WithoutCancel(ctx)
+	if o.Route != nil {
+		if there := o.Route(ctx, openid); there != nil && there != o {
+			return o.move(ctx, there, g)
+		}
+	}
 	slices.SortStableFunc(g, func(a, b claimed) int { return a.n.CreatedAt.Compare(b.n.CreatedAt) })
 	var voices []Notice
 	if o.Media != nil {
@@ -201,6 +206,23 @@ func (o *Outbox) refusedTemplate(ctx context.Context, tpl, kind string) {
 	if err := o.Enqueue(ctx, ns...); err != nil {
 		o.log.Error("outbox: tell staff of a refused template", "err", err)
 	}
+}
+
+// viaMoved records a notice handed to the outbox of the community that
+// hears its person (see Route).
+const viaMoved = "moved"
+
+// move hands g to there, under the same ids (so a move repeated after a
+// crash queues nothing twice), and records them done here.
+func (o *Outbox) move(ctx context.Context, there *Outbox, g []claimed) (int, error) {
+	ns := make([]Notice, len(g))
+	for i, c := range g {
+		ns[i] = c.n
+	}
+	if err := there.Enqueue(ctx, ns...); err != nil {
+		return 0, o.failAll(ctx, g, err)
+	}
+	return o.doneAll(ctx, g, viaMoved)
 }
 
 func (o *Outbox) doneAll(ctx context.Context, cs []claimed, via string) (int, error) {

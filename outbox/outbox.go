@@ -162,6 +162,11 @@ type Outbox struct {
 	Media MediaReader
 	// Staff are told once when WeChat refuses a template id.
 	Staff []string
+	// Route, when set, returns the outbox of the community whose bot
+	// hears openid (an account of several communities): its model knows
+	// their window and its replies carry what it holds, so a notice to
+	// them is moved there. nil, or this outbox: here.
+	Route func(ctx context.Context, openid string) *Outbox
 	// Now is the clock; tests replace it to step through backoffs.
 	Now func() time.Time
 

@@ -189,6 +189,13 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	}
 	actions.NewAccount(dir, services...)
 	m.Account = bot.NewAccount(dir, bots...)
+	// On an account of several communities a notice waits in the
+	// community that hears its person (their window and their replies).
+	if len(m.Communities) > 1 {
+		for _, p := range m.Communities {
+			p.Outbox.Route = m.outboxOf
+		}
+	}
 	// Menus by role: people's WeChat tags follow their roles.
 	m.Tags = newAccountTags(m)
 	for _, p := range m.Communities {
@@ -392,4 +399,16 @@ func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...)
 
 func (c cronLogger) Error(err error, msg string, kv ...any) {
 	c.l.Error("cron: "+msg, append(kv, "err", err)...)
+}
+
+// outboxOf returns the outbox of the community that hears openid's
+// messages (nil when none is known).
+func (m *Main) outboxOf(ctx context.Context, openid string) *outbox.Outbox {
+	id := m.Account.CommunityOf(ctx, openid)
+	for _, p := range m.Communities {
+		if p.Config.ID == id {
+			return p.Outbox
+		}
+	}
+	return nil
 }
