@@ -251,6 +251,11 @@ func TestDemoInBrowser(t *testing.T) {
 	job("picklist", "打开备货单")
 	job("roster", "打开任务单")
 	p.wait("配送中 in the table", `document.querySelector("#orders").textContent.includes("配送中") ? "yes" : ""`)
+	// The volunteers never wrote to the account: their rounds go as
+	// template messages (the demo's account has a roster template), the
+	// supermarket's pick list (no template) waits for its next message.
+	p.wait("the roster template", `document.querySelector("#pushes").textContent.includes("模板消息") && document.querySelector("#pushes").textContent.includes("配送任务") ? "yes" : ""`)
+	p.wait("the held pick list", `document.querySelector("#held").textContent.includes("【备货单】") ? "yes" : ""`)
 	if raw := evalIn[string](p, `document.querySelector("#orders").textContent`); strings.Contains(raw, "pending") || strings.Contains(raw, "assigned") || strings.Contains(raw, "awaiting") {
 		t.Errorf("a status shown untranslated: %s", raw)
 	}
