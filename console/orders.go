@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -218,19 +219,13 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	names := s.names(ctx)
-	rows := reports.LedgerRows(list, func(id string) string {
-		if n := names[id]; n != "" {
-			return n
-		}
-		return id
-	})
+	rows := reports.LedgerRows(list, s.ledgerName(ctx))
 	file := url.PathEscape("台账-" + day + "." + format)
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+file)
 	w.Header().Set("Cache-Control", "no-store")
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		err = reports.LedgerCSV(w, day, rows, s.Location)
+		err = reports.LedgerCSV(w, rows, s.Location)
 	} else {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		err = reports.LedgerXLSX(w, day, rows, s.Location)
@@ -239,6 +234,27 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 		s.Log.ErrorContext(ctx, "ledger render", "err", err)
 	}
 	s.record(r, sess, textAuditLedger, day, format)
+}
+
+// ledgerName names people in the 台账 as the office knows them: the name
+// it noted, else their role here, else nothing; never their openid.
+func (s *Server) ledgerName(ctx context.Context) func(openid string) string {
+	names := s.names(ctx)
+	roles, err := s.roles(ctx)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "ledger roles", "err", err)
+	}
+	return func(id string) string {
+		switch {
+		case names[id] != "":
+			return names[id]
+		case id == staff.TokenWho:
+			return textTokenWho
+		case len(roles[id]) > 0:
+			return roles[id][0]
+		}
+		return ""
+	}
 }
 
 func isDigits(s string) bool {

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -83,6 +84,43 @@ func (s *Server) people(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 		return
 	}
 	s.render(w, r, "people", v)
+}
+
+// roles returns the community roles of everyone who has one, by openid:
+// leads (config and added), volunteers of every grid, staff and
+// supplier contacts, in that order.
+func (s *Server) roles(ctx context.Context) (map[string][]string, error) {
+	out := map[string][]string{}
+	add := func(id, role string) {
+		if !slices.Contains(out[id], role) {
+			out[id] = append(out[id], role)
+		}
+	}
+	added, err := s.Store.Leads(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, l := range s.Community.AllLeads(added) {
+		add(l.OpenID, textRoleLead)
+	}
+	for _, g := range s.Community.Grids {
+		extra, err := s.Store.Volunteers(ctx, g.ID)
+		if err != nil {
+			return out, err
+		}
+		for _, id := range g.Team(extra) {
+			add(id, textRoleVolunteer)
+		}
+	}
+	for _, id := range s.Community.Admins {
+		add(id, textRoleStaff)
+	}
+	for _, sup := range s.Catalog.Suppliers {
+		if sup.ContactOpenID != "" {
+			add(sup.ContactOpenID, textRoleSupplier)
+		}
+	}
+	return out, nil
 }
 
 // personForm reads openid, name and phone from a form; ok is false when

@@ -59,6 +59,14 @@ const (
 	textNoMarks     = "（无标记）"
 )
 
+// Role words: what someone is in the community, as the office says it.
+const (
+	textRoleLead      = "楼栋长"
+	textRoleVolunteer = "志愿者"
+	textRoleStaff     = "社区工作人员"
+	textRoleSupplier  = "供货联系人"
+)
+
 // Audit log actions.
 const (
 	textAuditSignIn  = "登录"
