@@ -11,10 +11,12 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai even in images without zoneinfo
 
 	"github.com/redis/go-redis/v9"
+	redislog "github.com/redis/go-redis/v9/logging"
 	"github.com/robfig/cron/v3"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
@@ -129,6 +131,9 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		m.Log.Warn("TEST CLOCK: time is not real, scheduled jobs do not run by themselves (tests only; unset "+testClockEnv+" in production)",
 			"now", clock.Now().In(loc).Format(time.RFC3339), "real", time.Now().In(loc).Format(time.RFC3339))
 	}
+	// go-redis logs failures on stderr in a format of its own; each also
+	// comes back to us as an error, which we log in ours.
+	redislog.Disable()
 	if m.Redis, err = newRedis(cfg.Redis); err != nil {
 		return nil, err
 	}
@@ -137,7 +142,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	defer cancel()
 	if err := m.Redis.Ping(pctx).Err(); err != nil {
 		m.Redis.Close()
-		return nil, fmt.Errorf("redis does not answer (%s): %w", redisWhere(cfg.Redis), err)
+		return nil, redisDown(cfg, err)
 	}
 	setWeChatHTTP(cfg.WeChat.APIBase)
 	tokens := wechat.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
@@ -201,8 +206,11 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 // Run starts listening on the configured address and serving.
 func (m *Main) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", m.Config.HTTP.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &addrInUseError{addr: m.Config.HTTP.Addr, from: m.Config.Source("http.addr"), err: err}
+	}
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return fmt.Errorf("listen on %s (%s): %w", m.Config.HTTP.Addr, m.Config.Source("http.addr"), err)
 	}
 	m.listener = ln
 	m.server = &http.Server{
@@ -317,6 +325,30 @@ func newRedis(c config.Redis) (redis.UniversalClient, error) {
 	}
 	return redis.NewUniversalClient(opts), nil
 }
+
+// redisDown says, on one line, that Redis does not answer at start: where
+// the service looked, where that address came from, and what to do.
+func redisDown(cfg config.Config, err error) error {
+	key := "redis.url"
+	if len(cfg.Redis.Addrs) > 0 {
+		key = "redis.addrs"
+	}
+	return fmt.Errorf("redis does not answer at %s (%s): %w. Start Redis there (Debian: apt-get install -y redis-server; or redis-server --daemonize yes), or point %s in the config file or BAOGONG_%s at the Redis you run",
+		redisWhere(cfg.Redis), cfg.Source(key), err, key, strings.ToUpper(strings.ReplaceAll(key, ".", "_")))
+}
+
+// addrInUseError: another program listens on the service's address.
+type addrInUseError struct {
+	addr, from string
+	err        error
+}
+
+func (e *addrInUseError) Error() string {
+	return fmt.Sprintf("cannot listen on %s (%s): another program uses it (an earlier baogong still running?). Stop that program, or listen elsewhere: http.addr in the config file or BAOGONG_HTTP_ADDR=127.0.0.1:8081",
+		e.addr, e.from)
+}
+
+func (e *addrInUseError) Unwrap() error { return e.err }
 
 func redisWhere(c config.Redis) string {
 	if len(c.Addrs) > 0 {
