@@ -88,6 +88,8 @@ func init() {
 var commands = []cmd{
 	{words: helpWords, bare: true, read: true, run: func(b *Bot, _ context.Context, m *Message, _ string) (string, error) { return b.help(m), nil }},
 	{words: consoleWords, bare: true, run: (*Bot).consoleLink},
+	// 我是谁 / 我的编号: anyone's openid, for the office (whoami.go).
+	{match: asksWhoAmI, read: true, run: (*Bot).whoami},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
 	// 是 / 不对 answer a voice order read back (voice.go); 取消 alone
 	// with nothing read back is the resident's cancel.

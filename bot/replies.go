@@ -1397,6 +1397,34 @@ func textConsoleLink(link string) string {
 	return "社区管理后台登录链接（10分钟内有效，只能用一次，请不要转发）：\n" + link + "\n过期了再发\"登录\"要一个新的。"
 }
 
+// -- 我是谁 (whoami.go) --
+
+// textWhoAmI tells a sender their openid, to give to the office, and what
+// they are in community: their roles and their household ("" for none).
+func textWhoAmI(openid, community string, roles []string, home string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "您的编号（openid）是：\n%s\n", openid)
+	b.WriteString("社区登记您当楼栋长、志愿者或超市联系人时要用这串编号：长按这条消息复制，发给社区工作人员；也可以告诉他们您刚发过\"我是谁\"，他们在管理后台的\"人员\"里能找到您。")
+	if len(roles) > 0 {
+		fmt.Fprintf(&b, "\n您在%s是：%s", community, strings.Join(roles, "、"))
+	}
+	if home != "" {
+		fmt.Fprintf(&b, "\n您家绑定的地址：%s", home)
+	}
+	return b.String()
+}
+
+// Roles as 我是谁 names them.
+const textRoleStaff = "社区工作人员（发\"登录\"进管理后台）"
+
+func textRoleLeadOf(buildings []string) string {
+	return "楼栋长（" + strings.Join(buildings, "栋、") + "栋）"
+}
+
+func textRoleVolunteerOf(grid string) string { return "志愿者（" + grid + "网格）" }
+
+func textRoleSupplierOf(name string) string { return name + "的联系人（收备货单）" }
+
 // -- waiting lists (到货通知, waitlist.go) --
 
 // textWaitHint follows a sold-out answer.

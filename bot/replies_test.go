@@ -124,6 +124,11 @@ func TestReplyGolden(t *testing.T) {
 	}
 	replies["console_staff_only"] = textConsoleStaffOnly
 	replies["console_link"] = textConsoleLink("https://bg.example.com/admin/signin?t=…&exp=…&sig=…")
+	// 我是谁.
+	replies["whoami_resident"] = textWhoAmI("oAbC123_resident", "幸福社区", nil, "3栋2单元501")
+	replies["whoami_stranger"] = textWhoAmI("oAbC123_new", "幸福社区", nil, "")
+	replies["whoami_staff"] = textWhoAmI("oAbC123_lead", "幸福社区",
+		[]string{textRoleLeadOf([]string{"3", "5"}), textRoleVolunteerOf("G1"), textRoleSupplierOf("新义保供超市"), textRoleStaff}, "")
 	for name, text := range deliveryReplies() {
 		replies[name] = text
 	}

@@ -5,6 +5,8 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -68,7 +70,19 @@ type Catalog struct {
 	// finds "蔬菜包" before "蔬菜" without trying every key.
 	byKey   map[string]*Item
 	byFirst map[rune][]string
+	// warnings are what New found wrong that the service runs with.
+	warnings []string
 }
+
+// openIDPattern is what a WeChat openid is made of.
+var openIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Warnings says what is wrong in the catalog without stopping the
+// service: a supplier whose pick lists reach nobody on WeChat (no
+// contact_openid, or one that is no openid, such as the example's
+// placeholder, which is then ignored). Each names the supplier, its line
+// when the catalog came from a file, and what to write.
+func (c *Catalog) Warnings() []string { return c.warnings }
 
 // New validates items and suppliers and builds the lookup index. Errors
 // name the offending entry by its place in the list, counting from 1,
@@ -82,7 +96,7 @@ func New(suppliers []Supplier, items []Item) (*Catalog, error) {
 // file the catalog came from (items[2]), for errors to name.
 func build(suppliers []Supplier, items []Item, line func(path string) (int, bool)) (*Catalog, error) {
 	c := &Catalog{
-		Suppliers: suppliers,
+		Suppliers: slices.Clone(suppliers),
 		Items:     items,
 		bySKU:     make(map[string]*Item, len(items)),
 		byKey:     make(map[string]*Item),
@@ -119,6 +133,15 @@ func build(suppliers []Supplier, items []Item, line func(path string) (int, bool
 		}
 		if s.Kind != KindSupermarket && s.Kind != KindPharmacy {
 			errs = append(errs, fmt.Errorf("%s: kind %q must be %s or %s", where, s.Kind, KindSupermarket, KindPharmacy))
+		}
+		const how = "write the openid of whoever receives its pick lists (备货单): they send 我是谁 to the official account and the reply has it"
+		switch {
+		case s.ContactOpenID == "":
+			c.warnings = append(c.warnings, fmt.Sprintf("%s has no contact_openid: its pick lists reach nobody on WeChat; %s", where, how))
+		case !openIDPattern.MatchString(s.ContactOpenID):
+			c.warnings = append(c.warnings, fmt.Sprintf("%s: contact_openid %q is not an openid (letters, digits, - and _), so it is ignored and the pick lists reach nobody on WeChat; %s",
+				where, s.ContactOpenID, how))
+			c.Suppliers[i].ContactOpenID = ""
 		}
 	}
 	itemAt := make(map[*Item]int, len(items))

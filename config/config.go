@@ -438,6 +438,20 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 // cronParser reads the standard five-field specs (as jobs.Parser does).
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
 
+// Warnings says what the service can run with but probably should not:
+// links nobody outside this machine can open (no http.public_url), or the
+// example's http.public_url left in.
+func (c *Config) Warnings() []string {
+	u, err := url.Parse(c.HTTP.PublicURL)
+	switch {
+	case c.HTTP.PublicURL == "":
+		return []string{fmt.Sprintf("http.public_url is not set: every link the service sends (登录, rosters, pick lists, 汇总) points at %s, which people's phones cannot open; set it to the https:// address people reach the service at", c.PublicBase())}
+	case err == nil && (u.Hostname() == "example.com" || strings.HasSuffix(u.Hostname(), ".example.com")):
+		return []string{fmt.Sprintf("http.public_url (%s) is the example's %s: every link the service sends points there; set it to the https:// address people reach the service at", c.Source("http.public_url"), c.HTTP.PublicURL)}
+	}
+	return nil
+}
+
 // PublicBase is the base URL of links, PublicURL or http://<addr>.
 func (c *Config) PublicBase() string {
 	if c.HTTP.PublicURL != "" {

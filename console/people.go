@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/baogong/baogong/actions"
@@ -23,8 +24,22 @@ type personRow struct {
 	FromConfig bool
 }
 
+// recentRow is someone who wrote to the account lately.
+type recentRow struct {
+	OpenID string
+	At     time.Time
+	// Roles are what they are in the community; Home their household.
+	Roles []string
+	Home  string
+}
+
+// recentShown is how many of the latest senders the people page lists.
+const recentShown = 50
+
 type peopleView struct {
 	*view
+	// Recent are the latest senders, to make one a lead or volunteer.
+	Recent       []recentRow
 	Leads        []personRow
 	Volunteers   []personRow
 	Staff        []personRow
@@ -82,6 +97,23 @@ func (s *Server) people(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 	if v.Applications, err = s.Store.Applications(ctx); err != nil {
 		s.failed(w, r, "people", err)
 		return
+	}
+	recent, err := s.Store.Recent(ctx, recentShown)
+	if err != nil {
+		s.failed(w, r, "people", err)
+		return
+	}
+	roles, err := s.roles(ctx)
+	if err != nil {
+		s.failed(w, r, "people", err)
+		return
+	}
+	for _, rs := range recent {
+		row := recentRow{OpenID: rs.OpenID, At: rs.At, Roles: roles[rs.OpenID]}
+		if rs.Binding != nil {
+			row.Home = rs.Binding.Address.String()
+		}
+		v.Recent = append(v.Recent, row)
 	}
 	s.render(w, r, "people", v)
 }

@@ -108,7 +108,14 @@ func LoadMain(ctx context.Context, path string, logw io.Writer) (*Main, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewMain(ctx, cfg, cat, clock, logw)
+	m, err := NewMain(ctx, cfg, cat, clock, logw)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		m.Log.Warn("config: " + w)
+	}
+	return m, nil
 }
 
 // NewMain wires every part, all reading the time from clock. It fails

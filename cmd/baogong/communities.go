@@ -78,6 +78,9 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		}
 		p.Catalog = cat
 	}
+	for _, w := range p.Catalog.Warnings() {
+		log.Warn("catalog: " + w)
+	}
 	p.Store = redisstore.New(m.Redis, cc.ID, p.Catalog)
 	p.Store.AckReplicas, p.Store.AckTimeout = cfg.Redis.MinReplicasAck, cfg.Redis.ReplicaAckTimeout
 	var over *orders.OversoldError

@@ -133,3 +133,42 @@ func TestStartupErrorsSayTheFix(t *testing.T) {
 		}
 	}
 }
+
+// TestExamplePlaceholdersWarned: started from the example files as they
+// are, the service runs and says at once which placeholders to replace:
+// the suppliers' contacts (with their lines) and http.public_url.
+func TestExamplePlaceholdersWarned(t *testing.T) {
+	rs := redistest.Own(t)
+	dir := t.TempDir()
+	for _, f := range []string{"baogong.example.yaml", "catalog.example.yaml"} {
+		data, err := os.ReadFile(filepath.Join("../..", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, strings.Replace(f, ".example", "", 1)), data, 0o644)
+	}
+	addr := freeAddr(t)
+	cmd := exec.Command(buildBinary(t), "serve", "--config", "baogong.yaml")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "BAOGONG_REDIS_URL=redis://"+rs.Addr+"/0", "BAOGONG_HTTP_ADDR="+addr, "BAOGONG_WECHAT_API_BASE=http://127.0.0.1:9",
+		"BAOGONG_WECHAT_APP_SECRET=s", "BAOGONG_WECHAT_TOKEN=t", "BAOGONG_ADMIN_TOKEN=0123456789abcdef")
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+	waitHealthy(t, "http://"+addr, exited)
+	out := logs.String()
+	for _, want := range []string{
+		`catalog: supplier 1 (line `, `contact_openid \"换成超市联系人的openid\" is not an openid`,
+		`catalog: supplier 2 (line `, `contact_openid \"换成药房联系人的openid\"`, "我是谁",
+		"config: http.public_url (http.public_url in baogong.yaml (line ", "is the example's https://bg.example.com",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the start-up log lacks %q:\n%s", want, out)
+		}
+	}
+}

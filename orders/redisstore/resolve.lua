@@ -9,14 +9,18 @@
 -- KEYS[5] the day's cutoff record (closed:<day>)
 -- KEYS[6] the sender's message count of this minute (rate limit)
 -- KEYS[7] the next day's cutoff record (closed by hand after the day's)
--- KEYS[8..] run-time volunteer sets of each grid
--- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>"
+-- KEYS[8] recent senders (sorted set openid -> time of their last
+--         message, Unix microseconds), kept to the ARGV[6] most recent
+-- KEYS[9..] run-time volunteer sets of each grid
+-- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>", time of the
+--       message (Unix microseconds), how many recent senders to keep
 --
 -- Returns {'DONE', reply}, {'INFLIGHT'}, {'SETTLED'} (this delivery gave
 -- the message up already: a late retry of its own Resolve), or {'NEW',
 -- building, unit, room, grid, at, marks, lead buildings, closed (0: the
 -- day is open, 1: closed, 2: the next day too), messages this minute,
--- member of KEYS[8..] ...}. Only a new message counts.
+-- member of KEYS[9..] ...}. Only a new message counts, and only it puts
+-- its sender first among the recent senders.
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[4] then
   return {'SETTLED'}
@@ -37,6 +41,8 @@ local marks = ''
 if b[6] then
   marks = redis.call('HGET', KEYS[4], b[6]) or ''
 end
+redis.call('ZADD', KEYS[8], ARGV[5], ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[8], 0, -(tonumber(ARGV[6]) + 1))
 local sent = redis.call('INCR', KEYS[6])
 if sent == 1 then
   redis.call('EXPIRE', KEYS[6], 120)
@@ -47,7 +53,7 @@ if closed == 1 then
 end
 local out = {'NEW', b[1] or '', b[2] or '', b[3] or '', b[4] or '', b[5] or '', marks,
   redis.call('HGET', KEYS[3], ARGV[3]) or '', closed, sent}
-for i = 8, #KEYS do
+for i = 9, #KEYS do
   out[#out + 1] = redis.call('SISMEMBER', KEYS[i], ARGV[3])
 end
 return out
