@@ -432,7 +432,8 @@ func TestLedger(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff台账,2026-11-24") || !strings.Contains(string(body), "3栋2单元501,G1,蔬菜包2份,100.00,待配送,居民下单") {
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff订单号,下单时间,") || !strings.Contains(string(body), "3栋2单元501,G1,蔬菜包,2,份,50,100,,,待配送,居民,") ||
+		strings.Contains(string(body), "openid-501") {
 		t.Errorf("csv %d:\n%s", resp.StatusCode, body)
 	}
 	if !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
