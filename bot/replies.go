@@ -410,10 +410,17 @@ func textCancelTooLate(o orders.Order) string {
 	return fmt.Sprintf("订单 %s 正在配送，不能取消了。\n有问题请联系楼栋长。", o.ID)
 }
 
+// textCatalog lists what can be ordered, then the free packs, which
+// nobody orders: they are handed out to every household.
 func textCatalog(items []catalog.Item, left map[string]int) string {
 	var b strings.Builder
 	b.WriteString("可以买的东西：\n")
+	var free []string
 	for _, it := range items {
+		if it.FreeOnly {
+			free = append(free, it.Name)
+			continue
+		}
 		fmt.Fprintf(&b, "%s %s/%s", it.Name, yuan(it.PriceFen), it.Unit)
 		switch n, ok := left[it.SKU]; {
 		case it.Limited() && ok && n <= 0:
@@ -422,6 +429,9 @@ func textCatalog(items []catalog.Item, left map[string]int) string {
 			fmt.Fprintf(&b, "（每户每天限%d%s）", it.LimitPerHousehold, it.Unit)
 		}
 		b.WriteString("\n")
+	}
+	if len(free) > 0 {
+		fmt.Fprintf(&b, "免费发放（不用下单，社区发放时送到每户）：%s\n", strings.Join(free, "、"))
 	}
 	b.WriteString("下单请发：蔬菜包2份")
 	return b.String()

@@ -33,6 +33,7 @@ func TestReplyGolden(t *testing.T) {
 		{SKU: "VEG-A", Name: "蔬菜包", Unit: "份", PriceFen: 5000, Stock: &stock, LimitPerHousehold: 2},
 		{SKU: "EGG", Name: "鸡蛋", Unit: "盒", PriceFen: 3000, Stock: &stock},
 		{SKU: "MED-IBU", Name: "布洛芬缓释胶囊", Unit: "盒", PriceFen: 2800},
+		{SKU: "VEG-FREE", Name: "政府蔬菜包", Unit: "份", FreeOnly: true, Stock: &stock},
 	}
 	replies := map[string]string{
 		"busy":                              textBusy,

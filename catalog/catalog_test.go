@@ -39,7 +39,7 @@ func TestLookup(t *testing.T) {
 			}
 		})
 	}
-	if _, ok := c.Lookup("西红柿"); ok {
+	if _, ok := c.Lookup("榴莲"); ok {
 		t.Error("found an item that does not exist")
 	}
 }

@@ -80,9 +80,9 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // parsePages parses each page template with the layout; times show in
-// loc.
-func parsePages(loc *time.Location) map[string]*template.Template {
-	base := template.Must(template.New("").Funcs(funcs(loc)).ParseFS(templateFS, "templates/layout.tmpl"))
+// loc, suppliers by their name in cat.
+func parsePages(loc *time.Location, cat *catalog.Catalog) map[string]*template.Template {
+	base := template.Must(template.New("").Funcs(funcs(loc, cat)).ParseFS(templateFS, "templates/layout.tmpl"))
 	names, _ := fs.Glob(templateFS, "templates/*.tmpl")
 	out := map[string]*template.Template{}
 	for _, n := range names {
@@ -100,7 +100,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	if s.Location == nil {
 		s.Location = time.Local
 	}
-	s.pages = parsePages(s.Location)
+	s.pages = parsePages(s.Location, s.Catalog)
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /admin/static/", http.StripPrefix("/admin/static/", headers(http.FileServerFS(static))))
 	mux.HandleFunc("GET /admin/signin", s.signIn)

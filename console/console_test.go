@@ -381,7 +381,7 @@ func TestFindCancelAndDeliverOrders(t *testing.T) {
 				t.Errorf("%s: no order %s", q, id)
 			}
 		}
-		if n := strings.Count(table, `<td><a href="/admin/orders/`); n != len(want) {
+		if n := strings.Count(table, `<td class="head"><a href="/admin/orders/`); n != len(want) {
 			t.Errorf("%s: %d orders, want %d", q, n, len(want))
 		}
 	}
@@ -557,7 +557,7 @@ func TestOverviewCharts(t *testing.T) {
 	e.place("502", "", e.now.Add(2*time.Hour), "VEG", 1)
 	b := e.signedIn()
 	_, body := b.get("/admin/")
-	for _, want := range []string{`<svg class="chart"`, "<title>10点：1单</title>", "<title>12点：1单</title>", ">蔬菜包</text>", "<td>G1</td><td class=\"num\">0</td><td class=\"num\">2</td>"} {
+	for _, want := range []string{`<svg class="chart"`, "<title>10点：1单</title>", "<title>12点：1单</title>", ">蔬菜包</text>", `<td class="head">G1网格</td><td class="num" data-label="待审核处方">0</td><td class="num" data-label="待配送">2</td>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("no %s in the overview", want)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -30,6 +31,39 @@ type ordersView struct {
 	// Household is the household searched for, when the search was one.
 	Household  string
 	LedgerDate string
+	// Days are the order days to choose from, the open day first.
+	Days []dayOption
+}
+
+// dayOption is an order day in a choice of days: 2026-11-24 shown as
+// 11月24日 周二, the same in every browser (a date input shows the
+// browser's locale).
+type dayOption struct {
+	Value, Label string
+}
+
+// daysShown is how many order days back the choices of days go.
+const daysShown = 31
+
+// dayOptions are the order days from open back daysShown days, with
+// also (when older) chosen.
+func dayOptions(days orders.Days, chosen string) []dayOption {
+	var out []dayOption
+	for i := range daysShown {
+		day := orders.AddDays(days.Open, -i)
+		label := dayLabel(day) + " " + weekdayOf(day)
+		switch day {
+		case days.Today:
+			label += textTodaySuffix
+		case days.Open:
+			label += textOpenSuffix
+		}
+		out = append(out, dayOption{day, label})
+	}
+	if chosen != "" && !slices.ContainsFunc(out, func(o dayOption) bool { return o.Value == chosen }) {
+		out = append(out, dayOption{chosen, dayLabel(chosen) + " " + weekdayOf(chosen)})
+	}
+	return out
 }
 
 type statusOption struct {
@@ -59,6 +93,7 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 			v.LedgerDate = v.Date
 		}
 	}
+	v.Days = dayOptions(days, v.LedgerDate)
 	f := orders.Filter{Status: orders.Status(v.Status), Day: v.Date, Limit: maxListed + 1}
 	var list []orders.Order
 	switch {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/reports"
@@ -170,6 +171,24 @@ func statusText(s orders.Status) string {
 	return string(s)
 }
 
+// Marks of the days in a choice of days.
+const (
+	textTodaySuffix = "（今天）"
+	textOpenSuffix  = "（正在下单）"
+)
+
+// weekdayNames are the days of the week as people say them, Sunday first.
+var weekdayNames = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// weekdayOf is the day of the week of an order day: 周二.
+func weekdayOf(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return ""
+	}
+	return weekdayNames[t.Weekday()]
+}
+
 // dayLabel writes an order day the way people say it: 11月24日.
 func dayLabel(day string) string {
 	t, err := time.Parse(time.DateOnly, day)
@@ -179,9 +198,18 @@ func dayLabel(day string) string {
 	return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
 }
 
-// funcs are the templates' helpers; times show in loc.
-func funcs(loc *time.Location) template.FuncMap {
+// funcs are the templates' helpers; times show in loc, suppliers by
+// their name in cat (nil: by id).
+func funcs(loc *time.Location, cat *catalog.Catalog) template.FuncMap {
 	return template.FuncMap{
+		"supplier": func(id string) string {
+			if cat != nil {
+				if sup, ok := cat.Supplier(id); ok && sup.Name != "" {
+					return sup.Name
+				}
+			}
+			return id
+		},
 		"status":  statusText,
 		"day":     dayLabel,
 		"job":     func(name string) string { return jobLabels[name] },
