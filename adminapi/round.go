@@ -117,7 +117,7 @@ func (s *Server) round(w http.ResponseWriter, r *http.Request, ro orders.Roster)
 // finishes the stop as their 完成 would, and goes back to the page, which
 // says what happened.
 func (s *Server) deliverStop(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
+	if !SameOrigin(r) {
 		page(w, http.StatusForbidden, "这个操作没有办成：请从配送单页面上点\"送达\"。")
 		return
 	}
@@ -170,8 +170,10 @@ func (s *Server) deliverStop(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// sameOrigin refuses a request a browser says came from another site.
-func sameOrigin(r *http.Request) bool {
+// SameOrigin reports whether a browser's request comes from this site's
+// own pages: false when it says (Sec-Fetch-Site, Origin) another site
+// sent it. Forms that change something check it, besides their token.
+func SameOrigin(r *http.Request) bool {
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
 		return false
 	}
@@ -187,7 +189,7 @@ func sameOrigin(r *http.Request) bool {
 // noStore marks an answer as personal: not kept by any cache, its signed
 // address never sent to another site as a referrer (same-origin, not
 // no-referrer: with that, a browser's form posts say Origin: null, and
-// sameOrigin could not tell the page's own 送达 from another site's).
+// SameOrigin could not tell the page's own 送达 from another site's).
 func noStore(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "same-origin")

@@ -24,14 +24,7 @@ func TestParseNamesKeyAndLine(t *testing.T) {
 // TestExampleCatalogShowsEveryKind: the example catalog parses and has
 // plain goods, prescription, urgent and free-only items.
 func TestExampleCatalogShowsEveryKind(t *testing.T) {
-	data, err := os.ReadFile("../catalog.example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _ := exampleCatalog(t)
 	var rx, urgent, free, plain bool
 	for _, it := range c.Items {
 		rx, urgent, free = rx || it.Rx, urgent || it.Urgent, free || it.FreeOnly
@@ -46,14 +39,7 @@ func TestExampleCatalogShowsEveryKind(t *testing.T) {
 // contact with a placeholder the service warns about (with its line and
 // what to write) and ignores, so nothing is sent to it.
 func TestExampleCatalogPlaceholders(t *testing.T) {
-	data, err := os.ReadFile("../catalog.example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, data := exampleCatalog(t)
 	w := c.Warnings()
 	if len(w) != 2 || !strings.Contains(w[0], "supplier 1 (line ") || !strings.Contains(w[0], `contact_openid "换成超市联系人的openid" is not an openid`) ||
 		!strings.Contains(w[0], "我是谁") {
@@ -68,4 +54,18 @@ func TestExampleCatalogPlaceholders(t *testing.T) {
 	if c, err := Parse([]byte(fixed)); err != nil || len(c.Warnings()) != 0 || c.SupplierOf("oShop_123") != "sm-xinyi" {
 		t.Errorf("with real openids: %v %q", err, c.Warnings())
 	}
+}
+
+// exampleCatalog parses catalog.example.yaml, returning it and its text.
+func exampleCatalog(t *testing.T) (*Catalog, []byte) {
+	t.Helper()
+	data, err := os.ReadFile("../catalog.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, data
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/actions"
+	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/jobs"
@@ -226,7 +227,7 @@ func (s *Server) action(h handler) http.Handler {
 			s.signedOut(w, r, err)
 			return
 		}
-		if !sameOrigin(r) || !s.csrfOK(r, sess) {
+		if !adminapi.SameOrigin(r) || !s.csrfOK(r, sess) {
 			s.message(w, r, http.StatusForbidden, textForbidden)
 			return
 		}
@@ -242,20 +243,6 @@ func (s *Server) signedOut(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
-}
-
-// sameOrigin refuses requests a browser says came from another site.
-func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return false
-	}
-	if o := r.Header.Get("Origin"); o != "" {
-		u, err := url.Parse(o)
-		if err != nil || u.Host != r.Host {
-			return false
-		}
-	}
-	return true
 }
 
 // view is what every page shows: the layout's parts.

@@ -155,7 +155,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			return err
 		}),
 	)
-	if got := browsertest.Run(t, ctx, wait, chromedp.Value(chromedp.CSS(`#ledger input[name=date]`))); got != "2026-11-24" {
+	if got := browsertest.Run(t, ctx, wait, chromedp.Value(chromedp.CSS(`#ledger select[name=date]`))); got != "2026-11-24" {
 		t.Errorf("ledger date %q, want the day just closed", got)
 	}
 	browsertest.Do(t, ctx, wait, chromedp.Click(chromedp.CSS("#ledger button")))
@@ -227,7 +227,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// The overview on a phone.
 	browsertest.Do(t, ctx, wait,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		browsertest.Width(browsertest.Phone),
 	)
 	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS(`nav.menu a[href="/admin/"]`)))
 	browsertest.Do(t, ctx, wait,
