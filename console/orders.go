@@ -254,7 +254,7 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	rows := reports.LedgerRows(list, s.ledgerName(ctx))
+	rows := reports.LedgerRows(list, s.ledgerWho(ctx))
 	file := url.PathEscape("台账-" + day + "." + format)
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+file)
 	w.Header().Set("Cache-Control", "no-store")
@@ -271,24 +271,22 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 	s.record(r, sess, textAuditLedger, day, format)
 }
 
-// ledgerName names people in the 台账 as the office knows them: the name
-// it noted, else their role here, else nothing; never their openid.
-func (s *Server) ledgerName(ctx context.Context) func(openid string) string {
+// ledgerWho names people in the 台账 as the office knows them: the name
+// it noted and their role here; never their openid.
+func (s *Server) ledgerWho(ctx context.Context) reports.Who {
 	names := s.names(ctx)
 	roles, err := s.roles(ctx)
 	if err != nil {
 		s.Log.ErrorContext(ctx, "ledger roles", "err", err)
 	}
-	return func(id string) string {
-		switch {
-		case names[id] != "":
-			return names[id]
-		case id == staff.TokenWho:
-			return textTokenWho
-		case len(roles[id]) > 0:
-			return roles[id][0]
+	return func(id string) (name, role string) {
+		if id == staff.TokenWho {
+			return textTokenWho, ""
 		}
-		return ""
+		if len(roles[id]) > 0 {
+			role = roles[id][0]
+		}
+		return names[id], role
 	}
 }
 

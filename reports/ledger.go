@@ -87,14 +87,16 @@ func Delivery(o orders.Order) (orders.Event, bool) {
 	return orders.Event{}, false
 }
 
+// Who says who a person is for the office: the name it noted and their
+// role here (志愿者, 楼栋长), either "" when unknown; never their openid.
+type Who func(openid string) (name, role string)
+
 // LedgerRows makes the ledger of list: one row per order line, orders by
-// their number (as numbers: 998 before 1001). name says who a person is
-// for the office: the name it noted, or their role (志愿者, 楼栋长), ""
-// when it knows neither; it must never return the openid, and an openid
-// is never printed in the ledger.
-func LedgerRows(list []orders.Order, name func(openid string) string) []LedgerRow {
-	if name == nil {
-		name = func(string) string { return "" }
+// their number (as numbers: 998 before 1001). who names people (nil:
+// nobody is known); an openid is never printed in the ledger.
+func LedgerRows(list []orders.Order, who Who) []LedgerRow {
+	if who == nil {
+		who = func(string) (string, string) { return "", "" }
 	}
 	sorted := slices.Clone(list)
 	slices.SortStableFunc(sorted, func(a, b orders.Order) int { return compareIDs(a.ID, b.ID) })
@@ -103,10 +105,11 @@ func LedgerRows(list []orders.Order, name func(openid string) string) []LedgerRo
 		base := LedgerRow{
 			OrderID: o.ID, PlacedAt: o.CreatedAt, Household: o.Address.String(), Grid: o.Grid,
 			Urgent: o.Urgent, Proxy: o.Channel == orders.ChannelJielong || o.Channel == orders.ChannelAdmin,
-			Status: StatusNames[o.Status], Cancelled: o.Status == orders.StatusCancelled, PlacedBy: placer(o, name),
+			Status: StatusNames[o.Status], Cancelled: o.Status == orders.StatusCancelled, PlacedBy: placer(o, who),
 		}
 		if d, ok := Delivery(o); ok {
-			base.DeliveredBy, base.DeliveredAt, base.Note = name(d.By), d.At, d.Note
+			name, role := who(d.By)
+			base.DeliveredBy, base.DeliveredAt, base.Note = cmp.Or(name, role), d.At, d.Note
 		}
 		if o.Status == orders.StatusCancelled && len(o.History) > 0 {
 			base.Note = o.History[len(o.History)-1].Note
@@ -123,14 +126,14 @@ func LedgerRows(list []orders.Order, name func(openid string) string) []LedgerRo
 // placer says who placed o: 居民 for a resident's own order, else how it
 // was placed for the household, with the placer's name when the office
 // noted one.
-func placer(o orders.Order, name func(string) string) string {
+func placer(o orders.Order, who Who) string {
 	p, ok := placers[o.Channel]
 	if !ok {
 		p = "其他"
 	}
 	if o.Channel == orders.ChannelJielong || o.Channel == orders.ChannelAdmin {
-		if n := name(o.PlacedBy); n != "" {
-			p += "（" + n + "）"
+		if name, _ := who(o.PlacedBy); name != "" {
+			p += "（" + name + "）"
 		}
 	}
 	return p

@@ -46,10 +46,20 @@ func ledgerFixture() []orders.Order {
 	}
 }
 
-// ledgerNames is the office's knowledge of people: a name for the lead and
-// one volunteer, the role of another; residents are nobody to it.
-func ledgerNames(id string) string {
-	return map[string]string{"o-lead-3": "王阿姨", "o-vol-1": "小林", "o-vol-2": "志愿者", "admin-token": "管理员令牌"}[id]
+// ledgerNames is the office's knowledge of people: a name for a lead and
+// a volunteer, only the role of another; residents are nobody to it.
+func ledgerNames(id string) (name, role string) {
+	switch id {
+	case "o-lead-3":
+		return "王阿姨", "楼栋长"
+	case "o-vol-1":
+		return "小林", "志愿者"
+	case "o-vol-2":
+		return "", "志愿者"
+	case "admin-token":
+		return "管理员令牌", ""
+	}
+	return "", ""
 }
 
 func TestLedgerCSV(t *testing.T) {
