@@ -77,6 +77,7 @@ func TestPagesOnPhones(t *testing.T) {
 		}
 	}
 	round := ""
+	s.api.FailNext("/cgi-bin/message/custom/send", 43004, 2)
 	for _, g := range run("roster").Grids {
 		for _, sh := range g.Shares {
 			if sh.Volunteer == "e2e-vol-1" {
@@ -86,6 +87,17 @@ func TestPagesOnPhones(t *testing.T) {
 	}
 	if round == "" || picklist == "" {
 		t.Fatalf("no round (%q) or pick list (%q) link", round, picklist)
+	}
+	// Two notices WeChat refuses (unfollowed) are dead letters on the 消息
+	// page.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, body := s.admin("GET", "/api/notices")
+		if strings.Count(string(body), `"attempts"`) >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no dead letters: %s", body)
+		}
 	}
 	_, body := s.admin("GET", "/api/orders?limit=1")
 	var some struct{ Orders []struct{ ID string } }
