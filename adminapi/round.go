@@ -44,6 +44,9 @@ var pressTexts = map[string]struct {
 	pressNotYours: {"%s 不在您现在的配送任务里，没有改动。请看公众号里最新的配送单。", reports.FlashRefused},
 }
 
+// textBusyPage says a page could not be shown or a press did nothing.
+const textBusyPage = "系统繁忙，这次没有办成。请过一会儿再试一次（重复点不会送两次）。"
+
 // roundPath is the path of a volunteer's round page.
 func roundPath(grid, slot, volunteer string) string {
 	return "/r/" + grid + "/" + slot + "/" + volunteer
@@ -83,7 +86,8 @@ func (s *Server) round(w http.ResponseWriter, r *http.Request, ro orders.Roster)
 	}
 	now, err := s.Store.OrdersByID(r.Context(), ids)
 	if err != nil {
-		s.unavailable(w, "round", err)
+		s.Log.Error("round", "err", err)
+		page(w, http.StatusServiceUnavailable, textBusyPage)
 		return
 	}
 	status := make(map[string]orders.Status, len(now))
@@ -150,7 +154,9 @@ func (s *Server) deliverStop(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	default:
-		s.unavailable(w, "deliver from a round page", err)
+		// Finish changes nothing it cannot finish: pressing again is safe.
+		s.Log.Error("deliver from a round page", "err", err)
+		page(w, http.StatusServiceUnavailable, textBusyPage)
 		return
 	}
 	// Back to the page, at the card pressed (which says what happened),

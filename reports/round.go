@@ -15,9 +15,8 @@ import (
 // card per household, each with the button that marks it delivered.
 type Round struct {
 	Roster orders.Roster
-	// Volunteer is the openid whose share it is; Name what the office
-	// calls them ("" when it noted no name).
-	Volunteer, Name string
+	// Volunteer is the openid whose share it is.
+	Volunteer string
 	// Status is each stop's order status now, by order id (a stop
 	// without one shows as still to deliver).
 	Status map[string]orders.Status
@@ -84,9 +83,10 @@ func RoundHTML(w io.Writer, round Round, loc *time.Location) error {
 	}
 	share := r.Shares[i]
 	slot := r.Slot.In(loc)
-	name := round.Name
+	// Their name as the office noted it; the page is theirs: 您 else.
+	name := share.Name
 	if name == "" {
-		name = volunteerName(share)
+		name = "您"
 	}
 	p := roundPage{
 		Title: "配送单 " + slot.Format("1月2日 15:04"), Name: name,
