@@ -86,10 +86,13 @@ func textBindAskMembers(r orders.BindRequest) string {
 // textBindAskLead asks the building's lead about a binding: beside the
 // household's members, or alone when it has none (its orders were placed
 // by the lead or a 接龙).
-func textBindAskLead(r orders.BindRequest, members bool) string {
+func textBindAskLead(r orders.BindRequest, members, known bool) string {
 	who := "这户还没人绑定，但有订单"
-	if members {
+	switch {
+	case members:
 		who = "也已经问了这户已绑定的人"
+	case known:
+		who = "这户是社区登记或标记过的住户，要您确认"
 	}
 	return fmt.Sprintf("【绑定申请】有人申请绑定%s（%s）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, who, r.Code, r.Code)
 }
@@ -188,10 +191,33 @@ func textRxRejectedNotice(o orders.Order, reason string) string {
 	return fmt.Sprintf("抱歉，您家订单%s（%s）的处方没有通过审核：%s\n订单已取消。可以重新下单再发处方照片；有问题请联系楼栋长。", o.ID, itemsText(o.Lines), reason)
 }
 
-// textHelpPush carries a resident's own words about an emergency to the
-// grid's volunteers and leads.
-func textHelpPush(a orders.Address, text string) string {
-	return fmt.Sprintf("【急】%s的住户求助：\n%s\n请尽快联系或上门看看。", a, text)
+// textUrgentMore tells the volunteer bringing a household's urgent order
+// that the household asked for more, which is theirs to bring too.
+func textUrgentMore(o orders.Order) string {
+	return fmt.Sprintf("【急·追加】%s又要了：%s（订单 %s），已经算您的，请一起送去。\n送到后回复：完成 %s", o.Address, itemsText(o.Lines), o.ID, o.ID)
+}
+
+// textCryPush carries a cry for help to those who can be at the door
+// soonest: who cries (their door, or someone not yet bound) and every door
+// it names, then their own words.
+func textCryPush(home *orders.Address, doors []orders.Address, text string) string {
+	var b strings.Builder
+	if home != nil {
+		fmt.Fprintf(&b, "【急·求助】%s的住户求助", home)
+	} else {
+		b.WriteString("【急·求助】一位还没绑定地址的居民求助")
+	}
+	var named []string
+	for _, d := range doors {
+		if home == nil || d != *home {
+			named = append(named, d.String())
+		}
+	}
+	if len(named) > 0 {
+		fmt.Fprintf(&b, "，说的是%s", strings.Join(named, "、"))
+	}
+	fmt.Fprintf(&b, "：\n%s\n请马上联系或上门看看，需要时帮忙打120。", text)
+	return b.String()
 }
 
 // textClaimedNotice tells the resident who is coming: who is 3栋2单元的志愿者

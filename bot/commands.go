@@ -132,6 +132,8 @@ var commands = []cmd{
 	{words: deliverWords, who: lead, denied: textOnlyLeads, run: (*Bot).deliver},
 	{words: summaryWords, who: lead, denied: textOnlyLeads, read: true, run: (*Bot).summary},
 	{match: isJielong, who: lead, denied: textOnlyLeads, run: (*Bot).paste},
+	// A cry for help, from anyone, whatever else it holds.
+	{match: isCry, run: (*Bot).cry},
 	// A lead's order lines for households (3-2-501 蔬菜包2份); a lead's
 	// text without a household is their own order.
 	{match: householdLines, who: lead, run: (*Bot).paste},
@@ -199,6 +201,8 @@ func isAddress(b *Bot, _ *Message, rest string) bool {
 }
 
 func isJielong(_ *Bot, m *Message, _ string) bool { return orders.IsJielong(m.Content) }
+
+func isCry(b *Bot, _ *Message, s string) bool { return orders.IsCry(b.Catalog, s) }
 
 // householdLines matches a lead's text that names a household: an order
 // line for someone else.

@@ -138,6 +138,22 @@ func textBindPending(a orders.Address, members bool) string {
 	return fmt.Sprintf("%s已经有人绑定或下过单了。\n已请%s确认，同意后会马上通知您。\n在这之前您看不到、也改不了这户的订单。", a, who)
 }
 
+// textBindPendingKnown: a household the office lists or the lead marked
+// is bound only with its lead's yes, even when nobody lives there yet.
+func textBindPendingKnown(a orders.Address) string {
+	return fmt.Sprintf("%s是社区登记过的住户，绑定要楼栋长确认。\n已请楼栋长确认，同意后会马上通知您。\n在这之前您看不到、也改不了这户的订单。", a)
+}
+
+// textBindRefusedLately: the household said no to this person within a
+// day; asking again pages nobody.
+func textBindRefusedLately(a orders.Address) string {
+	return fmt.Sprintf("%s的家人或楼栋长没有同意您绑定，24小时内不能再申请这户。\n地址写错了请发对的地址；有疑问请找楼栋长。", a)
+}
+
+// textBindTooMany: the person has as many binding requests waiting as
+// they may.
+const textBindTooMany = "您已经有3个绑定申请在等回复了，先等对方回复再申请。\n有疑问请找楼栋长。"
+
 func textBindNobodyToAsk(a orders.Address) string {
 	return fmt.Sprintf("%s已经有人绑定或下过单了，需要楼栋长确认，但现在找不到楼栋长。\n请联系社区，这次没有绑定。", a)
 }
@@ -981,6 +997,11 @@ func textSignedUp(code string, leadTold bool) string {
 	return fmt.Sprintf("已报名（编号%s），谢谢您！\n楼栋长同意后会通知您。", code)
 }
 
+// textSignedUpAlready: the person's application waits already.
+func textSignedUpAlready(code string) string {
+	return fmt.Sprintf("您已经报过名了（编号%s），在等楼栋长同意，不用再报。", code)
+}
+
 func textApplicationNotFound(code string) string {
 	return fmt.Sprintf("没有找到编号%s的报名，可能已经处理过了。", code)
 }
@@ -1097,10 +1118,68 @@ func rxPasted(r orders.ListReport) string {
 
 // ---- Urgent requests and vulnerable households ----
 
-const (
-	textHelpPassed = "已马上转告本网格的志愿者和楼栋长，他们会尽快联系您。\n如果有生命危险，请马上打120。"
-	textHelpNobody = "您的网格现在没有志愿者和楼栋长。\n如果有生命危险，请马上打120；其他急事请打社区电话。"
-)
+// textCall120 starts every answer to a cry for help: 120 first.
+const textCall120 = "有生命危险请先打120！\n"
+
+// textHelpPassed answers a bound resident's cry for help: who has it now
+// (to), the doors it named, and the office's phone when no volunteer or
+// lead has it.
+func textHelpPassed(to urgent.Reach, doors []orders.Address, phone string) string {
+	var b strings.Builder
+	b.WriteString(textCall120)
+	switch to {
+	case urgent.Staff:
+		b.WriteString("您的网格现在没有志愿者和楼栋长，已马上转告社区工作人员")
+	case urgent.Nobody:
+		b.WriteString("现在找不到志愿者、楼栋长和社区工作人员")
+	default:
+		b.WriteString("已马上转告志愿者和楼栋长")
+	}
+	b.WriteString(textCryDoors(doors))
+	if to != urgent.Nobody {
+		b.WriteString("，他们会尽快上门或联系您。")
+	} else {
+		b.WriteString("。")
+	}
+	if phone != "" && to != urgent.Team {
+		fmt.Fprintf(&b, "\n社区电话：%s", phone)
+	}
+	return b.String()
+}
+
+// textHelpUnbound answers a cry for help from someone who has not bound
+// an address: 120, who has it (staff, and the leads of a building it
+// named), the office's phone, and how to bind for next time.
+func textHelpUnbound(to urgent.Reach, doors []orders.Address, phone string) string {
+	var b strings.Builder
+	b.WriteString(textCall120)
+	switch to {
+	case urgent.Nobody:
+		b.WriteString("现在找不到社区工作人员")
+	case urgent.Team:
+		b.WriteString("已马上转告社区工作人员和楼栋长")
+	default:
+		b.WriteString("已马上转告社区工作人员")
+	}
+	b.WriteString(textCryDoors(doors) + "。")
+	if phone != "" {
+		fmt.Fprintf(&b, "\n社区电话：%s", phone)
+	}
+	b.WriteString("\n先绑定家里地址（例如：绑定 3栋2单元501），以后求助会直接发给您楼的志愿者。")
+	return b.String()
+}
+
+// textCryDoors names the doors a cry mentions: （说的是3栋9单元102）.
+func textCryDoors(doors []orders.Address) string {
+	if len(doors) == 0 {
+		return ""
+	}
+	names := make([]string, len(doors))
+	for i, d := range doors {
+		names[i] = d.String()
+	}
+	return "（说的是" + strings.Join(names, "、") + "）"
+}
 
 const (
 	textMarkHowTo = "标记需要多关照的住户，例如：\n标记 3-2-501 独居老人\n可以标：独居老人、孕妇、透析、残疾、低保\n" +
@@ -1219,6 +1298,31 @@ func textUrgentPlaced(o orders.Order, to urgent.Reach) string {
 	}
 	fmt.Fprintf(&b, "取消请发：取消 %s", o.ID)
 	return b.String()
+}
+
+// textUrgentOpen answers an urgent request whose goods are all in the
+// household's open urgent order: nothing new placed, nobody paged again.
+func textUrgentOpen(o orders.Order, holder string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已经在处理：急需订单 %s（%s）\n", o.ID, itemsText(o.Lines))
+	if holder != "" {
+		fmt.Fprintf(&b, "%s已领取，正在给您送来。", holder)
+	} else {
+		b.WriteString("还没人领取，已经通知了志愿者和楼栋长，请稍等，不用再发。")
+	}
+	return b.String()
+}
+
+// textUrgentJoined: the new goods were added to the household's open
+// urgent order, which nobody claimed yet.
+func textUrgentJoined(o orders.Order) string {
+	return fmt.Sprintf("已加到正在处理的急需订单 %s，现在是：%s。\n还没人领取，已经通知了志愿者和楼栋长，请稍等。\n取消请发：取消 %s", o.ID, itemsText(o.Lines), o.ID)
+}
+
+// textUrgentJoinedClaimer: the new goods are an order of their own, for
+// the volunteer already on the way.
+func textUrgentJoinedClaimer(o orders.Order, holder string) string {
+	return fmt.Sprintf("已加上：急需订单 %s（%s），%s会一起送来。", o.ID, itemsText(o.Lines), holder)
 }
 
 // urgentOrderLine is an urgent order for volunteers, leads and staff:

@@ -8,6 +8,7 @@ import (
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/golden"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/urgent"
 )
 
 // TestReplyGolden renders every reply the bot can send into
@@ -39,6 +40,10 @@ func TestReplyGolden(t *testing.T) {
 		"bind_pending_members":              textBindPending(placed.Address, true),
 		"bind_pending_lead":                 textBindPending(placed.Address, false),
 		"bind_nobody_to_ask":                textBindNobodyToAsk(placed.Address),
+		"bind_pending_known":                textBindPendingKnown(placed.Address),
+		"bind_refused_lately":               textBindRefusedLately(placed.Address),
+		"bind_too_many":                     textBindTooMany,
+		"sign_up_already":                   textSignedUpAlready("4821"),
 		"bind_answer_how_to":                textBindAnswerHowTo,
 		"bind_code_not_found":               textBindCodeNotFound("4821"),
 		"bind_approved":                     textBindApproved(placed.Address),
@@ -72,8 +77,17 @@ func TestReplyGolden(t *testing.T) {
 		"not_whole":                         textNotWhole([]string{"猪肉"}, "猪肉2斤"),
 		"partly":                            textPartly,
 		"free_only":                         textFreeOnly,
-		"help_passed":                       textHelpPassed,
-		"help_nobody":                       textHelpNobody,
+		"help_passed":                       textHelpPassed(urgent.Team, nil, "021-12345678"),
+		"help_passed_neighbour":             textHelpPassed(urgent.Team, []orders.Address{{Building: "3", Unit: "9", Room: "102"}}, "021-12345678"),
+		"help_passed_staff":                 textHelpPassed(urgent.Staff, nil, "021-12345678"),
+		"help_nobody":                       textHelpPassed(urgent.Nobody, nil, "021-12345678"),
+		"help_unbound":                      textHelpUnbound(urgent.Staff, nil, "021-12345678"),
+		"help_unbound_door":                 textHelpUnbound(urgent.Team, []orders.Address{{Building: "3", Unit: "9", Room: "102"}}, "021-12345678"),
+		"urgent_open":                       textUrgentOpen(placed, ""),
+		"urgent_open_claimed":               textUrgentOpen(placed, "志愿者林师傅"),
+		"urgent_joined":                     textUrgentJoined(placed),
+		"urgent_joined_claimer":             textUrgentJoinedClaimer(placed, "志愿者林师傅"),
+		"urgent_placed_cry":                 textCall120 + textUrgentPlaced(placed, urgent.Team),
 		"not_text":                          textNotText,
 		"welcome":                           textWelcome("幸福社区"),
 		"help":                              textHelp("幸福社区"),

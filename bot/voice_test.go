@@ -263,13 +263,13 @@ func voiceUrgent(t *testing.T, safe bool) {
 	ctx := context.Background()
 	e.say("zhang", "绑定 3栋2单元501")
 	cry := "救命啊，我爸心脏病的药吃完了"
-	if got := e.speak("zhang", cry+"！"); got != withHeard(cry, textHelpPassed) {
+	if got := e.speak("zhang", cry+"！"); got != withHeard(cry, textHelpPassed(urgent.Team, nil, "")) {
 		t.Fatalf("救命: %s", got)
 	}
 	if _, err := ob.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := "【急】3栋2单元501的住户求助：\n" + textVoiceSaid(cry) + "\n请尽快联系或上门看看。"
+	want := "【急·求助】3栋2单元501的住户求助：\n" + textVoiceSaid(cry) + "\n请马上联系或上门看看，需要时帮忙打120。"
 	for _, u := range []string{"vol-a", "vol-b", "lead-3"} {
 		if got := texts(fake, u); len(got) != 1 || got[0] != want {
 			t.Errorf("pushed to %s: %q", u, got)

@@ -62,8 +62,11 @@ func (b *Bot) signUp(ctx context.Context, msg *Message, rest string) (string, er
 		return textSignUpHowTo(name == "" || utf8.RuneCountInString(name) > 10, phone == ""), nil
 	}
 	res, err := b.Actions.SignUp(ctx, msg.actor(), name, phone)
-	if err != nil {
+	switch {
+	case err != nil:
 		return "", err
+	case res.Again:
+		return textSignedUpAlready(res.Application.Code), nil
 	}
 	return textSignedUp(res.Application.Code, res.Asked), nil
 }

@@ -52,8 +52,10 @@ type Server struct {
 	// SignIn signs the one-time sign-in links (a short TTL).
 	SignIn *signedurl.Signer
 	// Token is the admin token: POST /admin/login with it signs in, and
-	// /api/ledger accepts it as a bearer token.
+	// /api/ledger accepts it as a bearer token. Guard (nil: none) slows
+	// down an address that keeps guessing it.
 	Token string
+	Guard *staff.Guard
 	// LinkQuery is added to the sign-in links it makes: the community,
 	// when the account serves several (the service routes by it).
 	LinkQuery url.Values

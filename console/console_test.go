@@ -570,7 +570,7 @@ func TestBindingsAndMembers(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	a := orders.Address{Building: "3", Unit: "2", Room: "501"}
-	if _, err := e.store.Bind(ctx, orders.Binding{OpenID: "mum", Address: a, Grid: "G1", At: e.now}); err != nil {
+	if _, err := e.store.Bind(ctx, orders.Binding{OpenID: "mum", Address: a, Grid: "G1", At: e.now}, false); err != nil {
 		t.Fatal(err)
 	}
 	son, _ := e.store.RequestBinding(ctx, orders.BindRequest{OpenID: "son", Address: a, Grid: "G1", At: e.now})
@@ -672,5 +672,28 @@ func TestSoldOutKeepsADeficit(t *testing.T) {
 	}
 	if left, _ := e.store.StockLeft(ctx); left["VEG"] != 1 {
 		t.Errorf("after a cancel and 2 more with a deficit of 2: %d left, want 1", left["VEG"])
+	}
+}
+
+// TestWrongTokensAtLoginAreThrottled: guessing the admin token at the
+// console's login waits, longer each time, after a few tries.
+func TestWrongTokensAtLoginAreThrottled(t *testing.T) {
+	e := newEnv(t)
+	guard := staff.NewGuard(redistest.Client(t), "guard-"+redistest.Community(t))
+	guard.Now = func() time.Time { return e.now }
+	e.console.Guard = guard
+	b := e.browser()
+	for i := range staff.FreeTries + 1 {
+		if resp, _ := b.post("/admin/login", url.Values{"token": {"guess"}}); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	resp, body := b.post("/admin/login", url.Values{"token": {adminToken}})
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "令牌错了太多次") || len(resp.Cookies()) != 0 {
+		t.Errorf("the right token right after: %d %v", resp.StatusCode, resp.Cookies())
+	}
+	e.setNow(e.now.Add(2 * time.Second))
+	if resp, _ := b.post("/admin/login", url.Values{"token": {adminToken}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the right token after the wait: %d", resp.StatusCode)
 	}
 }

@@ -56,7 +56,10 @@ const (
 	textBadDate     = "日期要写成 2026-11-24 这样。"
 	textBadQuery    = "没看懂要找什么：请写订单号（如 1001）或地址（如 3栋2单元501）。"
 	textBadAddress  = "没看懂这个地址，或者它不在本社区：请写 3栋2单元501 这样。"
-	textNoMarks     = "（无标记）"
+	// textTooManyTries: an address that keeps guessing the token waits
+	// (minutes).
+	textTooManyTries = "令牌错了太多次，请%d分钟后再试。"
+	textNoMarks      = "（无标记）"
 )
 
 // Audit log actions.

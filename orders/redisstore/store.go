@@ -30,6 +30,8 @@ var (
 	stockSrc string
 	//go:embed update.lua
 	updateSrc string
+	//go:embed bindreq.lua
+	bindRequestSrc string
 	//go:embed bind.lua
 	bindSrc string
 	//go:embed claim.lua
@@ -38,13 +40,14 @@ var (
 	unbindSrc string
 
 	// The scripts that move stock and limits share lines.lua.
-	placeScript      = redis.NewScript(linesSrc + replySrc + placeSrc)
-	transitionScript = redis.NewScript(linesSrc + replySrc + transitionSrc)
-	stockScript      = redis.NewScript(stockSrc)
-	updateScript     = redis.NewScript(linesSrc + updateSrc)
-	bindScript       = redis.NewScript(bindSrc)
-	claimOrderScript = redis.NewScript(linesSrc + claimSrc)
-	unbindScript     = redis.NewScript(unbindSrc)
+	placeScript       = redis.NewScript(linesSrc + replySrc + placeSrc)
+	transitionScript  = redis.NewScript(linesSrc + replySrc + transitionSrc)
+	stockScript       = redis.NewScript(stockSrc)
+	updateScript      = redis.NewScript(linesSrc + updateSrc)
+	bindScript        = redis.NewScript(bindSrc)
+	bindRequestScript = redis.NewScript(bindRequestSrc)
+	claimOrderScript  = redis.NewScript(linesSrc + claimSrc)
+	unbindScript      = redis.NewScript(unbindSrc)
 )
 
 const (
