@@ -51,12 +51,70 @@ const (
 	auditAddMember       = "添加住户成员"
 	auditRxApprove       = "处方审核通过"
 	auditRxReject        = "处方审核驳回"
+	auditPaid            = "确认收款"
+	auditRefunded        = "确认退款"
+	auditShortfall       = "登记缺货"
 
 	textJobPublished = "已发布"
 	textJobNothing   = "这一轮之前已发布过，或没有要做的"
 	textJobFailed    = "出错了"
 	textDistributed  = "%d户新发，%d户没发到"
 )
+
+// payWords name the ways to pay.
+var payWords = map[orders.PayMethod]string{orders.PayAtDoor: "货到付款", orders.PayGroup: "群收款", orders.PayCode: "收款码"}
+
+// yuanWords writes fen as people say money: 50元, 12.5元.
+func yuanWords(fen int64) string { return orders.Yuan(fen) }
+
+// textShortNote is the history note of an order cut by a shortfall.
+func textShortNote(name string, qty int, unit string) string {
+	return fmt.Sprintf("缺货：%s少%d%s", name, qty, unit)
+}
+
+// textShortNotice tells a household its order lost goods the supplier
+// could not pack, what it now is, and any money owed back.
+func textShortNotice(o orders.Order, name string, qty int, unit string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【缺货】抱歉，保供超市的%s不够，您家订单 %s 的%s少了%d%s。\n", name, o.ID, name, qty, unit)
+	if o.Status == orders.StatusCancelled {
+		b.WriteString("这一单没有别的东西了，已取消。\n")
+	} else {
+		fmt.Fprintf(&b, "现在是：%s，%s。\n", itemsText(o.Lines), yuanWords(o.TotalFen))
+	}
+	if o.Pay.Status == orders.PayRefundDue {
+		fmt.Fprintf(&b, "您已付的钱要退您%s，楼栋长或社区会退给您。\n", yuanWords(o.Pay.RefundFen))
+	}
+	b.WriteString("限购额度已退回，明天可以再订。")
+	return b.String()
+}
+
+// textShortPicklist tells the supplier its report was applied, and where
+// the pick list now stands.
+func textShortPicklist(day string, it orders.Line, qty, cut int, link string) string {
+	s := fmt.Sprintf("【备货单更新】%s %s缺%d%s：已从%d单里去掉，并通知了住户。", day, it.Name, qty, it.Unit, cut)
+	if link != "" {
+		s += "\n新的备货单：" + link
+	}
+	return s
+}
+
+// textShortRound tells a volunteer what changed on their round.
+func textShortRound(name string, os []orders.Order, link string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【任务有变】%s缺货，您这一轮有%d户少送：\n", name, len(os))
+	for _, o := range os {
+		if o.Status == orders.StatusCancelled {
+			fmt.Fprintf(&b, "%s 这一单取消了，不用送\n", o.Address)
+		} else {
+			fmt.Fprintf(&b, "%s 现在送：%s\n", o.Address, itemsText(o.Lines))
+		}
+	}
+	if link != "" {
+		b.WriteString("任务单：" + link)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
 
 // doorWords say in the audit log where an action came from (the console's
 // own need no words).

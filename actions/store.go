@@ -42,11 +42,18 @@ type OrderStore interface {
 	// who and why. It returns ErrNotFound, or ErrConflict with the order
 	// as it is.
 	Transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time) (orders.Order, error)
+	// Revise changes an order as change says without the status
+	// machine's steps (its payment, lines the supplier could not pack),
+	// in one compare-and-set: change returns the quantities whose
+	// household limits go back, or an error to change nothing.
+	Revise(ctx context.Context, id string, change func(*orders.Order) ([]orders.Line, error)) (orders.Order, error)
 	// HouseholdOrders returns up to limit orders of a household, newest
 	// first; OpenOrders the orders waiting in a grid's queue, urgent ones
-	// first, then the rest, each oldest first.
+	// first, then the rest, each oldest first; Orders those matching f,
+	// newest first.
 	HouseholdOrders(ctx context.Context, household string, limit int) ([]orders.Order, error)
 	OpenOrders(ctx context.Context, grid string) ([]orders.Order, error)
+	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
 	// ClaimOrder gives an urgent order to openid, who claimed it: the
 	// first claim wins. It returns the order after the call and who holds
 	// the claim; ErrConflict, with no holder, when nobody had claimed it
@@ -100,6 +107,8 @@ type HouseholdStore interface {
 	ApproveBinding(ctx context.Context, code string, at time.Time) (orders.BindRequest, error)
 	RefuseBinding(ctx context.Context, code string) (orders.BindRequest, error)
 	WithdrawBinding(ctx context.Context, code string) (orders.BindRequest, error)
+	// AllMarks returns the marks of every marked household.
+	AllMarks(ctx context.Context) (map[string][]orders.Mark, error)
 	// HouseholdMarks returns a household's marks; AddMarks, RemoveMarks
 	// (all of them when marks is empty) and SetMarks change them and
 	// return them after.
@@ -148,6 +157,14 @@ type StockStore interface {
 	// on it, and returns their place and whether this call added them.
 	LastSoldOut(ctx context.Context, openid string) (string, error)
 	Wait(ctx context.Context, sku, openid string, at time.Time) (int, bool, error)
+}
+
+// SupplyStore keeps what suppliers report: what cannot be packed.
+type SupplyStore interface {
+	// Shortfall returns the shortfall of sku reported for day, or
+	// ErrNotFound; SetShortfall records one (replacing the earlier).
+	Shortfall(ctx context.Context, day, sku string) (orders.Shortfall, error)
+	SetShortfall(ctx context.Context, f orders.Shortfall) error
 }
 
 // MarkStore keeps the marks of things done once: a slot published, a

@@ -108,9 +108,7 @@ var commands = []cmd{
 	// resident's 领取 followed by words is theirs (an order).
 	{words: claimWords, accept: claimable, run: (*Bot).claimText},
 	{words: tasksWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.tasks(ctx, m) }},
-	{words: doneWords, accept: nonEmpty, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
-		return b.done(ctx, m, strings.Trim(rest, " 号#第户"))
-	}},
+	{words: doneWords, accept: nonEmpty, run: (*Bot).done},
 	{words: signUpWords, run: (*Bot).signUp},
 	{words: approveWords, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.approve(ctx, m, strings.TrimSpace(rest))
@@ -119,6 +117,12 @@ var commands = []cmd{
 	{words: readyWords, bare: true, who: supplier, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) {
 		return b.readyAll(ctx, m)
 	}},
+	// Money: what a supplier cannot pack, what a lead collected or gave
+	// back, what a resident paid.
+	{words: shortWords, who: supplier, run: (*Bot).shortfall},
+	{words: collectedWords, who: lead, denied: textOnlyLeads, run: (*Bot).collectDoors},
+	{words: refundedWords, who: lead, denied: textOnlyLeads, run: (*Bot).refunded},
+	{words: paidWords, accept: nonEmpty, run: (*Bot).claimPaid},
 	// 取消标记 before 取消: it is no cancel.
 	{words: unmarkWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.markText(ctx, m, rest, true)

@@ -130,7 +130,7 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 		case p.Urgent && p.Status == orders.StatusPending:
 			text = textUrgentPlaced(p, r.Reach)
 		default:
-			return textPlaced(p, days.Note(p.Day))
+			return b.textPlaced(p, days.Note(p.Day))
 		}
 		if msg.cry {
 			text = textCall120 + text
@@ -172,6 +172,16 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 	// Placed by an earlier delivery, or nothing placed (an urgent request
 	// that went with the household's open one).
 	return reply(res), nil
+}
+
+// textPlaced confirms order o, with how to pay for it.
+func (b *Bot) textPlaced(o orders.Order, n orders.DayNote) string {
+	pay := ""
+	if o.TotalFen > 0 {
+		method, code := orders.PayMethodOf(b.Catalog, o.Lines)
+		pay = textHowToPay(method, code)
+	}
+	return textPlaced(o, n, pay)
 }
 
 // days is where the order days stand for msg, as Resolve read them when

@@ -79,7 +79,7 @@ func voiceTypedAlike(t *testing.T, safe bool) {
 	// Chinese numerals and fillers.
 	got := heard(e.speak("zhang", "嗯，那个，我要两份蔬菜包。"), "嗯，那个，我要两份蔬菜包")
 	o := e.newest(t, "3-2-501")
-	if got != textPlaced(o, e.openDay()) || o.Lines[0].SKU != "VEG-A" || o.Lines[0].Qty != 2 || o.Channel != orders.ChannelVoice {
+	if got != e.bot.textPlaced(o, e.openDay()) || o.Lines[0].SKU != "VEG-A" || o.Lines[0].Qty != 2 || o.Channel != orders.ChannelVoice {
 		t.Fatalf("order: %+v\n%s", o, got)
 	}
 	// Digits, and a filler at the end.
@@ -153,7 +153,7 @@ func voiceReadBack(t *testing.T, safe bool) {
 	if len(list) != 1 || orders.Goods(list[0].Lines) != "布洛芬缓释胶囊1盒" || list[0].Channel != orders.ChannelVoice {
 		t.Fatalf("after 是: %+v", list)
 	}
-	if placed != withHeard("是的", textPlaced(list[0], e.openDay())) {
+	if placed != withHeard("是的", e.bot.textPlaced(list[0], e.openDay())) {
 		t.Errorf("是: %s", placed)
 	}
 	// WeChat retries the same 是: the same answer, no second order.
@@ -243,7 +243,7 @@ func voiceReadBack(t *testing.T, safe bool) {
 	placedOnce := 0
 	for _, a := range answers {
 		switch a {
-		case withHeard("是", textPlaced(list[0], e.openDay())):
+		case withHeard("是", e.bot.textPlaced(list[0], e.openDay())):
 			placedOnce++
 		case withHeard("是", textConfirmNothing):
 		default:

@@ -25,6 +25,12 @@ type Supplier struct {
 	Name          string `yaml:"name"`
 	Kind          string `yaml:"kind"`
 	ContactOpenID string `yaml:"contact_openid"`
+	// Payment is how households pay for this supplier's goods: cod (货到
+	// 付款, the default), group (群收款, the lead collects) or code (to
+	// the supplier's payment code, PaymentCode: the image's https URL,
+	// sent with every order).
+	Payment     string `yaml:"payment"`
+	PaymentCode string `yaml:"payment_code"`
 }
 
 // Item is one orderable product.
@@ -91,6 +97,15 @@ func New(suppliers []Supplier, items []Item) (*Catalog, error) {
 		}
 		if s.Kind != KindSupermarket && s.Kind != KindPharmacy {
 			errs = append(errs, fmt.Errorf("suppliers[%d] (%s): kind %q must be %s or %s", i, s.ID, s.Kind, KindSupermarket, KindPharmacy))
+		}
+		switch s.Payment {
+		case "", "cod", "group":
+		case "code":
+			if !strings.HasPrefix(s.PaymentCode, "https://") && !strings.HasPrefix(s.PaymentCode, "http://") {
+				errs = append(errs, fmt.Errorf("suppliers[%d] (%s): payment code needs payment_code, the URL of the code's image", i, s.ID))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("suppliers[%d] (%s): payment %q must be cod (货到付款), group (群收款) or code (收款码)", i, s.ID, s.Payment))
 		}
 		supplierIDs[s.ID] = true
 	}

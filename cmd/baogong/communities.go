@@ -111,7 +111,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	p.Staff.Now = m.Clock.Now
 	p.Actions = &actions.Service{
 		Community: &community, Catalog: p.Catalog, Location: loc,
-		Orders: p.Store, Households: p.Store, People: p.Store, Stock: p.Store, Marks: p.Store, Outbox: p.Outbox, Dead: p.Outbox,
+		Orders: p.Store, Households: p.Store, People: p.Store, Stock: p.Store, Supply: p.Store, Marks: p.Store, Outbox: p.Outbox, Dead: p.Outbox,
 		Lists:       &orders.Lists{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc},
 		Distributor: p.Distributor, Jobs: p.Jobs, Audit: p.Staff, Log: log, Now: m.Clock.Now,
 	}
