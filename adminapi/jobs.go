@@ -31,6 +31,7 @@ func (s *Server) registerJobs(mux *http.ServeMux) {
 	mux.Handle("GET /api/jobs/runs/{id}", s.auth(http.HandlerFunc(s.jobRun)))
 	mux.Handle("GET /api/suppliers/{id}/picklist", s.auth(http.HandlerFunc(s.picklist)))
 	mux.Handle("GET /api/rosters/{grid}/{slot}", s.auth(http.HandlerFunc(s.roster)))
+	mux.Handle("GET /api/settlement", s.auth(http.HandlerFunc(s.settlement)))
 	// The same pages behind signed, expiring links, for people without
 	// the admin token: a supermarket, a volunteer.
 	mux.Handle("GET /p/{id}/{date}", s.signed(http.HandlerFunc(s.picklist)))

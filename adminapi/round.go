@@ -131,7 +131,7 @@ func (s *Server) deliverStop(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := actions.Actor{OpenID: volunteer, Who: volunteer, Door: actions.Page}
-	res, err := s.Actions.Finish(r.Context(), a, id)
+	res, err := s.Actions.Finish(r.Context(), a, id, 0)
 	outcome := pressDone
 	switch {
 	case err == nil && !res.Notified:

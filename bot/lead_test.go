@@ -423,7 +423,7 @@ func TestRepliesAroundTheClock(t *testing.T) {
 			if got := e.say("zhang", "蔬菜包1份"); !strings.Contains(got, c.limit) {
 				t.Errorf("limit: %s\nwant %s", got, c.limit)
 			}
-			if got := e.say("zhang", "我的订单"); !strings.Contains(got, id+"【待配送】蔬菜包2份 100元"+c.mine) {
+			if got := e.say("zhang", "我的订单"); !strings.Contains(got, id+"【待配送】蔬菜包2份 100元 未付"+c.mine) {
 				t.Errorf("我的订单: %s", got)
 			}
 			if got := e.say("lead-3", "汇总"); !strings.Contains(got, c.placed+"：\n3栋2单元：501 蔬菜包2份") {

@@ -27,6 +27,12 @@ type Supplier struct {
 	Name          string `yaml:"name"`
 	Kind          string `yaml:"kind"`
 	ContactOpenID string `yaml:"contact_openid"`
+	// Payment is how households pay for this supplier's goods: cod (货到
+	// 付款, the default), group (群收款, the lead collects) or code (to
+	// the supplier's payment code, PaymentCode: the image's https URL,
+	// sent with every order).
+	Payment     string `yaml:"payment"`
+	PaymentCode string `yaml:"payment_code"`
 }
 
 // Item is one orderable product.
@@ -142,6 +148,15 @@ func build(suppliers []Supplier, items []Item, line func(path string) (int, bool
 			c.warnings = append(c.warnings, fmt.Sprintf("%s: contact_openid %q is not an openid (letters, digits, - and _), so it is ignored and the pick lists reach nobody on WeChat; %s",
 				where, s.ContactOpenID, how))
 			c.Suppliers[i].ContactOpenID = ""
+		}
+		switch s.Payment {
+		case "", "cod", "group":
+		case "code":
+			if !strings.HasPrefix(s.PaymentCode, "https://") && !strings.HasPrefix(s.PaymentCode, "http://") {
+				errs = append(errs, fmt.Errorf("%s: payment code needs payment_code, the URL of the code's image", where))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s: payment %q must be cod (货到付款), group (群收款) or code (收款码)", where, s.Payment))
 		}
 	}
 	itemAt := make(map[*Item]int, len(items))

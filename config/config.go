@@ -111,6 +111,9 @@ type Community struct {
 	// Admins are the openids of community staff (社区工作人员): they
 	// approve prescriptions and hear about urgent requests nobody claimed.
 	Admins []string `yaml:"admins"`
+	// Phone is the community office's phone (社区电话), told to someone who
+	// cries for help before they bound an address, beside 120.
+	Phone string `yaml:"phone"`
 	// UrgentClaim is how long an urgent request may wait for a volunteer
 	// to claim it before the admins are told (default 30m).
 	UrgentClaim time.Duration `yaml:"urgent_claim"`

@@ -53,8 +53,10 @@ type Server struct {
 	// SignIn signs the one-time sign-in links (a short TTL).
 	SignIn *signedurl.Signer
 	// Token is the admin token: POST /admin/login with it signs in, and
-	// /api/ledger accepts it as a bearer token.
+	// /api/ledger accepts it as a bearer token. Guard (nil: none) slows
+	// down an address that keeps guessing it.
 	Token string
+	Guard *staff.Guard
 	// LinkQuery is added to the sign-in links it makes: the community,
 	// when the account serves several (the service routes by it).
 	LinkQuery url.Values
@@ -114,6 +116,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/orders/{id}", s.page(s.order))
 	mux.Handle("POST /admin/orders/{id}/cancel", s.action(s.cancelOrder))
 	mux.Handle("POST /admin/orders/{id}/deliver", s.action(s.deliverOrder))
+	mux.Handle("POST /admin/orders/{id}/paid", s.action(s.markPaid))
+	mux.Handle("POST /admin/orders/{id}/refunded", s.action(s.markRefunded))
+	mux.Handle("GET /admin/settlement", s.page(s.settlementPage))
+	mux.Handle("POST /admin/settlement/shortfall", s.action(s.shortfall))
 	mux.Handle("GET /admin/stock", s.page(s.stock))
 	mux.Handle("POST /admin/stock/{sku}/add", s.action(s.addStock))
 	mux.Handle("POST /admin/stock/{sku}/soldout", s.action(s.soldOut))

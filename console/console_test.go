@@ -117,7 +117,7 @@ func newEnv(t *testing.T) *env {
 		Observe: func(ctx context.Context, run orders.JobRun) { store.SaveJobRun(ctx, run, true) }}
 	dist := &orders.Distributor{Store: store, Catalog: cat, Community: community, Location: shanghai}
 	acts := &actions.Service{Community: community, Catalog: cat, Location: shanghai,
-		Orders: store, Households: store, People: store, Stock: store, Marks: store, Outbox: e.notices, Dead: e.notices,
+		Orders: store, Households: store, People: store, Stock: store, Supply: store, Marks: store, Outbox: e.notices, Dead: e.notices,
 		Lists: &orders.Lists{Store: store, Catalog: cat, Community: community, Location: shanghai}, Distributor: dist, Jobs: runner,
 		Audit: e.keeper, Log: log, Now: now}
 	e.console = &Server{
@@ -432,7 +432,7 @@ func TestLedger(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff订单号,下单时间,") || !strings.Contains(string(body), "3栋2单元501,G1,蔬菜包,2,份,50,100,,,待配送,居民,") ||
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff订单号,下单时间,") || !strings.Contains(string(body), "3栋2单元501,G1,蔬菜包,2,份,50.00,100.00,,,待配送,居民,") ||
 		strings.Contains(string(body), "openid-501") {
 		t.Errorf("csv %d:\n%s", resp.StatusCode, body)
 	}
@@ -571,7 +571,7 @@ func TestBindingsAndMembers(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	a := orders.Address{Building: "3", Unit: "2", Room: "501"}
-	if _, err := e.store.Bind(ctx, orders.Binding{OpenID: "mum", Address: a, Grid: "G1", At: e.now}); err != nil {
+	if _, err := e.store.Bind(ctx, orders.Binding{OpenID: "mum", Address: a, Grid: "G1", At: e.now}, false); err != nil {
 		t.Fatal(err)
 	}
 	son, _ := e.store.RequestBinding(ctx, orders.BindRequest{OpenID: "son", Address: a, Grid: "G1", At: e.now})
@@ -673,5 +673,28 @@ func TestSoldOutKeepsADeficit(t *testing.T) {
 	}
 	if left, _ := e.store.StockLeft(ctx); left["VEG"] != 1 {
 		t.Errorf("after a cancel and 2 more with a deficit of 2: %d left, want 1", left["VEG"])
+	}
+}
+
+// TestWrongTokensAtLoginAreThrottled: guessing the admin token at the
+// console's login waits, longer each time, after a few tries.
+func TestWrongTokensAtLoginAreThrottled(t *testing.T) {
+	e := newEnv(t)
+	guard := staff.NewGuard(redistest.Client(t), "guard-"+redistest.Community(t))
+	guard.Now = func() time.Time { return e.now }
+	e.console.Guard = guard
+	b := e.browser()
+	for i := range staff.FreeTries + 1 {
+		if resp, _ := b.post("/admin/login", url.Values{"token": {"guess"}}); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	resp, body := b.post("/admin/login", url.Values{"token": {adminToken}})
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "令牌错了太多次") || len(resp.Cookies()) != 0 {
+		t.Errorf("the right token right after: %d %v", resp.StatusCode, resp.Cookies())
+	}
+	e.setNow(e.now.Add(2 * time.Second))
+	if resp, _ := b.post("/admin/login", url.Values{"token": {adminToken}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the right token after the wait: %d", resp.StatusCode)
 	}
 }

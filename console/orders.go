@@ -25,9 +25,12 @@ type ordersView struct {
 	*view
 	Q, Phone, Status, Date string
 	Statuses               []statusOption
-	Searched               bool
-	Orders                 []orders.Order
-	More                   bool
+	// Pay filters by payment status; Pays are the choices.
+	Pay      string
+	Pays     []statusOption
+	Searched bool
+	Orders   []orders.Order
+	More     bool
 	// Household is the household searched for, when the search was one.
 	Household  string
 	LedgerDate string
@@ -76,9 +79,12 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 	ctx := r.Context()
 	q := r.URL.Query()
 	v := &ordersView{view: s.newView(r, sess, textOrders, "orders"),
-		Q: strings.TrimSpace(q.Get("q")), Phone: digits(q.Get("phone")), Status: q.Get("status"), Date: q.Get("date")}
+		Q: strings.TrimSpace(q.Get("q")), Phone: digits(q.Get("phone")), Status: q.Get("status"), Date: q.Get("date"), Pay: q.Get("pay")}
 	for _, st := range statusOrder {
 		v.Statuses = append(v.Statuses, statusOption{string(st), statusText(st)})
+	}
+	for _, p := range payOrder {
+		v.Pays = append(v.Pays, statusOption{string(p), reports.PayNames[p]})
 	}
 	days, err := s.days(ctx)
 	if err != nil {
@@ -121,8 +127,8 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 			return
 		}
 	default:
-		v.Searched = v.Phone != "" || v.Status != "" || v.Date != ""
-		if v.Phone != "" {
+		v.Searched = v.Phone != "" || v.Status != "" || v.Date != "" || v.Pay != ""
+		if v.Phone != "" || v.Pay != "" {
 			f.Limit = 1 << 20 // the tail is matched below
 		}
 		if list, err = s.Store.Orders(ctx, f); err != nil {
@@ -131,7 +137,7 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 		}
 	}
 	for _, o := range list {
-		if f.Match(&o) && (v.Phone == "" || strings.HasSuffix(digits(o.Contact), v.Phone)) {
+		if f.Match(&o) && (v.Phone == "" || strings.HasSuffix(digits(o.Contact), v.Phone)) && (v.Pay == "" || string(o.Pay.Status) == v.Pay) {
 			v.Orders = append(v.Orders, o)
 		}
 	}
@@ -144,8 +150,10 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 type orderView struct {
 	*view
 	Order orders.Order
-	// CanCancel and CanDeliver say which actions the order allows.
+	// CanCancel and CanDeliver say which actions the order allows; CanPay
+	// and CanRefund which payment steps.
 	CanCancel, CanDeliver bool
+	CanPay, CanRefund     bool
 	Marks                 []orders.Mark
 	Users                 []string
 }
@@ -162,7 +170,8 @@ func (s *Server) order(w http.ResponseWriter, r *http.Request, sess staff.Sessio
 		return
 	}
 	v := &orderView{view: s.newView(r, sess, fmt.Sprintf(textOrderTitle, o.ID), "orders"), Order: o,
-		CanCancel: orders.CanMove(o.Status, orders.StatusCancelled), CanDeliver: orders.CanMove(o.Status, orders.StatusDelivered)}
+		CanCancel: orders.CanMove(o.Status, orders.StatusCancelled), CanDeliver: orders.CanMove(o.Status, orders.StatusDelivered),
+		CanPay: o.Owed() > 0, CanRefund: o.Pay.Status == orders.PayRefundDue}
 	marks, err := s.Store.MarksOf(ctx, []string{o.Household()})
 	if err != nil {
 		s.failed(w, r, "order", err)
@@ -225,6 +234,38 @@ func (s *Server) changeOrder(w http.ResponseWriter, r *http.Request, sess staff.
 		code += "-untold"
 	}
 	done(w, r, back, code, "")
+}
+
+// payOrder lists the payment statuses in the order people meet them.
+var payOrder = []orders.PayStatus{orders.PayUnpaid, orders.PayClaimed, orders.PayPaid, orders.PayFree, orders.PayRefundDue, orders.PayRefunded}
+
+// markPaid records that staff collected an order's money.
+func (s *Server) markPaid(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	id := r.PathValue("id")
+	_, err := s.Actions.Collect(r.Context(), s.actor(sess), id, 0, "")
+	s.moneyDone(w, r, id, err, "paid", "paid-already")
+}
+
+// markRefunded records that staff gave back what an order owed back.
+func (s *Server) markRefunded(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	id := r.PathValue("id")
+	_, err := s.Actions.Refunded(r.Context(), s.actor(sess), id)
+	s.moneyDone(w, r, id, err, "refunded", "refund-none")
+}
+
+func (s *Server) moneyDone(w http.ResponseWriter, r *http.Request, id string, err error, ok, conflict string) {
+	back := "/admin/orders/" + url.PathEscape(id)
+	var pe *orders.PaymentError
+	switch {
+	case errors.Is(err, orders.ErrNotFound):
+		s.message(w, r, http.StatusNotFound, textNoSuchOrder)
+	case errors.As(err, &pe):
+		done(w, r, back, "", conflict)
+	case err != nil:
+		s.failed(w, r, "payment", err)
+	default:
+		done(w, r, back, ok, "")
+	}
 }
 
 // ledger serves the 台账 of an order day as CSV or XLSX, to the admin

@@ -178,14 +178,6 @@ func flagCell(on bool, word string) string {
 	return ""
 }
 
-// yuanCell is an amount in yuan: a number, whole yuan as whole numbers.
-func yuanCell(fen int64) any {
-	if fen%100 == 0 {
-		return int(fen / 100)
-	}
-	return float64(fen) / 100
-}
-
 // totalRow is the ledger's last row: the number of orders and the sum of
 // the lines not cancelled.
 func totalRow(rows []LedgerRow) []any {

@@ -62,6 +62,9 @@ type Main struct {
 	// audit log; Metrics feeds /metrics.
 	Console *console.Server
 	Staff   *staff.Keeper
+	// Guard slows down whoever guesses the admin token or a console
+	// sign-in, on every community.
+	Guard   *staff.Guard
 	Metrics *metrics.Metrics
 	// Clock is the time every part reads (see Clock).
 	Clock Clock
@@ -171,6 +174,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	cl := cronLogger{m.Log}
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
 	signer := newSigner(cfg, clock.Now)
+	m.Guard = staff.NewGuard(m.Redis, cfg.WeChat.AppID)
+	m.Guard.Now = clock.Now
 	all := cfg.AllCommunities()
 	// One account of one community or of several: one wiring path. The
 	// directory says which community each WeChat user belongs to.
@@ -198,7 +203,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	}
 	actions.NewAccount(dir, services...)
 	m.Account = bot.NewAccount(dir, bots...)
-	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
+	m.Mux.Handle("GET /metrics", m.gate().Require(m.Metrics.Handler()))
 	m.Mux.Handle("/", m.communityMux())
 	m.Mux.Handle("/admin/", m.consoleMux())
 	m.Mux.Handle("/admin", m.consoleMux())
@@ -208,6 +213,12 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		RequireSafe: cfg.WeChat.EncodingAESKey != "", Nonces: wechat.NewRedisNonces(m.Redis, cfg.WeChat.AppID),
 	})
 	return m, nil
+}
+
+// gate lets in requests with the admin token, slowing down guessers
+// (one guard for the whole account: the token is the account's).
+func (m *Main) gate() adminapi.Gate {
+	return adminapi.Gate{Token: m.Config.Admin.Token, Guard: m.Guard, Log: m.Log}
 }
 
 // Run starts listening on the configured address and serving.
@@ -394,7 +405,7 @@ func stockTotals(cat *catalog.Catalog) map[string]int {
 }
 
 func communityOf(c config.Community) orders.Community {
-	out := orders.Community{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Admins: c.Admins, UrgentClaim: c.UrgentClaim}
+	out := orders.Community{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Admins: c.Admins, UrgentClaim: c.UrgentClaim, Phone: c.Phone}
 	for _, g := range c.Grids {
 		out.Grids = append(out.Grids, orders.Grid{ID: g.ID, Buildings: g.BuildingIDs(), Volunteers: g.Volunteers, Households: g.Households})
 		for _, b := range g.Buildings {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/config"
 	"github.com/baogong/baogong/internal/signedurl"
@@ -142,19 +143,23 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("--community: %w", err)
 	}
-	// Without --slot a job runs now, as over the API (jobs.RunNow).
-	ctx = jobs.By(ctx, "cli")
-	var res jobs.Result
+	// Without --slot a job runs now, as over the API and in the console:
+	// the same action, in the community's audit log.
+	var slot *time.Time
 	if *slotFlag != "" {
-		slot, perr := time.Parse(time.RFC3339, *slotFlag)
+		t, perr := time.Parse(time.RFC3339, *slotFlag)
 		if perr != nil {
 			return fmt.Errorf("--slot: %w", perr)
 		}
-		res, err = p.Jobs.Run(ctx, name, slot)
-	} else {
-		res, err = p.Jobs.RunNow(ctx, name)
+		slot = &t
 	}
-	if err != nil {
+	res, err := p.Actions.RunJob(ctx, actions.Actor{Who: "run-job", Door: actions.CLI, Staff: true}, name, slot)
+	switch {
+	case errors.Is(err, jobs.ErrClosedToday):
+		return fmt.Errorf("今天已经截单了: today's orders are closed already; tomorrow's close on schedule (%w)", err)
+	case errors.Is(err, jobs.ErrAhead):
+		return fmt.Errorf("no cutoff of a day ahead: that day's orders close on schedule (%w)", err)
+	case err != nil:
 		return err
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)

@@ -26,7 +26,7 @@ func TestRecentSenders(t *testing.T) {
 		}
 		return a
 	}
-	if _, err := s.Bind(ctx, orders.Binding{OpenID: "zhang", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: at}); err != nil {
+	if _, err := s.Bind(ctx, orders.Binding{OpenID: "zhang", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: at}, false); err != nil {
 		t.Fatal(err)
 	}
 	resolve("m1", "zhang", at)
