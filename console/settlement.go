@@ -29,7 +29,9 @@ type supplierSettlement struct {
 
 type settlementView struct {
 	*view
-	Date      string
+	Date string
+	// Days are the order days to choose from.
+	Days      []dayOption
 	Suppliers []supplierSettlement
 	// Items are what a shortfall can be reported for.
 	Items []catalog.Item
@@ -41,14 +43,15 @@ type settlementView struct {
 func (s *Server) settlementPage(w http.ResponseWriter, r *http.Request, sess staff.Session) {
 	ctx := r.Context()
 	v := &settlementView{view: s.newView(r, sess, textSettlement, "settlement"), Date: r.URL.Query().Get("date")}
+	days, err := s.days(ctx)
+	if err != nil {
+		s.failed(w, r, "settlement", err)
+		return
+	}
 	if _, err := time.Parse(time.DateOnly, v.Date); err != nil {
-		days, err := s.days(ctx)
-		if err != nil {
-			s.failed(w, r, "settlement", err)
-			return
-		}
 		v.Date = days.LastClosed()
 	}
+	v.Days = dayOptions(days, v.Date)
 	list, err := s.Store.Orders(ctx, orders.Filter{Day: v.Date, Limit: 1 << 20})
 	if err != nil {
 		s.failed(w, r, "settlement", err)

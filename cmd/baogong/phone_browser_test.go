@@ -119,6 +119,7 @@ func TestPagesOnPhones(t *testing.T) {
 		{"people", "/admin/people"},
 		{"jobs", "/admin/jobs"},
 		{"distributions", "/admin/distributions"},
+		{"settlement", "/admin/settlement?date=2026-11-24"},
 		{"notices", "/admin/notices"},
 		{"audit", "/admin/audit"},
 		{"summary", summary},
