@@ -110,6 +110,7 @@ type Service struct {
 	Households HouseholdStore
 	People     PeopleStore
 	Stock      StockStore
+	Supply     SupplyStore
 	Marks      MarkStore
 	Outbox     Outbox
 	Dead       DeadLetters
@@ -177,7 +178,9 @@ func (s *Service) done(ctx context.Context, a Actor, name string, err error) {
 		case err == nil:
 		case errors.Is(err, orders.ErrNotFound), errors.Is(err, orders.ErrConflict), errors.Is(err, orders.ErrInvalid),
 			errors.Is(err, ErrForbidden), errors.Is(err, ErrInConfig), errors.Is(err, jobs.ErrClosedToday), errors.Is(err, jobs.ErrAhead),
-			errors.Is(err, ErrAmount), errors.Is(err, ErrUnlimited),
+			errors.Is(err, ErrAmount), errors.Is(err, ErrUnlimited), errors.Is(err, ErrNoRound),
+			errors.Is(err, ErrNotAStop), errors.Is(err, ErrShortfallDown), errors.Is(err, ErrShortfallTooLarge),
+			errors.Is(err, ErrNoPicklist), errors.Is(err, orders.ErrAmount),
 			errors.Is(err, orders.ErrSoldOut), errors.Is(err, orders.ErrLimit):
 			outcome = "refused"
 		default:

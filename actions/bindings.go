@@ -31,8 +31,14 @@ const (
 	Asked
 	// AskedBefore: the same request waits already; nobody asked twice.
 	AskedBefore
-	// NobodyToAsk: the household has no member and no lead to ask.
+	// NobodyToAsk: the household has no member and no lead to ask; the
+	// request is withdrawn.
 	NobodyToAsk
+	// Refused: the household refused this person within a day; nobody
+	// is asked again.
+	Refused
+	// TooMany: the person has as many requests waiting as they may.
+	TooMany
 )
 
 // BindResult is what Bind did.
@@ -42,6 +48,9 @@ type BindResult struct {
 	// Members: the household has members (they were asked, not only
 	// the lead).
 	Members bool
+	// Known: the household is one the office or the lead knows (listed
+	// in the config, or marked): only its lead or staff may let someone in.
+	Known bool
 }
 
 // NotHereError says an address is not in the community: its building is
@@ -71,7 +80,9 @@ func (s *Service) Bind(ctx context.Context, a Actor, addr orders.Address, from *
 		res.Step = AlreadyBound
 		return res, nil
 	}
-	out, err := s.Households.Bind(ctx, orders.Binding{OpenID: a.OpenID, Address: addr, Grid: grid, At: s.now()})
+	// A household the office lists, or the lead marked, is not a stranger's
+	// to take by binding first: its lead (or staff) says yes.
+	out, err := s.Households.Bind(ctx, orders.Binding{OpenID: a.OpenID, Address: addr, Grid: grid, At: s.now()}, s.Community.Listed(addr))
 	if err != nil {
 		return res, err
 	}
@@ -87,7 +98,14 @@ func (s *Service) Bind(ctx context.Context, a Actor, addr orders.Address, from *
 		return res, nil
 	}
 	req, err := s.Households.RequestBinding(ctx, orders.BindRequest{OpenID: a.OpenID, Address: addr, Grid: grid, At: s.now()})
-	if err != nil {
+	switch {
+	case errors.Is(err, orders.ErrRefused):
+		res.Step = Refused
+		return res, nil
+	case errors.Is(err, orders.ErrTooMany):
+		res.Step = TooMany
+		return res, nil
+	case err != nil:
 		return res, err
 	}
 	members, err := s.Households.HouseholdUsers(ctx, addr.Household())
@@ -95,6 +113,11 @@ func (s *Service) Bind(ctx context.Context, a Actor, addr orders.Address, from *
 		return res, err
 	}
 	res.Members = len(members) > 0
+	marks, err := s.Households.HouseholdMarks(ctx, addr.Household())
+	if err != nil {
+		return res, err
+	}
+	res.Known = s.Community.Listed(addr) || len(marks) > 0
 	if req.Again {
 		res.Step = AskedBefore
 		return res, nil
@@ -108,11 +131,15 @@ func (s *Service) Bind(ctx context.Context, a Actor, addr orders.Address, from *
 	}
 	for _, l := range s.leadsOf(ctx, addr.Building) {
 		if !slices.Contains(members, l) {
-			ns = append(ns, orders.Notice{ID: "bindreq:" + req.Code + ":" + l, OpenID: l, Kind: "binding", Text: textBindAskLead(req, len(members) > 0)})
+			ns = append(ns, orders.Notice{ID: "bindreq:" + req.Code + ":" + l, OpenID: l, Kind: "binding", Text: textBindAskLead(req, len(members) > 0, res.Known)})
 		}
 	}
 	if len(ns) == 0 || s.Outbox.Enqueue(ctx, ns...) != nil {
-		// Nobody can be asked: the request would wait for nothing.
+		// Nobody can be asked: the request would wait for nothing, and
+		// must not stay for the console to approve unasked.
+		if _, err := s.Households.WithdrawBinding(ctx, req.Code); err != nil && !errors.Is(err, orders.ErrNotFound) {
+			return res, err
+		}
 		res.Step = NobodyToAsk
 		return res, nil
 	}

@@ -198,16 +198,29 @@ type FinishResult struct {
 	Left    int
 	// Notified: the household was told.
 	Notified bool
+	// Collected is what the volunteer said they took at the door (0:
+	// nothing said); PayErr why it was not recorded (a
+	// *orders.PaymentError: paid already, or not the order's amount).
+	Collected int64
+	PayErr    error
 }
 
 // Finish marks delivered a stop of the actor's round (its number, or its
 // order id) or an urgent order they claimed (its id), and tells the
-// household. ErrNoRound when they have nothing to deliver; a
-// *NoStopError (ErrNotAStop) for a reference that is none of theirs;
-// orders.ErrConflict, with the order as it is, when it was delivered or
-// cancelled already.
-func (s *Service) Finish(ctx context.Context, a Actor, ref string) (res FinishResult, err error) {
+// household; collected (fen, 0 for none) is what they took at the door,
+// recorded as the order's payment when it is what the order costs (else
+// PayErr says why not: the delivery stands). ErrNoRound when they have
+// nothing to deliver; a *NoStopError (ErrNotAStop) for a reference that is
+// none of theirs; orders.ErrConflict, with the order as it is, when it was
+// delivered or cancelled already.
+func (s *Service) Finish(ctx context.Context, a Actor, ref string, collected int64) (res FinishResult, err error) {
 	defer func() { s.done(ctx, a, "finish", err) }()
+	defer func() {
+		if err == nil && collected > 0 {
+			res.Collected = collected
+			res.Order, res.PayErr = s.collectAtDoor(ctx, a, res.Order, collected)
+		}
+	}()
 	if res, handled, err := s.finishClaimed(ctx, a, ref); handled || err != nil {
 		return res, err
 	}
@@ -241,6 +254,18 @@ func (s *Service) Finish(ctx context.Context, a Actor, ref string) (res FinishRe
 	}
 	res.Left = r.Open()
 	return res, nil
+}
+
+// collectAtDoor records what a volunteer took at the door for o.
+func (s *Service) collectAtDoor(ctx context.Context, a Actor, o orders.Order, fen int64) (orders.Order, error) {
+	got, err := s.Orders.Revise(ctx, o.ID, func(o *orders.Order) ([]orders.Line, error) {
+		return nil, orders.MarkPaid(o, fen, orders.PayAtDoor, a.who(), s.now())
+	})
+	if err != nil {
+		return o, err
+	}
+	s.record(ctx, a, auditPaid, got.ID, yuanWords(fen)+" "+payWords[orders.PayAtDoor])
+	return got, nil
 }
 
 // finishClaimed finishes an urgent order the actor claimed (claimed

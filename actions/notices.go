@@ -51,12 +51,70 @@ const (
 	auditAddMember       = "添加住户成员"
 	auditRxApprove       = "处方审核通过"
 	auditRxReject        = "处方审核驳回"
+	auditPaid            = "确认收款"
+	auditRefunded        = "确认退款"
+	auditShortfall       = "登记缺货"
 
 	textJobPublished = "已发布"
 	textJobNothing   = "这一轮之前已发布过，或没有要做的"
 	textJobFailed    = "出错了"
 	textDistributed  = "%d户新发，%d户没发到"
 )
+
+// payWords name the ways to pay.
+var payWords = map[orders.PayMethod]string{orders.PayAtDoor: "货到付款", orders.PayGroup: "群收款", orders.PayCode: "收款码"}
+
+// yuanWords writes fen as people say money: 50元, 12.5元.
+func yuanWords(fen int64) string { return orders.Yuan(fen) }
+
+// textShortNote is the history note of an order cut by a shortfall.
+func textShortNote(name string, qty int, unit string) string {
+	return fmt.Sprintf("缺货：%s少%d%s", name, qty, unit)
+}
+
+// textShortNotice tells a household its order lost goods the supplier
+// could not pack, what it now is, and any money owed back.
+func textShortNotice(o orders.Order, name string, qty int, unit string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【缺货】抱歉，保供超市的%s不够，您家订单 %s 的%s少了%d%s。\n", name, o.ID, name, qty, unit)
+	if o.Status == orders.StatusCancelled {
+		b.WriteString("这一单没有别的东西了，已取消。\n")
+	} else {
+		fmt.Fprintf(&b, "现在是：%s，%s。\n", itemsText(o.Lines), yuanWords(o.TotalFen))
+	}
+	if o.Pay.Status == orders.PayRefundDue {
+		fmt.Fprintf(&b, "您已付的钱要退您%s，楼栋长或社区会退给您。\n", yuanWords(o.Pay.RefundFen))
+	}
+	b.WriteString("限购额度已退回，明天可以再订。")
+	return b.String()
+}
+
+// textShortPicklist tells the supplier its report was applied, and where
+// the pick list now stands.
+func textShortPicklist(day string, it orders.Line, qty, cut int, link string) string {
+	s := fmt.Sprintf("【备货单更新】%s %s缺%d%s：已从%d单里去掉，并通知了住户。", day, it.Name, qty, it.Unit, cut)
+	if link != "" {
+		s += "\n新的备货单：" + link
+	}
+	return s
+}
+
+// textShortRound tells a volunteer what changed on their round.
+func textShortRound(name string, os []orders.Order, link string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【任务有变】%s缺货，您这一轮有%d户少送：\n", name, len(os))
+	for _, o := range os {
+		if o.Status == orders.StatusCancelled {
+			fmt.Fprintf(&b, "%s 这一单取消了，不用送\n", o.Address)
+		} else {
+			fmt.Fprintf(&b, "%s 现在送：%s\n", o.Address, itemsText(o.Lines))
+		}
+	}
+	if link != "" {
+		b.WriteString("任务单：" + link)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
 
 // doorWords say in the audit log where an action came from (the console's
 // own need no words).
@@ -86,10 +144,13 @@ func textBindAskMembers(r orders.BindRequest) string {
 // textBindAskLead asks the building's lead about a binding: beside the
 // household's members, or alone when it has none (its orders were placed
 // by the lead or a 接龙).
-func textBindAskLead(r orders.BindRequest, members bool) string {
+func textBindAskLead(r orders.BindRequest, members, known bool) string {
 	who := "这户还没人绑定，但有订单"
-	if members {
+	switch {
+	case members:
 		who = "也已经问了这户已绑定的人"
+	case known:
+		who = "这户是社区登记或标记过的住户，要您确认"
 	}
 	return fmt.Sprintf("【绑定申请】有人申请绑定%s（%s）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, who, r.Code, r.Code)
 }
@@ -185,10 +246,33 @@ func textRxRejectedNotice(o orders.Order, reason string) string {
 	return fmt.Sprintf("抱歉，您家订单%s（%s）的处方没有通过审核：%s\n订单已取消。可以重新下单再发处方照片；有问题请联系楼栋长。", o.ID, itemsText(o.Lines), reason)
 }
 
-// textHelpPush carries a resident's own words about an emergency to the
-// grid's volunteers and leads.
-func textHelpPush(a orders.Address, text string) string {
-	return fmt.Sprintf("【急】%s的住户求助：\n%s\n请尽快联系或上门看看。", a, text)
+// textUrgentMore tells the volunteer bringing a household's urgent order
+// that the household asked for more, which is theirs to bring too.
+func textUrgentMore(o orders.Order) string {
+	return fmt.Sprintf("【急·追加】%s又要了：%s（订单 %s），已经算您的，请一起送去。\n送到后回复：完成 %s", o.Address, itemsText(o.Lines), o.ID, o.ID)
+}
+
+// textCryPush carries a cry for help to those who can be at the door
+// soonest: who cries (their door, or someone not yet bound) and every door
+// it names, then their own words.
+func textCryPush(home *orders.Address, doors []orders.Address, text string) string {
+	var b strings.Builder
+	if home != nil {
+		fmt.Fprintf(&b, "【急·求助】%s的住户求助", home)
+	} else {
+		b.WriteString("【急·求助】一位还没绑定地址的居民求助")
+	}
+	var named []string
+	for _, d := range doors {
+		if home == nil || d != *home {
+			named = append(named, d.String())
+		}
+	}
+	if len(named) > 0 {
+		fmt.Fprintf(&b, "，说的是%s", strings.Join(named, "、"))
+	}
+	fmt.Fprintf(&b, "：\n%s\n请马上联系或上门看看，需要时帮忙打120。", text)
+	return b.String()
 }
 
 // textClaimedNotice tells the resident who is coming: who is 3栋2单元的志愿者

@@ -50,8 +50,9 @@ func TestNoticeGolden(t *testing.T) {
 	app := orders.Application{Code: "3721", Address: placed.Address, Grid: "G1", Name: "林师傅", Phone: "13800001111"}
 	notices := map[string]string{
 		"bind_ask_members":            textBindAskMembers(req),
-		"bind_ask_lead":               textBindAskLead(req, false),
-		"bind_ask_lead_too":           textBindAskLead(req, true),
+		"bind_ask_lead":               textBindAskLead(req, false, false),
+		"bind_ask_lead_too":           textBindAskLead(req, true, false),
+		"bind_ask_lead_known":         textBindAskLead(req, false, true),
 		"bind_approved_notice":        textBindApprovedNotice(placed.Address),
 		"bind_refused_notice":         textBindRefusedNotice(placed.Address),
 		"removed_notice":              textRemovedNotice(placed.Address),
@@ -59,8 +60,10 @@ func TestNoticeGolden(t *testing.T) {
 		"cancelled_notice_lead":       textCancelledNotice(placed, byLead),
 		"changed_notice":              textChangedNotice(placed),
 		"urgent_cancelled":            textUrgentCancelled(placed),
-		"help_push":                   textHelpPush(placed.Address, "救命 我爸心脏病药吃完了"),
-		"voice_help_push":             textHelpPush(placed.Address, "【语音】救命，我爸心脏病药吃完了\n（语音转的文字，可能有错字）"),
+		"help_push":                   textCryPush(&placed.Address, nil, "救命 我爸心脏病药吃完了"),
+		"help_push_neighbour":         textCryPush(&placed.Address, []orders.Address{orders.Address{Building: "3", Unit: "2", Room: "502"}}, "救命 楼下502的老人晕倒了"),
+		"help_push_unbound":           textCryPush(nil, []orders.Address{orders.Address{Building: "3", Unit: "2", Room: "502"}}, "救命！3栋2单元502有人喘不上气"),
+		"voice_help_push":             textCryPush(&placed.Address, nil, "【语音】救命，我爸心脏病药吃完了\n（语音转的文字，可能有错字）"),
 		"console_cancelled_notice":    textCancelledByStaffNotice(placed, "住户已转运，不需要了"),
 		"resident_delivered_notice":   textDeliveredNotice(placed),
 		"resident_delivered_template": tmpl(deliveredBrief(placed)),
@@ -78,6 +81,7 @@ func TestNoticeGolden(t *testing.T) {
 		"resident_claimed_named":      textClaimedNotice(u, textVolunteerNamed("林师傅")),
 		"volunteer_application":       textApplication(app),
 		"volunteer_welcome":           textWelcomeVolunteer("G1"),
+		"urgent_more":                 textUrgentMore(u),
 		"goods_ready":                 textGoodsReady("新义超市", "2026-11-24"),
 	}
 	// Notices are read on phones: keep them short.

@@ -18,7 +18,9 @@ type PlaceRequest struct {
 	// RequestID makes placing idempotent: placing again under it places
 	// nothing more.
 	RequestID string
-	Note      string
+	// Note is a remark for the volunteer; Contact a phone number the
+	// resident gave with the order.
+	Note, Contact string
 	// Days is where the order days stood when the request arrived.
 	Days orders.Days
 	// Ack, when set, ties the write to the message that asked for it:
@@ -26,9 +28,9 @@ type PlaceRequest struct {
 	// answer with the order (see orders.Ack). The store fills in its
 	// Saved, Reply and Unconfirmed.
 	Ack *orders.Ack
-	// Reply renders the answer saved with the order; reach says who hears
-	// of an urgent order at once.
-	Reply func(placed orders.Order, reach urgent.Reach) string
+	// Reply renders the answer saved with the order, from what Place did
+	// (Order the order as written).
+	Reply func(PlaceResult) string
 }
 
 // PlaceResult is what Place did.
@@ -39,7 +41,32 @@ type PlaceResult struct {
 	Created bool
 	// Reach says who heard of an urgent order at once.
 	Reach urgent.Reach
+	// Open is set when the household had an urgent order open and this
+	// urgent request went with it instead of paging anyone again (see
+	// Place); Order is then the order that holds what was asked for.
+	Open OpenUrgent
+	// Holder names whoever is bringing Order (志愿者林师傅), "" when
+	// nobody claimed it yet.
+	Holder string
 }
+
+// OpenUrgent says how an urgent request met its household's open one.
+type OpenUrgent int
+
+// How an urgent request met an open one.
+const (
+	// NoneOpen: there was none; the request was placed and paged.
+	NoneOpen OpenUrgent = iota
+	// InOpen: everything asked for is in the open order already; nothing
+	// placed, nobody paged.
+	InOpen
+	// Joined: the new goods were added to the open order, still waiting
+	// for a claim; nobody paged again (whoever claims it brings all).
+	Joined
+	// JoinedClaimer: the open order is on its way; the new goods are an
+	// order of their own, given to the same volunteer, who is told.
+	JoinedClaimer
+)
 
 // Place places an order for the actor's household (ErrForbidden when they
 // are not bound here). An item that cannot be served is a
@@ -56,9 +83,14 @@ func (s *Service) Place(ctx context.Context, a Actor, req PlaceRequest) (res Pla
 	if err != nil {
 		return res, err
 	}
-	o.Day, o.Note = req.Days.Open, req.Note
+	o.Day, o.Note, o.Contact = req.Days.Open, req.Note, req.Contact
 	o.Urgent = orders.IsUrgent(s.Catalog, o.Lines, req.Said, a.Marks)
 	if o.Urgent && o.Status == orders.StatusPending {
+		// One open urgent request per household and item: 急 ten times
+		// is one order and one round of pages.
+		if done, err := s.withOpenUrgent(ctx, a, o, &res); done || err != nil {
+			return res, err
+		}
 		// Who hears of it at once is known before it is placed, so the
 		// answer is saved with the order.
 		if res.Reach, err = s.urgent().ReachOf(ctx, o.Grid); err != nil {
@@ -66,12 +98,30 @@ func (s *Service) Place(ctx context.Context, a Actor, req PlaceRequest) (res Pla
 		}
 	}
 	if req.Ack != nil && req.Reply != nil {
-		reach := res.Reach
-		req.Ack.Render = func(p orders.Order) string { return req.Reply(p, reach) }
+		r := res
+		req.Ack.Render = func(p orders.Order) string { r.Order = p; return req.Reply(r) }
+	}
+	claimer := ""
+	if res.Open == JoinedClaimer {
+		claimer = res.Order.Assignee
 	}
 	res.Order, res.Created, err = s.Orders.PlaceOrder(ctx, o, req.RequestID, req.Ack)
 	if err != nil {
 		return res, err
+	}
+	if claimer != "" {
+		// The volunteer on the way brings this too: it is theirs, and
+		// nobody else is paged for it.
+		got, holder, err := s.Orders.ClaimOrder(ctx, res.Order.ID, claimer, s.now())
+		if err == nil && holder == claimer {
+			res.Order = got
+			s.tell(ctx, orders.Notice{ID: "urgent-more:" + got.ID + ":" + claimer, OpenID: claimer, Kind: "urgent", Text: textUrgentMore(got)})
+			return res, nil
+		}
+		if err != nil && !errors.Is(err, orders.ErrConflict) {
+			s.Log.ErrorContext(ctx, "give an urgent order to the volunteer on the way", "order", res.Order.ID, "err", err)
+		}
+		res.Open, res.Holder = NoneOpen, ""
 	}
 	if res.Order.Urgent {
 		// The push is queued after the answer is saved: should it fail,
@@ -79,6 +129,63 @@ func (s *Service) Place(ctx context.Context, a Actor, req PlaceRequest) (res Pla
 		s.pushUrgent(ctx, res.Order, a.Marks, true)
 	}
 	return res, nil
+}
+
+// withOpenUrgent puts urgent order o with its household's open urgent
+// order, when there is one: done reports that o needs no placing of its
+// own (InOpen, Joined). JoinedClaimer places o here, for the volunteer
+// already on the way.
+func (s *Service) withOpenUrgent(ctx context.Context, a Actor, o orders.Order, res *PlaceResult) (done bool, err error) {
+	list, err := s.Orders.HouseholdOrders(ctx, o.Household(), 20)
+	if err != nil {
+		return false, err
+	}
+	var open *orders.Order
+	for i := range list {
+		if x := &list[i]; x.Urgent && (x.Status == orders.StatusPending || x.Status == orders.StatusAssigned) {
+			open = x
+			break // newest first
+		}
+	}
+	if open == nil {
+		return false, nil
+	}
+	has := map[string]bool{}
+	for _, l := range open.Lines {
+		has[l.SKU] = true
+	}
+	var more []orders.Line
+	for _, l := range o.Lines {
+		if !has[l.SKU] {
+			more = append(more, l)
+		}
+	}
+	res.Order = *open
+	if open.Assignee != "" {
+		res.Holder = s.volunteerName(ctx, open.Assignee, textAnotherVolunteer)
+	}
+	switch {
+	case len(more) == 0:
+		res.Open = InOpen
+		return true, nil
+	case open.Status == orders.StatusPending:
+		lines := append(append([]orders.Line(nil), open.Lines...), more...)
+		var total int64
+		for _, l := range lines {
+			total += l.PriceFen * int64(l.Qty)
+		}
+		got, err := s.Orders.UpdateLines(ctx, open.ID, lines, total, a.OpenID, s.now())
+		if errors.Is(err, orders.ErrConflict) {
+			return false, nil // claimed or cancelled meanwhile: on its own
+		}
+		if err != nil {
+			return true, err
+		}
+		res.Order, res.Open = got, Joined
+		return true, nil
+	}
+	res.Open = JoinedClaimer
+	return false, nil
 }
 
 // Cancel cancels order id and gives its stock and limits back: a member

@@ -2,12 +2,9 @@ package actions
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/baogong/baogong/orders"
@@ -154,8 +151,9 @@ func (s *Service) savePerson(ctx context.Context, p orders.Person) error {
 // SignUpResult is what SignUp did.
 type SignUpResult struct {
 	Application orders.Application
-	// Asked: the grid's leads were asked to approve.
-	Asked bool
+	// Asked: the grid's leads were asked to approve. Again: the person's
+	// application was waiting already (Application); nobody asked twice.
+	Asked, Again bool
 }
 
 // SignUp files the bound actor's application to volunteer in their grid
@@ -169,18 +167,22 @@ func (s *Service) SignUp(ctx context.Context, a Actor, name, phone string) (res 
 	}
 	var app orders.Application
 	for tries := 0; ; tries++ {
-		code, err := applicationCode()
+		code, err := orders.ShortCode(tries)
 		if err != nil {
 			return res, err
 		}
-		app = orders.Application{Code: code, OpenID: a.OpenID, Grid: a.Home.Grid, Address: a.Home.Address, At: s.now(), Name: name, Phone: phone}
-		err = s.People.Apply(ctx, app)
+		app, err = s.People.Apply(ctx, orders.Application{Code: code, OpenID: a.OpenID, Grid: a.Home.Grid, Address: a.Home.Address, At: s.now(), Name: name, Phone: phone})
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, orders.ErrConflict) || tries == 20 {
+		if !errors.Is(err, orders.ErrConflict) || tries == 40 {
 			return res, err
 		}
+	}
+	if app.Again {
+		// Waiting already: the leads were asked then.
+		res.Application, res.Again = app, true
+		return res, nil
 	}
 	res.Application = app
 	var ns []orders.Notice
@@ -195,14 +197,6 @@ func (s *Service) SignUp(ctx context.Context, a Actor, name, phone string) (res 
 		}
 	}
 	return res, nil
-}
-
-func applicationCode() (string, error) {
-	n, err := rand.Int(rand.Reader, big.NewInt(9000))
-	if err != nil {
-		return "", fmt.Errorf("application code: %w", err)
-	}
-	return strconv.Itoa(1000 + int(n.Int64())), nil
 }
 
 // DecideApplication approves (the applicant joins the grid's team, with

@@ -32,16 +32,28 @@ type OrderStore interface {
 	// ErrConflict (with the order as it is) when the order is no longer
 	// pending.
 	CancelOrder(ctx context.Context, id, by, note string, at time.Time, ack *orders.Ack) (orders.Order, error)
+	// UpdateLines replaces the lines of a pending order, moving stock and
+	// the household's limits by the difference only: a *ShortageError
+	// (changing nothing) when an increase cannot be served, ErrConflict
+	// when the order is not pending.
+	UpdateLines(ctx context.Context, id string, lines []orders.Line, totalFen int64, by string, at time.Time) (orders.Order, error)
 	// Transition moves an order to status to (delivered, received, …)
 	// when the status machine allows it (see orders.CanMove), recording
 	// who and why. It returns ErrNotFound, or ErrConflict with the order
 	// as it is.
 	Transition(ctx context.Context, id string, to orders.Status, by, note string, at time.Time) (orders.Order, error)
+	// Revise changes an order as change says without the status
+	// machine's steps (its payment, lines the supplier could not pack),
+	// in one compare-and-set: change returns the quantities whose
+	// household limits go back, or an error to change nothing.
+	Revise(ctx context.Context, id string, change func(*orders.Order) ([]orders.Line, error)) (orders.Order, error)
 	// HouseholdOrders returns up to limit orders of a household, newest
 	// first; OpenOrders the orders waiting in a grid's queue, urgent ones
-	// first, then the rest, each oldest first.
+	// first, then the rest, each oldest first; Orders those matching f,
+	// newest first.
 	HouseholdOrders(ctx context.Context, household string, limit int) ([]orders.Order, error)
 	OpenOrders(ctx context.Context, grid string) ([]orders.Order, error)
+	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
 	// ClaimOrder gives an urgent order to openid, who claimed it: the
 	// first claim wins. It returns the order after the call and who holds
 	// the claim; ErrConflict, with no holder, when nobody had claimed it
@@ -72,9 +84,10 @@ type HouseholdStore interface {
 	// Bind ties openid to a household nobody lives in and nobody ordered
 	// for, replacing any earlier binding, and reports Bound; AlreadyBound
 	// when openid is a member; NeedsApproval, changing nothing, for a
-	// household with members or orders. BindApproved binds whoever else
-	// lives there (staff answer for it).
-	Bind(ctx context.Context, b orders.Binding) (orders.BindOutcome, error)
+	// household with members, orders or marks, or that the office lists
+	// (listed). BindApproved binds whoever else lives there (staff answer
+	// for it).
+	Bind(ctx context.Context, b orders.Binding, listed bool) (orders.BindOutcome, error)
 	BindApproved(ctx context.Context, b orders.Binding) (orders.BindOutcome, error)
 	// Binding returns the household openid is bound to, or ErrNotFound;
 	// Unbind removes it and returns what it was (ErrNotFound: none).
@@ -84,12 +97,18 @@ type HouseholdStore interface {
 	HouseholdUsers(ctx context.Context, household string) ([]string, error)
 	// RequestBinding records a request under a fresh code (the same
 	// user's waiting request for the same household comes back with Again
-	// set); BindRequest reads one by code; ApproveBinding binds its user
-	// and RefuseBinding drops it, each once (ErrNotFound after).
+	// set; a household that refused them lately is ErrRefused; too many
+	// waiting is ErrTooMany); BindRequest reads one by code;
+	// ApproveBinding binds its user, RefuseBinding drops it (and the
+	// refusal sticks a day), WithdrawBinding drops it (nobody could
+	// answer), each once (ErrNotFound after).
 	RequestBinding(ctx context.Context, r orders.BindRequest) (orders.BindRequest, error)
 	BindRequest(ctx context.Context, code string) (orders.BindRequest, error)
 	ApproveBinding(ctx context.Context, code string, at time.Time) (orders.BindRequest, error)
 	RefuseBinding(ctx context.Context, code string) (orders.BindRequest, error)
+	WithdrawBinding(ctx context.Context, code string) (orders.BindRequest, error)
+	// AllMarks returns the marks of every marked household.
+	AllMarks(ctx context.Context) (map[string][]orders.Mark, error)
 	// HouseholdMarks returns a household's marks; AddMarks, RemoveMarks
 	// (all of them when marks is empty) and SetMarks change them and
 	// return them after.
@@ -112,9 +131,10 @@ type PeopleStore interface {
 	AddVolunteer(ctx context.Context, grid, openid string) error
 	RemoveVolunteer(ctx context.Context, grid, openid string) error
 	// Apply records a sign-up under its code, or returns ErrConflict when
-	// the code is taken (draw another); Application returns one (or
-	// ErrNotFound); DeleteApplication forgets it.
-	Apply(ctx context.Context, a orders.Application) error
+	// the code is taken (draw another); a person with one waiting gets it
+	// back with Again set. Application returns one (or ErrNotFound);
+	// DeleteApplication forgets it.
+	Apply(ctx context.Context, a orders.Application) (orders.Application, error)
 	Application(ctx context.Context, code string) (orders.Application, error)
 	DeleteApplication(ctx context.Context, code string) error
 	// Person and SetPerson are the office's name and phone of someone.
@@ -137,6 +157,14 @@ type StockStore interface {
 	// on it, and returns their place and whether this call added them.
 	LastSoldOut(ctx context.Context, openid string) (string, error)
 	Wait(ctx context.Context, sku, openid string, at time.Time) (int, bool, error)
+}
+
+// SupplyStore keeps what suppliers report: what cannot be packed.
+type SupplyStore interface {
+	// Shortfall returns the shortfall of sku reported for day, or
+	// ErrNotFound; SetShortfall records one (replacing the earlier).
+	Shortfall(ctx context.Context, day, sku string) (orders.Shortfall, error)
+	SetShortfall(ctx context.Context, f orders.Shortfall) error
 }
 
 // MarkStore keeps the marks of things done once: a slot published, a

@@ -2,6 +2,8 @@ package actions
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"time"
@@ -31,6 +33,13 @@ type MediaLinks interface {
 
 // VoiceTTL is how long a passed voice is kept: as long as its link.
 const VoiceTTL = 3 * 24 * time.Hour
+
+// VoiceKey is the media key of the voice of message key: a digest, so
+// its link names neither the message nor its sender.
+func VoiceKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "voice:" + hex.EncodeToString(sum[:12])
+}
 
 // Voice is a voice message's audio.
 type Voice struct {
@@ -95,7 +104,7 @@ func (s *Service) PassVoice(ctx context.Context, a Actor, v Voice) (res VoiceRes
 	if res.To == VoiceNobody {
 		return res, nil
 	}
-	key := "voice:" + a.Key
+	key := VoiceKey(a.Key)
 	if err := s.Media.SaveMedia(ctx, key, v.ContentType, v.Data, VoiceTTL); err != nil {
 		return res, err
 	}
@@ -142,4 +151,35 @@ func (s *Service) canReach(ctx context.Context, kind string, who []string) (bool
 		return false, err
 	}
 	return slices.Contains(ok, true), nil
+}
+
+// reachCry makes a cry for help honest about WeChat's rules (see
+// urgent.Reacher): when none of to can be reached now, the community's
+// staff are paged too (Staff when one of them can be); when nobody at all
+// can, it is Held: they all find it on the reply to their next message,
+// and the sender is told to phone.
+func (s *Service) reachCry(ctx context.Context, to []string, r urgent.Reach) ([]string, urgent.Reach) {
+	if r == urgent.Nobody {
+		return to, r
+	}
+	reached, err := s.canReach(ctx, "urgent", to)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "who a cry can reach", "err", err)
+		return to, r
+	}
+	if reached {
+		return to, r
+	}
+	var staff []string
+	for _, a := range s.Community.Admins {
+		if !slices.Contains(to, a) {
+			staff = append(staff, a)
+		}
+	}
+	if len(staff) > 0 {
+		if ok, err := s.canReach(ctx, "urgent", staff); err == nil && ok {
+			return append(to, staff...), urgent.Staff
+		}
+	}
+	return append(to, staff...), urgent.Held
 }

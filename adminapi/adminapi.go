@@ -34,8 +34,10 @@ type Server struct {
 	// MediaFiles the voices and photos kept (both behind signed links).
 	Mailboxes  Mailboxes
 	MediaFiles MediaFiles
-	// Token is the bearer token every /api request must carry.
+	// Token is the bearer token every /api request must carry; Guard
+	// (nil: none) slows down an address that keeps guessing it.
 	Token string
+	Guard *staff.Guard
 	Log   *slog.Logger
 	// Now is the service's clock (time.Now when nil).
 	Now func() time.Time
@@ -67,7 +69,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 // auth serves next to requests with the bearer token: the community's
 // staff (apiActor), whose every change the actions audit.
-func (s *Server) auth(next http.Handler) http.Handler { return RequireToken(s.Token, next) }
+func (s *Server) auth(next http.Handler) http.Handler {
+	return Gate{Token: s.Token, Guard: s.Guard, Log: s.Log}.Require(next)
+}
 
 // apiActor is who acts through the API: the holder of the admin token.
 var apiActor = actions.Actor{Who: staff.TokenWho, Door: actions.API, Staff: true}
@@ -79,17 +83,65 @@ func BearerOK(r *http.Request, token string) bool {
 	return ok && token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
 }
 
-// RequireToken serves next only to requests with the bearer token; others
-// get 401.
-func RequireToken(token string, next http.Handler) http.Handler {
+// Gate lets in requests that carry the admin bearer token. Others get
+// 401; an address that keeps guessing waits, longer each time (429 with
+// Retry-After), and every wrong token is logged with its address.
+type Gate struct {
+	Token string
+	// Guard (nil: none) counts the wrong tokens of each address.
+	Guard *staff.Guard
+	Log   *slog.Logger
+}
+
+// Require serves next to requests with the token.
+func (g Gate) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !BearerOK(r, token) {
+		if !g.Allowed(w, r) {
+			return
+		}
+		if !BearerOK(r, g.Token) {
+			g.Refused(r)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="baogong"`)
 			writeJSON(w, http.StatusUnauthorized, errorBody{"missing or wrong bearer token"})
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Allowed reports whether r's address may try a secret now; when it may
+// not, it has answered 429 with how long to wait.
+func (g Gate) Allowed(w http.ResponseWriter, r *http.Request) bool {
+	if g.Guard == nil {
+		return true
+	}
+	wait, err := g.Guard.Wait(r.Context(), staff.Addr(r))
+	if err != nil {
+		g.Log.ErrorContext(r.Context(), "guard", "err", err)
+		return true // Redis failing fails the request further on
+	}
+	if wait <= 0 {
+		return true
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	writeJSON(w, http.StatusTooManyRequests, errorBody{"too many wrong tokens from this address: wait " + wait.Round(time.Second).String()})
+	return false
+}
+
+// Refused counts and logs a wrong secret from r's address.
+func (g Gate) Refused(r *http.Request) {
+	if g.Log == nil {
+		return
+	}
+	addr := staff.Addr(r)
+	var wait time.Duration
+	if g.Guard != nil {
+		var err error
+		if wait, err = g.Guard.Failed(r.Context(), addr); err != nil {
+			g.Log.ErrorContext(r.Context(), "guard", "err", err)
+		}
+	}
+	g.Log.WarnContext(r.Context(), "wrong admin token", "addr", addr, "path", r.URL.Path, "wait", wait.String())
 }
 
 type errorBody struct {

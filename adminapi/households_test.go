@@ -23,7 +23,7 @@ func TestHouseholdMembersAndBindings(t *testing.T) {
 	store := redisstore.New(redistest.Client(t), redistest.Community(t), cat)
 	ctx := context.Background()
 	home := orders.Address{Building: "3", Unit: "2", Room: "501"}
-	if out, err := store.Bind(ctx, orders.Binding{OpenID: "mum", Address: home, Grid: "G1", At: time.Now()}); err != nil || out != orders.Bound {
+	if out, err := store.Bind(ctx, orders.Binding{OpenID: "mum", Address: home, Grid: "G1", At: time.Now()}, false); err != nil || out != orders.Bound {
 		t.Fatal(out, err)
 	}
 	req, err := store.RequestBinding(ctx, orders.BindRequest{OpenID: "son", Address: home, Grid: "G1", At: time.Now()})

@@ -33,15 +33,21 @@ func (s *Server) registerJobs(mux *http.ServeMux) {
 	mux.Handle("GET /api/jobs/runs/{id}", s.auth(http.HandlerFunc(s.jobRun)))
 	mux.Handle("GET /api/suppliers/{id}/picklist", s.auth(http.HandlerFunc(s.picklist)))
 	mux.Handle("GET /api/rosters/{grid}/{slot}", s.auth(http.HandlerFunc(s.roster)))
+	mux.Handle("GET /api/settlement", s.auth(http.HandlerFunc(s.settlement)))
 	// The same pages behind signed, expiring links, for people without
 	// the admin token: a supermarket, a volunteer.
 	mux.Handle("GET /p/{id}/{date}", s.signed(http.HandlerFunc(s.picklist)))
 	mux.Handle("GET /r/{grid}/{slot}/{volunteer}", s.signed(http.HandlerFunc(s.roster)))
+	// A volunteer's 送达 on their round page (round.go).
+	mux.Handle("POST /r/{grid}/{slot}/{volunteer}/done/{order}", s.signed(http.HandlerFunc(s.deliverStop)))
 	mux.Handle("GET /s/{lead}/{unit}", s.signed(http.HandlerFunc(s.leadSummary)))
 }
 
+// signed serves next to requests whose link the service signed (see
+// signedurl); the pages are personal: nothing keeps them.
 func (s *Server) signed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noStore(w)
 		switch err := s.Jobs.Links.Check(r); {
 		case errors.Is(err, signedurl.ErrExpired):
 			page(w, http.StatusGone, "这个链接已经过期了，请向网格员要新的链接。")
@@ -175,6 +181,12 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.unavailable(w, "roster", err)
+		return
+	}
+	// A volunteer's own link opens their round for the phone; ?print=1
+	// (and the whole grid, over the API) the A4 table.
+	if v := r.PathValue("volunteer"); v != "" && r.URL.Query().Get("print") == "" {
+		s.round(w, r, ro)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -16,8 +16,12 @@ type Store interface {
 	MarkedAt(ctx context.Context, key string) (time.Time, bool, error)
 	Orders(ctx context.Context, f orders.Filter) ([]orders.Order, error)
 	OpenOrders(ctx context.Context, grid string) ([]orders.Order, error)
+	// OrdersByID reads orders by id (an unknown id is left out).
+	OrdersByID(ctx context.Context, ids []string) (map[string]orders.Order, error)
 	Roster(ctx context.Context, grid string, slot time.Time) (orders.Roster, error)
 	Leads(ctx context.Context) ([]orders.Lead, error)
+	// People are the office's names and phones of people.
+	People(ctx context.Context) (map[string]orders.Person, error)
 	HouseholdMarks(ctx context.Context, household string) ([]orders.Mark, error)
 	AllMarks(ctx context.Context) (map[string][]orders.Mark, error)
 	DistributionEntries(ctx context.Context, id string) (map[string]string, error)

@@ -118,7 +118,7 @@ func TestAttackApplicationCodeOverwritten(t *testing.T) {
 	e.say("stranger", "绑定 5栋1单元909")
 	// ...and signs up until one of his codes is the neighbour's (what
 	// the random draw does); here we write the colliding draw directly.
-	if err := e.store.Apply(ctx, orders.Application{Code: code, OpenID: "stranger", Grid: "G1",
+	if _, err := e.store.Apply(ctx, orders.Application{Code: code, OpenID: "stranger", Grid: "G1",
 		Address: orders.Address{Building: "5", Unit: "1", Room: "909"}, At: e.now}); !errors.Is(err, orders.ErrConflict) {
 		t.Errorf("a second application under a waiting code: %v, want ErrConflict", err)
 	}

@@ -51,6 +51,14 @@ func (b *Bot) bindAt(ctx context.Context, from *Bot, msg *Message, a orders.Addr
 		return b.textBound(a), nil
 	case actions.NobodyToAsk:
 		return textBindNobodyToAsk(a), nil
+	case actions.Refused:
+		return textBindRefusedLately(a), nil
+	case actions.TooMany:
+		return textBindTooMany, nil
+	case actions.Asked, actions.AskedBefore:
+		if res.Known && !res.Members {
+			return textBindPendingKnown(a), nil
+		}
 	}
 	return textBindPending(a, res.Members), nil
 }

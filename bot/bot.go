@@ -80,8 +80,10 @@ const (
 	maxLeadText     = 64 << 10
 )
 
-// cries reports whether a message calls for help (救命, 急): it is never
-// held back by the rate limit (its paging is limited by household).
+// cries reports whether a message is a cry for help (救命, 晕倒 …, see
+// orders.IsCry): it is never held back by the rate limit (its paging is
+// limited by household). 急 alone is an order in a hurry, not a cry: it
+// waits its turn like any message.
 func (b *Bot) cries(msg *Message) bool {
 	text := msg.Content
 	if msg.MsgType == "voice" {
@@ -90,14 +92,13 @@ func (b *Bot) cries(msg *Message) bool {
 	if len(text) > maxResidentText {
 		return false
 	}
-	_, said := orders.CutUrgent(b.Catalog, zh.Fold(text))
-	return said
+	return orders.IsCry(b.Catalog, zh.Fold(text))
 }
 
 // route picks the intent. An error return means an internal failure; every
 // user mistake is answered with words.
 func (b *Bot) route(ctx context.Context, msg *Message) (string, error) {
-	if msg.From.Sent > cmp.Or(b.PerMinute, DefaultPerMinute) && !b.cries(msg) {
+	if msg.From.Sent > cmp.Or(b.PerMinute, DefaultPerMinute) && !b.cries(msg) && !unfollows(msg) {
 		msg.readOnly = true
 		return textSlowDown, nil
 	}
@@ -119,6 +120,12 @@ func (b *Bot) route(ctx context.Context, msg *Message) (string, error) {
 		return b.voice(ctx, msg)
 	}
 	return textNotText, nil
+}
+
+// unfollows reports whether msg is someone unfollowing the account: it is
+// never held back (they leave their household whatever their rate).
+func unfollows(msg *Message) bool {
+	return msg.MsgType == "event" && strings.EqualFold(msg.Event, "unsubscribe")
 }
 
 // Menu keys: the CLICK EventKeys of the menu created by Menu.

@@ -95,6 +95,8 @@ var commands = []cmd{
 	// issue 19: greetings (greet.go).
 	{match: isGreeting, read: true, run: (*Bot).greet},
 	{words: consoleWords, bare: true, run: (*Bot).consoleLink},
+	// 我是谁 / 我的编号: anyone's openid, for the office (whoami.go).
+	{match: asksWhoAmI, read: true, run: (*Bot).whoami},
 	{words: catalogWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, _ *Message, _ string) (string, error) { return b.catalogList(ctx) }},
 	// 是 / 不对 answer a voice order read back (voice.go); 取消 alone
 	// with nothing read back is the resident's cancel.
@@ -115,9 +117,7 @@ var commands = []cmd{
 	// resident's 领取 followed by words is theirs (an order).
 	{words: claimWords, accept: claimable, run: (*Bot).claimText},
 	{words: tasksWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.tasks(ctx, m) }},
-	{words: doneWords, accept: nonEmpty, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
-		return b.done(ctx, m, strings.Trim(rest, " 号#第户"))
-	}},
+	{words: doneWords, accept: nonEmpty, run: (*Bot).done},
 	{words: signUpWords, run: (*Bot).signUp},
 	{words: approveWords, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.approve(ctx, m, strings.TrimSpace(rest))
@@ -126,6 +126,12 @@ var commands = []cmd{
 	{words: readyWords, bare: true, who: supplier, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) {
 		return b.readyAll(ctx, m)
 	}},
+	// Money: what a supplier cannot pack, what a lead collected or gave
+	// back, what a resident paid.
+	{words: shortWords, who: supplier, run: (*Bot).shortfall},
+	{words: collectedWords, who: lead, denied: textOnlyLeads, run: (*Bot).collectDoors},
+	{words: refundedWords, who: lead, denied: textOnlyLeads, run: (*Bot).refunded},
+	{words: paidWords, accept: nonEmpty, run: (*Bot).claimPaid},
 	// 取消标记 before 取消: it is no cancel.
 	{words: unmarkWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.markText(ctx, m, rest, true)
@@ -139,6 +145,8 @@ var commands = []cmd{
 	{words: deliverWords, who: lead, denied: textOnlyLeads, run: (*Bot).deliver},
 	{words: summaryWords, who: lead, denied: textOnlyLeads, read: true, run: (*Bot).summary},
 	{match: isJielong, who: lead, denied: textOnlyLeads, run: (*Bot).paste},
+	// A cry for help, from anyone, whatever else it holds.
+	{match: isCry, run: (*Bot).cry},
 	// A lead's order lines for households (3-2-501 蔬菜包2份); a lead's
 	// text without a household is their own order.
 	{match: householdLines, who: lead, run: (*Bot).paste},
@@ -206,6 +214,8 @@ func isAddress(b *Bot, _ *Message, rest string) bool {
 }
 
 func isJielong(_ *Bot, m *Message, _ string) bool { return orders.IsJielong(m.Content) }
+
+func isCry(b *Bot, _ *Message, s string) bool { return orders.IsCry(b.Catalog, s) }
 
 // householdLines matches a lead's text that names a household: an order
 // line for someone else.

@@ -396,6 +396,10 @@ func TestFreePackCannotBeOrdered(t *testing.T) {
 	if got := e.say("lead-3", "3-2-502 政府蔬菜包1份"); !strings.Contains(got, "免费发放的东西，不用接龙") {
 		t.Errorf("lead: %s", got)
 	}
+	// 商品 does not offer it for sale: it lists it as handed out.
+	if got := e.say("zhang", "商品"); strings.Contains(got, "政府蔬菜包 0元") || !strings.Contains(got, "免费发放（不用下单，社区发放时送到每户）：政府蔬菜包") {
+		t.Errorf("商品: %s", got)
+	}
 	if list, _ := e.store.Orders(context.Background(), orders.Filter{}); len(list) != 0 {
 		t.Errorf("%d orders placed", len(list))
 	}
@@ -440,7 +444,7 @@ func TestRepliesAroundTheClock(t *testing.T) {
 			if got := e.say("zhang", "蔬菜包1份"); !strings.Contains(got, c.limit) {
 				t.Errorf("limit: %s\nwant %s", got, c.limit)
 			}
-			if got := e.say("zhang", "我的订单"); !strings.Contains(got, id+"【待配送】蔬菜包2份 100元"+c.mine) {
+			if got := e.say("zhang", "我的订单"); !strings.Contains(got, id+"【待配送】蔬菜包2份 100元 未付"+c.mine) {
 				t.Errorf("我的订单: %s", got)
 			}
 			if got := e.say("lead-3", "汇总"); !strings.Contains(got, c.placed+"：\n3栋2单元：501 蔬菜包2份") {

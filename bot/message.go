@@ -33,8 +33,9 @@ type Message struct {
 	at time.Time
 	// readOnly is set for intents that write nothing.
 	readOnly bool
-	// note is the remark of a resident's order (see orders.CutNote).
-	note string
+	// note is the remark of a resident's order (see orders.CutNote and
+	// orders.Remarks); contact the phone number written in it.
+	note, contact string
 	// lines caches a lead's text parsed as order lines (see leadLines).
 	lines *orders.TextResult
 	// ack is the write that answers the message, once a handler made one
@@ -45,6 +46,9 @@ type Message struct {
 	// heard is what speech recognition heard in a voice message, which
 	// every answer to it starts with (see voice.go).
 	heard string
+	// cry is set for a cry for help (救命, 晕倒 …): every answer to it
+	// says to call 120 first.
+	cry bool
 	// missed is what of the sender's held notices the answer carries
 	// (see missed.go).
 	missed missed

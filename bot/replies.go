@@ -139,6 +139,22 @@ func textBindPending(a orders.Address, members bool) string {
 	return fmt.Sprintf("%s已经有人绑定或下过单了。\n已请%s确认，同意后会马上通知您。\n在这之前您看不到、也改不了这户的订单。", a, who)
 }
 
+// textBindPendingKnown: a household the office lists or the lead marked
+// is bound only with its lead's yes, even when nobody lives there yet.
+func textBindPendingKnown(a orders.Address) string {
+	return fmt.Sprintf("%s是社区登记过的住户，绑定要楼栋长确认。\n已请楼栋长确认，同意后会马上通知您。\n在这之前您看不到、也改不了这户的订单。", a)
+}
+
+// textBindRefusedLately: the household said no to this person within a
+// day; asking again pages nobody.
+func textBindRefusedLately(a orders.Address) string {
+	return fmt.Sprintf("%s的家人或楼栋长没有同意您绑定，24小时内不能再申请这户。\n地址写错了请发对的地址；有疑问请找楼栋长。", a)
+}
+
+// textBindTooMany: the person has as many binding requests waiting as
+// they may.
+const textBindTooMany = "您已经有3个绑定申请在等回复了，先等对方回复再申请。\n有疑问请找楼栋长。"
+
 func textBindNobodyToAsk(a orders.Address) string {
 	return fmt.Sprintf("%s已经有人绑定或下过单了，需要楼栋长确认，但现在找不到楼栋长。\n请联系社区，这次没有绑定。", a)
 }
@@ -318,13 +334,18 @@ func whenWords(n orders.DayNote) (head, note string) {
 	return head, note
 }
 
-func textPlaced(o orders.Order, n orders.DayNote) string {
+// textPlaced confirms an order: its number, where and when it goes, its
+// lines, how to pay (pay, "" for nothing to pay) and how to cancel.
+func textPlaced(o orders.Order, n orders.DayNote, pay string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "下单成功！订单号 %s\n送到：%s\n", o.ID, o.Address)
 	if when := textWhen(n); when != "" {
 		b.WriteString(when + "\n")
 	}
 	writeLines(&b, o)
+	if pay != "" {
+		b.WriteString(pay + "\n")
+	}
 	fmt.Fprintf(&b, "取消请发：取消 %s", o.ID)
 	return b.String()
 }
@@ -370,6 +391,9 @@ func textOrderList(list []orders.Order, more int, days orders.Days) string {
 	b.WriteString("您家的订单：\n")
 	for _, o := range list {
 		fmt.Fprintf(&b, "%s【%s】%s %s", o.ID, statusWords[o.Status], orders.Goods(o.Lines), yuan(o.TotalFen))
+		if o.Status != orders.StatusCancelled && o.TotalFen > 0 || o.Pay.Status == orders.PayRefundDue || o.Pay.Status == orders.PayRefunded {
+			b.WriteString(" " + payText(o))
+		}
 		if n := days.Note(o.Day); o.Status == orders.StatusPending && !n.Delivery.IsZero() && !n.Overdue {
 			fmt.Fprintf(&b, "（%s送）", dateWord(n.Delivery))
 		}
@@ -411,10 +435,17 @@ func textCancelTooLate(o orders.Order) string {
 	return fmt.Sprintf("订单 %s 正在配送，不能取消了。\n有问题请联系楼栋长。", o.ID)
 }
 
+// textCatalog lists what can be ordered, then the free packs, which
+// nobody orders: they are handed out to every household.
 func textCatalog(items []catalog.Item, left map[string]int) string {
 	var b strings.Builder
 	b.WriteString("可以买的东西：\n")
+	var free []string
 	for _, it := range items {
+		if it.FreeOnly {
+			free = append(free, it.Name)
+			continue
+		}
 		fmt.Fprintf(&b, "%s %s/%s", it.Name, yuan(it.PriceFen), it.Unit)
 		switch n, ok := left[it.SKU]; {
 		case it.Limited() && ok && n <= 0:
@@ -424,18 +455,15 @@ func textCatalog(items []catalog.Item, left map[string]int) string {
 		}
 		b.WriteString("\n")
 	}
+	if len(free) > 0 {
+		fmt.Fprintf(&b, "免费发放（不用下单，社区发放时送到每户）：%s\n", strings.Join(free, "、"))
+	}
 	b.WriteString("下单请发：蔬菜包2份")
 	return b.String()
 }
 
 // yuan renders fen as 50元 or 12.5元.
-func yuan(fen int64) string {
-	if fen%100 == 0 {
-		return fmt.Sprintf("%d元", fen/100)
-	}
-	s := fmt.Sprintf("%d.%02d", fen/100, fen%100)
-	return strings.TrimRight(s, "0") + "元"
-}
+func yuan(fen int64) string { return orders.Yuan(fen) }
 
 // ---- Building leads (楼栋长) ----
 
@@ -982,6 +1010,11 @@ func textSignedUp(code string, leadTold bool) string {
 	return fmt.Sprintf("已报名（编号%s），谢谢您！\n楼栋长同意后会通知您。", code)
 }
 
+// textSignedUpAlready: the person's application waits already.
+func textSignedUpAlready(code string) string {
+	return fmt.Sprintf("您已经报过名了（编号%s），在等楼栋长同意，不用再报。", code)
+}
+
 func textApplicationNotFound(code string) string {
 	return fmt.Sprintf("没有找到编号%s的报名，可能已经处理过了。", code)
 }
@@ -1098,10 +1131,72 @@ func rxPasted(r orders.ListReport) string {
 
 // ---- Urgent requests and vulnerable households ----
 
-const (
-	textHelpPassed = "已马上转告本网格的志愿者和楼栋长，他们会尽快联系您。\n如果有生命危险，请马上打120。"
-	textHelpNobody = "您的网格现在没有志愿者和楼栋长。\n如果有生命危险，请马上打120；其他急事请打社区电话。"
-)
+// textCall120 starts every answer to a cry for help: 120 first.
+const textCall120 = "有生命危险请先打120！\n"
+
+// textHelpPassed answers a bound resident's cry for help: who has it now
+// (to), the doors it named, and the office's phone when no volunteer or
+// lead has it.
+func textHelpPassed(to urgent.Reach, doors []orders.Address, phone string) string {
+	var b strings.Builder
+	b.WriteString(textCall120)
+	switch to {
+	case urgent.Staff:
+		b.WriteString("您的网格现在没有能联系上的志愿者和楼栋长，已马上转告社区工作人员")
+	case urgent.Nobody:
+		b.WriteString("现在找不到志愿者、楼栋长和社区工作人员")
+	case urgent.Held:
+		b.WriteString(textCryHeld)
+	default:
+		b.WriteString("已马上转告志愿者和楼栋长")
+	}
+	b.WriteString(textCryDoors(doors))
+	if to != urgent.Nobody && to != urgent.Held {
+		b.WriteString("，他们会尽快上门或联系您。")
+	} else {
+		b.WriteString("。")
+	}
+	if phone != "" && to != urgent.Team {
+		fmt.Fprintf(&b, "\n社区电话：%s", phone)
+	}
+	return b.String()
+}
+
+// textHelpUnbound answers a cry for help from someone who has not bound
+// an address: 120, who has it (staff, and the leads of a building it
+// named), the office's phone, and how to bind for next time.
+func textHelpUnbound(to urgent.Reach, doors []orders.Address, phone string) string {
+	var b strings.Builder
+	b.WriteString(textCall120)
+	switch to {
+	case urgent.Nobody:
+		b.WriteString("现在找不到社区工作人员")
+	case urgent.Held:
+		b.WriteString(textCryHeld)
+	case urgent.Team:
+		b.WriteString("已马上转告社区工作人员和楼栋长")
+	default:
+		b.WriteString("已马上转告社区工作人员")
+	}
+	b.WriteString(textCryDoors(doors) + "。")
+	if phone != "" {
+		fmt.Fprintf(&b, "\n社区电话：%s", phone)
+	}
+	b.WriteString("\n先绑定家里地址（例如：绑定 3栋2单元501），以后求助会直接发给您楼的志愿者。")
+	return b.String()
+}
+
+// textCryDoors names the doors a cry mentions: （说的是3栋9单元102）.
+func textCryDoors(doors []orders.Address) string {
+	if len(doors) == 0 {
+		return ""
+	}
+	names := make([]string, len(doors))
+	for i, d := range doors {
+		names[i] = d.String()
+	}
+	return "（说的是" + strings.Join(names, "、") + "）"
+}
 
 const (
 	textMarkHowTo = "标记需要多关照的住户，例如：\n标记 3-2-501 独居老人\n可以标：独居老人、孕妇、透析、残疾、低保\n" +
@@ -1222,6 +1317,31 @@ func textUrgentPlaced(o orders.Order, to urgent.Reach) string {
 	}
 	fmt.Fprintf(&b, "取消请发：取消 %s", o.ID)
 	return b.String()
+}
+
+// textUrgentOpen answers an urgent request whose goods are all in the
+// household's open urgent order: nothing new placed, nobody paged again.
+func textUrgentOpen(o orders.Order, holder string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已经在处理：急需订单 %s（%s）\n", o.ID, itemsText(o.Lines))
+	if holder != "" {
+		fmt.Fprintf(&b, "%s已领取，正在给您送来。", holder)
+	} else {
+		b.WriteString("还没人领取，已经通知了志愿者和楼栋长，请稍等，不用再发。")
+	}
+	return b.String()
+}
+
+// textUrgentJoined: the new goods were added to the household's open
+// urgent order, which nobody claimed yet.
+func textUrgentJoined(o orders.Order) string {
+	return fmt.Sprintf("已加到正在处理的急需订单 %s，现在是：%s。\n还没人领取，已经通知了志愿者和楼栋长，请稍等。\n取消请发：取消 %s", o.ID, itemsText(o.Lines), o.ID)
+}
+
+// textUrgentJoinedClaimer: the new goods are an order of their own, for
+// the volunteer already on the way.
+func textUrgentJoinedClaimer(o orders.Order, holder string) string {
+	return fmt.Sprintf("已加上：急需订单 %s（%s），%s会一起送来。", o.ID, itemsText(o.Lines), holder)
 }
 
 // urgentOrderLine is an urgent order for volunteers, leads and staff:
@@ -1402,6 +1522,34 @@ func textConsoleLink(link string) string {
 	return "社区管理后台登录链接（10分钟内有效，只能用一次，请不要转发）：\n" + link + "\n过期了再发\"登录\"要一个新的。"
 }
 
+// -- 我是谁 (whoami.go) --
+
+// textWhoAmI tells a sender their openid, to give to the office, and what
+// they are in community: their roles and their household ("" for none).
+func textWhoAmI(openid, community string, roles []string, home string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "您的编号（openid）是：\n%s\n", openid)
+	b.WriteString("社区登记您当楼栋长、志愿者或超市联系人时要用这串编号：长按这条消息复制，发给社区工作人员；也可以告诉他们您刚发过\"我是谁\"，他们在管理后台的\"人员\"里能找到您。")
+	if len(roles) > 0 {
+		fmt.Fprintf(&b, "\n您在%s是：%s", community, strings.Join(roles, "、"))
+	}
+	if home != "" {
+		fmt.Fprintf(&b, "\n您家绑定的地址：%s", home)
+	}
+	return b.String()
+}
+
+// Roles as 我是谁 names them.
+const textRoleStaff = "社区工作人员（发\"登录\"进管理后台）"
+
+func textRoleLeadOf(buildings []string) string {
+	return "楼栋长（" + strings.Join(buildings, "栋、") + "栋）"
+}
+
+func textRoleVolunteerOf(grid string) string { return "志愿者（" + grid + "网格）" }
+
+func textRoleSupplierOf(name string) string { return name + "的联系人（收备货单）" }
+
 // -- waiting lists (到货通知, waitlist.go) --
 
 // textWaitHint follows a sold-out answer.
@@ -1467,6 +1615,9 @@ func textMissedItem(n orders.Notice, loc *time.Location) string {
 // textMissedEnd parts the held notices from the answer itself.
 const textMissedEnd = "——以上是之前没发到的通知——\n"
 
+// textCryHeld: a cry nobody can be reached for now (WeChat's rules).
+const textCryHeld = "志愿者、楼栋长和社区工作人员现在都收不到微信消息（他们最近没给公众号发消息），他们一打开公众号就会看到，请一定直接打电话"
+
 // textUrgentReached says honestly who an urgent request reached when the
 // grid's volunteers could not be (WeChat lets the account message only
 // those who wrote to it lately).
@@ -1526,4 +1677,144 @@ func textCutoffInfo(when string) string {
 		return "截单由社区统一安排。截单后发\"汇总\"看这一轮要送的单。"
 	}
 	return "现在下的单：" + when + "。\n截单后发\"汇总\"看这一轮要送的单；截单由社区统一安排。"
+}
+
+// ---- Money (收款、退款、缺货) ----
+
+// payWords say where an order's money stands, for 我的订单.
+var payWords = map[orders.PayStatus]string{
+	orders.PayUnpaid: "未付", orders.PayClaimed: "待确认", orders.PayPaid: "已付",
+	orders.PayFree: "免付", orders.PayRefundDue: "待退", orders.PayRefunded: "已退",
+}
+
+// payText is an order's payment as its household reads it: 未付, 已付,
+// 待退20元.
+func payText(o orders.Order) string {
+	switch o.Pay.Status {
+	case "":
+		return ""
+	case orders.PayRefundDue, orders.PayRefunded:
+		return payWords[o.Pay.Status] + yuan(o.Pay.RefundFen)
+	}
+	return payWords[o.Pay.Status]
+}
+
+// textHowToPay says how an order is paid for, in the answer that
+// confirms it: at the door, to the lead, or to the supplier's code (a
+// link to its picture).
+func textHowToPay(method orders.PayMethod, code string) string {
+	switch method {
+	case orders.PayGroup:
+		return "付款：楼栋长在群里收款（群收款）。"
+	case orders.PayCode:
+		if code != "" {
+			return "付款：请扫超市的收款码付款，付完发\"已付款 订单号\"。收款码：" + code
+		}
+		return "付款：请按超市的收款码付款，付完发\"已付款 订单号\"。"
+	}
+	return "付款：送到时付给志愿者（现金或转账）。"
+}
+
+const (
+	textCollectHowTo       = "请写上收了哪几户的钱，例如：已收款 3-2-501 3-2-502\n也可以把群收款的名单整个贴过来。"
+	textCollectAmountHowTo = "请这样写收款：完成 3 已收50（第3户，收了50元）。"
+	textClaimPaidHowTo     = "请写上订单号，例如：已付款 1001"
+	textRefundHowTo        = "请写上订单号，例如：已退款 1001"
+	textShortHowTo         = "请写上缺哪样、缺多少，例如：缺货 蔬菜包 20"
+	textShortNotYours      = "只有供应这样东西的超市或药店、社区工作人员可以登记缺货。"
+	textShortNoPicklist    = "今天和昨天都还没有发备货单，还不能登记缺货。"
+)
+
+// textDoorPayment says what became of the money a volunteer took at the
+// door: recorded, or not (the reason), with the delivery recorded anyway.
+func textDoorPayment(o orders.Order, fen int64, err error) string {
+	var pe *orders.PaymentError
+	switch {
+	case err == nil:
+		return fmt.Sprintf("已记下收款%s（订单 %s）。", yuan(fen), o.ID)
+	case errors.As(err, &pe) && errors.Is(err, orders.ErrAmount):
+		return fmt.Sprintf("收款没有记下：订单 %s 应收%s，您写的是%s。请核对后发：已收款 %s", o.ID, yuan(pe.Want), yuan(fen), o.Address.Household())
+	case errors.As(err, &pe):
+		return fmt.Sprintf("收款没有记下：订单 %s 现在是%s，不用再收。", o.ID, payText(pe.Order))
+	}
+	return "收款没有记下，请稍后发：已收款 " + o.Address.Household()
+}
+
+// textCollected answers a lead's 已收款: the orders now paid, door by
+// door, and the doors that owed nothing.
+func textCollected(res []actions.DoorPayments) string {
+	var b strings.Builder
+	var none []string
+	paid, total := 0, int64(0)
+	for _, d := range res {
+		if len(d.Paid) == 0 {
+			none = append(none, d.Address.String())
+			continue
+		}
+		for _, o := range d.Paid {
+			paid++
+			total += o.Pay.PaidFen
+			fmt.Fprintf(&b, "%s 订单%s %s\n", d.Address, o.ID, yuan(o.Pay.PaidFen))
+		}
+	}
+	head := fmt.Sprintf("已记下收款：%d单，共%s。\n", paid, yuan(total))
+	if paid == 0 {
+		head = "没有记下收款。\n"
+	}
+	if len(none) > 0 {
+		fmt.Fprintf(&b, "这些户没有要收的钱（已付、免费或没有订单），没有改动：%s", strings.Join(none, "、"))
+	}
+	return strings.TrimRight(head+b.String(), "\n")
+}
+
+// textPaidClaimed answers a resident's 已付款: waiting for whoever took
+// the money to confirm.
+func textPaidClaimed(o orders.Order) string {
+	return fmt.Sprintf("好的，订单 %s（%s）记为\"待确认\"，收款的人确认后就是\"已付\"。", o.ID, yuan(o.TotalFen))
+}
+
+// textPayAlready: the order's money needs no word from the household.
+func textPayAlready(o orders.Order) string {
+	if o.Status == orders.StatusCancelled {
+		return fmt.Sprintf("订单 %s 已经取消了，不用付款。", o.ID)
+	}
+	return fmt.Sprintf("订单 %s 现在是\"%s\"，不用再说。", o.ID, payText(o))
+}
+
+// textRefunded answers a lead's 已退款.
+func textRefunded(o orders.Order) string {
+	return fmt.Sprintf("已记下：订单 %s 退给住户%s。", o.ID, yuan(o.Pay.RefundFen))
+}
+
+// textNoRefundDue: nothing is owed back on the order (nothing is
+// refunded twice).
+func textNoRefundDue(o orders.Order) string {
+	return fmt.Sprintf("订单 %s 现在是\"%s\"，没有要退的钱，没有改动。", o.ID, payText(o))
+}
+
+// textShortDone answers a supplier's 缺货: what was taken off which
+// orders, and that everyone was told.
+func textShortDone(res actions.ShortfallResult) string {
+	it := res.Item
+	if len(res.Orders) == 0 {
+		return fmt.Sprintf("%s缺%d%s，和之前登记的一样，没有改动。", it.Name, res.Qty, it.Unit)
+	}
+	told := 0
+	for _, o := range res.Orders {
+		if o.Told {
+			told++
+		}
+	}
+	return fmt.Sprintf("已登记：%s %s缺%d%s。\n已从%d单里去掉（先去掉最晚下的单，独居老人等重点户和免费包最后），已通知%d户，有%d户没绑微信请楼栋长告诉他们；志愿者的任务也改了。新的备货单会再发给您。",
+		res.Day, it.Name, res.Qty, it.Unit, len(res.Orders), told, len(res.Orders)-told)
+}
+
+// textShortDown: a shortfall report smaller than the earlier one.
+func textShortDown(name string, before int) string {
+	return fmt.Sprintf("%s之前登记了缺%d，已经告诉住户了，不能改少。\n多出来的货请联系社区安排。", name, before)
+}
+
+// textShortTooLarge: more than is still to deliver.
+func textShortTooLarge(name string, qty, open int) string {
+	return fmt.Sprintf("%s还要送的一共只有%d，缺%d比这还多，没有登记。\n请核对数量再发，例如：缺货 %s %d", name, open, qty, name, open)
 }

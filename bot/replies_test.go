@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/golden"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/urgent"
 )
 
 // TestReplyGolden renders every reply the bot can send into
@@ -24,6 +26,10 @@ func TestReplyGolden(t *testing.T) {
 		TotalFen: 12850, Status: orders.StatusPending, CreatedAt: at, Day: "2026-11-24",
 	}
 	delivered, cancelled, tomorrows := placed, placed, placed
+	placed.Pay = orders.Payment{Status: orders.PayUnpaid, Method: orders.PayAtDoor}
+	paidOrder, refundDue := placed, placed
+	paidOrder.ID, paidOrder.Pay = "1007", orders.Payment{Status: orders.PayPaid, Method: orders.PayAtDoor, PaidFen: 12850}
+	refundDue.ID, refundDue.Pay = "1008", orders.Payment{Status: orders.PayRefundDue, Method: orders.PayGroup, PaidFen: 12850, RefundFen: 5000}
 	delivered.ID, delivered.Status = "1002", orders.StatusDelivered
 	cancelled.ID, cancelled.Status = "1003", orders.StatusCancelled
 	tomorrows.ID, tomorrows.Day = "1004", "2026-11-25"
@@ -33,12 +39,17 @@ func TestReplyGolden(t *testing.T) {
 		{SKU: "VEG-A", Name: "蔬菜包", Unit: "份", PriceFen: 5000, Stock: &stock, LimitPerHousehold: 2},
 		{SKU: "EGG", Name: "鸡蛋", Unit: "盒", PriceFen: 3000, Stock: &stock},
 		{SKU: "MED-IBU", Name: "布洛芬缓释胶囊", Unit: "盒", PriceFen: 2800},
+		{SKU: "VEG-FREE", Name: "政府蔬菜包", Unit: "份", FreeOnly: true, Stock: &stock},
 	}
 	replies := map[string]string{
 		"busy":                              textBusy,
 		"bind_pending_members":              textBindPending(placed.Address, true),
 		"bind_pending_lead":                 textBindPending(placed.Address, false),
 		"bind_nobody_to_ask":                textBindNobodyToAsk(placed.Address),
+		"bind_pending_known":                textBindPendingKnown(placed.Address),
+		"bind_refused_lately":               textBindRefusedLately(placed.Address),
+		"bind_too_many":                     textBindTooMany,
+		"sign_up_already":                   textSignedUpAlready("4821"),
 		"bind_answer_how_to":                textBindAnswerHowTo,
 		"bind_code_not_found":               textBindCodeNotFound("4821"),
 		"bind_approved":                     textBindApproved(placed.Address),
@@ -72,8 +83,17 @@ func TestReplyGolden(t *testing.T) {
 		"not_whole":                         textNotWhole([]string{"猪肉"}, "猪肉2斤"),
 		"partly":                            textPartly,
 		"free_only":                         textFreeOnly,
-		"help_passed":                       textHelpPassed,
-		"help_nobody":                       textHelpNobody,
+		"help_passed":                       textHelpPassed(urgent.Team, nil, "021-12345678"),
+		"help_passed_neighbour":             textHelpPassed(urgent.Team, []orders.Address{{Building: "3", Unit: "9", Room: "102"}}, "021-12345678"),
+		"help_passed_staff":                 textHelpPassed(urgent.Staff, nil, "021-12345678"),
+		"help_nobody":                       textHelpPassed(urgent.Nobody, nil, "021-12345678"),
+		"help_unbound":                      textHelpUnbound(urgent.Staff, nil, "021-12345678"),
+		"help_unbound_door":                 textHelpUnbound(urgent.Team, []orders.Address{{Building: "3", Unit: "9", Room: "102"}}, "021-12345678"),
+		"urgent_open":                       textUrgentOpen(placed, ""),
+		"urgent_open_claimed":               textUrgentOpen(placed, "志愿者林师傅"),
+		"urgent_joined":                     textUrgentJoined(placed),
+		"urgent_joined_claimer":             textUrgentJoinedClaimer(placed, "志愿者林师傅"),
+		"urgent_placed_cry":                 textCall120 + textUrgentPlaced(placed, urgent.Team),
 		"not_text":                          textNotText,
 		"welcome":                           textWelcome("幸福社区"),
 		"help":                              textHelp("幸福社区"),
@@ -95,20 +115,40 @@ func TestReplyGolden(t *testing.T) {
 		"over_limit_after_cutoff":           textOverLimit("蔬菜包", "份", 2, 1, closed.Note(closed.Open)),
 		"over_limit_none_left_after_cutoff": textOverLimit("蔬菜包", "份", 2, 0, closed.Note(closed.Open)),
 		"over_limit_no_schedules":           textOverLimit("蔬菜包", "份", 2, 0, orders.Calendar{}.At(at, shanghai, false).Note("2026-11-24")),
-		"placed":                            textPlaced(placed, open.Note(placed.Day)),
-		"placed_after_cutoff":               textPlaced(tomorrows, closed.Note(tomorrows.Day)),
-		"placed_no_schedules":               textPlaced(placed, orders.Calendar{}.At(at, shanghai, false).Note(placed.Day)),
-		"no_orders":                         textNoOrders(),
-		"order_list":                        textOrderList([]orders.Order{placed, delivered, cancelled}, 0, open),
-		"order_list_after_cutoff":           textOrderList([]orders.Order{tomorrows, placed, delivered}, 0, closed),
-		"order_list_more":                   textOrderList([]orders.Order{placed}, 4, open),
-		"cancel_which":                      textCancelWhich([]orders.Order{placed, delivered}),
-		"cancel_which_none":                 textCancelWhich(nil),
-		"cancelled":                         textCancelled(placed),
-		"cancel_not_found":                  textCancelNotFound("1234"),
-		"cancel_too_late":                   textCancelTooLate(delivered),
-		"cancel_already":                    textCancelTooLate(cancelled),
-		"catalog":                           textCatalog(items, map[string]int{"VEG-A": 12, "EGG": 0}),
+		"placed":                            textPlaced(placed, open.Note(placed.Day), textHowToPay(orders.PayAtDoor, "")),
+		"placed_after_cutoff":               textPlaced(tomorrows, closed.Note(tomorrows.Day), textHowToPay(orders.PayAtDoor, "")),
+		"placed_no_schedules":               textPlaced(placed, orders.Calendar{}.At(at, shanghai, false).Note(placed.Day), textHowToPay(orders.PayAtDoor, "")),
+		"placed_group":                      textPlaced(placed, open.Note(placed.Day), textHowToPay(orders.PayGroup, "")),
+		"placed_code":                       textPlaced(placed, open.Note(placed.Day), textHowToPay(orders.PayCode, "https://pay.example/xinyi.png")),
+		"placed_free":                       textPlaced(placed, open.Note(placed.Day), ""),
+		"door_payment":                      textDoorPayment(placed, 12850, nil),
+		"door_payment_wrong":                textDoorPayment(placed, 5000, &orders.PaymentError{Order: placed, Want: 12850, Got: 5000, Why: orders.ErrAmount}),
+		"door_payment_paid":                 textDoorPayment(placed, 12850, &orders.PaymentError{Order: paidOrder, Why: orders.ErrConflict}),
+		"collected": textCollected([]actions.DoorPayments{{Address: placed.Address, Paid: []orders.Order{paidOrder}},
+			{Address: orders.Address{Building: "3", Unit: "2", Room: "502"}}}),
+		"collect_how_to":    textCollectHowTo,
+		"paid_claimed":      textPaidClaimed(placed),
+		"pay_already":       textPayAlready(paidOrder),
+		"refunded":          textRefunded(refundDue),
+		"no_refund_due":     textNoRefundDue(paidOrder),
+		"short_down":        textShortDown("蔬菜包", 20),
+		"short_too_large":   textShortTooLarge("蔬菜包", 120, 100),
+		"short_how_to":      textShortHowTo,
+		"short_no_picklist": textShortNoPicklist,
+		"short_done": textShortDone(actions.ShortfallResult{Day: "2026-11-24", Item: orders.Line{Name: "蔬菜包", Unit: "份"}, Qty: 20,
+			Orders: []actions.ShortOrder{{Order: placed, Qty: 1, Told: true}, {Order: placed, Qty: 1}}}),
+		"order_list_payments":     textOrderList([]orders.Order{paidOrder, refundDue, placed}, 0, open),
+		"no_orders":               textNoOrders(),
+		"order_list":              textOrderList([]orders.Order{placed, delivered, cancelled}, 0, open),
+		"order_list_after_cutoff": textOrderList([]orders.Order{tomorrows, placed, delivered}, 0, closed),
+		"order_list_more":         textOrderList([]orders.Order{placed}, 4, open),
+		"cancel_which":            textCancelWhich([]orders.Order{placed, delivered}),
+		"cancel_which_none":       textCancelWhich(nil),
+		"cancelled":               textCancelled(placed),
+		"cancel_not_found":        textCancelNotFound("1234"),
+		"cancel_too_late":         textCancelTooLate(delivered),
+		"cancel_already":          textCancelTooLate(cancelled),
+		"catalog":                 textCatalog(items, map[string]int{"VEG-A": 12, "EGG": 0}),
 	}
 	for name, text := range leadReplies(placed, delivered) {
 		replies[name] = text
@@ -124,6 +164,11 @@ func TestReplyGolden(t *testing.T) {
 	}
 	replies["console_staff_only"] = textConsoleStaffOnly
 	replies["console_link"] = textConsoleLink("https://bg.example.com/admin/signin?t=…&exp=…&sig=…")
+	// 我是谁.
+	replies["whoami_resident"] = textWhoAmI("oAbC123_resident", "幸福社区", nil, "3栋2单元501")
+	replies["whoami_stranger"] = textWhoAmI("oAbC123_new", "幸福社区", nil, "")
+	replies["whoami_staff"] = textWhoAmI("oAbC123_lead", "幸福社区",
+		[]string{textRoleLeadOf([]string{"3", "5"}), textRoleVolunteerOf("G1"), textRoleSupplierOf("新义保供超市"), textRoleStaff}, "")
 	for name, text := range deliveryReplies() {
 		replies[name] = text
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
-	"github.com/baogong/baogong/urgent"
 )
 
 // The resident's intents: bind, order, my orders, cancel, the catalog.
@@ -21,8 +20,12 @@ func (b *Bot) known(building string) bool {
 }
 
 func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error) {
-	// A phone number in a resident's own order is not goods: drop it.
-	_, s = orders.StripPhone(s)
+	// A phone number in a resident's own order is how to reach them
+	// (kept for the volunteer), not goods; nor is the word naming it.
+	phone, s := orders.StripPhone(s)
+	if phone != "" {
+		s, msg.contact = orders.StripPhoneLabel(s), phone
+	}
 	// 急, 紧急, 救命 make the order urgent; they are not goods.
 	s, said := orders.CutUrgent(b.Catalog, s)
 	// 不要香菜, 放门口就行: a remark for the volunteer, not goods.
@@ -37,6 +40,15 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		rest = s[:addr.Start] + " " + s[addr.End:]
 	}
 	p := orders.ParseItems(b.Catalog, rest)
+	if msg.heard == "" {
+		// Free words after the goods (门口有只大黄狗) are a remark for the
+		// volunteer, shown in the answer to be corrected; a word close to
+		// a catalog name is still asked about. (Voice is read back.)
+		var remark string
+		if remark, p.Unknown = orders.Remarks(b.Catalog, rest, p); remark != "" {
+			msg.note = strings.TrimSpace(msg.note + " " + remark)
+		}
+	}
 	badQty := len(p.ZeroQty) + len(p.TooMany) + len(p.Fractional) + len(p.Negative)
 	if len(p.Items) == 0 && len(p.Unknown) == 0 && badQty == 0 && !said {
 		if hasAddr {
@@ -46,16 +58,17 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		return textNotUnderstood(), nil
 	}
 	bd := msg.From.Binding
+	if said && (len(p.Items) == 0 || len(p.Unknown) > 0 || !msg.From.Bound || (hasAddr && addr.Address != bd.Address)) {
+		// Someone wrote 急 about something we cannot order (or not for
+		// their own door, or before binding): a person must read it now,
+		// not a refusal.
+		return b.urgentHelp(ctx, msg, s)
+	}
 	if !msg.From.Bound {
 		return b.bindFirst(), nil
 	}
 	if hasAddr && addr.Address != bd.Address {
 		return textOtherHousehold(bd.Address), nil
-	}
-	if said && (len(p.Items) == 0 || len(p.Unknown) > 0) {
-		// Someone wrote 急/救命 about something we cannot order: a
-		// person must read it now, not a refusal.
-		return b.urgentHelp(ctx, msg, strings.TrimSpace(msg.Content))
 	}
 	if msg.heard != "" && !said {
 		// Heard in a voice message: a reading that may be wrong is read
@@ -102,20 +115,33 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 // message said so, and answers it.
 func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemRequest, said bool, channel, requestID string) (string, error) {
 	days := b.days(msg)
-	reply := func(p orders.Order, to urgent.Reach) string {
+	reply := func(r actions.PlaceResult) string {
+		p := r.Order
+		var text string
 		switch {
+		case r.Open == actions.InOpen:
+			text = textUrgentOpen(p, r.Holder)
+		case r.Open == actions.Joined:
+			text = textUrgentJoined(p)
+		case r.Open == actions.JoinedClaimer:
+			text = textUrgentJoinedClaimer(p, r.Holder)
 		case p.Status == orders.StatusAwaitingRx:
 			return textPlacedRx(p, orders.RxLines(b.Catalog, p.Lines))
 		case p.Urgent && p.Status == orders.StatusPending:
-			return textUrgentPlaced(p, to)
+			text = textUrgentPlaced(p, r.Reach)
+		default:
+			return b.textPlaced(p, days.Note(p.Day))
 		}
-		return textPlaced(p, days.Note(p.Day))
+		if msg.cry {
+			text = textCall120 + text
+		}
+		return text
 	}
 	ack := msg.newAck()
 	res, err := b.Actions.Place(ctx, msg.actor(), actions.PlaceRequest{
-		Items: items, Said: said, Channel: channel, RequestID: requestID, Note: msg.note, Days: days, Ack: ack,
-		Reply: func(p orders.Order, to urgent.Reach) string {
-			return msg.render(func(p orders.Order) string { return reply(p, to) })(p)
+		Items: items, Said: said, Channel: channel, RequestID: requestID, Note: msg.note, Contact: msg.contact, Days: days, Ack: ack,
+		Reply: func(r actions.PlaceResult) string {
+			return msg.render(func(orders.Order) string { return reply(r) })(r.Order)
 		},
 	})
 	var short *orders.ShortageError
@@ -143,7 +169,19 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 		}
 		return ack.Reply, nil // saved with the order
 	}
-	return reply(res.Order, res.Reach), nil // placed by an earlier delivery
+	// Placed by an earlier delivery, or nothing placed (an urgent request
+	// that went with the household's open one).
+	return reply(res), nil
+}
+
+// textPlaced confirms order o, with how to pay for it.
+func (b *Bot) textPlaced(o orders.Order, n orders.DayNote) string {
+	pay := ""
+	if o.TotalFen > 0 {
+		method, code := orders.PayMethodOf(b.Catalog, o.Lines)
+		pay = textHowToPay(method, code)
+	}
+	return textPlaced(o, n, pay)
 }
 
 // days is where the order days stand for msg, as Resolve read them when

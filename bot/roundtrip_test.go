@@ -65,9 +65,10 @@ func TestOrderRoundTrips(t *testing.T) {
 		max              int64
 	}{
 		{"order", "蔬菜包1份", "下单成功", 2},
-		// An urgent order also reads its grid's team (volunteers and
+		// An urgent order also reads the household's orders (one open
+		// urgent request per household), its grid's team (volunteers and
 		// leads) to say who heard of it, and queues the push.
-		{"urgent order", "急 布洛芬1盒", "急需订单已收到", 6},
+		{"urgent order", "急 布洛芬1盒", "急需订单已收到", 8},
 		{"my orders", "我的订单", "您家的订单", 4},
 		{"help", "帮助", "", 2},
 		{"unknown goods", "火龙果1个", "没有找到", 2},

@@ -360,7 +360,7 @@ func TestCryForHelpReachesPeople(t *testing.T) {
 	e.bot.Community.Grids[0].Volunteers = []string{"vol-a"}
 	e.wrote("vol-a", "lead-3")
 	e.say("zhang", "绑定 3栋2单元501")
-	if got := e.say("zhang", "救命 我爸心脏病药吃完了"); got != textHelpPassed {
+	if got := e.say("zhang", "救命 我爸心脏病药吃完了"); got != textHelpPassed(urgent.Team, nil, "") {
 		t.Errorf("reply: %q", got)
 	}
 	ob.Drain(ctx)

@@ -11,7 +11,7 @@ func voiceReplies(placed orders.Order) map[string]string {
 	heard := "嗯，那个，我要两份蔬菜包"
 	veg := "蔬菜包2份"
 	return map[string]string{
-		"voice_heard_placed":    withHeard(heard, textPlaced(placed, goldenDays(false).Note(placed.Day))),
+		"voice_heard_placed":    withHeard(heard, textPlaced(placed, goldenDays(false).Note(placed.Day), textHowToPay(orders.PayAtDoor, ""))),
 		"voice_heard_urgent":    withHeard("急，蔬菜包两份，布洛芬一盒", textUrgentPlaced(placed, urgent.Team)),
 		"voice_nothing":         withHeard("嗯", textVoiceNothing),
 		"voice_unheard":         textUnheard(a, true),

@@ -79,7 +79,7 @@ func voiceTypedAlike(t *testing.T, safe bool) {
 	// Chinese numerals and fillers.
 	got := heard(e.speak("zhang", "嗯，那个，我要两份蔬菜包。"), "嗯，那个，我要两份蔬菜包")
 	o := e.newest(t, "3-2-501")
-	if got != textPlaced(o, e.openDay()) || o.Lines[0].SKU != "VEG-A" || o.Lines[0].Qty != 2 || o.Channel != orders.ChannelVoice {
+	if got != e.bot.textPlaced(o, e.openDay()) || o.Lines[0].SKU != "VEG-A" || o.Lines[0].Qty != 2 || o.Channel != orders.ChannelVoice {
 		t.Fatalf("order: %+v\n%s", o, got)
 	}
 	// Digits, and a filler at the end.
@@ -153,7 +153,7 @@ func voiceReadBack(t *testing.T, safe bool) {
 	if len(list) != 1 || orders.Goods(list[0].Lines) != "布洛芬缓释胶囊1盒" || list[0].Channel != orders.ChannelVoice {
 		t.Fatalf("after 是: %+v", list)
 	}
-	if placed != withHeard("是的", textPlaced(list[0], e.openDay())) {
+	if placed != withHeard("是的", e.bot.textPlaced(list[0], e.openDay())) {
 		t.Errorf("是: %s", placed)
 	}
 	// WeChat retries the same 是: the same answer, no second order.
@@ -243,7 +243,7 @@ func voiceReadBack(t *testing.T, safe bool) {
 	placedOnce := 0
 	for _, a := range answers {
 		switch a {
-		case withHeard("是", textPlaced(list[0], e.openDay())):
+		case withHeard("是", e.bot.textPlaced(list[0], e.openDay())):
 			placedOnce++
 		case withHeard("是", textConfirmNothing):
 		default:
@@ -263,13 +263,13 @@ func voiceUrgent(t *testing.T, safe bool) {
 	ctx := context.Background()
 	e.say("zhang", "绑定 3栋2单元501")
 	cry := "救命啊，我爸心脏病的药吃完了"
-	if got := e.speak("zhang", cry+"！"); got != withHeard(cry, textHelpPassed) {
+	if got := e.speak("zhang", cry+"！"); got != withHeard(cry, textHelpPassed(urgent.Team, nil, "")) {
 		t.Fatalf("救命: %s", got)
 	}
 	if _, err := ob.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := "【急】3栋2单元501的住户求助：\n" + textVoiceSaid(cry) + "\n请尽快联系或上门看看。"
+	want := "【急·求助】3栋2单元501的住户求助：\n" + textVoiceSaid(cry) + "\n请马上联系或上门看看，需要时帮忙打120。"
 	for _, u := range []string{"vol-a", "vol-b", "lead-3"} {
 		if got := texts(fake, u); len(got) != 1 || got[0] != want {
 			t.Errorf("pushed to %s: %q", u, got)

@@ -25,8 +25,13 @@ func (b *Bot) tasks(ctx context.Context, msg *Message) (string, error) {
 	return textTasks(r.Roster, r.Share, r.Status, b.Location), nil
 }
 
-func (b *Bot) done(ctx context.Context, msg *Message, ref string) (string, error) {
-	res, err := b.Actions.Finish(ctx, msg.actor(), ref)
+// done handles 完成 <第几户 or 订单号> [已收50].
+func (b *Bot) done(ctx context.Context, msg *Message, rest string) (string, error) {
+	ref, collected, ok := splitCollected(rest)
+	if !ok {
+		return textCollectAmountHowTo, nil
+	}
+	res, err := b.Actions.Finish(ctx, msg.actor(), ref, collected)
 	var noStop *actions.NoStopError
 	switch {
 	case errors.Is(err, actions.ErrNoRound):
@@ -42,10 +47,15 @@ func (b *Bot) done(ctx context.Context, msg *Message, ref string) (string, error
 		return textDoneAlready(res.Stop, res.Order.Status), nil
 	case err != nil:
 		return "", err
-	case res.Claimed:
-		return textClaimDone(res.Order, res.Notified), nil
 	}
-	return textDone(res.Stop, res.Notified, res.Left), nil
+	reply := textDone(res.Stop, res.Notified, res.Left)
+	if res.Claimed {
+		reply = textClaimDone(res.Order, res.Notified)
+	}
+	if res.Collected > 0 {
+		reply += "\n" + textDoorPayment(res.Order, res.Collected, res.PayErr)
+	}
+	return reply, nil
 }
 
 // signUp files a bound resident's application to volunteer in their grid
@@ -62,8 +72,11 @@ func (b *Bot) signUp(ctx context.Context, msg *Message, rest string) (string, er
 		return textSignUpHowTo(name == "" || utf8.RuneCountInString(name) > 10, phone == ""), nil
 	}
 	res, err := b.Actions.SignUp(ctx, msg.actor(), name, phone)
-	if err != nil {
+	switch {
+	case err != nil:
 		return "", err
+	case res.Again:
+		return textSignedUpAlready(res.Application.Code), nil
 	}
 	return textSignedUp(res.Application.Code, res.Asked), nil
 }

@@ -5,6 +5,8 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -25,6 +27,12 @@ type Supplier struct {
 	Name          string `yaml:"name"`
 	Kind          string `yaml:"kind"`
 	ContactOpenID string `yaml:"contact_openid"`
+	// Payment is how households pay for this supplier's goods: cod (货到
+	// 付款, the default), group (群收款, the lead collects) or code (to
+	// the supplier's payment code, PaymentCode: the image's https URL,
+	// sent with every order).
+	Payment     string `yaml:"payment"`
+	PaymentCode string `yaml:"payment_code"`
 }
 
 // Item is one orderable product.
@@ -68,44 +76,104 @@ type Catalog struct {
 	// finds "蔬菜包" before "蔬菜" without trying every key.
 	byKey   map[string]*Item
 	byFirst map[rune][]string
+	// warnings are what New found wrong that the service runs with.
+	warnings []string
 }
 
-// New validates items and suppliers and builds the lookup index. Errors name
-// the offending entry, e.g. `items[2] (EGG): alias "菜" is also an alias of VEG-A`.
+// openIDPattern is what a WeChat openid is made of.
+var openIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Warnings says what is wrong in the catalog without stopping the
+// service: a supplier whose pick lists reach nobody on WeChat (no
+// contact_openid, or one that is no openid, such as the example's
+// placeholder, which is then ignored). Each names the supplier, its line
+// when the catalog came from a file, and what to write.
+func (c *Catalog) Warnings() []string { return c.warnings }
+
+// New validates items and suppliers and builds the lookup index. Errors
+// name the offending entry by its place in the list, counting from 1,
+// e.g. `item 3 (sku EGG): alias "菜" is also a name or alias of item 1
+// (sku VEG-A)`.
 func New(suppliers []Supplier, items []Item) (*Catalog, error) {
+	return build(suppliers, items, nil)
+}
+
+// build is New; line, when set, returns the line of a key path of the
+// file the catalog came from (items[2]), for errors to name.
+func build(suppliers []Supplier, items []Item, line func(path string) (int, bool)) (*Catalog, error) {
 	c := &Catalog{
-		Suppliers: suppliers,
+		Suppliers: slices.Clone(suppliers),
 		Items:     items,
 		bySKU:     make(map[string]*Item, len(items)),
 		byKey:     make(map[string]*Item),
 		byFirst:   make(map[rune][]string),
 	}
-	supplierIDs := make(map[string]bool, len(suppliers))
+	// entry names the i-th entry of list (items, suppliers) as people
+	// count: item 5, with its line and what identifies it.
+	entry := func(list, what string, i int, id string) string {
+		var extra []string
+		if line != nil {
+			if n, ok := line(fmt.Sprintf("%ss[%d]", list, i)); ok {
+				extra = append(extra, fmt.Sprintf("line %d", n))
+			}
+		}
+		if id != "" {
+			extra = append(extra, what+" "+id)
+		}
+		s := fmt.Sprintf("%s %d", list, i+1)
+		if len(extra) > 0 {
+			s += " (" + strings.Join(extra, ", ") + ")"
+		}
+		return s
+	}
+	supplierAt := make(map[string]int, len(suppliers))
 	var errs []error
 	for i, s := range suppliers {
-		switch {
-		case s.ID == "":
-			errs = append(errs, fmt.Errorf("suppliers[%d]: id is empty", i))
-		case supplierIDs[s.ID]:
-			errs = append(errs, fmt.Errorf("suppliers[%d]: id %q is used twice", i, s.ID))
+		where := entry("supplier", "id", i, s.ID)
+		if j, ok := supplierAt[s.ID]; ok && s.ID != "" {
+			errs = append(errs, fmt.Errorf("%s: id is used twice: %s has it already", where, entry("supplier", "", j, "")))
+		} else if s.ID == "" {
+			errs = append(errs, fmt.Errorf("%s: id is empty", where))
+		} else {
+			supplierAt[s.ID] = i
 		}
 		if s.Kind != KindSupermarket && s.Kind != KindPharmacy {
-			errs = append(errs, fmt.Errorf("suppliers[%d] (%s): kind %q must be %s or %s", i, s.ID, s.Kind, KindSupermarket, KindPharmacy))
+			errs = append(errs, fmt.Errorf("%s: kind %q must be %s or %s", where, s.Kind, KindSupermarket, KindPharmacy))
 		}
-		supplierIDs[s.ID] = true
+		const how = "write the openid of whoever receives its pick lists (备货单): they send 我是谁 to the official account and the reply has it"
+		switch {
+		case s.ContactOpenID == "":
+			c.warnings = append(c.warnings, fmt.Sprintf("%s has no contact_openid: its pick lists reach nobody on WeChat; %s", where, how))
+		case !openIDPattern.MatchString(s.ContactOpenID):
+			c.warnings = append(c.warnings, fmt.Sprintf("%s: contact_openid %q is not an openid (letters, digits, - and _), so it is ignored and the pick lists reach nobody on WeChat; %s",
+				where, s.ContactOpenID, how))
+			c.Suppliers[i].ContactOpenID = ""
+		}
+		switch s.Payment {
+		case "", "cod", "group":
+		case "code":
+			if !strings.HasPrefix(s.PaymentCode, "https://") && !strings.HasPrefix(s.PaymentCode, "http://") {
+				errs = append(errs, fmt.Errorf("%s: payment code needs payment_code, the URL of the code's image", where))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s: payment %q must be cod (货到付款), group (群收款) or code (收款码)", where, s.Payment))
+		}
 	}
+	itemAt := make(map[*Item]int, len(items))
 	for i := range c.Items {
 		it := &c.Items[i]
-		where := fmt.Sprintf("items[%d] (%s)", i, it.SKU)
-		switch {
+		itemAt[it] = i
+		where := entry("item", "sku", i, it.SKU)
+		switch prev := c.bySKU[it.SKU]; {
 		case it.SKU == "":
-			errs = append(errs, fmt.Errorf("items[%d]: sku is empty", i))
+			errs = append(errs, fmt.Errorf("%s: sku is empty", where))
 		case strings.ContainsAny(it.SKU, " :{}"):
 			errs = append(errs, fmt.Errorf("%s: sku must not contain spaces, ':' or braces", where))
-		case c.bySKU[it.SKU] != nil:
-			errs = append(errs, fmt.Errorf("%s: sku is used twice", where))
+		case prev != nil:
+			errs = append(errs, fmt.Errorf("%s: sku is used twice: %s has it already", where, entry("item", "", itemAt[prev], "")))
+		default:
+			c.bySKU[it.SKU] = it
 		}
-		c.bySKU[it.SKU] = it
 		if it.Name == "" {
 			errs = append(errs, fmt.Errorf("%s: name is empty", where))
 		}
@@ -121,7 +189,7 @@ func New(suppliers []Supplier, items []Item) (*Catalog, error) {
 		if it.LimitPerHousehold < 0 {
 			errs = append(errs, fmt.Errorf("%s: limit_per_household %d is negative", where, it.LimitPerHousehold))
 		}
-		if it.Supplier != "" && len(suppliers) > 0 && !supplierIDs[it.Supplier] {
+		if _, ok := supplierAt[it.Supplier]; it.Supplier != "" && len(suppliers) > 0 && !ok {
 			errs = append(errs, fmt.Errorf("%s: supplier %q is not in suppliers", where, it.Supplier))
 		}
 		for _, name := range append([]string{it.Name}, it.Aliases...) {
@@ -131,7 +199,7 @@ func New(suppliers []Supplier, items []Item) (*Catalog, error) {
 				continue
 			}
 			if prev := c.byKey[key]; prev != nil && prev != it {
-				errs = append(errs, fmt.Errorf("%s: alias %q is also a name or alias of %s", where, name, prev.SKU))
+				errs = append(errs, fmt.Errorf("%s: alias %q is also a name or alias of %s", where, name, entry("item", "sku", itemAt[prev], prev.SKU)))
 				continue
 			}
 			if c.byKey[key] == nil {

@@ -39,7 +39,7 @@ func TestLookup(t *testing.T) {
 			}
 		})
 	}
-	if _, ok := c.Lookup("西红柿"); ok {
+	if _, ok := c.Lookup("榴莲"); ok {
 		t.Error("found an item that does not exist")
 	}
 }
@@ -78,10 +78,14 @@ func TestSuggest(t *testing.T) {
 func TestValidation(t *testing.T) {
 	tests := []struct{ yaml, want string }{
 		{"items: []", "no items"},
-		{"items:\n  - {sku: A, name: 菜, unit: 份}\n  - {sku: A, name: 肉, unit: 斤}", "items[1] (A): sku is used twice"},
-		{"items:\n  - {sku: A, name: 菜, unit: 份}\n  - {sku: B, name: 肉, aliases: [菜], unit: 斤}", `items[1] (B): alias "菜" is also a name or alias of A`},
+		{"items:\n  - {sku: A, name: 菜, unit: 份}\n  - {sku: A, name: 肉, unit: 斤}", "item 2 (line 3, sku A): sku is used twice: item 1 (line 2) has it already"},
+		{"items:\n  - {sku: A, name: 菜, unit: 份}\n  - {sku: B, name: 肉, aliases: [菜], unit: 斤}", `item 2 (line 3, sku B): alias "菜" is also a name or alias of item 1 (line 2, sku A)`},
 		{"items:\n  - {sku: A, name: 菜, unit: 份, price_fen: -1}", "price_fen -1 is negative"},
 		{"items:\n  - {sku: A, name: 菜, unit: 份, limit_per_housold: 2}", "items[0].limit_per_housold (line 2): unknown key"},
+		{"items:\n  - {sku: A, nane: 菜, unit: 份}", "items[0].nane (line 2): unknown key (did you mean name?)"},
+		{"items:\n  - {sku: A, name: 菜, unit: 份, prise_fen: 100}", "items[0].prise_fen (line 2): unknown key (did you mean price_fen?)"},
+		{"itmes:\n  - {sku: A, name: 菜, unit: 份}", "itmes (line 1): unknown key (did you mean items?)"},
+		{"suppliers:\n  - {id: s1, name: x, kind: pharmacy}\n  - {id: s1, name: y, kind: pharmacy}\nitems:\n  - {sku: A, name: 菜, unit: 份}", "supplier 2 (line 3, id s1): id is used twice: supplier 1 (line 2) has it already"},
 		{"suppliers:\n  - {id: s1, name: x, kind: shop}\nitems:\n  - {sku: A, name: 菜, unit: 份, supplier: s2}", `kind "shop"`},
 		{"suppliers:\n  - {id: s1, name: x, kind: pharmacy}\nitems:\n  - {sku: A, name: 菜, unit: 份, supplier: s2}", `supplier "s2" is not in suppliers`},
 	}

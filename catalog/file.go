@@ -37,7 +37,7 @@ func Parse(data []byte) (*Catalog, error) {
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("catalog: %w", yamlpath.New(&root).Explain(err))
 	}
-	c, err := New(f.Suppliers, f.Items)
+	c, err := build(f.Suppliers, f.Items, yamlpath.New(&root).Line)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}

@@ -24,14 +24,7 @@ func TestParseNamesKeyAndLine(t *testing.T) {
 // TestExampleCatalogShowsEveryKind: the example catalog parses and has
 // plain goods, prescription, urgent and free-only items.
 func TestExampleCatalogShowsEveryKind(t *testing.T) {
-	data, err := os.ReadFile("../catalog.example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _ := exampleCatalog(t)
 	var rx, urgent, free, plain bool
 	for _, it := range c.Items {
 		rx, urgent, free = rx || it.Rx, urgent || it.Urgent, free || it.FreeOnly
@@ -40,4 +33,39 @@ func TestExampleCatalogShowsEveryKind(t *testing.T) {
 	if !rx || !urgent || !free || !plain {
 		t.Errorf("example catalog: rx %v, urgent %v, free_only %v, plain %v", rx, urgent, free, plain)
 	}
+}
+
+// TestExampleCatalogPlaceholders: the example names each supplier's
+// contact with a placeholder the service warns about (with its line and
+// what to write) and ignores, so nothing is sent to it.
+func TestExampleCatalogPlaceholders(t *testing.T) {
+	c, data := exampleCatalog(t)
+	w := c.Warnings()
+	if len(w) != 2 || !strings.Contains(w[0], "supplier 1 (line ") || !strings.Contains(w[0], `contact_openid "换成超市联系人的openid" is not an openid`) ||
+		!strings.Contains(w[0], "我是谁") {
+		t.Errorf("warnings %q", w)
+	}
+	for _, s := range c.Suppliers {
+		if s.ContactOpenID != "" {
+			t.Errorf("supplier %s keeps the placeholder %q", s.ID, s.ContactOpenID)
+		}
+	}
+	fixed := strings.ReplaceAll(strings.ReplaceAll(string(data), "换成超市联系人的openid", "oShop_123"), "换成药房联系人的openid", "oPharm-9")
+	if c, err := Parse([]byte(fixed)); err != nil || len(c.Warnings()) != 0 || c.SupplierOf("oShop_123") != "sm-xinyi" {
+		t.Errorf("with real openids: %v %q", err, c.Warnings())
+	}
+}
+
+// exampleCatalog parses catalog.example.yaml, returning it and its text.
+func exampleCatalog(t *testing.T) (*Catalog, []byte) {
+	t.Helper()
+	data, err := os.ReadFile("../catalog.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, data
 }

@@ -15,12 +15,14 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/baogong/baogong/internal/suggest"
 	"github.com/baogong/baogong/internal/yamlpath"
 	"github.com/baogong/baogong/orders"
 	"gopkg.in/yaml.v3"
@@ -49,6 +51,11 @@ type Config struct {
 	// Dir is the directory of the config file; relative paths in it are
 	// relative to Dir.
 	Dir string `yaml:"-"`
+
+	// file, lines and env say where values came from (see Source).
+	file  string
+	lines *yamlpath.Index
+	env   map[string]string
 }
 
 // HTTP configures the listener.
@@ -109,6 +116,9 @@ type Community struct {
 	// Admins are the openids of community staff (社区工作人员): they
 	// approve prescriptions and hear about urgent requests nobody claimed.
 	Admins []string `yaml:"admins"`
+	// Phone is the community office's phone (社区电话), told to someone who
+	// cries for help before they bound an address, beside 120.
+	Phone string `yaml:"phone"`
 	// UrgentClaim is how long an urgent request may wait for a volunteer
 	// to claim it before the admins are told (default 30m).
 	UrgentClaim time.Duration `yaml:"urgent_claim"`
@@ -211,15 +221,40 @@ func Load(path string, env func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("%s: %w", path, err)
 	}
-	c.Dir = filepath.Dir(path)
+	c.Dir, c.file = filepath.Dir(path), filepath.Base(path)
 	return c, nil
+}
+
+// Source says where the value of key (a key path such as redis.url) came
+// from, for errors that must tell the operator what to change: "from
+// BAOGONG_REDIS_URL", "redis.url in baogong.yaml (line 2)", or "the
+// default (baogong.yaml sets no redis.url)".
+func (c *Config) Source(key string) string {
+	file := c.file
+	if file == "" {
+		file = "the config file"
+	}
+	if v, ok := c.env[key]; ok {
+		return "from " + v
+	}
+	if c.lines != nil {
+		if at := c.lines.At(key); at != "" {
+			return key + " in " + file + at
+		}
+	}
+	return "the default (" + file + " sets no " + key + ")"
 }
 
 // Parse is Load without the file. Errors name the key path and its line
 // (unknown keys, values of the wrong kind, invalid values), or the
-// environment variable a wrong value came from.
+// environment variable a wrong value came from. With env nil, the
+// process's environment is read, and a BAOGONG_* variable baogong does
+// not read (a typo) is an error too (see CheckEnv).
 func Parse(data []byte, env func(string) string) (Config, error) {
 	if env == nil {
+		if err := CheckEnv(os.Environ()); err != nil {
+			return Config{}, err
+		}
 		env = os.Getenv
 	}
 	c := Default()
@@ -257,6 +292,7 @@ func Parse(data []byte, env func(string) string) (Config, error) {
 	if err := c.validate(where); err != nil {
 		return Config{}, err
 	}
+	c.lines, c.env = x, from
 	return c, nil
 }
 
@@ -267,6 +303,37 @@ var Overrides = []string{
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
 	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
 	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE", "BAOGONG_LOG_FORMAT", "BAOGONG_REDIS_MIN_REPLICAS_ACK",
+}
+
+// Others are the BAOGONG_* variables read by something other than the
+// config: the test clock (cmd/baogong), and the tests' and scripts' own,
+// which reach the binary when a test starts it. CheckEnv allows them.
+var Others = []string{"BAOGONG_TEST_CLOCK", "BAOGONG_TEST_CLOCK_I_KNOW", "BAOGONG_REQUIRE_REDIS", "BAOGONG_ARTIFACTS", "BAOGONG_FUZZTIME"}
+
+// CheckEnv refuses a BAOGONG_* variable of environ (NAME=value entries,
+// as os.Environ returns) that baogong does not read: a misspelt one would
+// silently leave its setting as the file or the default has it. The
+// error names the variable meant, when one is close.
+func CheckEnv(environ []string) error {
+	known := append(slices.Clone(Overrides), Others...)
+	short := make([]string, len(Overrides))
+	for i, o := range Overrides {
+		short[i] = strings.TrimPrefix(o, "BAOGONG_")
+	}
+	var errs []error
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "BAOGONG_") || slices.Contains(known, name) {
+			continue
+		}
+		// The names are told apart by what follows BAOGONG_.
+		if best, ok := suggest.Closest(strings.TrimPrefix(name, "BAOGONG_"), short); ok {
+			errs = append(errs, fmt.Errorf("environment variable %s is not one baogong reads: did you mean BAOGONG_%s? Rename it, or unset it", name, best))
+			continue
+		}
+		errs = append(errs, fmt.Errorf("environment variable %s is not one baogong reads (it reads %s): rename it, or unset it", name, strings.Join(Overrides, ", ")))
+	}
+	return errors.Join(errs...)
 }
 
 // overlay applies the BAOGONG_* variables of env and returns which key
@@ -378,6 +445,20 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // cronParser reads the standard five-field specs (as jobs.Parser does).
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
+
+// Warnings says what the service can run with but probably should not:
+// links nobody outside this machine can open (no http.public_url), or the
+// example's http.public_url left in.
+func (c *Config) Warnings() []string {
+	u, err := url.Parse(c.HTTP.PublicURL)
+	switch {
+	case c.HTTP.PublicURL == "":
+		return []string{fmt.Sprintf("http.public_url is not set: every link the service sends (登录, rosters, pick lists, 汇总) points at %s, which people's phones cannot open; set it to the https:// address people reach the service at", c.PublicBase())}
+	case err == nil && (u.Hostname() == "example.com" || strings.HasSuffix(u.Hostname(), ".example.com")):
+		return []string{fmt.Sprintf("http.public_url (%s) is the example's %s: every link the service sends points there; set it to the https:// address people reach the service at", c.Source("http.public_url"), c.HTTP.PublicURL)}
+	}
+	return nil
+}
 
 // PublicBase is the base URL of links, PublicURL or http://<addr>.
 func (c *Config) PublicBase() string {

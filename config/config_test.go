@@ -21,6 +21,18 @@ func TestExampleConfigParses(t *testing.T) {
 	if c.WeChat.Token != "tok" || c.Community.Grids[1].Buildings[1].ID != "8" || c.HTTP.MaxBodyBytes != 1<<20 {
 		t.Errorf("parsed %+v", c)
 	}
+	// Its public_url is a placeholder the service warns about at start.
+	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "http.public_url (http.public_url in the config file (line ") || !strings.Contains(w[0], "is the example's https://bg.example.com") {
+		t.Errorf("warnings %q", w)
+	}
+	c.HTTP.PublicURL = ""
+	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "http.public_url is not set: every link the service sends (登录, rosters, pick lists, 汇总) points at http://127.0.0.1:8080") {
+		t.Errorf("warnings %q", w)
+	}
+	c.HTTP.PublicURL = "https://bg.jiedao.cn"
+	if w := c.Warnings(); len(w) != 0 {
+		t.Errorf("warnings %q", w)
+	}
 }
 
 func TestValidationNamesKeyAndLine(t *testing.T) {

@@ -1,6 +1,11 @@
 package config
 
 import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -77,5 +82,91 @@ func TestBuildingShapes(t *testing.T) {
 	}
 	if _, err := Parse([]byte(strings.Replace(good, `["3"]`, `[[3]]`, 1)), func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "a building is its number") {
 		t.Errorf("a list as a building: %v", err)
+	}
+}
+
+// TestCheckEnv: a misspelt BAOGONG_* variable is refused, naming the one
+// meant; the variables baogong reads, and other programs', pass.
+func TestCheckEnv(t *testing.T) {
+	for _, c := range []struct {
+		environ []string
+		want    string
+	}{
+		{[]string{"PATH=/bin", "BAOGONG_REDIS_URL=redis://x:6379/0", "BAOGONG_REQUIRE_REDIS=1", "BAOGONG_TEST_CLOCK_I_KNOW=1"}, ""},
+		{[]string{"BAOGONG_REDIS_ULR=redis://x:6379/0"}, "environment variable BAOGONG_REDIS_ULR is not one baogong reads: did you mean BAOGONG_REDIS_URL?"},
+		{[]string{"BAOGONG_ADMIN_TOKN=x"}, "did you mean BAOGONG_ADMIN_TOKEN?"},
+		{[]string{"BAOGONG_HTTP_PORT=8080"}, "did you mean BAOGONG_HTTP_ADDR?"},
+		{[]string{"BAOGONG_COLOUR=blue"}, "environment variable BAOGONG_COLOUR is not one baogong reads (it reads BAOGONG_HTTP_ADDR, "},
+	} {
+		err := CheckEnv(c.environ)
+		if (c.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("CheckEnv(%q) = %v, want %q", c.environ, err, c.want)
+		}
+	}
+}
+
+// TestEveryVariableIsKnown: every BAOGONG_* name the repository's code,
+// scripts and example files use is one CheckEnv allows, so a test or a
+// deployer that sets it is never refused. (Docs may show a misspelt one.)
+func TestEveryVariableIsKnown(t *testing.T) {
+	name := regexp.MustCompile(`BAOGONG_[A-Z0-9_]*[A-Z0-9]`)
+	found := map[string]string{}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		// Tests spell names wrong on purpose.
+		code := (strings.HasSuffix(d.Name(), ".go") && !strings.HasSuffix(d.Name(), "_test.go")) ||
+			strings.HasSuffix(d.Name(), ".yaml") || strings.HasSuffix(d.Name(), ".yml") ||
+			d.Name() == "Dockerfile" || filepath.Base(filepath.Dir(path)) == "scripts"
+		if d.IsDir() || !code {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.IndexByte(data, 0) >= 0 {
+			return nil // a binary (a built baogong)
+		}
+		for _, n := range name.FindAllString(string(data), -1) {
+			found[n] = path
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) < 10 {
+		t.Fatalf("found only %v", found)
+	}
+	for n, path := range found {
+		if err := CheckEnv([]string{n + "=x"}); err != nil {
+			t.Errorf("%s (in %s): %v: add it to Overrides or Others", n, path, err)
+		}
+	}
+}
+
+// TestSource: where a value came from, for errors that say what to change.
+func TestSource(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "baogong.yaml")
+	os.WriteFile(path, []byte("redis: {url: \"redis://127.0.0.1:6390/0\"}\n"+good), 0o644)
+	env := map[string]string{"BAOGONG_HTTP_ADDR": "127.0.0.1:9999"}
+	c, err := Load(path, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{
+		"redis.url": "redis.url in baogong.yaml (line 1)",
+		"http.addr": "from BAOGONG_HTTP_ADDR",
+		"timezone":  "the default (baogong.yaml sets no timezone)",
+	} {
+		if got := c.Source(key); got != want {
+			t.Errorf("Source(%s) = %q, want %q", key, got, want)
+		}
 	}
 }

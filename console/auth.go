@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/internal/signedurl"
@@ -99,19 +102,39 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // login signs in with the admin token (setup and tests); a wrong token
-// sets no cookie.
+// sets no cookie, and an address that keeps guessing waits.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	setHeaders(w)
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	gate := s.gate()
+	if wait, err := s.guardWait(r); err == nil && wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		w.WriteHeader(http.StatusTooManyRequests)
+		s.render(w, r, "login", &view{Title: textLoginTitle, Problem: fmt.Sprintf(textTooManyTries, int((wait+time.Minute-1)/time.Minute))})
+		return
+	}
 	tok := r.PostFormValue("token")
 	if s.Token == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.Token)) != 1 {
-		s.Log.WarnContext(r.Context(), "console: wrong admin token at login")
+		gate.Refused(r)
 		w.WriteHeader(http.StatusUnauthorized)
 		v := &view{Title: textLoginTitle, Problem: textWrongToken}
 		s.render(w, r, "login", v)
 		return
 	}
 	s.startSession(w, r, staff.TokenWho, staff.ViaToken)
+}
+
+// gate is the admin token's, with the console's guard.
+func (s *Server) gate() adminapi.Gate {
+	return adminapi.Gate{Token: s.Token, Guard: s.Guard, Log: s.Log}
+}
+
+// guardWait is how long r's address must wait before trying the token.
+func (s *Server) guardWait(r *http.Request) (time.Duration, error) {
+	if s.Guard == nil {
+		return 0, nil
+	}
+	return s.Guard.Wait(r.Context(), staff.Addr(r))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, sess staff.Session) {
@@ -134,8 +157,15 @@ func (s *Server) csrfOK(r *http.Request, sess staff.Session) bool {
 // apiSession lets an API request in with the admin bearer token or a
 // console session; the session is zero for the token.
 func (s *Server) apiSession(w http.ResponseWriter, r *http.Request) (staff.Session, bool) {
-	if adminapi.BearerOK(r, s.Token) {
-		return staff.Session{Who: staff.TokenWho, Via: staff.ViaToken}, true
+	if r.Header.Get("Authorization") != "" {
+		gate := s.gate()
+		if !gate.Allowed(w, r) {
+			return staff.Session{}, false
+		}
+		if adminapi.BearerOK(r, s.Token) {
+			return staff.Session{Who: staff.TokenWho, Via: staff.ViaToken}, true
+		}
+		gate.Refused(r)
 	}
 	sess, err := s.session(r)
 	if err == nil {

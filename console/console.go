@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/actions"
+	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/jobs"
@@ -52,8 +53,10 @@ type Server struct {
 	// SignIn signs the one-time sign-in links (a short TTL).
 	SignIn *signedurl.Signer
 	// Token is the admin token: POST /admin/login with it signs in, and
-	// /api/ledger accepts it as a bearer token.
+	// /api/ledger accepts it as a bearer token. Guard (nil: none) slows
+	// down an address that keeps guessing it.
 	Token string
+	Guard *staff.Guard
 	// LinkQuery is added to the sign-in links it makes: the community,
 	// when the account serves several (the service routes by it).
 	LinkQuery url.Values
@@ -80,9 +83,9 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // parsePages parses each page template with the layout; times show in
-// loc.
-func parsePages(loc *time.Location) map[string]*template.Template {
-	base := template.Must(template.New("").Funcs(funcs(loc)).ParseFS(templateFS, "templates/layout.tmpl"))
+// loc, suppliers by their name in cat.
+func parsePages(loc *time.Location, cat *catalog.Catalog) map[string]*template.Template {
+	base := template.Must(template.New("").Funcs(funcs(loc, cat)).ParseFS(templateFS, "templates/layout.tmpl"))
 	names, _ := fs.Glob(templateFS, "templates/*.tmpl")
 	out := map[string]*template.Template{}
 	for _, n := range names {
@@ -100,7 +103,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	if s.Location == nil {
 		s.Location = time.Local
 	}
-	s.pages = parsePages(s.Location)
+	s.pages = parsePages(s.Location, s.Catalog)
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /admin/static/", http.StripPrefix("/admin/static/", headers(http.FileServerFS(static))))
 	mux.HandleFunc("GET /admin/signin", s.signIn)
@@ -113,6 +116,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/orders/{id}", s.page(s.order))
 	mux.Handle("POST /admin/orders/{id}/cancel", s.action(s.cancelOrder))
 	mux.Handle("POST /admin/orders/{id}/deliver", s.action(s.deliverOrder))
+	mux.Handle("POST /admin/orders/{id}/paid", s.action(s.markPaid))
+	mux.Handle("POST /admin/orders/{id}/refunded", s.action(s.markRefunded))
+	mux.Handle("GET /admin/settlement", s.page(s.settlementPage))
+	mux.Handle("POST /admin/settlement/shortfall", s.action(s.shortfall))
 	mux.Handle("GET /admin/stock", s.page(s.stock))
 	mux.Handle("POST /admin/stock/{sku}/add", s.action(s.addStock))
 	mux.Handle("POST /admin/stock/{sku}/soldout", s.action(s.soldOut))
@@ -226,7 +233,7 @@ func (s *Server) action(h handler) http.Handler {
 			s.signedOut(w, r, err)
 			return
 		}
-		if !sameOrigin(r) || !s.csrfOK(r, sess) {
+		if !adminapi.SameOrigin(r) || !s.csrfOK(r, sess) {
 			s.message(w, r, http.StatusForbidden, textForbidden)
 			return
 		}
@@ -242,20 +249,6 @@ func (s *Server) signedOut(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
-}
-
-// sameOrigin refuses requests a browser says came from another site.
-func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return false
-	}
-	if o := r.Header.Get("Origin"); o != "" {
-		u, err := url.Parse(o)
-		if err != nil || u.Host != r.Host {
-			return false
-		}
-	}
-	return true
 }
 
 // view is what every page shows: the layout's parts.

@@ -127,7 +127,7 @@ func newEnv(t *testing.T) *env {
 		Observe: func(ctx context.Context, run orders.JobRun) { store.SaveJobRun(ctx, run, true) }}
 	dist := &orders.Distributor{Store: store, Catalog: cat, Community: community, Location: shanghai}
 	acts := &actions.Service{Community: community, Catalog: cat, Location: shanghai,
-		Orders: store, Households: store, People: store, Stock: store, Marks: store, Outbox: e.notices, Dead: e.notices,
+		Orders: store, Households: store, People: store, Stock: store, Supply: store, Marks: store, Outbox: e.notices, Dead: e.notices,
 		Lists: &orders.Lists{Store: store, Catalog: cat, Community: community, Location: shanghai}, Distributor: dist, Jobs: runner,
 		Audit: e.keeper, Log: log, Now: now}
 	e.console = &Server{
@@ -391,7 +391,7 @@ func TestFindCancelAndDeliverOrders(t *testing.T) {
 				t.Errorf("%s: no order %s", q, id)
 			}
 		}
-		if n := strings.Count(table, `<td><a href="/admin/orders/`); n != len(want) {
+		if n := strings.Count(table, `<td class="head"><a href="/admin/orders/`); n != len(want) {
 			t.Errorf("%s: %d orders, want %d", q, n, len(want))
 		}
 	}
@@ -442,7 +442,8 @@ func TestLedger(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff台账,2026-11-24") || !strings.Contains(string(body), "3栋2单元501,G1,蔬菜包2份,100.00,待配送,居民下单") {
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeff订单号,下单时间,") || !strings.Contains(string(body), "3栋2单元501,G1,蔬菜包,2,份,50.00,100.00,,,待配送,居民,") ||
+		strings.Contains(string(body), "openid-501") {
 		t.Errorf("csv %d:\n%s", resp.StatusCode, body)
 	}
 	if !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
@@ -566,7 +567,7 @@ func TestOverviewCharts(t *testing.T) {
 	e.place("502", "", e.now.Add(2*time.Hour), "VEG", 1)
 	b := e.signedIn()
 	_, body := b.get("/admin/")
-	for _, want := range []string{`<svg class="chart"`, "<title>10点：1单</title>", "<title>12点：1单</title>", ">蔬菜包</text>", "<td>G1</td><td class=\"num\">0</td><td class=\"num\">2</td>"} {
+	for _, want := range []string{`<svg class="chart"`, "<title>10点：1单</title>", "<title>12点：1单</title>", ">蔬菜包</text>", `<td class="head">G1网格</td><td class="num" data-label="待审核处方">0</td><td class="num" data-label="待配送">2</td>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("no %s in the overview", want)
 		}
@@ -580,7 +581,7 @@ func TestBindingsAndMembers(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	a := orders.Address{Building: "3", Unit: "2", Room: "501"}
-	if _, err := e.store.Bind(ctx, orders.Binding{OpenID: "mum", Address: a, Grid: "G1", At: e.now}); err != nil {
+	if _, err := e.store.Bind(ctx, orders.Binding{OpenID: "mum", Address: a, Grid: "G1", At: e.now}, false); err != nil {
 		t.Fatal(err)
 	}
 	son, _ := e.store.RequestBinding(ctx, orders.BindRequest{OpenID: "son", Address: a, Grid: "G1", At: e.now})
@@ -682,6 +683,29 @@ func TestSoldOutKeepsADeficit(t *testing.T) {
 	}
 	if left, _ := e.store.StockLeft(ctx); left["VEG"] != 1 {
 		t.Errorf("after a cancel and 2 more with a deficit of 2: %d left, want 1", left["VEG"])
+	}
+}
+
+// TestWrongTokensAtLoginAreThrottled: guessing the admin token at the
+// console's login waits, longer each time, after a few tries.
+func TestWrongTokensAtLoginAreThrottled(t *testing.T) {
+	e := newEnv(t)
+	guard := staff.NewGuard(redistest.Client(t), "guard-"+redistest.Community(t))
+	guard.Now = func() time.Time { return e.now }
+	e.console.Guard = guard
+	b := e.browser()
+	for i := range staff.FreeTries + 1 {
+		if resp, _ := b.post("/admin/login", url.Values{"token": {"guess"}}); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	resp, body := b.post("/admin/login", url.Values{"token": {adminToken}})
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "令牌错了太多次") || len(resp.Cookies()) != 0 {
+		t.Errorf("the right token right after: %d %v", resp.StatusCode, resp.Cookies())
+	}
+	e.setNow(e.now.Add(2 * time.Second))
+	if resp, _ := b.post("/admin/login", url.Values{"token": {adminToken}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the right token after the wait: %d", resp.StatusCode)
 	}
 }
 

@@ -1,10 +1,12 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -23,12 +25,48 @@ type ordersView struct {
 	*view
 	Q, Phone, Status, Date string
 	Statuses               []statusOption
-	Searched               bool
-	Orders                 []orders.Order
-	More                   bool
+	// Pay filters by payment status; Pays are the choices.
+	Pay      string
+	Pays     []statusOption
+	Searched bool
+	Orders   []orders.Order
+	More     bool
 	// Household is the household searched for, when the search was one.
 	Household  string
 	LedgerDate string
+	// Days are the order days to choose from, the open day first.
+	Days []dayOption
+}
+
+// dayOption is an order day in a choice of days: 2026-11-24 shown as
+// 11月24日 周二, the same in every browser (a date input shows the
+// browser's locale).
+type dayOption struct {
+	Value, Label string
+}
+
+// daysShown is how many order days back the choices of days go.
+const daysShown = 31
+
+// dayOptions are the order days from open back daysShown days, with
+// also (when older) chosen.
+func dayOptions(days orders.Days, chosen string) []dayOption {
+	var out []dayOption
+	for i := range daysShown {
+		day := orders.AddDays(days.Open, -i)
+		label := dayLabel(day) + " " + weekdayOf(day)
+		switch day {
+		case days.Today:
+			label += textTodaySuffix
+		case days.Open:
+			label += textOpenSuffix
+		}
+		out = append(out, dayOption{day, label})
+	}
+	if chosen != "" && !slices.ContainsFunc(out, func(o dayOption) bool { return o.Value == chosen }) {
+		out = append(out, dayOption{chosen, dayLabel(chosen) + " " + weekdayOf(chosen)})
+	}
+	return out
 }
 
 type statusOption struct {
@@ -41,9 +79,12 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 	ctx := r.Context()
 	q := r.URL.Query()
 	v := &ordersView{view: s.newView(r, sess, textOrders, "orders"),
-		Q: strings.TrimSpace(q.Get("q")), Phone: digits(q.Get("phone")), Status: q.Get("status"), Date: q.Get("date")}
+		Q: strings.TrimSpace(q.Get("q")), Phone: digits(q.Get("phone")), Status: q.Get("status"), Date: q.Get("date"), Pay: q.Get("pay")}
 	for _, st := range statusOrder {
 		v.Statuses = append(v.Statuses, statusOption{string(st), statusText(st)})
+	}
+	for _, p := range payOrder {
+		v.Pays = append(v.Pays, statusOption{string(p), reports.PayNames[p]})
 	}
 	days, err := s.days(ctx)
 	if err != nil {
@@ -58,6 +99,7 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 			v.LedgerDate = v.Date
 		}
 	}
+	v.Days = dayOptions(days, v.LedgerDate)
 	f := orders.Filter{Status: orders.Status(v.Status), Day: v.Date, Limit: maxListed + 1}
 	var list []orders.Order
 	switch {
@@ -85,8 +127,8 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 			return
 		}
 	default:
-		v.Searched = v.Phone != "" || v.Status != "" || v.Date != ""
-		if v.Phone != "" {
+		v.Searched = v.Phone != "" || v.Status != "" || v.Date != "" || v.Pay != ""
+		if v.Phone != "" || v.Pay != "" {
 			f.Limit = 1 << 20 // the tail is matched below
 		}
 		if list, err = s.Store.Orders(ctx, f); err != nil {
@@ -95,7 +137,7 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 		}
 	}
 	for _, o := range list {
-		if f.Match(&o) && (v.Phone == "" || strings.HasSuffix(digits(o.Contact), v.Phone)) {
+		if f.Match(&o) && (v.Phone == "" || strings.HasSuffix(digits(o.Contact), v.Phone)) && (v.Pay == "" || string(o.Pay.Status) == v.Pay) {
 			v.Orders = append(v.Orders, o)
 		}
 	}
@@ -108,8 +150,10 @@ func (s *Server) orders(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 type orderView struct {
 	*view
 	Order orders.Order
-	// CanCancel and CanDeliver say which actions the order allows.
+	// CanCancel and CanDeliver say which actions the order allows; CanPay
+	// and CanRefund which payment steps.
 	CanCancel, CanDeliver bool
+	CanPay, CanRefund     bool
 	Marks                 []orders.Mark
 	Users                 []string
 	// PhotoLink is the signed link of the prescription photo, if kept.
@@ -128,7 +172,8 @@ func (s *Server) order(w http.ResponseWriter, r *http.Request, sess staff.Sessio
 		return
 	}
 	v := &orderView{view: s.newView(r, sess, fmt.Sprintf(textOrderTitle, o.ID), "orders"), Order: o,
-		CanCancel: orders.CanMove(o.Status, orders.StatusCancelled), CanDeliver: orders.CanMove(o.Status, orders.StatusDelivered)}
+		CanCancel: orders.CanMove(o.Status, orders.StatusCancelled), CanDeliver: orders.CanMove(o.Status, orders.StatusDelivered),
+		CanPay: o.Owed() > 0, CanRefund: o.Pay.Status == orders.PayRefundDue}
 	marks, err := s.Store.MarksOf(ctx, []string{o.Household()})
 	if err != nil {
 		s.failed(w, r, "order", err)
@@ -198,6 +243,38 @@ func (s *Server) changeOrder(w http.ResponseWriter, r *http.Request, sess staff.
 	done(w, r, back, code, "")
 }
 
+// payOrder lists the payment statuses in the order people meet them.
+var payOrder = []orders.PayStatus{orders.PayUnpaid, orders.PayClaimed, orders.PayPaid, orders.PayFree, orders.PayRefundDue, orders.PayRefunded}
+
+// markPaid records that staff collected an order's money.
+func (s *Server) markPaid(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	id := r.PathValue("id")
+	_, err := s.Actions.Collect(r.Context(), s.actor(sess), id, 0, "")
+	s.moneyDone(w, r, id, err, "paid", "paid-already")
+}
+
+// markRefunded records that staff gave back what an order owed back.
+func (s *Server) markRefunded(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	id := r.PathValue("id")
+	_, err := s.Actions.Refunded(r.Context(), s.actor(sess), id)
+	s.moneyDone(w, r, id, err, "refunded", "refund-none")
+}
+
+func (s *Server) moneyDone(w http.ResponseWriter, r *http.Request, id string, err error, ok, conflict string) {
+	back := "/admin/orders/" + url.PathEscape(id)
+	var pe *orders.PaymentError
+	switch {
+	case errors.Is(err, orders.ErrNotFound):
+		s.message(w, r, http.StatusNotFound, textNoSuchOrder)
+	case errors.As(err, &pe):
+		done(w, r, back, "", conflict)
+	case err != nil:
+		s.failed(w, r, "payment", err)
+	default:
+		done(w, r, back, ok, "")
+	}
+}
+
 // ledger serves the 台账 of an order day as CSV or XLSX, to the admin
 // token or a console session.
 func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
@@ -225,19 +302,13 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	names := s.names(ctx)
-	rows := reports.LedgerRows(list, func(id string) string {
-		if n := names[id]; n != "" {
-			return n
-		}
-		return id
-	})
+	rows := reports.LedgerRows(list, s.ledgerWho(ctx))
 	file := url.PathEscape("台账-" + day + "." + format)
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+file)
 	w.Header().Set("Cache-Control", "no-store")
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		err = reports.LedgerCSV(w, day, rows, s.Location)
+		err = reports.LedgerCSV(w, rows, s.Location)
 	} else {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		err = reports.LedgerXLSX(w, day, rows, s.Location)
@@ -246,6 +317,25 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 		s.Log.ErrorContext(ctx, "ledger render", "err", err)
 	}
 	s.record(r, sess, textAuditLedger, day, format)
+}
+
+// ledgerWho names people in the 台账 as the office knows them: the name
+// it noted and their role here; never their openid.
+func (s *Server) ledgerWho(ctx context.Context) reports.Who {
+	names := s.names(ctx)
+	roles, err := s.roles(ctx)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "ledger roles", "err", err)
+	}
+	return func(id string) (name, role string) {
+		if id == staff.TokenWho {
+			return textTokenWho, ""
+		}
+		if len(roles[id]) > 0 {
+			role = roles[id][0]
+		}
+		return names[id], role
+	}
 }
 
 func isDigits(s string) bool {

@@ -1,10 +1,12 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/baogong/baogong/actions"
@@ -22,8 +24,22 @@ type personRow struct {
 	FromConfig bool
 }
 
+// recentRow is someone who wrote to the account lately.
+type recentRow struct {
+	OpenID string
+	At     time.Time
+	// Roles are what they are in the community; Home their household.
+	Roles []string
+	Home  string
+}
+
+// recentShown is how many of the latest senders the people page lists.
+const recentShown = 50
+
 type peopleView struct {
 	*view
+	// Recent are the latest senders, to make one a lead or volunteer.
+	Recent       []recentRow
 	Leads        []personRow
 	Volunteers   []personRow
 	Staff        []personRow
@@ -82,7 +98,61 @@ func (s *Server) people(w http.ResponseWriter, r *http.Request, sess staff.Sessi
 		s.failed(w, r, "people", err)
 		return
 	}
+	recent, err := s.Store.Recent(ctx, recentShown)
+	if err != nil {
+		s.failed(w, r, "people", err)
+		return
+	}
+	roles, err := s.roles(ctx)
+	if err != nil {
+		s.failed(w, r, "people", err)
+		return
+	}
+	for _, rs := range recent {
+		row := recentRow{OpenID: rs.OpenID, At: rs.At, Roles: roles[rs.OpenID]}
+		if rs.Binding != nil {
+			row.Home = rs.Binding.Address.String()
+		}
+		v.Recent = append(v.Recent, row)
+	}
 	s.render(w, r, "people", v)
+}
+
+// roles returns the community roles of everyone who has one, by openid:
+// leads (config and added), volunteers of every grid, staff and
+// supplier contacts, in that order.
+func (s *Server) roles(ctx context.Context) (map[string][]string, error) {
+	out := map[string][]string{}
+	add := func(id, role string) {
+		if !slices.Contains(out[id], role) {
+			out[id] = append(out[id], role)
+		}
+	}
+	added, err := s.Store.Leads(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, l := range s.Community.AllLeads(added) {
+		add(l.OpenID, textRoleLead)
+	}
+	for _, g := range s.Community.Grids {
+		extra, err := s.Store.Volunteers(ctx, g.ID)
+		if err != nil {
+			return out, err
+		}
+		for _, id := range g.Team(extra) {
+			add(id, textRoleVolunteer)
+		}
+	}
+	for _, id := range s.Community.Admins {
+		add(id, textRoleStaff)
+	}
+	for _, sup := range s.Catalog.Suppliers {
+		if sup.ContactOpenID != "" {
+			add(sup.ContactOpenID, textRoleSupplier)
+		}
+	}
+	return out, nil
 }
 
 // personForm reads openid, name and phone from a form; ok is false when

@@ -32,6 +32,8 @@ type Store interface {
 	Volunteers(ctx context.Context, grid string) ([]string, error)
 	Applications(ctx context.Context) ([]orders.Application, error)
 	People(ctx context.Context) (map[string]orders.Person, error)
+	// Recent returns up to n of the latest senders, the latest first.
+	Recent(ctx context.Context, n int) ([]orders.RecentSender, error)
 
 	// Jobs and distributions.
 	JobRuns(ctx context.Context, job string, n int) ([]orders.JobRun, error)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/reports"
@@ -27,6 +28,7 @@ const (
 	textDistributions = "免费发放"
 	textNotices       = "消息"
 	textAudit         = "操作记录"
+	textSettlement    = "对账"
 	textLoginTitle    = "登录管理后台"
 	textMessageTitle  = "提示"
 )
@@ -56,7 +58,18 @@ const (
 	textBadDate     = "日期要写成 2026-11-24 这样。"
 	textBadQuery    = "没看懂要找什么：请写订单号（如 1001）或地址（如 3栋2单元501）。"
 	textBadAddress  = "没看懂这个地址，或者它不在本社区：请写 3栋2单元501 这样。"
-	textNoMarks     = "（无标记）"
+	// textTooManyTries: an address that keeps guessing the token waits
+	// (minutes).
+	textTooManyTries = "令牌错了太多次，请%d分钟后再试。"
+	textNoMarks      = "（无标记）"
+)
+
+// Role words: what someone is in the community, as the office says it.
+const (
+	textRoleLead      = "楼栋长"
+	textRoleVolunteer = "志愿者"
+	textRoleStaff     = "社区工作人员"
+	textRoleSupplier  = "供货联系人"
 )
 
 // Audit log actions.
@@ -94,6 +107,9 @@ var flashTexts = map[string]string{
 	"member-removed":      "已把这个微信移出这户。",
 	"notices-retry":       "已重新发送，稍后看是否发出。",
 	"notices-drop":        "已删除这些消息，不再发送。",
+	"paid":                "已记下收款。",
+	"refunded":            "已记下退款。",
+	"shortfall":           "已登记缺货：已从订单里去掉，住户、志愿者和超市都会收到通知。",
 }
 
 // problemTexts say what went wrong (?err=<code>).
@@ -113,6 +129,12 @@ var problemTexts = map[string]string{
 	"distribution": "请填好发放编号、商品、每户数量（1到10）。",
 	"binding":      "这个绑定申请已经处理过或过期了。",
 	"member":       "这个微信不在这户。",
+	"paid-already": "没有改动：这个订单已经付过、免费或取消了。",
+	"refund-none":  "没有改动：这个订单没有要退的钱。",
+	"short":        "请选好商品，写上一共缺多少（整数）。",
+	"short-down":   "没有改动：之前登记的缺货比这多，已经通知了住户，不能改少。",
+	"short-large":  "没有改动：缺的比这一天还要送的还多，请核对数量。",
+	"no-picklist":  "这一天的备货单还没发，不能登记缺货。",
 	"closed-today": "今天已经截单了：今天的订单已经关闭，明天的订单到时间会自动截单。",
 }
 
@@ -166,6 +188,24 @@ func statusText(s orders.Status) string {
 	return string(s)
 }
 
+// Marks of the days in a choice of days.
+const (
+	textTodaySuffix = "（今天）"
+	textOpenSuffix  = "（正在下单）"
+)
+
+// weekdayNames are the days of the week as people say them, Sunday first.
+var weekdayNames = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// weekdayOf is the day of the week of an order day: 周二.
+func weekdayOf(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return ""
+	}
+	return weekdayNames[t.Weekday()]
+}
+
 // dayLabel writes an order day the way people say it: 11月24日.
 func dayLabel(day string) string {
 	t, err := time.Parse(time.DateOnly, day)
@@ -175,21 +215,25 @@ func dayLabel(day string) string {
 	return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
 }
 
-// funcs are the templates' helpers; times show in loc.
-func funcs(loc *time.Location) template.FuncMap {
+// funcs are the templates' helpers; times show in loc, suppliers by
+// their name in cat (nil: by id).
+func funcs(loc *time.Location, cat *catalog.Catalog) template.FuncMap {
 	return template.FuncMap{
+		"supplier": func(id string) string {
+			if cat != nil {
+				if sup, ok := cat.Supplier(id); ok && sup.Name != "" {
+					return sup.Name
+				}
+			}
+			return id
+		},
 		"status":  statusText,
 		"day":     dayLabel,
 		"job":     func(name string) string { return jobLabels[name] },
 		"how":     func(how string) string { return howTexts[how] },
 		"channel": func(c string) string { return reports.ChannelNames[c] },
 		"goods":   orders.Goods,
-		"yuan": func(fen int64) string {
-			if fen%100 == 0 {
-				return fmt.Sprintf("%d元", fen/100)
-			}
-			return fmt.Sprintf("%.2f元", float64(fen)/100)
-		},
+		"yuan":    orders.Yuan,
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -210,8 +254,15 @@ func funcs(loc *time.Location) template.FuncMap {
 			}
 			return strings.Join(parts, "、")
 		},
-		"open":  func(s orders.Status) bool { return s.Open() || s == orders.StatusAwaitingRx },
-		"short": func(s string) string { return shorten(s, 80) },
+		"open": func(s orders.Status) bool { return s.Open() || s == orders.StatusAwaitingRx },
+		"pay": func(o orders.Order) string {
+			if o.Pay.Status == orders.PayRefundDue || o.Pay.Status == orders.PayRefunded {
+				return reports.PayNames[o.Pay.Status] + orders.Yuan(o.Pay.RefundFen)
+			}
+			return reports.PayNames[o.Pay.Status]
+		},
+		"paymethod": func(m orders.PayMethod) string { return reports.PayMethodNames[m] },
+		"short":     func(s string) string { return shorten(s, 80) },
 		// issue 19: what a notice was about, as staff say it.
 		"kindName": jobs.KindName,
 		"contactOf": func(p personRow, csrf string) contactForm {

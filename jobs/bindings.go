@@ -51,6 +51,17 @@ func (r *Runner) bindings(ctx context.Context, slot time.Time) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	// Households the office lists or the lead marked are flagged.
+	marks, err := r.Store.AllMarks(ctx)
+	if err != nil {
+		return res, err
+	}
+	known := map[string]bool{}
+	for _, as := range byBuilding {
+		for _, a := range as {
+			known[a.Household()] = r.Community.Listed(a) || len(marks[a.Household()]) > 0
+		}
+	}
 	var ns []orders.Notice
 	for _, l := range r.Community.AllLeads(added) {
 		var mine []orders.Address
@@ -62,7 +73,7 @@ func (r *Runner) bindings(ctx context.Context, slot time.Time) (Result, error) {
 		}
 		sort.SliceStable(mine, func(i, j int) bool { return orders.AddressLess(mine[i], mine[j]) })
 		ns = append(ns, orders.Notice{ID: fmt.Sprintf("bindings:%d:%s", slot.Unix(), l.OpenID), OpenID: l.OpenID,
-			Kind: "bindings", Text: textBindingsDigest(mine), Brief: bindingsBrief(mine)})
+			Kind: "bindings", Text: textBindingsDigest(mine, known), Brief: bindingsBrief(mine)})
 	}
 	if len(ns) > 0 {
 		if err := r.Notify.Enqueue(ctx, ns...); err != nil {

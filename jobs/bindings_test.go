@@ -19,7 +19,7 @@ func TestBindingsDigest(t *testing.T) {
 	bind := func(openid, b, u, room string, at time.Time) {
 		t.Helper()
 		grid, _ := f.comm.GridOf(b)
-		if _, err := f.store.Bind(ctx, orders.Binding{OpenID: openid, Address: orders.Address{Building: b, Unit: u, Room: room}, Grid: grid, At: at}); err != nil {
+		if _, err := f.store.Bind(ctx, orders.Binding{OpenID: openid, Address: orders.Address{Building: b, Unit: u, Room: room}, Grid: grid, At: at}, false); err != nil {
 			t.Fatal(err)
 		}
 	}

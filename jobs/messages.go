@@ -124,8 +124,10 @@ func urgentTag(urgent bool) string {
 }
 
 // textBindingsDigest tells a lead which households of their buildings
-// were bound for the first time, and how to take a wrong one off.
-func textBindingsDigest(as []orders.Address) string {
+// were bound for the first time, and how to take a wrong one off; those
+// the office lists or the lead marked (known) are flagged: a stranger
+// there matters most.
+func textBindingsDigest(as []orders.Address, known map[string]bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "【新绑定】这些住户第一次绑定了微信（%d户）：\n", len(as))
 	for i, a := range as {
@@ -133,7 +135,11 @@ func textBindingsDigest(as []orders.Address) string {
 			fmt.Fprintf(&b, "……还有%d户\n", len(as)-i)
 			break
 		}
-		b.WriteString(a.String() + "\n")
+		b.WriteString(a.String())
+		if known[a.Household()] {
+			b.WriteString(" ⚠登记户/重点户，请核对")
+		}
+		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "如果有不是这户的人，请发：解绑 %s（看这户绑定了谁）", as[0].Household())
 	return b.String()

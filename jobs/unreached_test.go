@@ -22,7 +22,7 @@ func TestUnreachedDigest(t *testing.T) {
 	ctx := context.Background()
 	f.comm.Admins = []string{"admin-1"}
 	f.store.SetPerson(ctx, orders.Person{OpenID: "vol-a", Name: "小林", Phone: "13900001111"})
-	if _, err := f.store.Bind(ctx, orders.Binding{OpenID: "res-1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: time.Now()}); err != nil {
+	if _, err := f.store.Bind(ctx, orders.Binding{OpenID: "res-1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: time.Now()}, false); err != nil {
 		t.Fatal(err)
 	}
 	since := time.Date(2026, 11, 24, 7, 0, 0, 0, shanghai)

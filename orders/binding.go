@@ -1,6 +1,12 @@
 package orders
 
-import "time"
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+)
 
 // A household's orders belong to its members. The first person to bind
 // a household nobody lives in and nobody ordered for binds at once (the
@@ -54,3 +60,18 @@ type BindChoice struct {
 
 // BindChoiceTTL is how long a choice of community waits.
 const BindChoiceTTL = 30 * time.Minute
+
+// ShortCode draws the code a person types back (同意绑定 4821, 同意志愿者
+// 3721) on the try-th attempt to find a free one: four digits while they
+// are easy to find free, six after twenty taken, so codes never run out.
+func ShortCode(try int) (string, error) {
+	lo, n := int64(1000), int64(9000)
+	if try >= 20 {
+		lo, n = 100000, 900000
+	}
+	v, err := rand.Int(rand.Reader, big.NewInt(n))
+	if err != nil {
+		return "", fmt.Errorf("short code: %w", err)
+	}
+	return strconv.FormatInt(lo+v.Int64(), 10), nil
+}

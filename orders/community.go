@@ -20,6 +20,8 @@ type Community struct {
 	// about urgent requests nobody claimed within UrgentClaim.
 	Admins      []string
 	UrgentClaim time.Duration
+	// Phone is the community office's phone (社区电话), "" when not given.
+	Phone string
 	// Calendar says when order days close and their goods go out.
 	Calendar Calendar
 	// Shapes are the buildings' real shapes, by CanonicalBuilding, for
@@ -123,6 +125,21 @@ func (c *Community) Buildings() []string {
 // Locate checks that a's building belongs to the community and that a
 // fits the building's shape, if it has one, and returns its grid. The
 // error wraps ErrNotFound and names the building, or is a *ShapeError.
+// Listed reports whether the office lists household a in the config
+// (grids[].households): a household it knows, whose door a stranger must
+// not take by binding first.
+func (c *Community) Listed(a Address) bool {
+	hh := Address{Building: CanonicalBuilding(a.Building), Unit: a.Unit, Room: a.Room}.Household()
+	for _, g := range c.Grids {
+		for _, h := range g.Households {
+			if h == hh || h == a.Household() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (c *Community) Locate(a Address) (string, error) {
 	g, ok := c.GridOf(a.Building)
 	if !ok {

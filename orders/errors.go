@@ -18,6 +18,10 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrFreeOnly: the item is handed out by the community, not ordered.
 	ErrFreeOnly = errors.New("given out by distributions only")
+	// ErrRefused: the household refused this person lately.
+	ErrRefused = errors.New("refused lately")
+	// ErrTooMany: the person has as many requests waiting as they may.
+	ErrTooMany = errors.New("too many waiting")
 )
 
 // ShortageError says which item could not be served and why: Kind is

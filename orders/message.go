@@ -1,6 +1,9 @@
 package orders
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // A message from a person (a WeChat text, a click) is answered once. The
 // first delivery claims it; WeChat's retries of the same message find the
@@ -24,6 +27,16 @@ const (
 	// reached Redis late): nothing may be done for it.
 	ClaimSettled
 )
+
+// RecentSender is someone who wrote to the account lately: staff find the
+// openid of a new lead or volunteer among them.
+type RecentSender struct {
+	OpenID string
+	// At is when they last wrote.
+	At time.Time
+	// Binding is their household here, nil when they have none.
+	Binding *Binding
+}
 
 // Sender is who sent a message, as one read found them: their binding and
 // household marks, the roles the store knows of (the config's are the

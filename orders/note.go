@@ -3,6 +3,8 @@ package orders
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/baogong/baogong/catalog"
 )
 
 // A remark written beside the goods (蔬菜包1份 不要香菜, 鸡蛋1盒 放门口就行,
@@ -63,4 +65,62 @@ func clip(note string) string {
 		return string([]rune(note)[:MaxNote]) + "…"
 	}
 	return note
+}
+
+// Remarks takes out of p (ParseItems of folded s) the words that follow
+// the first goods and are not goods: neither carrying a quantity
+// (UnknownGoods) nor close to a catalog name (a misspelling, which is
+// asked about). They are a remark for the volunteer (蔬菜包1份
+// 门口有只大黄狗), not goods nobody has. It returns them as one remark, in
+// order, and the unknown words left.
+func Remarks(cat *catalog.Catalog, s string, p ItemParse) (remark string, unknown []string) {
+	first := firstGoods(cat, s)
+	if first < 0 || len(p.Items) == 0 {
+		return "", p.Unknown
+	}
+	goods := map[string]bool{}
+	for _, w := range p.UnknownGoods {
+		goods[w] = true
+	}
+	var words []string
+	at := 0
+	for _, w := range p.Unknown {
+		i := strings.Index(s[at:], w)
+		if i >= 0 {
+			at += i + len(w)
+		}
+		if i >= 0 && at-len(w) > first && !goods[w] && len(cat.Suggest(w, 1)) == 0 {
+			words = append(words, w)
+			continue
+		}
+		unknown = append(unknown, w)
+	}
+	return clip(strings.Join(words, " ")), unknown
+}
+
+// firstGoods is where in s the first catalog item's name stands (-1 for
+// none).
+func firstGoods(cat *catalog.Catalog, s string) int {
+	rs := []rune(s)
+	at := 0
+	for i := range rs {
+		if it, _ := cat.MatchAt(rs[i:]); it != nil {
+			return at
+		}
+		at += utf8.RuneLen(rs[i])
+	}
+	return -1
+}
+
+// phoneLabels name a phone number written beside it (电话13566667777):
+// with the number taken out they are no goods and no remark.
+var phoneLabels = []string{"联系电话", "手机号码", "手机号", "电话号码", "电话", "手机", "tel", "Tel", "TEL"}
+
+// StripPhoneLabel takes the words that named a phone number taken out of
+// folded s (see StripPhone).
+func StripPhoneLabel(s string) string {
+	for _, w := range phoneLabels {
+		s = strings.ReplaceAll(s, w, " ")
+	}
+	return s
 }

@@ -108,6 +108,11 @@ type Order struct {
 	// Note is the household's remark for the volunteer (不要香菜,
 	// 放门口就行), see CutNote.
 	Note string
+	// Pay is where the order's money stands (see Payment).
+	Pay Payment
+	// Cut are the lines the supplier could not pack (see ApplyCut): taken
+	// off the order, shown to the household and counted for refunds.
+	Cut []Line
 	// Day is the delivery day (YYYY-MM-DD in the community's time zone):
 	// the pick list and rosters take the order by it.
 	Day string
@@ -139,6 +144,18 @@ func Goods(lines []Line) string {
 		parts[i] = fmt.Sprintf("%s%d%s", l.Name, l.Qty, l.Unit)
 	}
 	return strings.Join(parts, "、")
+}
+
+// Yuan writes fen as people say money: 50元, 12.5元, 0.05元.
+func Yuan(fen int64) string {
+	if fen%100 == 0 {
+		return fmt.Sprintf("%d元", fen/100)
+	}
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return sign + strings.TrimRight(fmt.Sprintf("%d.%02d", fen/100, fen%100), "0") + "元"
 }
 
 // Lines prices requested items against the catalog, merging repeats of
@@ -208,7 +225,9 @@ func NewOrder(cat *catalog.Catalog, addr Address, grid string, reqs []ItemReques
 	if NeedsRx(cat, lines) {
 		status = StatusAwaitingRx
 	}
+	method, _ := PayMethodOf(cat, lines)
 	return Order{
+		Pay:       NewPayment(total, method),
 		Grid:      grid,
 		Address:   addr,
 		Status:    status,

@@ -44,4 +44,7 @@ type Application struct {
 	// 13800001111): rosters and residents' notices name them.
 	Name  string `json:"name,omitempty"`
 	Phone string `json:"phone,omitempty"`
+	// Again is set (not stored) when the person had this application
+	// waiting already: nobody is asked twice.
+	Again bool `json:"-"`
 }

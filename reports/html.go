@@ -190,7 +190,7 @@ func RosterHTML(w io.Writer, r orders.Roster, volunteer string, loc *time.Locati
 	slotText := slot.Format("2006-01-02") + " " + weekdays[slot.Weekday()] + " " + slot.Format("15:04")
 	title := "配送单 " + slot.Format("2006-01-02 15:04") + " " + gridLabel(r.Grid)
 	if volunteer != "" && len(shares) == 1 {
-		title += " 志愿者" + volunteerName(shares[0])
+		title += " " + volunteerTitle(volunteerName(shares[0]))
 	}
 	page := rosterPage{Title: title, Slot: slotText, Grid: gridLabel(r.Grid), Volunteer: volunteer}
 	if len(shares) == 0 {
@@ -231,6 +231,15 @@ func volunteerName(s orders.Share) string {
 		return ""
 	}
 	return "（未登记姓名）"
+}
+
+// volunteerTitle is a volunteer's name with 志愿者 in front, once: the
+// office may have noted them as 志愿者小林 already.
+func volunteerTitle(name string) string {
+	if strings.HasPrefix(name, "志愿者") {
+		return name
+	}
+	return "志愿者" + name
 }
 
 // stopNote is the printed note of a stop: 【急】, 上一轮未送 and its

@@ -164,6 +164,17 @@ func TestRosterHTML(t *testing.T) {
 			t.Errorf("page lacks bob's stop")
 		}
 	})
+	t.Run("a name with 志愿者 in it", func(t *testing.T) {
+		r := testRoster()
+		r.Shares[1].Name = "志愿者小林"
+		var b bytes.Buffer
+		if err := RosterHTML(&b, r, "bob", shanghai); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "<title>配送单 2022-04-10 09:00 1网格 志愿者小林</title>") {
+			t.Errorf("title: %s", b.String()[:300])
+		}
+	})
 	t.Run("whole grid", func(t *testing.T) {
 		var b bytes.Buffer
 		if err := RosterHTML(&b, testRoster(), "", shanghai); err != nil {

@@ -2,7 +2,7 @@ package reports
 
 import (
 	"bytes"
-	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,62 +12,91 @@ import (
 	"github.com/baogong/baogong/orders"
 )
 
+// ledgerFixture is a day's orders as they come from the store (newest
+// first, ids out of order): a resident's, a lead's 接龙 for an elder
+// (two lines, urgent), a free pack, one cancelled, one by voice, one the
+// office placed, and an id shorter than the others.
 func ledgerFixture() []orders.Order {
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	at := time.Date(2026, 11, 24, 9, 30, 0, 0, sh)
-	veg := []orders.Line{{SKU: "VEG", Name: "蔬菜包", Qty: 2, Unit: "份", PriceFen: 5000}}
-	return []orders.Order{
-		{ID: "1002", Grid: "G1", Address: orders.Address{Building: "3", Unit: "1", Room: "101"}, Lines: veg, TotalFen: 10000,
-			Status: orders.StatusDelivered, Channel: orders.ChannelJielong, PlacedBy: "lead-3", CreatedAt: at.Add(time.Hour),
-			History: []orders.Event{{At: at.Add(time.Hour), Status: orders.StatusPending, By: "lead-3"},
-				{At: at.Add(5 * time.Hour), Status: orders.StatusDelivered, By: "vol-a", Note: "放门口"}}},
-		{ID: "1001", Grid: "G1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Lines: veg, TotalFen: 10000,
-			Status: orders.StatusCancelled, Channel: orders.ChannelWeChat, PlacedBy: "=cmd|' /C calc'!A0", CreatedAt: at,
-			History: []orders.Event{{At: at, Status: orders.StatusPending}, {At: at.Add(time.Minute), Status: orders.StatusCancelled, By: "staff", Note: "住户不要了"}}},
+	veg := orders.Line{SKU: "VEG", Name: "蔬菜包", Qty: 2, Unit: "份", PriceFen: 5000}
+	egg := orders.Line{SKU: "EGG", Name: "鸡蛋", Qty: 1, Unit: "盒", PriceFen: 2850}
+	free := orders.Line{SKU: "VEG-FREE", Name: "政府蔬菜包", Qty: 1, Unit: "份"}
+	a := func(b, u, r string) orders.Address { return orders.Address{Building: b, Unit: u, Room: r} }
+	delivered := func(by, note string, after time.Duration) []orders.Event {
+		return []orders.Event{{At: at, Status: orders.StatusPending}, {At: at.Add(after), Status: orders.StatusDelivered, By: by, Note: note}}
 	}
+	return []orders.Order{
+		{ID: "1004", Grid: "G1", Address: a("5", "1", "302"), Lines: []orders.Line{veg}, TotalFen: 10000, Status: orders.StatusPending,
+			Channel: orders.ChannelAdmin, PlacedBy: "admin-token", CreatedAt: at.Add(4 * time.Hour)},
+		{ID: "1005", Grid: "G2", Address: a("6", "3", "1202"), Lines: []orders.Line{egg}, TotalFen: 2850, Status: orders.StatusDelivered,
+			Channel: orders.ChannelVoice, PlacedBy: "o-wang", CreatedAt: at.Add(3 * time.Hour), History: delivered("o-vol-2", "", 6*time.Hour)},
+		{ID: "1006", Grid: "G1", Address: a("3", "2", "502"), Lines: []orders.Line{free}, Status: orders.StatusAssigned,
+			Channel: orders.ChannelDistribution, PlacedBy: "admin-token", CreatedAt: at.Add(2 * time.Hour), Distribution: "d1"},
+		{ID: "1003", Grid: "G1", Address: a("3", "1", "101"), Lines: []orders.Line{veg, egg}, TotalFen: 12850, Status: orders.StatusDelivered,
+			Channel: orders.ChannelJielong, PlacedBy: "o-lead-3", Urgent: true, CreatedAt: at.Add(time.Hour),
+			History: delivered("o-vol-1", "=放门口", 5*time.Hour)},
+		{ID: "1002", Grid: "G1", Address: a("3", "2", "501"), Lines: []orders.Line{veg}, TotalFen: 10000, Status: orders.StatusCancelled,
+			Channel: orders.ChannelWeChat, PlacedBy: "o-zhang", CreatedAt: at.Add(time.Minute),
+			History: []orders.Event{{At: at, Status: orders.StatusPending}, {At: at.Add(2 * time.Minute), Status: orders.StatusCancelled, By: "o-zhang", Note: "住户不要了"}}},
+		{ID: "1001", Grid: "G1", Address: a("3", "2", "501"), Lines: []orders.Line{egg}, TotalFen: 2850, Status: orders.StatusPending,
+			Channel: orders.ChannelWeChat, PlacedBy: "o-zhang", CreatedAt: at},
+		{ID: "998", Grid: "G1", Address: a("5", "1", "101"), Lines: []orders.Line{veg}, TotalFen: 10000, Status: orders.StatusReceived,
+			Channel: orders.ChannelWeChat, PlacedBy: "o-li", CreatedAt: at.Add(-time.Hour)},
+	}
+}
+
+// ledgerNames is the office's knowledge of people: a name for a lead and
+// a volunteer, only the role of another; residents are nobody to it.
+func ledgerNames(id string) (name, role string) {
+	switch id {
+	case "o-lead-3":
+		return "王阿姨", "楼栋长"
+	case "o-vol-1":
+		return "小林", "志愿者"
+	case "o-vol-2":
+		return "", "志愿者"
+	case "admin-token":
+		return "管理员令牌", ""
+	}
+	return "", ""
 }
 
 func TestLedgerCSV(t *testing.T) {
 	sh, _ := time.LoadLocation("Asia/Shanghai")
-	rows := LedgerRows(ledgerFixture(), func(id string) string {
-		if id == "vol-a" {
-			return "小林"
-		}
-		return id
-	})
 	var buf bytes.Buffer
-	if err := LedgerCSV(&buf, "2026-11-24", rows, sh); err != nil {
+	if err := LedgerCSV(&buf, LedgerRows(ledgerFixture(), ledgerNames), sh); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(buf.String(), "\ufeff台账,2026-11-24\r\n") {
-		t.Fatalf("start %q", buf.String()[:40])
+	golden(t, "ledger.csv.golden", buf.Bytes())
+	rows := readCSV(t, buf.Bytes())
+	if strings.Join(rows[0], ",") != strings.Join(ledgerHeader, ",") {
+		t.Errorf("first row %q, want the header", rows[0])
 	}
-	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff")))
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
+	var ids []string
+	for _, r := range rows[1 : len(rows)-1] {
+		ids = append(ids, r[0])
 	}
-	want := [][]string{
-		{"台账", "2026-11-24"},
-		ledgerHeader,
-		{"1001", "2026-11-24 09:30", "3栋2单元501", "G1", "蔬菜包2份", "100.00", "已取消", "居民下单", "'=cmd|' /C calc'!A0", "", "", "住户不要了"},
-		{"1002", "2026-11-24 10:30", "3栋1单元101", "G1", "蔬菜包2份", "100.00", "已送达", "楼栋长代下", "lead-3", "小林", "2026-11-24 14:30", "放门口"},
+	if got := strings.Join(ids, " "); got != "998 1001 1002 1003 1003 1004 1005 1006" {
+		t.Errorf("rows by order number: %s", got)
 	}
-	if len(recs) != len(want) {
-		t.Fatalf("rows %q", recs)
-	}
-	for i := range want {
-		if strings.Join(recs[i], "|") != strings.Join(want[i], "|") {
-			t.Errorf("row %d:\n got %q\nwant %q", i, recs[i], want[i])
+	for _, id := range []string{"o-zhang", "o-lead-3", "o-vol-1", "o-vol-2", "o-wang", "o-li", "admin-token"} {
+		if strings.Contains(buf.String(), id) {
+			t.Errorf("the ledger shows the openid %s", id)
 		}
+	}
+	total := rows[len(rows)-1]
+	if total[0] != "合计" || total[8] != "385.50" {
+		t.Errorf("total row %q: want 合计 and 385.50 (cancelled 1002 left out)", total)
 	}
 }
 
+// TestLedgerXLSX: the same rows as the CSV, with date cells, numbers and
+// text cells as Excel reads them.
 func TestLedgerXLSX(t *testing.T) {
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	var buf bytes.Buffer
-	if err := LedgerXLSX(&buf, "2026-11-24", LedgerRows(ledgerFixture(), nil), sh); err != nil {
+	if err := LedgerXLSX(&buf, "2026-11-24", LedgerRows(ledgerFixture(), ledgerNames), sh); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -75,14 +104,57 @@ func TestLedgerXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows(SheetLedger)
-	if err != nil || len(rows) != 3 || rows[0][0] != "订单号" || rows[1][2] != "3栋2单元501" || rows[2][9] != "vol-a" {
-		t.Fatalf("rows %q %v", rows, err)
+	golden(t, "ledger.xlsx.golden", []byte(dumpSheet(t, f, SheetLedger)))
+	if props, err := f.GetDocProps(); err != nil || props.Title != "台账 2026-11-24" {
+		t.Errorf("title %+v %v", props, err)
 	}
-	if typ, _ := f.GetCellType(SheetLedger, "F2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
-		t.Errorf("amount cell type %v", typ)
+	if panes, err := f.GetPanes(SheetLedger); err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header not frozen: %+v %v", panes, err)
 	}
-	if v, _ := f.GetCellValue(SheetLedger, "F2"); v != "100" {
-		t.Errorf("amount %q", v)
+	// 下单时间 is a date: Excel's serial of 2026-11-24 08:30, the
+	// time on the community's clock.
+	v, err := f.GetCellValue(SheetLedger, "B2", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if want := "46350.35416666"; !strings.HasPrefix(v, want) {
+		t.Errorf("B2 raw %s, want the serial %s…", v, want)
+	}
+}
+
+// dumpSheet renders every cell of sheet as Excel shows it, with its kind:
+// text, a number, or a date with its format.
+func dumpSheet(t *testing.T, f *excelize.File, sheet string) string {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for r, row := range rows {
+		for c := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			shown, _ := f.GetCellValue(sheet, cell)
+			if shown == "" {
+				b.WriteString("·")
+			} else {
+				typ, _ := f.GetCellType(sheet, cell)
+				kind := "text"
+				if typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber {
+					kind = "number"
+					if id, _ := f.GetCellStyle(sheet, cell); id != 0 {
+						if st, _ := f.GetStyle(id); st != nil && st.CustomNumFmt != nil {
+							kind = "date " + *st.CustomNumFmt
+						}
+					}
+				}
+				fmt.Fprintf(&b, "%s [%s]", shown, kind)
+			}
+			if c < len(row)-1 {
+				b.WriteString(" | ")
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/baogong/baogong/orders"
 )
@@ -90,7 +91,8 @@ func displayWidth(s string) int {
 	return w
 }
 
-// cellText renders a CSV/XLSX cell value as text (for widths and CSV).
+// cellText renders a CSV/XLSX cell value as text (for widths and CSV):
+// times as they read on the clock they are in.
 func cellText(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -101,6 +103,8 @@ func cellText(v any) string {
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	case string:
 		return v
+	case time.Time:
+		return v.Format(ledgerTime)
 	}
 	panic("reports: unexpected cell type")
 }

@@ -56,9 +56,9 @@ func TestPicklistHTMLRx(t *testing.T) {
 	noExternal(t, page)
 	for _, want := range []string{
 		"<h2>处方</h2>",
-		`<tr><td>1001</td><td class="addr">3栋2单元501</td><td>胰岛素注射液 2支</td><td>无照片</td><td>通过（楼栋长）</td></tr>`,
-		`<a href="http://mmbiz.qpic.cn/p/1002.jpg?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">看照片</a></td><td>未审核，请核对照片</td>`,
-		"<td>通过（人民大药房：剂量核对过）</td>",
+		`<tr><td data-label="订单">1001</td><td class="addr" data-label="地址">3栋2单元501</td><td data-label="药品">胰岛素注射液 2支</td><td data-label="照片">无照片</td><td data-label="审核">通过（楼栋长）</td></tr>`,
+		`<a href="http://mmbiz.qpic.cn/p/1002.jpg?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">看照片</a></td><td data-label="审核">未审核，请核对照片</td>`,
+		`<td data-label="审核">通过（人民大药房：剂量核对过）</td>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)

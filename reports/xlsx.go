@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -80,7 +81,13 @@ func headerStyle(f *excelize.File) (int, error) {
 }
 
 // writeSheet fills one sheet: header, rows, widths, frozen header, A4.
+// A time.Time is a date cell showing the time on its own clock.
 func writeSheet(f *excelize.File, sheet string, header []string, rows [][]any, headerStyle int) error {
+	timeFmt := ledgerTimeFmt
+	dates, err := f.NewStyle(&excelize.Style{CustomNumFmt: &timeFmt})
+	if err != nil {
+		return err
+	}
 	widths := make([]int, len(header))
 	for i, h := range header {
 		widths[i] = displayWidth(h)
@@ -100,9 +107,16 @@ func writeSheet(f *excelize.File, sheet string, header []string, rows [][]any, h
 			}
 			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
 			var err error
-			if s, ok := v.(string); ok {
-				err = f.SetCellStr(sheet, cell, s)
-			} else {
+			switch v := v.(type) {
+			case string:
+				err = f.SetCellStr(sheet, cell, v)
+			case time.Time:
+				// Excel has no time zones: the serial is the wall clock.
+				wall := time.Date(v.Year(), v.Month(), v.Day(), v.Hour(), v.Minute(), v.Second(), 0, time.UTC)
+				if err = f.SetCellValue(sheet, cell, wall); err == nil {
+					err = f.SetCellStyle(sheet, cell, cell, dates)
+				}
+			default:
 				err = f.SetCellValue(sheet, cell, v)
 			}
 			if err != nil {

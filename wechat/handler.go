@@ -41,7 +41,10 @@ type Message struct {
 // (which have no MsgId).
 func (r Message) DedupeKey() string {
 	if r.MsgType != "event" && r.MsgID != 0 {
-		return "m:" + strconv.FormatInt(r.MsgID, 10)
+		// MsgId is unique per account as WeChat makes them, but anyone
+		// who can sign a callback picks it: with the sender in the key,
+		// one sender's message never answers another's.
+		return "m:" + r.OpenID + ":" + strconv.FormatInt(r.MsgID, 10)
 	}
 	return "e:" + r.OpenID + ":" + strconv.FormatInt(r.Created, 10) + ":" + r.Event + ":" + r.EventKey
 }

@@ -11,10 +11,12 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai even in images without zoneinfo
 
 	"github.com/redis/go-redis/v9"
+	redislog "github.com/redis/go-redis/v9/logging"
 	"github.com/robfig/cron/v3"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
@@ -60,6 +62,9 @@ type Main struct {
 	// audit log; Metrics feeds /metrics.
 	Console *console.Server
 	Staff   *staff.Keeper
+	// Guard slows down whoever guesses the admin token or a console
+	// sign-in, on every community.
+	Guard   *staff.Guard
 	Metrics *metrics.Metrics
 	// Clock is the time every part reads (see Clock).
 	Clock Clock
@@ -108,7 +113,14 @@ func LoadMain(ctx context.Context, path string, logw io.Writer) (*Main, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewMain(ctx, cfg, cat, clock, logw)
+	m, err := NewMain(ctx, cfg, cat, clock, logw)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		m.Log.Warn("config: " + w)
+	}
+	return m, nil
 }
 
 // NewMain wires every part, all reading the time from clock. It fails
@@ -131,6 +143,9 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		m.Log.Warn("TEST CLOCK: time is not real, scheduled jobs do not run by themselves (tests only; unset "+testClockEnv+" in production)",
 			"now", clock.Now().In(loc).Format(time.RFC3339), "real", time.Now().In(loc).Format(time.RFC3339))
 	}
+	// go-redis logs failures on stderr in a format of its own; each also
+	// comes back to us as an error, which we log in ours.
+	redislog.Disable()
 	if m.Redis, err = newRedis(cfg.Redis); err != nil {
 		return nil, err
 	}
@@ -139,7 +154,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	defer cancel()
 	if err := m.Redis.Ping(pctx).Err(); err != nil {
 		m.Redis.Close()
-		return nil, fmt.Errorf("redis does not answer (%s): %w", redisWhere(cfg.Redis), err)
+		return nil, redisDown(cfg, err)
 	}
 	setWeChatHTTP(cfg.WeChat.APIBase)
 	tokens := wechat.NewTokenCache(m.Redis, cfg.WeChat.AppID, m.Log)
@@ -162,6 +177,8 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	cl := cronLogger{m.Log}
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
 	signer := newSigner(cfg, clock.Now)
+	m.Guard = staff.NewGuard(m.Redis, cfg.WeChat.AppID)
+	m.Guard.Now = clock.Now
 	all := cfg.AllCommunities()
 	// One account of one community or of several: one wiring path. The
 	// directory says which community each WeChat user belongs to.
@@ -201,7 +218,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	for _, p := range m.Communities {
 		p.Actions.Tags = m.Tags
 	}
-	m.Mux.Handle("GET /metrics", adminapi.RequireToken(cfg.Admin.Token, m.Metrics.Handler()))
+	m.Mux.Handle("GET /metrics", m.gate().Require(m.Metrics.Handler()))
 	m.Mux.Handle("/", m.communityMux())
 	m.Mux.Handle("/admin/", m.consoleMux())
 	m.Mux.Handle("/admin", m.consoleMux())
@@ -213,11 +230,20 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	return m, nil
 }
 
+// gate lets in requests with the admin token, slowing down guessers
+// (one guard for the whole account: the token is the account's).
+func (m *Main) gate() adminapi.Gate {
+	return adminapi.Gate{Token: m.Config.Admin.Token, Guard: m.Guard, Log: m.Log}
+}
+
 // Run starts listening on the configured address and serving.
 func (m *Main) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", m.Config.HTTP.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &addrInUseError{addr: m.Config.HTTP.Addr, from: m.Config.Source("http.addr"), err: err}
+	}
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return fmt.Errorf("listen on %s (%s): %w", m.Config.HTTP.Addr, m.Config.Source("http.addr"), err)
 	}
 	m.listener = ln
 	m.server = &http.Server{
@@ -337,6 +363,30 @@ func newRedis(c config.Redis) (redis.UniversalClient, error) {
 	return redis.NewUniversalClient(opts), nil
 }
 
+// redisDown says, on one line, that Redis does not answer at start: where
+// the service looked, where that address came from, and what to do.
+func redisDown(cfg config.Config, err error) error {
+	key := "redis.url"
+	if len(cfg.Redis.Addrs) > 0 {
+		key = "redis.addrs"
+	}
+	return fmt.Errorf("redis does not answer at %s (%s): %w. Start Redis there (Debian: apt-get install -y redis-server; or redis-server --daemonize yes), or point %s in the config file or BAOGONG_%s at the Redis you run",
+		redisWhere(cfg.Redis), cfg.Source(key), err, key, strings.ToUpper(strings.ReplaceAll(key, ".", "_")))
+}
+
+// addrInUseError: another program listens on the service's address.
+type addrInUseError struct {
+	addr, from string
+	err        error
+}
+
+func (e *addrInUseError) Error() string {
+	return fmt.Sprintf("cannot listen on %s (%s): another program uses it (an earlier baogong still running?). Stop that program, or listen elsewhere: http.addr in the config file or BAOGONG_HTTP_ADDR=127.0.0.1:8081",
+		e.addr, e.from)
+}
+
+func (e *addrInUseError) Unwrap() error { return e.err }
+
 func redisWhere(c config.Redis) string {
 	if len(c.Addrs) > 0 {
 		return strings.Join(c.Addrs, ",")
@@ -374,7 +424,7 @@ func stockTotals(cat *catalog.Catalog) map[string]int {
 }
 
 func communityOf(c config.Community) orders.Community {
-	out := orders.Community{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Admins: c.Admins, UrgentClaim: c.UrgentClaim}
+	out := orders.Community{ID: c.ID, Name: c.Name, Aliases: c.Aliases, Admins: c.Admins, UrgentClaim: c.UrgentClaim, Phone: c.Phone}
 	for _, g := range c.Grids {
 		out.Grids = append(out.Grids, orders.Grid{ID: g.ID, Buildings: g.BuildingIDs(), Volunteers: g.Volunteers, Households: g.Households})
 		for _, b := range g.Buildings {

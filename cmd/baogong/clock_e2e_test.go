@@ -118,14 +118,15 @@ func idOf(t *testing.T, reply string) string {
 	return m[1]
 }
 
-// must checks that got contains every want.
-func must(t *testing.T, what, got string, want ...string) {
+// must checks that got contains every want, and returns got.
+func must(t *testing.T, what, got string, want ...string) string {
 	t.Helper()
 	for _, w := range want {
 		if !strings.Contains(got, w) {
 			t.Errorf("%s lacks %q:\n%s", what, w, got)
 		}
 	}
+	return got
 }
 
 // TestAroundTheClock runs a day of the service from several times of day
@@ -173,7 +174,7 @@ func TestAroundTheClock(t *testing.T) {
 			must(t, "placed", got, "送到：3栋2单元501\n"+when+"\n")
 			veg := idOf(t, got)
 			must(t, "limit", s.say(true, "zhang", "蔬菜包1份"), c.limit)
-			must(t, "我的订单", s.say(true, "zhang", "我的订单"), veg+"【待配送】蔬菜包2份 100元（"+c.comes+"送）")
+			must(t, "我的订单", s.say(true, "zhang", "我的订单"), veg+"【待配送】蔬菜包2份 100元 未付（"+c.comes+"送）")
 
 			// The lead pastes, re-pastes the grown list, reads 汇总 and
 			// confirms one household (no WeChat: call them).
@@ -246,7 +247,7 @@ func TestAcrossMidnight(t *testing.T) {
 
 	s.waitUntil(shAt(t, "2026-12-01 00:00:00"))
 	must(t, "limit after midnight", s.say(true, "zhang", "蔬菜包1份"), "您家今天已经买够了，这次没有下单。\n今天20:00以后可以再买。")
-	must(t, "我的订单 after midnight", s.say(true, "zhang", "我的订单"), "【待配送】蔬菜包2份 100元（12月2日送）")
+	must(t, "我的订单 after midnight", s.say(true, "zhang", "我的订单"), "【待配送】蔬菜包2份 100元 未付（12月2日送）")
 	must(t, "汇总 after midnight", s.say(true, lead, "汇总"), "3栋的订单：2户 2单\n待送2单",
 		"12月2日送（20:00后下单算明天）：\n3栋1单元：101 鸡蛋1盒\n3栋2单元：501 蔬菜包2份")
 	must(t, "re-paste after midnight", s.say(true, lead, "#接龙 3栋\n1. 3-1-101 鸡蛋1盒\n2. 3-1-102 牛奶1箱"),

@@ -79,6 +79,9 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		}
 		p.Catalog = cat
 	}
+	for _, w := range p.Catalog.Warnings() {
+		log.Warn("catalog: " + w)
+	}
 	p.Store = redisstore.New(m.Redis, cc.ID, p.Catalog)
 	p.Store.AckReplicas, p.Store.AckTimeout = cfg.Redis.MinReplicasAck, cfg.Redis.ReplicaAckTimeout
 	var over *orders.OversoldError
@@ -113,7 +116,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	p.Staff.Now = m.Clock.Now
 	p.Actions = &actions.Service{
 		Community: &community, Catalog: p.Catalog, Location: loc,
-		Orders: p.Store, Households: p.Store, People: p.Store, Stock: p.Store, Marks: p.Store, Outbox: p.Outbox, Dead: p.Outbox,
+		Orders: p.Store, Households: p.Store, People: p.Store, Stock: p.Store, Supply: p.Store, Marks: p.Store, Outbox: p.Outbox, Dead: p.Outbox,
 		Lists:       &orders.Lists{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc},
 		Distributor: p.Distributor, Jobs: p.Jobs, Audit: p.Staff, Log: log, Now: m.Clock.Now,
 		Media: p.Store, Links: links,
@@ -135,15 +138,15 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		p.Bot.ASR = &asr.Client{URL: cfg.ASR.URL, Model: cfg.ASR.Model, Language: cfg.ASR.Language}
 		p.Bot.ASRTimeout = cfg.ASR.ASRTimeout()
 	}
-	(&adminapi.Server{Store: p.Store, Community: &community, Actions: p.Actions, Token: cfg.Admin.Token, Log: log, Now: m.Clock.Now,
-		Jobs:      &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer},
+	(&adminapi.Server{Store: p.Store, Community: &community, Actions: p.Actions, Token: cfg.Admin.Token, Guard: m.Guard, Log: log, Now: m.Clock.Now,
+		Jobs:      &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer, MediaLink: links.Media},
 		Notices:   p.Outbox,
 		Mailboxes: p.Outbox, MediaFiles: p.Store,
 		Bindings: p.Store}).Register(p.Mux)
 	p.Console = &console.Server{
 		Store: p.Store, Actions: p.Actions, Staff: p.Staff, Community: &community, Catalog: p.Catalog, Location: loc,
 		Jobs: p.Jobs, Schedules: p.Schedules, Notices: p.Outbox, Distributor: p.Distributor,
-		Links: links, SignIn: newSignInSigner(cfg, m.Clock.Now), LinkQuery: linkQuery(links.community), Token: cfg.Admin.Token,
+		Links: links, SignIn: newSignInSigner(cfg, m.Clock.Now), LinkQuery: linkQuery(links.community), Token: cfg.Admin.Token, Guard: m.Guard,
 		Secure: strings.HasPrefix(cfg.PublicBase(), "https://"), Log: log, Now: m.Clock.Now,
 	}
 	p.Console.Register(p.Mux)
@@ -219,7 +222,7 @@ func (m *Main) communityMux() http.Handler {
 	// nothing of the communities' ids. The 台账 is the console's: a signed-
 	// in browser downloads it with its session (the console checks that,
 	// or the token, itself).
-	api := adminapi.RequireToken(m.Config.Admin.Token, route)
+	api := m.gate().Require(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != console.LedgerPath {
 			api.ServeHTTP(w, r)

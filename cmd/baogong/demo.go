@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -146,6 +147,9 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 	}
 	if err := d.Main.Run(ctx); err != nil {
 		d.Close()
+		if inUse := (*addrInUseError)(nil); errors.As(err, &inUse) {
+			return nil, fmt.Errorf("cannot listen on %s: another program uses it (another baogong demo still running?). Stop it, or run the demo elsewhere: baogong demo --addr 127.0.0.1:8081", addr)
+		}
 		return nil, err
 	}
 	// Create the menu as an operator would: this fetches an access

@@ -5,68 +5,38 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/internal/browsertest"
 )
 
-// chromium returns Debian's chromium (or another Chromium on PATH). A
-// missing browser skips the test, unless BAOGONG_REQUIRE_REDIS says the
-// real things must be there (as ./scripts/test does): then it fails.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv(redistest.Required) == "" {
-		t.Skipf("no chromium (apt-get install -y chromium fonts-noto-cjk); %s=1 makes this a failure", redistest.Required)
-	}
-	t.Fatal("no chromium: apt-get install -y chromium fonts-noto-cjk (./scripts/test does)")
-	return ""
-}
-
-// browserPage drives one tab of a headless Chromium and keeps its
-// screenshots in dir.
+// browserPage drives one tab of a headless Chromium (package
+// browsertest) and keeps its screenshots in dir.
 type browserPage struct {
 	t   *testing.T
 	ctx context.Context
 	dir string
 }
 
+// newBrowserPage opens a desktop-sized tab whose clock is in New York,
+// far from the community's: a page that showed the browser's time would
+// show another than the service's. Screenshots are test artifacts, in
+// $BAOGONG_ARTIFACTS/<test> when set (browsertest.Artifacts).
 func newBrowserPage(t *testing.T) *browserPage {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.NoSandbox, // CI runs tests as root
-		chromedp.WindowSize(1400, 1000),
-		chromedp.Flag("lang", "zh-CN"),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// The first action starts the browser: no timeout on it.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	// Screenshots are test artifacts: in $BAOGONG_ARTIFACTS/<test> when
-	// set, else in the test's temporary directory.
-	dir := t.TempDir()
-	if root := os.Getenv("BAOGONG_ARTIFACTS"); root != "" {
-		dir = filepath.Join(root, t.Name())
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return &browserPage{t: t, ctx: ctx, dir: dir}
+	p := &browserPage{t: t, ctx: browsertest.New(t, 1400, 1000), dir: browsertest.Artifacts(t)}
+	p.do("set the time zone", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"})
+		return err
+	}))
+	return p
 }
 
 // do runs steps, failing the test after 20 s.
@@ -108,18 +78,7 @@ func (p *browserPage) wait(what, expr string) string {
 // shot keeps a screenshot of the whole page as name.png.
 func (p *browserPage) shot(name string) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		p.t.Errorf("screenshot %s: %v", name, err)
-		return
-	}
-	path := filepath.Join(p.dir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		p.t.Error(err)
-	}
-	p.t.Logf("screenshot %s", path)
+	browsertest.Shot(p.t, p.ctx, p.dir, name)
 }
 
 // as switches the page to the persona named name.
@@ -267,10 +226,112 @@ func TestDemoInBrowser(t *testing.T) {
 	if err := json.Unmarshal([]byte(links), &hrefs); err != nil || len(hrefs) != 2 {
 		t.Fatalf("links %s: %v", links, err)
 	}
-	p.do("open the roster", chromedp.Navigate(hrefs[0]), chromedp.WaitVisible(chromedp.CSS("table")))
-	mustHave(t, "roster", evalIn[string](p, `document.body.innerText`), "配送单", "3栋")
+	p.do("open the roster", chromedp.Navigate(hrefs[0]), chromedp.WaitVisible(chromedp.CSS(".stop")))
+	roster := evalIn[string](p, `document.body.innerText`)
+	mustHave(t, "roster", roster, "的配送单", "3栋", "送达")
+	if strings.Contains(roster, "志愿者志愿者") {
+		t.Errorf("the roster says 志愿者 twice:\n%s", roster)
+	}
 	p.shot("6-roster")
 	p.do("open the pick list", chromedp.Navigate(hrefs[1]), chromedp.WaitVisible(chromedp.CSS("table")))
 	mustHave(t, "pick list", evalIn[string](p, `document.body.innerText`), "备货单", "蔬菜包")
 	p.shot("7-picklist")
+
+	// Every chip of every persona works: no two read the same, and no
+	// answer says it found nothing or understood nothing.
+	p.do("back to the demo", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#users .user")))
+	for _, who := range []string{"张阿姨", "3栋楼栋长", "志愿者小林", "新义超市店长", "人民大药房店员", "社区网格员"} {
+		p.as(who)
+		p.pressAll(who, "#examples")
+	}
+	p.as("李大爷")
+	p.pressAll("李大爷", "#voiceExamples")
+	p.pressAll("李大爷", ".menu")
+	p.shot("8-every-chip")
+
+	// One clock: the pushes' times are the community's (Shanghai), not
+	// the browser's (New York here).
+	resp, err := http.Get(base + "/demo/pushes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pushes struct{ Pushes []struct{ At time.Time } }
+	json.NewDecoder(resp.Body).Decode(&pushes)
+	resp.Body.Close()
+	if len(pushes.Pushes) == 0 {
+		t.Fatal("no pushes")
+	}
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	last := pushes.Pushes[len(pushes.Pushes)-1].At.In(sh).Format("15:04:05")
+	p.wait("a push at "+last+" Shanghai time", fmt.Sprintf(`[...document.querySelectorAll("#pushes .push small")].some((e) => e.textContent.includes(%q)) ? "yes" : ""`, last))
+	shownAt := evalIn[string](p, `[...document.querySelectorAll("#chat .meta.right")].pop().textContent`)
+	if d := clockDiff(t, shownAt, time.Now().In(sh)); d > 2*time.Minute {
+		t.Errorf("a message sent now shows %s, %v from the time in Shanghai", shownAt, d)
+	}
+
+	// On a phone: the steps fold away so the chat is on the first screen,
+	// and nothing is wider than the screen.
+	for _, width := range []int{browsertest.Phone, 1400} {
+		p.do("resize", browsertest.Width(width), chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#users .user")))
+		p.as("张阿姨")
+		browsertest.CheckLayout(t, p.ctx, fmt.Sprintf("the demo at %dpx", width))
+		if width == browsertest.Phone {
+			if open := evalIn[bool](p, `document.querySelector("#intro").open`); open {
+				t.Error("the steps fill the phone's first screen")
+			}
+			if top := evalIn[float64](p, `document.querySelector("#text").getBoundingClientRect().bottom - window.innerHeight`); top > 0 {
+				t.Errorf("the message box is %.0fpx below the first screen", top)
+			}
+			p.shot("9-phone")
+			p.click("#examples button:nth-child(2)")
+			p.shot("10-phone-chat")
+		}
+	}
+}
+
+// pressAll presses every button of the box sel, as who, each reply read
+// before the next; labels must differ and no answer may say 没有找到,
+// 没看懂 or 出错了.
+func (p *browserPage) pressAll(who, sel string) {
+	p.t.Helper()
+	n := evalIn[int](p, `document.querySelectorAll("`+sel+` button").length`)
+	if n == 0 {
+		p.t.Errorf("%s has no buttons in %s", who, sel)
+	}
+	seen := map[string]bool{}
+	for i := 1; i <= n; i++ {
+		b := fmt.Sprintf("%s button:nth-child(%d)", sel, i)
+		label := evalIn[string](p, `document.querySelector("`+b+`").textContent`)
+		if seen[label] {
+			p.t.Errorf("%s: two buttons read %q", who, label)
+		}
+		seen[label] = true
+		got := p.click(b)
+		for _, bad := range []string{"没有找到", "没看懂", "出错了"} {
+			if strings.Contains(got, bad) {
+				p.t.Errorf("%s presses %q: %q", who, label, got)
+			}
+		}
+	}
+}
+
+// clockDiff is how far the clock time hh:mm:ss is from now's, across
+// midnight too.
+func clockDiff(t *testing.T, hhmmss string, now time.Time) time.Duration {
+	t.Helper()
+	parts := strings.Split(strings.TrimSpace(hhmmss), ":")
+	if len(parts) != 3 {
+		t.Fatalf("not a time: %q", hhmmss)
+	}
+	var secs [3]int
+	for i, p := range parts {
+		secs[i], _ = strconv.Atoi(p)
+	}
+	shown := time.Duration(secs[0])*time.Hour + time.Duration(secs[1])*time.Minute + time.Duration(secs[2])*time.Second
+	mid := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	d := (now.Sub(mid) - shown) % (24 * time.Hour)
+	if d < 0 {
+		d = -d
+	}
+	return min(d, 24*time.Hour-d)
 }

@@ -424,7 +424,7 @@ func TestServeRefusesBadConfigAndMissingRedis(t *testing.T) {
 }
 
 func TestParseCommand(t *testing.T) {
-	in := strings.NewReader("3栋2单元501 蔬菜包2份\n收到\n502 鸡蛋两盒\n5-1-302 西红柿1斤\n")
+	in := strings.NewReader("3栋2单元501 蔬菜包2份\n收到\n502 鸡蛋两盒\n5-1-302 榴莲1斤\n")
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"parse", "--building", "3", "--unit", "2"}, in, &out, io.Discard); err != nil {
 		t.Fatal(err)
@@ -451,7 +451,7 @@ func TestParseCommand(t *testing.T) {
 		got.Orders[1].Address["room"] != "502" || got.Orders[1].Items[0].SKU != "EGG-30" || got.Orders[1].Items[0].Qty != 2 {
 		t.Errorf("orders: %s", out.String())
 	}
-	if len(got.Rejected) != 1 || got.Rejected[0].Line != 4 || !strings.Contains(got.Rejected[0].Reason, "西红柿") {
+	if len(got.Rejected) != 1 || got.Rejected[0].Line != 4 || !strings.Contains(got.Rejected[0].Reason, "榴莲") {
 		t.Errorf("rejected: %s", out.String())
 	}
 }

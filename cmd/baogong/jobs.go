@@ -3,17 +3,21 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/config"
 	"github.com/baogong/baogong/internal/signedurl"
+	"github.com/baogong/baogong/internal/suggest"
 	"github.com/baogong/baogong/jobs"
 )
 
@@ -93,20 +97,56 @@ func schedulesOf(cs config.Schedules) jobs.Schedules {
 	return s
 }
 
+// jobHelp says what each job does, in the order of jobs.Names.
+var jobHelp = map[string]string{
+	jobs.Cutoff:   "截单: closes the order day now open; later orders count for the next day",
+	jobs.Picklist: "备货单: sends each supplier the pick list of the day last closed",
+	jobs.Roster:   "排班: shares the closed days' orders among each grid's volunteers and sends them their round",
+	jobs.Urgent:   "急需转交: pages volunteers about urgent orders nobody claimed, then staff (every minute)",
+	jobs.Bindings: "绑定通知: tells leads which households of their buildings bound (every 30 minutes)",
+	jobs.Restock:  "到货通知: tells those waiting for an item that it is back (every minute)",
+}
+
+// runJobUsage is run-job's help: every job and what it does.
+func runJobUsage() string {
+	var b strings.Builder
+	b.WriteString("usage: baogong run-job NAME --config FILE [--slot TIME] [--community ID]\n\nRuns one job now and prints what it published. The jobs:\n")
+	for _, n := range jobs.Names {
+		fmt.Fprintf(&b, "  %-9s %s\n", n, jobHelp[n])
+	}
+	b.WriteString("\nflags:")
+	return b.String()
+}
+
 // runJobCmd runs one job now from the command line and prints what it
 // published; the notices it queued are sent before it exits.
 func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run-job", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintln(stderr, runJobUsage()); fs.PrintDefaults() }
 	path := fs.String("config", "baogong.yaml", "config file")
 	communityFlag := fs.String("community", "", "the community's id (required when the config has several)")
 	slotFlag := fs.String("slot", "", "slot time (RFC 3339, e.g. 2026-11-24T07:00:00+08:00); default: now (cutoff closes the open day, picklist sends the day last closed, roster delivers a round now)")
 	if len(args) == 0 {
-		return fmt.Errorf("run-job needs a job name: %v", jobs.Names)
+		fs.Usage()
+		return errors.New("run-job needs a job name: one of " + strings.Join(jobs.Names, ", "))
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(stdout, runJobUsage())
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return nil
 	}
 	name, rest := args[0], args[1:]
 	if strings.HasPrefix(name, "-") {
-		return fmt.Errorf("run-job: the job's name comes first, then the flags (run-job roster --community c1); one of %v", jobs.Names)
+		return fmt.Errorf("run-job: the job's name comes first, then the flags (run-job roster --community c1); one of %s", strings.Join(jobs.Names, ", "))
+	}
+	if !slices.Contains(jobs.Names, name) {
+		msg := fmt.Sprintf("run-job: there is no job %q", name)
+		if best, ok := suggest.Closest(name, jobs.Names); ok {
+			msg += fmt.Sprintf(" (did you mean %s?)", best)
+		}
+		return errors.New(msg + "; the jobs are " + strings.Join(jobs.Names, ", ") + " (baogong run-job help says what each does)")
 	}
 	if err := fs.Parse(rest); err != nil {
 		return err
@@ -120,19 +160,23 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("--community: %w", err)
 	}
-	// Without --slot a job runs now, as over the API (jobs.RunNow).
-	ctx = jobs.By(ctx, "cli")
-	var res jobs.Result
+	// Without --slot a job runs now, as over the API and in the console:
+	// the same action, in the community's audit log.
+	var slot *time.Time
 	if *slotFlag != "" {
-		slot, perr := time.Parse(time.RFC3339, *slotFlag)
+		t, perr := time.Parse(time.RFC3339, *slotFlag)
 		if perr != nil {
 			return fmt.Errorf("--slot: %w", perr)
 		}
-		res, err = p.Jobs.Run(ctx, name, slot)
-	} else {
-		res, err = p.Jobs.RunNow(ctx, name)
+		slot = &t
 	}
-	if err != nil {
+	res, err := p.Actions.RunJob(ctx, actions.Actor{Who: "run-job", Door: actions.CLI, Staff: true}, name, slot)
+	switch {
+	case errors.Is(err, jobs.ErrClosedToday):
+		return fmt.Errorf("今天已经截单了: today's orders are closed already; tomorrow's close on schedule (%w)", err)
+	case errors.Is(err, jobs.ErrAhead):
+		return fmt.Errorf("no cutoff of a day ahead: that day's orders close on schedule (%w)", err)
+	case err != nil:
 		return err
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)

@@ -5,7 +5,8 @@
 //	baogong demo [--addr ADDR]      everything in memory, with a web page
 //	baogong parse [--catalog FILE]  read order text on stdin, print JSON
 //	baogong menu --config FILE      create the official account's menu
-//	baogong run-job NAME --config FILE  run cutoff, roster or picklist now
+//	baogong run-job NAME --config FILE  run a job now (cutoff, roster …)
+//	baogong load --config FILE      drive a running service with orders
 package main
 
 import (
@@ -38,7 +39,13 @@ const usage = `usage:
                                     read order text on stdin, print JSON
   baogong menu --config FILE        create the official account's menu
   baogong run-job NAME --config FILE [--slot TIME] [--community ID]
-                                    run cutoff, roster or picklist now`
+                                    run a job now: cutoff, picklist, roster,
+                                    urgent, bindings or restock
+                                    (baogong run-job help says what each does)
+  baogong load --config FILE [flags]
+                                    drive a running service with WeChat-signed
+                                    orders and check every answer
+                                    (baogong load -h for its flags)`
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {

@@ -9,13 +9,14 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/baogong/baogong/internal/suggest"
 )
 
 // Index maps the key paths of one YAML document to their lines, and its
@@ -147,45 +148,14 @@ func isInt(k reflect.Kind) bool {
 	return false
 }
 
-// hint suggests the known key a misspelt one most looks like (the same
-// letters in another order, or the longest shared start of three letters
-// or more), or lists the known keys.
+// hint suggests the known key a misspelt one most looks like (see
+// suggest.Closest), or lists the known keys.
 func hint(key string, known []string) string {
-	best, most := "", 2
-	for _, k := range known {
-		n := sharedStart(key, k)
-		if sameLetters(key, k) {
-			n = len(k)
-		}
-		if n > most {
-			best, most = k, n
-		}
-	}
-	if best != "" {
+	if best, ok := suggest.Closest(key, known); ok {
 		return " (did you mean " + best + "?)"
 	}
 	sort.Strings(known)
 	return " (known keys: " + strings.Join(known, ", ") + ")"
-}
-
-func sharedStart(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
-}
-
-// sameLetters reports whether a and b are the same letters in another
-// order (htpp for http).
-func sameLetters(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	x, y := []byte(a), []byte(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return string(x) == string(y)
 }
 
 // typeError matches one of yaml.v3's decoding errors.

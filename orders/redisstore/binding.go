@@ -2,11 +2,9 @@ package redisstore
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"strconv"
 	"time"
 
@@ -23,23 +21,25 @@ func (k keys) bindRequestOf(openid, hh string) string {
 	return k.p + "bindreq-of:" + openid + ":" + hh
 }
 
-// Bind implements the actions' stores: it binds only a household nobody lives in
-// and nobody ordered for, and reports NeedsApproval, changing nothing,
+// Bind implements the actions' stores: it binds only a household nobody
+// lives in and nobody ordered for, that the office does not list (listed)
+// and that carries no mark, and reports NeedsApproval, changing nothing,
 // for any other.
-func (s *Store) Bind(ctx context.Context, b orders.Binding) (orders.BindOutcome, error) {
-	return s.bind(ctx, b, "first", "", "")
+func (s *Store) Bind(ctx context.Context, b orders.Binding, listed bool) (orders.BindOutcome, error) {
+	return s.bind(ctx, b, "first", listed, orders.BindRequest{}, "")
 }
 
 // BindApproved ties openid to a household whoever else lives there or
 // ordered for it, replacing any earlier binding: for an admin, who
 // answers for it. It reports Bound or AlreadyBound.
 func (s *Store) BindApproved(ctx context.Context, b orders.Binding) (orders.BindOutcome, error) {
-	return s.bind(ctx, b, "force", "", "")
+	return s.bind(ctx, b, "force", false, orders.BindRequest{}, "")
 }
 
 // bind runs bind.lua in mode, retrying when the user's binding changed
-// between our read and the script.
-func (s *Store) bind(ctx context.Context, b orders.Binding, mode, reqKey, req string) (orders.BindOutcome, error) {
+// between our read and the script; in approve mode, req (as stored: data)
+// must still wait.
+func (s *Store) bind(ctx context.Context, b orders.Binding, mode string, listed bool, req orders.BindRequest, data string) (orders.BindOutcome, error) {
 	hh := b.Address.Household()
 	for range maxTransitionTries {
 		old, err := s.rdb.HGet(ctx, s.k.binding(b.OpenID), "hh").Result()
@@ -50,12 +50,11 @@ func (s *Store) bind(ctx context.Context, b orders.Binding, mode, reqKey, req st
 		if old != "" {
 			oldSet = s.k.users(old)
 		}
-		keys := []string{s.k.binding(b.OpenID), s.k.users(hh), oldSet, s.k.bound(), s.k.household(hh), s.k.firstBinds()}
-		if reqKey != "" {
-			keys = append(keys, reqKey)
-		}
+		keys := []string{s.k.binding(b.OpenID), s.k.users(hh), oldSet, s.k.bound(), s.k.household(hh), s.k.firstBinds(),
+			s.k.bindRequest(req.Code), s.k.marks(), s.k.bindRequestsOf(b.OpenID)}
 		res, err := bindScript.Run(ctx, s.rdb, keys,
-			b.OpenID, old, b.Address.Building, b.Address.Unit, b.Address.Room, b.Grid, b.At.UTC().Format(time.RFC3339), hh, mode, req, b.At.UnixMilli()).Text()
+			b.OpenID, old, b.Address.Building, b.Address.Unit, b.Address.Room, b.Grid, b.At.UTC().Format(time.RFC3339), hh, mode, data, b.At.UnixMilli(),
+			boolArg(listed), req.Code).Text()
 		if err != nil {
 			return 0, fmt.Errorf("bind: %w", err)
 		}
@@ -73,53 +72,67 @@ func (s *Store) bind(ctx context.Context, b orders.Binding, mode, reqKey, req st
 	return 0, fmt.Errorf("bind: changed too often: %w", orders.ErrConflict)
 }
 
+// MaxOpenBindRequests is how many binding requests one person may have
+// waiting at a time: a stranger cannot page every household of a building.
+const MaxOpenBindRequests = 3
+
+// RefusalTTL is how long a refused binding sticks: the same person cannot
+// ask for the same door again before.
+const RefusalTTL = 24 * time.Hour
+
+func (k keys) bindRequestsOf(openid string) string { return k.p + "bindreqs-of:" + openid }
+func (k keys) bindRefused(openid, hh string) string {
+	return k.p + "bindrefused:" + openid + ":" + hh
+}
+
 // RequestBinding records r under a fresh code for orders.BindRequestTTL
 // and returns it with its code. A request of the same user for the same
 // household that still waits is returned as it is, with Again set: asking
-// twice pages nobody twice. Codes have four digits while any is free, six
+// twice pages nobody twice. A household that refused the user within
+// RefusalTTL is orders.ErrRefused; a user with MaxOpenBindRequests waiting
+// is orders.ErrTooMany. Codes have four digits while any is free, six
 // after.
 func (s *Store) RequestBinding(ctx context.Context, r orders.BindRequest) (orders.BindRequest, error) {
-	mine := s.k.bindRequestOf(r.OpenID, r.Address.Household())
-	if code, err := s.rdb.Get(ctx, mine).Result(); err == nil {
-		if prev, _, err := s.bindRequest(ctx, code); err == nil && prev.OpenID == r.OpenID {
-			prev.Again = true
-			return prev, nil
+	hh := r.Address.Household()
+	mine := s.k.bindRequestOf(r.OpenID, hh)
+	for try := 0; try < 40; {
+		prev, err := s.rdb.Get(ctx, mine).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return r, fmt.Errorf("binding request: %w", err)
 		}
-	} else if !errors.Is(err, redis.Nil) {
-		return r, fmt.Errorf("binding request: %w", err)
-	}
-	for try := range 40 {
-		lo, n := int64(1000), int64(9000)
-		if try >= 20 {
-			lo, n = 100000, 900000
+		if r.Code, err = orders.ShortCode(try); err != nil {
+			return r, err
 		}
-		v, err := rand.Int(rand.Reader, big.NewInt(n))
-		if err != nil {
-			return r, fmt.Errorf("binding request code: %w", err)
-		}
-		r.Code = strconv.FormatInt(lo+v.Int64(), 10)
 		data, err := json.Marshal(r)
 		if err != nil {
 			return r, fmt.Errorf("binding request: %w", err)
 		}
-		ok, err := s.rdb.SetNX(ctx, s.k.bindRequest(r.Code), data, orders.BindRequestTTL).Result()
+		prevKey := s.k.bindRequest(prev)
+		expiry := r.At.Add(orders.BindRequestTTL).Unix()
+		res, err := bindRequestScript.Run(ctx, s.rdb,
+			[]string{s.k.bindRequest(r.Code), mine, s.k.bindRequests(), s.k.bindRequestsOf(r.OpenID), s.k.bindRefused(r.OpenID, hh), prevKey},
+			r.Code, data, int(orders.BindRequestTTL/time.Second), expiry, r.At.Unix(), MaxOpenBindRequests, prev).StringSlice()
 		if err != nil {
 			return r, fmt.Errorf("binding request: %w", err)
 		}
-		if !ok {
-			continue
+		switch res[0] {
+		case "OK":
+			return r, nil
+		case "AGAIN":
+			var again orders.BindRequest
+			if err := json.Unmarshal([]byte(res[1]), &again); err != nil {
+				return r, fmt.Errorf("binding request: %w", err)
+			}
+			again.Again = true
+			return again, nil
+		case "REFUSED":
+			return r, fmt.Errorf("binding request: %w", orders.ErrRefused)
+		case "TOOMANY":
+			return r, fmt.Errorf("binding request: %d waiting: %w", MaxOpenBindRequests, orders.ErrTooMany)
+		case "TAKEN":
+			try++
 		}
-		// The user's request for this household, and the index of
-		// waiting requests for the console (scored by expiry, cleaned as
-		// it is read).
-		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			p.Set(ctx, mine, r.Code, orders.BindRequestTTL)
-			p.ZAdd(ctx, s.k.bindRequests(), redis.Z{Score: float64(r.At.Add(orders.BindRequestTTL).Unix()), Member: r.Code})
-			return nil
-		}); err != nil {
-			return r, fmt.Errorf("binding request: index: %w", err)
-		}
-		return r, nil
+		// STALE: the user's request changed under us; read it again.
 	}
 	return r, fmt.Errorf("binding request: no free code: %w", orders.ErrConflict)
 }
@@ -153,22 +166,48 @@ func (s *Store) ApproveBinding(ctx context.Context, code string, at time.Time) (
 	if err != nil {
 		return r, err
 	}
-	if _, err := s.bind(ctx, r.Binding(at), "approve", s.k.bindRequest(code), data); err != nil {
+	if _, err := s.bind(ctx, r.Binding(at), "approve", false, r, data); err != nil {
 		return r, err
 	}
 	return r, nil
 }
 
 // RefuseBinding forgets request code and returns it; ErrNotFound when it
-// was answered or expired.
+// was answered or expired. The refusal sticks: the same user cannot ask
+// for the same household again within RefusalTTL.
 func (s *Store) RefuseBinding(ctx context.Context, code string) (orders.BindRequest, error) {
+	return s.dropBinding(ctx, code, true)
+}
+
+// WithdrawBinding forgets request code (nobody could be asked to answer
+// it) and returns it; ErrNotFound when it was answered or expired. The
+// user may ask again.
+func (s *Store) WithdrawBinding(ctx context.Context, code string) (orders.BindRequest, error) {
+	return s.dropBinding(ctx, code, false)
+}
+
+// dropBindingScript forgets a request, once: KEYS[1] the request, KEYS[2]
+// the user's request for the household, KEYS[3] the user's waiting
+// requests, KEYS[4] the refusal to record (ARGV[2] "1": refused, for
+// ARGV[3] s). ARGV[1] is the code. Returns 1, or 0 when it was gone.
+var dropBindingScript = redis.NewScript(`
+if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('ZREM', KEYS[3], ARGV[1])
+if ARGV[2] == '1' then redis.call('SET', KEYS[4], '1', 'EX', ARGV[3]) end
+return 1`)
+
+func (s *Store) dropBinding(ctx context.Context, code string, refused bool) (orders.BindRequest, error) {
 	r, _, err := s.bindRequest(ctx, code)
 	if err != nil {
 		return r, err
 	}
-	n, err := s.rdb.Del(ctx, s.k.bindRequest(code)).Result()
+	hh := r.Address.Household()
+	n, err := dropBindingScript.Run(ctx, s.rdb,
+		[]string{s.k.bindRequest(code), s.k.bindRequestOf(r.OpenID, hh), s.k.bindRequestsOf(r.OpenID), s.k.bindRefused(r.OpenID, hh)},
+		code, boolArg(refused), int(RefusalTTL/time.Second)).Int()
 	if err != nil {
-		return r, fmt.Errorf("refuse binding: %w", err)
+		return r, fmt.Errorf("drop binding request: %w", err)
 	}
 	if n == 0 {
 		return r, fmt.Errorf("binding request %s: %w", code, orders.ErrNotFound)

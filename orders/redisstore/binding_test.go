@@ -21,7 +21,7 @@ func TestBindingNeedsApproval(t *testing.T) {
 	home := orders.Address{Building: "3", Unit: "2", Room: "501"}
 	bind := func(openid string, a orders.Address) orders.BindOutcome {
 		t.Helper()
-		out, err := s.Bind(ctx, orders.Binding{OpenID: openid, Address: a, Grid: "G1", At: at})
+		out, err := s.Bind(ctx, orders.Binding{OpenID: openid, Address: a, Grid: "G1", At: at}, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -49,7 +49,7 @@ func TestApplicationsPeopleAndJobRuns(t *testing.T) {
 	now := time.Now()
 	for i, code := range []string{"2001", "2002"} {
 		a := orders.Application{Code: code, OpenID: "u" + code, Grid: "G1", At: now.Add(time.Duration(i) * time.Second)}
-		if err := s.Apply(ctx, a); err != nil {
+		if _, err := s.Apply(ctx, a); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,7 +79,7 @@ func TestApplicationsPeopleAndJobRuns(t *testing.T) {
 		t.Errorf("runs %+v last %+v", runs, last)
 	}
 
-	s.Bind(ctx, orders.Binding{OpenID: "w1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: now})
+	s.Bind(ctx, orders.Binding{OpenID: "w1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: now}, false)
 	users, err := s.HouseholdsUsers(ctx, []string{"3-2-501", "3-2-502"})
 	if err != nil || len(users) != 1 || users["3-2-501"][0] != "w1" {
 		t.Errorf("household users %v %v", users, err)

@@ -124,23 +124,57 @@ func (s *Store) RemoveVolunteer(ctx context.Context, grid, openid string) error 
 	return nil
 }
 
-// Apply implements the actions' stores: a volunteer sign-up waiting for approval,
-// under a short code the lead quotes.
-func (s *Store) Apply(ctx context.Context, a orders.Application) error {
-	data, _ := json.Marshal(a)
-	// SETNX: an application never replaces another one waiting under the
-	// same code (the lead would approve someone else).
-	ok, err := s.rdb.SetNX(ctx, s.k.application(a.Code), data, jobTTL).Result()
-	if err != nil {
-		return fmt.Errorf("volunteer application: %w", err)
+func (k keys) applicationOf(openid string) string { return k.p + "apply-of:" + openid }
+
+// applyScript files an application under its code, unless the person has
+// one waiting (returned as it is) or the code is taken. KEYS[1] the
+// application, KEYS[2] the person's (string: code), KEYS[3] the index,
+// KEYS[4] the application under the code KEYS[2] held when read (ARGV[5]);
+// ARGV: code, JSON, ttl (s), at (unix s), the code read.
+var applyScript = redis.NewScript(`
+local prev = redis.call('GET', KEYS[2])
+if prev and prev == ARGV[5] then
+  local data = redis.call('GET', KEYS[4])
+  if data then return {'AGAIN', data} end
+elseif prev then
+  return {'STALE'}
+end
+if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3]) == false then return {'TAKEN'} end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+return {'OK'}`)
+
+// Apply implements the actions' stores: a volunteer sign-up waiting for
+// approval, under a short code the lead quotes. One person has one
+// application waiting: applying again returns it, with Again set. A code
+// in use is ErrConflict (draw another).
+func (s *Store) Apply(ctx context.Context, a orders.Application) (orders.Application, error) {
+	for {
+		prev, err := s.rdb.Get(ctx, s.k.applicationOf(a.OpenID)).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return a, fmt.Errorf("volunteer application: %w", err)
+		}
+		data, _ := json.Marshal(a)
+		res, err := applyScript.Run(ctx, s.rdb, []string{s.k.application(a.Code), s.k.applicationOf(a.OpenID), s.k.applications(), s.k.application(prev)},
+			a.Code, data, int(jobTTL/time.Second), a.At.Unix(), prev).StringSlice()
+		if err != nil {
+			return a, fmt.Errorf("volunteer application: %w", err)
+		}
+		switch res[0] {
+		case "OK":
+			return a, nil
+		case "AGAIN":
+			var again orders.Application
+			if err := json.Unmarshal([]byte(res[1]), &again); err != nil {
+				return a, fmt.Errorf("volunteer application: %w", err)
+			}
+			again.Again = true
+			return again, nil
+		case "TAKEN":
+			return a, fmt.Errorf("volunteer application %s: code taken: %w", a.Code, orders.ErrConflict)
+		}
+		// STALE: their application changed under us; read it again.
 	}
-	if !ok {
-		return fmt.Errorf("volunteer application %s: code taken: %w", a.Code, orders.ErrConflict)
-	}
-	if err := s.rdb.ZAdd(ctx, s.k.applications(), redis.Z{Score: float64(a.At.Unix()), Member: a.Code}).Err(); err != nil {
-		return fmt.Errorf("volunteer application: index: %w", err)
-	}
-	return nil
 }
 
 // Application implements the actions' stores.
@@ -161,13 +195,23 @@ func (s *Store) Application(ctx context.Context, code string) (orders.Applicatio
 
 // DeleteApplication implements the actions' stores.
 func (s *Store) DeleteApplication(ctx context.Context, code string) error {
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, s.k.application(code))
-		p.ZRem(ctx, s.k.applications(), code)
-		return nil
-	})
+	a, err := s.Application(ctx, code)
+	if errors.Is(err, orders.ErrNotFound) {
+		return s.rdb.ZRem(ctx, s.k.applications(), code).Err()
+	}
 	if err != nil {
+		return err
+	}
+	if err := deleteApplicationScript.Run(ctx, s.rdb, []string{s.k.application(code), s.k.applications(), s.k.applicationOf(a.OpenID)}, code).Err(); err != nil {
 		return fmt.Errorf("application: %w", err)
 	}
 	return nil
 }
+
+// deleteApplicationScript forgets application ARGV[1]: KEYS[1] it, KEYS[2]
+// the index, KEYS[3] its person's (when it still names it).
+var deleteApplicationScript = redis.NewScript(`
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+return 1`)

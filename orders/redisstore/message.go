@@ -52,6 +52,45 @@ func (k keys) rate(openid string, at time.Time) string {
 	return k.p + "rate:" + openid + ":" + strconv.FormatInt(at.Unix()/60, 10)
 }
 
+func (k keys) recent() string { return k.p + "recent" }
+
+// RecentSenders is how many of the latest senders a community keeps (see
+// Recent): enough to find whoever wrote to the account today, bounded
+// whatever the traffic.
+const RecentSenders = 200
+
+// Recent returns up to n of the community's latest senders, the latest
+// first, each with when they last wrote and their binding (nil when they
+// are bound to no household here), in two round trips.
+func (s *Store) Recent(ctx context.Context, n int) ([]orders.RecentSender, error) {
+	zs, err := s.rdb.ZRevRangeWithScores(ctx, s.k.recent(), 0, int64(n-1)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("recent senders: %w", err)
+	}
+	cmds := make([]*redis.SliceCmd, len(zs))
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, z := range zs {
+			cmds[i] = p.HMGet(ctx, s.k.binding(z.Member.(string)), "building", "unit", "room", "grid", "at")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recent senders' bindings: %w", err)
+	}
+	out := make([]orders.RecentSender, len(zs))
+	for i, z := range zs {
+		id := z.Member.(string)
+		out[i] = orders.RecentSender{OpenID: id, At: time.UnixMicro(int64(z.Score))}
+		v := cmds[i].Val()
+		str := func(j int) string { s, _ := v[j].(string); return s }
+		if str(3) != "" {
+			at, _ := time.Parse(time.RFC3339, str(4))
+			out[i].Binding = &orders.Binding{OpenID: id, Address: orders.Address{Building: str(0), Unit: str(1), Room: str(2)}, Grid: str(3), At: at}
+		}
+	}
+	return out, nil
+}
+
 func claimValue(owner string) string { return "p:" + owner }
 
 // tombstone marks a claim its owner gave up (see settle.lua).
@@ -66,17 +105,19 @@ const MaxHeldRead = 20
 // run-time lead buildings, membership of each of grids' run-time teams,
 // whether the day of at is closed, how many messages openid sent in at's
 // minute (this one included), and the notices held for them (the newest
-// MaxHeldRead, see package outbox). A new message also opens openid's
-// window for pushes as how says (outbox.ArrivalLua). A claim that is
-// owner's already (a retried command that had reached Redis) is still
-// owner's.
+// MaxHeldRead, see package outbox). In the same step it puts openid first
+// among the community's recent senders (see Recent), and a new message
+// opens openid's window for pushes as how says (outbox.ArrivalLua). A
+// claim that is owner's already (a retried command that had reached
+// Redis) is still owner's.
 func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string, how orders.Interaction) (orders.Arrival, error) {
 	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day), s.k.rate(openid, at),
-		s.k.closed(orders.AddDays(day, 1)), outbox.ReachKey(s.k.id, openid), outbox.HeldKey(s.k.id, openid), outbox.NoticesKey(s.k.id)}
+		s.k.closed(orders.AddDays(day, 1)), s.k.recent(), outbox.ReachKey(s.k.id, openid), outbox.HeldKey(s.k.id, openid), outbox.NoticesKey(s.k.id)}
 	for _, g := range grids {
 		ks = append(ks, s.k.volunteers(g))
 	}
-	args := append([]any{claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner), at.UnixMilli(), string(how)}, outbox.ArrivalArgs()...)
+	args := append([]any{claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner), at.UnixMicro(), RecentSenders,
+		at.UnixMilli(), string(how)}, outbox.ArrivalArgs()...)
 	args = append(args, MaxHeldRead)
 	res, err := resolveScript.Run(ctx, s.rdb, ks, args...).Slice()
 	if err != nil {
@@ -95,7 +136,7 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 	default:
 		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
 	}
-	if len(res) != 12+len(grids) {
+	if len(res) != 12+len(grids) { // the members of KEYS[12..]
 		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
 	}
 	snd := orders.Sender{OpenID: openid, DayClosed: num(8) >= 1, NextClosed: num(8) == 2, Sent: int(num(9))}

@@ -28,6 +28,8 @@ type record struct {
 	Rx           *orders.Prescription `json:"rx,omitempty"`
 	Distribution string               `json:"distribution,omitempty"`
 	Note         string               `json:"note,omitempty"`
+	Pay          orders.Payment       `json:"pay,omitzero"`
+	Cut          []orders.Line        `json:"cut,omitempty"`
 	Day          string               `json:"day"`
 	LimitDay     string               `json:"limit_day,omitempty"`
 	CreatedAt    time.Time            `json:"created_at"`

@@ -9,19 +9,24 @@
 -- KEYS[5] the day's cutoff record (closed:<day>)
 -- KEYS[6] the sender's message count of this minute (rate limit)
 -- KEYS[7] the next day's cutoff record (closed by hand after the day's)
--- KEYS[8] the sender's window for pushes (see outbox.ArrivalLua)
--- KEYS[9] the sender's held notices, KEYS[10] the outbox's notice bodies
--- KEYS[11..] run-time volunteer sets of each grid
--- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>", now (ms), how
---       the message opens the window ('m', 'e' or ''), the window
---       arguments (mwin, mcap, ewin, ecap), how many held notices to read
+-- KEYS[8] recent senders (sorted set openid -> time of their last
+--         message, Unix microseconds), kept to the ARGV[6] most recent
+-- KEYS[9] the sender's window for pushes (see outbox.ArrivalLua)
+-- KEYS[10] the sender's held notices, KEYS[11] the outbox's notice bodies
+-- KEYS[12..] run-time volunteer sets of each grid
+-- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>", time of the
+--       message (Unix microseconds), how many recent senders to keep,
+--       now (ms), how the message opens the window ('m', 'e' or ''), the
+--       window arguments (mwin, mcap, ewin, ecap), how many held notices
+--       to read
 --
 -- Returns {'DONE', reply}, {'INFLIGHT'}, {'SETTLED'} (this delivery gave
 -- the message up already: a late retry of its own Resolve), or {'NEW',
 -- building, unit, room, grid, at, marks, lead buildings, closed (0: the
 -- day is open, 1: closed, 2: the next day too), messages this minute,
--- held count, the held notices' JSON as one array, member of KEYS[11..]
--- ...}. Only a new message counts, and opens the sender's window.
+-- held count, the held notices' JSON as one array, member of KEYS[12..]
+-- ...}. Only a new message counts, only it puts its sender first among
+-- the recent senders, and only it opens the sender's window.
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[4] then
   return {'SETTLED'}
@@ -42,6 +47,8 @@ local marks = ''
 if b[6] then
   marks = redis.call('HGET', KEYS[4], b[6]) or ''
 end
+redis.call('ZADD', KEYS[8], ARGV[5], ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[8], 0, -(tonumber(ARGV[6]) + 1))
 local sent = redis.call('INCR', KEYS[6])
 if sent == 1 then
   redis.call('EXPIRE', KEYS[6], 120)
@@ -50,8 +57,8 @@ local closed = redis.call('EXISTS', KEYS[5])
 if closed == 1 then
   closed = closed + redis.call('EXISTS', KEYS[7])
 end
-reach_arrive(KEYS[8], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
-local held = held_read(KEYS[9], KEYS[10], ARGV[11])
+reach_arrive(KEYS[9], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12])
+local held = held_read(KEYS[10], KEYS[11], ARGV[13])
 local count = table.remove(held, 1)
 local heldJSON = '[]'
 if #held > 0 then
@@ -59,7 +66,7 @@ if #held > 0 then
 end
 local out = {'NEW', b[1] or '', b[2] or '', b[3] or '', b[4] or '', b[5] or '', marks,
   redis.call('HGET', KEYS[3], ARGV[3]) or '', closed, sent, count, heldJSON}
-for i = 11, #KEYS do
+for i = 12, #KEYS do
   out[#out + 1] = redis.call('SISMEMBER', KEYS[i], ARGV[3])
 end
 return out

@@ -30,6 +30,10 @@ var (
 	stockSrc string
 	//go:embed update.lua
 	updateSrc string
+	//go:embed revise.lua
+	reviseSrc string
+	//go:embed bindreq.lua
+	bindRequestSrc string
 	//go:embed bind.lua
 	bindSrc string
 	//go:embed claim.lua
@@ -38,13 +42,15 @@ var (
 	unbindSrc string
 
 	// The scripts that move stock and limits share lines.lua.
-	placeScript      = redis.NewScript(linesSrc + replySrc + placeSrc)
-	transitionScript = redis.NewScript(linesSrc + replySrc + transitionSrc)
-	stockScript      = redis.NewScript(stockSrc)
-	updateScript     = redis.NewScript(linesSrc + updateSrc)
-	bindScript       = redis.NewScript(bindSrc)
-	claimOrderScript = redis.NewScript(linesSrc + claimSrc)
-	unbindScript     = redis.NewScript(unbindSrc)
+	placeScript       = redis.NewScript(linesSrc + replySrc + placeSrc)
+	transitionScript  = redis.NewScript(linesSrc + replySrc + transitionSrc)
+	stockScript       = redis.NewScript(stockSrc)
+	updateScript      = redis.NewScript(linesSrc + updateSrc)
+	bindScript        = redis.NewScript(bindSrc)
+	bindRequestScript = redis.NewScript(bindRequestSrc)
+	reviseScript      = redis.NewScript(linesSrc + reviseSrc)
+	claimOrderScript  = redis.NewScript(linesSrc + claimSrc)
+	unbindScript      = redis.NewScript(unbindSrc)
 )
 
 const (
@@ -241,6 +247,54 @@ func (s *Store) Round(ctx context.Context, volunteer string) (string, time.Time,
 		return "", time.Time{}, fmt.Errorf("round: %w", err)
 	}
 	return m["grid"], time.Unix(sec, 0), nil
+}
+
+// Revise changes order id as change says (its payment, or lines the
+// supplier could not pack), in one compare-and-set, retried when the order
+// changed between the read and the write. change sees the order as it is
+// and returns the quantities whose household limits go back (stock does
+// not: the goods are not there), or an error to change nothing, which
+// Revise returns. A change may cancel the order (left with nothing): it
+// then leaves its grid's queue. ErrNotFound for an unknown order.
+func (s *Store) Revise(ctx context.Context, id string, change func(*orders.Order) ([]orders.Line, error)) (orders.Order, error) {
+	for range maxTransitionTries {
+		o, ver, err := s.read(ctx, id)
+		if err != nil {
+			return orders.Order{}, err
+		}
+		next := o
+		next.Lines = append([]orders.Line(nil), o.Lines...)
+		next.History = append([]orders.Event(nil), o.History...)
+		back, err := change(&next)
+		if err != nil {
+			return o, err
+		}
+		data, err := encode(next)
+		if err != nil {
+			return orders.Order{}, err
+		}
+		args := []any{ver, string(o.Status), string(next.Status), data, id, len(back)}
+		for _, l := range back {
+			limit := 0
+			if it, ok := s.cat.Item(l.SKU); ok {
+				limit = it.LimitPerHousehold
+			}
+			args = append(args, l.SKU, -l.Qty, "0", limit)
+		}
+		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.CountsOn(), o.Household()), s.k.queue(o.Grid)}
+		res, err := reviseScript.Run(ctx, s.rdb, keys, args...).StringSlice()
+		if err != nil {
+			return orders.Order{}, fmt.Errorf("revise order %s: %w", id, err)
+		}
+		switch res[0] {
+		case "OK":
+			return next, nil
+		case "NOTFOUND":
+			return orders.Order{}, fmt.Errorf("order %s: %w", id, orders.ErrNotFound)
+		}
+		// STALE, CONFLICT: read it again; change decides.
+	}
+	return orders.Order{}, fmt.Errorf("revise order %s: changed too often, gave up: %w", id, orders.ErrConflict)
 }
 
 // transitionIf moves order id to status to when allow accepts its status

@@ -278,7 +278,7 @@ func TestBinding(t *testing.T) {
 		t.Errorf("unbound: %v", err)
 	}
 	b := orders.Binding{OpenID: "o1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: time.Now().Truncate(time.Second)}
-	if _, err := s.Bind(ctx, b); err != nil {
+	if _, err := s.Bind(ctx, b, false); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Binding(ctx, "o1")
