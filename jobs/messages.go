@@ -208,7 +208,7 @@ func KindName(kind string) string {
 var kindWords = map[string]string{
 	"urgent": "急单", "roster": "排班", "delivered": "送达", "claimed": "急单领取", "picklist": "备货单", "rx-check": "处方核对",
 	"rx": "处方", "binding": "绑定", "bindings": "新绑定", "apply": "志愿者报名", "cancelled": "取消", "changed": "改单",
-	"restock": "到货", "ready": "备货完成", "digest": "汇总", "alert": "系统提醒", "voice": "语音",
+	"restock": "到货", "ready": "备货完成", "shortfall": "缺货", "digest": "汇总", "alert": "系统提醒", "voice": "语音",
 }
 
 // textUnreached tells staff who cannot be reached, so someone phones

@@ -106,7 +106,7 @@ var templateOf = map[string]string{
 	"roster": TplRoster, "ready": TplRoster,
 	"urgent": TplUrgent, "voice": TplUrgent,
 	"binding": TplBinding, "apply": TplBinding,
-	"cancelled": TplCancellation, "changed": TplCancellation,
+	"cancelled": TplCancellation, "changed": TplCancellation, "shortfall": TplCancellation,
 	"restock":  TplRestock,
 	"picklist": TplPicklist, "rx-check": TplPicklist,
 	"bindings": TplDigest, "digest": TplDigest, "alert": TplDigest,

@@ -152,3 +152,21 @@ func TestOutboxMovesNoticesToTheCommunityThatHearsThePerson(t *testing.T) {
 		t.Fatalf("re-moved: pending %d, %v", e.pending(), err)
 	}
 }
+
+// TestOutboxMergesWhatFits: notices too long to go together go in two
+// messages, none cut short.
+func TestOutboxMergesWhatFits(t *testing.T) {
+	e := newWXEnv(t, "")
+	e.wrote("oVol")
+	long := notice("long", "oVol")
+	long.Text = "【配送任务】" + strings.Repeat("3栋1单元101 蔬菜包1份\n", 68)
+	short := notice("short", "oVol")
+	short.Text, short.CreatedAt = "【任务有变】蔬菜包缺货", time.Now().Add(time.Second)
+	e.enqueue(long, short)
+	e.drain(1)
+	e.drain(1)
+	s := e.api.SentTo("oVol")
+	if len(s) != 2 || s[0].Text != long.Text || s[1].Text != short.Text {
+		t.Fatalf("sent %d: %+v", len(s), s)
+	}
+}

@@ -31,6 +31,10 @@ func (o *Outbox) deliver(ctx context.Context, openid string, g []claimed) (int, 
 		}
 	}
 	slices.SortStableFunc(g, func(a, b claimed) int { return a.n.CreatedAt.Compare(b.n.CreatedAt) })
+	// What does not fit in one message goes in the next: handed back, it
+	// is claimed again at once.
+	g, rest := fitting(g)
+	o.release(rest)
 	var voices []Notice
 	if o.Media != nil {
 		for _, c := range g {
@@ -91,25 +95,33 @@ func (o *Outbox) deliver(ctx context.Context, openid string, g []claimed) (int, 
 	return done + k, err
 }
 
-// maxPush bounds the text of one customer-service message: several
-// notices merged beyond it send the rest as a link.
+// maxPush bounds the text of one customer-service message: notices
+// merged beyond it go in another.
 const maxPush = 2000
 
+// fitting splits g (oldest first) into the notices that fit in one
+// message together, the first always, and the rest.
+func fitting(g []claimed) (fit, rest []claimed) {
+	size := len(textMerged(len(g)))
+	for i, c := range g {
+		size += len("\n\n") + len(c.n.Text)
+		if i > 0 && size > maxPush {
+			return g[:i], g[i:]
+		}
+	}
+	return g, nil
+}
+
 // merged is the text of g as one customer-service message: each notice,
-// oldest first; those that do not fit are left to the notices page.
+// oldest first.
 func (o *Outbox) merged(g []claimed) string {
 	if len(g) == 1 {
 		return g[0].n.Text
 	}
 	var b strings.Builder
 	b.WriteString(textMerged(len(g)))
-	for i, c := range g {
-		part := "\n\n" + c.n.Text
-		if b.Len()+len(part) > maxPush-200 && o.Links != nil {
-			b.WriteString("\n\n" + textMergedRest(len(g)-i, o.Links.Notices(c.n.OpenID)))
-			break
-		}
-		b.WriteString(part)
+	for _, c := range g {
+		b.WriteString("\n\n" + c.n.Text)
 	}
 	return b.String()
 }

@@ -8,11 +8,6 @@ import "fmt"
 // textMerged heads several notices sent as one message.
 func textMerged(n int) string { return fmt.Sprintf("【%d条通知】", n) }
 
-// textMergedRest ends a merged message whose last notices did not fit.
-func textMergedRest(n int, link string) string {
-	return fmt.Sprintf("还有%d条，点开看全部：%s", n, link)
-}
-
 // textSeveral is a template's what when it stands for n notices.
 func textSeveral(what string, n int) string {
 	r := []rune(what)
