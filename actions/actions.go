@@ -114,6 +114,8 @@ type Service struct {
 	Marks      MarkStore
 	Outbox     Outbox
 	Dead       DeadLetters
+	Privacy    PrivacyStore
+	Purger     Purger
 	// Lists applies leads' 接龙; Distributor shares out free packs; Jobs
 	// runs jobs now.
 	Lists       *orders.Lists

@@ -48,7 +48,7 @@ const (
 
 func (k keys) msg(key string) string { return k.p + "msg:" + key }
 func (k keys) rate(openid string, at time.Time) string {
-	return k.p + "rate:" + openid + ":" + strconv.FormatInt(at.Unix()/60, 10)
+	return k.p + "rate:" + orders.Pseudonym(openid) + ":" + strconv.FormatInt(at.Unix()/60, 10)
 }
 
 func (k keys) recent() string { return k.p + "recent" }
@@ -110,7 +110,7 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 		ks = append(ks, s.k.volunteers(g))
 	}
 	res, err := resolveScript.Run(ctx, s.rdb, ks, claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner),
-		at.UnixMicro(), RecentSenders).Slice()
+		at.UnixMicro(), RecentSenders, day).Slice()
 	if err != nil {
 		return orders.Arrival{}, fmt.Errorf("resolve message: %w", err)
 	}

@@ -13,7 +13,9 @@
 --         message, Unix microseconds), kept to the ARGV[6] most recent
 -- KEYS[9..] run-time volunteer sets of each grid
 -- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>", time of the
---       message (Unix microseconds), how many recent senders to keep
+--       message (Unix microseconds), how many recent senders to keep, the
+--       message's day (a binding keeps the last day it was used, 'seen':
+--       the office's purge removes bindings not used since its date)
 --
 -- Returns {'DONE', reply}, {'INFLIGHT'}, {'SETTLED'} (this delivery gave
 -- the message up already: a late retry of its own Resolve), or {'NEW',
@@ -36,10 +38,13 @@ end
 if v ~= ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 end
-local b = redis.call('HMGET', KEYS[2], 'building', 'unit', 'room', 'grid', 'at', 'hh')
+local b = redis.call('HMGET', KEYS[2], 'building', 'unit', 'room', 'grid', 'at', 'hh', 'seen')
 local marks = ''
 if b[6] then
   marks = redis.call('HGET', KEYS[4], b[6]) or ''
+  if b[7] ~= ARGV[7] then
+    redis.call('HSET', KEYS[2], 'seen', ARGV[7])
+  end
 end
 redis.call('ZADD', KEYS[8], ARGV[5], ARGV[3])
 redis.call('ZREMRANGEBYRANK', KEYS[8], 0, -(tonumber(ARGV[6]) + 1))
