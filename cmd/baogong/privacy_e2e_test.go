@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -64,7 +67,10 @@ func somewhere(t *testing.T, rdb *redis.Client, value string) {
 	}
 }
 
-var applyCodeRe = regexp.MustCompile(`同意志愿者 (\S+)`)
+var (
+	applyCodeRe = regexp.MustCompile(`同意志愿者 (\S+)`)
+	roundLinkRe = regexp.MustCompile(`https?://\S+/r/\S+`)
+)
 
 // nonce makes values no other test writes.
 func nonce() string { return strconv.FormatInt(time.Now().UnixNano()%1e12, 36) }
@@ -185,7 +191,23 @@ func TestPurgeEndOfLockdown(t *testing.T) {
 	if code, body := s.admin("POST", "/api/jobs/roster/run"); code != 200 {
 		t.Fatalf("roster: %d %s", code, body)
 	}
-	s.waitSent("vol-a", "配送")
+	link := roundLinkRe.FindString(s.waitSent("vol-a", "配送"))
+	// The volunteer's round: the phone of the household without WeChat,
+	// not of those on it; kept by no browser; over when the round is.
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" ||
+		!strings.Contains(string(page), listPhone) || strings.Contains(string(page), gonePhone) {
+		t.Errorf("round page %d %q: want %s shown and %s not\n%s", resp.StatusCode, resp.Header.Get("Cache-Control"), listPhone, gonePhone, page)
+	}
+	u, _ := url.Parse(link)
+	if end := time.Date(2026, 11, 25, 0, 0, 0, 0, consoleDay.Location()); u.Query().Get("exp") != strconv.FormatInt(end.Unix(), 10) {
+		t.Errorf("the round's link lasts until %s, want the round's end %v", u.Query().Get("exp"), end)
+	}
 	must("lead-3", "送达 3栋", "")
 	_, before := s.admin("GET", "/api/ledger?date=2026-11-24&format=csv")
 	somewhere(t, rdb, listPhone)
@@ -196,6 +218,9 @@ func TestPurgeEndOfLockdown(t *testing.T) {
 	s.pin(consoleDay.Add(48 * time.Hour))
 	s.serve()
 	must(stays, "我的订单", "")
+	if resp, err := http.Get(link); err != nil || resp.StatusCode < 400 {
+		t.Errorf("the round's link two days on: %v %v", resp.StatusCode, err)
+	}
 	must(later, "绑定 3-1-104", "已绑定")
 	must(later, "牛奶1箱 电话"+laterPhone, "下单成功")
 
