@@ -23,6 +23,8 @@ type Directory interface {
 	JoinCommunity(ctx context.Context, openid, community string) (string, error)
 	// ForgetCommunity removes openid's community if it is community.
 	ForgetCommunity(ctx context.Context, openid, community string) error
+	// Erase forgets everything it holds of openid (删除我的信息).
+	Erase(ctx context.Context, openid string) error
 }
 
 // Account is the communities of one official account.

@@ -114,6 +114,8 @@ type Service struct {
 	Marks      MarkStore
 	Outbox     Outbox
 	Dead       DeadLetters
+	Privacy    PrivacyStore
+	Purger     Purger
 	// Media keeps voices and photos people send, and Links makes the
 	// signed links to them (issue 19); without Media, voices are not
 	// passed on.

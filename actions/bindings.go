@@ -173,7 +173,7 @@ func (s *Service) AnswerBinding(ctx context.Context, a Actor, code string, appro
 		return req, err
 	}
 	s.moved(ctx, req.OpenID, nil)
-	s.tell(ctx, orders.Notice{ID: "bindok:" + req.Code, OpenID: req.OpenID, Kind: "binding", Text: textBindApprovedNotice(req.Address)})
+	s.tell(ctx, orders.Notice{ID: "bindok:" + req.Code, OpenID: req.OpenID, Kind: "binding", Text: textBindApprovedNotice(req.Address, s.Community.Retention())})
 	s.record(ctx, a, auditBindApprove, req.Address.String(), req.OpenID)
 	return req, nil
 }

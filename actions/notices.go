@@ -25,6 +25,13 @@ const (
 	textAnotherVolunteer       = "另一位志愿者"
 	textCommunityVolunteer     = "社区志愿者"
 	textNoMarks                = "（无标记）"
+	textErasedNote             = "本人删除个人信息，订单取消"
+	// textErasedWho is who the audit log says erased themselves: never
+	// their id, which is what went.
+	textErasedWho   = "（本人）"
+	textErasedAudit = "取消%d单，%d个订单去掉了个人信息，%d处其他记录已删除"
+	textStaffRole   = "社区工作人员"
+	textPurgedAudit = "%d个订单去掉了个人信息，解除%d个不再使用的绑定，删除%d个人员记录，%d处其他记录"
 )
 
 // The audit log's words: what was done.
@@ -54,6 +61,8 @@ const (
 	auditPaid            = "确认收款"
 	auditRefunded        = "确认退款"
 	auditShortfall       = "登记缺货"
+	auditErase           = "删除个人信息"
+	auditPurge           = "清除个人信息"
 
 	textJobPublished = "已发布"
 	textJobNothing   = "这一轮之前已发布过，或没有要做的"
@@ -155,8 +164,15 @@ func textBindAskLead(r orders.BindRequest, members, known bool) string {
 	return fmt.Sprintf("【绑定申请】有人申请绑定%s（%s）。\n确认是这户的人请回复：同意绑定 %s\n不是请回复：拒绝绑定 %s\n24小时内有效。", r.Address, who, r.Code, r.Code)
 }
 
-func textBindApprovedNotice(a orders.Address) string {
-	return fmt.Sprintf("您绑定%s的申请已经同意了。\n现在可以下单了，例如：蔬菜包2份", a)
+func textBindApprovedNotice(a orders.Address, retainDays int) string {
+	return fmt.Sprintf("您绑定%s的申请已经同意了。\n现在可以下单了，例如：蔬菜包2份\n", a) + PrivacyNotice(retainDays)
+}
+
+// PrivacyNotice is told with a first binding (the bot's answer, or the
+// notice when members approved it): what is kept, why, for how long, and
+// how to erase it. README, 个人信息, has the full notice.
+func PrivacyNotice(retainDays int) string {
+	return fmt.Sprintf("您的地址、订单和电话只用于配送，订单办完%d天后删去个人信息。\n随时发\"删除我的信息\"可以删除。", retainDays)
 }
 
 func textBindRefusedNotice(a orders.Address) string {
@@ -297,6 +313,31 @@ func textVolunteerNamed(name string) string { return "志愿者" + name }
 
 // textVolunteerOf names a volunteer by where they live, never their door.
 func textVolunteerOf(a orders.Address) string { return a.Entrance() + "的志愿者" }
+
+// textLeadRole, textVolunteerRole and textSupplierRole name a role in
+// the office's notice of an erasure (never the person).
+func textLeadRole(buildings []string) string {
+	return strings.Join(buildings, "、") + "栋楼栋长"
+}
+
+func textVolunteerRole(grid string) string { return grid + "网格志愿者" }
+
+func textSupplierRole(name string) string { return name + "的联系人" }
+
+// textRoleErased tells the office that someone who served erased
+// themselves: the run-time roles are gone; the config file's stay until
+// the office removes them.
+func textRoleErased(roles, inConfig []string) string {
+	var b strings.Builder
+	b.WriteString("有人发了“删除我的信息”，个人信息已删除。")
+	if len(roles) > 0 {
+		b.WriteString("\n已不再是：" + strings.Join(roles, "、") + "。请另找人接替，他名下没送的订单请重新安排。")
+	}
+	if len(inConfig) > 0 {
+		b.WriteString("\n配置文件里仍写着他是：" + strings.Join(inConfig, "、") + "。请从配置文件里删掉并重启。")
+	}
+	return b.String()
+}
 
 // ---- Reaching people (issue 19) ----
 

@@ -53,7 +53,7 @@ func TestNoticeGolden(t *testing.T) {
 		"bind_ask_lead":               textBindAskLead(req, false, false),
 		"bind_ask_lead_too":           textBindAskLead(req, true, false),
 		"bind_ask_lead_known":         textBindAskLead(req, false, true),
-		"bind_approved_notice":        textBindApprovedNotice(placed.Address),
+		"bind_approved_notice":        textBindApprovedNotice(placed.Address, 30),
 		"bind_refused_notice":         textBindRefusedNotice(placed.Address),
 		"removed_notice":              textRemovedNotice(placed.Address),
 		"cancelled_notice":            textCancelledNotice(placed, byMember),

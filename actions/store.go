@@ -189,4 +189,7 @@ type DeadLetters interface {
 	Dead(ctx context.Context) ([]orders.Notice, error)
 	Requeue(ctx context.Context, ids ...string) (int, error)
 	Drop(ctx context.Context, ids ...string) (int, error)
+	// Purge forgets every notice queued before t, sent or not (the
+	// office's purge of personal data), and returns how many.
+	Purge(ctx context.Context, t time.Time) (int, error)
 }

@@ -34,11 +34,12 @@ type MediaLinks interface {
 // VoiceTTL is how long a passed voice is kept: as long as its link.
 const VoiceTTL = 3 * 24 * time.Hour
 
-// VoiceKey is the media key of the voice of message key: a digest, so
-// its link names neither the message nor its sender.
-func VoiceKey(key string) string {
+// VoiceKey is the media key of openid's voice of message key: named by
+// the sender's pseudonym (so erasing them removes it) and a digest of the
+// message, so its link names neither.
+func VoiceKey(openid, key string) string {
 	sum := sha256.Sum256([]byte(key))
-	return "voice:" + hex.EncodeToString(sum[:12])
+	return "voice:" + orders.Pseudonym(openid) + ":" + hex.EncodeToString(sum[:8])
 }
 
 // Voice is a voice message's audio.
@@ -104,7 +105,7 @@ func (s *Service) PassVoice(ctx context.Context, a Actor, v Voice) (res VoiceRes
 	if res.To == VoiceNobody {
 		return res, nil
 	}
-	key := VoiceKey(a.Key)
+	key := VoiceKey(a.OpenID, a.Key)
 	if err := s.Media.SaveMedia(ctx, key, v.ContentType, v.Data, VoiceTTL); err != nil {
 		return res, err
 	}

@@ -56,6 +56,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/leads", s.auth(http.HandlerFunc(s.listLeads)))
 	mux.Handle("POST /api/leads", s.auth(http.HandlerFunc(s.addLead)))
 	mux.Handle("DELETE /api/leads/{openid}", s.auth(http.HandlerFunc(s.removeLead)))
+	mux.Handle("POST /api/privacy/purge", s.auth(http.HandlerFunc(s.purge)))
 	mux.HandleFunc("GET /healthz", s.health)
 	s.registerJobs(mux)
 	s.registerStock(mux)

@@ -1,6 +1,7 @@
 package adminapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -158,7 +159,7 @@ func (s *Server) downloadLinks(r *http.Request) map[string]string {
 			// The same link in another format (and the same community).
 			q := r.URL.Query()
 			q.Set("format", f)
-			links[f] = s.Jobs.Links.URL(r.URL.Path, q)
+			links[f] = s.sameLife(r, r.URL.Path, q)
 		} else {
 			q := r.URL.Query()
 			q.Set("format", f)
@@ -183,6 +184,11 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "roster", err)
 		return
 	}
+	if err := s.phonesOfUnbound(r.Context(), &ro); err != nil {
+		s.unavailable(w, "roster", err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
 	// A volunteer's own link opens their round for the phone; ?print=1
 	// (and the whole grid, over the API) the A4 table.
 	if v := r.PathValue("volunteer"); v != "" && r.URL.Query().Get("print") == "" {
@@ -198,4 +204,37 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.Log.Error("render roster", "err", err)
 	}
+}
+
+// phonesOfUnbound keeps on ro the phones of the households nobody of
+// which has bound WeChat, and drops the others: a household on WeChat
+// hears from us there, and a volunteer needs to ring only the elder
+// without it. Without Bindings (a test server) ro stays as it is.
+func (s *Server) phonesOfUnbound(ctx context.Context, ro *orders.Roster) error {
+	if s.Bindings == nil {
+		return nil
+	}
+	bound := map[string]bool{}
+	for i := range ro.Shares {
+		for j := range ro.Shares[i].Stops {
+			st := &ro.Shares[i].Stops[j]
+			if st.Contact == "" {
+				continue
+			}
+			hh := st.Address.Household()
+			b, ok := bound[hh]
+			if !ok {
+				users, err := s.Bindings.HouseholdUsers(ctx, hh)
+				if err != nil {
+					return err
+				}
+				b = len(users) > 0
+				bound[hh] = b
+			}
+			if b {
+				st.Contact = ""
+			}
+		}
+	}
+	return nil
 }

@@ -67,6 +67,17 @@ func linkQuery(r *http.Request, set url.Values) url.Values {
 	return q
 }
 
+// sameLife signs a link made from the signed link r was opened by that
+// ends when it does: the 送达 buttons and print view of a round last as
+// long as the round's own link, no longer.
+func (s *Server) sameLife(r *http.Request, path string, q url.Values) string {
+	exp, err := strconv.ParseInt(r.URL.Query().Get(signedurl.ParamExp), 10, 64)
+	if err != nil {
+		return s.Jobs.Links.URL(path, q)
+	}
+	return s.Jobs.Links.URLUntil(path, q, time.Unix(exp, 0))
+}
+
 // relative drops the signer's base from a link: the page posts and links
 // back to where it was opened, whatever host that was.
 func (s *Server) relative(link string) string {
@@ -97,9 +108,9 @@ func (s *Server) round(w http.ResponseWriter, r *http.Request, ro orders.Roster)
 	path := roundPath(grid, slot, volunteer)
 	round := reports.Round{Roster: ro, Volunteer: volunteer, Status: status,
 		Deliver: func(id string) string {
-			return s.relative(s.Jobs.Links.URL(path+"/done/"+id, linkQuery(r, nil)))
+			return s.relative(s.sameLife(r, path+"/done/"+id, linkQuery(r, nil)))
 		},
-		PrintURL: s.relative(s.Jobs.Links.URL(path, linkQuery(r, url.Values{"print": {"1"}}))),
+		PrintURL: s.relative(s.sameLife(r, path, linkQuery(r, url.Values{"print": {"1"}}))),
 	}
 	if pt, ok := pressTexts[r.URL.Query().Get("r")]; ok {
 		if o, ok := now[r.URL.Query().Get("done")]; ok {
@@ -162,7 +173,7 @@ func (s *Server) deliverStop(w http.ResponseWriter, r *http.Request) {
 	// Back to the page, at the card pressed (which says what happened),
 	// or at the top when it is not on the page.
 	q := linkQuery(r, url.Values{"done": {id}, "r": {outcome}})
-	back := s.relative(s.Jobs.Links.URL(roundPath(grid, slot, volunteer), q))
+	back := s.relative(s.sameLife(r, roundPath(grid, slot, volunteer), q))
 	sec, _ := strconv.ParseInt(slot, 10, 64)
 	if ro, err := s.Store.Roster(r.Context(), grid, time.Unix(sec, 0)); err == nil {
 		for _, sh := range ro.Shares {

@@ -55,7 +55,9 @@ type RunJSON struct {
 	FinishedAt *time.Time   `json:"finished_at,omitempty"`
 	Deadline   time.Time    `json:"deadline"`
 	Result     *jobs.Result `json:"result,omitempty"`
-	Error      string       `json:"error,omitempty"`
+	// Purge is what a purge of personal data removed (Job "purge").
+	Purge *orders.PurgeReport `json:"purge,omitempty"`
+	Error string              `json:"error,omitempty"`
 	// Poll is where to ask again.
 	Poll string `json:"poll"`
 }
@@ -92,10 +94,39 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
 		}
 		wait = d
 	}
-	run := RunJSON{ID: newRunID(), Job: name, Status: RunRunning, Slot: slot, StartedAt: s.now()}
+	run := RunJSON{ID: newRunID(), Job: name, Status: RunRunning, Slot: slot}
+	s.background(w, r, run, wait, func(ctx context.Context, run *RunJSON) error {
+		res, err := s.Actions.RunJob(ctx, apiActor, run.Job, run.Slot)
+		run.Result = &res
+		switch {
+		case errors.Is(err, jobs.ErrClosedToday):
+			run.Error = "今天已经截单了: today's orders are closed already; tomorrow's close on schedule"
+		case errors.Is(err, jobs.ErrAhead):
+			run.Error = "no cutoff of a day ahead: that day's orders close on schedule"
+		}
+		return err
+	}, func(run RunJSON, err error) {
+		switch {
+		case err == nil:
+			writeJSON(w, http.StatusOK, ranJSON{ID: run.ID, Result: *run.Result})
+		case errors.Is(err, jobs.ErrClosedToday), errors.Is(err, jobs.ErrAhead):
+			writeJSON(w, http.StatusConflict, errorBody{run.Error})
+		default:
+			writeJSON(w, http.StatusServiceUnavailable, errorBody{"the job failed (run " + run.ID + "): " + run.Error})
+		}
+	})
+}
+
+// background does do in the background under run's record, waits up to
+// wait for it and calls answer with the run as it ended and do's error;
+// when it takes longer it answers 202 with the run, to poll at
+// /api/jobs/runs/{id}. do fills in run's result, and its Error in words
+// for the errors it expects (any other is logged and given as it is).
+func (s *Server) background(w http.ResponseWriter, r *http.Request, run RunJSON, wait time.Duration, do func(context.Context, *RunJSON) error, answer func(RunJSON, error)) {
+	run.StartedAt = s.now()
 	run.Deadline, run.Poll = run.StartedAt.Add(runTimeout), "/api/jobs/runs/"+run.ID
 	if err := s.saveRun(r.Context(), run); err != nil {
-		s.unavailable(w, "run job", err)
+		s.unavailable(w, run.Job, err)
 		return
 	}
 	type ended struct {
@@ -106,50 +137,33 @@ func (s *Server) runJob(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), runTimeout)
 		defer cancel()
-		run, err := s.finishRun(ctx, run)
+		run := run
+		err := do(ctx, &run)
+		at := s.now()
+		run.FinishedAt, run.Status = &at, RunDone
+		if err != nil {
+			run.Status = RunFailed
+			if run.Error == "" {
+				s.Log.Error("run", "job", run.Job, "run", run.ID, "err", err)
+				run.Error = err.Error()
+			}
+		}
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer scancel()
+		if serr := s.saveRun(sctx, run); serr != nil {
+			s.Log.Error("run: record", "job", run.Job, "run", run.ID, "err", serr)
+		}
 		done <- ended{run, err}
 	}()
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
-	var end ended
 	select {
-	case end = <-done:
+	case end := <-done:
+		answer(end.run, end.err)
 	case <-timer.C:
 		w.Header().Set("Location", run.Poll)
 		writeJSON(w, http.StatusAccepted, run)
-		return
 	}
-	switch {
-	case end.err == nil:
-		writeJSON(w, http.StatusOK, ranJSON{ID: end.run.ID, Result: *end.run.Result})
-	case errors.Is(end.err, jobs.ErrClosedToday), errors.Is(end.err, jobs.ErrAhead):
-		writeJSON(w, http.StatusConflict, errorBody{end.run.Error})
-	default:
-		writeJSON(w, http.StatusServiceUnavailable, errorBody{"the job failed (run " + end.run.ID + "): " + end.run.Error})
-	}
-}
-
-// finishRun runs run's job, records how it ended and returns the record
-// and the job's error.
-func (s *Server) finishRun(ctx context.Context, run RunJSON) (RunJSON, error) {
-	res, err := s.Actions.RunJob(ctx, apiActor, run.Job, run.Slot)
-	at := s.now()
-	run.FinishedAt, run.Result, run.Status = &at, &res, RunDone
-	switch {
-	case errors.Is(err, jobs.ErrClosedToday):
-		run.Status, run.Error = RunFailed, "今天已经截单了: today's orders are closed already; tomorrow's close on schedule"
-	case errors.Is(err, jobs.ErrAhead):
-		run.Status, run.Error = RunFailed, "no cutoff of a day ahead: that day's orders close on schedule"
-	case err != nil:
-		s.Log.Error("job run", "job", run.Job, "run", run.ID, "err", err)
-		run.Status, run.Error = RunFailed, err.Error()
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if serr := s.saveRun(sctx, run); serr != nil {
-		s.Log.Error("job run: record", "job", run.Job, "run", run.ID, "err", serr)
-	}
-	return run, err
 }
 
 func (s *Server) saveRun(ctx context.Context, run RunJSON) error {

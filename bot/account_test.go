@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
@@ -68,7 +69,7 @@ func TestAccountOfSeveralCommunities(t *testing.T) {
 		t.Errorf("到货通知 before binding: %q", got)
 	}
 	// Only 幸福里 has a 9栋.
-	if got := e.say("u1", "绑定 9栋1单元101"); got != textBoundIn("幸福里", orders.Address{Building: "9", Unit: "1", Room: "101"}) {
+	if got := e.say("u1", "绑定 9栋1单元101"); got != textBoundIn("幸福里", orders.Address{Building: "9", Unit: "1", Room: "101"})+"\n"+actions.PrivacyNotice(30) {
 		t.Errorf("bind where it fits: %q", got)
 	}
 	if got := e.say("u1", "挂面1袋"); !strings.HasPrefix(got, "下单成功！") {
@@ -86,7 +87,7 @@ func TestAccountOfSeveralCommunities(t *testing.T) {
 	if got := e.say("u2", "绑定 3栋2单元501"); got != textBindWhich(a, names) {
 		t.Errorf("ambiguous: %q", got)
 	}
-	if got := e.say("u2", "绑定 2"); got != textBoundIn("幸福里", a) {
+	if got := e.say("u2", "绑定 2"); got != textBoundIn("幸福里", a)+"\n"+actions.PrivacyNotice(30) {
 		t.Errorf("绑定 2: %q", got)
 	}
 	if got := e.say("u3", "绑定 3-2-502"); got != textBindWhich(orders.Address{Building: "3", Unit: "2", Room: "502"}, names) {

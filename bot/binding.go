@@ -46,7 +46,12 @@ func (b *Bot) bindAt(ctx context.Context, from *Bot, msg *Message, a orders.Addr
 		return "", err
 	}
 	switch res.Step {
-	case actions.Bound, actions.AlreadyBound:
+	case actions.Bound:
+		b.Account.remember(msg.OpenID, b)
+		// A binding is when a resident starts giving us data: say what
+		// is kept and how it goes.
+		return b.textBound(a) + "\n" + actions.PrivacyNotice(b.Community.Retention()), nil
+	case actions.AlreadyBound:
 		b.Account.remember(msg.OpenID, b)
 		return b.textBound(a), nil
 	case actions.NobodyToAsk:

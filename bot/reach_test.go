@@ -160,7 +160,7 @@ func TestVoiceWithoutWordsReachesTheLead(t *testing.T) {
 		t.Fatalf("the voice forwarded is not the elder's: %+v", sent[1])
 	}
 	// The voice is kept by baogong behind the link in the text.
-	key := actions.VoiceKey(Request{OpenID: "grandpa", MsgType: "voice", MsgID: e.msgID.Load()}.DedupeKey())
+	key := actions.VoiceKey("grandpa", Request{OpenID: "grandpa", MsgType: "voice", MsgID: e.msgID.Load()}.DedupeKey())
 	if kept, _, err := e.store.Media(ctx, key); err != nil || string(kept) != string(said) || !strings.Contains(sent[0].Text, "/m/"+key) {
 		t.Errorf("kept voice: %v", err)
 	}

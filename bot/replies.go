@@ -129,6 +129,12 @@ func textBound(a orders.Address) string {
 	return fmt.Sprintf("已绑定：%s\n现在可以下单了，例如：蔬菜包2份\n地址不对请重新发\"绑定 新地址\"。", a)
 }
 
+// textBoundNew answers a new binding (see bindAt): textBound and what is
+// kept of the resident, for retainDays.
+func textBoundNew(a orders.Address, retainDays int) string {
+	return textBound(a) + "\n" + actions.PrivacyNotice(retainDays)
+}
+
 // textBindPending answers a binding that waits for the household
 // (members) or, with nobody bound there, its building's lead.
 func textBindPending(a orders.Address, members bool) string {
@@ -1817,4 +1823,47 @@ func textShortDown(name string, before int) string {
 // textShortTooLarge: more than is still to deliver.
 func textShortTooLarge(name string, qty, open int) string {
 	return fmt.Sprintf("%s还要送的一共只有%d，缺%d比这还多，没有登记。\n请核对数量再发，例如：缺货 %s %d", name, open, qty, name, open)
+}
+
+// Personal data (privacy.go).
+
+func textAskErase(p actions.ErasePlan) string {
+	var b strings.Builder
+	b.WriteString("要删除您在这里的个人信息吗？删除后：\n")
+	if len(p.Cancel) > 0 {
+		fmt.Fprintf(&b, "· 还没配送的%d单（%s）会取消，货退回\n", len(p.Cancel), orderIDs(p.Cancel))
+	}
+	b.WriteString("· 已送的订单留在台账里，但不再有您的微信、电话和备注\n")
+	if p.Bound {
+		b.WriteString("· 您会解除绑定，家里其他人不受影响\n")
+	}
+	if len(p.Roles)+len(p.InConfig) > 0 {
+		fmt.Fprintf(&b, "· 您将不再是%s，社区会收到通知\n", strings.Join(append(slices.Clone(p.Roles), p.InConfig...), "、"))
+	}
+	b.WriteString("确认请在10分钟内回复：确认删除\n不删就不用回复。")
+	return b.String()
+}
+
+const textNoErasure = "现在没有要确认的删除。\n如果刚才已经确认过，信息已经删除了；要删除请先发\"删除我的信息\"。"
+
+func textErased(p actions.ErasePlan) string {
+	var b strings.Builder
+	b.WriteString("您的个人信息已删除。")
+	if len(p.Cancelled) > 0 {
+		fmt.Fprintf(&b, "\n取消了%d单（%s），货已退回。", len(p.Cancelled), orderIDs(p.Cancelled))
+	}
+	if len(p.Cancel) > len(p.Cancelled) {
+		b.WriteString("\n已经在配送的订单照常送到。")
+	}
+	b.WriteString("\n以后要买东西，重新发\"绑定 地址\"就行。")
+	return b.String()
+}
+
+// orderIDs lists the numbers of os: 1001、1002.
+func orderIDs(os []orders.Order) string {
+	ids := make([]string, len(os))
+	for i, o := range os {
+		ids[i] = o.ID
+	}
+	return strings.Join(ids, "、")
 }

@@ -73,7 +73,7 @@ func voiceTypedAlike(t *testing.T, safe bool) {
 		}
 		return rest
 	}
-	if got := heard(e.speak("zhang", "嗯，绑定三栋二单元五零一。"), "嗯，绑定三栋二单元五零一"); got != textBound(orders.Address{Building: "3", Unit: "2", Room: "501"}) {
+	if got := heard(e.speak("zhang", "嗯，绑定三栋二单元五零一。"), "嗯，绑定三栋二单元五零一"); got != textBoundNew(orders.Address{Building: "3", Unit: "2", Room: "501"}, 30) {
 		t.Fatalf("bind: %s", got)
 	}
 	// Chinese numerals and fillers.

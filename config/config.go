@@ -45,6 +45,7 @@ type Config struct {
 	Schedules   Schedules   `yaml:"schedules"`
 	Log         Log         `yaml:"log"`
 	Limits      Limits      `yaml:"limits"`
+	Privacy     Privacy     `yaml:"privacy"`
 	// ASR is an optional speech-to-text service (see reach.go).
 	ASR ASR `yaml:"asr"`
 
@@ -183,6 +184,14 @@ type Limits struct {
 	MessagesPerMinute int `yaml:"messages_per_minute"`
 }
 
+// Privacy says how long personal data stays (see README, 个人信息).
+type Privacy struct {
+	// RetainDays is how long an order delivered or cancelled keeps who
+	// placed it, its phone, notes and prescription photo; after that a
+	// daily job strips them and the 台账 keeps the rest.
+	RetainDays int `yaml:"retain_days"`
+}
+
 // Schedules are cron specs in Timezone for the scheduled jobs; an empty
 // spec turns a job's schedule off (it can still be run by hand).
 type Schedules struct {
@@ -202,6 +211,7 @@ func Default() Config {
 		Community: Community{UrgentClaim: 30 * time.Minute},
 		Log:       Log{Format: "text", Level: "info"},
 		Limits:    Limits{MessagesPerMinute: 30},
+		Privacy:   Privacy{RetainDays: orders.DefaultRetainDays},
 		Schedules: Schedules{
 			Cutoff:   "0 20 * * *",
 			Picklist: "5 20 * * *",
@@ -483,6 +493,9 @@ func (c *Config) validate(where func(key string) string) error {
 	}
 	if c.Limits.MessagesPerMinute < 1 {
 		bad("limits.messages_per_minute", "must be a whole number, at least 1 (or set BAOGONG_LIMITS_MESSAGES_PER_MINUTE)")
+	}
+	if c.Privacy.RetainDays < 1 || c.Privacy.RetainDays > 3650 {
+		bad("privacy.retain_days", "must be a number of days from 1 to 3650 (default %d)", orders.DefaultRetainDays)
 	}
 	if c.HTTP.MaxBodyBytes <= 0 {
 		bad("http.max_body_bytes", "must be positive")

@@ -141,6 +141,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/notices", s.page(s.notices))
 	mux.Handle("POST /admin/notices/{what}", s.action(s.changeNotices))
 	mux.Handle("GET /admin/audit", s.page(s.audit))
+	mux.Handle("GET /admin/privacy", s.page(s.privacyPage))
+	mux.Handle("POST /admin/privacy/purge", s.action(s.purge))
 	mux.HandleFunc("GET "+LedgerPath, s.ledger)
 }
 

@@ -94,6 +94,7 @@ func (f *fakeNotices) Requeue(_ context.Context, ids ...string) (int, error) {
 	return len(ids), nil
 }
 func (f *fakeNotices) Drop(_ context.Context, ids ...string) (int, error) { return len(ids), nil }
+func (f *fakeNotices) Purge(context.Context, time.Time) (int, error)      { return 0, nil }
 
 type links struct{}
 
@@ -127,7 +128,7 @@ func newEnv(t *testing.T) *env {
 		Observe: func(ctx context.Context, run orders.JobRun) { store.SaveJobRun(ctx, run, true) }}
 	dist := &orders.Distributor{Store: store, Catalog: cat, Community: community, Location: shanghai}
 	acts := &actions.Service{Community: community, Catalog: cat, Location: shanghai,
-		Orders: store, Households: store, People: store, Stock: store, Supply: store, Marks: store, Outbox: e.notices, Dead: e.notices,
+		Orders: store, Households: store, People: store, Stock: store, Supply: store, Marks: store, Outbox: e.notices, Dead: e.notices, Privacy: store, Purger: store,
 		Lists: &orders.Lists{Store: store, Catalog: cat, Community: community, Location: shanghai}, Distributor: dist, Jobs: runner,
 		Audit: e.keeper, Log: log, Now: now}
 	e.console = &Server{

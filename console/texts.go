@@ -29,6 +29,7 @@ const (
 	textNotices       = "消息"
 	textAudit         = "操作记录"
 	textSettlement    = "对账"
+	textPrivacy       = "个人信息"
 	textLoginTitle    = "登录管理后台"
 	textMessageTitle  = "提示"
 )
@@ -88,6 +89,8 @@ var viaTexts = map[string]string{
 
 // flashTexts say what an action did (?ok=<code>).
 var flashTexts = map[string]string{
+	"purged":              "个人信息已清除，结果见下。",
+	"purge-running":       "正在清除个人信息，完成后会出现在操作记录里。",
 	"cancelled":           "订单已取消，库存和限购额度已退回，已通知住户。",
 	"cancelled-untold":    "订单已取消，库存和限购额度已退回。这户没有绑定微信，请打电话告诉他们。",
 	"delivered":           "已标记送达，已通知住户。",
@@ -114,28 +117,33 @@ var flashTexts = map[string]string{
 
 // problemTexts say what went wrong (?err=<code>).
 var problemTexts = map[string]string{
-	"reason":       "请写上原因（200字以内）。",
-	"moved":        "没有改成：这个订单的状态刚变了，请看下面最新的状态。",
-	"amount":       "数量要写整数，例如 50（减少写 -5）。",
-	"unlimited":    "这个商品不限量，不用补货。",
-	"below-zero":   "减不了这么多：剩下的没有这么多。",
-	"household":    "没有这户。",
-	"mark":         "标记不对。",
-	"person":       "请填好微信 openid（和楼栋或网格）。",
-	"in-config":    "这个人写在配置文件里，请在配置文件里改。",
-	"application":  "这个报名已经处理过或过期了。",
-	"job":          "任务运行出错了，请看系统日志，或过一会儿再试。",
-	"none-ticked":  "请先勾选要处理的消息。",
-	"distribution": "请填好发放编号、商品、每户数量（1到10）。",
-	"binding":      "这个绑定申请已经处理过或过期了。",
-	"member":       "这个微信不在这户。",
-	"paid-already": "没有改动：这个订单已经付过、免费或取消了。",
-	"refund-none":  "没有改动：这个订单没有要退的钱。",
-	"short":        "请选好商品，写上一共缺多少（整数）。",
-	"short-down":   "没有改动：之前登记的缺货比这多，已经通知了住户，不能改少。",
-	"short-large":  "没有改动：缺的比这一天还要送的还多，请核对数量。",
-	"no-picklist":  "这一天的备货单还没发，不能登记缺货。",
-	"closed-today": "今天已经截单了：今天的订单已经关闭，明天的订单到时间会自动截单。",
+	"purge-confirm": "没有清除：请输入社区名称确认。",
+	"purge-date":    "没有清除：日期请写成 2026-12-31 这样。",
+	"purge-future":  "没有清除：日期不能在今天以后。",
+	"purge-running": "没有清除：另一次清除正在进行，请等它做完。",
+	"purge-failed":  "清除没有做完，请再点一次（已清除的不会重复）。",
+	"reason":        "请写上原因（200字以内）。",
+	"moved":         "没有改成：这个订单的状态刚变了，请看下面最新的状态。",
+	"amount":        "数量要写整数，例如 50（减少写 -5）。",
+	"unlimited":     "这个商品不限量，不用补货。",
+	"below-zero":    "减不了这么多：剩下的没有这么多。",
+	"household":     "没有这户。",
+	"mark":          "标记不对。",
+	"person":        "请填好微信 openid（和楼栋或网格）。",
+	"in-config":     "这个人写在配置文件里，请在配置文件里改。",
+	"application":   "这个报名已经处理过或过期了。",
+	"job":           "任务运行出错了，请看系统日志，或过一会儿再试。",
+	"none-ticked":   "请先勾选要处理的消息。",
+	"distribution":  "请填好发放编号、商品、每户数量（1到10）。",
+	"binding":       "这个绑定申请已经处理过或过期了。",
+	"member":        "这个微信不在这户。",
+	"paid-already":  "没有改动：这个订单已经付过、免费或取消了。",
+	"refund-none":   "没有改动：这个订单没有要退的钱。",
+	"short":         "请选好商品，写上一共缺多少（整数）。",
+	"short-down":    "没有改动：之前登记的缺货比这多，已经通知了住户，不能改少。",
+	"short-large":   "没有改动：缺的比这一天还要送的还多，请核对数量。",
+	"no-picklist":   "这一天的备货单还没发，不能登记缺货。",
+	"closed-today":  "今天已经截单了：今天的订单已经关闭，明天的订单到时间会自动截单。",
 }
 
 // jobLabels name the jobs as staff say them.
@@ -146,6 +154,7 @@ var jobLabels = map[string]string{
 	jobs.Urgent:   "急需转交",
 	jobs.Bindings: "绑定通知",
 	jobs.Restock:  "到货通知",
+	jobs.Privacy:  "个人信息清理",
 	// issue 19
 	jobs.Unreached: "联系不上汇总",
 }
@@ -175,6 +184,8 @@ func jobDoes(name string, days orders.Days, closed string) string {
 		return "把急需订单推给网格志愿者；超过时间没人领取的转给社区工作人员。"
 	case jobs.Bindings:
 		return "告诉楼栋长最近有哪些住户绑定了他负责的楼栋。"
+	case jobs.Privacy:
+		return "去掉已送达或取消、超过保存天数的订单里的下单人、电话、备注和照片。"
 	case jobs.Unreached:
 		return "告诉社区工作人员哪些人的通知发不到微信上（名字、电话），好打电话告诉他们。"
 	}

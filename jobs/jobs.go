@@ -32,19 +32,24 @@ const (
 	// Restock tells those waiting for an item (到货通知) it is back; it
 	// runs every minute (see restock.go).
 	Restock = "restock"
+	// Privacy strips the personal fields of orders settled longer ago
+	// than the retention period; it runs daily (see privacy.go).
+	Privacy = "privacy"
 	// Unreached tells staff who cannot be reached (see unreached.go);
 	// it runs hourly.
 	Unreached = "unreached"
 )
 
 // Names lists the jobs.
-var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings, Restock, Unreached}
+var Names = []string{Cutoff, Picklist, Roster, Urgent, Bindings, Restock, Privacy, Unreached}
 
 // Frequent are the jobs that run on fixed schedules of their own, beside
 // the config's: the urgent watch and 到货通知 every minute, the bindings
-// digest every half hour (its cursor in Redis makes up for slots missed).
-// A missed minute needs no replay, so CatchUp is not given these.
-var Frequent = Schedules{Urgent: {"* * * * *"}, Bindings: {"*/30 * * * *"}, Restock: {"* * * * *"}, Unreached: {"20 * * * *"}}
+// digest every half hour (its cursor in Redis makes up for slots missed),
+// the retention of personal data at night (a missed night is made up the
+// next: it takes everything older than the period), who cannot be reached
+// hourly. A missed slot needs no replay, so CatchUp is not given these.
+var Frequent = Schedules{Urgent: {"* * * * *"}, Bindings: {"*/30 * * * *"}, Restock: {"* * * * *"}, Privacy: {"40 3 * * *"}, Unreached: {"20 * * * *"}}
 
 // Notice is a message to one WeChat user. Its ID makes it idempotent: a
 // notice with an ID that was queued before is not sent again.
@@ -102,6 +107,9 @@ type Result struct {
 	Bound []string `json:"bound,omitempty"`
 	// Restocked are the items whose waiters the restock job told.
 	Restocked []RestockRun `json:"restocked,omitempty"`
+	// Redacted is how many orders the privacy job stripped of their
+	// personal fields.
+	Redacted int `json:"redacted,omitempty"`
 	// Unreached are who the unreached job found nothing could reach.
 	Unreached []string `json:"unreached,omitempty"`
 }
@@ -140,7 +148,17 @@ type SupplyRun struct {
 var ErrUnknownJob = errors.New("unknown job")
 
 // Run runs job name for slot. Who started it is read from ctx (see By).
+// While the office purges personal data it waits (see Gate).
 func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, error) {
+	leave, err := r.enter(ctx, name)
+	if err != nil {
+		return Result{Job: name, Slot: slot}, err
+	}
+	defer leave()
+	return r.run(ctx, name, slot)
+}
+
+func (r *Runner) run(ctx context.Context, name string, slot time.Time) (Result, error) {
 	slot = slot.In(r.Location).Truncate(time.Minute)
 	var (
 		res Result
@@ -159,6 +177,8 @@ func (r *Runner) Run(ctx context.Context, name string, slot time.Time) (Result, 
 		res, err = r.bindings(ctx, slot)
 	case Restock:
 		res, err = r.restock(ctx, slot)
+	case Privacy:
+		res, err = r.privacy(ctx, slot)
 	case Unreached:
 		res, err = r.unreached(ctx, slot)
 	default:

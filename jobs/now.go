@@ -32,6 +32,15 @@ var (
 //
 // The Result's Slot is now.
 func (r *Runner) RunNow(ctx context.Context, name string) (Result, error) {
+	leave, err := r.enter(ctx, name)
+	if err != nil {
+		return Result{Job: name}, err
+	}
+	defer leave()
+	return r.runNow(ctx, name)
+}
+
+func (r *Runner) runNow(ctx context.Context, name string) (Result, error) {
 	now := r.Now().In(r.Location).Truncate(time.Second)
 	var (
 		res Result
@@ -49,7 +58,7 @@ func (r *Runner) RunNow(ctx context.Context, name string) (Result, error) {
 	case Roster:
 		res, err = r.roster(ctx, now)
 	default:
-		return r.Run(ctx, name, now) // observed there
+		return r.run(ctx, name, now) // observed there
 	}
 	r.observe(ctx, name, now, res, err)
 	return res, err

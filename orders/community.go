@@ -22,6 +22,9 @@ type Community struct {
 	UrgentClaim time.Duration
 	// Phone is the community office's phone (社区电话), "" when not given.
 	Phone string
+	// RetainDays is how long settled orders keep their personal fields
+	// (0: DefaultRetainDays).
+	RetainDays int
 	// Calendar says when order days close and their goods go out.
 	Calendar Calendar
 	// Shapes are the buildings' real shapes, by CanonicalBuilding, for
@@ -224,4 +227,12 @@ func (c *Community) GridIDs() []string {
 		ids[i] = g.ID
 	}
 	return ids
+}
+
+// Retention is how many days settled orders keep their personal fields.
+func (c *Community) Retention() int {
+	if c.RetainDays <= 0 {
+		return DefaultRetainDays
+	}
+	return c.RetainDays
 }

@@ -413,3 +413,17 @@ func trimZeros(s string) string {
 	}
 	return s
 }
+
+// RoundEnd is when the delivery round of slot is over, and with it the
+// volunteer's link to it (and the households' phones on it): the end of
+// the slot's day in loc, or 12 hours after the slot when that is later (a
+// round sent the evening before is delivered the next morning). Stops
+// left undelivered go on the next round, with a link of its own.
+func RoundEnd(slot time.Time, loc *time.Location) time.Time {
+	t := slot.In(loc)
+	end := time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
+	if late := slot.Add(12 * time.Hour); late.After(end) {
+		return late
+	}
+	return end
+}

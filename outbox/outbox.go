@@ -822,3 +822,48 @@ func (o *Outbox) Drop(ctx context.Context, ids ...string) (int, error) {
 	}
 	return n, nil
 }
+
+// purgeScript forgets notices ARGV (pending, held or dead) and the
+// delivered ids recorded before ARGV[1] (Unix ms). Returns how many went.
+var purgeScript = redis.NewScript(`
+local n = redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[1])
+for i = 2, #ARGV do
+  n = n + redis.call('HDEL', KEYS[2], ARGV[i])
+  redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('ZREM', KEYS[3], ARGV[i])
+end
+return n`)
+
+// Purge forgets every notice queued before t, sent or not, and the ids
+// of those delivered before t (the office's purge of personal data: a
+// notice's text names doors and phones). It returns how many went.
+func (o *Outbox) Purge(ctx context.Context, t time.Time) (int, error) {
+	var old []any
+	var cursor uint64
+	for {
+		kv, next, err := o.rdb.HScan(ctx, o.keys[1], cursor, "", 500).Result()
+		if err != nil {
+			return 0, fmt.Errorf("purge notices: %w", err)
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			var n Notice
+			if json.Unmarshal([]byte(kv[i+1]), &n) != nil || n.CreatedAt.Before(t) {
+				old = append(old, kv[i])
+			}
+		}
+		if cursor = next; cursor == 0 {
+			break
+		}
+	}
+	total := 0
+	for first := true; first || len(old) > 0; first = false {
+		batch := old[:min(len(old), 500)]
+		old = old[len(batch):]
+		n, err := purgeScript.Run(ctx, o.rdb, o.keys, append([]any{t.UnixMilli()}, batch...)...).Int()
+		if err != nil {
+			return total, fmt.Errorf("purge notices: %w", err)
+		}
+		total += n
+	}
+	return total, nil
+}

@@ -19,7 +19,7 @@ const SheetLedger = "台账"
 // ledgerHeader heads the ledger (台账) in CSV and XLSX alike: the first
 // row of both, nothing above it.
 var ledgerHeader = []string{"订单号", "下单时间", "住户", "网格", "商品", "数量", "单位", "单价（元）", "金额（元）",
-	"急", "代下", "状态", "下单人", "送达人", "送达时间", "备注"}
+	"急", "代下", "状态", "下单人", "送达人", "送达时间", "备注", "付款方式", "付款", "已收（元）", "待退（元）", "已退（元）"}
 
 // StatusNames are the order statuses as staff read them.
 var StatusNames = map[orders.Status]string{
@@ -74,6 +74,15 @@ type LedgerRow struct {
 	// Note is why it was cancelled, or what was said when it was
 	// delivered.
 	Note string
+	// Cut: the supplier could not pack this line (缺货); listed, left out
+	// of the total, its money owed back when it was paid.
+	Cut bool
+	// Money: how the order is paid and where its money stands; the
+	// amounts are the order's and stand on its first row only, so a
+	// column sums to what was collected and owed back.
+	PayMethod, PayStatus               string
+	First                              bool
+	PaidFen, RefundDueFen, RefundedFen int64
 }
 
 // Delivery returns who marked o delivered and when (its last such step),
@@ -114,10 +123,31 @@ func LedgerRows(list []orders.Order, who Who) []LedgerRow {
 		if o.Status == orders.StatusCancelled && len(o.History) > 0 {
 			base.Note = o.History[len(o.History)-1].Note
 		}
-		for _, l := range o.Lines {
+		base.PayMethod, base.PayStatus = PayMethodNames[o.Pay.Method], PayNames[o.Pay.Status]
+		first := true
+		add := func(l orders.Line, cut bool) {
 			r := base
 			r.Item, r.Qty, r.Unit, r.PriceFen, r.AmountFen = l.Name, l.Qty, l.Unit, l.PriceFen, l.PriceFen*int64(l.Qty)
+			if r.Cut = cut; cut {
+				r.Status = textCutStatus
+			}
+			if first {
+				r.First, r.PaidFen = true, o.Pay.PaidFen
+				switch o.Pay.Status {
+				case orders.PayRefundDue:
+					r.RefundDueFen = o.Pay.RefundFen
+				case orders.PayRefunded:
+					r.RefundedFen = o.Pay.RefundFen
+				}
+				first = false
+			}
 			rows = append(rows, r)
+		}
+		for _, l := range o.Lines {
+			add(l, false)
+		}
+		for _, l := range o.Cut {
+			add(l, true)
 		}
 	}
 	return rows
@@ -166,10 +196,19 @@ func (r LedgerRow) cells(loc *time.Location) []any {
 	if !r.DeliveredAt.IsZero() {
 		delivered = r.DeliveredAt.In(loc)
 	}
+	money := func(fen int64) any {
+		if !r.First || fen == 0 {
+			return ""
+		}
+		return yuanCell(fen)
+	}
 	return []any{numberOrText(r.OrderID), r.PlacedAt.In(loc), r.Household, numberOrText(r.Grid), r.Item, r.Qty, r.Unit,
 		yuanCell(r.PriceFen), yuanCell(r.AmountFen), flagCell(r.Urgent, "急"), flagCell(r.Proxy, "代下"), r.Status, r.PlacedBy,
-		r.DeliveredBy, delivered, r.Note}
+		r.DeliveredBy, delivered, r.Note, r.PayMethod, r.PayStatus, money(r.PaidFen), money(r.RefundDueFen), money(r.RefundedFen)}
 }
+
+// textCutStatus is the status of a line the supplier could not pack.
+const textCutStatus = "缺货未送"
 
 func flagCell(on bool, word string) string {
 	if on {
@@ -178,18 +217,22 @@ func flagCell(on bool, word string) string {
 	return ""
 }
 
-// totalRow is the ledger's last row: the number of orders and the sum of
-// the lines not cancelled.
+// totalRow is the ledger's last row: the number of orders, the sum of
+// the lines neither cancelled nor cut, and the money collected and owed
+// back.
 func totalRow(rows []LedgerRow) []any {
-	var sum int64
+	var sum, paid, due, refunded int64
 	all, cancelled := map[string]bool{}, map[string]bool{}
 	for _, r := range rows {
 		all[r.OrderID] = true
+		paid, due, refunded = paid+r.PaidFen, due+r.RefundDueFen, refunded+r.RefundedFen
 		if r.Cancelled {
 			cancelled[r.OrderID] = true
 			continue
 		}
-		sum += r.AmountFen
+		if !r.Cut {
+			sum += r.AmountFen
+		}
 	}
 	what := fmt.Sprintf("共%d单", len(all))
 	if len(cancelled) > 0 {
@@ -197,6 +240,7 @@ func totalRow(rows []LedgerRow) []any {
 	}
 	row := make([]any, len(ledgerHeader))
 	row[0], row[4], row[8] = "合计", what, yuanCell(sum)
+	row[18], row[19], row[20] = yuanCell(paid), yuanCell(due), yuanCell(refunded)
 	return row
 }
 

@@ -14,8 +14,10 @@ import (
 
 // ledgerFixture is a day's orders as they come from the store (newest
 // first, ids out of order): a resident's, a lead's 接龙 for an elder
-// (two lines, urgent), a free pack, one cancelled, one by voice, one the
-// office placed, and an id shorter than the others.
+// (two lines, urgent, paid in the group, one box of eggs not packed and
+// owed back), a free pack, one cancelled after it was paid (refunded),
+// one by voice (paid at the door), one the office placed, and an id
+// shorter than the others.
 func ledgerFixture() []orders.Order {
 	sh, _ := time.LoadLocation("Asia/Shanghai")
 	at := time.Date(2026, 11, 24, 9, 30, 0, 0, sh)
@@ -30,14 +32,17 @@ func ledgerFixture() []orders.Order {
 		{ID: "1004", Grid: "G1", Address: a("5", "1", "302"), Lines: []orders.Line{veg}, TotalFen: 10000, Status: orders.StatusPending,
 			Channel: orders.ChannelAdmin, PlacedBy: "admin-token", CreatedAt: at.Add(4 * time.Hour)},
 		{ID: "1005", Grid: "G2", Address: a("6", "3", "1202"), Lines: []orders.Line{egg}, TotalFen: 2850, Status: orders.StatusDelivered,
-			Channel: orders.ChannelVoice, PlacedBy: "o-wang", CreatedAt: at.Add(3 * time.Hour), History: delivered("o-vol-2", "", 6*time.Hour)},
+			Channel: orders.ChannelVoice, PlacedBy: "o-wang", CreatedAt: at.Add(3 * time.Hour), History: delivered("o-vol-2", "", 6*time.Hour),
+			Pay: orders.Payment{Status: orders.PayPaid, Method: orders.PayAtDoor, PaidFen: 2850}},
 		{ID: "1006", Grid: "G1", Address: a("3", "2", "502"), Lines: []orders.Line{free}, Status: orders.StatusAssigned,
 			Channel: orders.ChannelDistribution, PlacedBy: "admin-token", CreatedAt: at.Add(2 * time.Hour), Distribution: "d1"},
 		{ID: "1003", Grid: "G1", Address: a("3", "1", "101"), Lines: []orders.Line{veg, egg}, TotalFen: 12850, Status: orders.StatusDelivered,
 			Channel: orders.ChannelJielong, PlacedBy: "o-lead-3", Urgent: true, CreatedAt: at.Add(time.Hour),
-			History: delivered("o-vol-1", "=放门口", 5*time.Hour)},
+			History: delivered("o-vol-1", "=放门口", 5*time.Hour), Cut: []orders.Line{{SKU: "EGG", Name: "鸡蛋", Qty: 1, Unit: "盒", PriceFen: 2850}},
+			Pay: orders.Payment{Status: orders.PayRefundDue, Method: orders.PayGroup, PaidFen: 15700, RefundFen: 2850}},
 		{ID: "1002", Grid: "G1", Address: a("3", "2", "501"), Lines: []orders.Line{veg}, TotalFen: 10000, Status: orders.StatusCancelled,
 			Channel: orders.ChannelWeChat, PlacedBy: "o-zhang", CreatedAt: at.Add(time.Minute),
+			Pay: orders.Payment{Status: orders.PayRefunded, Method: orders.PayCode, PaidFen: 10000, RefundFen: 10000},
 			History: []orders.Event{{At: at, Status: orders.StatusPending}, {At: at.Add(2 * time.Minute), Status: orders.StatusCancelled, By: "o-zhang", Note: "住户不要了"}}},
 		{ID: "1001", Grid: "G1", Address: a("3", "2", "501"), Lines: []orders.Line{egg}, TotalFen: 2850, Status: orders.StatusPending,
 			Channel: orders.ChannelWeChat, PlacedBy: "o-zhang", CreatedAt: at},
@@ -77,7 +82,7 @@ func TestLedgerCSV(t *testing.T) {
 	for _, r := range rows[1 : len(rows)-1] {
 		ids = append(ids, r[0])
 	}
-	if got := strings.Join(ids, " "); got != "998 1001 1002 1003 1003 1004 1005 1006" {
+	if got := strings.Join(ids, " "); got != "998 1001 1002 1003 1003 1003 1004 1005 1006" {
 		t.Errorf("rows by order number: %s", got)
 	}
 	for _, id := range []string{"o-zhang", "o-lead-3", "o-vol-1", "o-vol-2", "o-wang", "o-li", "admin-token"} {

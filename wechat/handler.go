@@ -17,6 +17,8 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/baogong/baogong/orders"
 )
 
 // Message is one message or event from a WeChat user, as the handler
@@ -43,10 +45,11 @@ func (r Message) DedupeKey() string {
 	if r.MsgType != "event" && r.MsgID != 0 {
 		// MsgId is unique per account as WeChat makes them, but anyone
 		// who can sign a callback picks it: with the sender in the key,
-		// one sender's message never answers another's.
-		return "m:" + r.OpenID + ":" + strconv.FormatInt(r.MsgID, 10)
+		// one sender's message never answers another's. The sender is
+		// named by pseudonym: keys are seen by whoever looks at Redis.
+		return "m:" + orders.Pseudonym(r.OpenID) + ":" + strconv.FormatInt(r.MsgID, 10)
 	}
-	return "e:" + r.OpenID + ":" + strconv.FormatInt(r.Created, 10) + ":" + r.Event + ":" + r.EventKey
+	return "e:" + orders.Pseudonym(r.OpenID) + ":" + strconv.FormatInt(r.Created, 10) + ":" + r.Event + ":" + r.EventKey
 }
 
 // Handler is the WeChat callback (/wechat). It checks what silenceper's

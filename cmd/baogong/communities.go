@@ -98,8 +98,9 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	p.Outbox.Now = m.Clock.Now
 	p.Schedules = schedulesOf(cfg.SchedulesOf(cc))
 	community := communityOf(cc)
+	community.RetainDays = cfg.Privacy.RetainDays
 	community.Calendar = p.Schedules.Calendar()
-	links := signedLinks{s: signer}
+	links := signedLinks{s: signer, loc: loc}
 	if several {
 		links.community = cc.ID
 	}
@@ -116,7 +117,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	p.Staff.Now = m.Clock.Now
 	p.Actions = &actions.Service{
 		Community: &community, Catalog: p.Catalog, Location: loc,
-		Orders: p.Store, Households: p.Store, People: p.Store, Stock: p.Store, Supply: p.Store, Marks: p.Store, Outbox: p.Outbox, Dead: p.Outbox,
+		Orders: p.Store, Households: p.Store, People: p.Store, Stock: p.Store, Supply: p.Store, Marks: p.Store, Outbox: p.Outbox, Dead: p.Outbox, Privacy: p.Store, Purger: p.Store,
 		Lists:       &orders.Lists{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc},
 		Distributor: p.Distributor, Jobs: p.Jobs, Audit: p.Staff, Log: log, Now: m.Clock.Now,
 		Media: p.Store, Links: links,

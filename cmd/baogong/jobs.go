@@ -19,6 +19,7 @@ import (
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/internal/suggest"
 	"github.com/baogong/baogong/jobs"
+	"github.com/baogong/baogong/orders"
 )
 
 // signedLinks makes the links of roster and pick-list messages: signed,
@@ -28,6 +29,8 @@ type signedLinks struct {
 	s *signedurl.Signer
 	// community is named in every link when the account serves several.
 	community string
+	// loc is the community's time zone: a round's link ends with its day.
+	loc *time.Location
 }
 
 // RosterPath and PicklistPath are the routes the links point at.
@@ -40,8 +43,11 @@ func PicklistPath(supplier, day string) string {
 	return "/p/" + url.PathEscape(supplier) + "/" + day
 }
 
+// Roster is the link of a volunteer's round: it works until the round
+// ends (orders.RoundEnd), so the households' phones on it do not outlive
+// the delivery.
 func (l signedLinks) Roster(grid string, slot time.Time, volunteer string) string {
-	return l.s.URL(RosterPath(grid, slot, volunteer), linkQuery(l.community))
+	return l.s.URLUntil(RosterPath(grid, slot, volunteer), linkQuery(l.community), orders.RoundEnd(slot, l.loc))
 }
 
 // Summary is the link of a lead's printable 汇总.
@@ -105,6 +111,7 @@ var jobHelp = map[string]string{
 	jobs.Urgent:   "急需转交: pages volunteers about urgent orders nobody claimed, then staff (every minute)",
 	jobs.Bindings: "绑定通知: tells leads which households of their buildings bound (every 30 minutes)",
 	jobs.Restock:  "到货通知: tells those waiting for an item that it is back (every minute)",
+	jobs.Privacy:  "个人信息清理: strips who, phone, notes and photos from orders settled longer ago than privacy.retain_days (nightly)",
 }
 
 // runJobUsage is run-job's help: every job and what it does.
@@ -188,4 +195,52 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(res)
+}
+
+// purgeCmd is the office's purge of personal data when the lockdown ends
+// (actions.Purge), from the command line.
+func purgeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: baogong purge --before YYYY-MM-DD --config FILE [--community ID]\n\n"+
+			"Removes every WeChat id, phone number, note and photo of activity before the day, and the\n"+
+			"bindings nobody used since; the 台账 of those days keeps its rows and totals. Waits for\n"+
+			"running jobs. Running it again repeats nothing.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	path := fs.String("config", "baogong.yaml", "config file")
+	communityFlag := fs.String("community", "", "the community's id (required when the config has several)")
+	before := fs.String("before", "", "the day (YYYY-MM-DD, today at the latest): personal data of activity before it goes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *before == "" {
+		fs.Usage()
+		return errors.New("purge needs --before YYYY-MM-DD")
+	}
+	m, err := LoadMain(ctx, *path, stderr)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	p, err := m.community(*communityFlag)
+	if err != nil {
+		return fmt.Errorf("--community: %w", err)
+	}
+	rep, err := p.Actions.Purge(ctx, actions.Actor{Who: "purge", Door: actions.CLI, Staff: true}, *before)
+	var bad *actions.PurgeDateError
+	switch {
+	case errors.As(err, &bad) && bad.Future:
+		return fmt.Errorf("--before %s is after today: only what is past can be purged", bad.Day)
+	case errors.As(err, &bad):
+		return fmt.Errorf("--before must be a date like 2026-12-31, not %q", bad.Day)
+	case errors.Is(err, orders.ErrConflict):
+		return errors.New("another purge is running; try again when it is done")
+	case err != nil:
+		return fmt.Errorf("the purge stopped part way (run it again, it repeats nothing): %w", err)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
 }

@@ -40,8 +40,11 @@ const usage = `usage:
   baogong menu --config FILE        create the official account's menu
   baogong run-job NAME --config FILE [--slot TIME] [--community ID]
                                     run a job now: cutoff, picklist, roster,
-                                    urgent, bindings or restock
+                                    urgent, bindings, restock or privacy
                                     (baogong run-job help says what each does)
+  baogong purge --before YYYY-MM-DD --config FILE [--community ID]
+                                    remove the personal data of activity
+                                    before the day (the lockdown is over)
   baogong load --config FILE [flags]
                                     drive a running service with WeChat-signed
                                     orders and check every answer
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runJobCmd(ctx, args, stdout, stderr)
 	case "load":
 		return loadCmd(ctx, args, stdout, stderr)
+	case "purge":
+		return purgeCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

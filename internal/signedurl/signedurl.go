@@ -76,12 +76,18 @@ func (s *Signer) now() time.Time {
 // link. q may be nil; its exp and sig parameters, if any, are replaced.
 // q is not modified.
 func (s *Signer) URL(path string, q url.Values) string {
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
 	ttl := s.TTL
 	if ttl <= 0 {
 		ttl = DefaultTTL
+	}
+	return s.URLUntil(path, q, s.now().Add(ttl))
+}
+
+// URLUntil is URL for a link that lasts until until (a volunteer's round
+// ends, and so does the link to it).
+func (s *Signer) URLUntil(path string, q url.Values, until time.Time) string {
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
 	}
 	v := make(url.Values, len(q)+1)
 	for k, vs := range q {
@@ -89,7 +95,7 @@ func (s *Signer) URL(path string, q url.Values) string {
 			v[k] = vs
 		}
 	}
-	exp := strconv.FormatInt(s.now().Add(ttl).Unix(), 10)
+	exp := strconv.FormatInt(until.Unix(), 10)
 	v.Set(ParamExp, exp)
 	sig := hex.EncodeToString(s.mac(path, v.Encode()))
 

@@ -109,3 +109,15 @@ func (d *Directory) Choice(ctx context.Context, openid string) (orders.BindChoic
 	}
 	return c, nil
 }
+
+// Erase forgets openid: which community they belong to, and any choice
+// of community offered to them (删除我的信息).
+func (d *Directory) Erase(ctx context.Context, openid string) error {
+	if err := d.rdb.Del(ctx, d.who(openid)).Err(); err != nil {
+		return fmt.Errorf("erase community of user: %w", err)
+	}
+	if err := d.rdb.Del(ctx, d.choice(openid)).Err(); err != nil {
+		return fmt.Errorf("erase choice of user: %w", err)
+	}
+	return nil
+}

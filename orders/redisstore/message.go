@@ -49,7 +49,7 @@ const (
 
 func (k keys) msg(key string) string { return k.p + "msg:" + key }
 func (k keys) rate(openid string, at time.Time) string {
-	return k.p + "rate:" + openid + ":" + strconv.FormatInt(at.Unix()/60, 10)
+	return k.p + "rate:" + orders.Pseudonym(openid) + ":" + strconv.FormatInt(at.Unix()/60, 10)
 }
 
 func (k keys) recent() string { return k.p + "recent" }
@@ -116,7 +116,7 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 	for _, g := range grids {
 		ks = append(ks, s.k.volunteers(g))
 	}
-	args := append([]any{claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner), at.UnixMicro(), RecentSenders,
+	args := append([]any{claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner), at.UnixMicro(), RecentSenders, day,
 		at.UnixMilli(), string(how)}, outbox.ArrivalArgs()...)
 	args = append(args, MaxHeldRead)
 	res, err := resolveScript.Run(ctx, s.rdb, ks, args...).Slice()

@@ -15,7 +15,9 @@
 -- KEYS[10] the sender's held notices, KEYS[11] the outbox's notice bodies
 -- KEYS[12..] run-time volunteer sets of each grid
 -- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>", time of the
---       message (Unix microseconds), how many recent senders to keep,
+--       message (Unix microseconds), how many recent senders to keep, the
+--       message's day (a binding keeps the last day it was used, 'seen':
+--       the office's purge removes bindings not used since its date),
 --       now (ms), how the message opens the window ('m', 'e' or ''), the
 --       window arguments (mwin, mcap, ewin, ecap), how many held notices
 --       to read
@@ -42,10 +44,13 @@ end
 if v ~= ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 end
-local b = redis.call('HMGET', KEYS[2], 'building', 'unit', 'room', 'grid', 'at', 'hh')
+local b = redis.call('HMGET', KEYS[2], 'building', 'unit', 'room', 'grid', 'at', 'hh', 'seen')
 local marks = ''
 if b[6] then
   marks = redis.call('HGET', KEYS[4], b[6]) or ''
+  if b[7] ~= ARGV[7] then
+    redis.call('HSET', KEYS[2], 'seen', ARGV[7])
+  end
 end
 redis.call('ZADD', KEYS[8], ARGV[5], ARGV[3])
 redis.call('ZREMRANGEBYRANK', KEYS[8], 0, -(tonumber(ARGV[6]) + 1))
@@ -57,8 +62,8 @@ local closed = redis.call('EXISTS', KEYS[5])
 if closed == 1 then
   closed = closed + redis.call('EXISTS', KEYS[7])
 end
-reach_arrive(KEYS[9], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12])
-local held = held_read(KEYS[10], KEYS[11], ARGV[13])
+reach_arrive(KEYS[9], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
+local held = held_read(KEYS[10], KEYS[11], ARGV[14])
 local count = table.remove(held, 1)
 local heldJSON = '[]'
 if #held > 0 then
