@@ -170,3 +170,34 @@ func TestOutboxMergesWhatFits(t *testing.T) {
 		t.Fatalf("sent %d: %+v", len(s), s)
 	}
 }
+
+// TestOutboxPurgeForgetsWhatPeopleKeysHold: the office's purge leaves no
+// notice text in a person's keys: held notices (and their place among
+// those out of reach), pending ids, the notices kept for their page.
+func TestOutboxPurgeForgetsWhatPeopleKeysHold(t *testing.T) {
+	e := newWXEnv(t, "")
+	ctx := context.Background()
+	e.wrote("oSeen")
+	e.enqueue(notice("h1", "oHeld"), notice("k1", "oSeen"))
+	e.drain(2)
+	if box, _ := e.box.Mailbox(ctx, "oSeen"); len(box.Recent) != 1 {
+		t.Fatalf("kept %+v", box)
+	}
+	e.clock.Advance(time.Hour)
+	if _, err := e.box.Purge(ctx, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if un, _ := e.box.Unreachable(ctx); len(un) != 0 {
+		t.Errorf("still out of reach after the purge: %+v", un)
+	}
+	if n, _ := e.rdb.ZCard(ctx, e.box.held("oHeld")).Result(); n != 0 {
+		t.Errorf("%d held ids left", n)
+	}
+	if box, _ := e.box.Mailbox(ctx, "oSeen"); len(box.Recent)+len(box.Held) != 0 {
+		t.Errorf("notices page after the purge: %+v", box)
+	}
+	got := arrive(t, e.rdb, e.community, "oHeld", e.clock.Now(), "m")
+	if got[0] != int64(0) {
+		t.Errorf("the next message would carry %v", got)
+	}
+}

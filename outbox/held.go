@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -268,4 +269,78 @@ func (o *Outbox) Problems(ctx context.Context) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// purgePeople forgets what each person's keys keep of notices made before
+// t (the office's purge, see Purge): held notices (and who has some),
+// pending ids, and the notices kept for their notices page. It returns
+// how many went.
+func (o *Outbox) purgePeople(ctx context.Context, t time.Time) (int, error) {
+	total := 0
+	before := "(" + strconv.FormatInt(t.UnixMilli(), 10)
+	for _, kind := range []string{"held:", "to:"} {
+		err := o.scan(ctx, o.prefix+"outbox:"+kind+"*", func(key string) error {
+			n, err := o.rdb.ZRemRangeByScore(ctx, key, "-inf", before).Result()
+			total += int(n)
+			if err == nil && kind == "held:" && o.rdb.ZCard(ctx, key).Val() == 0 {
+				err = o.rdb.ZRem(ctx, o.heldIndex(), strings.TrimPrefix(key, o.prefix+"outbox:held:")).Err()
+			}
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("purge notices of people: %w", err)
+		}
+	}
+	err := o.scan(ctx, o.prefix+"outbox:kept:*", func(key string) error {
+		items, err := o.rdb.LRange(ctx, key, 0, -1).Result()
+		if err != nil {
+			return err
+		}
+		for _, v := range items {
+			var n Notice
+			if json.Unmarshal([]byte(v), &n) != nil || n.CreatedAt.Before(t) {
+				// LREM of the value itself: a notice kept meanwhile stays.
+				k, err := o.rdb.LRem(ctx, key, 0, v).Result()
+				if err != nil {
+					return err
+				}
+				total += int(k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return total, fmt.Errorf("purge kept notices: %w", err)
+	}
+	return total, nil
+}
+
+// scan calls fn with each key matching pattern (all under the
+// community's hash tag: on a cluster, one node's). The pattern's prefix
+// is the community's own, already safe as a glob but for its braces.
+func (o *Outbox) scan(ctx context.Context, pattern string, fn func(string) error) error {
+	var node redis.Cmdable = o.rdb
+	if c, ok := o.rdb.(*redis.ClusterClient); ok {
+		n, err := c.MasterForKey(ctx, o.keys[0])
+		if err != nil {
+			return err
+		}
+		node = n
+	}
+	pattern = strings.NewReplacer("[", `\[`, "]", `\]`, "?", `\?`).Replace(pattern)
+	var cursor uint64
+	for {
+		keys, next, err := node.Scan(ctx, cursor, pattern, 500).Result()
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := fn(k); err != nil {
+				return err
+			}
+		}
+		if cursor = next; cursor == 0 {
+			return nil
+		}
+	}
 }

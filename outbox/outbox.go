@@ -865,5 +865,6 @@ func (o *Outbox) Purge(ctx context.Context, t time.Time) (int, error) {
 		}
 		total += n
 	}
-	return total, nil
+	n, err := o.purgePeople(ctx, t)
+	return total + n, err
 }
