@@ -275,11 +275,14 @@ func (f Filter) Match(o *Order) bool {
 // Prescription is what backs an order of prescription medicine: a photo
 // the resident sent, and the review.
 type Prescription struct {
-	MediaID string    `json:"media_id,omitempty"`
-	PicURL  string    `json:"pic_url,omitempty"`
-	By      string    `json:"by,omitempty"` // who approved or rejected
-	Note    string    `json:"note,omitempty"`
-	At      time.Time `json:"at,omitzero"`
+	MediaID string `json:"media_id,omitempty"`
+	PicURL  string `json:"pic_url,omitempty"`
+	By      string `json:"by,omitempty"` // who approved or rejected
+	// SentBy is who sent the photo (the household's member, for an
+	// order a lead placed): it is theirs to erase.
+	SentBy string    `json:"sent_by,omitempty"`
+	Note   string    `json:"note,omitempty"`
+	At     time.Time `json:"at,omitzero"`
 }
 
 // CallOff reports whether a household (or its lead) may still cancel o:

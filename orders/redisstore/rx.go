@@ -20,7 +20,7 @@ func (s *Store) AttachRx(ctx context.Context, id, mediaID, picURL, by string, at
 	}
 	return s.transitionIf(ctx, id, awaiting, orders.StatusPending, by, "处方照片", at, false, func(o *orders.Order) {
 		rx := prescription(o)
-		rx.MediaID, rx.PicURL, rx.At = mediaID, picURL, at
+		rx.MediaID, rx.PicURL, rx.SentBy, rx.At = mediaID, picURL, by, at
 		o.Day = day
 	}, nil)
 }
