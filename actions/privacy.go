@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -22,13 +23,32 @@ type PrivacyStore interface {
 	// redisstore.Store.Scrub) but the answer saved for message keep (a
 	// dedupe key; "": none), and says what changed.
 	Scrub(ctx context.Context, p *orders.Erasure, keep string) (orders.Scrubbed, error)
-	// RedactOrders strips every personal field from the orders placed
-	// before before that pick accepts, and returns how many changed.
-	RedactOrders(ctx context.Context, before time.Time, pick func(orders.Order) bool) (int, error)
+	// AskErasure records 删除我的信息 for ttl (again: from now);
+	// ErasureAsked reports whether one is recorded.
+	AskErasure(ctx context.Context, openid string, ttl time.Duration) error
+	ErasureAsked(ctx context.Context, openid string) (bool, error)
+	// BeginErasure records an erasure under way (false: one is already),
+	// Erasing reports one, EndErasure forgets both records, Erasures
+	// returns the records of those under way.
+	BeginErasure(ctx context.Context, openid string, record []byte, ttl time.Duration) (bool, error)
+	Erasing(ctx context.Context, openid string) (bool, error)
+	EndErasure(ctx context.Context, openid string) error
+	Erasures(ctx context.Context) ([][]byte, error)
 }
 
-// EraseWindow is how long 确认删除 waits for its 删除我的信息.
-const EraseWindow = 10 * time.Minute
+const (
+	// EraseWindow is how long 确认删除 waits for its 删除我的信息.
+	EraseWindow = 10 * time.Minute
+	// EraseTimeout bounds one erasure; one cut short is finished by
+	// ResumeErasures.
+	EraseTimeout = 30 * time.Minute
+	// erasingTTL keeps the record of an erasure under way for
+	// ResumeErasures, should the service stop under it.
+	erasingTTL = 7 * 24 * time.Hour
+	// eraseMargin is what 确认删除 leaves of its message's time for the
+	// answer: an erasure that needs more goes on after it.
+	eraseMargin = 800 * time.Millisecond
+)
 
 // ErrNoErasure: 确认删除 came without a 删除我的信息 in the last
 // EraseWindow (or after it was done).
@@ -37,28 +57,30 @@ var ErrNoErasure = errors.New("no erasure asked for")
 // ErasePlan is what erasing someone does, told before they confirm and
 // after it is done.
 type ErasePlan struct {
-	// Cancel are their household's orders they placed that are not on a
+	// Cancel are the orders they placed for their home that are not on a
 	// volunteer's way yet: erasing cancels them and gives the stock back.
 	Cancel []orders.Order
-	// Cancelled are those it cancelled (after: an order that went on a
-	// roster meanwhile is delivered as usual).
-	Cancelled []orders.Order
-	// Roles are what they were, in words (3栋楼栋长, A网格志愿者): the
-	// office is told they are no longer.
+	// Cancelled are those it cancelled; OnTheWay those that went on a
+	// roster meanwhile, delivered as usual.
+	Cancelled, OnTheWay []orders.Order
+	// Roles are what they were at run time, in words (3栋楼栋长,
+	// A网格志愿者): they no longer are, and the office is told.
 	Roles []string
-	// InConfig are the roles the config file gives them: the office must
-	// remove them there (the data goes all the same).
+	// InConfig are the roles the config file gives them: they stay until
+	// the office removes them there (the office is told; the data goes
+	// all the same).
 	InConfig []string
 	// Bound: they were bound to a household (which stays for the others
 	// and its lead).
 	Bound bool
+	// Going: the erasure is under way and finishes after the answer (a
+	// big community, or a job it waits for); nothing is left to confirm.
+	Going bool
 }
 
-// eraseMark is the mark of a 删除我的信息 waiting for its 确认删除.
-func eraseMark(openid string) string { return "erase:" + orders.Pseudonym(openid) }
-
 // AskErase answers 删除我的信息: it says what erasing the actor would do
-// and waits EraseWindow for their 确认删除. Anyone may ask, bound or not.
+// and waits EraseWindow (from now, asked again or not) for their 确认删除.
+// Anyone may ask, bound or not.
 func (s *Service) AskErase(ctx context.Context, a Actor) (plan ErasePlan, err error) {
 	defer func() { s.done(ctx, a, "ask_erase", err) }()
 	if a.OpenID == "" {
@@ -67,31 +89,106 @@ func (s *Service) AskErase(ctx context.Context, a Actor) (plan ErasePlan, err er
 	if plan, err = s.Account.planErase(ctx, a.OpenID); err != nil {
 		return plan, err
 	}
-	// A second 删除我的信息 within the window keeps the first's end.
-	if _, err := s.Marks.MarkFor(ctx, eraseMark(a.OpenID), EraseWindow); err != nil {
-		return plan, err
-	}
-	return plan, nil
+	return plan, s.Privacy.AskErasure(ctx, a.OpenID, EraseWindow)
+}
+
+// eraseRecord is what an erasure under way keeps, to be finished after a
+// restart.
+type eraseRecord struct {
+	OpenID  string    `json:"openid"`
+	Key     string    `json:"key,omitempty"`
+	Door    Door      `json:"door,omitempty"`
+	Started time.Time `json:"started"`
 }
 
 // Erase answers 确认删除: within EraseWindow of the actor's 删除我的
 // 信息 it removes them from every community of the account (see
-// Account.erase), else ErrNoErasure, erasing nothing. keep are keys that
-// stay: the answer saved for this very message, so a WeChat retry of it
-// is answered the same (it expires within a day).
-func (s *Service) Erase(ctx context.Context, a Actor, keep ...string) (plan ErasePlan, err error) {
+// Account.erase), else ErrNoErasure, erasing nothing. It waits for the
+// erasure while ctx leaves time to answer; one that needs longer goes on
+// (plan.Going), as does one under way already. The answer saved for this
+// very message (a.Key) stays, so a WeChat retry of it is answered the
+// same; it expires within a day.
+func (s *Service) Erase(ctx context.Context, a Actor) (plan ErasePlan, err error) {
 	defer func() { s.done(ctx, a, "erase", err) }()
 	if a.OpenID == "" {
 		return plan, ErrForbidden
 	}
-	asked, err := s.Marks.Marked(ctx, eraseMark(a.OpenID))
+	if going, err := s.Privacy.Erasing(ctx, a.OpenID); err != nil || going {
+		return ErasePlan{Going: going}, err
+	}
+	asked, err := s.Privacy.ErasureAsked(ctx, a.OpenID)
 	if err != nil {
 		return plan, err
 	}
 	if !asked {
 		return plan, ErrNoErasure
 	}
-	return s.Account.erase(ctx, a, s)
+	record, _ := json.Marshal(eraseRecord{OpenID: a.OpenID, Key: a.Key, Door: a.Door, Started: s.now()})
+	began, err := s.Privacy.BeginErasure(ctx, a.OpenID, record, erasingTTL)
+	if err != nil || !began {
+		return ErasePlan{Going: !began}, err
+	}
+	done := s.Account.startErase(ctx, Actor{OpenID: a.OpenID, Key: a.Key, Door: a.Door}, s)
+	wait := make(<-chan time.Time)
+	if dl, ok := ctx.Deadline(); ok {
+		wait = time.After(time.Until(dl) - eraseMargin)
+	}
+	select {
+	case end := <-done:
+		return end.plan, end.err
+	case <-wait:
+		return ErasePlan{Going: true}, nil
+	}
+}
+
+type erased struct {
+	plan ErasePlan
+	err  error
+}
+
+// startErase erases a in the background, on its own time, and says how
+// it ended on the channel returned; home holds the erasure's records.
+func (acc *Account) startErase(ctx context.Context, a Actor, home *Service) <-chan erased {
+	done := make(chan erased, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), EraseTimeout)
+		defer cancel()
+		plan, err := acc.erase(ctx, a)
+		if err == nil {
+			err = home.Privacy.EndErasure(ctx, a.OpenID)
+		}
+		if err != nil {
+			// The record stays: ResumeErasures finishes it.
+			home.Log.ErrorContext(ctx, "erase", "err", err)
+		}
+		done <- erased{plan, err}
+	}()
+	return done
+}
+
+// ResumeErasures finishes the erasures a stop cut short (their records
+// stay until done) that started more than age ago, in the background; it
+// returns how many it started. The service calls it at start (age 0)
+// and every few minutes (age EraseTimeout: one started since may still
+// be running).
+func (acc *Account) ResumeErasures(ctx context.Context, age time.Duration) int {
+	n := 0
+	for _, s := range acc.Services {
+		records, err := s.Privacy.Erasures(ctx)
+		if err != nil {
+			s.Log.ErrorContext(ctx, "erasures under way", "err", err)
+			continue
+		}
+		for _, data := range records {
+			var r eraseRecord
+			if json.Unmarshal(data, &r) != nil || r.OpenID == "" || s.now().Sub(r.Started) < age {
+				continue
+			}
+			acc.startErase(ctx, Actor{OpenID: r.OpenID, Key: r.Key, Door: r.Door}, s)
+			n++
+		}
+	}
+	return n
 }
 
 // planErase is what erasing openid would do, over every community.
@@ -102,32 +199,30 @@ func (acc *Account) planErase(ctx context.Context, openid string) (ErasePlan, er
 		if err != nil {
 			return plan, err
 		}
-		plan.Cancel = append(plan.Cancel, part.Cancel...)
-		plan.Roles = append(plan.Roles, part.Roles...)
-		plan.InConfig = append(plan.InConfig, part.InConfig...)
-		plan.Bound = plan.Bound || part.Bound
+		plan.add(part)
 	}
 	return plan, nil
+}
+
+func (p *ErasePlan) add(q ErasePlan) {
+	p.Cancel = append(p.Cancel, q.Cancel...)
+	p.Cancelled = append(p.Cancelled, q.Cancelled...)
+	p.OnTheWay = append(p.OnTheWay, q.OnTheWay...)
+	p.Roles = append(p.Roles, q.Roles...)
+	p.InConfig = append(p.InConfig, q.InConfig...)
+	p.Bound = p.Bound || q.Bound
 }
 
 // erase removes a.OpenID from every community of the account: in each,
 // their undelivered orders are cancelled, they leave their household and
 // their run-time roles (the office is told), and every key is scrubbed
-// of their id, phones and name; then the account forgets where they
-// belong. The audit log records that someone erased themselves, not who.
-// home, whose marks hold the request, goes last: its scrub ends the
-// request, and an erasure cut short is finished by sending 确认删除
-// again.
-func (acc *Account) erase(ctx context.Context, a Actor, home *Service) (ErasePlan, error) {
+// of them; then the account forgets where they belong. The audit log
+// records that someone erased themselves, not who.
+func (acc *Account) erase(ctx context.Context, a Actor) (ErasePlan, error) {
 	var plan ErasePlan
-	order := slices.DeleteFunc(slices.Clone(acc.Services), func(s *Service) bool { return s == home })
-	for _, s := range append(order, home) {
+	for _, s := range acc.Services {
 		part, err := s.erase(ctx, a)
-		plan.Cancel = append(plan.Cancel, part.Cancel...)
-		plan.Cancelled = append(plan.Cancelled, part.Cancelled...)
-		plan.Roles = append(plan.Roles, part.Roles...)
-		plan.InConfig = append(plan.InConfig, part.InConfig...)
-		plan.Bound = plan.Bound || part.Bound
+		plan.add(part)
 		if err != nil {
 			return plan, fmt.Errorf("erase in %s: %w", s.ID(), err)
 		}
@@ -141,6 +236,13 @@ func (acc *Account) erase(ctx context.Context, a Actor, home *Service) (ErasePla
 // planErase is what erasing openid does in s's community.
 func (s *Service) planErase(ctx context.Context, openid string) (ErasePlan, error) {
 	var plan ErasePlan
+	seen := map[string]bool{}
+	cancel := func(o orders.Order) {
+		if !seen[o.ID] && o.PlacedBy == openid && (o.Status == orders.StatusPending || o.Status == orders.StatusAwaitingRx) {
+			seen[o.ID] = true
+			plan.Cancel = append(plan.Cancel, o)
+		}
+	}
 	b, err := s.Households.Binding(ctx, openid)
 	switch {
 	case errors.Is(err, orders.ErrNotFound):
@@ -153,8 +255,19 @@ func (s *Service) planErase(ctx context.Context, openid string) (ErasePlan, erro
 			return plan, err
 		}
 		for _, o := range list {
-			if o.PlacedBy == openid && (o.Status == orders.StatusPending || o.Status == orders.StatusAwaitingRx) {
-				plan.Cancel = append(plan.Cancel, o)
+			cancel(o)
+		}
+	}
+	// Their own orders for a home they left (they moved, or bound in
+	// another community) wait in the queues.
+	for _, g := range s.Community.Grids {
+		list, err := s.Orders.OpenOrders(ctx, g.ID)
+		if err != nil {
+			return plan, err
+		}
+		for _, o := range list {
+			if o.Channel == orders.ChannelWeChat || o.Channel == orders.ChannelVoice {
+				cancel(o)
 			}
 		}
 	}
@@ -197,10 +310,22 @@ func (s *Service) planErase(ctx context.Context, openid string) (ErasePlan, erro
 	return plan, nil
 }
 
-// erase does planErase's plan in s's community and scrubs it.
-func (s *Service) erase(ctx context.Context, a Actor) (ErasePlan, error) {
+// erase does planErase's plan in s's community and scrubs it, with the
+// job gate closed (as a purge does): no roster copies a phone or note of
+// theirs while it goes.
+func (s *Service) erase(ctx context.Context, a Actor) (plan ErasePlan, err error) {
 	openid := a.OpenID
-	plan, err := s.planErase(ctx, openid)
+	release, err := s.holdGate(ctx, true)
+	if err != nil {
+		return plan, err
+	}
+	defer release()
+	if plan, err = s.planErase(ctx, openid); err != nil {
+		return plan, err
+	}
+	// What they were, read before their roles go: the 台账 says 志愿者
+	// where their id was.
+	roles, err := orders.ReadNamer(ctx, s.Community, s.People, false)
 	if err != nil {
 		return plan, err
 	}
@@ -213,7 +338,12 @@ func (s *Service) erase(ctx context.Context, a Actor) (ErasePlan, error) {
 	for _, o := range plan.Cancel {
 		done, err := s.Orders.CancelOrder(ctx, o.ID, "", textErasedNote, s.now(), nil)
 		if errors.Is(err, orders.ErrConflict) {
-			continue // on a roster meanwhile: it is delivered as usual
+			if done.Status == orders.StatusCancelled {
+				plan.Cancelled = append(plan.Cancelled, done) // by them, a moment ago
+			} else {
+				plan.OnTheWay = append(plan.OnTheWay, done)
+			}
+			continue
 		}
 		if err != nil {
 			return plan, err
@@ -221,9 +351,12 @@ func (s *Service) erase(ctx context.Context, a Actor) (ErasePlan, error) {
 		plan.Cancelled = append(plan.Cancelled, done)
 		s.tellCancelled(ctx, done, openid, byMember)
 	}
+	e := orders.NewErasure()
+	e.Keep = roles
 	if plan.Bound {
 		b, err := s.Households.Binding(ctx, openid)
 		if err == nil {
+			e.AddHome(b.Address.Household())
 			list, err := s.Orders.HouseholdOrders(ctx, b.Address.Household(), 200)
 			if err != nil {
 				return plan, err
@@ -249,11 +382,11 @@ func (s *Service) erase(ctx context.Context, a Actor) (ErasePlan, error) {
 		}
 	}
 	if len(plan.Roles)+len(plan.InConfig) > 0 {
-		// Not named by a.Key: it holds their id, and the scrub below
-		// would take the notice away.
+		// Not named after a.Key: it holds their pseudonym, and the scrub
+		// below would take the notice away.
 		s.tellOffice(ctx, "erased:"+rand.Text(), textRoleErased(plan.Roles, plan.InConfig))
 	}
-	e := orders.NewErasure(subject)
+	e.Add(subject)
 	done, err := s.Privacy.Scrub(ctx, e, a.Key)
 	if err != nil {
 		return plan, err

@@ -70,32 +70,16 @@ func (s *Service) Purge(ctx context.Context, a Actor, day string) (rep orders.Pu
 	if err != nil {
 		return rep, err
 	}
-	id := rand.Text()
-	if err := s.closeGate(ctx, id); err != nil {
+	release, err := s.holdGate(ctx, false)
+	if err != nil {
 		return rep, err
 	}
-	renew, stop := context.WithCancel(context.WithoutCancel(ctx))
-	go func() {
-		for {
-			select {
-			case <-renew.Done():
-				return
-			case <-time.After(purgeLease / 4):
-				if _, err := s.Purger.CloseGate(renew, id, purgeLease, s.now()); err != nil {
-					s.Log.ErrorContext(renew, "purge: renew job gate", "err", err)
-				}
-			}
-		}
-	}()
-	defer func() {
-		stop()
-		octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := s.Purger.OpenGate(octx, id); err != nil {
-			s.Log.ErrorContext(octx, "purge: open job gate", "err", err)
-		}
-	}()
-	rep, err = s.Purger.Purge(ctx, orders.PurgeRequest{Day: day, Before: before, Now: s.now(), Serving: s.serving()})
+	defer release()
+	keep, err := orders.ReadNamer(ctx, s.Community, s.People, true)
+	if err != nil {
+		return rep, err
+	}
+	rep, err = s.Purger.Purge(ctx, orders.PurgeRequest{Day: day, Before: before, Now: s.now(), Serving: s.serving(), Keep: keep})
 	if err != nil {
 		return rep, err
 	}
@@ -113,27 +97,50 @@ func (s *Service) Purge(ctx context.Context, a Actor, day string) (rep orders.Pu
 	return rep, nil
 }
 
-// closeGate closes the job gate for purge id and waits for the jobs
-// inside to finish.
-func (s *Service) closeGate(ctx context.Context, id string) error {
+// holdGate closes the job gate (see jobs/privacy.go), waits for the jobs
+// inside to finish, and keeps it closed until release: its lease is
+// renewed meanwhile, so one that died holds the jobs up no longer than
+// purgeLease. Another holder (a purge, an erasure) is orders.ErrConflict,
+// unless wait: then it waits for it too.
+func (s *Service) holdGate(ctx context.Context, wait bool) (release func(), err error) {
+	id := rand.Text()
 	for {
 		n, err := s.Purger.CloseGate(ctx, id, purgeLease, s.now())
-		if err != nil {
-			return err
+		if err != nil && !(wait && errors.Is(err, orders.ErrConflict)) {
+			return nil, err
 		}
-		if n == 0 {
-			return nil
+		if err == nil && n == 0 {
+			break
 		}
 		select {
 		case <-ctx.Done():
-			octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			if err := s.Purger.OpenGate(octx, id); err != nil && !errors.Is(err, context.Canceled) {
-				s.Log.ErrorContext(octx, "purge: open job gate", "err", err)
-			}
-			return fmt.Errorf("purge: waiting for %d jobs: %w", n, ctx.Err())
+			s.openGate(ctx, id)
+			return nil, fmt.Errorf("waiting for the job gate: %w", ctx.Err())
 		case <-time.After(500 * time.Millisecond):
 		}
+	}
+	renew, stop := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		for {
+			select {
+			case <-renew.Done():
+				return
+			case <-time.After(purgeLease / 4):
+				if _, err := s.Purger.CloseGate(renew, id, purgeLease, s.now()); err != nil {
+					s.Log.ErrorContext(renew, "renew job gate", "err", err)
+				}
+			}
+		}
+	}()
+	return func() { stop(); s.openGate(ctx, id) }, nil
+}
+
+// openGate opens the gate id closed.
+func (s *Service) openGate(ctx context.Context, id string) {
+	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.Purger.OpenGate(octx, id); err != nil {
+		s.Log.ErrorContext(octx, "open job gate", "err", err)
 	}
 }
 

@@ -137,8 +137,10 @@ type PeopleStore interface {
 	Apply(ctx context.Context, a orders.Application) (orders.Application, error)
 	Application(ctx context.Context, code string) (orders.Application, error)
 	DeleteApplication(ctx context.Context, code string) error
-	// Person and SetPerson are the office's name and phone of someone.
+	// Person and SetPerson are the office's name and phone of someone;
+	// People of everyone it noted, by openid.
 	Person(ctx context.Context, openid string) (orders.Person, error)
+	People(ctx context.Context) (map[string]orders.Person, error)
 	SetPerson(ctx context.Context, p orders.Person) error
 }
 

@@ -50,7 +50,7 @@ func actionsOver(store *redisstore.Store, cat *catalog.Catalog, c *orders.Commun
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	kn, ka := &keptNotices{}, &keptAudit{}
 	s := &actions.Service{Community: c, Catalog: cat, Location: loc,
-		Orders: store, Households: store, People: store, Stock: store, Supply: store, Marks: store, Outbox: kn, Privacy: store,
+		Orders: store, Households: store, People: store, Stock: store, Supply: store, Marks: store, Outbox: kn, Privacy: store, Purger: store,
 		Lists:       &orders.Lists{Store: store, Catalog: cat, Community: c, Location: loc},
 		Distributor: &orders.Distributor{Store: store, Catalog: cat, Community: c, Location: loc},
 		Jobs:        runner, Audit: ka, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}

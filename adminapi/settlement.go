@@ -86,6 +86,9 @@ func (s *Server) settlement(w http.ResponseWriter, r *http.Request) {
 // openid.
 func PersonName(c *orders.Community, people map[string]orders.Person) func(openid string) string {
 	return func(openid string) string {
+		if name, ok := orders.KeptName(openid); ok {
+			return name // the id went for good (personal data's end)
+		}
 		if p := people[openid]; p.Name != "" {
 			return p.Name
 		}

@@ -109,8 +109,8 @@ var commands = []cmd{
 		return b.answerBinding(ctx, m, rest, false)
 	}},
 	// 删除我的信息 and its 确认删除, before 解绑 and 取消: erasing is more.
-	{words: eraseWords, accept: onlyThanks, run: (*Bot).askErase},
-	{words: confirmEraseWords, accept: onlyThanks, run: (*Bot).erase},
+	{match: asks(eraseWords), run: (*Bot).askErase},
+	{match: asks(confirmEraseWords), run: (*Bot).erase},
 	{words: unbindWords, run: (*Bot).unbind},
 	{words: bindWords, run: (*Bot).bind},
 	{words: listWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.myOrders(ctx, m) }},

@@ -86,7 +86,7 @@ func (e *env) openDay() orders.DayNote {
 // notices to notices.
 func newBot(cat *catalog.Catalog, c *orders.Community, store *redisstore.Store, notices actions.Outbox, now func() time.Time, log *slog.Logger) *Bot {
 	svc := &actions.Service{Community: c, Catalog: cat, Location: shanghai,
-		Orders: store, Households: store, People: store, Stock: store, Supply: store, Marks: store, Outbox: notices, Privacy: store,
+		Orders: store, Households: store, People: store, Stock: store, Supply: store, Marks: store, Outbox: notices, Privacy: store, Purger: store,
 		Lists: &orders.Lists{Store: store, Catalog: cat, Community: c, Location: shanghai},
 		Log:   log, Now: now}
 	return &Bot{Catalog: cat, Community: c, Store: store, Actions: svc, Location: shanghai, Now: now, Log: log}

@@ -1837,8 +1837,11 @@ func textAskErase(p actions.ErasePlan) string {
 	if p.Bound {
 		b.WriteString("· 您会解除绑定，家里其他人不受影响\n")
 	}
-	if len(p.Roles)+len(p.InConfig) > 0 {
-		fmt.Fprintf(&b, "· 您将不再是%s，社区会收到通知\n", strings.Join(append(slices.Clone(p.Roles), p.InConfig...), "、"))
+	if len(p.Roles) > 0 {
+		fmt.Fprintf(&b, "· 您将不再是%s，社区会收到通知\n", strings.Join(p.Roles, "、"))
+	}
+	if len(p.InConfig) > 0 {
+		fmt.Fprintf(&b, "· 社区名单上您是%s：社区会收到通知，改了名单后才不再是\n", strings.Join(p.InConfig, "、"))
 	}
 	b.WriteString("确认请在10分钟内回复：确认删除\n不删就不用回复。")
 	return b.String()
@@ -1846,14 +1849,23 @@ func textAskErase(p actions.ErasePlan) string {
 
 const textNoErasure = "现在没有要确认的删除。\n如果刚才已经确认过，信息已经删除了；要删除请先发\"删除我的信息\"。"
 
+// textErasing answers a 确认删除 whose erasure goes on after the answer.
+const textErasing = "正在删除您的个人信息，几分钟内删完，不用再发。\n以后要买东西，重新发\"绑定 地址\"就行。"
+
 func textErased(p actions.ErasePlan) string {
+	if p.Going {
+		return textErasing
+	}
 	var b strings.Builder
 	b.WriteString("您的个人信息已删除。")
 	if len(p.Cancelled) > 0 {
 		fmt.Fprintf(&b, "\n取消了%d单（%s），货已退回。", len(p.Cancelled), orderIDs(p.Cancelled))
 	}
-	if len(p.Cancel) > len(p.Cancelled) {
-		b.WriteString("\n已经在配送的订单照常送到。")
+	if len(p.OnTheWay) > 0 {
+		fmt.Fprintf(&b, "\n订单%s已经在配送，照常送到。", orderIDs(p.OnTheWay))
+	}
+	if len(p.InConfig) > 0 {
+		b.WriteString("\n社区名单上的身份要等社区改了名单才取消。")
 	}
 	b.WriteString("\n以后要买东西，重新发\"绑定 地址\"就行。")
 	return b.String()

@@ -19,7 +19,11 @@ import (
 func (r *Runner) privacy(ctx context.Context, slot time.Time) (Result, error) {
 	res := Result{Job: Privacy, Slot: slot, Day: orders.Day(slot, r.Location)}
 	before := slot.AddDate(0, 0, -r.Community.Retention())
-	n, err := r.Store.RedactOrders(ctx, before, func(o orders.Order) bool { return orders.SettledBefore(o, before) })
+	names, err := orders.ReadNamer(ctx, r.Community, r.Store, true)
+	if err != nil {
+		return res, fmt.Errorf("privacy: %w", err)
+	}
+	n, err := r.Store.RedactOrders(ctx, before, orders.Everyone(names), func(o orders.Order) bool { return orders.SettledBefore(o, before) })
 	res.Redacted, res.Published = n, n > 0
 	if err != nil {
 		return res, fmt.Errorf("privacy: %w", err)

@@ -51,10 +51,10 @@ type Store interface {
 	Binding(ctx context.Context, openid string) (orders.Binding, error)
 	DigestCursor(ctx context.Context) (time.Time, error)
 	SetDigestCursor(ctx context.Context, t time.Time) error
-	// RedactOrders strips every personal field from the orders placed
-	// before before that pick accepts (the privacy job), and returns how
-	// many changed.
-	RedactOrders(ctx context.Context, before time.Time, pick func(orders.Order) bool) (int, error)
+	// RedactOrders strips what e finds from the orders placed before
+	// before that pick accepts (the privacy job), and returns how many
+	// changed.
+	RedactOrders(ctx context.Context, before time.Time, e *orders.Erasure, pick func(orders.Order) bool) (int, error)
 	// EnterJob lets job run id in until its lease ends, unless a purge
 	// holds the gate (false); LeaveJob lets it out (see privacy.go).
 	EnterJob(ctx context.Context, id string, lease time.Time) (bool, error)

@@ -281,8 +281,11 @@ type Prescription struct {
 	Photo string `json:"photo,omitempty"`
 	// PicURL is WeChat's URL of the photo, kept by older versions: it is
 	// readable by anyone who has it, so it is never shown.
-	PicURL string    `json:"pic_url,omitempty"`
-	By     string    `json:"by,omitempty"` // who approved or rejected
+	PicURL string `json:"pic_url,omitempty"`
+	By     string `json:"by,omitempty"` // who approved or rejected
+	// SentBy is who sent the photo (the household's member, for an
+	// order a lead placed): it is theirs to erase.
+	SentBy string    `json:"sent_by,omitempty"`
 	Note   string    `json:"note,omitempty"`
 	At     time.Time `json:"at,omitzero"`
 }

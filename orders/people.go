@@ -14,13 +14,6 @@ type Person struct {
 	Phone  string `json:"phone,omitempty"`
 }
 
-// Roles people hold, as their WeChat menus follow them (issue 19).
-const (
-	RoleLead      = "lead"
-	RoleVolunteer = "volunteer"
-	RoleStaff     = "staff"
-)
-
 // JobRun is one run of a scheduled job as the console shows it: when it
 // ran, for which slot, how it was started, and what it published.
 type JobRun struct {

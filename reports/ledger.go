@@ -107,6 +107,14 @@ func LedgerRows(list []orders.Order, who Who) []LedgerRow {
 	if who == nil {
 		who = func(string) (string, string) { return "", "" }
 	}
+	// An id that went for good left a name in its place.
+	known := who
+	who = func(id string) (string, string) {
+		if name, ok := orders.KeptName(id); ok {
+			return name, ""
+		}
+		return known(id)
+	}
 	sorted := slices.Clone(list)
 	slices.SortStableFunc(sorted, func(a, b orders.Order) int { return compareIDs(a.ID, b.ID) })
 	var rows []LedgerRow

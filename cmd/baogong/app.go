@@ -49,7 +49,9 @@ type Main struct {
 	// routes its messages to the communities' bots.
 	WeChatAccount *officialaccount.OfficialAccount
 	Account       *bot.Account
-	Outbox        *outbox.Outbox
+	// Actions are the account's actions (every community's).
+	Actions *actions.Account
+	Outbox  *outbox.Outbox
 	// WeChat sends through the API with the shared token (see Call).
 	WeChat *wechat.WeChatSender
 	Jobs   *jobs.Runner
@@ -204,7 +206,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		p.Actions.Observe = m.Metrics.Action
 		services[i], bots[i] = p.Actions, p.Bot
 	}
-	actions.NewAccount(dir, services...)
+	m.Actions = actions.NewAccount(dir, services...)
 	m.Account = bot.NewAccount(dir, bots...)
 	// On an account of several communities a notice waits in the
 	// community that hears its person (their window and their replies).
@@ -229,6 +231,9 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	})
 	return m, nil
 }
+
+// resumeEvery is how often the service looks for erasures cut short.
+const resumeEvery = 5 * time.Minute
 
 // gate lets in requests with the admin token, slowing down guessers
 // (one guard for the whole account: the token is the account's).
@@ -270,6 +275,19 @@ func (m *Main) Run(ctx context.Context) error {
 	for _, p := range m.Communities {
 		p.Jobs.CatchUp(octx, p.Schedules)
 	}
+	// An erasure (删除我的信息) the last stop cut short is finished now,
+	// and any cut short later within minutes.
+	m.Actions.ResumeErasures(octx, 0)
+	go func() {
+		for {
+			select {
+			case <-octx.Done():
+				return
+			case <-time.After(resumeEvery):
+				m.Actions.ResumeErasures(octx, actions.EraseTimeout)
+			}
+		}
+	}()
 	// Only now answer: a message must see the day as the catch-up left
 	// it (a cutoff missed while down is closed before anyone orders).
 	m.served = make(chan error, 1)

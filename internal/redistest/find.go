@@ -3,6 +3,7 @@ package redistest
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -77,4 +78,69 @@ func Holding(ctx context.Context, rdb *redis.Client, needles ...string) ([]strin
 		}
 	}
 	return found, iter.Err()
+}
+
+// HoldingWords is Holding for ids: each of words is found only as a
+// whole word of [A-Za-z0-9_-] (o-res-1 is not in o-res-10).
+func HoldingWords(ctx context.Context, rdb *redis.Client, words ...string) ([]string, error) {
+	found, err := Holding(ctx, rdb, words...)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range found {
+		for _, w := range words {
+			if strings.HasSuffix(f, fmt.Sprintf("holds %q", w)) && wordIn(ctx, rdb, f, w) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
+
+// wordIn reads again the key a Holding line names and reports whether w
+// is in it as a whole word.
+func wordIn(ctx context.Context, rdb *redis.Client, line, w string) bool {
+	key := line[:strings.IndexByte(line, ' ')]
+	re := regexp.MustCompile(`(^|[^A-Za-z0-9_-])` + regexp.QuoteMeta(w) + `($|[^A-Za-z0-9_-])`)
+	if re.MatchString(key) {
+		return true
+	}
+	vals, err := values(ctx, rdb, key)
+	if err != nil {
+		return true // unreadable: say found, never hide a leftover
+	}
+	for _, v := range vals {
+		if re.MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// values are every string a key holds.
+func values(ctx context.Context, rdb *redis.Client, key string) ([]string, error) {
+	typ, err := rdb.Type(ctx, key).Result()
+	if err != nil {
+		return nil, err
+	}
+	switch typ {
+	case "string":
+		v, err := rdb.Get(ctx, key).Result()
+		return []string{v}, err
+	case "hash":
+		m, err := rdb.HGetAll(ctx, key).Result()
+		var out []string
+		for f, v := range m {
+			out = append(out, f, v)
+		}
+		return out, err
+	case "set":
+		return rdb.SMembers(ctx, key).Result()
+	case "zset":
+		return rdb.ZRange(ctx, key, 0, -1).Result()
+	case "list":
+		return rdb.LRange(ctx, key, 0, -1).Result()
+	}
+	return nil, nil
 }

@@ -35,7 +35,7 @@ func TestKeptMediaGoWithTheirData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := s.RedactOrders(ctx, at.Add(time.Hour), func(orders.Order) bool { return true }); err != nil || n != 1 {
+	if n, err := s.RedactOrders(ctx, at.Add(time.Hour), orders.Everyone(nil), func(orders.Order) bool { return true }); err != nil || n != 1 {
 		t.Fatalf("redact: %d %v", n, err)
 	}
 	if _, _, err := s.Media(ctx, "rx:1001"); !errors.Is(err, orders.ErrNotFound) {

@@ -115,9 +115,11 @@ func (s *Store) Purge(ctx context.Context, req orders.PurgeRequest) (orders.Purg
 	// req.Day was placed before req.Before.
 	var claims []string
 	// What the purged orders held, for the answers saved for WeChat's
-	// retries (see purgeShortLived).
+	// retries (see purgeShortLived); who placed an order of the day or
+	// later, whose binding is in use whatever it last heard.
 	told := orders.NewErasure()
-	n, err := s.RedactOrders(ctx, req.Before, func(o orders.Order) bool {
+	active := map[string]bool{}
+	n, err := s.RedactOrders(ctx, req.Before, orders.Everyone(req.Keep), func(o orders.Order) bool {
 		for _, id := range []string{o.PlacedBy, o.Assignee, o.ClaimedBy, o.Pay.By} {
 			known.AddID(id)
 		}
@@ -128,6 +130,7 @@ func (s *Store) Purge(ctx context.Context, req orders.PurgeRequest) (orders.Purg
 			known.Add(orders.Subject{Phones: []string{o.Contact}})
 		}
 		if o.Day >= req.Day {
+			active[o.PlacedBy] = true
 			return false
 		}
 		claims = append(claims, s.k.claim(o.ID)) // the claimer's id
@@ -146,7 +149,7 @@ func (s *Store) Purge(ctx context.Context, req orders.PurgeRequest) (orders.Purg
 		}
 	}
 	stale := orders.NewErasure()
-	if err := s.purgeBindings(ctx, req, known, serving, stale, &rep); err != nil {
+	if err := s.purgeBindings(ctx, req, known, serving, active, stale, &rep); err != nil {
 		return rep, err
 	}
 	if err := s.purgePeople(ctx, serving, stale, &rep); err != nil {
@@ -203,8 +206,10 @@ func (s *Store) knownPeople(ctx context.Context, known *orders.Erasure, serving 
 }
 
 // purgeBindings removes the bindings last used before req.Day.
-// A person who serves (a lead, a volunteer) keeps everything else.
-func (s *Store) purgeBindings(ctx context.Context, req orders.PurgeRequest, known *orders.Erasure, serving map[string]bool, stale *orders.Erasure, rep *orders.PurgeReport) error {
+// A binding whose person placed an order of the day or later (active) is
+// in use. A person who serves (a lead, a volunteer) keeps everything
+// else.
+func (s *Store) purgeBindings(ctx context.Context, req orders.PurgeRequest, known *orders.Erasure, serving, active map[string]bool, stale *orders.Erasure, rep *orders.PurgeReport) error {
 	prefix := s.k.binding("")
 	return s.scanMatch(ctx, s.k.binding("*"), func(keys []string) error {
 		for _, k := range keys {
@@ -221,7 +226,7 @@ func (s *Store) purgeBindings(ctx context.Context, req orders.PurgeRequest, know
 					last = orders.Day(t, req.Before.Location())
 				}
 			}
-			if last >= req.Day {
+			if last >= req.Day || active[openid] {
 				continue
 			}
 			if _, err := s.Unbind(ctx, openid); err != nil && !errors.Is(err, orders.ErrNotFound) {
@@ -436,6 +441,20 @@ func (s *Store) purgeShortLived(ctx context.Context, req orders.PurgeRequest, to
 		return nil
 	}); err != nil {
 		return err
+	}
+	// Binding requests: the index is by expiry, a request lives
+	// BindRequestTTL.
+	reqs, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: s.k.bindRequests(), ByScore: true, Start: "-inf",
+		Stop: "(" + strconv.FormatInt(req.Before.Add(orders.BindRequestTTL).Unix(), 10)}).Result()
+	if err != nil {
+		return fmt.Errorf("purge: binding requests: %w", err)
+	}
+	for _, code := range reqs {
+		if _, err := s.dropBinding(ctx, code, false); err != nil && !errors.Is(err, orders.ErrNotFound) {
+			return err
+		}
+		s.rdb.ZRem(ctx, s.k.bindRequests(), code)
+		rep.Keys++
 	}
 	codes, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: s.k.applications(), ByScore: true, Start: "-inf",
 		Stop: "(" + strconv.FormatInt(req.Before.Unix(), 10)}).Result()

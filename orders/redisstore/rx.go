@@ -21,7 +21,7 @@ func (s *Store) AttachRx(ctx context.Context, id, mediaID, photo, by string, at 
 	}
 	return s.transitionIf(ctx, id, awaiting, orders.StatusPending, by, "处方照片", at, false, func(o *orders.Order) {
 		rx := prescription(o)
-		rx.MediaID, rx.Photo, rx.At = mediaID, photo, at
+		rx.MediaID, rx.Photo, rx.SentBy, rx.At = mediaID, photo, by, at
 		o.Day = day
 	}, nil)
 }
