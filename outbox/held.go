@@ -282,16 +282,27 @@ func (o *Outbox) purgePeople(ctx context.Context, t time.Time) (int, error) {
 		err := o.scan(ctx, o.prefix+"outbox:"+kind+"*", func(key string) error {
 			n, err := o.rdb.ZRemRangeByScore(ctx, key, "-inf", before).Result()
 			total += int(n)
-			if err == nil && kind == "held:" && o.rdb.ZCard(ctx, key).Val() == 0 {
-				err = o.rdb.ZRem(ctx, o.heldIndex(), strings.TrimPrefix(key, o.prefix+"outbox:held:")).Err()
-			}
 			return err
 		})
 		if err != nil {
 			return total, fmt.Errorf("purge notices of people: %w", err)
 		}
 	}
-	err := o.scan(ctx, o.prefix+"outbox:kept:*", func(key string) error {
+	// Who has nothing held any more leaves the list of who is out of
+	// reach.
+	who, err := o.rdb.ZRange(ctx, o.heldIndex(), 0, -1).Result()
+	if err != nil {
+		return total, fmt.Errorf("purge notices of people: %w", err)
+	}
+	for _, id := range who {
+		if o.rdb.ZCard(ctx, o.held(id)).Val() == 0 {
+			if err := o.rdb.ZRem(ctx, o.heldIndex(), id).Err(); err != nil {
+				return total, fmt.Errorf("purge notices of people: %w", err)
+			}
+			total++
+		}
+	}
+	err = o.scan(ctx, o.prefix+"outbox:kept:*", func(key string) error {
 		items, err := o.rdb.LRange(ctx, key, 0, -1).Result()
 		if err != nil {
 			return err

@@ -115,16 +115,18 @@ const maxLastError = 300
 //	bg:{community}:outbox:notices   HASH id → Notice JSON (pending, dead, held)
 //	bg:{community}:outbox:dead      ZSET id → time dead-lettered
 //	bg:{community}:outbox:done      ZSET id → time delivered, kept Retention
-//	bg:{community}:outbox:to:<openid>    ZSET id → due: a person's pending
+//	bg:{community}:outbox:to:<p>    ZSET id → due: a person's pending
 //	                                notices (for coalescing)
-//	bg:{community}:outbox:held:<openid>  ZSET id → time made: a person's
+//	bg:{community}:outbox:held:<p>  ZSET id → time made: a person's
 //	                                held notices (held.go)
 //	bg:{community}:outbox:held      ZSET openid → when their first notice
 //	                                was held (who is out of reach)
-//	bg:{community}:outbox:kept:<openid>  LIST of notices delivered lately,
+//	bg:{community}:outbox:kept:<p>  LIST of notices delivered lately,
 //	                                newest first, for their notices page
 //	bg:{community}:outbox:flags     HASH refused template ids → when
-//	bg:{community}:reach:<openid>   HASH the person's window (reach.go)
+//	bg:{community}:reach:<p>        HASH the person's window (reach.go)
+//
+// where <p> is the person's pseudonym (orders.Pseudonym).
 //
 // The notices live in one hash rather than a key each because a script
 // must name every key it touches in KEYS before it knows which notices are
@@ -217,11 +219,17 @@ func New(rdb redis.UniversalClient, community string, s Sender, log *slog.Logger
 	}
 }
 
-func (o *Outbox) to(openid string) string   { return o.prefix + "outbox:to:" + openid }
+// A person's keys are named by their pseudonym (orders.Pseudonym): no
+// key name holds an openid, and erasing them still finds the keys.
+func (o *Outbox) to(openid string) string {
+	return o.prefix + "outbox:to:" + orders.Pseudonym(openid)
+}
 func (o *Outbox) held(openid string) string { return HeldKey(o.community, openid) }
 func (o *Outbox) heldIndex() string         { return o.prefix + "outbox:held" }
-func (o *Outbox) kept(openid string) string { return o.prefix + "outbox:kept:" + openid }
-func (o *Outbox) flags() string             { return o.prefix + "outbox:flags" }
+func (o *Outbox) kept(openid string) string {
+	return o.prefix + "outbox:kept:" + orders.Pseudonym(openid)
+}
+func (o *Outbox) flags() string { return o.prefix + "outbox:flags" }
 func (o *Outbox) reach(openid string) string {
 	return ReachKey(o.community, openid)
 }
@@ -229,14 +237,16 @@ func (o *Outbox) reach(openid string) string {
 // HeldKey is the key of openid's held notices in community (the message
 // path reads it: see ArrivalLua).
 func HeldKey(community, openid string) string {
-	return "bg:{" + community + "}:outbox:held:" + openid
+	return "bg:{" + community + "}:outbox:held:" + orders.Pseudonym(openid)
 }
 
 // NoticesKey is the key of community's notice bodies.
 func NoticesKey(community string) string { return "bg:{" + community + "}:outbox:notices" }
 
 // ReachKey is the key of openid's window in community (see reach.go).
-func ReachKey(community, openid string) string { return "bg:{" + community + "}:reach:" + openid }
+func ReachKey(community, openid string) string {
+	return "bg:{" + community + "}:reach:" + orders.Pseudonym(openid)
+}
 
 func (o *Outbox) coalesce() time.Duration {
 	if o.Coalesce < 0 {
