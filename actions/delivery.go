@@ -264,7 +264,7 @@ func (s *Service) collectAtDoor(ctx context.Context, a Actor, o orders.Order, fe
 	if err != nil {
 		return o, err
 	}
-	s.record(ctx, a, auditPaid, got.ID, yuanWords(fen)+" "+payWords[orders.PayAtDoor])
+	s.recordPaid(ctx, a, got)
 	return got, nil
 }
 

@@ -40,8 +40,30 @@ func (s *Service) Collect(ctx context.Context, a Actor, id string, paid int64, m
 	if err != nil {
 		return o, err
 	}
-	s.record(ctx, a, auditPaid, o.ID, yuanWords(o.Pay.PaidFen)+" "+payWords[o.Pay.Method])
+	s.recordPaid(ctx, a, o)
 	return o, nil
+}
+
+// recordPaid audits the collection MarkPaid just added to o.
+func (s *Service) recordPaid(ctx context.Context, a Actor, o orders.Order) {
+	c := o.Pay.Collected()
+	last := c[len(c)-1]
+	note := yuanWords(last.Fen) + " " + payWords[last.Method]
+	if o.Pay.RefundFen > 0 || o.Owed() > 0 {
+		note += "（" + textPayState(o) + "）"
+	}
+	s.record(ctx, a, auditPaid, o.ID, note)
+}
+
+// payMoved audits a change of o's money that came with a change of its
+// goods (a cancel, new lines, a cut): who made it, and where the money
+// stands now. Nothing is recorded for an order nobody paid or said they
+// paid: its Pay did not change.
+func (s *Service) payMoved(ctx context.Context, a Actor, o orders.Order) {
+	if o.Pay.PaidFen == 0 && o.Pay.ClaimedFen == 0 {
+		return
+	}
+	s.record(ctx, a, auditPayMoved, o.ID, textPayState(o))
 }
 
 // DoorPayments is what a lead's 已收款 did for one door.
@@ -82,7 +104,7 @@ func (s *Service) CollectDoors(ctx context.Context, a Actor, doors []orders.Addr
 				return res, err
 			}
 			dp.Paid = append(dp.Paid, got)
-			s.record(ctx, a, auditPaid, got.ID, yuanWords(got.Pay.PaidFen)+" "+payWords[orders.PayGroup])
+			s.recordPaid(ctx, a, got)
 		}
 		res = append(res, dp)
 	}
@@ -90,7 +112,8 @@ func (s *Service) CollectDoors(ctx context.Context, a Actor, doors []orders.Addr
 }
 
 // ClaimPaid records a household member's word that they paid order id
-// (已付款 1001): it shows 待确认 until someone who took the money says so.
+// (已付款 1001): it shows 待确认 until someone who took the money says so,
+// and is audited.
 // An order of another household is orders.ErrNotFound; one not unpaid a
 // *orders.PaymentError wrapping ErrConflict.
 func (s *Service) ClaimPaid(ctx context.Context, a Actor, id string) (o orders.Order, err error) {
@@ -102,13 +125,18 @@ func (s *Service) ClaimPaid(ctx context.Context, a Actor, id string) (o orders.O
 	if err != nil {
 		return o, err
 	}
-	return s.Orders.Revise(ctx, id, func(o *orders.Order) ([]orders.Line, error) {
+	o, err = s.Orders.Revise(ctx, id, func(o *orders.Order) ([]orders.Line, error) {
 		return nil, orders.ClaimPaid(o, a.who(), s.now())
 	})
+	if err != nil {
+		return o, err
+	}
+	s.record(ctx, a, auditClaimPaid, o.ID, yuanWords(o.Pay.ClaimedFen))
+	return o, nil
 }
 
-// Refunded records that the money owed back on order id (a shortfall) was
-// given back: staff or the building's lead (else orders.ErrNotFound). An
+// Refunded records that the money owed back on order id (a shortfall, a
+// cancel after paying) was given back: staff or the building's lead (else orders.ErrNotFound). An
 // order owed nothing is a *orders.PaymentError wrapping ErrConflict:
 // nothing is refunded twice.
 func (s *Service) Refunded(ctx context.Context, a Actor, id string) (o orders.Order, err error) {
@@ -126,7 +154,7 @@ func (s *Service) Refunded(ctx context.Context, a Actor, id string) (o orders.Or
 	if err != nil {
 		return o, err
 	}
-	s.record(ctx, a, auditRefunded, o.ID, yuanWords(o.Pay.RefundFen))
+	s.record(ctx, a, auditRefunded, o.ID, yuanWords(o.Pay.LastRefund()))
 	return o, nil
 }
 
@@ -234,9 +262,9 @@ func (s *Service) Shortfall(ctx context.Context, a Actor, sku string, qty int, d
 	rounds := map[string][]orders.Order{} // volunteer -> orders of their round changed
 	for _, c := range cuts {
 		got, err := s.Orders.Revise(ctx, c.OrderID, func(o *orders.Order) ([]orders.Line, error) {
-			taken, ok := orders.ApplyCut(o, sku, c.Qty, a.who(), textShortNote(it.Name, c.Qty, it.Unit), s.now())
-			if !ok {
-				return nil, fmt.Errorf("order %s holds no %s: %w", o.ID, sku, orders.ErrConflict)
+			taken, err := orders.ApplyCut(o, sku, c.Qty, a.who(), textShortNote(it.Name, c.Qty, it.Unit), s.now())
+			if err != nil {
+				return nil, err
 			}
 			return []orders.Line{taken}, nil
 		})
@@ -247,6 +275,7 @@ func (s *Service) Shortfall(ctx context.Context, a Actor, sku string, qty int, d
 		if err := s.Supply.SetShortfall(ctx, orders.Shortfall{Day: day, SKU: sku, Qty: done, By: a.who(), At: s.now()}); err != nil {
 			return res, err
 		}
+		s.payMoved(ctx, a, got)
 		so := ShortOrder{Order: got, Qty: c.Qty}
 		so.Told, err = s.toHousehold(ctx, got, "", fmt.Sprintf("short:%s:%s:%d:%s", day, sku, qty, got.ID),
 			orders.Notice{Kind: "shortfall", Text: textShortNotice(got, it.Name, c.Qty, it.Unit)})

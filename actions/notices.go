@@ -54,6 +54,8 @@ const (
 	auditPaid            = "确认收款"
 	auditRefunded        = "确认退款"
 	auditShortfall       = "登记缺货"
+	auditClaimPaid       = "住户说已付款"
+	auditPayMoved        = "订单变了，钱要多退少补"
 
 	textJobPublished = "已发布"
 	textJobNothing   = "这一轮之前已发布过，或没有要做的"
@@ -66,6 +68,26 @@ var payWords = map[orders.PayMethod]string{orders.PayAtDoor: "货到付款", ord
 
 // yuanWords writes fen as people say money: 50元, 12.5元.
 func yuanWords(fen int64) string { return orders.Yuan(fen) }
+
+// textPayState says in the audit log where an order's money stands after
+// a change: 已收100元，待退50元.
+func textPayState(o orders.Order) string {
+	p := o.Pay
+	parts := []string{"已收" + yuanWords(p.PaidFen)}
+	if p.PaidFen == 0 && p.ClaimedFen > 0 {
+		parts = []string{"住户说已付" + yuanWords(p.ClaimedFen)}
+	}
+	if p.RefundedFen > 0 {
+		parts = append(parts, "已退"+yuanWords(p.RefundedFen))
+	}
+	if p.RefundFen > 0 {
+		parts = append(parts, "待退"+yuanWords(p.RefundFen))
+	}
+	if owed := o.Owed(); owed > 0 {
+		parts = append(parts, "还差"+yuanWords(owed))
+	}
+	return strings.Join(parts, "，")
+}
 
 // textShortNote is the history note of an order cut by a shortfall.
 func textShortNote(name string, qty int, unit string) string {

@@ -181,6 +181,7 @@ func (s *Service) withOpenUrgent(ctx context.Context, a Actor, o orders.Order, r
 		if err != nil {
 			return true, err
 		}
+		s.payMoved(ctx, a, got)
 		res.Order, res.Open = got, Joined
 		return true, nil
 	}
@@ -225,6 +226,7 @@ func (s *Service) Cancel(ctx context.Context, a Actor, id, reason string, ack *o
 	if err != nil {
 		return done, false, err
 	}
+	s.payMoved(ctx, a, done)
 	switch {
 	case staffCancel:
 		told, err = s.toHousehold(ctx, done, "", "cancelled-staff:"+done.ID, orders.Notice{Kind: "cancelled", Text: textCancelledByStaffNotice(done, reason)})
@@ -267,6 +269,7 @@ func (s *Service) CancelHousehold(ctx context.Context, a Actor, addr orders.Addr
 				return done, late, err
 			}
 			s.tellCancelled(ctx, c, a.OpenID, byLead)
+			s.payMoved(ctx, a, c)
 			done = append(done, c)
 		case o.Status == orders.StatusAssigned:
 			late = append(late, o)

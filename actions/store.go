@@ -28,14 +28,16 @@ type OrderStore interface {
 	Order(ctx context.Context, id string) (orders.Order, error)
 	// CancelOrder moves a pending (or awaiting_rx) order to cancelled and
 	// gives its stock and limits back, keeping note as the reason, under
-	// ack as PlaceOrder does. It returns ErrNotFound for an unknown id and
+	// ack as PlaceOrder does; money paid for it is owed back (see
+	// orders.Order.Rebalance). It returns ErrNotFound for an unknown id and
 	// ErrConflict (with the order as it is) when the order is no longer
 	// pending.
 	CancelOrder(ctx context.Context, id, by, note string, at time.Time, ack *orders.Ack) (orders.Order, error)
 	// UpdateLines replaces the lines of a pending order, moving stock and
 	// the household's limits by the difference only: a *ShortageError
 	// (changing nothing) when an increase cannot be served, ErrConflict
-	// when the order is not pending.
+	// when the order is not pending. Its money is rebalanced: paid and
+	// grown, it owes the difference; shrunk, the difference is owed back.
 	UpdateLines(ctx context.Context, id string, lines []orders.Line, totalFen int64, by string, at time.Time) (orders.Order, error)
 	// Transition moves an order to status to (delivered, received, …)
 	// when the status machine allows it (see orders.CanMove), recording

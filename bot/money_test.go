@@ -2,11 +2,14 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/staff"
 )
 
 // Money through the real callback: the review of issue 22's work found
@@ -58,5 +61,166 @@ func TestPaidBeforeThePhotoStillDelivered(t *testing.T) {
 		if !slices.Contains(q, id) {
 			t.Errorf("order %s is not in G1's queue %v: no roster will ever carry it", id, q)
 		}
+	}
+}
+
+// auditLog is the community's audit log as the console reads it.
+type auditLog struct {
+	t *testing.T
+	k *staff.Keeper
+}
+
+// withAudit gives the env's actions the real audit log.
+func (e *env) withAudit(t *testing.T) auditLog {
+	k := staff.New(e.rdb, e.community)
+	e.bot.Actions.Audit = k
+	return auditLog{t, k}
+}
+
+func (l auditLog) entries() []staff.Entry {
+	l.t.Helper()
+	es, err := l.k.Entries(context.Background(), 0, 1000)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return es
+}
+
+// count counts the entries of action about target.
+func (l auditLog) count(action, target string) int {
+	n := 0
+	for _, e := range l.entries() {
+		if e.Action == action && e.Target == target {
+			n++
+		}
+	}
+	return n
+}
+
+func (l auditLog) String() string { return fmt.Sprint(l.entries()) }
+
+// packing marks today's pick list sent, as the pick-list job does: a
+// supplier's 缺货 is about the day being packed.
+func (e *env) packing(t *testing.T) {
+	t.Helper()
+	if _, err := e.store.MarkOnce(context.Background(), jobs.PicklistMark(orders.Day(e.now, shanghai))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustSay sends text from user and fails unless the answer holds every
+// want.
+func (e *env) mustSay(t *testing.T, user, text string, want ...string) string {
+	t.Helper()
+	got := e.say(user, text)
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Fatalf("%s: %q\nanswer lacks %q:\n%s", user, text, w, got)
+		}
+	}
+	return got
+}
+
+// TestPaidOrderThatChanges: an order paid for, then grown by the lead's
+// list (or a new 急 joining it), owes the difference; shrunk, the
+// difference is owed back; each change is in the audit log.
+func TestPaidOrderThatChanges(t *testing.T) {
+	e := newEnv(t, nil)
+	audit := e.withAudit(t)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "lead-3", "3-2-501 蔬菜包1份", "共1户")
+	o := e.newest(t, "3-2-501")
+	e.mustSay(t, "lead-3", "已收款 3-2-501", "已记下收款：1单，共50元")
+	e.mustSay(t, "lead-3", "3-2-501 蔬菜包2份", "共1户")
+	if got := e.newest(t, "3-2-501"); got.ID != o.ID || got.TotalFen != 10000 || got.Owed() != 5000 || got.Pay.Status != orders.PayUnpaid {
+		t.Fatalf("grown after paying: total %d, owes %d, %s", got.TotalFen, got.Owed(), got.Pay.Status)
+	}
+	e.mustSay(t, "zhang", "我的订单", o.ID, "已付50元，还差50元")
+	e.mustSay(t, "lead-3", "已收款 3-2-501", "已记下收款：1单，共50元")
+	e.mustSay(t, "zhang", "我的订单", "100元 已付")
+	// Shrunk: 50元 owed back, given back once.
+	e.mustSay(t, "lead-3", "3-2-501 蔬菜包1份", "共1户")
+	e.mustSay(t, "zhang", "我的订单", "待退50元")
+	e.mustSay(t, "lead-3", "已退款 "+o.ID, "退给住户50元")
+	e.mustSay(t, "lead-3", "已退款 "+o.ID, "没有要退的钱")
+	if n := audit.count("订单变了，钱要多退少补", o.ID); n != 2 {
+		t.Errorf("the two changes of a paid order audited %d times: %v", n, audit.entries())
+	}
+
+	// 急 joining a paid urgent order.
+	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
+	e.mustSay(t, "li", "急 牛奶1箱", "急需订单")
+	u := e.newest(t, "3-2-502")
+	e.mustSay(t, "lead-3", "已收款 3-2-502", "共60元")
+	e.mustSay(t, "li", "急 鸡蛋1盒", "已加到正在处理的急需订单 "+u.ID)
+	if got := e.newest(t, "3-2-502"); got.TotalFen != 9000 || got.Owed() != 3000 {
+		t.Errorf("urgent order joined after paying: total %d, owes %d (%s)", got.TotalFen, got.Owed(), got.Pay.Status)
+	}
+	e.mustSay(t, "li", "我的订单", "已付60元，还差30元")
+}
+
+// TestCancellingAPaidOrderOwesItBack: a paid order cancelled (by the
+// household, or a prescription refused) owes its money back.
+func TestCancellingAPaidOrderOwesItBack(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "zhang", "蔬菜包1份", "下单成功")
+	o := e.newest(t, "3-2-501")
+	e.mustSay(t, "lead-3", "已收款 3-2-501", "共50元")
+	e.mustSay(t, "zhang", "取消 "+o.ID, "已取消订单 "+o.ID, "已付的50元会退给您")
+	e.mustSay(t, "zhang", "我的订单", "待退50元")
+	e.mustSay(t, "lead-3", "已退款 "+o.ID, "退给住户50元")
+	e.mustSay(t, "zhang", "我的订单", "已退50元")
+
+	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
+	e.mustSay(t, "li", "胰岛素1支", "处方药")
+	rx := e.newest(t, "3-2-502")
+	e.mustSay(t, "lead-3", "已收款 3-2-502", "共68元")
+	e.mustSay(t, "lead-3", "审核 "+rx.ID+" 驳回 处方过期了", "驳回")
+	e.mustSay(t, "li", "我的订单", "待退68元")
+}
+
+// TestCutAfterARefund: a cut owes money back from an order paid and
+// partly given back already.
+func TestCutAfterARefund(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "zhang", "布洛芬2盒", "下单成功")
+	o := e.newest(t, "3-2-501")
+	e.packing(t)
+	// Paid for two, one cut, refunded, the other cut: 28元 owed again.
+	e.mustSay(t, "lead-3", "已收款 3-2-501", "共56元")
+	e.mustSay(t, pharmacist, "缺货 布洛芬 1", "已登记")
+	e.mustSay(t, "lead-3", "已退款 "+o.ID, "退给住户28元")
+	e.mustSay(t, pharmacist, "缺货 布洛芬 2", "已登记")
+	got := e.newest(t, "3-2-501")
+	if got.Status != orders.StatusCancelled || got.Pay.Status != orders.PayRefundDue || got.Pay.RefundFen != 2800 {
+		t.Fatalf("cut after a refund: %s, %s owed back %d", got.Status, got.Pay.Status, got.Pay.RefundFen)
+	}
+	e.mustSay(t, "zhang", "我的订单", "待退28元")
+	e.mustSay(t, "lead-3", "已退款 "+o.ID, "退给住户28元")
+}
+
+// TestCutOfAnOrderSaidPaid: an order said paid (待确认) keeps what the
+// household transferred through a cut: confirmed, the difference is owed
+// back.
+func TestCutOfAnOrderSaidPaid(t *testing.T) {
+	e := newEnv(t, nil)
+	audit := e.withAudit(t)
+	e.packing(t)
+	// Said paid (the resident transferred 56元), then one box cut: the
+	// lead confirms what was transferred, and 28元 is owed back.
+	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
+	e.mustSay(t, "li", "布洛芬2盒", "下单成功")
+	c := e.newest(t, "3-2-502")
+	e.mustSay(t, "li", "已付款 "+c.ID, "待确认", "56元")
+	e.mustSay(t, pharmacist, "缺货 布洛芬 1", "已登记")
+	if got := e.newest(t, "3-2-502"); got.TotalFen != 2800 || got.Pay.Status != orders.PayClaimed {
+		t.Fatalf("claimed and cut: total %d, %s", got.TotalFen, got.Pay.Status)
+	}
+	e.mustSay(t, "lead-3", "已收款 3-2-502", "共56元")
+	e.mustSay(t, "li", "我的订单", "待退28元")
+	if n := audit.count("住户说已付款", c.ID); n != 1 {
+		t.Errorf("已付款 audited %d times: %v", n, audit.entries())
 	}
 }

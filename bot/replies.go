@@ -391,7 +391,7 @@ func textOrderList(list []orders.Order, more int, days orders.Days) string {
 	b.WriteString("您家的订单：\n")
 	for _, o := range list {
 		fmt.Fprintf(&b, "%s【%s】%s %s", o.ID, statusWords[o.Status], orders.Goods(o.Lines), yuan(o.TotalFen))
-		if o.Status != orders.StatusCancelled && o.TotalFen > 0 || o.Pay.Status == orders.PayRefundDue || o.Pay.Status == orders.PayRefunded {
+		if o.Status != orders.StatusCancelled && o.TotalFen > 0 || o.Pay.Held() > 0 || o.Pay.Status == orders.PayRefunded {
 			b.WriteString(" " + payText(o))
 		}
 		if n := days.Note(o.Day); o.Status == orders.StatusPending && !n.Delivery.IsZero() && !n.Overdue {
@@ -418,7 +418,11 @@ func textCancelWhich(open []orders.Order) string {
 }
 
 func textCancelled(o orders.Order) string {
-	return fmt.Sprintf("已取消订单 %s。\n需要的话可以重新下单。", o.ID)
+	refund := ""
+	if o.Pay.RefundFen > 0 {
+		refund = fmt.Sprintf("\n已付的%s会退给您（楼栋长或社区退）。", yuan(o.Pay.RefundFen))
+	}
+	return fmt.Sprintf("已取消订单 %s。%s\n需要的话可以重新下单。", o.ID, refund)
 }
 
 func textCancelNotFound(id string) string {
@@ -1557,11 +1561,16 @@ var payWords = map[orders.PayStatus]string{
 // payText is an order's payment as its household reads it: 未付, 已付,
 // 待退20元.
 func payText(o orders.Order) string {
-	switch o.Pay.Status {
-	case "":
+	switch {
+	case o.Pay.Status == "":
 		return ""
-	case orders.PayRefundDue, orders.PayRefunded:
+	case o.Pay.Status == orders.PayRefundDue:
 		return payWords[o.Pay.Status] + yuan(o.Pay.RefundFen)
+	case o.Pay.Status == orders.PayRefunded:
+		return payWords[o.Pay.Status] + yuan(o.Pay.RefundedFen)
+	case o.Pay.PaidFen > 0 && o.Owed() > 0:
+		// Paid, then the order grew: the difference is still owed.
+		return "已付" + yuan(o.Pay.PaidFen) + "，还差" + yuan(o.Owed())
 	}
 	return payWords[o.Pay.Status]
 }
@@ -1619,9 +1628,11 @@ func textCollected(res []actions.DoorPayments) string {
 			continue
 		}
 		for _, o := range d.Paid {
+			c := o.Pay.Collected()
+			fen := c[len(c)-1].Fen // this collection
 			paid++
-			total += o.Pay.PaidFen
-			fmt.Fprintf(&b, "%s 订单%s %s\n", d.Address, o.ID, yuan(o.Pay.PaidFen))
+			total += fen
+			fmt.Fprintf(&b, "%s 订单%s %s\n", d.Address, o.ID, yuan(fen))
 		}
 	}
 	head := fmt.Sprintf("已记下收款：%d单，共%s。\n", paid, yuan(total))
@@ -1637,7 +1648,7 @@ func textCollected(res []actions.DoorPayments) string {
 // textPaidClaimed answers a resident's 已付款: waiting for whoever took
 // the money to confirm.
 func textPaidClaimed(o orders.Order) string {
-	return fmt.Sprintf("好的，订单 %s（%s）记为\"待确认\"，收款的人确认后就是\"已付\"。", o.ID, yuan(o.TotalFen))
+	return fmt.Sprintf("好的，订单 %s（%s）记为\"待确认\"，收款的人确认后就是\"已付\"。", o.ID, yuan(o.Pay.ClaimedFen))
 }
 
 // textPayAlready: the order's money needs no word from the household.
@@ -1650,7 +1661,7 @@ func textPayAlready(o orders.Order) string {
 
 // textRefunded answers a lead's 已退款.
 func textRefunded(o orders.Order) string {
-	return fmt.Sprintf("已记下：订单 %s 退给住户%s。", o.ID, yuan(o.Pay.RefundFen))
+	return fmt.Sprintf("已记下：订单 %s 退给住户%s。", o.ID, yuan(o.Pay.LastRefund()))
 }
 
 // textNoRefundDue: nothing is owed back on the order (nothing is

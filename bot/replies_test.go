@@ -30,6 +30,13 @@ func TestReplyGolden(t *testing.T) {
 	paidOrder, refundDue := placed, placed
 	paidOrder.ID, paidOrder.Pay = "1007", orders.Payment{Status: orders.PayPaid, Method: orders.PayAtDoor, PaidFen: 12850}
 	refundDue.ID, refundDue.Pay = "1008", orders.Payment{Status: orders.PayRefundDue, Method: orders.PayGroup, PaidFen: 12850, RefundFen: 5000}
+	refunded, claimed, grown := refundDue, placed, placed
+	refunded.ID, refunded.Pay = "1009", orders.Payment{Status: orders.PayRefunded, Method: orders.PayGroup, PaidFen: 12850, RefundedFen: 5000,
+		Refunds: []orders.Handover{{Fen: 5000, By: "lead-3", At: at}}}
+	claimed.Pay = orders.Payment{Status: orders.PayClaimed, Method: orders.PayCode, ClaimedFen: 12850}
+	grown.ID, grown.Pay = "1010", orders.Payment{Status: orders.PayUnpaid, Method: orders.PayGroup, PaidFen: 7850}
+	cancelledPaid := paidOrder
+	cancelledPaid.Status, cancelledPaid.Pay.Status, cancelledPaid.Pay.RefundFen = orders.StatusCancelled, orders.PayRefundDue, 12850
 	delivered.ID, delivered.Status = "1002", orders.StatusDelivered
 	cancelled.ID, cancelled.Status = "1003", orders.StatusCancelled
 	tomorrows.ID, tomorrows.Day = "1004", "2026-11-25"
@@ -126,9 +133,9 @@ func TestReplyGolden(t *testing.T) {
 		"collected": textCollected([]actions.DoorPayments{{Address: placed.Address, Paid: []orders.Order{paidOrder}},
 			{Address: orders.Address{Building: "3", Unit: "2", Room: "502"}}}),
 		"collect_how_to":    textCollectHowTo,
-		"paid_claimed":      textPaidClaimed(placed),
+		"paid_claimed":      textPaidClaimed(claimed),
 		"pay_already":       textPayAlready(paidOrder),
-		"refunded":          textRefunded(refundDue),
+		"refunded":          textRefunded(refunded),
 		"no_refund_due":     textNoRefundDue(paidOrder),
 		"short_down":        textShortDown("蔬菜包", 20),
 		"short_too_large":   textShortTooLarge("蔬菜包", 120, 100),
@@ -136,7 +143,7 @@ func TestReplyGolden(t *testing.T) {
 		"short_no_picklist": textShortNoPicklist,
 		"short_done": textShortDone(actions.ShortfallResult{Day: "2026-11-24", Item: orders.Line{Name: "蔬菜包", Unit: "份"}, Qty: 20,
 			Orders: []actions.ShortOrder{{Order: placed, Qty: 1, Told: true}, {Order: placed, Qty: 1}}}),
-		"order_list_payments":     textOrderList([]orders.Order{paidOrder, refundDue, placed}, 0, open),
+		"order_list_payments":     textOrderList([]orders.Order{paidOrder, refundDue, refunded, grown, claimed, placed}, 0, open),
 		"no_orders":               textNoOrders(),
 		"order_list":              textOrderList([]orders.Order{placed, delivered, cancelled}, 0, open),
 		"order_list_after_cutoff": textOrderList([]orders.Order{tomorrows, placed, delivered}, 0, closed),
@@ -144,6 +151,7 @@ func TestReplyGolden(t *testing.T) {
 		"cancel_which":            textCancelWhich([]orders.Order{placed, delivered}),
 		"cancel_which_none":       textCancelWhich(nil),
 		"cancelled":               textCancelled(placed),
+		"cancelled_paid":          textCancelled(cancelledPaid),
 		"cancel_not_found":        textCancelNotFound("1234"),
 		"cancel_too_late":         textCancelTooLate(delivered),
 		"cancel_already":          textCancelTooLate(cancelled),

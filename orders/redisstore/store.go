@@ -322,6 +322,9 @@ func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.O
 		if mutate != nil {
 			mutate(&next)
 		}
+		if to == orders.StatusCancelled {
+			next.Rebalance() // what was paid for it is owed back
+		}
 		if next.Day != o.Day && next.LimitDay == "" {
 			next.LimitDay = o.CountsOn() // its limits stay where they were taken
 		}
@@ -392,6 +395,7 @@ func (s *Store) UpdateLines(ctx context.Context, id string, lines []orders.Line,
 		}
 		next := o
 		next.Lines, next.TotalFen, next.UpdatedAt = lines, totalFen, at
+		next.Rebalance() // paid and grown: owes the difference; shrunk: owed back
 		next.History = append(append([]orders.Event(nil), o.History...), orders.Event{At: at, Status: o.Status, By: by, Note: "修改"})
 		data, err := encode(next)
 		if err != nil {
