@@ -164,9 +164,16 @@ type StockStore interface {
 // SupplyStore keeps what suppliers report: what cannot be packed.
 type SupplyStore interface {
 	// Shortfall returns the shortfall of sku reported for day, or
-	// ErrNotFound; SetShortfall records one (replacing the earlier).
+	// ErrNotFound.
 	Shortfall(ctx context.Context, day, sku string) (orders.Shortfall, error)
-	SetShortfall(ctx context.Context, f orders.Shortfall) error
+	// CutShortfall takes units of an item off order id as cut says (see
+	// orders.ApplyCut; its error changes nothing) and, in the same atomic
+	// step, moves the shortfall record of rec.Day and rec.SKU from was
+	// units to was plus what cut took (rec, its Qty set so), giving the
+	// household's limits back by it once. When the record no longer holds
+	// was units (another report cut meanwhile) nothing changes:
+	// orders.ErrShortfallMoved. ErrNotFound for an unknown order.
+	CutShortfall(ctx context.Context, id string, rec orders.Shortfall, was int, cut func(*orders.Order) (orders.Line, error)) (orders.Order, orders.Line, error)
 }
 
 // MarkStore keeps the marks of things done once: a slot published, a

@@ -23,6 +23,11 @@ type Shortfall struct {
 	At  time.Time `json:"at"`
 }
 
+// ErrShortfallMoved: the shortfall's record changed since it was read
+// (another report for the same item and day cut meanwhile): read it and
+// plan again.
+var ErrShortfallMoved = fmt.Errorf("the shortfall changed meanwhile: %w", ErrConflict)
+
 // Cut is one order's part of a shortfall: Qty units of the item go.
 type Cut struct {
 	OrderID string
