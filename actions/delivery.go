@@ -123,15 +123,17 @@ func (s *Service) Deliver(ctx context.Context, a Actor, scope Scope, note string
 type Round struct {
 	Roster orders.Roster
 	Share  orders.Share
-	// Status is each stop's order status now, by order id.
-	Status map[string]orders.Status
+	// Orders are the stops' orders as they are now (goods cut by a
+	// shortfall, cancelled, delivered), by order id: the roster keeps
+	// what they were when it was made.
+	Orders map[string]orders.Order
 }
 
 // Open counts the stops still to deliver.
 func (r *Round) Open() int {
 	n := 0
 	for _, st := range r.Share.Stops {
-		if r.Status[st.OrderID].Open() {
+		if o := r.Orders[st.OrderID]; o.Status.Open() {
 			n++
 		}
 	}
@@ -154,7 +156,7 @@ func (s *Service) CurrentRound(ctx context.Context, openid string) (*Round, erro
 	if err != nil {
 		return nil, err
 	}
-	r := &Round{Roster: ro, Status: map[string]orders.Status{}}
+	r := &Round{Roster: ro, Orders: map[string]orders.Order{}}
 	for _, sh := range ro.Shares {
 		if sh.Volunteer == openid {
 			r.Share = sh
@@ -162,10 +164,13 @@ func (s *Service) CurrentRound(ctx context.Context, openid string) (*Round, erro
 	}
 	for _, st := range r.Share.Stops {
 		o, err := s.Orders.Order(ctx, st.OrderID)
-		if err != nil && !errors.Is(err, orders.ErrNotFound) {
+		if errors.Is(err, orders.ErrNotFound) {
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
-		r.Status[st.OrderID] = o.Status
+		r.Orders[st.OrderID] = o
 	}
 	return r, nil
 }
@@ -248,7 +253,7 @@ func (s *Service) Finish(ctx context.Context, a Actor, ref string, collected int
 	if err != nil {
 		return res, err
 	}
-	r.Status[d.ID] = d.Status
+	r.Orders[d.ID] = d
 	if res.Notified, err = s.notifyDelivered(ctx, d); err != nil {
 		return res, err
 	}

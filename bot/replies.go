@@ -937,26 +937,37 @@ const (
 	textNoPicklist   = "今天还没有发备货单，不用回复备货完成。"
 )
 
-func textTasks(ro orders.Roster, sh orders.Share, status map[string]orders.Status, loc *time.Location) string {
+// textTasks lists a volunteer's round: each stop with its order's goods
+// as they are now (a shortfall may have cut them) and whether it is
+// delivered or cancelled.
+func textTasks(ro orders.Roster, sh orders.Share, now map[string]orders.Order, loc *time.Location) string {
 	var b strings.Builder
 	t := ro.Slot.In(loc)
 	left := 0
 	for _, st := range sh.Stops {
-		if status[st.OrderID].Open() {
+		if o := now[st.OrderID]; o.Status.Open() {
 			left++
 		}
 	}
 	fmt.Fprintf(&b, "您的任务（%d月%d日 %02d:%02d，%s网格）：共%d户，还剩%d户\n", t.Month(), t.Day(), t.Hour(), t.Minute(), ro.Grid, len(sh.Stops), left)
 	for _, st := range sh.Stops {
-		mark := "（已送）"
-		if status[st.OrderID].Open() {
-			mark = ""
+		o, known := now[st.OrderID]
+		lines := st.Lines
+		if known && len(o.Lines) > 0 {
+			lines = o.Lines
+		}
+		mark := ""
+		switch o.Status {
+		case orders.StatusCancelled:
+			mark = "（已取消，不用送）"
+		case orders.StatusDelivered, orders.StatusReceived:
+			mark = "（已送）"
 		}
 		note := ""
 		if st.Note != "" {
 			note = "（备注：" + st.Note + "）"
 		}
-		fmt.Fprintf(&b, "%d. %s %s%s%s\n", st.Seq, stopWhere(st), itemsText(st.Lines), note, mark)
+		fmt.Fprintf(&b, "%d. %s %s%s%s\n", st.Seq, stopWhere(st), itemsText(lines), note, mark)
 	}
 	b.WriteString("送到后回复：完成 序号")
 	return fit(b.String())

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
@@ -155,4 +156,24 @@ func TestShortfallRecordsWhatItTook(t *testing.T) {
 		t.Errorf("recorded shortfall %d, want 2", f.Qty)
 	}
 	e.mustSay(t, pharmacist, "缺货 布洛芬 2", "和之前登记的一样，没有改动")
+}
+
+// TestTasksAfterAShortfall: a volunteer's 任务 shows each stop's goods as
+// they are after a shortfall, and a stop cut to nothing as cancelled,
+// not delivered.
+func TestTasksAfterAShortfall(t *testing.T) {
+	e := newEnv(t, nil)
+	e.packing(t)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "zhang", "布洛芬2盒 蔬菜包1份", "下单成功")
+	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
+	e.mustSay(t, "li", "布洛芬1盒", "下单成功")
+	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
+	e.mustSay(t, "vol-a", "任务", "3栋2单元501 布洛芬缓释胶囊2盒、蔬菜包1份", "3栋2单元502 布洛芬缓释胶囊1盒")
+	// li's order (the latest) goes, then one of zhang's two boxes.
+	e.mustSay(t, pharmacist, "缺货 布洛芬 2", "已从2单里去掉")
+	got := e.mustSay(t, "vol-a", "任务", "共2户，还剩1户", "3栋2单元501 布洛芬缓释胶囊1盒、蔬菜包1份", "3栋2单元502 布洛芬缓释胶囊1盒（已取消，不用送）")
+	if strings.Contains(got, "已送") {
+		t.Errorf("a cancelled stop shown as delivered:\n%s", got)
+	}
 }

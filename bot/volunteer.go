@@ -22,7 +22,7 @@ func (b *Bot) tasks(ctx context.Context, msg *Message) (string, error) {
 	if r == nil {
 		return textNoTasks, nil
 	}
-	return textTasks(r.Roster, r.Share, r.Status, b.Location), nil
+	return textTasks(r.Roster, r.Share, r.Orders, b.Location), nil
 }
 
 // done handles 完成 <第几户 or 订单号> [已收50].
