@@ -203,27 +203,45 @@ type FinishResult struct {
 	Left    int
 	// Notified: the household was told.
 	Notified bool
-	// Collected is what the volunteer said they took at the door (0:
-	// nothing said); PayErr why it was not recorded (a
-	// *orders.PaymentError: paid already, or not the order's amount).
+	// Already: the order was delivered before (by this 完成 sent
+	// earlier); only the money was recorded now.
+	Already bool
+	// Collected is what the volunteer took at the door (0: nothing said;
+	// CollectOwed while what the order owes could not be recorded);
+	// PayErr why it was not recorded (a *orders.PaymentError: paid
+	// already, or not the order's amount).
 	Collected int64
 	PayErr    error
 }
 
+// CollectOwed, as Finish's collected, is money taken at the door without
+// an amount said (完成 3 已收款): what the order owes.
+const CollectOwed int64 = -1
+
 // Finish marks delivered a stop of the actor's round (its number, or its
 // order id) or an urgent order they claimed (its id), and tells the
-// household; collected (fen, 0 for none) is what they took at the door,
-// recorded as the order's payment when it is what the order costs (else
-// PayErr says why not: the delivery stands). ErrNoRound when they have
-// nothing to deliver; a *NoStopError (ErrNotAStop) for a reference that is
-// none of theirs; orders.ErrConflict, with the order as it is, when it was
-// delivered or cancelled already.
+// household; collected (fen, 0 for none, CollectOwed for what the order
+// owes) is what they took at the door, recorded as the order's payment
+// when it is what the order owes (else PayErr says why not: the delivery
+// stands). Money said for an order delivered already (完成 2, then 完成 2
+// 已收50) is recorded all the same, with Already set. ErrNoRound when they
+// have nothing to deliver; a *NoStopError (ErrNotAStop) for a reference
+// that is none of theirs; orders.ErrConflict, with the order as it is,
+// when it was cancelled, or delivered already and no money was said.
 func (s *Service) Finish(ctx context.Context, a Actor, ref string, collected int64) (res FinishResult, err error) {
 	defer func() { s.done(ctx, a, "finish", err) }()
 	defer func() {
-		if err == nil && collected > 0 {
+		delivered := res.Order.Status == orders.StatusDelivered || res.Order.Status == orders.StatusReceived
+		if collected != 0 && errors.Is(err, orders.ErrConflict) && delivered {
+			res.Already, err = true, nil
+		}
+		if err == nil && collected != 0 {
 			res.Collected = collected
 			res.Order, res.PayErr = s.collectAtDoor(ctx, a, res.Order, collected)
+			if res.PayErr == nil {
+				c := res.Order.Pay.Collected()
+				res.Collected = c[len(c)-1].Fen
+			}
 		}
 	}()
 	if res, handled, err := s.finishClaimed(ctx, a, ref); handled || err != nil {
@@ -261,8 +279,10 @@ func (s *Service) Finish(ctx context.Context, a Actor, ref string, collected int
 	return res, nil
 }
 
-// collectAtDoor records what a volunteer took at the door for o.
+// collectAtDoor records what a volunteer took at the door for o
+// (CollectOwed: what it owes).
 func (s *Service) collectAtDoor(ctx context.Context, a Actor, o orders.Order, fen int64) (orders.Order, error) {
+	fen = max(fen, 0) // MarkPaid's 0 is what is due
 	got, err := s.Orders.Revise(ctx, o.ID, func(o *orders.Order) ([]orders.Line, error) {
 		return nil, orders.MarkPaid(o, fen, orders.PayAtDoor, a.who(), s.now())
 	})

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/staff"
@@ -222,5 +224,71 @@ func TestCutOfAnOrderSaidPaid(t *testing.T) {
 	e.mustSay(t, "li", "我的订单", "待退28元")
 	if n := audit.count("住户说已付款", c.ID); n != 1 {
 		t.Errorf("已付款 audited %d times: %v", n, audit.entries())
+	}
+}
+
+func TestSplitCollected(t *testing.T) {
+	for _, tc := range []struct {
+		in  string
+		ref string
+		fen int64
+		ok  bool
+	}{
+		{"3", "3", 0, true},
+		{"3 已收50", "3", 5000, true},
+		{"1005 收了50元", "1005", 5000, true},
+		{"3 收现金12.5", "3", 1250, true},
+		{"3 收了50块", "3", 5000, true},
+		{"３ 已收５０", "3", 5000, true},
+		{"3 已收款", "3", actions.CollectOwed, true},
+		{"3 收到钱了", "3", actions.CollectOwed, true},
+		{"3 已收现金", "3", actions.CollectOwed, true},
+		{"第3户 收了五十元", "3", 5000, true},
+		{"3 收了一半", "3", 0, false},
+	} {
+		ref, fen, ok := splitCollected(tc.in)
+		if ref != tc.ref || fen != tc.fen || ok != tc.ok {
+			t.Errorf("splitCollected(%q) = %q %d %v, want %q %d %v", tc.in, ref, fen, ok, tc.ref, tc.fen, tc.ok)
+		}
+	}
+}
+
+// TestVolunteerRecordsCashAfterAMistake: a volunteer who wrote the wrong
+// amount, or delivered first and said the money after, or took the money
+// without writing the amount, can record it with 完成; the answers only
+// ever suggest what a volunteer may send.
+func TestVolunteerRecordsCashAfterAMistake(t *testing.T) {
+	e := newEnv(t, nil)
+	for i, u := range []string{"r1", "r2", "r3"} {
+		e.mustSay(t, u, fmt.Sprintf("绑定 3栋1单元10%d", i+1), "已绑定")
+		e.mustSay(t, u, "蔬菜包1份", "下单成功")
+	}
+	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
+	tasks := e.say("vol-a", "任务")
+	stop := func(door string) string {
+		for _, line := range strings.Split(tasks, "\n") {
+			if strings.Contains(line, door) {
+				return strings.TrimSpace(strings.SplitN(line, ".", 2)[0])
+			}
+		}
+		t.Fatalf("no stop for %s in %q", door, tasks)
+		return ""
+	}
+	one, two, three := stop("3栋1单元101"), stop("3栋1单元102"), stop("3栋1单元103")
+
+	// A wrong amount: the answer says what to send, and sending it works.
+	wrong := e.mustSay(t, "vol-a", "完成 "+one+" 已收40", "送达", "收款没有记下", "应收50元")
+	if strings.Contains(wrong, "已收款 3-1-101") {
+		t.Errorf("a volunteer told to send a lead's command:\n%s", wrong)
+	}
+	e.mustSay(t, "vol-a", "完成 "+one+" 已收50", "已经记过送达了", "已记下收款50元")
+	// Delivered first, the money said after.
+	e.mustSay(t, "vol-a", "完成 "+two, "送达")
+	e.mustSay(t, "vol-a", "完成 "+two+" 已收50", "已经记过送达了", "已记下收款50元")
+	e.mustSay(t, "vol-a", "完成 "+two+" 已收50", "不用再收")
+	// Money taken, no amount written: what the order costs.
+	e.mustSay(t, "vol-a", "完成 "+three+" 已收款", "送达", "已记下收款50元")
+	for _, u := range []string{"r1", "r2", "r3"} {
+		e.mustSay(t, u, "我的订单", "已付")
 	}
 }

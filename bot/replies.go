@@ -1604,7 +1604,7 @@ func textHowToPay(method orders.PayMethod, code string) string {
 
 const (
 	textCollectHowTo       = "请写上收了哪几户的钱，例如：已收款 3-2-501 3-2-502\n也可以把群收款的名单整个贴过来。"
-	textCollectAmountHowTo = "请这样写收款：完成 3 已收50（第3户，收了50元）。"
+	textCollectAmountHowTo = "请这样写收款：完成 3 已收50（第3户，收了50元）。\n收的正好是应收的钱，也可以写：完成 3 已收款"
 	textClaimPaidHowTo     = "请写上订单号，例如：已付款 1001"
 	textRefundHowTo        = "请写上订单号，例如：已退款 1001"
 	textShortHowTo         = "请写上缺哪样、缺多少，例如：缺货 蔬菜包 20"
@@ -1613,18 +1613,19 @@ const (
 )
 
 // textDoorPayment says what became of the money a volunteer took at the
-// door: recorded, or not (the reason), with the delivery recorded anyway.
-func textDoorPayment(o orders.Order, fen int64, err error) string {
+// door for the stop (or order) ref: recorded, or not (the reason, and what
+// to send once it is right), with the delivery recorded anyway.
+func textDoorPayment(o orders.Order, ref string, fen int64, err error) string {
 	var pe *orders.PaymentError
 	switch {
 	case err == nil:
 		return fmt.Sprintf("已记下收款%s（订单 %s）。", yuan(fen), o.ID)
 	case errors.As(err, &pe) && errors.Is(err, orders.ErrAmount):
-		return fmt.Sprintf("收款没有记下：订单 %s 应收%s，您写的是%s。请核对后发：已收款 %s", o.ID, yuan(pe.Want), yuan(fen), o.Address.Household())
+		return fmt.Sprintf("收款没有记下：订单 %s 应收%s，您写的是%s。请核对后再发：完成 %s 已收%s", o.ID, yuan(pe.Want), yuan(fen), ref, strings.TrimSuffix(yuan(pe.Want), "元"))
 	case errors.As(err, &pe):
 		return fmt.Sprintf("收款没有记下：订单 %s 现在是%s，不用再收。", o.ID, payText(pe.Order))
 	}
-	return "收款没有记下，请稍后发：已收款 " + o.Address.Household()
+	return fmt.Sprintf("收款没有记下，请稍后再发：完成 %s 已收款", ref)
 }
 
 // textCollected answers a lead's 已收款: the orders now paid, door by

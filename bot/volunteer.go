@@ -48,12 +48,19 @@ func (b *Bot) done(ctx context.Context, msg *Message, rest string) (string, erro
 	case err != nil:
 		return "", err
 	}
-	reply := textDone(res.Stop, res.Notified, res.Left)
-	if res.Claimed {
+	var reply string
+	switch {
+	case res.Already && res.Claimed:
+		reply = textClaimClosed(res.Order)
+	case res.Already:
+		reply = textDoneAlready(res.Stop, res.Order.Status)
+	case res.Claimed:
 		reply = textClaimDone(res.Order, res.Notified)
+	default:
+		reply = textDone(res.Stop, res.Notified, res.Left)
 	}
-	if res.Collected > 0 {
-		reply += "\n" + textDoorPayment(res.Order, res.Collected, res.PayErr)
+	if res.Collected != 0 {
+		reply += "\n" + textDoorPayment(res.Order, ref, res.Collected, res.PayErr)
 	}
 	return reply, nil
 }
