@@ -155,6 +155,8 @@ func (b *Bot) shortfall(ctx context.Context, msg *Message, rest string) (string,
 	switch {
 	case errors.Is(err, actions.ErrForbidden):
 		return textShortNotYours, nil
+	case errors.Is(err, actions.ErrAmount):
+		return textShortTooBig(b.itemName(item.SKU), item.Qty, orders.MaxQty*100), nil
 	case errors.Is(err, actions.ErrNoPicklist):
 		return textShortNoPicklist, nil
 	case errors.As(err, &se) && errors.Is(err, actions.ErrShortfallDown):

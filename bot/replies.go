@@ -1704,6 +1704,11 @@ func textShortDown(name string, before int) string {
 	return fmt.Sprintf("%s之前登记了缺%d，已经告诉住户了，不能改少。\n多出来的货请联系社区安排。", name, before)
 }
 
+// textShortTooBig: a number no shortfall can be (a typo, most likely).
+func textShortTooBig(name string, qty, max int) string {
+	return fmt.Sprintf("缺%d太多了（一次最多%d），没有登记。\n请核对数量再发，例如：缺货 %s 20", qty, max, name)
+}
+
 // textShortTooLarge: more than is still to deliver.
 func textShortTooLarge(name string, qty, open int) string {
 	return fmt.Sprintf("%s还要送的一共只有%d，缺%d比这还多，没有登记。\n请核对数量再发，例如：缺货 %s %d", name, open, qty, name, open)

@@ -139,6 +139,7 @@ func TestReplyGolden(t *testing.T) {
 		"no_refund_due":     textNoRefundDue(paidOrder),
 		"short_down":        textShortDown("蔬菜包", 20),
 		"short_too_large":   textShortTooLarge("蔬菜包", 120, 100),
+		"short_too_big":     textShortTooBig("蔬菜包", 10000, 9900),
 		"short_how_to":      textShortHowTo,
 		"short_no_picklist": textShortNoPicklist,
 		"short_done": textShortDone(actions.ShortfallResult{Day: "2026-11-24", Item: orders.Line{Name: "蔬菜包", Unit: "份"}, Qty: 20,

@@ -177,3 +177,14 @@ func TestTasksAfterAShortfall(t *testing.T) {
 		t.Errorf("a cancelled stop shown as delivered:\n%s", got)
 	}
 }
+
+// TestShortfallTooBig: a shortfall no day can have (a typo) is answered
+// in words, not 系统繁忙.
+func TestShortfallTooBig(t *testing.T) {
+	e := newEnv(t, nil)
+	e.packing(t)
+	got := e.mustSay(t, pharmacist, "缺货 布洛芬 10000", "太多了", "没有登记")
+	if strings.Contains(got, "系统繁忙") {
+		t.Errorf("answered busy: %q", got)
+	}
+}
