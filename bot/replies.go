@@ -1187,6 +1187,56 @@ func textHelpUnbound(to urgent.Reach, doors []orders.Address, phone string) stri
 	return b.String()
 }
 
+// textCryOrderFailed follows the answer to a cry whose goods could not be
+// ordered (the cry itself went out).
+const textCryOrderFailed = "要买的东西这次没有下单成功，请过一会儿再发一次要买的东西（不用再写求助的话）。"
+
+// communityPhone is a community's office phone, for the answer to a cry.
+type communityPhone struct{ name, phone string }
+
+// textPhones writes the office phones of the communities a cry went to:
+// the phone alone for one, each with its community's name for several.
+func textPhones(ps []communityPhone) string {
+	if len(ps) == 1 {
+		return ps[0].phone
+	}
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.name + " " + p.phone
+	}
+	return strings.Join(parts, "、")
+}
+
+// textJielongLine names a line of a lead's paste: 接龙第2条, or 第5行 for
+// a line without an entry number.
+func textJielongLine(number, line int) string {
+	if number > 0 {
+		return fmt.Sprintf("接龙第%d条", number)
+	}
+	return fmt.Sprintf("第%d行", line)
+}
+
+// textCryLine says, first in the answer to a lead's paste, that a line of
+// it cried for help and who has it now.
+func textCryLine(number, line int, to urgent.Reach, doors []orders.Address, again bool) string {
+	where := textJielongLine(number, line)
+	switch {
+	case again:
+		return where + "的求助之前已经转告过了。"
+	case to == urgent.Nobody:
+		return where + "像是有人求助，但现在找不到志愿者、楼栋长和社区工作人员，请马上打电话。"
+	case to == urgent.Staff:
+		return where + "像是有人求助，已马上转告社区工作人员" + textCryDoors(doors) + "。"
+	}
+	return where + "像是有人求助，已马上转告志愿者和楼栋长" + textCryDoors(doors) + "。"
+}
+
+// textCryLineFailed: a line of a lead's paste cried for help and the page
+// failed.
+func textCryLineFailed(number, line int) string {
+	return textJielongLine(number, line) + "像是有人求助，但现在转告不出去，请马上打电话给志愿者或社区。"
+}
+
 // textCryDoors names the doors a cry mentions: （说的是3栋9单元102）.
 func textCryDoors(doors []orders.Address) string {
 	if len(doors) == 0 {
