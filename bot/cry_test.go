@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -57,9 +56,7 @@ func TestCryStartingWithABindWord(t *testing.T) {
 // order now holds; once claimed, the volunteer bringing it.
 func TestCryJoiningAnOpenUrgentOrderPagesAgain(t *testing.T) {
 	e, ob, fake := urgentEnv(t)
-	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
-	e.mustSay(t, "zhang", "急 挂面1袋", "急需订单已收到")
-	o := e.newest(t, "3-2-501")
+	o := e.orderAs(t, "zhang", "3栋2单元501", "急 挂面1袋", "急需订单已收到")
 	e.mustSay(t, "zhang", "救命 硝酸甘油1瓶", "120", "已加到正在处理的急需订单 "+o.ID)
 	for _, u := range []string{"vol-a", "vol-b", "lead-3"} {
 		if p := pagedAll(t, e, ob, fake, u, "硝酸甘油"); len(p) != 1 {
@@ -146,45 +143,18 @@ func TestEverydayOrdersAreNotCries(t *testing.T) {
 	}
 }
 
-// notices records what an outbox was asked to send.
-type notices struct {
-	mu sync.Mutex
-	ns []orders.Notice
-}
-
-func (n *notices) Enqueue(_ context.Context, ns ...orders.Notice) error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.ns = append(n.ns, ns...)
-	return nil
-}
-
-func (n *notices) to(openid string) []string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	var out []string
-	for _, x := range n.ns {
-		if x.OpenID == openid {
-			out = append(out, x.Text)
-		}
-	}
-	return out
-}
-
 // TestAnUnboundCryReachesEveryCommunityWithTheDoor: on an account of two
 // communities that both have a 3栋, a cry from someone not bound that
 // names 3栋1单元102 pages both.
 func TestAnUnboundCryReachesEveryCommunityWithTheDoor(t *testing.T) {
 	e := newAccountEnv(t)
-	n1, n2 := &notices{}, &notices{}
-	e.c1.Actions.Outbox, e.c2.Actions.Outbox = n1, n2
+	obs, fake := e.withOutboxes(t, e.c1, e.c2)
 	e.c1.Community.Phone, e.c2.Community.Phone = "021-11111111", "021-22222222"
 	got := e.say("stranger", "救命 3栋1单元102有人晕倒了")
 	contains(t, "the answer", got, "120", "3栋1单元102", "阳光小区 021-11111111", "幸福里 021-22222222")
-	if len(n1.to("lead-3")) != 1 {
-		t.Errorf("阳光小区's lead of 3栋: %q", n1.to("lead-3"))
-	}
-	if len(n2.to("lead-xf-3")) != 1 {
-		t.Errorf("幸福里's lead of 3栋: %q", n2.to("lead-xf-3"))
+	for i, lead := range []string{"lead-3", "lead-xf-3"} {
+		if p := pagedAll(t, e.env, obs[i], fake, lead, "有人晕倒了"); len(p) != 1 {
+			t.Errorf("%s, lead of 3栋 in %s: %q", lead, []string{"阳光小区", "幸福里"}[i], fake.SentTo(lead))
+		}
 	}
 }

@@ -110,6 +110,19 @@ func (e *env) packing(t *testing.T) {
 	}
 }
 
+// orderAs binds user to door (3栋2单元501) and orders text, whose answer
+// must hold want, and returns the household's newest order.
+func (e *env) orderAs(t *testing.T, user, door, text, want string) orders.Order {
+	t.Helper()
+	e.mustSay(t, user, "绑定 "+door, "已绑定")
+	e.mustSay(t, user, text, want)
+	a, ok := orders.FindAddress(door, nil)
+	if !ok {
+		t.Fatalf("no door in %q", door)
+	}
+	return e.newest(t, a.Address.Household())
+}
+
 // mustSay sends text from user and fails unless the answer holds every
 // want.
 func (e *env) mustSay(t *testing.T, user, text string, want ...string) string {
@@ -150,9 +163,7 @@ func TestPaidOrderThatChanges(t *testing.T) {
 	}
 
 	// 急 joining a paid urgent order.
-	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
-	e.mustSay(t, "li", "急 牛奶1箱", "急需订单")
-	u := e.newest(t, "3-2-502")
+	u := e.orderAs(t, "li", "3栋2单元502", "急 牛奶1箱", "急需订单")
 	e.mustSay(t, "lead-3", "已收款 3-2-502", "共60元")
 	e.mustSay(t, "li", "急 鸡蛋1盒", "已加到正在处理的急需订单 "+u.ID)
 	if got := e.newest(t, "3-2-502"); got.TotalFen != 9000 || got.Owed() != 3000 {
@@ -165,18 +176,14 @@ func TestPaidOrderThatChanges(t *testing.T) {
 // household, or a prescription refused) owes its money back.
 func TestCancellingAPaidOrderOwesItBack(t *testing.T) {
 	e := newEnv(t, nil)
-	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
-	e.mustSay(t, "zhang", "蔬菜包1份", "下单成功")
-	o := e.newest(t, "3-2-501")
+	o := e.orderAs(t, "zhang", "3栋2单元501", "蔬菜包1份", "下单成功")
 	e.mustSay(t, "lead-3", "已收款 3-2-501", "共50元")
 	e.mustSay(t, "zhang", "取消 "+o.ID, "已取消订单 "+o.ID, "已付的50元会退给您")
 	e.mustSay(t, "zhang", "我的订单", "待退50元")
 	e.mustSay(t, "lead-3", "已退款 "+o.ID, "退给住户50元")
 	e.mustSay(t, "zhang", "我的订单", "已退50元")
 
-	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
-	e.mustSay(t, "li", "胰岛素1支", "处方药")
-	rx := e.newest(t, "3-2-502")
+	rx := e.orderAs(t, "li", "3栋2单元502", "胰岛素1支", "处方药")
 	e.mustSay(t, "lead-3", "已收款 3-2-502", "共68元")
 	e.mustSay(t, "lead-3", "审核 "+rx.ID+" 驳回 处方过期了", "驳回")
 	e.mustSay(t, "li", "我的订单", "待退68元")
@@ -186,9 +193,7 @@ func TestCancellingAPaidOrderOwesItBack(t *testing.T) {
 // partly given back already.
 func TestCutAfterARefund(t *testing.T) {
 	e := newEnv(t, nil)
-	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
-	e.mustSay(t, "zhang", "布洛芬2盒", "下单成功")
-	o := e.newest(t, "3-2-501")
+	o := e.orderAs(t, "zhang", "3栋2单元501", "布洛芬2盒", "下单成功")
 	e.packing(t)
 	// Paid for two, one cut, refunded, the other cut: 28元 owed again.
 	e.mustSay(t, "lead-3", "已收款 3-2-501", "共56元")
@@ -212,9 +217,7 @@ func TestCutOfAnOrderSaidPaid(t *testing.T) {
 	e.packing(t)
 	// Said paid (the resident transferred 56元), then one box cut: the
 	// lead confirms what was transferred, and 28元 is owed back.
-	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
-	e.mustSay(t, "li", "布洛芬2盒", "下单成功")
-	c := e.newest(t, "3-2-502")
+	c := e.orderAs(t, "li", "3栋2单元502", "布洛芬2盒", "下单成功")
 	e.mustSay(t, "li", "已付款 "+c.ID, "待确认", "56元")
 	e.mustSay(t, pharmacist, "缺货 布洛芬 1", "已登记")
 	if got := e.newest(t, "3-2-502"); got.TotalFen != 2800 || got.Pay.Status != orders.PayClaimed {

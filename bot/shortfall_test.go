@@ -74,11 +74,8 @@ func (e *env) open(t *testing.T, household, sku string) int {
 func TestShortfallSkipsADeliveredOrder(t *testing.T) {
 	e := newEnv(t, nil)
 	e.packing(t)
-	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
-	e.mustSay(t, "li", "布洛芬1盒", "下单成功")
-	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
-	e.mustSay(t, "zhang", "布洛芬1盒", "下单成功")
-	latest := e.newest(t, "3-2-501")
+	e.orderAs(t, "li", "3栋2单元502", "布洛芬1盒", "下单成功")
+	latest := e.orderAs(t, "zhang", "3栋2单元501", "布洛芬1盒", "下单成功")
 	delivered := e.meanwhile("lead-3", "送达 "+latest.ID)
 	e.mustSay(t, pharmacist, "缺货 布洛芬 1", "已登记", "已从1单里去掉")
 	contains(t, "送达 meanwhile", *delivered, "1户 1单")
@@ -96,10 +93,8 @@ func TestShortfallSkipsADeliveredOrder(t *testing.T) {
 func TestShortfallAfterACancelGivesTheLimitBackOnce(t *testing.T) {
 	e := newEnv(t, nil)
 	e.packing(t)
-	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
-	e.mustSay(t, "li", "布洛芬1盒", "下单成功")
-	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
-	e.mustSay(t, "zhang", "布洛芬1盒", "下单成功")
+	e.orderAs(t, "li", "3栋2单元502", "布洛芬1盒", "下单成功")
+	e.orderAs(t, "zhang", "3栋2单元501", "布洛芬1盒", "下单成功")
 	e.mustSay(t, "zhang", "布洛芬1盒", "下单成功") // the limit is two a day
 	latest := e.newest(t, "3-2-501")
 	cancelled := e.meanwhile("zhang", "取消 "+latest.ID)
@@ -121,8 +116,7 @@ func TestShortfallAfterACancelGivesTheLimitBackOnce(t *testing.T) {
 func TestTwoShortfallReportsCutOnce(t *testing.T) {
 	e := newEnv(t, nil)
 	e.packing(t)
-	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
-	e.mustSay(t, "zhang", "布洛芬2盒", "下单成功")
+	e.orderAs(t, "zhang", "3栋2单元501", "布洛芬2盒", "下单成功")
 	second := e.meanwhile(pharmacist, "缺货 布洛芬 1")
 	first := e.say(pharmacist, "缺货 布洛芬 1")
 	if !strings.Contains(first+*second, "已从1单里去掉") {
@@ -142,8 +136,7 @@ func TestTwoShortfallReportsCutOnce(t *testing.T) {
 func TestShortfallRecordsWhatItTook(t *testing.T) {
 	e := newEnv(t, nil)
 	e.packing(t)
-	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
-	e.mustSay(t, "li", "布洛芬2盒", "下单成功")
+	e.orderAs(t, "li", "3栋2单元502", "布洛芬2盒", "下单成功")
 	e.mustSay(t, "lead-3", "3-2-501 布洛芬2盒", "共1户")
 	changed := e.meanwhile("lead-3", "3-2-501 布洛芬1盒")
 	e.mustSay(t, pharmacist, "缺货 布洛芬 2", "已登记")
@@ -164,10 +157,8 @@ func TestShortfallRecordsWhatItTook(t *testing.T) {
 func TestTasksAfterAShortfall(t *testing.T) {
 	e := newEnv(t, nil)
 	e.packing(t)
-	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
-	e.mustSay(t, "zhang", "布洛芬2盒 蔬菜包1份", "下单成功")
-	e.mustSay(t, "li", "绑定 3栋2单元502", "已绑定")
-	e.mustSay(t, "li", "布洛芬1盒", "下单成功")
+	e.orderAs(t, "zhang", "3栋2单元501", "布洛芬2盒 蔬菜包1份", "下单成功")
+	e.orderAs(t, "li", "3栋2单元502", "布洛芬1盒", "下单成功")
 	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
 	e.mustSay(t, "vol-a", "任务", "3栋2单元501 布洛芬缓释胶囊2盒、蔬菜包1份", "3栋2单元502 布洛芬缓释胶囊1盒")
 	// li's order (the latest) goes, then one of zhang's two boxes.
