@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -86,6 +87,20 @@ type Payment struct {
 	At          time.Time  `json:"at,omitzero"`
 	Collections []Handover `json:"collections,omitempty"`
 	Refunds     []Handover `json:"refunds,omitempty"`
+}
+
+// UnmarshalJSON reads a payment, as written now or before RefundedFen was
+// kept apart: a refunded order then held what was given back in
+// RefundFen, which must not read as owed back again.
+func (p *Payment) UnmarshalJSON(b []byte) error {
+	type plain Payment
+	if err := json.Unmarshal(b, (*plain)(p)); err != nil {
+		return err
+	}
+	if p.Status == PayRefunded && p.RefundedFen == 0 && p.RefundFen > 0 {
+		p.RefundedFen, p.RefundFen = p.RefundFen, 0
+	}
+	return nil
 }
 
 // Handover is one sum of money handed over: to whoever collected it, or

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -136,5 +137,21 @@ func TestPayMethodOf(t *testing.T) {
 		if m, c := PayMethodOf(cat, tc.lines); m != tc.method || c != tc.code {
 			t.Errorf("%s: %s %q, want %s %q", tc.name, m, c, tc.method, tc.code)
 		}
+	}
+}
+
+// TestPaymentWrittenBefore: a refunded order written before RefundedFen
+// was kept apart reads as given back, not owed back again.
+func TestPaymentWrittenBefore(t *testing.T) {
+	var p Payment
+	if err := json.Unmarshal([]byte(`{"status":"refunded","method":"group","paid_fen":10000,"refund_fen":5000,"by":"staff"}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.RefundFen != 0 || p.RefundedFen != 5000 {
+		t.Errorf("read as owed back %d, given back %d", p.RefundFen, p.RefundedFen)
+	}
+	o := Order{ID: "1001", Lines: []Line{{SKU: "VEG", Qty: 1, PriceFen: 5000}}, TotalFen: 5000, Status: StatusPending, Pay: p}
+	if err := MarkRefunded(&o, "lead", time.Now()); err == nil {
+		t.Errorf("refunded twice")
 	}
 }
