@@ -23,14 +23,31 @@ import (
 // fake WeChat API over HTTP.
 func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 	t.Helper()
+	obs, fake := e.withOutboxes(t, e.bot)
+	return obs[0], fake
+}
+
+// withOutboxes gives each of bots' actions an outbox of its own sending
+// to one fake WeChat API (the env's bot keeps the env's community keys).
+func (e *env) withOutboxes(t *testing.T, bots ...*Bot) ([]*outbox.Outbox, *fakewechat.Faulty) {
+	t.Helper()
 	const appID, secret = "wxbot0000000001", "bot-test-app-secret"
 	fake := fakewechat.Install(t, appID, secret)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tokens := wechat.NewTokenCache(e.rdb, appID+"-lead", log)
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: appID, AppSecret: secret, Token: "t", Cache: tokens})
-	ob := outbox.New(e.rdb, redistestCommunityOf(e), wechat.NewWeChatSender(acct, tokens, "tmpl-delivered", log), log)
-	e.bot.Actions.Outbox = ob
-	return ob, fake
+	sender := wechat.NewWeChatSender(acct, tokens, "tmpl-delivered", log)
+	var obs []*outbox.Outbox
+	for _, b := range bots {
+		community := redistestCommunityOf(e)
+		if b != e.bot {
+			community = redistest.Community(t)
+		}
+		ob := outbox.New(e.rdb, community, sender, log)
+		b.Actions.Outbox = ob
+		obs = append(obs, ob)
+	}
+	return obs, fake
 }
 
 // redistestCommunityOf is the env's community id (its reply keys' tag).

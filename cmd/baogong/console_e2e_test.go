@@ -100,7 +100,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 	s.say(true, "e2e-zhang", "绑定 3栋2单元501")
 	s.say(true, "e2e-lead-3", "3-1-101 蔬菜包1份 13900001111")
 	code, csv := s.admin("GET", "/api/ledger?date=2026-11-24&format=csv")
-	if code != 200 || !strings.Contains(string(csv), "3栋1单元101,G1,蔬菜包,1,份,50.00,50.00,,代下,待配送,楼栋长代下,,,\r\n") || strings.Contains(string(csv), "e2e-lead-3") {
+	if code != 200 || !strings.Contains(string(csv), "3栋1单元101,G1,蔬菜包,1,份,50.00,50.00,,代下,待配送,楼栋长代下,,,,货到付款,未付,,,\r\n") || strings.Contains(string(csv), "e2e-lead-3") {
 		t.Errorf("ledger %d:\n%s", code, csv)
 	}
 
