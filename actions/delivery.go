@@ -123,15 +123,17 @@ func (s *Service) Deliver(ctx context.Context, a Actor, scope Scope, note string
 type Round struct {
 	Roster orders.Roster
 	Share  orders.Share
-	// Status is each stop's order status now, by order id.
-	Status map[string]orders.Status
+	// Orders are the stops' orders as they are now (goods cut by a
+	// shortfall, cancelled, delivered), by order id: the roster keeps
+	// what they were when it was made.
+	Orders map[string]orders.Order
 }
 
 // Open counts the stops still to deliver.
 func (r *Round) Open() int {
 	n := 0
 	for _, st := range r.Share.Stops {
-		if r.Status[st.OrderID].Open() {
+		if o := r.Orders[st.OrderID]; o.Status.Open() {
 			n++
 		}
 	}
@@ -154,7 +156,7 @@ func (s *Service) CurrentRound(ctx context.Context, openid string) (*Round, erro
 	if err != nil {
 		return nil, err
 	}
-	r := &Round{Roster: ro, Status: map[string]orders.Status{}}
+	r := &Round{Roster: ro, Orders: map[string]orders.Order{}}
 	for _, sh := range ro.Shares {
 		if sh.Volunteer == openid {
 			r.Share = sh
@@ -162,10 +164,13 @@ func (s *Service) CurrentRound(ctx context.Context, openid string) (*Round, erro
 	}
 	for _, st := range r.Share.Stops {
 		o, err := s.Orders.Order(ctx, st.OrderID)
-		if err != nil && !errors.Is(err, orders.ErrNotFound) {
+		if errors.Is(err, orders.ErrNotFound) {
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
-		r.Status[st.OrderID] = o.Status
+		r.Orders[st.OrderID] = o
 	}
 	return r, nil
 }
@@ -198,27 +203,45 @@ type FinishResult struct {
 	Left    int
 	// Notified: the household was told.
 	Notified bool
-	// Collected is what the volunteer said they took at the door (0:
-	// nothing said); PayErr why it was not recorded (a
-	// *orders.PaymentError: paid already, or not the order's amount).
+	// Already: the order was delivered before (by this 完成 sent
+	// earlier); only the money was recorded now.
+	Already bool
+	// Collected is what the volunteer took at the door (0: nothing said;
+	// CollectOwed while what the order owes could not be recorded);
+	// PayErr why it was not recorded (a *orders.PaymentError: paid
+	// already, or not the order's amount).
 	Collected int64
 	PayErr    error
 }
 
+// CollectOwed, as Finish's collected, is money taken at the door without
+// an amount said (完成 3 已收款): what the order owes.
+const CollectOwed int64 = -1
+
 // Finish marks delivered a stop of the actor's round (its number, or its
 // order id) or an urgent order they claimed (its id), and tells the
-// household; collected (fen, 0 for none) is what they took at the door,
-// recorded as the order's payment when it is what the order costs (else
-// PayErr says why not: the delivery stands). ErrNoRound when they have
-// nothing to deliver; a *NoStopError (ErrNotAStop) for a reference that is
-// none of theirs; orders.ErrConflict, with the order as it is, when it was
-// delivered or cancelled already.
+// household; collected (fen, 0 for none, CollectOwed for what the order
+// owes) is what they took at the door, recorded as the order's payment
+// when it is what the order owes (else PayErr says why not: the delivery
+// stands). Money said for an order delivered already (完成 2, then 完成 2
+// 已收50) is recorded all the same, with Already set. ErrNoRound when they
+// have nothing to deliver; a *NoStopError (ErrNotAStop) for a reference
+// that is none of theirs; orders.ErrConflict, with the order as it is,
+// when it was cancelled, or delivered already and no money was said.
 func (s *Service) Finish(ctx context.Context, a Actor, ref string, collected int64) (res FinishResult, err error) {
 	defer func() { s.done(ctx, a, "finish", err) }()
 	defer func() {
-		if err == nil && collected > 0 {
+		delivered := res.Order.Status == orders.StatusDelivered || res.Order.Status == orders.StatusReceived
+		if collected != 0 && errors.Is(err, orders.ErrConflict) && delivered {
+			res.Already, err = true, nil
+		}
+		if err == nil && collected != 0 {
 			res.Collected = collected
 			res.Order, res.PayErr = s.collectAtDoor(ctx, a, res.Order, collected)
+			if res.PayErr == nil {
+				c := res.Order.Pay.Collected()
+				res.Collected = c[len(c)-1].Fen
+			}
 		}
 	}()
 	if res, handled, err := s.finishClaimed(ctx, a, ref); handled || err != nil {
@@ -248,7 +271,7 @@ func (s *Service) Finish(ctx context.Context, a Actor, ref string, collected int
 	if err != nil {
 		return res, err
 	}
-	r.Status[d.ID] = d.Status
+	r.Orders[d.ID] = d
 	if res.Notified, err = s.notifyDelivered(ctx, d); err != nil {
 		return res, err
 	}
@@ -256,15 +279,17 @@ func (s *Service) Finish(ctx context.Context, a Actor, ref string, collected int
 	return res, nil
 }
 
-// collectAtDoor records what a volunteer took at the door for o.
+// collectAtDoor records what a volunteer took at the door for o
+// (CollectOwed: what it owes).
 func (s *Service) collectAtDoor(ctx context.Context, a Actor, o orders.Order, fen int64) (orders.Order, error) {
+	fen = max(fen, 0) // MarkPaid's 0 is what is due
 	got, err := s.Orders.Revise(ctx, o.ID, func(o *orders.Order) ([]orders.Line, error) {
 		return nil, orders.MarkPaid(o, fen, orders.PayAtDoor, a.who(), s.now())
 	})
 	if err != nil {
 		return o, err
 	}
-	s.record(ctx, a, auditPaid, got.ID, yuanWords(fen)+" "+payWords[orders.PayAtDoor])
+	s.recordPaid(ctx, a, got)
 	return got, nil
 }
 

@@ -2,6 +2,8 @@ package actions
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"time"
 
@@ -15,8 +17,13 @@ import (
 // mentions, and the sender is told to call 120 first.
 
 // HelpWindow is how long a cry stays open: further cries of the same
-// household (or unbound sender) within it page nobody again.
+// household (or unbound sender) within it page nobody again about a door
+// they were paged about.
 const HelpWindow = 10 * time.Minute
+
+// relayWindow is how long a cry a lead passed on in a 接龙 is remembered:
+// leads paste the growing list again and again all day.
+const relayWindow = 24 * time.Hour
 
 // CryRequest is a cry for help.
 type CryRequest struct {
@@ -25,12 +32,16 @@ type CryRequest struct {
 	// Doors are the doors it names that are in this community: the person
 	// in trouble may be a neighbour (救命 3栋9单元102的老人晕倒了).
 	Doors []orders.Address
+	// Relayed, when set, says where someone else's cry came from (a line
+	// of a lead's 接龙: 接龙第2条): the sender passes it on, so the team
+	// of each door it names hears it, not the sender's own.
+	Relayed string
 }
 
 // CryResult is what Cry did.
 type CryResult struct {
-	// Again: a cry of the same household (or sender) is open; nobody was
-	// paged again.
+	// Again: everyone it would page heard of these doors from the same
+	// household (or sender) lately; nobody was paged again.
 	Again bool
 	// Reach says who was paged: the grids' teams and leads, the staff
 	// only, or nobody (no team, no lead, no staff).
@@ -39,21 +50,28 @@ type CryResult struct {
 
 // Cry pages a cry for help. From a bound sender it goes to the team
 // (volunteers and leads) of their grid and of the grid of every door it
-// names, and to the leads of those buildings; from an unbound sender to
-// the community's staff and the leads of the buildings it names. Whoever
-// has nobody goes to staff.
+// names, and to the leads of those buildings; passed on by a lead
+// (Relayed), to the teams and leads of the doors it names; from an
+// unbound sender to the community's staff and the leads of the buildings
+// it names. Whoever has nobody goes to staff.
+//
+// Each person hears once of each door a household's (or sender's) cries
+// name while they are fresh (HelpWindow): thirty cries must not page
+// every volunteer thirty times, but a cry naming another door pages
+// everyone who did not hear of that door yet.
 func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResult, err error) {
 	defer func() { s.done(ctx, a, "cry", err) }()
-	key := "u:" + a.OpenID
-	if a.Home != nil {
-		key = a.Home.Address.Household()
+	home := a.Home
+	key, window := "u:"+a.OpenID, HelpWindow
+	switch {
+	case req.Relayed != "":
+		home, window = nil, relayWindow
+		sum := sha256.Sum256([]byte(req.Text))
+		key = "relay:" + hex.EncodeToString(sum[:8])
+	case home != nil:
+		key = home.Address.Household()
 	}
-	// A cry again while the first is fresh pages once: thirty cries must
-	// not page every volunteer thirty times.
-	open := "help-open:" + key
-	if res.Again, err = s.Marks.Marked(ctx, open); err != nil || res.Again {
-		return res, err
-	}
+	teams := home != nil || req.Relayed != "" // a stranger's cry goes to staff and leads
 	var to []string
 	add := func(ids ...string) {
 		for _, id := range ids {
@@ -63,14 +81,14 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 		}
 	}
 	doors := req.Doors
-	if a.Home != nil {
-		doors = append([]orders.Address{a.Home.Address}, doors...)
+	if home != nil {
+		doors = append([]orders.Address{home.Address}, doors...)
 	}
 	for i, d := range doors {
-		if a.Home != nil {
+		if teams {
 			grid, ok := s.Community.GridOf(d.Building)
-			if i == 0 {
-				grid, ok = a.Home.Grid, true
+			if i == 0 && home != nil {
+				grid, ok = home.Grid, true
 			}
 			if ok {
 				team, err := s.urgent().Team(ctx, grid)
@@ -83,7 +101,7 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 		add(s.leadsOf(ctx, d.Building)...)
 	}
 	res.Reach = urgent.Team
-	if a.Home == nil || len(to) == 0 {
+	if !teams || len(to) == 0 {
 		add(s.Community.Admins...)
 		if len(to) == 0 {
 			res.Reach = urgent.Nobody
@@ -96,22 +114,59 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 	}
 	// issue 19: honest about who WeChat lets the account reach now.
 	to, res.Reach = s.reachCry(ctx, to, res.Reach)
-	var home *orders.Address
-	if a.Home != nil {
-		home = &a.Home.Address
+	// Who has not heard of one of these doors from this household lately.
+	tags := []string{"-"}
+	if len(doors) > 0 {
+		tags = tags[:0]
+		for _, d := range doors {
+			tags = append(tags, d.Household())
+		}
 	}
-	text := textCryPush(home, req.Doors, req.Text)
-	ns := make([]orders.Notice, len(to))
-	for i, u := range to {
-		ns[i] = orders.Notice{ID: "help:" + s.requestKey(a) + ":" + u, OpenID: u, Kind: "urgent", Text: text}
+	var news []string
+	for _, u := range to {
+		for _, d := range tags {
+			heard, err := s.Marks.Marked(ctx, helpMark(key, d, u))
+			if err != nil {
+				return res, err
+			}
+			if !heard {
+				news = append(news, u)
+				break
+			}
+		}
+	}
+	if len(news) == 0 {
+		res.Again = true
+		return res, nil
+	}
+	var text string
+	if req.Relayed != "" {
+		text = textCryRelayed(req.Relayed, req.Doors, req.Text)
+	} else {
+		var addr *orders.Address
+		if home != nil {
+			addr = &home.Address
+		}
+		text = textCryPush(addr, req.Doors, req.Text)
+	}
+	ns := make([]orders.Notice, len(news))
+	for i, u := range news {
+		ns[i] = orders.Notice{ID: "help:" + s.requestKey(a) + ":" + key + ":" + u, OpenID: u, Kind: "urgent", Text: text}
 	}
 	if err := s.Outbox.Enqueue(ctx, ns...); err != nil {
 		return res, err
 	}
 	// Marked only once they have it: a cry that failed to page must page
 	// when repeated.
-	if _, err := s.Marks.MarkFor(ctx, open, HelpWindow); err != nil {
-		s.Log.ErrorContext(ctx, "mark cry for help", "err", err)
+	for _, u := range news {
+		for _, d := range tags {
+			if _, err := s.Marks.MarkFor(ctx, helpMark(key, d, u), window); err != nil {
+				s.Log.ErrorContext(ctx, "mark cry for help", "err", err)
+			}
+		}
 	}
 	return res, nil
 }
+
+// helpMark records that u heard of door from the cries of key.
+func helpMark(key, door, u string) string { return "help-heard:" + key + ":" + door + ":" + u }

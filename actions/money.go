@@ -40,8 +40,30 @@ func (s *Service) Collect(ctx context.Context, a Actor, id string, paid int64, m
 	if err != nil {
 		return o, err
 	}
-	s.record(ctx, a, auditPaid, o.ID, yuanWords(o.Pay.PaidFen)+" "+payWords[o.Pay.Method])
+	s.recordPaid(ctx, a, o)
 	return o, nil
+}
+
+// recordPaid audits the collection MarkPaid just added to o.
+func (s *Service) recordPaid(ctx context.Context, a Actor, o orders.Order) {
+	c := o.Pay.Collected()
+	last := c[len(c)-1]
+	note := yuanWords(last.Fen) + " " + payWords[last.Method]
+	if o.Pay.RefundFen > 0 || o.Owed() > 0 {
+		note += "（" + textPayState(o) + "）"
+	}
+	s.record(ctx, a, auditPaid, o.ID, note)
+}
+
+// payMoved audits a change of o's money that came with a change of its
+// goods (a cancel, new lines, a cut): who made it, and where the money
+// stands now. Nothing is recorded for an order nobody paid or said they
+// paid: its Pay did not change.
+func (s *Service) payMoved(ctx context.Context, a Actor, o orders.Order) {
+	if o.Pay.PaidFen == 0 && o.Pay.ClaimedFen == 0 {
+		return
+	}
+	s.record(ctx, a, auditPayMoved, o.ID, textPayState(o))
 }
 
 // DoorPayments is what a lead's 已收款 did for one door.
@@ -82,7 +104,7 @@ func (s *Service) CollectDoors(ctx context.Context, a Actor, doors []orders.Addr
 				return res, err
 			}
 			dp.Paid = append(dp.Paid, got)
-			s.record(ctx, a, auditPaid, got.ID, yuanWords(got.Pay.PaidFen)+" "+payWords[orders.PayGroup])
+			s.recordPaid(ctx, a, got)
 		}
 		res = append(res, dp)
 	}
@@ -90,7 +112,8 @@ func (s *Service) CollectDoors(ctx context.Context, a Actor, doors []orders.Addr
 }
 
 // ClaimPaid records a household member's word that they paid order id
-// (已付款 1001): it shows 待确认 until someone who took the money says so.
+// (已付款 1001): it shows 待确认 until someone who took the money says so,
+// and is audited.
 // An order of another household is orders.ErrNotFound; one not unpaid a
 // *orders.PaymentError wrapping ErrConflict.
 func (s *Service) ClaimPaid(ctx context.Context, a Actor, id string) (o orders.Order, err error) {
@@ -102,13 +125,18 @@ func (s *Service) ClaimPaid(ctx context.Context, a Actor, id string) (o orders.O
 	if err != nil {
 		return o, err
 	}
-	return s.Orders.Revise(ctx, id, func(o *orders.Order) ([]orders.Line, error) {
+	o, err = s.Orders.Revise(ctx, id, func(o *orders.Order) ([]orders.Line, error) {
 		return nil, orders.ClaimPaid(o, a.who(), s.now())
 	})
+	if err != nil {
+		return o, err
+	}
+	s.record(ctx, a, auditClaimPaid, o.ID, yuanWords(o.Pay.ClaimedFen))
+	return o, nil
 }
 
-// Refunded records that the money owed back on order id (a shortfall) was
-// given back: staff or the building's lead (else orders.ErrNotFound). An
+// Refunded records that the money owed back on order id (a shortfall, a
+// cancel after paying) was given back: staff or the building's lead (else orders.ErrNotFound). An
 // order owed nothing is a *orders.PaymentError wrapping ErrConflict:
 // nothing is refunded twice.
 func (s *Service) Refunded(ctx context.Context, a Actor, id string) (o orders.Order, err error) {
@@ -126,7 +154,7 @@ func (s *Service) Refunded(ctx context.Context, a Actor, id string) (o orders.Or
 	if err != nil {
 		return o, err
 	}
-	s.record(ctx, a, auditRefunded, o.ID, yuanWords(o.Pay.RefundFen))
+	s.record(ctx, a, auditRefunded, o.ID, yuanWords(o.Pay.LastRefund()))
 	return o, nil
 }
 
@@ -185,6 +213,13 @@ type ShortOrder struct {
 // one: a larger one cuts the difference; a smaller one is
 // ErrShortfallDown; one beyond what is still to deliver
 // ErrShortfallTooLarge. Nothing changes then.
+//
+// Each cut moves the day's record in the same atomic step as the order
+// (SupplyStore.CutShortfall), so reports, cancels and deliveries landing
+// meanwhile are safe: an order no longer to deliver is not cut (the rest
+// is planned again among those still to deliver), a second report for the
+// same item and day cuts only what the first left, and the record holds
+// the units actually taken.
 func (s *Service) Shortfall(ctx context.Context, a Actor, sku string, qty int, day string) (res ShortfallResult, err error) {
 	defer func() { s.done(ctx, a, "shortfall", err) }()
 	it, err := s.item(sku)
@@ -203,64 +238,102 @@ func (s *Service) Shortfall(ctx context.Context, a Actor, sku string, qty int, d
 			return res, err
 		}
 	}
-	res.Day = day
-	before, err := s.Supply.Shortfall(ctx, day, sku)
-	if err != nil && !errors.Is(err, orders.ErrNotFound) {
-		return res, err
-	}
-	res.Qty, res.Before = qty, before.Qty
-	switch {
-	case qty == before.Qty:
-		return res, nil
-	case qty < before.Qty:
-		return res, &ShortfallError{Before: before.Qty, Why: ErrShortfallDown}
-	}
-	list, err := s.Orders.Orders(ctx, orders.Filter{Day: day, Limit: 1 << 20})
-	if err != nil {
-		return res, err
-	}
-	marks, err := s.Households.AllMarks(ctx)
-	if err != nil {
-		return res, err
-	}
-	cuts, left := orders.PlanShortfall(list, sku, qty-before.Qty, func(hh string) bool { return len(marks[hh]) > 0 })
-	if left > 0 {
-		open := qty - before.Qty - left
-		return res, &ShortfallError{Open: open, Before: before.Qty, Why: ErrShortfallTooLarge}
-	}
-	// What was cut is recorded as it is cut: should a cut fail, the
-	// supplier sends the report again and only the rest is cut.
-	done := before.Qty
+	res.Day, res.Qty = day, qty
+	rec := orders.Shortfall{Day: day, SKU: sku, By: a.who(), At: s.now()}
 	rounds := map[string][]orders.Order{} // volunteer -> orders of their round changed
-	for _, c := range cuts {
-		got, err := s.Orders.Revise(ctx, c.OrderID, func(o *orders.Order) ([]orders.Line, error) {
-			taken, ok := orders.ApplyCut(o, sku, c.Qty, a.who(), textShortNote(it.Name, c.Qty, it.Unit), s.now())
-			if !ok {
-				return nil, fmt.Errorf("order %s holds no %s: %w", o.ID, sku, orders.ErrConflict)
+	for plan := 0; ; plan++ {
+		before, err := s.Supply.Shortfall(ctx, day, sku)
+		if err != nil && !errors.Is(err, orders.ErrNotFound) {
+			return res, err
+		}
+		if plan == 0 {
+			res.Before = before.Qty
+		}
+		switch {
+		case qty == before.Qty:
+			return s.shortDone(ctx, a, res, rounds), nil
+		case qty < before.Qty && plan == 0:
+			return res, &ShortfallError{Before: before.Qty, Why: ErrShortfallDown}
+		case qty < before.Qty:
+			// Another report went further meanwhile: it cut the rest.
+			return s.shortDone(ctx, a, res, rounds), nil
+		case plan == maxShortfallPlans:
+			s.shortDone(ctx, a, res, rounds)
+			return res, fmt.Errorf("shortfall of %s: the orders changed too often: %w", sku, orders.ErrConflict)
+		}
+		list, err := s.Orders.Orders(ctx, orders.Filter{Day: day, Limit: 1 << 20})
+		if err != nil {
+			return res, err
+		}
+		marks, err := s.Households.AllMarks(ctx)
+		if err != nil {
+			return res, err
+		}
+		cuts, left := orders.PlanShortfall(list, sku, qty-before.Qty, func(hh string) bool { return len(marks[hh]) > 0 })
+		if left > 0 && plan == 0 {
+			open := qty - before.Qty - left
+			return res, &ShortfallError{Open: open, Before: before.Qty, Why: ErrShortfallTooLarge}
+		}
+		// What was cut is recorded as it is cut: should a cut fail, the
+		// supplier sends the report again and only the rest is cut.
+		was, replan := before.Qty, false
+		for _, c := range cuts {
+			got, taken, err := s.Supply.CutShortfall(ctx, c.OrderID, rec, was, func(o *orders.Order) (orders.Line, error) {
+				taken, err := orders.ApplyCut(o, sku, c.Qty, a.who(), "", s.now())
+				if err == nil {
+					o.History[len(o.History)-1].Note = textShortNote(it.Name, taken.Qty, it.Unit)
+				}
+				return taken, err
+			})
+			if errors.Is(err, orders.ErrConflict) {
+				// Delivered, cancelled or changed since the plan, or
+				// another report cut meanwhile: plan the rest again.
+				replan = true
+				break
 			}
-			return []orders.Line{taken}, nil
-		})
-		if err != nil {
-			return res, err
+			if err != nil {
+				s.shortDone(ctx, a, res, rounds)
+				return res, err
+			}
+			was += taken.Qty
+			s.payMoved(ctx, a, got)
+			so := ShortOrder{Order: got, Qty: taken.Qty}
+			so.Told, err = s.toHousehold(ctx, got, "", fmt.Sprintf("short:%s:%s:%d:%s", day, sku, qty, got.ID),
+				orders.Notice{Kind: "shortfall", Text: textShortNotice(got, it.Name, taken.Qty, it.Unit)})
+			if err != nil {
+				s.Log.ErrorContext(ctx, "household users", "order", got.ID, "err", err)
+			}
+			if got.Assignee != "" {
+				rounds[got.Assignee] = append(rounds[got.Assignee], got)
+			}
+			res.Orders = append(res.Orders, so)
+			if taken.Qty < c.Qty {
+				replan = true // the order held less than planned
+				break
+			}
 		}
-		done += c.Qty
-		if err := s.Supply.SetShortfall(ctx, orders.Shortfall{Day: day, SKU: sku, Qty: done, By: a.who(), At: s.now()}); err != nil {
-			return res, err
+		if !replan && left > 0 {
+			// Fewer are still to deliver than when the report began
+			// (delivered meanwhile): what could be cut was.
+			res.Qty = was
+			return s.shortDone(ctx, a, res, rounds), nil
 		}
-		so := ShortOrder{Order: got, Qty: c.Qty}
-		so.Told, err = s.toHousehold(ctx, got, "", fmt.Sprintf("short:%s:%s:%d:%s", day, sku, qty, got.ID),
-			orders.Notice{Kind: "shortfall", Text: textShortNotice(got, it.Name, c.Qty, it.Unit)})
-		if err != nil {
-			s.Log.ErrorContext(ctx, "household users", "order", got.ID, "err", err)
-		}
-		if got.Assignee != "" {
-			rounds[got.Assignee] = append(rounds[got.Assignee], got)
-		}
-		res.Orders = append(res.Orders, so)
+	}
+}
+
+// maxShortfallPlans bounds how often a shortfall is planned again when the
+// orders change under it.
+const maxShortfallPlans = 10
+
+// shortDone ends a shortfall that changed orders: the supplier and the
+// volunteers hear once, and the report is audited.
+func (s *Service) shortDone(ctx context.Context, a Actor, res ShortfallResult, rounds map[string][]orders.Order) ShortfallResult {
+	if len(res.Orders) == 0 {
+		return res
 	}
 	s.resend(ctx, res, rounds)
-	s.record(ctx, a, auditShortfall, it.Name, fmt.Sprintf("%s 缺%d%s（之前%d），%d单", day, qty, it.Unit, before.Qty, len(res.Orders)))
-	return res, nil
+	s.record(ctx, a, auditShortfall, res.Item.Name, fmt.Sprintf("%s 缺%d%s（之前%d），%d单", res.Day, res.Qty, res.Item.Unit, res.Before, len(res.Orders)))
+	return res
 }
 
 // resend sends, once for this report, the item's supplier its pick list

@@ -63,6 +63,8 @@ const (
 	auditShortfall       = "登记缺货"
 	auditErase           = "删除个人信息"
 	auditPurge           = "清除个人信息"
+	auditClaimPaid       = "住户说已付款"
+	auditPayMoved        = "订单变了，钱要多退少补"
 
 	textJobPublished = "已发布"
 	textJobNothing   = "这一轮之前已发布过，或没有要做的"
@@ -75,6 +77,26 @@ var payWords = map[orders.PayMethod]string{orders.PayAtDoor: "货到付款", ord
 
 // yuanWords writes fen as people say money: 50元, 12.5元.
 func yuanWords(fen int64) string { return orders.Yuan(fen) }
+
+// textPayState says in the audit log where an order's money stands after
+// a change: 已收100元，待退50元.
+func textPayState(o orders.Order) string {
+	p := o.Pay
+	parts := []string{"已收" + yuanWords(p.PaidFen)}
+	if p.PaidFen == 0 && p.ClaimedFen > 0 {
+		parts = []string{"住户说已付" + yuanWords(p.ClaimedFen)}
+	}
+	if p.RefundedFen > 0 {
+		parts = append(parts, "已退"+yuanWords(p.RefundedFen))
+	}
+	if p.RefundFen > 0 {
+		parts = append(parts, "待退"+yuanWords(p.RefundFen))
+	}
+	if owed := o.Owed(); owed > 0 {
+		parts = append(parts, "还差"+yuanWords(owed))
+	}
+	return strings.Join(parts, "，")
+}
 
 // textShortNote is the history note of an order cut by a shortfall.
 func textShortNote(name string, qty int, unit string) string {
@@ -268,6 +290,16 @@ func textUrgentMore(o orders.Order) string {
 	return fmt.Sprintf("【急·追加】%s又要了：%s（订单 %s），已经算您的，请一起送去。\n送到后回复：完成 %s", o.Address, itemsText(o.Lines), o.ID, o.ID)
 }
 
+// textUrgentCryAgain tells the team (or the volunteer bringing it) that
+// the household of an open urgent order cried for help: what the order
+// now holds, and how to take it.
+func textUrgentCryAgain(o orders.Order, holder bool) string {
+	if holder {
+		return fmt.Sprintf("【急·求助】%s又在求助！您领取的急需订单 %s（%s）请尽快送到，需要时帮忙打120。\n送到后回复：完成 %s", o.Address, o.ID, itemsText(o.Lines), o.ID)
+	}
+	return fmt.Sprintf("【急·求助】%s又在求助！急需订单 %s 现在是：%s\n还没人领取，谁能马上送？领取请回复：领取 %s", o.Address, o.ID, itemsText(o.Lines), o.ID)
+}
+
 // textCryPush carries a cry for help to those who can be at the door
 // soonest: who cries (their door, or someone not yet bound) and every door
 // it names, then their own words.
@@ -286,6 +318,22 @@ func textCryPush(home *orders.Address, doors []orders.Address, text string) stri
 	}
 	if len(named) > 0 {
 		fmt.Fprintf(&b, "，说的是%s", strings.Join(named, "、"))
+	}
+	fmt.Fprintf(&b, "：\n%s\n请马上联系或上门看看，需要时帮忙打120。", text)
+	return b.String()
+}
+
+// textCryRelayed pages a cry someone else passed on (a line of a lead's
+// 接龙), naming where it came from and the doors it names.
+func textCryRelayed(from string, doors []orders.Address, text string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【急·求助】楼栋长转来的求助（%s）", from)
+	if len(doors) > 0 {
+		names := make([]string, len(doors))
+		for i, d := range doors {
+			names[i] = d.String()
+		}
+		fmt.Fprintf(&b, "，说的是%s", strings.Join(names, "、"))
 	}
 	fmt.Fprintf(&b, "：\n%s\n请马上联系或上门看看，需要时帮忙打120。", text)
 	return b.String()

@@ -2,6 +2,8 @@ package actions
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -13,7 +15,11 @@ import (
 type PlaceRequest struct {
 	Items []orders.ItemRequest
 	// Said: the message said 急/紧急/救命.
-	Said    bool
+	Said bool
+	// Cry: the message is a cry for help (救命, 晕倒 …): when it goes with
+	// the household's open urgent order, the team (or the volunteer on
+	// the way) is paged again all the same.
+	Cry     bool
 	Channel string
 	// RequestID makes placing idempotent: placing again under it places
 	// nothing more.
@@ -89,6 +95,9 @@ func (s *Service) Place(ctx context.Context, a Actor, req PlaceRequest) (res Pla
 		// One open urgent request per household and item: 急 ten times
 		// is one order and one round of pages.
 		if done, err := s.withOpenUrgent(ctx, a, o, &res); done || err != nil {
+			if err == nil && req.Cry {
+				s.cryAgain(ctx, res.Order)
+			}
 			return res, err
 		}
 		// Who hears of it at once is known before it is placed, so the
@@ -129,6 +138,34 @@ func (s *Service) Place(ctx context.Context, a Actor, req PlaceRequest) (res Pla
 		s.pushUrgent(ctx, res.Order, a.Marks, true)
 	}
 	return res, nil
+}
+
+// cryAgain pages again about urgent order o, open, whose household cried
+// for help: the volunteer bringing it, or, while nobody claimed it, its
+// grid's team (staff when it has none). Each hears once of what o holds
+// while it waits, and once more when it is claimed.
+func (s *Service) cryAgain(ctx context.Context, o orders.Order) {
+	var to []string
+	switch {
+	case o.Status == orders.StatusAssigned && o.Assignee != "":
+		to = []string{o.Assignee}
+	default:
+		team, err := s.urgent().Team(ctx, o.Grid)
+		if err != nil {
+			s.Log.ErrorContext(ctx, "team of urgent order", "order", o.ID, "err", err)
+		}
+		to = team
+		if len(to) == 0 {
+			to = s.Community.Admins
+		}
+	}
+	sum := sha256.Sum256([]byte(orders.Goods(o.Lines)))
+	ns := make([]orders.Notice, len(to))
+	for i, u := range to {
+		ns[i] = orders.Notice{ID: "urgent-again:" + o.ID + ":" + hex.EncodeToString(sum[:6]) + ":" + o.Assignee + ":" + u, OpenID: u, Kind: "urgent",
+			Text: textUrgentCryAgain(o, u == o.Assignee)}
+	}
+	s.tell(ctx, ns...)
 }
 
 // withOpenUrgent puts urgent order o with its household's open urgent
@@ -181,6 +218,7 @@ func (s *Service) withOpenUrgent(ctx context.Context, a Actor, o orders.Order, r
 		if err != nil {
 			return true, err
 		}
+		s.payMoved(ctx, a, got)
 		res.Order, res.Open = got, Joined
 		return true, nil
 	}
@@ -225,6 +263,7 @@ func (s *Service) Cancel(ctx context.Context, a Actor, id, reason string, ack *o
 	if err != nil {
 		return done, false, err
 	}
+	s.payMoved(ctx, a, done)
 	switch {
 	case staffCancel:
 		told, err = s.toHousehold(ctx, done, "", "cancelled-staff:"+done.ID, orders.Notice{Kind: "cancelled", Text: textCancelledByStaffNotice(done, reason)})
@@ -267,6 +306,7 @@ func (s *Service) CancelHousehold(ctx context.Context, a Actor, addr orders.Addr
 				return done, late, err
 			}
 			s.tellCancelled(ctx, c, a.OpenID, byLead)
+			s.payMoved(ctx, a, c)
 			done = append(done, c)
 		case o.Status == orders.StatusAssigned:
 			late = append(late, o)

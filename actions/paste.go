@@ -70,9 +70,14 @@ func (s *Service) Paste(ctx context.Context, a Actor, req PasteRequest) (res Pas
 		switch r.Outcome {
 		case orders.OutcomeCancelled:
 			s.tellCancelled(ctx, o, a.OpenID, byLead)
+			s.payMoved(ctx, a, o)
 		case orders.OutcomeUpdated:
 			s.tellChanged(ctx, o, a.OpenID)
+			s.payMoved(ctx, a, o)
 		case orders.OutcomeCreated:
+			if r.Replaced != nil {
+				s.payMoved(ctx, a, *r.Replaced)
+			}
 			if o.Urgent && o.Status == orders.StatusPending {
 				res.Reach = max(res.Reach, s.pushUrgent(ctx, o, nil, false)) // one grid per list, mostly
 				res.Urgent = append(res.Urgent, o.Address)

@@ -21,11 +21,10 @@ type nopOutbox struct{}
 
 func (nopOutbox) Enqueue(context.Context, ...orders.Notice) error { return nil }
 
-// TestEraseWindow: 确认删除 counts only within ten minutes of its
-// 删除我的信息 (miniredis: its clock moves on at will), and erases
-// nothing after.
-func TestEraseWindow(t *testing.T) {
-	ctx := context.Background()
+// eraseService is one community's actions over miniredis (whose clock
+// moves on at will), with a resident bound at 3-2-501.
+func eraseService(t *testing.T) (*miniredis.Miniredis, *actions.Service, *redisstore.Store, actions.Actor) {
+	t.Helper()
 	mr := miniredis.RunT(t)
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
 	cat, err := catalog.New(nil, []catalog.Item{{SKU: "VEG", Name: "蔬菜包", Unit: "份", PriceFen: 5000}})
@@ -39,10 +38,18 @@ func TestEraseWindow(t *testing.T) {
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	actions.NewAccount(redisstore.NewDirectory(rdb, "acct"), s)
 	home := orders.Binding{OpenID: "o-1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: time.Now()}
-	if _, err := store.Bind(ctx, home, false); err != nil {
+	if _, err := store.Bind(context.Background(), home, false); err != nil {
 		t.Fatal(err)
 	}
-	a := actions.Actor{OpenID: "o-1", Door: actions.Bot, Home: &home}
+	return mr, s, store, actions.Actor{OpenID: "o-1", Door: actions.Bot, Home: &home}
+}
+
+// TestEraseWindow: 确认删除 counts only within ten minutes of its
+// 删除我的信息 (miniredis: its clock moves on at will), and erases
+// nothing after.
+func TestEraseWindow(t *testing.T) {
+	ctx := context.Background()
+	mr, s, store, a := eraseService(t)
 
 	if _, err := s.Erase(ctx, a); !errors.Is(err, actions.ErrNoErasure) {
 		t.Fatalf("确认删除 unasked: %v", err)
@@ -75,23 +82,7 @@ func TestEraseWindow(t *testing.T) {
 // message, goes on after the answer and finishes.
 func TestEraseWaitsForJobs(t *testing.T) {
 	ctx := context.Background()
-	mr := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
-	cat, err := catalog.New(nil, []catalog.Item{{SKU: "VEG", Name: "蔬菜包", Unit: "份", PriceFen: 5000}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := redisstore.New(rdb, "c1", cat)
-	c := &orders.Community{ID: "c1", Grids: []orders.Grid{{ID: "G1", Buildings: []string{"3"}}}}
-	s := &actions.Service{Community: c, Catalog: cat, Location: time.UTC, Orders: store, Households: store, People: store,
-		Stock: store, Supply: store, Marks: store, Outbox: nopOutbox{}, Privacy: store, Purger: store,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	actions.NewAccount(redisstore.NewDirectory(rdb, "acct"), s)
-	home := orders.Binding{OpenID: "o-1", Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: time.Now()}
-	if _, err := store.Bind(ctx, home, false); err != nil {
-		t.Fatal(err)
-	}
-	a := actions.Actor{OpenID: "o-1", Door: actions.Bot, Home: &home}
+	_, s, store, a := eraseService(t)
 	if _, err := s.AskErase(ctx, a); err != nil {
 		t.Fatal(err)
 	}

@@ -194,6 +194,7 @@ func (s *Service) ReviewRx(ctx context.Context, a Actor, id string, approve bool
 			return res, err
 		}
 		s.record(ctx, a, auditRxReject, r.ID, note)
+		s.payMoved(ctx, a, r)
 		return res, nil
 	}
 	if o.Status == orders.StatusPending && o.Rx.Reviewed() {

@@ -28,14 +28,16 @@ type OrderStore interface {
 	Order(ctx context.Context, id string) (orders.Order, error)
 	// CancelOrder moves a pending (or awaiting_rx) order to cancelled and
 	// gives its stock and limits back, keeping note as the reason, under
-	// ack as PlaceOrder does. It returns ErrNotFound for an unknown id and
+	// ack as PlaceOrder does; money paid for it is owed back (see
+	// orders.Order.Rebalance). It returns ErrNotFound for an unknown id and
 	// ErrConflict (with the order as it is) when the order is no longer
 	// pending.
 	CancelOrder(ctx context.Context, id, by, note string, at time.Time, ack *orders.Ack) (orders.Order, error)
 	// UpdateLines replaces the lines of a pending order, moving stock and
 	// the household's limits by the difference only: a *ShortageError
 	// (changing nothing) when an increase cannot be served, ErrConflict
-	// when the order is not pending.
+	// when the order is not pending. Its money is rebalanced: paid and
+	// grown, it owes the difference; shrunk, the difference is owed back.
 	UpdateLines(ctx context.Context, id string, lines []orders.Line, totalFen int64, by string, at time.Time) (orders.Order, error)
 	// Transition moves an order to status to (delivered, received, …)
 	// when the status machine allows it (see orders.CanMove), recording
@@ -164,9 +166,16 @@ type StockStore interface {
 // SupplyStore keeps what suppliers report: what cannot be packed.
 type SupplyStore interface {
 	// Shortfall returns the shortfall of sku reported for day, or
-	// ErrNotFound; SetShortfall records one (replacing the earlier).
+	// ErrNotFound.
 	Shortfall(ctx context.Context, day, sku string) (orders.Shortfall, error)
-	SetShortfall(ctx context.Context, f orders.Shortfall) error
+	// CutShortfall takes units of an item off order id as cut says (see
+	// orders.ApplyCut; its error changes nothing) and, in the same atomic
+	// step, moves the shortfall record of rec.Day and rec.SKU from was
+	// units to was plus what cut took (rec, its Qty set so), giving the
+	// household's limits back by it once. When the record no longer holds
+	// was units (another report cut meanwhile) nothing changes:
+	// orders.ErrShortfallMoved. ErrNotFound for an unknown order.
+	CutShortfall(ctx context.Context, id string, rec orders.Shortfall, was int, cut func(*orders.Order) (orders.Line, error)) (orders.Order, orders.Line, error)
 }
 
 // MarkStore keeps the marks of things done once: a slot published, a

@@ -86,12 +86,14 @@ func BearerOK(r *http.Request, token string) bool {
 
 // Gate lets in requests that carry the admin bearer token. Others get
 // 401; an address that keeps guessing waits, longer each time (429 with
-// Retry-After), and every wrong token is logged with its address.
+// Retry-After), and every wrong token is logged with its address. Each
+// try is counted before the token is compared (see staff.Guard.Try).
 type Gate struct {
 	Token string
-	// Guard (nil: none) counts the wrong tokens of each address.
+	// Guard (nil: none) counts the tries of each address.
 	Guard *staff.Guard
-	Log   *slog.Logger
+	// Log (nil: none) gets every wrong token.
+	Log *slog.Logger
 }
 
 // Require serves next to requests with the token.
@@ -106,21 +108,31 @@ func (g Gate) Require(next http.Handler) http.Handler {
 			writeJSON(w, http.StatusUnauthorized, errorBody{"missing or wrong bearer token"})
 			return
 		}
+		g.Passed(r)
 		next.ServeHTTP(w, r)
 	})
 }
 
-// Allowed reports whether r's address may try a secret now; when it may
-// not, it has answered 429 with how long to wait.
-func (g Gate) Allowed(w http.ResponseWriter, r *http.Request) bool {
+// Try counts r's try of the secret, before it is compared, and returns
+// how long r's address must wait first (0: compare it now; else it was
+// not counted and must not be compared).
+func (g Gate) Try(r *http.Request) time.Duration {
 	if g.Guard == nil {
-		return true
+		return 0
 	}
-	wait, err := g.Guard.Wait(r.Context(), staff.Addr(r))
+	wait, err := g.Guard.Try(r.Context(), g.Guard.Client(r))
 	if err != nil {
-		g.Log.ErrorContext(r.Context(), "guard", "err", err)
-		return true // Redis failing fails the request further on
+		g.logError(r, err)
+		return 0 // Redis failing fails the request further on
 	}
+	return wait
+}
+
+// Allowed counts r's try (Try) and reports whether its secret may be
+// compared now; when it may not, it has answered 429 with how long to
+// wait.
+func (g Gate) Allowed(w http.ResponseWriter, r *http.Request) bool {
+	wait := g.Try(r)
 	if wait <= 0 {
 		return true
 	}
@@ -129,20 +141,27 @@ func (g Gate) Allowed(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// Refused counts and logs a wrong secret from r's address.
-func (g Gate) Refused(r *http.Request) {
-	if g.Log == nil {
+// Passed clears the count of r's address: its secret was right.
+func (g Gate) Passed(r *http.Request) {
+	if g.Guard == nil {
 		return
 	}
-	addr := staff.Addr(r)
-	var wait time.Duration
-	if g.Guard != nil {
-		var err error
-		if wait, err = g.Guard.Failed(r.Context(), addr); err != nil {
-			g.Log.ErrorContext(r.Context(), "guard", "err", err)
-		}
+	if err := g.Guard.Passed(r.Context(), g.Guard.Client(r)); err != nil {
+		g.logError(r, err)
 	}
-	g.Log.WarnContext(r.Context(), "wrong admin token", "addr", addr, "path", r.URL.Path, "wait", wait.String())
+}
+
+// Refused logs a wrong secret from r's address (Try counted it).
+func (g Gate) Refused(r *http.Request) {
+	if g.Log != nil {
+		g.Log.WarnContext(r.Context(), "wrong admin token", "addr", g.Guard.Client(r), "path", r.URL.Path)
+	}
+}
+
+func (g Gate) logError(r *http.Request, err error) {
+	if g.Log != nil {
+		g.Log.ErrorContext(r.Context(), "guard", "err", err)
+	}
 }
 
 type errorBody struct {

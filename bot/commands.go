@@ -108,6 +108,11 @@ var commands = []cmd{
 	{words: refuseBind, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.answerBinding(ctx, m, rest, false)
 	}},
+	// A cry for help, from anyone, whatever else it holds and whatever
+	// word it starts with (我住3栋2单元502，老伴晕倒了，救命 is no binding):
+	// before every command. A lead's 接龙 is the one exception: its lines
+	// that cry are passed on by the paste, the rest ordered.
+	{match: isCry, run: (*Bot).cry},
 	// 删除我的信息 and its 确认删除, before 解绑 and 取消: erasing is more.
 	{match: asks(eraseWords), run: (*Bot).askErase},
 	{match: asks(confirmEraseWords), run: (*Bot).erase},
@@ -148,8 +153,6 @@ var commands = []cmd{
 	{words: deliverWords, who: lead, denied: textOnlyLeads, run: (*Bot).deliver},
 	{words: summaryWords, who: lead, denied: textOnlyLeads, read: true, run: (*Bot).summary},
 	{match: isJielong, who: lead, denied: textOnlyLeads, run: (*Bot).paste},
-	// A cry for help, from anyone, whatever else it holds.
-	{match: isCry, run: (*Bot).cry},
 	// A lead's order lines for households (3-2-501 蔬菜包2份); a lead's
 	// text without a household is their own order.
 	{match: householdLines, who: lead, run: (*Bot).paste},
@@ -218,7 +221,10 @@ func isAddress(b *Bot, _ *Message, rest string) bool {
 
 func isJielong(_ *Bot, m *Message, _ string) bool { return orders.IsJielong(m.Content) }
 
-func isCry(b *Bot, _ *Message, s string) bool { return orders.IsCry(b.Catalog, s) }
+// isCry matches a cry for help (see orders.IsCry), but a lead's 接龙.
+func isCry(b *Bot, m *Message, s string) bool {
+	return orders.IsCry(b.Catalog, s) && !(len(m.Leads) > 0 && orders.IsJielong(m.Content))
+}
 
 // householdLines matches a lead's text that names a household: an order
 // line for someone else.

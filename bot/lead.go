@@ -58,7 +58,11 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 		jielong: jielong, title: req.Title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
 		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog, days: b.days(msg),
 	})
-	return pasteUrgentLine(done, reply), nil
+	reply = pasteUrgentLine(done, reply)
+	if !msg.cry { // a message that cries as a whole was paged as a whole
+		reply = b.pasteCries(ctx, msg, res, reply)
+	}
+	return reply, nil
 }
 
 // reScope reads a building, or a building and unit: 3栋, 3号楼2单元, 3-2.

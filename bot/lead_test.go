@@ -15,6 +15,7 @@ import (
 	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
 	"github.com/baogong/baogong/outbox"
 	"github.com/baogong/baogong/wechat"
 )
@@ -23,6 +24,14 @@ import (
 // fake WeChat API over HTTP.
 func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 	t.Helper()
+	obs, fake := e.withOutboxes(t, e.bot)
+	return obs[0], fake
+}
+
+// withOutboxes gives each of bots' actions an outbox of its own sending
+// to one fake WeChat API (the env's bot keeps the env's community keys).
+func (e *env) withOutboxes(t *testing.T, bots ...*Bot) ([]*outbox.Outbox, *fakewechat.Faulty) {
+	t.Helper()
 	const appID, secret = "wxbot0000000001", "bot-test-app-secret"
 	fake := fakewechat.Install(t, appID, secret)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -30,19 +39,26 @@ func (e *env) withOutbox(t *testing.T) (*outbox.Outbox, *fakewechat.Faulty) {
 	acct := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: appID, AppSecret: secret, Token: "t", Cache: tokens})
 	sender := wechat.NewWeChatSender(acct, tokens, log)
 	sender.APIBase = fake.Base
-	ob := outbox.New(e.rdb, redistestCommunityOf(e), sender, log)
-	// The bot's clock: the windows Resolve opens are read by the outbox.
-	// Notices are sent as each Drain finds them (coalescing has its own
-	// tests, on a clock that moves).
-	ob.Now, ob.Coalesce = e.bot.Now, -1
-	ob.Templates = map[string]string{orders.TplDelivery: "tmpl-delivered"}
 	fake.AddTemplate("tmpl-delivered")
-	e.bot.Actions.Outbox, e.bot.Missed, e.fake = ob, ob, fake
-	// What people send is downloaded and kept (voices, photos), behind
-	// signed links.
-	e.bot.Media, e.bot.Actions.Media, e.bot.Actions.Links, e.bot.Links = sender, e.store, testLinks{}, testLinks{}
-	ob.Links, ob.Media = testLinks{}, e.store
-	return ob, fake
+	e.fake = fake
+	var obs []*outbox.Outbox
+	for _, b := range bots {
+		// The outbox of the bot's own keys: it reads the windows the
+		// bot's Resolve opens.
+		store := b.Store.(*redisstore.Store)
+		ob := outbox.New(e.rdb, store.Community(), sender, log)
+		// The bot's clock; notices are sent as each Drain finds them
+		// (coalescing has its own tests, on a clock that moves).
+		ob.Now, ob.Coalesce = b.Now, -1
+		ob.Templates = map[string]string{orders.TplDelivery: "tmpl-delivered"}
+		// What people send is downloaded and kept (voices, photos),
+		// behind signed links.
+		ob.Links, ob.Media = testLinks{}, store
+		b.Actions.Outbox, b.Missed = ob, ob
+		b.Media, b.Actions.Media, b.Actions.Links, b.Links = sender, store, testLinks{}, testLinks{}
+		obs = append(obs, ob)
+	}
+	return obs, fake
 }
 
 // testLinks makes links as cmd's signed links do, unsigned.

@@ -47,8 +47,10 @@ type Message struct {
 	// every answer to it starts with (see voice.go).
 	heard string
 	// cry is set for a cry for help (救命, 晕倒 …): every answer to it
-	// says to call 120 first.
-	cry bool
+	// says to call 120 first; helped is the answer of its page, which an
+	// order placed with it starts with.
+	cry    bool
+	helped string
 	// missed is what of the sender's held notices the answer carries
 	// (see missed.go).
 	missed missed

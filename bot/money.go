@@ -29,19 +29,34 @@ var (
 
 // reCollected reads what a volunteer took at the door after 完成 3: 已收50,
 // 收了50元, 收现金50, 收款 12.5.
-var reCollected = regexp.MustCompile(`(?:已收|收了|收到|收款|收现金|收)\D{0,3}?(\d{1,5}(?:\.\d{1,2})?)\s*元?`)
+var reCollected = regexp.MustCompile(`(?:已收|收了|收到|收款|收现金|收)\D{0,3}?(\d{1,5}(?:\.\d{1,2})?)\s*(?:元|块)?`)
+
+// moneyFiller is what may surround 收 without saying an amount: 已收款,
+// 收了钱, 收到现金了.
+const moneyFiller = "款钱了到现金元块啦的 ，,。.!！"
 
 // splitCollected cuts what was collected off a 完成 reference: "3 已收50"
-// is stop 3 and 5000 fen. fen is 0 when nothing is said; ok is false when
-// something was said about money that is not an amount.
+// is stop 3 and 5000 fen; "3 已收款" (money taken, no amount said) is
+// what the order owes (actions.CollectOwed); 收了五十 is 5000. fen is 0
+// when nothing is said of money; ok is false when something was said
+// about money that is not an amount (收了一半).
 func splitCollected(rest string) (ref string, fen int64, ok bool) {
 	rest = strings.TrimSpace(zh.Fold(rest))
 	m := reCollected.FindStringSubmatchIndex(rest)
 	if m == nil {
-		if strings.Contains(rest, "收") {
-			return strings.Trim(strings.Split(rest, "收")[0], " 号#第户，,已"), 0, false
+		before, after, said := strings.Cut(rest, "收")
+		if !said {
+			return strings.Trim(rest, " 号#第户"), 0, true
 		}
-		return strings.Trim(rest, " 号#第户"), 0, true
+		ref = strings.Trim(before, " 号#第户，,已")
+		after = strings.Trim(after, moneyFiller)
+		if after == "" {
+			return ref, actions.CollectOwed, true
+		}
+		if yuan, ok := zh.ParseNumber(after); ok && yuan > 0 {
+			return ref, int64(yuan) * 100, true
+		}
+		return ref, 0, false
 	}
 	yuan, err := strconv.ParseFloat(rest[m[2]:m[3]], 64)
 	if err != nil || yuan <= 0 {
@@ -140,6 +155,8 @@ func (b *Bot) shortfall(ctx context.Context, msg *Message, rest string) (string,
 	switch {
 	case errors.Is(err, actions.ErrForbidden):
 		return textShortNotYours, nil
+	case errors.Is(err, actions.ErrAmount):
+		return textShortTooBig(b.itemName(item.SKU), item.Qty, orders.MaxQty*100), nil
 	case errors.Is(err, actions.ErrNoPicklist):
 		return textShortNoPicklist, nil
 	case errors.As(err, &se) && errors.Is(err, actions.ErrShortfallDown):

@@ -397,7 +397,7 @@ func textOrderList(list []orders.Order, more int, days orders.Days) string {
 	b.WriteString("您家的订单：\n")
 	for _, o := range list {
 		fmt.Fprintf(&b, "%s【%s】%s %s", o.ID, statusWords[o.Status], orders.Goods(o.Lines), yuan(o.TotalFen))
-		if o.Status != orders.StatusCancelled && o.TotalFen > 0 || o.Pay.Status == orders.PayRefundDue || o.Pay.Status == orders.PayRefunded {
+		if o.Status != orders.StatusCancelled && o.TotalFen > 0 || o.Pay.Held() > 0 || o.Pay.Status == orders.PayRefunded {
 			b.WriteString(" " + payText(o))
 		}
 		if n := days.Note(o.Day); o.Status == orders.StatusPending && !n.Delivery.IsZero() && !n.Overdue {
@@ -424,7 +424,11 @@ func textCancelWhich(open []orders.Order) string {
 }
 
 func textCancelled(o orders.Order) string {
-	return fmt.Sprintf("已取消订单 %s。\n需要的话可以重新下单。", o.ID)
+	refund := ""
+	if o.Pay.RefundFen > 0 {
+		refund = fmt.Sprintf("\n已付的%s会退给您（楼栋长或社区退）。", yuan(o.Pay.RefundFen))
+	}
+	return fmt.Sprintf("已取消订单 %s。%s\n需要的话可以重新下单。", o.ID, refund)
 }
 
 func textCancelNotFound(id string) string {
@@ -949,26 +953,37 @@ const (
 	textNoPicklist   = "今天还没有发备货单，不用回复备货完成。"
 )
 
-func textTasks(ro orders.Roster, sh orders.Share, status map[string]orders.Status, loc *time.Location) string {
+// textTasks lists a volunteer's round: each stop with its order's goods
+// as they are now (a shortfall may have cut them) and whether it is
+// delivered or cancelled.
+func textTasks(ro orders.Roster, sh orders.Share, now map[string]orders.Order, loc *time.Location) string {
 	var b strings.Builder
 	t := ro.Slot.In(loc)
 	left := 0
 	for _, st := range sh.Stops {
-		if status[st.OrderID].Open() {
+		if o := now[st.OrderID]; o.Status.Open() {
 			left++
 		}
 	}
 	fmt.Fprintf(&b, "您的任务（%d月%d日 %02d:%02d，%s网格）：共%d户，还剩%d户\n", t.Month(), t.Day(), t.Hour(), t.Minute(), ro.Grid, len(sh.Stops), left)
 	for _, st := range sh.Stops {
-		mark := "（已送）"
-		if status[st.OrderID].Open() {
-			mark = ""
+		o, known := now[st.OrderID]
+		lines := st.Lines
+		if known && len(o.Lines) > 0 {
+			lines = o.Lines
+		}
+		mark := ""
+		switch o.Status {
+		case orders.StatusCancelled:
+			mark = "（已取消，不用送）"
+		case orders.StatusDelivered, orders.StatusReceived:
+			mark = "（已送）"
 		}
 		note := ""
 		if st.Note != "" {
 			note = "（备注：" + st.Note + "）"
 		}
-		fmt.Fprintf(&b, "%d. %s %s%s%s\n", st.Seq, stopWhere(st), itemsText(st.Lines), note, mark)
+		fmt.Fprintf(&b, "%d. %s %s%s%s\n", st.Seq, stopWhere(st), itemsText(lines), note, mark)
 	}
 	b.WriteString("送到后回复：完成 序号")
 	return fit(b.String())
@@ -1190,6 +1205,56 @@ func textHelpUnbound(to urgent.Reach, doors []orders.Address, phone string) stri
 	}
 	b.WriteString("\n先绑定家里地址（例如：绑定 3栋2单元501），以后求助会直接发给您楼的志愿者。")
 	return b.String()
+}
+
+// textCryOrderFailed follows the answer to a cry whose goods could not be
+// ordered (the cry itself went out).
+const textCryOrderFailed = "要买的东西这次没有下单成功，请过一会儿再发一次要买的东西（不用再写求助的话）。"
+
+// communityPhone is a community's office phone, for the answer to a cry.
+type communityPhone struct{ name, phone string }
+
+// textPhones writes the office phones of the communities a cry went to:
+// the phone alone for one, each with its community's name for several.
+func textPhones(ps []communityPhone) string {
+	if len(ps) == 1 {
+		return ps[0].phone
+	}
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.name + " " + p.phone
+	}
+	return strings.Join(parts, "、")
+}
+
+// textJielongLine names a line of a lead's paste: 接龙第2条, or 第5行 for
+// a line without an entry number.
+func textJielongLine(number, line int) string {
+	if number > 0 {
+		return fmt.Sprintf("接龙第%d条", number)
+	}
+	return fmt.Sprintf("第%d行", line)
+}
+
+// textCryLine says, first in the answer to a lead's paste, that a line of
+// it cried for help and who has it now.
+func textCryLine(number, line int, to urgent.Reach, doors []orders.Address, again bool) string {
+	where := textJielongLine(number, line)
+	switch {
+	case again:
+		return where + "的求助之前已经转告过了。"
+	case to == urgent.Nobody:
+		return where + "像是有人求助，但现在找不到志愿者、楼栋长和社区工作人员，请马上打电话。"
+	case to == urgent.Staff:
+		return where + "像是有人求助，已马上转告社区工作人员" + textCryDoors(doors) + "。"
+	}
+	return where + "像是有人求助，已马上转告志愿者和楼栋长" + textCryDoors(doors) + "。"
+}
+
+// textCryLineFailed: a line of a lead's paste cried for help and the page
+// failed.
+func textCryLineFailed(number, line int) string {
+	return textJielongLine(number, line) + "像是有人求助，但现在转告不出去，请马上打电话给志愿者或社区。"
 }
 
 // textCryDoors names the doors a cry mentions: （说的是3栋9单元102）.
@@ -1696,11 +1761,16 @@ var payWords = map[orders.PayStatus]string{
 // payText is an order's payment as its household reads it: 未付, 已付,
 // 待退20元.
 func payText(o orders.Order) string {
-	switch o.Pay.Status {
-	case "":
+	switch {
+	case o.Pay.Status == "":
 		return ""
-	case orders.PayRefundDue, orders.PayRefunded:
+	case o.Pay.Status == orders.PayRefundDue:
 		return payWords[o.Pay.Status] + yuan(o.Pay.RefundFen)
+	case o.Pay.Status == orders.PayRefunded:
+		return payWords[o.Pay.Status] + yuan(o.Pay.RefundedFen)
+	case o.Pay.PaidFen > 0 && o.Owed() > 0:
+		// Paid, then the order grew: the difference is still owed.
+		return "已付" + yuan(o.Pay.PaidFen) + "，还差" + yuan(o.Owed())
 	}
 	return payWords[o.Pay.Status]
 }
@@ -1723,7 +1793,7 @@ func textHowToPay(method orders.PayMethod, code string) string {
 
 const (
 	textCollectHowTo       = "请写上收了哪几户的钱，例如：已收款 3-2-501 3-2-502\n也可以把群收款的名单整个贴过来。"
-	textCollectAmountHowTo = "请这样写收款：完成 3 已收50（第3户，收了50元）。"
+	textCollectAmountHowTo = "请这样写收款：完成 3 已收50（第3户，收了50元）。\n收的正好是应收的钱，也可以写：完成 3 已收款"
 	textClaimPaidHowTo     = "请写上订单号，例如：已付款 1001"
 	textRefundHowTo        = "请写上订单号，例如：已退款 1001"
 	textShortHowTo         = "请写上缺哪样、缺多少，例如：缺货 蔬菜包 20"
@@ -1732,18 +1802,19 @@ const (
 )
 
 // textDoorPayment says what became of the money a volunteer took at the
-// door: recorded, or not (the reason), with the delivery recorded anyway.
-func textDoorPayment(o orders.Order, fen int64, err error) string {
+// door for the stop (or order) ref: recorded, or not (the reason, and what
+// to send once it is right), with the delivery recorded anyway.
+func textDoorPayment(o orders.Order, ref string, fen int64, err error) string {
 	var pe *orders.PaymentError
 	switch {
 	case err == nil:
 		return fmt.Sprintf("已记下收款%s（订单 %s）。", yuan(fen), o.ID)
 	case errors.As(err, &pe) && errors.Is(err, orders.ErrAmount):
-		return fmt.Sprintf("收款没有记下：订单 %s 应收%s，您写的是%s。请核对后发：已收款 %s", o.ID, yuan(pe.Want), yuan(fen), o.Address.Household())
+		return fmt.Sprintf("收款没有记下：订单 %s 应收%s，您写的是%s。请核对后再发：完成 %s 已收%s", o.ID, yuan(pe.Want), yuan(fen), ref, strings.TrimSuffix(yuan(pe.Want), "元"))
 	case errors.As(err, &pe):
 		return fmt.Sprintf("收款没有记下：订单 %s 现在是%s，不用再收。", o.ID, payText(pe.Order))
 	}
-	return "收款没有记下，请稍后发：已收款 " + o.Address.Household()
+	return fmt.Sprintf("收款没有记下，请稍后再发：完成 %s 已收款", ref)
 }
 
 // textCollected answers a lead's 已收款: the orders now paid, door by
@@ -1758,9 +1829,11 @@ func textCollected(res []actions.DoorPayments) string {
 			continue
 		}
 		for _, o := range d.Paid {
+			c := o.Pay.Collected()
+			fen := c[len(c)-1].Fen // this collection
 			paid++
-			total += o.Pay.PaidFen
-			fmt.Fprintf(&b, "%s 订单%s %s\n", d.Address, o.ID, yuan(o.Pay.PaidFen))
+			total += fen
+			fmt.Fprintf(&b, "%s 订单%s %s\n", d.Address, o.ID, yuan(fen))
 		}
 	}
 	head := fmt.Sprintf("已记下收款：%d单，共%s。\n", paid, yuan(total))
@@ -1776,7 +1849,7 @@ func textCollected(res []actions.DoorPayments) string {
 // textPaidClaimed answers a resident's 已付款: waiting for whoever took
 // the money to confirm.
 func textPaidClaimed(o orders.Order) string {
-	return fmt.Sprintf("好的，订单 %s（%s）记为\"待确认\"，收款的人确认后就是\"已付\"。", o.ID, yuan(o.TotalFen))
+	return fmt.Sprintf("好的，订单 %s（%s）记为\"待确认\"，收款的人确认后就是\"已付\"。", o.ID, yuan(o.Pay.ClaimedFen))
 }
 
 // textPayAlready: the order's money needs no word from the household.
@@ -1789,7 +1862,7 @@ func textPayAlready(o orders.Order) string {
 
 // textRefunded answers a lead's 已退款.
 func textRefunded(o orders.Order) string {
-	return fmt.Sprintf("已记下：订单 %s 退给住户%s。", o.ID, yuan(o.Pay.RefundFen))
+	return fmt.Sprintf("已记下：订单 %s 退给住户%s。", o.ID, yuan(o.Pay.LastRefund()))
 }
 
 // textNoRefundDue: nothing is owed back on the order (nothing is
@@ -1818,6 +1891,11 @@ func textShortDone(res actions.ShortfallResult) string {
 // textShortDown: a shortfall report smaller than the earlier one.
 func textShortDown(name string, before int) string {
 	return fmt.Sprintf("%s之前登记了缺%d，已经告诉住户了，不能改少。\n多出来的货请联系社区安排。", name, before)
+}
+
+// textShortTooBig: a number no shortfall can be (a typo, most likely).
+func textShortTooBig(name string, qty, max int) string {
+	return fmt.Sprintf("缺%d太多了（一次最多%d），没有登记。\n请核对数量再发，例如：缺货 %s 20", qty, max, name)
 }
 
 // textShortTooLarge: more than is still to deliver.

@@ -126,20 +126,23 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 		case r.Open == actions.JoinedClaimer:
 			text = textUrgentJoinedClaimer(p, r.Holder)
 		case p.Status == orders.StatusAwaitingRx:
-			return textPlacedRx(p, orders.RxLines(b.Catalog, p.Lines))
+			text = textPlacedRx(p, orders.RxLines(b.Catalog, p.Lines))
 		case p.Urgent && p.Status == orders.StatusPending:
 			text = textUrgentPlaced(p, r.Reach)
 		default:
-			return b.textPlaced(p, days.Note(p.Day))
+			text = b.textPlaced(p, days.Note(p.Day))
 		}
-		if msg.cry {
+		switch {
+		case msg.helped != "":
+			text = msg.helped + "\n" + text // the cry's page, then its order
+		case msg.cry:
 			text = textCall120 + text
 		}
 		return text
 	}
 	ack := msg.newAck()
 	res, err := b.Actions.Place(ctx, msg.actor(), actions.PlaceRequest{
-		Items: items, Said: said, Channel: channel, RequestID: requestID, Note: msg.note, Contact: msg.contact, Days: days, Ack: ack,
+		Items: items, Said: said, Cry: msg.cry, Channel: channel, RequestID: requestID, Note: msg.note, Contact: msg.contact, Days: days, Ack: ack,
 		Reply: func(r actions.PlaceResult) string {
 			return msg.render(func(orders.Order) string { return reply(r) })(r.Order)
 		},

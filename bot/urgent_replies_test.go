@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"time"
 
 	"github.com/baogong/baogong/orders"
@@ -32,9 +33,15 @@ func urgentReplies(placed orders.Order) map[string]string {
 		{Seq: 3, OrderID: "1001", Address: proxy.Address, Lines: placed.Lines[:1]},
 	}}
 	tasks := textTasks(orders.Roster{Grid: "G1", Slot: slot, Shares: []orders.Share{share}}, share,
-		map[string]orders.Status{"1005": orders.StatusAssigned, "1006": orders.StatusAssigned, "1001": orders.StatusDelivered}, time.UTC)
+		map[string]orders.Order{"1005": {Status: orders.StatusAssigned}, "1006": {Status: orders.StatusAssigned}, "1001": {Status: orders.StatusDelivered}}, time.UTC)
+	fewer := slices.Clone(placed.Lines[:1])
+	fewer[0].Qty = 1
+	afterCut := textTasks(orders.Roster{Grid: "G1", Slot: slot, Shares: []orders.Share{share}}, share,
+		map[string]orders.Order{"1005": {Status: orders.StatusAssigned, Lines: u.Lines}, "1006": {Status: orders.StatusCancelled},
+			"1001": {Status: orders.StatusAssigned, Lines: fewer}}, time.UTC)
 	return map[string]string{
 		"volunteer_tasks_urgent_marked": tasks,
+		"volunteer_tasks_after_cut":     afterCut,
 		"mark_how_to":                   textMarkHowTo,
 		"mark_unknown":                  textMarkUnknown([]string{"富豪"}),
 		"marked":                        textMarked(a, two),

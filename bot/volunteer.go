@@ -22,7 +22,7 @@ func (b *Bot) tasks(ctx context.Context, msg *Message) (string, error) {
 	if r == nil {
 		return textNoTasks, nil
 	}
-	return textTasks(r.Roster, r.Share, r.Status, b.Location), nil
+	return textTasks(r.Roster, r.Share, r.Orders, b.Location), nil
 }
 
 // done handles 完成 <第几户 or 订单号> [已收50].
@@ -48,12 +48,19 @@ func (b *Bot) done(ctx context.Context, msg *Message, rest string) (string, erro
 	case err != nil:
 		return "", err
 	}
-	reply := textDone(res.Stop, res.Notified, res.Left)
-	if res.Claimed {
+	var reply string
+	switch {
+	case res.Already && res.Claimed:
+		reply = textClaimClosed(res.Order)
+	case res.Already:
+		reply = textDoneAlready(res.Stop, res.Order.Status)
+	case res.Claimed:
 		reply = textClaimDone(res.Order, res.Notified)
+	default:
+		reply = textDone(res.Stop, res.Notified, res.Left)
 	}
-	if res.Collected > 0 {
-		reply += "\n" + textDoorPayment(res.Order, res.Collected, res.PayErr)
+	if res.Collected != 0 {
+		reply += "\n" + textDoorPayment(res.Order, ref, res.Collected, res.PayErr)
 	}
 	return reply, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -103,6 +104,34 @@ type WeChat struct {
 // Admin configures the admin API.
 type Admin struct {
 	Token string `yaml:"token"`
+	// TrustedProxies are the reverse proxies in front of the service
+	// (addresses or CIDR ranges, 127.0.0.1 or 10.0.0.0/8): a request from
+	// one of them is counted, when it guesses the admin token, as the
+	// client its X-Forwarded-For names. Empty: as the connection's peer.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// Proxies are the trusted proxies as prefixes (after validation; entries
+// that do not parse are left out).
+func (a Admin) Proxies() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range a.TrustedProxies {
+		if pre, ok := proxyPrefix(p); ok {
+			out = append(out, pre)
+		}
+	}
+	return out
+}
+
+// proxyPrefix reads an address (one host) or a CIDR range.
+func proxyPrefix(s string) (netip.Prefix, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	p, err := netip.ParsePrefix(s)
+	return p.Masked(), err == nil
 }
 
 // Community describes the neighbourhood.
@@ -313,6 +342,7 @@ var Overrides = []string{
 	"BAOGONG_WECHAT_APP_ID", "BAOGONG_WECHAT_APP_SECRET", "BAOGONG_WECHAT_TOKEN",
 	"BAOGONG_WECHAT_ENCODING_AES_KEY", "BAOGONG_WECHAT_API_BASE", "BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "BAOGONG_ADMIN_TOKEN",
 	"BAOGONG_TIMEZONE", "BAOGONG_LIMITS_MESSAGES_PER_MINUTE", "BAOGONG_LOG_FORMAT", "BAOGONG_REDIS_MIN_REPLICAS_ACK",
+	"BAOGONG_ADMIN_TRUSTED_PROXIES",
 }
 
 // Others are the BAOGONG_* variables read by something other than the
@@ -373,6 +403,13 @@ func (c *Config) overlay(env func(string) string) (map[string]string, error) {
 	set("BAOGONG_WECHAT_API_BASE", "wechat.api_base", &c.WeChat.APIBase)
 	set("BAOGONG_WECHAT_DELIVERY_TEMPLATE_ID", "wechat.delivery_template_id", &c.WeChat.DeliveryTemplateID)
 	set("BAOGONG_ADMIN_TOKEN", "admin.token", &c.Admin.Token)
+	if v := env("BAOGONG_ADMIN_TRUSTED_PROXIES"); v != "" {
+		c.Admin.TrustedProxies = strings.Split(v, ",")
+		from["admin.trusted_proxies"] = "BAOGONG_ADMIN_TRUSTED_PROXIES"
+		for i := range c.Admin.TrustedProxies {
+			from[fmt.Sprintf("admin.trusted_proxies[%d]", i)] = "BAOGONG_ADMIN_TRUSTED_PROXIES"
+		}
+	}
 	set("BAOGONG_TIMEZONE", "timezone", &c.Timezone)
 	set("BAOGONG_LOG_FORMAT", "log.format", &c.Log.Format)
 	if v := env("BAOGONG_REDIS_MIN_REPLICAS_ACK"); v != "" {
@@ -539,6 +576,11 @@ func (c *Config) validate(where func(key string) string) error {
 	}
 	if len(c.Admin.Token) < 16 {
 		bad("admin.token", "must be at least 16 characters")
+	}
+	for i, p := range c.Admin.TrustedProxies {
+		if _, ok := proxyPrefix(p); !ok {
+			bad(fmt.Sprintf("admin.trusted_proxies[%d]", i), "%q is not an address or a CIDR range (127.0.0.1, 10.0.0.0/8)", p)
+		}
 	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		bad("timezone", "%q is not a time zone", c.Timezone)

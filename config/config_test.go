@@ -55,6 +55,9 @@ func TestValidationNamesKeyAndLine(t *testing.T) {
 		{"building not a number", base + "community:\n  id: c1\n  grids: [{id: G1, buildings: [\"三\"]}]\n", "must be a number"},
 		{"negative replicas", base + "redis: {min_replicas_ack: -1}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "redis.min_replicas_ack (line 3): must be 0"},
 		{"replica wait too long", base + "redis: {min_replicas_ack: 1, replica_ack_timeout: 5s}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", "redis.replica_ack_timeout (line 3): 5s: must be"},
+		{"bad trusted proxy", "wechat: {app_id: wx1, app_secret: s, token: t}\nadmin: {token: 0123456789abcdef, trusted_proxies: [127.0.0.1, 10.0.0.0/8, proxy.local]}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n",
+			`admin.trusted_proxies[2] (line 2): "proxy.local" is not an address or a CIDR range`},
+		{"trusted proxies", "wechat: {app_id: wx1, app_secret: s, token: t}\nadmin: {token: 0123456789abcdef, trusted_proxies: [127.0.0.1, \"::1\", 10.0.0.0/8]}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", ""},
 		{"replicas acked", base + "redis: {addrs: [\"127.0.0.1:7000\"], min_replicas_ack: 1, replica_ack_timeout: 200ms}\ncommunity:\n  id: c1\n  grids: [{id: G1, buildings: [\"3\"]}]\n", ""},
 	}
 	for _, tt := range tests {

@@ -107,7 +107,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	setHeaders(w)
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	gate := s.gate()
-	if wait, err := s.guardWait(r); err == nil && wait > 0 {
+	if wait := gate.Try(r); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		w.WriteHeader(http.StatusTooManyRequests)
 		s.render(w, r, "login", &view{Title: textLoginTitle, Problem: fmt.Sprintf(textTooManyTries, int((wait+time.Minute-1)/time.Minute))})
@@ -121,20 +121,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, "login", v)
 		return
 	}
+	gate.Passed(r)
 	s.startSession(w, r, staff.TokenWho, staff.ViaToken)
 }
 
 // gate is the admin token's, with the console's guard.
 func (s *Server) gate() adminapi.Gate {
 	return adminapi.Gate{Token: s.Token, Guard: s.Guard, Log: s.Log}
-}
-
-// guardWait is how long r's address must wait before trying the token.
-func (s *Server) guardWait(r *http.Request) (time.Duration, error) {
-	if s.Guard == nil {
-		return 0, nil
-	}
-	return s.Guard.Wait(r.Context(), staff.Addr(r))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, sess staff.Session) {
@@ -163,6 +156,7 @@ func (s *Server) apiSession(w http.ResponseWriter, r *http.Request) (staff.Sessi
 			return staff.Session{}, false
 		}
 		if adminapi.BearerOK(r, s.Token) {
+			gate.Passed(r)
 			return staff.Session{Who: staff.TokenWho, Via: staff.ViaToken}, true
 		}
 		gate.Refused(r)

@@ -63,6 +63,8 @@ const (
 	// (minutes).
 	textTooManyTries = "令牌错了太多次，请%d分钟后再试。"
 	textNoMarks      = "（无标记）"
+	// textPayShort: paid in part, then the order grew (已收, 还差).
+	textPayShort = "已收%s，还差%s"
 )
 
 // Role words: what someone is in the community, as the office says it.
@@ -267,8 +269,13 @@ func funcs(loc *time.Location, cat *catalog.Catalog) template.FuncMap {
 		},
 		"open": func(s orders.Status) bool { return s.Open() || s == orders.StatusAwaitingRx },
 		"pay": func(o orders.Order) string {
-			if o.Pay.Status == orders.PayRefundDue || o.Pay.Status == orders.PayRefunded {
+			switch {
+			case o.Pay.Status == orders.PayRefundDue:
 				return reports.PayNames[o.Pay.Status] + orders.Yuan(o.Pay.RefundFen)
+			case o.Pay.Status == orders.PayRefunded:
+				return reports.PayNames[o.Pay.Status] + orders.Yuan(o.Pay.RefundedFen)
+			case o.Pay.PaidFen > 0 && o.Owed() > 0:
+				return fmt.Sprintf(textPayShort, orders.Yuan(o.Pay.PaidFen), orders.Yuan(o.Owed()))
 			}
 			return reports.PayNames[o.Pay.Status]
 		},

@@ -12,18 +12,51 @@ import (
 // cry: it asks for goods fast (an urgent order, see CutUrgent).
 
 // cryWords are what people write when someone may be in danger, after
-// zh.Fold. Each alone makes a message a cry.
+// zh.Fold (traditional characters and full-width letters are folded
+// before; common slips of the input method are listed: 就命 for 救命, 晕到
+// for 晕倒). Each alone makes a message a cry, unless it lies in one of
+// notCry's phrases or follows one of thingsBefore's things.
 var cryWords = []string{
-	"救命", "急救", "救救",
-	"晕倒", "昏倒", "晕过去", "昏过去", "昏迷", "不省人事", "叫不醒",
-	"喘不上气", "喘不过气", "上不来气", "透不过气", "呼吸困难", "没有呼吸", "没呼吸", "没气了",
-	"胸口疼", "胸口痛", "胸痛", "心梗", "心脏病发", "中风", "抽搐", "抽风",
-	"摔倒", "摔了一跤", "倒在地上", "起不来了", "流血不止", "大出血",
-	"快不行了", "不行了", "打120", "叫120", "拨120", "120急救",
+	"救命", "急救", "救救", "就命", "sos",
+	"晕倒", "昏倒", "晕到了", "昏到了", "晕过去", "昏过去", "昏迷", "晕厥", "休克", "不省人事", "叫不醒", "没意识", "没反应了", "人不动了",
+	"喘不上气", "喘不过气", "上不来气", "透不过气", "喘不了气", "呼吸困难", "不能呼吸", "呼吸不了", "没有呼吸", "没呼吸", "没气了", "窒息", "噎住",
+	"胸口疼", "胸口痛", "胸痛", "心梗", "心脏病发", "心脏骤停", "中风", "脑梗", "脑溢血", "脑出血", "抽搐", "抽风",
+	"摔倒", "摔到了", "摔了一跤", "倒在地上", "起不来了", "流血不止", "大出血", "吐血",
+	"快不行了", "不行了", "不想活了", "活不下去了", "想不开", "自杀", "跳楼", "割腕",
+	"打120", "叫120", "拨120", "打了120", "叫了120", "等120", "120急救", "救护车",
 }
 
+// notCry are everyday phrases that hold a cry word: the lockdown's 中风险
+// (medium-risk area), a kitchen's 抽风机, thanks to a 救命恩人, a chronic
+// 中风后遗症.
+var notCry = []string{
+	"中风险", "抽风机", "抽风扇", "救命恩人", "救命之恩", "救命稻草", "中风后遗症", "急救箱", "急救包",
+}
+
+// thingsBefore lists, for cry words also said of things, the things: 煤气
+// 没气了 (the gas ran out), 手机不行了 (the phone broke). Said of a person
+// (我妈不行了, 老人没气了) they are cries.
+var thingsBefore = map[string][]string{
+	"没气了": gasAndTyres, "不行了": things, "快不行了": things, "摔到了": things,
+}
+
+var (
+	gasAndTyres = []string{"煤气", "燃气", "天然气", "液化气", "气罐", "罐", "轮胎", "车胎", "胎", "车", "气球", "球"}
+	things      = []string{
+		"手机", "电话", "电脑", "网", "网络", "信号", "宽带", "路由器", "冰箱", "电视", "空调", "热水器", "洗衣机",
+		"电池", "电瓶", "充电器", "车", "灯", "水管", "马桶", "灶", "电饭煲", "微波炉", "油烟机", "锁", "电梯",
+		"机器", "插座", "电", "暖气", "打印机", "机",
+	}
+	// thingFillers may stand between a thing and what is said of it: 手机快
+	// 不行了, 冰箱好像也不行了.
+	thingFillers = []string{"快", "也", "又", "都", "已经", "好像", "有点", "彻底", "完全", "突然", "估计", "的"}
+)
+
 // IsCry reports whether folded text s is a cry for help. Words inside a
-// catalog item's name (急救包) are goods, not a cry.
+// catalog item's name (急救包), in an everyday phrase (中风险小区) or said
+// of a thing (煤气没气了) are not; anything else is, on purpose: a cry
+// taken for an order may cost a life, an order taken for a cry costs a
+// page.
 func IsCry(cat *catalog.Catalog, s string) bool {
 	for _, w := range cryWords {
 		for from := 0; ; {
@@ -32,10 +65,52 @@ func IsCry(cat *catalog.Catalog, s string) bool {
 				break
 			}
 			at := from + i
-			if !inItemName(cat, s, at, len(w)) {
+			if !inItemName(cat, s, at, len(w)) && !inPhrase(s, at, len(w), notCry) && !ofThing(s[:at], thingsBefore[w]) {
 				return true
 			}
 			from = at + len(w)
+		}
+	}
+	return false
+}
+
+// inPhrase reports whether s[at:at+n] lies inside one of phrases written
+// in s.
+func inPhrase(s string, at, n int, phrases []string) bool {
+	for _, p := range phrases {
+		for from := 0; ; {
+			j := strings.Index(s[from:], p)
+			if j < 0 {
+				break
+			}
+			start := from + j
+			if start <= at && at+n <= start+len(p) {
+				return true
+			}
+			from = start + len(p)
+		}
+	}
+	return false
+}
+
+// ofThing reports whether before (the text before a cry word) ends with
+// one of things, thingFillers aside. Food is no such thing: 吃不下东西，
+// 快不行了 is a person.
+func ofThing(before string, things []string) bool {
+	if len(things) == 0 {
+		return false
+	}
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, f := range thingFillers {
+			if rest, ok := strings.CutSuffix(before, f); ok {
+				before, trimmed = rest, true
+			}
+		}
+	}
+	for _, t := range things {
+		if strings.HasSuffix(before, t) {
+			return true
 		}
 	}
 	return false
@@ -49,18 +124,8 @@ func inItemName(cat *catalog.Catalog, s string, at, n int) bool {
 	}
 	for i := range cat.Items {
 		it := &cat.Items[i]
-		for _, name := range append([]string{it.Name}, it.Aliases...) {
-			for from := 0; ; {
-				j := strings.Index(s[from:], name)
-				if j < 0 {
-					break
-				}
-				start := from + j
-				if start <= at && at+n <= start+len(name) {
-					return true
-				}
-				from = start + len(name)
-			}
+		if inPhrase(s, at, n, append([]string{it.Name}, it.Aliases...)) {
+			return true
 		}
 	}
 	return false

@@ -4,8 +4,13 @@ import (
 	"testing"
 
 	"github.com/baogong/baogong/catalog"
+	"github.com/baogong/baogong/internal/zh"
 )
 
+// TestIsCry reads real lockdown messages both ways, as the bot reads them
+// (folded: traditional characters, full-width letters): a cry for help
+// must never be taken for an order, and an everyday order must not be
+// taken for a cry.
 func TestIsCry(t *testing.T) {
 	cat, err := catalog.New(nil, []catalog.Item{
 		{SKU: "KIT", Name: "急救包", Unit: "个"},
@@ -18,16 +23,56 @@ func TestIsCry(t *testing.T) {
 		text string
 		cry  bool
 	}{
+		// Cries.
 		{"救命 3栋9单元102的老人晕倒了", true},
 		{"楼上3-9-201阿姨喘不上气", true},
 		{"我妈摔倒了起不来了", true},
 		{"快叫120", true},
+		{"救命！我媽暈倒了", true},   // traditional
+		{"我爸喘不過氣來了", true},   // traditional
+		{"老伴中風了 嘴歪了", true},  // traditional 中風
+		{"就命啊 我爸胸口疼", true},  // 就命: 救命 mistyped
+		{"奶奶晕到了叫不醒", true},   // 晕到: 晕倒 mistyped
+		{"爷爷摔到了 流血不止", true}, // 摔到: 摔倒 mistyped
+		{"孩子高烧抽搐了", true},
+		{"我老公心梗 快来人", true},
+		{"外婆快不行了", true},
+		{"我妈不行了", true},
+		{"老人没气了", true},
+		{"邻居大爷倒在地上", true},
+		{"家里老人昏迷了", true},
+		{"ＳＯＳ 我家老人不省人事", true},
+		{"我不想活了", true},
+		{"需要叫救护车", true},
+		{"老人脑梗了 救救我们", true},
+		{"已经打了120还没来", true},
+		{"老人三天吃不下东西，快不行了", true},
+		{"我们是中风险小区，我爸中风了", true}, // the area, then a person
+		{"煤气没气了 老人也没气了", true},   // the gas, then a person
+		{"手机不行了 我妈也不行了", true},   // the phone, then a person
+		// Not cries.
 		{"急 挂面1袋", false},    // an order in a hurry
 		{"急救包1个", false},     // goods
-		{"我爸心脏病药吃完了", false}, // 急 words aside, medicine running out is an order
+		{"我爸心脏病药吃完了", false}, // medicine running out is an order
 		{"紧急 胰岛素1支", false},
+		{"我们是中风险小区 蔬菜包1份", false},
+		{"中風險小區 蔬菜包1份", false}, // traditional
+		{"中风险地区什么时候解封", false},
+		{"蔬菜包1份 煤气没气了", false},
+		{"液化气罐没气了 能不能送一罐", false},
+		{"电动车没气了", false},
+		{"鸡蛋1盒 手机不行了打不了电话", false},
+		{"网络不行了 发不了消息", false},
+		{"冰箱快不行了", false},
+		{"电话快没电了 信号也不行了", false},
+		{"蔬菜包1份 放门口 厨房抽风机坏了", false},
+		{"抽风扇坏了", false},
+		{"你们是我们的救命恩人 谢谢", false},
+		{"我爸中风后遗症 要买降压药", false},
+		{"手机摔到地上了", false},
+		{"120元的粮油包还有吗", false},
 	} {
-		if got := IsCry(cat, tc.text); got != tc.cry {
+		if got := IsCry(cat, zh.Fold(tc.text)); got != tc.cry {
 			t.Errorf("IsCry(%q) = %v, want %v", tc.text, got, tc.cry)
 		}
 	}

@@ -81,6 +81,9 @@ type ListResult struct {
 	// was to get: OutcomeCreated, OutcomeUpdated or OutcomeCancelled.
 	Tried ListOutcome
 	Order Order
+	// Replaced is the order a changed line cancelled to place Order
+	// afresh (prescription medicine changed), nil when none.
+	Replaced *Order `json:"-"`
 	// Err explains a refusal: a *ShortageError, ErrForbidden for a
 	// building that is not the lead's, or a *ShapeError for an address
 	// outside its building's shape (3栋9单元).
@@ -136,8 +139,9 @@ type ListStore interface {
 	// UpdateLines replaces the lines of a pending order, moving stock and
 	// the household's limits by the difference only, atomically: a
 	// *ShortageError (changing nothing) when an increase cannot be
-	// served, ErrConflict when the order is not pending. CancelOrder is
-	// actions.OrderStore's (ack nil here).
+	// served, ErrConflict when the order is not pending; its money is
+	// rebalanced (see Order.Rebalance). CancelOrder is actions.OrderStore's
+	// (ack nil here).
 	UpdateLines(ctx context.Context, id string, lines []Line, totalFen int64, by string, at time.Time) (Order, error)
 	CancelOrder(ctx context.Context, id, by, note string, at time.Time, ack *Ack) (Order, error)
 }

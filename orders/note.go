@@ -71,8 +71,10 @@ func clip(note string) string {
 // the first goods and are not goods: neither carrying a quantity
 // (UnknownGoods) nor close to a catalog name (a misspelling, which is
 // asked about). They are a remark for the volunteer (蔬菜包1份
-// 门口有只大黄狗), not goods nobody has. It returns them as one remark, in
-// order, and the unknown words left.
+// 门口有只大黄狗), not goods nobody has. So is a sentence before the goods
+// (我们是中风险小区 蔬菜包1份): four characters or more, set apart from
+// what follows; a word glued to the goods (疏菜包) is a misspelling. It
+// returns them as one remark, in order, and the unknown words left.
 func Remarks(cat *catalog.Catalog, s string, p ItemParse) (remark string, unknown []string) {
 	first := firstGoods(cat, s)
 	if first < 0 || len(p.Items) == 0 {
@@ -89,13 +91,24 @@ func Remarks(cat *catalog.Catalog, s string, p ItemParse) (remark string, unknow
 		if i >= 0 {
 			at += i + len(w)
 		}
-		if i >= 0 && at-len(w) > first && !goods[w] && len(cat.Suggest(w, 1)) == 0 {
+		if i >= 0 && (at-len(w) > first || sentence(s, at, w)) && !goods[w] && len(cat.Suggest(w, 1)) == 0 {
 			words = append(words, w)
 			continue
 		}
 		unknown = append(unknown, w)
 	}
 	return clip(strings.Join(words, " ")), unknown
+}
+
+// sentence reports whether w, ending at s[end], is a sentence of its own
+// before the goods: four characters or more, and followed by a space or
+// a punctuation mark.
+func sentence(s string, end int, w string) bool {
+	if utf8.RuneCountInString(w) < 4 || end >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[end:])
+	return strings.ContainsRune(" ,，。、;；:：!！?？~", r)
 }
 
 // firstGoods is where in s the first catalog item's name stands (-1 for

@@ -167,10 +167,11 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 			return
 		case o.Status == StatusAwaitingRx:
 			// Not packed and no photo yet: the changed line replaces it.
-			if !p.replace(ctx, i, o, res) {
+			c, ok := p.replace(ctx, i, o, res)
+			if !ok {
 				return
 			}
-			replaced = true
+			replaced, res.Replaced = true, &c
 		case o.Status == StatusAssigned:
 			res.Outcome, res.Order = OutcomeClosed, o
 			p.results[i] = res
@@ -188,10 +189,11 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 			if NeedsRx(l.Catalog, lines) && !SameLines(RxLines(l.Catalog, o.Lines), RxLines(l.Catalog, lines)) {
 				// New prescription medicine needs its own photo or
 				// review: the changed line replaces the order.
-				if !p.replace(ctx, i, o, res) {
+				c, ok := p.replace(ctx, i, o, res)
+				if !ok {
 					return
 				}
-				replaced = true
+				replaced, res.Replaced = true, &c
 				break
 			}
 			p.update(ctx, i, o, lines, total, res)
@@ -283,14 +285,14 @@ func (p *paste) frozen(o Order) bool {
 }
 
 // replace cancels o, whose line changed in a way UpdateLines cannot apply
-// (prescription medicine), so the caller places the line afresh. It
-// reports false, with line i's result set, when the caller must not: o
-// changed meanwhile, or the paste stopped.
-func (p *paste) replace(ctx context.Context, i int, o Order, res ListResult) bool {
+// (prescription medicine), so the caller places the line afresh, and
+// returns it cancelled. It reports false, with line i's result set, when
+// the caller must not: o changed meanwhile, or the paste stopped.
+func (p *paste) replace(ctx context.Context, i int, o Order, res ListResult) (Order, bool) {
 	if !p.flush(ctx) || !p.canWrite() {
 		res.Outcome, res.Tried = OutcomeNotDone, OutcomeUpdated
 		p.results[i] = res
-		return false
+		return o, false
 	}
 	c, err := callBounded(ctx, p.writeBy, func(ctx context.Context) (Order, error) {
 		return p.l.Store.CancelOrder(ctx, o.ID, p.req.Lead, "接龙改了，换成新订单", p.req.At, nil)
@@ -305,10 +307,10 @@ func (p *paste) replace(ctx context.Context, i int, o Order, res ListResult) boo
 		res.Outcome, res.Tried, res.Order = OutcomeUnknown, OutcomeUpdated, o
 		p.fail(err)
 	default:
-		return true
+		return c, true
 	}
 	p.results[i] = res
-	return false
+	return c, false
 }
 
 // update changes the lines of pending order o for line i.

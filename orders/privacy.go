@@ -439,6 +439,12 @@ func Redact(o *Order, e *Erasure) bool {
 	id(&o.Assignee, false)
 	id(&o.ClaimedBy, false)
 	id(&o.Pay.By, true)
+	for i := range o.Pay.Collections {
+		id(&o.Pay.Collections[i].By, true)
+	}
+	for i := range o.Pay.Refunds {
+		id(&o.Pay.Refunds[i].By, true)
+	}
 	text(&o.Contact, own)
 	text(&o.Note, own)
 	for i := range o.History {

@@ -75,7 +75,7 @@ func TestRedact(t *testing.T) {
 	base := func() Order {
 		return Order{ID: "1001", Address: home, Lines: []Line{{SKU: "VEG", Qty: 1}},
 			TotalFen: 5000, Status: StatusDelivered, PlacedBy: "o-me", Channel: ChannelWeChat, Contact: "13912345678",
-			Assignee: "o-vol", ClaimedBy: "o-vol", Note: "放门口 易安澜", Pay: Payment{Status: PayPaid, PaidFen: 5000, By: "o-vol"},
+			Assignee: "o-vol", ClaimedBy: "o-vol", Note: "放门口 易安澜", Pay: Payment{Status: PayPaid, PaidFen: 5000, By: "o-vol", Collections: []Handover{{Fen: 5000, By: "o-vol", At: at}}},
 			Rx:      &Prescription{MediaID: "M1", PicURL: "http://p/1.jpg", SentBy: "o-me", By: "o-pharm", Note: "核对过"},
 			History: []Event{{At: at, Status: StatusPending, By: "o-me"}, {At: at, Status: StatusDelivered, By: "o-vol", Note: "o-me 家门口"}},
 			Day:     "2026-11-24", CreatedAt: at, UpdatedAt: at}
@@ -91,7 +91,7 @@ func TestRedact(t *testing.T) {
 		o.Rx.MediaID != "" || o.Rx.PicURL != "" || o.Rx.SentBy != "" || o.Rx.By != "" || o.Rx.Note != "" || o.History[0].By != "" || o.History[1].Note != "" {
 		t.Errorf("left: %+v", o)
 	}
-	if o.Pay.By != "~志愿者林师傅" || o.History[1].By != "~志愿者林师傅" {
+	if o.Pay.By != "~志愿者林师傅" || o.History[1].By != "~志愿者林师傅" || o.Pay.Collections[0].By != "~志愿者林师傅" {
 		t.Errorf("who delivered and took the money: %q %q", o.History[1].By, o.Pay.By)
 	}
 	if o.ID != "1001" || o.TotalFen != 5000 || o.Status != StatusDelivered || o.Pay.PaidFen != 5000 || len(o.Lines) != 1 || o.Address.Room != "501" || o.Day != "2026-11-24" {
@@ -114,7 +114,7 @@ func TestRedact(t *testing.T) {
 	// their name in it too (it is the household's note).
 	o = base()
 	Redact(&o, NewErasure(Subject{OpenID: "o-vol", Name: "易安澜"}))
-	if o.Assignee != "" || o.ClaimedBy != "" || o.Pay.By != "" || o.History[1].By != "" || o.Note != "放门口 易安澜" {
+	if o.Assignee != "" || o.ClaimedBy != "" || o.Pay.By != "" || o.Pay.Collections[0].By != "" || o.History[1].By != "" || o.Note != "放门口 易安澜" {
 		t.Errorf("volunteer's data: %+v", o)
 	}
 	if o.PlacedBy != "o-me" || o.Contact != "13912345678" || o.Rx.MediaID != "M1" {

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"fmt"
 	"sort"
 	"time"
 )
@@ -21,6 +22,11 @@ type Shortfall struct {
 	By  string    `json:"by"`
 	At  time.Time `json:"at"`
 }
+
+// ErrShortfallMoved: the shortfall's record changed since it was read
+// (another report for the same item and day cut meanwhile): read it and
+// plan again.
+var ErrShortfallMoved = fmt.Errorf("the shortfall changed meanwhile: %w", ErrConflict)
 
 // Cut is one order's part of a shortfall: Qty units of the item go.
 type Cut struct {
@@ -78,11 +84,17 @@ func PlanShortfall(list []Order, sku string, n int, marked func(household string
 }
 
 // ApplyCut takes qty units of sku off o: its lines reduced or removed,
-// its total, the money owed back when it was paid (PayRefundDue), and the
-// order cancelled when nothing is left. It returns what was taken (the
-// household's limits go back by it), or false when o holds no sku.
-func ApplyCut(o *Order, sku string, qty int, by, note string, at time.Time) (Line, bool) {
+// its total, and the order cancelled when nothing is left; its money is
+// rebalanced (what was handed over beyond what is left is owed back,
+// whether it was paid, said paid, or partly given back already). It
+// returns what was taken (the household's limits go back by it, once): an
+// order no longer to deliver (delivered, cancelled meanwhile) or holding
+// no sku is ErrConflict, and nothing changes.
+func ApplyCut(o *Order, sku string, qty int, by, note string, at time.Time) (Line, error) {
 	taken := Line{SKU: sku}
+	if !o.Status.Open() {
+		return taken, fmt.Errorf("order %s is %s: %w", o.ID, o.Status, ErrConflict)
+	}
 	var kept []Line
 	for _, l := range o.Lines {
 		if l.SKU == sku && qty > 0 {
@@ -98,21 +110,15 @@ func ApplyCut(o *Order, sku string, qty int, by, note string, at time.Time) (Lin
 		kept = append(kept, l)
 	}
 	if taken.Qty == 0 {
-		return taken, false
+		return taken, fmt.Errorf("order %s holds no %s: %w", o.ID, sku, ErrConflict)
 	}
-	value := taken.PriceFen * int64(taken.Qty)
-	o.Lines, o.TotalFen = kept, o.TotalFen-value
-	o.Cut = append(o.Cut, taken)
-	switch o.Pay.Status {
-	case PayPaid, PayRefundDue:
-		if value > 0 {
-			o.Pay.Status, o.Pay.RefundFen = PayRefundDue, o.Pay.RefundFen+value
-		}
-	}
+	o.Lines, o.TotalFen = kept, o.TotalFen-taken.PriceFen*int64(taken.Qty)
+	o.Cut = append(append([]Line(nil), o.Cut...), taken)
 	if len(kept) == 0 {
 		o.Status = StatusCancelled
 	}
+	o.Rebalance()
 	o.UpdatedAt = at
 	o.History = append(o.History, Event{At: at, Status: o.Status, By: by, Note: note})
-	return taken, true
+	return taken, nil
 }

@@ -141,12 +141,7 @@ func LedgerRows(list []orders.Order, who Who) []LedgerRow {
 			}
 			if first {
 				r.First, r.PaidFen = true, o.Pay.PaidFen
-				switch o.Pay.Status {
-				case orders.PayRefundDue:
-					r.RefundDueFen = o.Pay.RefundFen
-				case orders.PayRefunded:
-					r.RefundedFen = o.Pay.RefundFen
-				}
+				r.RefundDueFen, r.RefundedFen = o.Pay.RefundFen, o.Pay.RefundedFen
 				first = false
 			}
 			rows = append(rows, r)

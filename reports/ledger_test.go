@@ -42,7 +42,7 @@ func ledgerFixture() []orders.Order {
 			Pay: orders.Payment{Status: orders.PayRefundDue, Method: orders.PayGroup, PaidFen: 15700, RefundFen: 2850}},
 		{ID: "1002", Grid: "G1", Address: a("3", "2", "501"), Lines: []orders.Line{veg}, TotalFen: 10000, Status: orders.StatusCancelled,
 			Channel: orders.ChannelWeChat, PlacedBy: "o-zhang", CreatedAt: at.Add(time.Minute),
-			Pay:     orders.Payment{Status: orders.PayRefunded, Method: orders.PayCode, PaidFen: 10000, RefundFen: 10000},
+			Pay:     orders.Payment{Status: orders.PayRefunded, Method: orders.PayCode, PaidFen: 10000, RefundedFen: 10000},
 			History: []orders.Event{{At: at, Status: orders.StatusPending}, {At: at.Add(2 * time.Minute), Status: orders.StatusCancelled, By: "o-zhang", Note: "住户不要了"}}},
 		{ID: "1001", Grid: "G1", Address: a("3", "2", "501"), Lines: []orders.Line{egg}, TotalFen: 2850, Status: orders.StatusPending,
 			Channel: orders.ChannelWeChat, PlacedBy: "o-zhang", CreatedAt: at},

@@ -3,7 +3,9 @@ package reports
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -33,16 +35,14 @@ func settlementRows(st orders.Settlement, name func(openid string) string) [][]a
 	var rows [][]any
 	for _, r := range st.Rows {
 		o := r.Order
-		refund := int64(0)
-		if o.Pay.Status == orders.PayRefundDue {
-			refund = r.CutFen
-		}
-		by := ""
-		if o.Pay.By != "" && o.Pay.Status != orders.PayUnpaid && o.Pay.Status != orders.PayFree {
-			by = name(o.Pay.By)
+		var by []string
+		for _, c := range o.Pay.Collected() {
+			if n := name(c.By); c.By != "" && !slices.Contains(by, n) {
+				by = append(by, n)
+			}
 		}
 		rows = append(rows, []any{numberOrText(o.ID), o.Address.String(), StatusNames[o.Status], orders.Goods(r.Lines),
-			yuanCell(r.ValueFen), PayNames[o.Pay.Status], PayMethodNames[o.Pay.Method], by, yuanCell(r.CutFen), yuanCell(refund)})
+			yuanCell(r.ValueFen), PayNames[o.Pay.Status], PayMethodNames[o.Pay.Method], strings.Join(by, "、"), yuanCell(r.CutFen), yuanCell(r.RefundDueFen)})
 	}
 	rows = append(rows, []any{},
 		[]any{"送达金额", "", "", "", yuanCell(st.DeliveredFen)},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptest"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -89,5 +91,33 @@ func TestAuditNewestFirst(t *testing.T) {
 	es, err := k.Entries(ctx, 1, 2)
 	if err != nil || len(es) != 2 || es[0].Target != "3" || es[1].Target != "2" || es[0].At.IsZero() {
 		t.Errorf("entries %+v %v", es, err)
+	}
+}
+
+func TestGuardClient(t *testing.T) {
+	g := &staff.Guard{Proxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}}
+	for _, tc := range []struct{ peer, xff, want string }{
+		{"127.0.0.1:5000", "", "127.0.0.1"},
+		{"127.0.0.1:5000", "203.0.113.9", "203.0.113.9"},
+		{"127.0.0.1:5000", "198.51.100.1, 203.0.113.9, 10.1.2.3", "203.0.113.9"}, // the nearest hop not ours
+		{"127.0.0.1:5000", "junk, 203.0.113.9", "203.0.113.9"},
+		{"127.0.0.1:5000", "10.1.2.3", "127.0.0.1"},               // only proxies: the peer
+		{"192.0.2.7:5000", "203.0.113.9", "192.0.2.7"},            // not a proxy: its header means nothing
+		{"[::ffff:127.0.0.1]:5000", "203.0.113.9", "203.0.113.9"}, // IPv4 in IPv6
+	} {
+		r := httptest.NewRequest("GET", "/api/orders", nil)
+		r.RemoteAddr = tc.peer
+		if tc.xff != "" {
+			r.Header.Set("X-Forwarded-For", tc.xff)
+		}
+		if got := g.Client(r); got != tc.want {
+			t.Errorf("peer %s, X-Forwarded-For %q: %s, want %s", tc.peer, tc.xff, got, tc.want)
+		}
+	}
+	var none *staff.Guard
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr, r.Header["X-Forwarded-For"] = "127.0.0.1:1", []string{"203.0.113.9"}
+	if got := none.Client(r); got != "127.0.0.1" {
+		t.Errorf("no guard: %s", got)
 	}
 }

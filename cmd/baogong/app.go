@@ -180,7 +180,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	m.Cron = cron.New(cron.WithLocation(loc), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
 	signer := newSigner(cfg, clock.Now)
 	m.Guard = staff.NewGuard(m.Redis, cfg.WeChat.AppID)
-	m.Guard.Now = clock.Now
+	m.Guard.Now, m.Guard.Proxies = clock.Now, cfg.Admin.Proxies()
 	all := cfg.AllCommunities()
 	// One account of one community or of several: one wiring path. The
 	// directory says which community each WeChat user belongs to.

@@ -158,15 +158,11 @@ func runJobCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
-	m, err := LoadMain(ctx, *path, stderr)
+	m, p, err := openCommunity(ctx, *path, *communityFlag, stderr)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	p, err := m.community(*communityFlag)
-	if err != nil {
-		return fmt.Errorf("--community: %w", err)
-	}
 	// Without --slot a job runs now, as over the API and in the console:
 	// the same action, in the community's audit log.
 	var slot *time.Time
@@ -219,15 +215,11 @@ func purgeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return errors.New("purge needs --before YYYY-MM-DD")
 	}
-	m, err := LoadMain(ctx, *path, stderr)
+	m, p, err := openCommunity(ctx, *path, *communityFlag, stderr)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	p, err := m.community(*communityFlag)
-	if err != nil {
-		return fmt.Errorf("--community: %w", err)
-	}
 	rep, err := p.Actions.Purge(ctx, actions.Actor{Who: "purge", Door: actions.CLI, Staff: true}, *before)
 	var bad *actions.PurgeDateError
 	switch {
@@ -243,4 +235,20 @@ func purgeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)
+}
+
+// openCommunity loads the service from the config at path, without
+// serving, for a command on one community (flag --community: which, when
+// the config has several).
+func openCommunity(ctx context.Context, path, community string, stderr io.Writer) (*Main, *Community, error) {
+	m, err := LoadMain(ctx, path, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := m.community(community)
+	if err != nil {
+		m.Close()
+		return nil, nil, fmt.Errorf("--community: %w", err)
+	}
+	return m, p, nil
 }

@@ -263,3 +263,66 @@ func countSent(s *service, user, want string) int {
 	}
 	return n
 }
+
+// stopOf is the stop number of door in a volunteer's 任务.
+func stopOf(t *testing.T, tasks, door string) string {
+	t.Helper()
+	for _, line := range strings.Split(tasks, "\n") {
+		if strings.Contains(line, door) {
+			return strings.TrimSpace(strings.SplitN(line, ".", 2)[0])
+		}
+	}
+	t.Fatalf("no stop for %s in %q", door, tasks)
+	return ""
+}
+
+// TestSettlementAfterChanges: what the settlement says was collected is
+// what people handed over, by whom, whatever happened to the orders
+// after: a cut before the volunteer took the cash, a cut after the lead
+// collected and staff gave the difference back, a paid order cancelled,
+// an order of two suppliers paid at the door.
+func TestSettlementAfterChanges(t *testing.T) {
+	s := moneyService(t)
+	for i, r := range []string{"r1", "r2", "r3", "r4"} {
+		must(t, "bind", s.say(true, r, fmt.Sprintf("绑定 3栋1单元10%d", i+1)), "已绑定")
+	}
+	// Placed earliest first: the shortfall cuts the latest.
+	cancelled := idOf(t, s.say(true, "r3", "蔬菜包1份"))
+	mixed := s.say(true, "r4", "牛奶1箱 蔬菜包1份")
+	must(t, "an order of two suppliers", mixed, "送到时付给志愿者")
+	if strings.Contains(mixed, "收款码") {
+		t.Errorf("one supplier's code asks for the other's money too:\n%s", mixed)
+	}
+	refunded := idOf(t, s.say(true, "r2", "蔬菜包2份"))
+	must(t, "r1's order", s.say(true, "r1", "蔬菜包2份"), "下单成功")
+	must(t, "the lead collects", s.say(true, "lead-3", "已收款 3-1-102 3-1-103"), "共150元")
+	must(t, "a paid order cancelled", s.say(true, "r3", "取消 "+cancelled), "已付的50元会退给您")
+
+	s.runJob("cutoff", "")
+	s.runJob("picklist", "")
+	s.runJob("roster", "")
+	// The latest order (r1's) loses one; then, r1 marked, r2's loses one.
+	must(t, "shortfall", s.say(true, "sm-boss", "缺货 蔬菜包 1"), "已从1单里去掉")
+	must(t, "mark", s.say(true, "lead-3", "标记 3-1-101 独居老人"), "独居老人")
+	must(t, "shortfall", s.say(true, "sm-boss", "缺货 蔬菜包 2"), "已从1单里去掉")
+	tasks := s.say(true, "vol-a", "任务")
+	must(t, "r1 pays for what came", s.say(true, "vol-a", "完成 "+stopOf(t, tasks, "3栋1单元101")+" 已收50"), "已记下收款50元")
+	must(t, "r4 pays both suppliers at the door", s.say(true, "vol-a", "完成 "+stopOf(t, tasks, "3栋1单元104")+" 已收110"), "已记下收款110元")
+	staff := s.signInAs("staff")
+	if page := staff.post("/admin/orders/"+refunded+"/refunded", nil); !strings.Contains(page, "已记下退款") {
+		t.Errorf("staff refund: %s", page)
+	}
+
+	day := consoleDay.Format(time.DateOnly)
+	st := s.settlement("sm", day)
+	// r1 50, r2 100 (50 given back), r3 50 (owed back), r4's 蔬菜包 50.
+	if st.CollectedFen != 25000 || st.RefundDueFen != 5000 || st.RefundedFen != 5000 || st.UnpaidFen != 0 {
+		t.Errorf("sm's settlement: %s", st)
+	}
+	if st.Collectors["楼栋长"] != 15000 || st.Collectors["志愿者或居民"] != 10000 || st.Collectors["社区工作人员"] != 0 {
+		t.Errorf("who collected for sm: %v", st.Collectors)
+	}
+	if qr := s.settlement("qr", day); qr.CollectedFen != 6000 || qr.DeliveredFen != 6000 {
+		t.Errorf("the dairy's settlement: %s", qr)
+	}
+}

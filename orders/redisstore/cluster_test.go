@@ -272,6 +272,20 @@ func storeLifeOnCluster(t *testing.T, rdb *redis.ClusterClient, community string
 			t.Errorf("OpenOrders(%s) = %s, want %s", grid, got, want)
 		}
 	}
+	// A shortfall's cut moves the order and its record in one script
+	// (revise.lua with the record's key); a second cut from the same
+	// reading of the record is refused.
+	cut := func(o *orders.Order) (orders.Line, error) { return orders.ApplyCut(o, "VEG", 1, "sm", "缺货", day1) }
+	rec := orders.Shortfall{Day: third.Day, SKU: "VEG", By: "sm", At: day1}
+	if got, taken, err := s.CutShortfall(ctx, third.ID, rec, 0, cut); err != nil || taken.Qty != 1 || got.TotalFen != third.TotalFen/2 {
+		t.Fatalf("CutShortfall: %+v %+v %v", got, taken, err)
+	}
+	if _, _, err := s.CutShortfall(ctx, third.ID, rec, 0, cut); !errors.Is(err, orders.ErrShortfallMoved) {
+		t.Errorf("CutShortfall from a stale record: %v", err)
+	}
+	if f, err := s.Shortfall(ctx, third.Day, "VEG"); err != nil || f.Qty != 1 {
+		t.Errorf("Shortfall = %+v %v", f, err)
+	}
 	update := func(reqs ...orders.ItemRequest) error {
 		lines, total, err := orders.Lines(cat, reqs)
 		if err != nil {

@@ -70,3 +70,8 @@ func (s *Store) DeleteMedia(ctx context.Context, keys ...string) error {
 	}
 	return nil
 }
+
+// Community is the id of the community whose keys the store holds (the
+// outbox of the same community shares its people's windows, see package
+// outbox).
+func (s *Store) Community() string { return s.k.id }

@@ -260,23 +260,33 @@ func (s *Store) withdraw(ctx context.Context, p *orders.Erasure, openid string) 
 // scrubRosters takes from the rosters keys what Scrub takes: the phone
 // and note of stops whose orders are theirs, and p's ids.
 func (s *Store) scrubRosters(ctx context.Context, keys []string, p *orders.Erasure, theirs map[string]bool) (int, error) {
+	return s.rewriteRosters(ctx, keys, p.Tied, func(sh *orders.Share, st *orders.Stop) {
+		if p.HasID(sh.Volunteer) {
+			sh.Volunteer, sh.Name = "", ""
+		}
+		if st != nil && theirs[st.OrderID] {
+			st.Contact, st.Note = "", ""
+		}
+	})
+}
+
+// rewriteRosters changes the rosters keys, each with a compare-and-set:
+// change sees every share (stop nil) and every stop of it; a roster that
+// does not decode is changed by raw. It returns how many changed.
+func (s *Store) rewriteRosters(ctx context.Context, keys []string, raw func(string) (string, bool), change func(*orders.Share, *orders.Stop)) (int, error) {
 	n := 0
 	err := inBatches(keys, func(keys []string) error {
 		for _, k := range keys {
 			changed, err := s.casString(ctx, k, func(v string) (string, bool) {
 				var r orders.Roster
 				if json.Unmarshal([]byte(v), &r) != nil {
-					return p.Tied(v)
+					return raw(v)
 				}
 				for i := range r.Shares {
 					sh := &r.Shares[i]
-					if p.HasID(sh.Volunteer) {
-						sh.Volunteer, sh.Name = "", ""
-					}
+					change(sh, nil)
 					for j := range sh.Stops {
-						if st := &sh.Stops[j]; theirs[st.OrderID] {
-							st.Contact, st.Note = "", ""
-						}
+						change(sh, &sh.Stops[j])
 					}
 				}
 				b, _ := json.Marshal(r)

@@ -274,37 +274,26 @@ func (s *Store) purgePeople(ctx context.Context, serving map[string]bool, stale 
 // req.Before: rosters typed (phones, notes, volunteers), the rest of every
 // id and phone in known.
 func (s *Store) purgeRecords(ctx context.Context, req orders.PurgeRequest, known *orders.Erasure, rep *orders.PurgeReport) error {
+	var old []string
 	err := s.scanMatch(ctx, globEscape(s.k.p)+"roster:*", func(keys []string) error {
 		for _, k := range keys {
 			slot := k[strings.LastIndexByte(k, ':')+1:]
-			sec, err := strconv.ParseInt(slot, 10, 64)
-			if err != nil || !time.Unix(sec, 0).Before(req.Before) {
-				continue
-			}
-			changed, err := s.casString(ctx, k, func(v string) (string, bool) {
-				var r orders.Roster
-				if json.Unmarshal([]byte(v), &r) != nil {
-					return known.Blank(v)
-				}
-				for i := range r.Shares {
-					sh := &r.Shares[i]
-					sh.Volunteer, sh.Name = "", ""
-					for j := range sh.Stops {
-						sh.Stops[j].Contact, sh.Stops[j].Note = "", ""
-					}
-				}
-				b, _ := json.Marshal(r)
-				return string(b), string(b) != v
-			})
-			if err != nil {
-				return err
-			}
-			if changed {
-				rep.Rosters++
+			if sec, err := strconv.ParseInt(slot, 10, 64); err == nil && time.Unix(sec, 0).Before(req.Before) {
+				old = append(old, k)
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	n, err := s.rewriteRosters(ctx, old, known.Blank, func(sh *orders.Share, st *orders.Stop) {
+		sh.Volunteer, sh.Name = "", ""
+		if st != nil {
+			st.Contact, st.Note = "", ""
+		}
+	})
+	rep.Rosters += n
 	if err != nil {
 		return err
 	}
@@ -362,7 +351,7 @@ func (s *Store) purgeRecords(ctx context.Context, req orders.PurgeRequest, known
 	if err != nil {
 		return err
 	}
-	n, err := s.casHash(ctx, s.k.jobLast(), blank)
+	n, err = s.casHash(ctx, s.k.jobLast(), blank)
 	rep.Records += n
 	return err
 }

@@ -6,6 +6,7 @@ package redisstore
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -257,6 +258,17 @@ func (s *Store) Round(ctx context.Context, volunteer string) (string, time.Time,
 // Revise returns. A change may cancel the order (left with nothing): it
 // then leaves its grid's queue. ErrNotFound for an unknown order.
 func (s *Store) Revise(ctx context.Context, id string, change func(*orders.Order) ([]orders.Line, error)) (orders.Order, error) {
+	return s.revise(ctx, id, change, nil)
+}
+
+// shortGuard is the shortfall record a cut moves in the same step: from
+// was units to rec.
+type shortGuard struct {
+	was int
+	rec func(back []orders.Line) orders.Shortfall
+}
+
+func (s *Store) revise(ctx context.Context, id string, change func(*orders.Order) ([]orders.Line, error), guard *shortGuard) (orders.Order, error) {
 	for range maxTransitionTries {
 		o, ver, err := s.read(ctx, id)
 		if err != nil {
@@ -282,6 +294,15 @@ func (s *Store) Revise(ctx context.Context, id string, change func(*orders.Order
 			args = append(args, l.SKU, -l.Qty, "0", limit)
 		}
 		keys := []string{s.k.order(id), s.k.stockLeft(), s.k.limits(o.CountsOn(), o.Household()), s.k.queue(o.Grid)}
+		if guard != nil {
+			rec := guard.rec(back)
+			recData, err := json.Marshal(rec)
+			if err != nil {
+				return orders.Order{}, fmt.Errorf("shortfall: %w", err)
+			}
+			keys = append(keys, s.k.shortfall(rec.Day, rec.SKU))
+			args = append(args, guard.was, string(recData), int(jobTTL/time.Second))
+		}
 		res, err := reviseScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 		if err != nil {
 			return orders.Order{}, fmt.Errorf("revise order %s: %w", id, err)
@@ -291,6 +312,8 @@ func (s *Store) Revise(ctx context.Context, id string, change func(*orders.Order
 			return next, nil
 		case "NOTFOUND":
 			return orders.Order{}, fmt.Errorf("order %s: %w", id, orders.ErrNotFound)
+		case "MOVED":
+			return o, fmt.Errorf("shortfall at %s units, not %d: %w", res[1], guard.was, orders.ErrShortfallMoved)
 		}
 		// STALE, CONFLICT: read it again; change decides.
 	}
@@ -321,6 +344,9 @@ func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.O
 		next.History = append(append([]orders.Event(nil), o.History...), orders.Event{At: at, Status: to, By: by, Note: note})
 		if mutate != nil {
 			mutate(&next)
+		}
+		if to == orders.StatusCancelled {
+			next.Rebalance() // what was paid for it is owed back
 		}
 		if next.Day != o.Day && next.LimitDay == "" {
 			next.LimitDay = o.CountsOn() // its limits stay where they were taken
@@ -392,6 +418,7 @@ func (s *Store) UpdateLines(ctx context.Context, id string, lines []orders.Line,
 		}
 		next := o
 		next.Lines, next.TotalFen, next.UpdatedAt = lines, totalFen, at
+		next.Rebalance() // paid and grown: owes the difference; shrunk: owed back
 		next.History = append(append([]orders.Event(nil), o.History...), orders.Event{At: at, Status: o.Status, By: by, Note: "修改"})
 		data, err := encode(next)
 		if err != nil {

@@ -14,7 +14,8 @@ import (
 // What suppliers report:
 //
 //	bg:{c}:short:<day>:<sku>  STRING orders.Shortfall JSON; kept as long
-//	                          as job marks (jobTTL)
+//	                          as job marks (jobTTL); written only with
+//	                          the cut it counts (CutShortfall)
 func (k keys) shortfall(day, sku string) string { return k.p + "short:" + day + ":" + sku }
 
 // Shortfall implements the actions' stores.
@@ -33,14 +34,24 @@ func (s *Store) Shortfall(ctx context.Context, day, sku string) (orders.Shortfal
 	return f, nil
 }
 
-// SetShortfall implements the actions' stores.
-func (s *Store) SetShortfall(ctx context.Context, f orders.Shortfall) error {
-	data, err := json.Marshal(f)
+// CutShortfall implements the actions' stores: the cut and the record's
+// move are one script (revise.lua), so a second report, a cancel or a
+// delivery landing between a report's plan and its cut never makes a cut
+// twice, cut a closed order or give a limit back twice.
+func (s *Store) CutShortfall(ctx context.Context, id string, rec orders.Shortfall, was int, cut func(*orders.Order) (orders.Line, error)) (orders.Order, orders.Line, error) {
+	var taken orders.Line
+	o, err := s.revise(ctx, id, func(o *orders.Order) ([]orders.Line, error) {
+		var err error
+		if taken, err = cut(o); err != nil {
+			return nil, err
+		}
+		return []orders.Line{taken}, nil
+	}, &shortGuard{was: was, rec: func(back []orders.Line) orders.Shortfall {
+		rec.Qty = was + back[0].Qty
+		return rec
+	}})
 	if err != nil {
-		return fmt.Errorf("shortfall: %w", err)
+		return o, orders.Line{}, err
 	}
-	if err := s.rdb.Set(ctx, s.k.shortfall(f.Day, f.SKU), data, jobTTL).Err(); err != nil {
-		return fmt.Errorf("shortfall: %w", err)
-	}
-	return nil
+	return o, taken, nil
 }
