@@ -59,7 +59,7 @@ func setup(t *testing.T) (*httptest.Server, *redisstore.Store) {
 
 // call makes one API request (bearer "" sends none) and returns the
 // status and raw body.
-func call(t *testing.T, method, url, bearer, body string) (int, []byte) {
+func call(t testing.TB, method, url, bearer, body string) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	if bearer != "" {

@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -108,7 +107,11 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 		if err != nil {
 			return res, err
 		}
-		gr, err := r.publishRoster(ctx, g, stored)
+		read := make(map[string]orders.Order, len(list))
+		for _, o := range list {
+			read[o.ID] = o
+		}
+		gr, err := r.publishRoster(ctx, g, stored, read)
 		if err != nil {
 			return res, err
 		}
@@ -119,11 +122,12 @@ func (r *Runner) roster(ctx context.Context, slot time.Time) (Result, error) {
 	return res, nil
 }
 
-// publishRoster assigns the roster's stops and tells each volunteer and
+// publishRoster assigns the roster's stops (read: their orders as the
+// roster read them) and tells each volunteer and
 // lead their part, unless it holds nothing they were not told already
 // (orders.Told.Tell): a volunteer whose stops of the last round are only
 // carried over hears nothing new.
-func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Roster) (GridRun, error) {
+func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Roster, read map[string]orders.Order) (GridRun, error) {
 	gr := GridRun{Grid: g.ID}
 	at := r.Now()
 	owner := map[string]string{} // order id → volunteer
@@ -145,15 +149,12 @@ func (r *Runner) publishRoster(ctx context.Context, g orders.Grid, ro orders.Ros
 		told = append(told, toldList{key, orders.Told{Slot: ro.Slot, Stops: keys}})
 		return true, nil
 	}
+	// Every stop with a volunteer is assigned, a batch at a time; one
+	// claimed, cancelled or delivered meanwhile stays as it is.
+	if _, err := r.Store.AssignRound(ctx, ro, read, at); err != nil {
+		return gr, fmt.Errorf("assign: %w", err)
+	}
 	for _, sh := range ro.Shares {
-		for _, st := range sh.Stops {
-			if sh.Volunteer == "" {
-				continue // nobody on duty: the orders stay pending
-			}
-			if _, err := r.Store.Assign(ctx, st.OrderID, sh.Volunteer, ro.Slot, at); err != nil && !errors.Is(err, orders.ErrConflict) && !errors.Is(err, orders.ErrNotFound) {
-				return gr, fmt.Errorf("assign %s: %w", st.OrderID, err)
-			}
-		}
 		gr.Stops += len(sh.Stops)
 		run := ShareRun{Volunteer: sh.Volunteer, Stops: len(sh.Stops)}
 		if sh.Volunteer != "" {

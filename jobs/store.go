@@ -15,6 +15,10 @@ type Store interface {
 	// UrgentOrders is OpenOrders' urgent ones alone.
 	UrgentOrders(ctx context.Context, grid string) ([]orders.Order, error)
 	Assign(ctx context.Context, id, volunteer string, slot, at time.Time) (orders.Order, error)
+	// AssignRound assigns every stop of ro with a volunteer, as Assign
+	// does each, in batches (read: the orders as read, with their
+	// Version); it returns how many it assigned.
+	AssignRound(ctx context.Context, ro orders.Roster, read map[string]orders.Order, at time.Time) (int, error)
 	Claimant(ctx context.Context, id string) (string, error)
 	SaveRoster(ctx context.Context, r orders.Roster) (orders.Roster, bool, error)
 	CloseDay(ctx context.Context, day string, at time.Time) (bool, error)

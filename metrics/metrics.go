@@ -17,12 +17,15 @@ import (
 	"github.com/baogong/baogong/orders"
 )
 
-// Source is what a scrape reads: the orders of the batch in view (the
-// day last closed and the day taking orders) and the outbox.
+// Source is what a scrape reads of one community: the orders of the
+// batch in view (the day last closed and the day taking orders) and its
+// outbox.
 type Source interface {
-	// BatchOrders returns the orders of the batch in view.
-	BatchOrders(ctx context.Context) ([]orders.Order, error)
-	// Pending and Dead count and list the outbox's notices.
+	// Community is the community's id, the series' community label.
+	Community() string
+	// BatchStatuses counts the orders of the batch in view by status.
+	BatchStatuses(ctx context.Context) (map[orders.Status]int, error)
+	// Pending and Dead count the outbox's notices.
 	Pending(ctx context.Context) (int, error)
 	Dead(ctx context.Context) ([]orders.Notice, error)
 }
@@ -41,8 +44,8 @@ var statuses = []orders.Status{orders.StatusAwaitingRx, orders.StatusPending, or
 	orders.StatusDelivered, orders.StatusReceived, orders.StatusCancelled}
 
 // New registers baogong's metrics and the Go runtime and process
-// collectors; src (nil: none) is read at each scrape.
-func New(src Source, log *slog.Logger) *Metrics {
+// collectors; srcs, one per community, are read at each scrape.
+func New(log *slog.Logger, srcs ...Source) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -58,8 +61,8 @@ func New(src Source, log *slog.Logger) *Metrics {
 		}),
 		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "baogong_job_runs_total",
-			Help: "Job runs by job and result (published, nothing: the slot was published before or there was nothing to do, error).",
-		}, []string{"job", "result"}),
+			Help: "Job runs by community, job and result (published, nothing: the slot was published before or there was nothing to do, error).",
+		}, []string{"community", "job", "result"}),
 	}
 	m.actions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "baogong_actions_total",
@@ -67,8 +70,8 @@ func New(src Source, log *slog.Logger) *Metrics {
 	}, []string{"action", "door", "outcome"})
 	m.reg.MustRegister(m.messages, m.reply, m.jobRuns, m.actions,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if src != nil {
-		m.reg.MustRegister(&scrape{src: src, log: log})
+	if len(srcs) > 0 {
+		m.reg.MustRegister(&scrape{srcs: srcs, log: log})
 	}
 	return m
 }
@@ -84,8 +87,8 @@ func (m *Metrics) Action(action string, door actions.Door, outcome string) {
 	m.actions.WithLabelValues(action, string(door), outcome).Inc()
 }
 
-// JobRun counts one job run (jobs.Runner.Observe).
-func (m *Metrics) JobRun(run orders.JobRun) {
+// JobRun counts one job run of community (jobs.Runner.Observe).
+func (m *Metrics) JobRun(community string, run orders.JobRun) {
 	result := "nothing"
 	switch {
 	case run.Error != "":
@@ -93,7 +96,7 @@ func (m *Metrics) JobRun(run orders.JobRun) {
 	case run.Published:
 		result = "published"
 	}
-	m.jobRuns.WithLabelValues(run.Job, result).Inc()
+	m.jobRuns.WithLabelValues(community, run.Job, result).Inc()
 }
 
 // Handler serves the metrics in Prometheus' text format. It does not
@@ -102,17 +105,18 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-// scrape reads the orders and the outbox at each scrape.
+// scrape reads the orders and the outbox of every community at each
+// scrape.
 type scrape struct {
-	src Source
-	log *slog.Logger
+	srcs []Source
+	log  *slog.Logger
 }
 
 var (
-	ordersDesc  = prometheus.NewDesc("baogong_orders", "Orders of the batch in view (the day last closed and the day taking orders), by status.", []string{"status"}, nil)
-	pendingDesc = prometheus.NewDesc("baogong_outbox_pending", "Notices waiting to be sent (or retried).", nil, nil)
-	deadDesc    = prometheus.NewDesc("baogong_outbox_dead", "Notices given up on, waiting for an admin to retry or drop them.", nil, nil)
-	upDesc      = prometheus.NewDesc("baogong_store_up", "1 when the last scrape could read Redis.", nil, nil)
+	ordersDesc  = prometheus.NewDesc("baogong_orders", "Orders of the batch in view (the day last closed and the day taking orders), by community and status.", []string{"community", "status"}, nil)
+	pendingDesc = prometheus.NewDesc("baogong_outbox_pending", "Notices waiting to be sent (or retried), by community.", []string{"community"}, nil)
+	deadDesc    = prometheus.NewDesc("baogong_outbox_dead", "Notices given up on, waiting for an admin to retry or drop them, by community.", []string{"community"}, nil)
+	upDesc      = prometheus.NewDesc("baogong_store_up", "1 when the last scrape could read the community's data in Redis.", []string{"community"}, nil)
 )
 
 func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
@@ -125,31 +129,30 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	up := 1.0
-	list, err := s.src.BatchOrders(ctx)
-	if err == nil {
-		count := map[orders.Status]int{}
-		for _, o := range list {
-			count[o.Status]++
+	for _, src := range s.srcs {
+		c := src.Community()
+		up := 1.0
+		count, err := src.BatchStatuses(ctx)
+		if err == nil {
+			for _, st := range statuses {
+				ch <- prometheus.MustNewConstMetric(ordersDesc, prometheus.GaugeValue, float64(count[st]), c, string(st))
+			}
 		}
-		for _, st := range statuses {
-			ch <- prometheus.MustNewConstMetric(ordersDesc, prometheus.GaugeValue, float64(count[st]), string(st))
+		pending, err2 := src.Pending(ctx)
+		if err2 == nil {
+			ch <- prometheus.MustNewConstMetric(pendingDesc, prometheus.GaugeValue, float64(pending), c)
 		}
-	}
-	pending, err2 := s.src.Pending(ctx)
-	if err2 == nil {
-		ch <- prometheus.MustNewConstMetric(pendingDesc, prometheus.GaugeValue, float64(pending))
-	}
-	dead, err3 := s.src.Dead(ctx)
-	if err3 == nil {
-		ch <- prometheus.MustNewConstMetric(deadDesc, prometheus.GaugeValue, float64(len(dead)))
-	}
-	for _, e := range []error{err, err2, err3} {
-		if e != nil {
-			up = 0
-			s.log.Error("metrics scrape", "err", e)
-			break
+		dead, err3 := src.Dead(ctx)
+		if err3 == nil {
+			ch <- prometheus.MustNewConstMetric(deadDesc, prometheus.GaugeValue, float64(len(dead)), c)
 		}
+		for _, e := range []error{err, err2, err3} {
+			if e != nil {
+				up = 0
+				s.log.Error("metrics scrape", "community", c, "err", e)
+				break
+			}
+		}
+		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up, c)
 	}
-	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, up)
 }

@@ -14,13 +14,17 @@ import (
 	"github.com/baogong/baogong/orders"
 )
 
-type fakeSource struct{ fail bool }
+type fakeSource struct {
+	id   string
+	fail bool
+}
 
-func (f fakeSource) BatchOrders(context.Context) ([]orders.Order, error) {
+func (f fakeSource) Community() string { return f.id }
+func (f fakeSource) BatchStatuses(context.Context) (map[orders.Status]int, error) {
 	if f.fail {
 		return nil, errors.New("redis down")
 	}
-	return []orders.Order{{Status: orders.StatusPending}, {Status: orders.StatusPending}, {Status: orders.StatusDelivered}}, nil
+	return map[orders.Status]int{orders.StatusPending: 2, orders.StatusDelivered: 1}, nil
 }
 func (fakeSource) Pending(context.Context) (int, error) { return 4, nil }
 func (fakeSource) Dead(context.Context) ([]orders.Notice, error) {
@@ -36,27 +40,29 @@ func scrape(t *testing.T, m *metrics.Metrics) string {
 }
 
 func TestMetricsText(t *testing.T) {
-	m := metrics.New(fakeSource{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// Two communities: each its own batch, outbox and job runs.
+	m := metrics.New(slog.New(slog.NewTextHandler(io.Discard, nil)), fakeSource{id: "c1"}, fakeSource{id: "c2", fail: true})
 	m.Message("order", "ok", 30*time.Millisecond)
 	m.Message("order", "busy", 4*time.Second)
-	m.JobRun(orders.JobRun{Job: "roster", Published: true})
-	m.JobRun(orders.JobRun{Job: "roster"})
-	m.JobRun(orders.JobRun{Job: "cutoff", Error: "redis down"})
+	m.JobRun("c1", orders.JobRun{Job: "roster", Published: true})
+	m.JobRun("c1", orders.JobRun{Job: "roster"})
+	m.JobRun("c2", orders.JobRun{Job: "cutoff", Error: "redis down"})
 	text := scrape(t, m)
 	for _, want := range []string{
 		`baogong_messages_total{intent="order",outcome="ok"} 1`,
 		`baogong_messages_total{intent="order",outcome="busy"} 1`,
 		`baogong_reply_duration_seconds_bucket{le="0.05"} 1`,
 		`baogong_reply_duration_seconds_count 2`,
-		`baogong_job_runs_total{job="roster",result="published"} 1`,
-		`baogong_job_runs_total{job="roster",result="nothing"} 1`,
-		`baogong_job_runs_total{job="cutoff",result="error"} 1`,
-		`baogong_orders{status="pending"} 2`,
-		`baogong_orders{status="delivered"} 1`,
-		`baogong_orders{status="cancelled"} 0`,
-		`baogong_outbox_pending 4`,
-		`baogong_outbox_dead 2`,
-		`baogong_store_up 1`,
+		`baogong_job_runs_total{community="c1",job="roster",result="published"} 1`,
+		`baogong_job_runs_total{community="c1",job="roster",result="nothing"} 1`,
+		`baogong_job_runs_total{community="c2",job="cutoff",result="error"} 1`,
+		`baogong_orders{community="c1",status="pending"} 2`,
+		`baogong_orders{community="c1",status="delivered"} 1`,
+		`baogong_orders{community="c1",status="cancelled"} 0`,
+		`baogong_outbox_pending{community="c1"} 4`,
+		`baogong_outbox_dead{community="c1"} 2`,
+		`baogong_store_up{community="c1"} 1`,
+		`baogong_store_up{community="c2"} 0`,
 		`go_goroutines`,
 		`process_resident_memory_bytes`,
 	} {
@@ -64,8 +70,7 @@ func TestMetricsText(t *testing.T) {
 			t.Errorf("no %s in\n%s", want, text)
 		}
 	}
-	down := metrics.New(fakeSource{fail: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if text := scrape(t, down); !strings.Contains(text, "baogong_store_up 0") || strings.Contains(text, "baogong_orders{") {
-		t.Errorf("scrape with Redis down:\n%s", text)
+	if strings.Contains(text, `baogong_orders{community="c2"`) {
+		t.Errorf("a community that could not be read has order counts:\n%s", text)
 	}
 }

@@ -123,6 +123,10 @@ type Order struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	History   []Event
+	// Version is the store's version of the order as it was read (its
+	// compare-and-set: a batch write knows whether the order changed
+	// since); "" when unknown. It is no part of the order.
+	Version string
 }
 
 // CountsOn is the day o's quantities count against the household's

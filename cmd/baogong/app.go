@@ -196,9 +196,13 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	first := m.Communities[0]
 	m.Store, m.Outbox, m.Jobs, m.Schedules = first.Store, first.Outbox, first.Jobs, first.Schedules
 	m.Console, m.Staff = first.Console, first.Staff
-	// /metrics counts the messages of every community and the batch of
-	// the first.
-	m.Metrics = metrics.New(batchSource{store: m.Store, outbox: m.Outbox, cal: first.Bot.Community.Calendar, loc: loc, now: clock.Now}, m.Log)
+	// /metrics counts the messages of every community, and each
+	// community's batch, outbox and job runs under its own label.
+	var srcs []metrics.Source
+	for _, p := range m.Communities {
+		srcs = append(srcs, batchSource{community: p.Bot.Community.ID, store: p.Store, outbox: p.Outbox, cal: p.Bot.Community.Calendar, loc: loc, now: clock.Now})
+	}
+	m.Metrics = metrics.New(m.Log, srcs...)
 	services := make([]*actions.Service, len(m.Communities))
 	bots := make([]*bot.Bot, len(m.Communities))
 	for i, p := range m.Communities {

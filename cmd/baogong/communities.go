@@ -110,7 +110,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 	p.Jobs = &jobs.Runner{
 		Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc,
 		Notify: p.Outbox, Links: links, Log: log, Now: m.Clock.Now, Named: several,
-		Observe: m.observeJob(p.Store), Reach: p.Outbox,
+		Observe: m.observeJob(cc.ID, p.Store), Reach: p.Outbox,
 	}
 	p.Distributor = &orders.Distributor{Store: p.Store, Catalog: p.Catalog, Community: &community, Location: loc}
 	p.Staff = staff.New(m.Redis, cc.ID)

@@ -69,6 +69,13 @@ func TestCommunitiesOnCluster(t *testing.T) {
 	idA := idOf(t, say("wa", "挂面1袋"))
 	idB := idOf(t, say("wb2", "挂面2袋"))
 
+	// /metrics counts each community's batch under its own label.
+	if code, text := s.admin("GET", "/metrics"); code != 200 ||
+		!strings.Contains(string(text), `baogong_orders{community="`+a+`",status="pending"} 1`) ||
+		!strings.Contains(string(text), `baogong_orders{community="`+b+`",status="pending"} 1`) {
+		t.Errorf("metrics of both communities: %d\n%s", code, text)
+	}
+
 	// The admin API names the community, and sees only its orders.
 	if code, body := s.admin("GET", "/api/orders"); code != http.StatusBadRequest || !strings.Contains(string(body), a) {
 		t.Errorf("orders without a community: %d %s", code, body)

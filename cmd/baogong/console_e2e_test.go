@@ -113,10 +113,10 @@ func TestConsoleEndToEnd(t *testing.T) {
 		`baogong_messages_total{intent="bind",outcome="ok"} 1`,
 		`baogong_messages_total{intent="paste",outcome="ok"} 1`,
 		`baogong_reply_duration_seconds_bucket`,
-		`baogong_orders{status="pending"} 1`,
-		`baogong_outbox_pending`,
-		`baogong_outbox_dead 0`,
-		`baogong_job_runs_total{job="roster",result=`,
+		`baogong_orders{community="` + s.community + `",status="pending"} 1`,
+		`baogong_outbox_pending{community="` + s.community + `"}`,
+		`baogong_outbox_dead{community="` + s.community + `"} 0`,
+		`baogong_job_runs_total{community="` + s.community + `",job="roster",result=`,
 		`go_goroutines`,
 	} {
 		if code != 200 || !strings.Contains(string(text), want) {

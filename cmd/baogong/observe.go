@@ -19,9 +19,9 @@ import (
 // its job's latest, and in the history those worth reading (the urgent
 // watch and the bindings digest run every minute or half hour, mostly
 // finding nothing). Each community keeps its own runs in store.
-func (m *Main) observeJob(store *redisstore.Store) func(context.Context, orders.JobRun) {
+func (m *Main) observeJob(community string, store *redisstore.Store) func(context.Context, orders.JobRun) {
 	return func(ctx context.Context, run orders.JobRun) {
-		m.Metrics.JobRun(run)
+		m.Metrics.JobRun(community, run)
 		frequent := run.Job == jobs.Urgent || run.Job == jobs.Bindings || run.Job == jobs.Restock || run.Job == jobs.Unreached
 		keep := !frequent || run.Published || run.Error != "" || run.How == "console"
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
@@ -54,27 +54,30 @@ func newSignInSigner(cfg config.Config, now func() time.Time) *signedurl.Signer 
 	}
 }
 
-// batchSource is what a metrics scrape reads: the orders of the batch in
-// view (the day last closed and the day taking orders) and the outbox.
+// batchSource is what a metrics scrape reads of one community: the
+// orders of the batch in view (the day last closed and the day taking
+// orders), counted by status without reading them whole, and its outbox.
 type batchSource struct {
-	store  *redisstore.Store
-	outbox *outbox.Outbox
-	cal    orders.Calendar
-	loc    *time.Location
-	now    func() time.Time
+	community string
+	store     *redisstore.Store
+	outbox    *outbox.Outbox
+	cal       orders.Calendar
+	loc       *time.Location
+	now       func() time.Time
 }
 
-func (b batchSource) BatchOrders(ctx context.Context) ([]orders.Order, error) {
+func (b batchSource) Community() string { return b.community }
+
+func (b batchSource) BatchStatuses(ctx context.Context) (map[orders.Status]int, error) {
 	days, err := b.cal.Read(ctx, b.store, b.now(), b.loc)
 	if err != nil {
 		return nil, err
 	}
-	out, err := b.store.Orders(ctx, orders.Filter{Day: days.LastClosed(), Limit: 1 << 20})
-	if err != nil || days.Open == days.LastClosed() {
-		return out, err
+	list := []string{days.LastClosed()}
+	if days.Open != days.LastClosed() {
+		list = append(list, days.Open)
 	}
-	open, err := b.store.Orders(ctx, orders.Filter{Day: days.Open, Limit: 1 << 20})
-	return append(out, open...), err
+	return b.store.StatusCounts(ctx, list...)
 }
 
 func (b batchSource) Pending(ctx context.Context) (int, error) { return b.outbox.Pending(ctx) }

@@ -35,6 +35,7 @@ type record struct {
 	CreatedAt    time.Time            `json:"created_at"`
 	UpdatedAt    time.Time            `json:"updated_at"`
 	History      []orders.Event       `json:"history"`
+	Version      string               `json:"-"`
 }
 
 func encode(o orders.Order) (string, error) {
