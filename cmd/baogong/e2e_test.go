@@ -133,6 +133,11 @@ func startServiceWith(t *testing.T, redis, communities string) *service {
 	t.Helper()
 	s := &service{t: t, bin: buildBinary(t), api: fakewechat.New(e2eAppID, e2eSecret), logs: &lockedBuffer{},
 		acct: wxsign.Account{Token: e2eToken, AppID: e2eAppID, EncodingAESKey: e2eAES}, msgID: time.Now().UnixNano()}
+	// Every service runs on the test clock, from now unless the test
+	// pins it elsewhere: no scheduled job runs by itself (the restock job
+	// at a minute's turn would take a waiter a test is about to see told),
+	// and a test runs jobs over the API when it wants them.
+	s.pin(time.Now())
 	fake := httptest.NewServer(s.api)
 	t.Cleanup(fake.Close)
 
