@@ -60,6 +60,9 @@ type Bot struct {
 	Media      Downloader
 	ASR        Transcriber
 	ASRTimeout time.Duration
+
+	// senders are what Resolve last read of each sender (see fast.go).
+	senders senders
 }
 
 // Links makes signed, expiring links to printable pages.

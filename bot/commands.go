@@ -163,7 +163,7 @@ var commands = []cmd{
 // text routes a text message through the command table.
 func (b *Bot) text(ctx context.Context, m *Message) (string, error) {
 	s := strings.TrimSpace(zh.Fold(m.Content))
-	for _, c := range commands {
+	for i, c := range commands {
 		if c.denied == "" && !c.who.of(m) {
 			continue
 		}
@@ -175,6 +175,9 @@ func (b *Bot) text(ctx context.Context, m *Message) (string, error) {
 		}
 		if !ok || (c.bare && rest != "") || (c.accept != nil && !c.accept(b, m, rest)) {
 			continue
+		}
+		if m.arrive != nil && i != len(commands)-1 {
+			return "", errNotFast // only an order goes in one step
 		}
 		if !c.who.of(m) {
 			m.readOnly = true

@@ -3,6 +3,8 @@ package bot
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -163,10 +165,13 @@ func (e *env) post(body []byte) *http.Response {
 	}
 	var req *http.Request
 	var err error
+	// A nonce per body (a retry's is the same), as WeChat makes them.
+	sum := sha256.Sum256(body)
+	nonce := hex.EncodeToString(sum[:6])
 	if e.safe {
-		req, err = e.acct.Safe(e.srv.URL+"/wechat", body, time.Now(), "nonce123")
+		req, err = e.acct.Safe(e.srv.URL+"/wechat", body, time.Now(), nonce)
 	} else {
-		req, err = e.acct.Plain(e.srv.URL+"/wechat", body, time.Now(), "nonce123")
+		req, err = e.acct.Plain(e.srv.URL+"/wechat", body, time.Now(), nonce)
 	}
 	if err != nil {
 		e.t.Fatal(err)

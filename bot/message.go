@@ -11,6 +11,7 @@ import (
 
 	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/wechat"
 )
 
 // Message is one request as the intent handlers see it: what was sent,
@@ -56,6 +57,9 @@ type Message struct {
 	missed missed
 	// bot is the Bot answering, for render.
 	bot *Bot
+	// arrive is set while the message is answered in one step (fast.go):
+	// it is not claimed yet, and its order's write claims it.
+	arrive *orders.Arrive
 }
 
 // newAck returns the Ack of the one write that is this message's effect:
@@ -135,8 +139,14 @@ func (b *Bot) newMessage(req Request) *Message {
 
 // answer handles a message arrive claimed and saves its answer.
 func (b *Bot) answer(ctx context.Context, m *Message) string {
-	req := m.Request
 	reply, err := b.route(ctx, m)
+	return b.finish(ctx, m, reply, err)
+}
+
+// finish saves the answer of a message its handler answered with reply
+// (or failed with err), and returns what to reply.
+func (b *Bot) finish(ctx context.Context, m *Message, reply string, err error) string {
+	req := m.Request
 	// WeChat shows at most 2048 bytes of a passive reply: whatever a
 	// handler wrote, the resident gets an answer, not an error.
 	reply = fit(reply)
@@ -170,11 +180,26 @@ func (b *Bot) answer(ctx context.Context, m *Message) string {
 // arrive claims the message and resolves its sender into m. done is true
 // when the message is answered already (reply is that answer) or cannot
 // be handled now.
+//
+// A resident's order from a sender read before is claimed, resolved and
+// placed in one step (see fast.go): done, with its answer.
 func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) {
-	m.at = b.Now()
+	reply, first, ok := b.fast(ctx, m)
+	if ok && first == nil {
+		return reply, true
+	}
+	if !ok {
+		m.at = b.Now()
+	}
 	day := orders.Day(m.at, b.Location)
 	for took, tries := false, 1; ; tries++ {
-		a, err := b.Store.Resolve(ctx, m.key, m.owner, m.OpenID, m.at, day, b.Community.GridIDs(), interactionOf(m.Request))
+		var a orders.Arrival
+		var err error
+		if first != nil {
+			a, first = *first, nil
+		} else {
+			a, err = b.Store.Resolve(ctx, m.key, m.owner, orders.Arrive{OpenID: m.OpenID, At: m.at, Day: day, Grids: b.Community.GridIDs(), How: interactionOf(m.Request), Signed: signed(m.Nonce)})
+		}
 		if err != nil {
 			if tries < 3 && retryable(ctx) {
 				// A claim that reached Redis before the timeout is ours:
@@ -191,7 +216,10 @@ func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) 
 			return a.Reply, true
 		case orders.ClaimSettled:
 			return textBusy, true
+		case orders.ClaimForged:
+			return wechat.Forged, true
 		case orders.ClaimNew:
+			b.senders.put(a.Sender)
 			b.identify(m, a.Sender)
 			return "", false
 		}
@@ -215,6 +243,14 @@ func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) 
 		// The earlier delivery gave the message up: take it over once.
 		took = true
 	}
+}
+
+// signed is a callback's signature as the store ties it (nil for none).
+func signed(n *wechat.Nonce) *orders.Signed {
+	if n == nil {
+		return nil
+	}
+	return &orders.Signed{Signature: n.Signature, Sum: n.Sum, TTL: n.TTL}
 }
 
 // retryable reports whether ctx leaves time for another try of a call

@@ -52,6 +52,9 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	badQty := len(p.ZeroQty) + len(p.TooMany) + len(p.Fractional) + len(p.Negative)
 	if len(p.Items) == 0 && len(p.Unknown) == 0 && badQty == 0 && !said {
 		if hasAddr {
+			if msg.arrive != nil {
+				return "", errNotFast
+			}
 			// A bare address is most likely someone binding.
 			return b.bind(ctx, msg, s)
 		}
@@ -62,6 +65,9 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		// Someone wrote 急 about something we cannot order (or not for
 		// their own door, or before binding): a person must read it now,
 		// not a refusal.
+		if msg.arrive != nil {
+			return "", errNotFast
+		}
 		return b.urgentHelp(ctx, msg, s)
 	}
 	if !msg.From.Bound {
@@ -140,7 +146,11 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 		}
 		return text
 	}
+	if !msg.oneStep(said, requestID) {
+		return "", errNotFast
+	}
 	ack := msg.newAck()
+	ack.Once, ack.Arrive = requestID == "wx:"+msg.DedupeKey(), msg.arrive
 	res, err := b.Actions.Place(ctx, msg.actor(), actions.PlaceRequest{
 		Items: items, Said: said, Cry: msg.cry, Channel: channel, RequestID: requestID, Note: msg.note, Contact: msg.contact, Days: days, Ack: ack,
 		Reply: func(r actions.PlaceResult) string {

@@ -18,7 +18,7 @@ type Store interface {
 	// outcome; WaitReply waits for another delivery's answer.
 	// Resolve also opens the sender's window for pushes as how says, and
 	// reads the notices held for them (orders.Sender.Held).
-	Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string, how orders.Interaction) (orders.Arrival, error)
+	Resolve(ctx context.Context, key, owner string, ar orders.Arrive) (orders.Arrival, error)
 	SaveReply(ctx context.Context, key, owner, reply string) error
 	Settle(ctx context.Context, key, owner string) (orders.Settled, string, error)
 	WaitReply(ctx context.Context, key string, every time.Duration) (orders.ClaimState, string, error)

@@ -26,6 +26,9 @@ const (
 	// ClaimSettled: this very delivery gave the message up (its Resolve
 	// reached Redis late): nothing may be done for it.
 	ClaimSettled
+	// ClaimForged: the callback's signature is tied to another message
+	// (Arrive.Signed): nothing was claimed, and the message is refused.
+	ClaimForged
 )
 
 // RecentSender is someone who wrote to the account lately: staff find the
@@ -67,6 +70,9 @@ type Sender struct {
 	// reply to this message carries what fits.
 	Held      []Notice
 	HeldCount int
+	// State is what the store read of the sender, as one string, all but
+	// Sent: equal states are equal senders (see Arrive).
+	State string
 }
 
 // ClosedDays is how many order days in a row, the message's day first,
@@ -109,7 +115,58 @@ type Ack struct {
 	// primary die before it replicates, the write is lost. The caller
 	// must not acknowledge it as done; it may say it was received.
 	Unconfirmed bool
+	// Once says the write is this message's alone (its request id names
+	// the message): the claim makes it at most once, so the store keeps
+	// no request id for it.
+	Once bool
+	// Arrive, when set, says the message is not claimed yet: the write
+	// claims it and resolves its sender in the same step, and goes ahead
+	// only when the sender is still the one Arrive names.
+	Arrive *Arrive
 }
+
+// Arrive is a message's arrival made by its write (see Ack.Arrive): one
+// step instead of a Resolve and then the write. The caller did the work
+// of the write for the sender as an earlier Resolve read them (State);
+// a sender who changed since, or who sent more than PerMinute messages
+// this minute, is resolved, not written for: ErrStale.
+type Arrive struct {
+	// OpenID is the sender, At when the message arrived, Day its order
+	// day, Grids the community's grids (whose run-time teams are read),
+	// How how it opens the sender's window for pushes.
+	OpenID string
+	At     time.Time
+	Day    string
+	Grids  []string
+	How    Interaction
+	// Signed, when set, is the callback's signature, tied to the message
+	// in the same step (ClaimForged when tied to another).
+	Signed *Signed
+	// State, for a write (Ack.Arrive), is the sender's Sender.State the
+	// write was made for.
+	State     string
+	PerMinute int
+	// Sent is set by the store once the step went to the store: from
+	// then on the message may be claimed.
+	Sent bool
+	// Arrival is set by the store with ErrStale: how the message stands
+	// (ClaimNew with the sender as they are now, the claim the caller's;
+	// or answered, in flight or settled, as Resolve says).
+	Arrival Arrival
+}
+
+// Signed is a plaintext callback's signature and the hash of the body it
+// came with: the signature is tied to that body for TTL, and the same
+// signature with another body (someone who saw one callback URL) is
+// refused, while WeChat's retry of the same body is not.
+type Signed struct {
+	Signature, Sum string
+	TTL            time.Duration
+}
+
+// ErrStale is returned by a write with an Ack.Arrive that did not go
+// ahead: Arrive.Arrival says how the message stands.
+var ErrStale = errors.New("message sender changed")
 
 // ErrAnswered is returned by a write with an Ack when the message had
 // been answered already: Ack.Reply holds the answer given, and nothing was

@@ -26,7 +26,15 @@ var _ Nonces = (*RedisNonces)(nil)
 
 // NewRedisNonces keeps nonces under "bg:wechat:<app id>:nonce:…".
 func NewRedisNonces(rdb redis.UniversalClient, appID string) *RedisNonces {
-	return &RedisNonces{rdb: rdb, prefix: "bg:wechat:" + appID + ":nonce:"}
+	return NewRedisNoncesAt(rdb, "bg:wechat:"+appID+":nonce:")
+}
+
+// NewRedisNoncesAt keeps nonces under prefix: an account of one
+// community keeps them among the community's keys, where the message
+// path ties a message's signature in the step that claims it (see
+// Handler.NoncesInAnswer).
+func NewRedisNoncesAt(rdb redis.UniversalClient, prefix string) *RedisNonces {
+	return &RedisNonces{rdb: rdb, prefix: prefix}
 }
 
 var bindScript = redis.NewScript(`

@@ -228,10 +228,17 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 	m.Mux.Handle("/", m.communityMux())
 	m.Mux.Handle("/admin/", m.consoleMux())
 	m.Mux.Handle("/admin", m.consoleMux())
+	// A plaintext callback's signature is tied to its body: by the
+	// message's own first step on an account of one community (a round
+	// trip less), else before the message is read.
+	nonces, inAnswer := wechat.NewRedisNonces(m.Redis, cfg.WeChat.AppID), false
+	if len(m.Communities) == 1 {
+		nonces, inAnswer = wechat.NewRedisNoncesAt(m.Redis, m.Communities[0].Store.NoncePrefix()), true
+	}
 	m.Mux.Handle("/wechat", &wechat.Handler{
 		Account: m.WeChatAccount, Answer: m.Account.Handle, Token: cfg.WeChat.Token,
 		MaxBody: cfg.HTTP.MaxBodyBytes, Budget: messageBudget, MaxAge: maxRequestAge, Now: clock.Now, Log: m.Log,
-		RequireSafe: cfg.WeChat.EncodingAESKey != "", Nonces: wechat.NewRedisNonces(m.Redis, cfg.WeChat.AppID),
+		RequireSafe: cfg.WeChat.EncodingAESKey != "", Nonces: nonces, NoncesInAnswer: inAnswer,
 	})
 	return m, nil
 }

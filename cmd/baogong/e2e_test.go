@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -248,7 +250,10 @@ func (s *service) post(safe bool, body []byte, at time.Time) (int, []byte) {
 	if safe {
 		build = s.acct.Safe
 	}
-	req, err := build(s.base+"/wechat", body, at, "nonce")
+	// A nonce of its own per body (the same for a retry of it), as
+	// WeChat makes them: a plaintext signature is tied to its body.
+	sum := sha256.Sum256(body)
+	req, err := build(s.base+"/wechat", body, at, hex.EncodeToString(sum[:6]))
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -8,7 +8,10 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/config"
@@ -55,6 +58,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		watch       = fs.Duration("watch", 0, "with --pid: keep reading its VmRSS this long after the run (jobs run each minute)")
 		timeout     = fs.Duration("timeout", 10*time.Second, "timeout of one message")
 		asJSON      = fs.Bool("json", false, "print the report as JSON")
+		redisStats  = fs.Bool("redis-stats", true, "read the config's Redis INFO around each service round and print what Redis spent per message")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -122,6 +126,14 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("load: the catalog has no item without stock and limit: give --message")
 		}
 	}
+	if *redisStats {
+		rdb, err := newRedis(cfg.Redis)
+		if err != nil {
+			return err
+		}
+		defer rdb.Close()
+		o.Redis = redisInfo(ctx, rdb)
+	}
 	rep, err := loadgen.Run(ctx, o)
 	if rep != nil {
 		if *asJSON {
@@ -159,4 +171,26 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// redisInfo reads INFO of rdb's Redis, of every master when it is a
+// cluster, for the load tool's Redis use per message.
+func redisInfo(ctx context.Context, rdb redis.UniversalClient) loadgen.RedisInfo {
+	return func(sections ...string) (string, error) {
+		cc, ok := rdb.(*redis.ClusterClient)
+		if !ok {
+			return rdb.Info(ctx, sections...).Result()
+		}
+		var mu sync.Mutex
+		var all strings.Builder
+		err := cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+			txt, err := c.Info(ctx, sections...).Result()
+			mu.Lock()
+			all.WriteString(txt)
+			all.WriteString("\n")
+			mu.Unlock()
+			return err
+		})
+		return all.String(), err
+	}
 }

@@ -40,6 +40,8 @@ func TestLoad(t *testing.T) {
 		`(?m)^echo +\d+ msgs in .* msgs/s  p50 .* p99 .* max `,
 		`(?m)^ +answers: confirmed \d+$`,
 		`(?m)^ratio +service/echo [\d.]+%`,
+		`(?m)^redis/msg +[\d.]+µs CPU \(INFO cpu over \d+ service messages\)$`,
+		`(?m)^ +evalsha +[\d.]+ calls +[\d.]+µs$`,
 		`(?m)^verify +(\d+) confirmed, (\d+) listed by the admin API: 0 missing, 0 doubled, 0 wrong owner, 0 without a confirming answer$`,
 		`(?m)^problems  none$`,
 	} {

@@ -82,6 +82,9 @@ type Options struct {
 	Timeout time.Duration
 	// Progress, when set, gets a line as each phase starts.
 	Progress io.Writer
+	// Redis, when set, reads the service's Redis INFO around each measured
+	// service round (see RedisUse).
+	Redis RedisInfo
 }
 
 // Community is one community of an account the load spreads over.
@@ -109,8 +112,10 @@ type Report struct {
 	Rounds int           `json:"rounds,omitempty"`
 	Verify *Verification `json:"verify,omitempty"`
 	// CPU is the CPU time per message of the measured rounds.
-	CPU     *CPU     `json:"cpu,omitempty"`
-	Jielong *Jielong `json:"jielong,omitempty"`
+	CPU *CPU `json:"cpu,omitempty"`
+	// Redis is what Redis spent per service message (with Options.Redis).
+	Redis   *RedisUse `json:"redis,omitempty"`
+	Jielong *Jielong  `json:"jielong,omitempty"`
 	// MemoryBefore and MemoryAfter are the service's (with Options.PID);
 	// WatchMaxRSSkB is the largest VmRSS seen while watching after the run.
 	PID           int     `json:"pid,omitempty"`
@@ -255,6 +260,10 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 	}
 	rounds := max(o.Rounds, 1)
 	var cpu cpuUse
+	var rdb *RedisUse
+	if o.Redis != nil {
+		rdb = &RedisUse{}
+	}
 	for k := range rounds {
 		n, ok := share(o.Count, rounds, k)
 		if !ok {
@@ -262,9 +271,23 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 		}
 		ph := phase{client: svc, conns: o.Conns, count: n, message: orderMsg, judge: judgeOrder}
 		o.progress("round %d/%d: service", k+1, rounds)
+		var before redisSnapshot
+		if rdb != nil {
+			var err error
+			if before, err = readRedis(o.Redis); err != nil {
+				return fmt.Errorf("redis INFO: %w", err)
+			}
+		}
 		done := cpu.start(o.PID)
 		service.merge(ph.bounded(o.Duration / time.Duration(rounds)).run(ctx))
 		done(&cpu.serviceSvc, &cpu.serviceSelf)
+		if rdb != nil {
+			after, err := readRedis(o.Redis)
+			if err != nil {
+				return fmt.Errorf("redis INFO: %w", err)
+			}
+			rdb.add(before, after)
+		}
 		if echo != nil && ctx.Err() == nil {
 			o.progress("round %d/%d: echo", k+1, rounds)
 			ph.client, ph.judge = echoClient, judgeEcho
@@ -275,6 +298,10 @@ func (o *Options) load(ctx context.Context, rep *Report, svc *client, prefix str
 	}
 	rep.Service = service.summary()
 	rep.CPU = cpu.perMessage(o.PID, rep.Service.Messages, echo)
+	if rdb != nil {
+		rdb.perMessage(rep.Service.Messages)
+		rep.Redis = rdb
+	}
 	if echo != nil {
 		rep.Echo, rep.Rounds = echo.summary(), rounds
 		if rep.Echo.PerSecond > 0 {

@@ -41,6 +41,14 @@ func (r *Report) Print(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+	if u := r.Redis; u != nil {
+		fmt.Fprintf(w, "redis/msg %.1fµs CPU (INFO cpu over %d service messages)\n", u.CPUus, u.Messages)
+		for _, k := range slices.SortedFunc(maps.Keys(u.Calls), func(a, b string) int { return strings.Compare(a, b) }) {
+			if u.Calls[k] >= 0.01 {
+				fmt.Fprintf(w, "          %-16s %5.2f calls %6.1fµs\n", k, u.Calls[k], u.Usec[k])
+			}
+		}
+	}
 	if v := r.Verify; v != nil {
 		fmt.Fprintf(w, "verify    %d confirmed, %d listed by the admin API: %d missing, %d doubled, %d wrong owner, %d without a confirming answer\n",
 			v.Confirmed, v.Listed, len(v.Missing), len(v.Doubled), len(v.WrongOwner), len(v.Unconfirmed))

@@ -64,7 +64,7 @@ func TestAttackLateResolveRevivesSettledClaim(t *testing.T) {
 	const key, owner = "m:777", "owner-a"
 	day := orders.Day(at, shanghai)
 	// bot.arrive: try 1 is held up in the network; try 2 claims.
-	if a, err := s.Resolve(ctx, key, owner, "openid-501", at, day, nil, orders.Wrote); err != nil || a.State != orders.ClaimNew {
+	if a, err := s.Resolve(ctx, key, owner, orders.Arrive{OpenID: "openid-501", At: at, Day: day, How: orders.Wrote}); err != nil || a.State != orders.ClaimNew {
 		t.Fatal(a, err)
 	}
 	// The place script times out (held up too); Handle settles.
@@ -74,7 +74,7 @@ func TestAttackLateResolveRevivesSettledClaim(t *testing.T) {
 	}
 	// -> the resident reads textBusy: 系统繁忙，刚才这条消息没有办成。
 	// Try 1's Resolve lands now...
-	if _, err := s.Resolve(ctx, key, owner, "openid-501", at, day, nil, orders.Wrote); err != nil {
+	if _, err := s.Resolve(ctx, key, owner, orders.Arrive{OpenID: "openid-501", At: at, Day: day, How: orders.Wrote}); err != nil {
 		t.Fatal(err)
 	}
 	// ...then the held-up place script.

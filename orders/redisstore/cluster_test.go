@@ -354,10 +354,10 @@ func TestClusterRefusesCrossSlot(t *testing.T) {
 		t.Errorf("two communities' keys in one script: err = %v, want CROSSSLOT", err)
 	}
 
-	// The script as the store sends it: lines.lua, reply.lua, then
-	// place.lua.
+	// The script as the store sends it: lines.lua, reply.lua, place.lua
+	// and its main.
 	var src []byte
-	for _, f := range []string{"lines.lua", "reply.lua", "place.lua"} {
+	for _, f := range []string{"lines.lua", "reply.lua", "place.lua", "place_main.lua"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -498,7 +498,7 @@ func BenchmarkCommunities(b *testing.B) {
 					s := stores[k%int64(len(stores))]
 					room := fmt.Sprintf("%d", 100+k%9000)
 					key, owner := fmt.Sprintf("m:%d", k), "bench"
-					if _, err := s.Resolve(ctx, key, owner, "openid-"+room, at, day, []string{"G1"}, orders.Wrote); err != nil {
+					if _, err := s.Resolve(ctx, key, owner, orders.Arrive{OpenID: "openid-" + room, At: at, Day: day, Grids: []string{"G1"}, How: orders.Wrote}); err != nil {
 						b.Fatal(err)
 					}
 					o := order(b, cat, room, at, orders.ItemRequest{SKU: "EGG", Qty: 1})

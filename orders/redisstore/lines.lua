@@ -88,9 +88,14 @@ end
 local function place_order(k, base, request_ttl, limit_ttl, seq)
   local n = tonumber(ARGV[base + 5])
   local after = base + 6 + n * 4
-  local prev = redis.call('GET', k[1])
-  if prev then
-    return {'DUP', prev}, after
+  -- A request ttl of 0: no request key (a write under a message's claim
+  -- is made once by the claim itself).
+  local keep = tonumber(request_ttl) > 0
+  if keep then
+    local prev = redis.call('GET', k[1])
+    if prev then
+      return {'DUP', prev}, after
+    end
   end
   local refused = check_lines(k[2], k[3], base + 6, n)
   if refused then
@@ -110,6 +115,8 @@ local function place_order(k, base, request_ttl, limit_ttl, seq)
   redis.call('ZADD', k[6], score, id)
   redis.call('ZADD', k[7], score, id)
   redis.call('ZADD', k[8], score, id)
-  redis.call('SET', k[1], id, 'EX', request_ttl)
+  if keep then
+    redis.call('SET', k[1], id, 'EX', request_ttl)
+  end
   return {'OK', id}, after
 end

@@ -31,7 +31,10 @@ var (
 	//go:embed save.lua
 	saveSrc string
 
-	resolveScript = redis.NewScript(outbox.ArrivalLua + resolveSrc)
+	//go:embed resolve_main.lua
+	resolveMainSrc string
+
+	resolveScript = redis.NewScript(outbox.ArrivalLua + resolveSrc + resolveMainSrc)
 	settleScript  = redis.NewScript(settleSrc)
 	saveScript    = redis.NewScript(saveSrc)
 )
@@ -110,19 +113,48 @@ const MaxHeldRead = 20
 // opens openid's window for pushes as how says (outbox.ArrivalLua). A
 // claim that is owner's already (a retried command that had reached
 // Redis) is still owner's.
-func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.Time, day string, grids []string, how orders.Interaction) (orders.Arrival, error) {
-	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day), s.k.rate(openid, at),
-		s.k.closed(orders.AddDays(day, 1)), s.k.recent(), outbox.ReachKey(s.k.id, openid), outbox.HeldKey(s.k.id, openid), outbox.NoticesKey(s.k.id)}
-	for _, g := range grids {
-		ks = append(ks, s.k.volunteers(g))
-	}
-	args := append([]any{claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner), at.UnixMicro(), RecentSenders, day,
-		at.UnixMilli(), string(how)}, outbox.ArrivalArgs()...)
-	args = append(args, MaxHeldRead)
+//
+// With ar.Signed, the callback's signature is tied to its body first
+// (ClaimForged when it is tied to another: nothing else happens).
+func (s *Store) Resolve(ctx context.Context, key, owner string, ar orders.Arrive) (orders.Arrival, error) {
+	ks, args := s.resolveCall(key, owner, ar)
 	res, err := resolveScript.Run(ctx, s.rdb, ks, args...).Slice()
 	if err != nil {
 		return orders.Arrival{}, fmt.Errorf("resolve message: %w", err)
 	}
+	a, err := arrival(res, ar.OpenID, ar.Grids)
+	if err != nil {
+		return orders.Arrival{}, fmt.Errorf("resolve message: %w", err)
+	}
+	return a, nil
+}
+
+// resolveCall returns resolve.lua's keys and arguments.
+func (s *Store) resolveCall(key, owner string, ar orders.Arrive) ([]string, []any) {
+	openid, at, day := ar.OpenID, ar.At, ar.Day
+	nonce, sum, ttl := s.k.msg(key), "", int64(0)
+	if sg := ar.Signed; sg != nil {
+		nonce, sum, ttl = s.NoncePrefix()+sg.Signature, sg.Sum, max(sg.TTL.Milliseconds(), 1)
+	}
+	ks := []string{s.k.msg(key), s.k.binding(openid), s.k.leads(), s.k.marks(), s.k.closed(day), s.k.rate(openid, at),
+		s.k.closed(orders.AddDays(day, 1)), s.k.recent(), outbox.ReachKey(s.k.id, openid), outbox.HeldKey(s.k.id, openid), outbox.NoticesKey(s.k.id), nonce}
+	for _, g := range ar.Grids {
+		ks = append(ks, s.k.volunteers(g))
+	}
+	args := append([]any{claimValue(owner), s.claimTTL().Milliseconds(), openid, tombstone(owner), at.UnixMicro(), RecentSenders, day,
+		at.UnixMilli(), string(ar.How)}, outbox.ArrivalArgs()...)
+	return ks, append(args, MaxHeldRead, sum, ttl)
+}
+
+// NoncePrefix is where the community's callback signatures are tied to
+// their bodies (see orders.Signed): an account of this one community
+// keeps them here, so that Resolve ties them in the step that claims the
+// message (wechat.NewRedisNoncesAt with this prefix).
+func (s *Store) NoncePrefix() string { return s.k.p + "nonce:" }
+
+// arrival reads resolve.lua's answer (a STALE answer of place_arrive.lua
+// reads as NEW).
+func arrival(res []any, openid string, grids []string) (orders.Arrival, error) {
 	str := func(i int) string { v, _ := res[i].(string); return v }
 	num := func(i int) int64 { v, _ := res[i].(int64); return v }
 	switch str(0) {
@@ -132,14 +164,16 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 		return orders.Arrival{State: orders.ClaimInFlight}, nil
 	case "SETTLED":
 		return orders.Arrival{State: orders.ClaimSettled}, nil
-	case "NEW":
+	case "FORGED":
+		return orders.Arrival{State: orders.ClaimForged}, nil
+	case "NEW", "STALE":
 	default:
-		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
+		return orders.Arrival{}, fmt.Errorf("unexpected answer %v", res)
 	}
-	if len(res) != 12+len(grids) { // the members of KEYS[12..]
-		return orders.Arrival{}, fmt.Errorf("resolve message: unexpected answer %v", res)
+	if len(res) != 13+len(grids) { // the members of KEYS[13..], the state
+		return orders.Arrival{}, fmt.Errorf("unexpected answer %v", res)
 	}
-	snd := orders.Sender{OpenID: openid, DayClosed: num(8) >= 1, NextClosed: num(8) == 2, Sent: int(num(9))}
+	snd := orders.Sender{OpenID: openid, DayClosed: num(8) >= 1, NextClosed: num(8) == 2, Sent: int(num(9)), State: str(len(res) - 1)}
 	if str(4) != "" {
 		at, _ := time.Parse(time.RFC3339, str(5))
 		snd.Bound = true
@@ -148,12 +182,12 @@ func (s *Store) Resolve(ctx context.Context, key, owner, openid string, at time.
 	snd.Marks = parseMarks(str(6))
 	if v := str(7); v != "" {
 		if err := json.Unmarshal([]byte(v), &snd.LeadOf); err != nil {
-			return orders.Arrival{}, fmt.Errorf("resolve message: lead buildings: %w", err)
+			return orders.Arrival{}, fmt.Errorf("lead buildings: %w", err)
 		}
 	}
 	snd.HeldCount = int(num(10))
 	if err := json.Unmarshal([]byte(str(11)), &snd.Held); err != nil {
-		return orders.Arrival{}, fmt.Errorf("resolve message: held notices: %w", err)
+		return orders.Arrival{}, fmt.Errorf("held notices: %w", err)
 	}
 	for i, g := range grids {
 		if num(12+i) == 1 {

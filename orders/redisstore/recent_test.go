@@ -20,7 +20,7 @@ func TestRecentSenders(t *testing.T) {
 	day := orders.Day(at, shanghai)
 	resolve := func(key, openid string, at time.Time) orders.Arrival {
 		t.Helper()
-		a, err := s.Resolve(ctx, key, redisstoreOwner(key), openid, at, day, []string{"G1"}, orders.Wrote)
+		a, err := s.Resolve(ctx, key, redisstoreOwner(key), orders.Arrive{OpenID: openid, At: at, Day: day, Grids: []string{"G1"}, How: orders.Wrote})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,65 +13,100 @@
 --         message, Unix microseconds), kept to the ARGV[6] most recent
 -- KEYS[9] the sender's window for pushes (see outbox.ArrivalLua)
 -- KEYS[10] the sender's held notices, KEYS[11] the outbox's notice bodies
--- KEYS[12..] run-time volunteer sets of each grid
+-- KEYS[12] the callback's signature (see orders.Signed; any key of the
+--          community's slot when there is none)
+-- KEYS[13..] run-time volunteer sets of each grid
 -- ARGV: "p:<owner>", claim ttl (ms), openid, "x:<owner>", time of the
 --       message (Unix microseconds), how many recent senders to keep, the
 --       message's day (a binding keeps the last day it was used, 'seen':
 --       the office's purge removes bindings not used since its date),
 --       now (ms), how the message opens the window ('m', 'e' or ''), the
 --       window arguments (mwin, mcap, ewin, ecap), how many held notices
---       to read
+--       to read, the body's hash ('' when there is no signature to tie),
+--       how long to keep it (ms)
 --
--- Returns {'DONE', reply}, {'INFLIGHT'}, {'SETTLED'} (this delivery gave
+-- Returns {'FORGED'} (the signature is tied to another body: nothing
+-- done), {'DONE', reply}, {'INFLIGHT'}, {'SETTLED'} (this delivery gave
 -- the message up already: a late retry of its own Resolve), or {'NEW',
 -- building, unit, room, grid, at, marks, lead buildings, closed (0: the
 -- day is open, 1: closed, 2: the next day too), messages this minute,
--- held count, the held notices' JSON as one array, member of KEYS[12..]
--- ...}. Only a new message counts, only it puts its sender first among
+-- held count, the held notices' JSON as one array, member of KEYS[13..]
+-- ..., the sender's state}. Only a new message counts, only it puts its sender first among
 -- the recent senders, and only it opens the sender's window.
-local v = redis.call('GET', KEYS[1])
-if v == ARGV[4] then
-  return {'SETTLED'}
-end
-if v and v ~= ARGV[1] and string.sub(v, 1, 2) ~= 'x:' then
-  if string.sub(v, 1, 2) == 'r:' then
-    return {'DONE', string.sub(v, 3)}
+--
+-- The sender's state is what was read of them as one string, all but
+-- the messages this minute: equal states are equal senders (a write may
+-- go ahead on a sender the caller read before, see place_arrive.lua).
+-- resolve takes KEYS and ARGV as parameters so that place_arrive.lua can
+-- give it its part of its own. With later set, a new claim is not written
+-- but left to the caller (later() writes it): a step that answers the
+-- message itself writes the answer instead.
+local function resolve(KEYS, ARGV, later)
+  if ARGV[15] ~= '' then
+    local sum = redis.call('GET', KEYS[12])
+    if not sum then
+      redis.call('SET', KEYS[12], ARGV[15], 'PX', ARGV[16])
+    elseif sum ~= ARGV[15] then
+      return {'FORGED'}
+    end
   end
-  return {'INFLIGHT'}
-end
--- Our own claim comes back when the client retried a command that had
--- reached Redis: it is still ours. Another delivery's tombstone is free.
-if v ~= ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-end
-local b = redis.call('HMGET', KEYS[2], 'building', 'unit', 'room', 'grid', 'at', 'hh', 'seen')
-local marks = ''
-if b[6] then
-  marks = redis.call('HGET', KEYS[4], b[6]) or ''
-  if b[7] ~= ARGV[7] then
-    redis.call('HSET', KEYS[2], 'seen', ARGV[7])
+  local v = redis.call('GET', KEYS[1])
+  if v == ARGV[4] then
+    return {'SETTLED'}
   end
+  if v and v ~= ARGV[1] and string.sub(v, 1, 2) ~= 'x:' then
+    if string.sub(v, 1, 2) == 'r:' then
+      return {'DONE', string.sub(v, 3)}
+    end
+    return {'INFLIGHT'}
+  end
+  -- Our own claim comes back when the client retried a command that had
+  -- reached Redis: it is still ours. Another delivery's tombstone is free.
+  if v ~= ARGV[1] then
+    local function claim()
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+    end
+    if later then
+      later.claim = claim
+    else
+      claim()
+    end
+  end
+  local b = redis.call('HMGET', KEYS[2], 'building', 'unit', 'room', 'grid', 'at', 'hh', 'seen')
+  local marks = ''
+  if b[6] then
+    marks = redis.call('HGET', KEYS[4], b[6]) or ''
+    if b[7] ~= ARGV[7] then
+      redis.call('HSET', KEYS[2], 'seen', ARGV[7])
+    end
+  end
+  if redis.call('ZADD', KEYS[8], ARGV[5], ARGV[3]) == 1 then
+    -- Only a new sender can make the list too long.
+    redis.call('ZREMRANGEBYRANK', KEYS[8], 0, -(tonumber(ARGV[6]) + 1))
+  end
+  local sent = redis.call('INCR', KEYS[6])
+  if sent == 1 then
+    redis.call('EXPIRE', KEYS[6], 120)
+  end
+  local closed = redis.call('EXISTS', KEYS[5])
+  if closed == 1 then
+    closed = closed + redis.call('EXISTS', KEYS[7])
+  end
+  reach_arrive(KEYS[9], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
+  local held = held_read(KEYS[10], KEYS[11], ARGV[14])
+  local count = table.remove(held, 1)
+  local heldJSON = '[]'
+  if #held > 0 then
+    heldJSON = '[' .. table.concat(held, ',') .. ']'
+  end
+  local out = {'NEW', b[1] or '', b[2] or '', b[3] or '', b[4] or '', b[5] or '', marks,
+    redis.call('HGET', KEYS[3], ARGV[3]) or '', closed, sent, count, heldJSON}
+  local state = {b[1] or '', b[2] or '', b[3] or '', b[4] or '', b[5] or '', marks, out[8], closed, count}
+  for i = 13, #KEYS do
+    local m = redis.call('SISMEMBER', KEYS[i], ARGV[3])
+    out[#out + 1] = m
+    state[#state + 1] = m
+  end
+  out[#out + 1] = table.concat(state, '\31')
+  return out
 end
-redis.call('ZADD', KEYS[8], ARGV[5], ARGV[3])
-redis.call('ZREMRANGEBYRANK', KEYS[8], 0, -(tonumber(ARGV[6]) + 1))
-local sent = redis.call('INCR', KEYS[6])
-if sent == 1 then
-  redis.call('EXPIRE', KEYS[6], 120)
-end
-local closed = redis.call('EXISTS', KEYS[5])
-if closed == 1 then
-  closed = closed + redis.call('EXISTS', KEYS[7])
-end
-reach_arrive(KEYS[9], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
-local held = held_read(KEYS[10], KEYS[11], ARGV[14])
-local count = table.remove(held, 1)
-local heldJSON = '[]'
-if #held > 0 then
-  heldJSON = '[' .. table.concat(held, ',') .. ']'
-end
-local out = {'NEW', b[1] or '', b[2] or '', b[3] or '', b[4] or '', b[5] or '', marks,
-  redis.call('HGET', KEYS[3], ARGV[3]) or '', closed, sent, count, heldJSON}
-for i = 12, #KEYS do
-  out[#out + 1] = redis.call('SISMEMBER', KEYS[i], ARGV[3])
-end
-return out

@@ -18,6 +18,7 @@ import (
 
 	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/outbox"
 )
 
 var (
@@ -41,9 +42,15 @@ var (
 	claimSrc string
 	//go:embed unbind.lua
 	unbindSrc string
+	//go:embed place_main.lua
+	placeMainSrc string
+	//go:embed place_arrive.lua
+	placeArriveSrc string
 
 	// The scripts that move stock and limits share lines.lua.
-	placeScript       = redis.NewScript(linesSrc + replySrc + placeSrc)
+	placeScript = redis.NewScript(linesSrc + replySrc + placeSrc + placeMainSrc)
+	// The order message's one script: claim, resolve, place.
+	placeArriveScript = redis.NewScript(outbox.ArrivalLua + linesSrc + replySrc + resolveSrc + placeSrc + placeArriveSrc)
 	transitionScript  = redis.NewScript(linesSrc + replySrc + transitionSrc)
 	stockScript       = redis.NewScript(stockSrc)
 	updateScript      = redis.NewScript(linesSrc + updateSrc)
@@ -150,18 +157,41 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		s.k.request(requestID), s.k.stockLeft(), s.k.limits(o.CountsOn(), hh), s.k.seq(),
 		s.k.queue(o.Grid), s.k.all(), s.k.household(hh), s.k.day(o.Day),
 	}
-	args := append([]any{int(requestTTL / time.Second), int(limitTTL / time.Second), s.k.order("")}, order...)
+	reqTTL := int(requestTTL / time.Second)
+	if ack != nil && ack.Once {
+		reqTTL = 0 // the message's claim makes it once (see lines.lua)
+	}
+	args := append([]any{reqTTL, int(limitTTL / time.Second), s.k.order("")}, order...)
 	var answer string
+	script := placeScript
 	if ack != nil {
 		draft := o
 		draft.ID = idPlaceholder
 		answer = ack.Render(draft)
 		keys, args = s.ackArgs(ack, keys, args, answer)
 		args = append(args, idPlaceholder)
+		if ar := ack.Arrive; ar != nil {
+			rk, ra := s.resolveCall(ack.Key, ack.Owner, *ar)
+			keys, args = append(keys, rk...), append(append(args, ra...), ar.State, ar.PerMinute)
+			script = placeArriveScript
+			ar.Sent = true
+		}
 	}
-	cmd, acked, err := s.runAcked(ctx, placeScript, keys, args...)
+	cmd, acked, err := s.runAcked(ctx, script, keys, args...)
 	if err != nil {
 		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
+	}
+	if ar := arriveOf(ack); ar != nil {
+		raw, err := cmd.Slice()
+		if err != nil {
+			return orders.Order{}, false, fmt.Errorf("place order: %w", err)
+		}
+		if head, _ := raw[0].(string); head != "OK" && head != "DUP" && head != "SOLDOUT" && head != "LIMIT" {
+			if ar.Arrival, err = arrival(raw, ar.OpenID, ar.Grids); err != nil {
+				return orders.Order{}, false, fmt.Errorf("place order: arrive: %w", err)
+			}
+			return orders.Order{}, false, fmt.Errorf("place order: %w", orders.ErrStale)
+		}
 	}
 	res, err := cmd.StringSlice()
 	if err != nil {
@@ -192,6 +222,14 @@ func (s *Store) PlaceOrder(ctx context.Context, o orders.Order, requestID string
 		return orders.Order{}, false, fmt.Errorf("place order: %w", err)
 	}
 	return orders.Order{}, false, fmt.Errorf("place order: unexpected script answer %q", res)
+}
+
+// arriveOf is a's Arrive, nil without one.
+func arriveOf(a *orders.Ack) *orders.Arrive {
+	if a == nil {
+		return nil
+	}
+	return a.Arrive
 }
 
 // CancelOrder implements actions.OrderStore.

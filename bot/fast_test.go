@@ -1,0 +1,85 @@
+package bot
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestOneStepSeesWhatChanged: a resident's order is answered in one step
+// for the sender as this replica last read them (fast.go). Whatever
+// changed since, on another replica or in the console, the answer is the
+// one the sender's state now calls for, and no order is placed for a
+// sender who may not order.
+func TestOneStepSeesWhatChanged(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	// Another replica of the service, on the same store.
+	other := newBot(e.bot.Catalog, testCommunity(), e.store, failingNotices{}, func() time.Time { return e.now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	orderCount := func() int {
+		t.Helper()
+		list, err := e.store.HouseholdOrders(ctx, "3-2-501", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list)
+	}
+	rt := &roundTrips{}
+	e.rdb.AddHook(rt)
+	e.mustSay(t, "r1", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "r1", "挂面1袋", "下单成功")
+	e.mustSay(t, "r1", "挂面1袋", "下单成功") // loads the one-step script
+	rt.n.Store(0)
+	e.mustSay(t, "r1", "挂面1袋", "下单成功")
+	if n := rt.n.Load(); n != 1 {
+		t.Errorf("an order from a sender read before took %d round trips, want 1", n)
+	}
+
+	// The day closed (截单 elsewhere): the order counts for the next day,
+	// and the answer says so.
+	open := e.openDay()
+	if _, err := e.store.CloseDay(ctx, "2026-11-24", e.now); err != nil {
+		t.Fatal(err)
+	}
+	if next := e.openDay(); next == open {
+		t.Fatalf("closing the day changed nothing: %v", next)
+	}
+	got := e.say("r1", "挂面1袋")
+	if when := textWhen(e.openDay()); !strings.HasPrefix(got, "下单成功") || when == "" || !strings.Contains(got, when) {
+		t.Errorf("after 截单 elsewhere: %q, want it to say %q", got, when)
+	}
+
+	// Unbound on another replica: nothing is placed, and they are asked
+	// to bind.
+	if got := other.Handle(ctx, Request{MsgType: "text", Content: "解绑", OpenID: "r1", MsgID: e.msgID.Add(1)}); !strings.Contains(got, "解") {
+		t.Fatalf("解绑 on the other replica: %q", got)
+	}
+	before := orderCount()
+	if got := e.say("r1", "挂面1袋"); strings.HasPrefix(got, "下单成功") || !strings.Contains(got, "绑定") {
+		t.Errorf("after 解绑 elsewhere: %q, want to be asked to bind", got)
+	}
+	if n := orderCount(); n != before {
+		t.Errorf("an order was placed for an unbound sender: %d → %d", before, n)
+	}
+
+	// Bound again, then too many messages in a minute: the one over the
+	// limit is held back, in one step or two.
+	// A minute later: a new minute's count.
+	e.now = e.now.Add(time.Minute)
+	e.mustSay(t, "r1", "绑定 3栋2单元502", "已绑定")
+	e.mustSay(t, "r1", "挂面1袋", "下单成功") // read again: the next are one step
+	e.bot.PerMinute = 8
+	var slowed bool
+	for range 10 {
+		if got := e.say("r1", "挂面1袋"); got == textSlowDown {
+			slowed = true
+			break
+		}
+	}
+	if !slowed {
+		t.Errorf("ten orders in a minute with a limit of 8: none held back")
+	}
+}

@@ -1,0 +1,1 @@
+return place(KEYS, ARGV)
