@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -211,6 +212,20 @@ func readmeShell(t *testing.T, dir, block string, env []string) (*lockedBuffer, 
 	return logs, exited
 }
 
+// readmeFinished waits for a block that ends by itself and fails the
+// test when it failed.
+func readmeFinished(t *testing.T, name string, logs *lockedBuffer, exited chan error) {
+	t.Helper()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("the %s block failed: %v\n%s", name, err, logs.String())
+		}
+	case <-time.After(5 * time.Minute):
+		t.Fatalf("the %s block did not finish", name)
+	}
+}
+
 // cloneDir is a fresh directory holding what a clone has at its top that
 // the README's commands read (the example files).
 func cloneDir(t *testing.T) string {
@@ -306,14 +321,7 @@ func TestReadmeTestClock(t *testing.T) {
 func TestReadmeParse(t *testing.T) {
 	block := readmeBlock(t, "parse")
 	logs, exited := readmeShell(t, "../..", block, nil)
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("the parse block failed: %v\n%s", err, logs.String())
-		}
-	case <-time.After(5 * time.Minute):
-		t.Fatal("the parse block did not finish")
-	}
+	readmeFinished(t, "parse", logs, exited)
 	// Three lines, each read whole: nothing rejected, the goods found.
 	out := logs.String()
 	if n := strings.Count(out, `"rejected": []`); n != 3 {
@@ -332,14 +340,7 @@ func TestReadmeBuild(t *testing.T) {
 	block := readmeBlock(t, "build")
 	gobin := t.TempDir()
 	logs, exited := readmeShell(t, "../..", block, []string{"GOBIN=" + gobin})
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("the build block failed: %v\n%s", err, logs.String())
-		}
-	case <-time.After(5 * time.Minute):
-		t.Fatal("the build block did not finish")
-	}
+	readmeFinished(t, "build", logs, exited)
 	for _, bin := range []string{"../../baogong", filepath.Join(gobin, "baogong")} {
 		out, err := exec.Command(bin, "--help").CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "baogong serve") {
@@ -411,6 +412,64 @@ func TestReadmeNamesOnlyFilesItMakes(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join("../..", f)); err != nil {
 			t.Errorf("the README reads %s, which no step makes: %v", f, err)
+		}
+	}
+}
+
+// TestReadmeConfigReferenceHasEveryKey: every key of config.Config is in
+// the README's config reference (as its path, or after a shared prefix
+// as .key), and every variable of config.Overrides and config.Others
+// is named in the README.
+func TestReadmeConfigReferenceHasEveryKey(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	i := strings.Index(text, "### Config reference")
+	if i < 0 {
+		t.Fatal("README has no config reference")
+	}
+	ref := text[i:]
+	if j := strings.Index(ref[1:], "\n## "); j >= 0 {
+		ref = ref[:j+1]
+	}
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+			prefix += "[]"
+		}
+		if typ.Kind() != reflect.Struct || typ == reflect.TypeOf(time.Duration(0)) {
+			return
+		}
+		for f := range typ.Fields() {
+			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if tag == "" || tag == "-" {
+				continue
+			}
+			path := strings.TrimPrefix(prefix+"."+tag, ".")
+			sub := f.Type
+			for sub.Kind() == reflect.Pointer || sub.Kind() == reflect.Slice {
+				sub = sub.Elem()
+			}
+			// communities[] takes every key of community: one row says so.
+			if strings.HasPrefix(path, "communities[].") {
+				continue
+			}
+			if sub.Kind() == reflect.Struct && sub != reflect.TypeOf(config.Building{}) {
+				walk(path, f.Type)
+				continue
+			}
+			if !strings.Contains(ref, "`"+path+"`") && !strings.Contains(ref, "`."+tag+"`") && !strings.Contains(ref, "`"+path+"`, `.") {
+				t.Errorf("the config reference lacks %s", path)
+			}
+		}
+	}
+	walk("", reflect.TypeOf(config.Config{}))
+	for _, v := range append(slices.Clone(config.Overrides), config.Others...) {
+		if !strings.Contains(text, "`"+v+"`") {
+			t.Errorf("the README does not name %s", v)
 		}
 	}
 }
