@@ -105,13 +105,14 @@ func schedulesOf(cs config.Schedules) jobs.Schedules {
 
 // jobHelp says what each job does, in the order of jobs.Names.
 var jobHelp = map[string]string{
-	jobs.Cutoff:   "截单: closes the order day now open; later orders count for the next day",
-	jobs.Picklist: "备货单: sends each supplier the pick list of the day last closed",
-	jobs.Roster:   "排班: shares the closed days' orders among each grid's volunteers and sends them their round",
-	jobs.Urgent:   "急需转交: pages volunteers about urgent orders nobody claimed, then staff (every minute)",
-	jobs.Bindings: "绑定通知: tells leads which households of their buildings bound (every 30 minutes)",
-	jobs.Restock:  "到货通知: tells those waiting for an item that it is back (every minute)",
-	jobs.Privacy:  "个人信息清理: strips who, phone, notes and photos from orders settled longer ago than privacy.retain_days (nightly)",
+	jobs.Cutoff:    "截单: closes the order day now open; later orders count for the next day",
+	jobs.Picklist:  "备货单: sends each supplier the pick list of the day last closed",
+	jobs.Roster:    "排班: shares the closed days' orders among each grid's volunteers and sends them their round",
+	jobs.Urgent:    "急需转交: pages volunteers about urgent orders nobody claimed, then staff (every minute)",
+	jobs.Bindings:  "绑定通知: tells leads which households of their buildings bound (every 30 minutes)",
+	jobs.Restock:   "到货通知: tells those waiting for an item that it is back (every minute)",
+	jobs.Privacy:   "个人信息清理: strips who, phone, notes and photos from orders settled longer ago than privacy.retain_days (nightly)",
+	jobs.Unreached: "联系不上汇总: tells staff who no notice can reach, when that changes (hourly)",
 }
 
 // runJobUsage is run-job's help: every job and what it does.

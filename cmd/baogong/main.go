@@ -40,7 +40,8 @@ const usage = `usage:
   baogong menu --config FILE        create the official account's menu
   baogong run-job NAME --config FILE [--slot TIME] [--community ID]
                                     run a job now: cutoff, picklist, roster,
-                                    urgent, bindings, restock or privacy
+                                    urgent, bindings, restock, privacy or
+                                    unreached
                                     (baogong run-job help says what each does)
   baogong purge --before YYYY-MM-DD --config FILE [--community ID]
                                     remove the personal data of activity
