@@ -35,6 +35,7 @@ const (
 	API     Door = "api"     // the admin API (bearer token)
 	CLI     Door = "cli"     // baogong run-job and friends
 	Page    Door = "page"    // a signed page (a volunteer's round)
+	Link    Door = "link"    // a signed link to one file (a prescription photo)
 )
 
 // Actor is who acts, as the front door knows them: resolved once (the bot
