@@ -183,7 +183,7 @@ func (s *Service) done(ctx context.Context, a Actor, name string, err error) {
 			errors.Is(err, ErrForbidden), errors.Is(err, ErrInConfig), errors.Is(err, jobs.ErrClosedToday), errors.Is(err, jobs.ErrAhead),
 			errors.Is(err, ErrAmount), errors.Is(err, ErrUnlimited), errors.Is(err, ErrNoRound),
 			errors.Is(err, ErrNotAStop), errors.Is(err, ErrShortfallDown), errors.Is(err, ErrShortfallTooLarge),
-			errors.Is(err, ErrNoPicklist), errors.Is(err, orders.ErrAmount),
+			errors.Is(err, ErrNoPicklist), errors.Is(err, orders.ErrAmount), errors.Is(err, ErrOtherDevice),
 			errors.Is(err, orders.ErrSoldOut), errors.Is(err, orders.ErrLimit):
 			outcome = "refused"
 		default:
