@@ -46,14 +46,7 @@ func TestRxPhotoOnlyToPharmacyAndStaff(t *testing.T) {
 	n := nonce()
 	resident, other := "oRx"+n, "oRxOther"+n
 	photo := []byte("\xff\xd8\xff\xe0 prescription " + n)
-	must := func(user, text, want string) string {
-		t.Helper()
-		got := s.say(true, user, text)
-		if !strings.Contains(got, want) {
-			t.Fatalf("%s %q: %q, want %q", user, text, got, want)
-		}
-		return got
-	}
+	must := s.mustSay
 	must(resident, "绑定 3栋2单元501", "已绑定")
 	must(other, "绑定 3栋2单元502", "已绑定")
 	got := must(resident, "胰岛素1支", "处方")
