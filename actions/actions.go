@@ -35,6 +35,7 @@ const (
 	API     Door = "api"     // the admin API (bearer token)
 	CLI     Door = "cli"     // baogong run-job and friends
 	Page    Door = "page"    // a signed page (a volunteer's round)
+	Link    Door = "link"    // a signed link to one file (a prescription photo)
 )
 
 // Actor is who acts, as the front door knows them: resolved once (the bot
@@ -182,7 +183,7 @@ func (s *Service) done(ctx context.Context, a Actor, name string, err error) {
 			errors.Is(err, ErrForbidden), errors.Is(err, ErrInConfig), errors.Is(err, jobs.ErrClosedToday), errors.Is(err, jobs.ErrAhead),
 			errors.Is(err, ErrAmount), errors.Is(err, ErrUnlimited), errors.Is(err, ErrNoRound),
 			errors.Is(err, ErrNotAStop), errors.Is(err, ErrShortfallDown), errors.Is(err, ErrShortfallTooLarge),
-			errors.Is(err, ErrNoPicklist), errors.Is(err, orders.ErrAmount),
+			errors.Is(err, ErrNoPicklist), errors.Is(err, orders.ErrAmount), errors.Is(err, ErrOtherDevice),
 			errors.Is(err, orders.ErrSoldOut), errors.Is(err, orders.ErrLimit):
 			outcome = "refused"
 		default:

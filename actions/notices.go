@@ -32,6 +32,9 @@ const (
 	textErasedAudit = "取消%d单，%d个订单去掉了个人信息，%d处其他记录已删除"
 	textStaffRole   = "社区工作人员"
 	textPurgedAudit = "%d个订单去掉了个人信息，解除%d个不再使用的绑定，删除%d个人员记录，%d处其他记录"
+	// textPharmacyWho is who the audit log says looked at a prescription
+	// photo from a pharmacy's link: the pharmacy, never its contact's id.
+	textPharmacyWho = "药房 %s"
 )
 
 // The audit log's words: what was done.
@@ -65,6 +68,7 @@ const (
 	auditPurge           = "清除个人信息"
 	auditClaimPaid       = "住户说已付款"
 	auditPayMoved        = "订单变了，钱要多退少补"
+	auditRxView          = "查看处方照片"
 
 	textJobPublished = "已发布"
 	textJobNothing   = "这一轮之前已发布过，或没有要做的"
@@ -149,7 +153,7 @@ func textShortRound(name string, os []orders.Order, link string) string {
 
 // doorWords say in the audit log where an action came from (the console's
 // own need no words).
-var doorWords = map[Door]string{Bot: "微信", API: "管理接口", CLI: "命令行", Page: "任务单页面"}
+var doorWords = map[Door]string{Bot: "微信", API: "管理接口", CLI: "命令行", Page: "任务单页面", Link: "消息里的链接"}
 
 // jobWords name the jobs as staff say them.
 var jobWords = map[string]string{
@@ -266,8 +270,8 @@ func textRxAwaitingNotice(o orders.Order, rx []orders.Line) string {
 // textRxPhotoNotice asks the pharmacy to check a photo, behind its
 // signed link ("" when none is kept: the resident is asked again).
 func textRxPhotoNotice(o orders.Order, rx []orders.Line, link string) string {
-	photo := link
-	if photo == "" {
+	photo := link + "\n（这个链接只给您看，请勿转发，每次查看都有记录）"
+	if link == "" {
 		photo = "没有收到，请联系楼栋长让住户重发"
 	}
 	return fmt.Sprintf("【处方待核对】订单%s %s\n药品：%s\n照片：%s\n没问题请回复：审核 %s 通过\n不能配请回复：审核 %s 驳回 原因",

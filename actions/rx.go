@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/baogong/baogong/orders"
@@ -91,7 +92,7 @@ func (s *Service) tellPharmacies(ctx context.Context, o orders.Order) {
 		}
 		link := ""
 		if s.Links != nil && o.Rx != nil && o.Rx.Photo != "" {
-			link = s.Links.Media(o.Rx.Photo)
+			link = s.Links.RxPhoto(o.Rx.Photo, id, sup.ContactOpenID)
 		}
 		ns = append(ns, orders.Notice{ID: "rx:" + o.ID + ":photo:" + sup.ContactOpenID, OpenID: sup.ContactOpenID, Kind: "rx-check",
 			Text: textRxPhotoNotice(o, rx, link), URL: link})
@@ -217,4 +218,86 @@ func (s *Service) ReviewRx(ctx context.Context, a Actor, id string, approve bool
 	}
 	s.record(ctx, a, auditRxApprove, got.ID, role)
 	return res, nil
+}
+
+// ErrOtherDevice: a prescription photo's link was opened before on another
+// phone or browser, which alone may open it (a forwarded link).
+var ErrOtherDevice = errors.New("the link was opened on another device")
+
+// RxViewer returns who may look at o's prescription photo through the
+// link of supplier's contact viewer: that contact as an Actor of the
+// pharmacy, or false when supplier does not supply o's prescription
+// medicine or viewer is not (or no longer) its contact.
+func (s *Service) RxViewer(supplier, viewer string) (Actor, bool) {
+	sup, ok := s.Catalog.Supplier(supplier)
+	if !ok || sup.ContactOpenID == "" || orders.Pseudonym(sup.ContactOpenID) != viewer {
+		return Actor{}, false
+	}
+	return Actor{OpenID: sup.ContactOpenID, Who: fmt.Sprintf(textPharmacyWho, sup.Name), Supplier: sup.ID, Door: Link}, true
+}
+
+// ViewRxPhoto returns the prescription photo of order id to a: staff
+// (signed in to the console), or the contact of a pharmacy supplying the
+// order's prescription medicine, from the browser device (a digest of its
+// token) that first opened that contact's link to it (ErrOtherDevice for
+// any other). Everyone else gets ErrForbidden, before the order is looked
+// up, so order numbers cannot be probed. Each view is in the audit log,
+// naming the pharmacy or the staff member, the order and the time;
+// orders.ErrNotFound when there is no photo (never sent, or gone with the
+// order's personal data).
+func (s *Service) ViewRxPhoto(ctx context.Context, a Actor, id, device string) (p Photo, err error) {
+	defer func() { s.done(ctx, a, "view_rx_photo", err) }()
+	if !a.Staff && (a.Supplier == "" || device == "") || s.Media == nil {
+		return p, ErrForbidden
+	}
+	o, err := s.Orders.Order(ctx, id)
+	if errors.Is(err, orders.ErrNotFound) && !a.Staff {
+		return p, ErrForbidden
+	}
+	if err != nil {
+		return p, err
+	}
+	if !a.Staff {
+		if !slices.Contains(orders.RxSuppliers(s.Catalog, o), a.Supplier) {
+			return p, ErrForbidden
+		}
+		if viewer, ok := s.RxViewer(a.Supplier, orders.Pseudonym(a.OpenID)); !ok || viewer.OpenID != a.OpenID {
+			return p, ErrForbidden
+		}
+	}
+	if o.Rx == nil || o.Rx.Photo == "" {
+		return p, fmt.Errorf("order %s has no photo: %w", id, orders.ErrNotFound)
+	}
+	if !a.Staff {
+		mine, err := s.Media.ClaimMediaView(ctx, o.Rx.Photo, orders.Pseudonym(a.OpenID), device, RxPhotoTTL)
+		if err != nil {
+			return p, err
+		}
+		if !mine {
+			return p, ErrOtherDevice
+		}
+	}
+	data, ct, err := s.Media.Media(ctx, o.Rx.Photo)
+	if err != nil {
+		return p, err
+	}
+	s.record(ctx, s.viewerNamed(ctx, a), auditRxView, o.ID, "")
+	return Photo{Data: data, ContentType: ct}, nil
+}
+
+// viewerNamed is a with the name the audit log gives a view of health
+// data: the pharmacy (RxViewer), or the staff member's name, "社区工作人员
+// <name>" (or the role alone), never an openid.
+func (s *Service) viewerNamed(ctx context.Context, a Actor) Actor {
+	if !a.Staff {
+		return a
+	}
+	a.Who = textStaffRole
+	if a.OpenID == "" {
+		return a
+	}
+	if p, err := s.People.Person(ctx, a.OpenID); err == nil && p.Name != "" {
+		a.Who += " " + p.Name
+	}
+	return a
 }

@@ -24,11 +24,20 @@ import (
 // MediaStore keeps media people send (orders/redisstore).
 type MediaStore interface {
 	SaveMedia(ctx context.Context, key, contentType string, data []byte, ttl time.Duration) error
+	// Media returns what is kept under key (orders.ErrNotFound once gone).
+	Media(ctx context.Context, key string) ([]byte, string, error)
+	// ClaimMediaView gives the viewing of key by viewer to device, the
+	// first to ask: it reports whether device holds it.
+	ClaimMediaView(ctx context.Context, key, viewer, device string, ttl time.Duration) (bool, error)
 }
 
 // MediaLinks makes signed, expiring links to media baogong keeps.
 type MediaLinks interface {
 	Media(key string) string
+	// RxPhoto is the link of the prescription photo kept under key for
+	// supplier's contact viewer (an openid, which the link does not
+	// carry): short-lived, and refused to anyone else (ViewRxPhoto).
+	RxPhoto(key, supplier, viewer string) string
 }
 
 // VoiceTTL is how long a passed voice is kept: as long as its link.

@@ -22,8 +22,9 @@ type Jobs struct {
 	Catalog *catalog.Catalog
 	// Links checks the signed links sent to volunteers and suppliers.
 	Links *signedurl.Signer
-	// MediaLink, when set, makes the signed link of a kept photo.
-	MediaLink func(key string) string
+	// RxLink, when set, makes the link of a kept prescription photo for
+	// a supplier's contact (actions.MediaLinks.RxPhoto).
+	RxLink func(key, supplier, viewer string) string
 }
 
 func (s *Server) registerJobs(mux *http.ServeMux) {
@@ -122,9 +123,11 @@ func (s *Server) picklist(w http.ResponseWriter, r *http.Request) {
 	}
 	// A prescription photo shows by its own signed, expiring link, never
 	// by WeChat's URL (issue 19).
+	// Each link is for the pharmacy's contact, opened only on their phone
+	// (issue 21): the list forwarded shows no photo.
 	for i := range pl.Rx {
-		if pl.Rx[i].Photo != "" && s.Jobs.MediaLink != nil {
-			pl.Rx[i].PicURL = s.Jobs.MediaLink(pl.Rx[i].Photo)
+		if pl.Rx[i].Photo != "" && s.Jobs.RxLink != nil && sup.ContactOpenID != "" {
+			pl.Rx[i].PicURL = s.Jobs.RxLink(pl.Rx[i].Photo, sup.ID, sup.ContactOpenID)
 		}
 	}
 	name := sup.Name

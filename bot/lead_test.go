@@ -69,6 +69,9 @@ func (testLinks) Summary(lead, unit string) string {
 }
 func (testLinks) Notices(openid string) string { return "https://bg.example/n/" + openid }
 func (testLinks) Media(key string) string      { return "https://bg.example/m/" + key }
+func (testLinks) RxPhoto(key, supplier, viewer string) string {
+	return "https://bg.example/m/" + key + "?sup=" + supplier
+}
 
 // redistestCommunityOf is the env's community id (its reply keys' tag).
 func redistestCommunityOf(e *env) string {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/baogong/baogong/adminapi"
@@ -74,7 +75,20 @@ func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, who, via s
 	s.startSession(w, r, who, via)
 }
 
+// StartSessionAt is StartSession sending the browser to next, a console
+// page ("/admin/…"; the overview for anything else).
+func (s *Server) StartSessionAt(w http.ResponseWriter, r *http.Request, who, via, next string) {
+	if !strings.HasPrefix(next, "/admin/") {
+		next = "/admin/"
+	}
+	s.startSessionAt(w, r, who, via, next)
+}
+
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, who, via string) {
+	s.startSessionAt(w, r, who, via, "/admin/")
+}
+
+func (s *Server) startSessionAt(w http.ResponseWriter, r *http.Request, who, via, next string) {
 	sess, err := s.Staff.StartSession(r.Context(), who, via)
 	if err != nil {
 		s.failed(w, r, "start session", err)
@@ -85,7 +99,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, who, via s
 		Name: sessionCookie, Value: sess.ID, Path: "/", HttpOnly: true, Secure: s.Secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(staff.DefaultSessionMax.Seconds()),
 	})
-	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {

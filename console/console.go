@@ -118,6 +118,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /admin/orders/{id}/deliver", s.action(s.deliverOrder))
 	mux.Handle("POST /admin/orders/{id}/paid", s.action(s.markPaid))
 	mux.Handle("POST /admin/orders/{id}/refunded", s.action(s.markRefunded))
+	mux.Handle("GET /admin/orders/{id}/rx-photo", s.page(s.rxPhoto))
 	mux.Handle("GET /admin/settlement", s.page(s.settlementPage))
 	mux.Handle("POST /admin/settlement/shortfall", s.action(s.shortfall))
 	mux.Handle("GET /admin/stock", s.page(s.stock))

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -185,12 +186,34 @@ func (s *Server) order(w http.ResponseWriter, r *http.Request, sess staff.Sessio
 		return
 	}
 	v.Marks, v.Users = marks[o.Household()], users[o.Household()]
-	// The prescription photo baogong keeps, behind its signed link
-	// (issue 19).
-	if ml, ok := s.Links.(interface{ Media(string) string }); ok && o.Rx != nil && o.Rx.Photo != "" {
-		v.PhotoLink = ml.Media(o.Rx.Photo)
+	// The prescription photo baogong keeps: shown only to this session,
+	// each view audited (issue 21), never by a link that could travel.
+	if o.Rx != nil && o.Rx.Photo != "" {
+		v.PhotoLink = "/admin/orders/" + url.PathEscape(o.ID) + "/rx-photo"
 	}
 	s.render(w, r, "order", v)
+}
+
+// rxPhoto shows the prescription photo of an order to the signed-in staff
+// member (actions.ViewRxPhoto audits it).
+func (s *Server) rxPhoto(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	p, err := s.Actions.ViewRxPhoto(r.Context(), s.actor(sess), r.PathValue("id"), "")
+	switch {
+	case errors.Is(err, orders.ErrNotFound):
+		s.message(w, r, http.StatusNotFound, textNoRxPhoto)
+		return
+	case err != nil:
+		s.failed(w, r, "rx photo", err)
+		return
+	}
+	ct := p.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(p.Data)))
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	w.Write(p.Data)
 }
 
 // cancelOrder cancels an order with a reason (stock and limits go back)

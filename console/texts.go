@@ -44,6 +44,7 @@ const (
 	textForbidden       = "这个操作没有办成：页面过期了或者不是从管理后台发出的。请回到页面刷新后再试。"
 	textUnavailable     = "系统繁忙，没有读到数据。请过一会儿刷新页面再试。"
 	textNoSuchOrder     = "没有这个订单号。"
+	textNoRxPhoto       = "这个订单没有处方照片，或照片已经删除了。"
 	textNoJobs          = "这个部署没有定时任务。"
 	textNoNotices       = "这个部署没有消息队列。"
 	textNoDistributions = "这个部署不能免费发放。"

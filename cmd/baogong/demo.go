@@ -47,8 +47,9 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
   data is in memory (embedded Redis) and is gone when you stop the demo (Ctrl-C)
   WeChat callback: http://%s/wechat (token %q)
   admin console:   http://%s/demo/console (signed in as the staff persona 社区网格员)
+  money:           http://%s/demo/money (today's 对账: building 8's cash, 群收款 and a shortfall, seeded at start)
   admin API:       curl -H 'Authorization: Bearer %s' http://%s/api/orders
-`, d.Addr(), d.Addr(), d.Config.WeChat.Token, d.Addr(), d.Config.Admin.Token, d.Addr())
+`, d.Addr(), d.Addr(), d.Config.WeChat.Token, d.Addr(), d.Addr(), d.Config.Admin.Token, d.Addr())
 	<-ctx.Done()
 	return nil
 }
@@ -207,7 +208,14 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 	d.Mux.HandleFunc("GET /demo/console", func(w http.ResponseWriter, r *http.Request) {
 		d.Console.StartSession(w, r, demoStaff, staff.ViaDemo)
 	})
+	// The seeded day's money (demo_seed.go): the console's 对账 of today.
+	d.Mux.HandleFunc("GET /demo/money", func(w http.ResponseWriter, r *http.Request) {
+		d.Console.StartSessionAt(w, r, demoStaff, staff.ViaDemo, "/admin/settlement?date="+orders.Day(d.Clock.Now(), loc))
+	})
 	d.namePeople(ctx)
+	if err := d.seedMoney(ctx); err != nil {
+		d.Log.Warn("demo seed", "err", err)
+	}
 	return d, nil
 }
 

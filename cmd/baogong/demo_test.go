@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -235,4 +236,111 @@ func runDemo(t *testing.T) (*demoMain, string) {
 	}
 	t.Cleanup(func() { d.Close(); cancel() })
 	return d, "http://" + d.Addr()
+}
+
+// TestDemoMoney: the demo starts with building 8's day (demo_seed.go):
+// the page points to the console's 对账 of today, which shows what was
+// collected at the door and by the lead's 群收款 list and what is owed
+// back; the orders page filters 待退; the 台账 lists the shortfall's lines
+// and the money; the households that lost goods were told.
+func TestDemoMoney(t *testing.T) {
+	d, base := runDemo(t)
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `href="/demo/money"`) || !strings.Contains(string(page), "待退") {
+		t.Error("the demo page does not point to the seeded money")
+	}
+
+	// The page's link: the console, signed in, at today's 对账.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	get := func(path string) (string, string) {
+		t.Helper()
+		resp, err := browser.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: HTTP %d\n%s", path, resp.StatusCode, b)
+		}
+		return resp.Request.URL.String(), string(b)
+	}
+	landed, settle := get("/demo/money")
+	loc, _ := d.Config.Location()
+	today := orders.Day(d.Clock.Now(), loc)
+	if !strings.Contains(landed, "/admin/settlement?date="+today) {
+		t.Errorf("the page's link lands on %s", landed)
+	}
+	text := regexp.MustCompile(`<[^>]+>`).ReplaceAllString(settle, " ")
+	text = strings.Join(strings.Fields(text), " ")
+	// 50 cash + 100 and 80 by the list; 100 delivered unpaid; the two
+	// packs not packed, 50 each, owed back.
+	for _, want := range []string{"新义保供超市", "已收 230元", "志愿者老赵 收 50元", "6栋楼栋长 收 180元", "送达未收 100元", "待退住户 100元"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("对账 does not show %q:\n%s", want, text)
+		}
+	}
+	_, owed := get("/admin/orders?pay=" + string(orders.PayRefundDue) + "&date=" + today)
+	for _, want := range []string{"8栋1单元102", "8栋1单元201", "待退"} {
+		if !strings.Contains(owed, want) {
+			t.Errorf("orders owed back do not show %q", want)
+		}
+	}
+	if strings.Contains(owed, "8栋1单元202") {
+		t.Error("an unpaid order is listed as owed back")
+	}
+
+	// The 台账 of the day: one line a pack not packed, the money.
+	_, ledger := get("/api/ledger?format=csv&date=" + today)
+	rows := map[string][]string{}
+	for _, line := range strings.Split(ledger, "\n") {
+		f := strings.Split(line, ",")
+		if len(f) > 20 && strings.HasPrefix(f[2], "8栋") {
+			rows[f[2]+" "+f[4]+" "+f[11]] = f
+		}
+	}
+	for key, want := range map[string]string{
+		"8栋1单元101 蔬菜包 已送达":  "货到付款 已付 50.00 ",
+		"8栋1单元202 蔬菜包 已送达":  "货到付款 未付  ",
+		"8栋1单元102 蔬菜包 已送达":  "群收款 待退 100.00 50.00",
+		"8栋1单元102 蔬菜包 缺货未送": "群收款 待退  ",
+		"8栋1单元201 鸡蛋 已送达":   "群收款 待退 80.00 50.00",
+		"8栋1单元201 蔬菜包 缺货未送": "群收款 待退  ",
+	} {
+		f, ok := rows[key]
+		if got := strings.Join(f[min(len(f), 16):min(len(f), 20)], " "); !ok || got != want {
+			t.Errorf("台账 %s: %q, want %q", key, got, want)
+		}
+	}
+
+	// The households that lost goods were told.
+	deadline := time.Now().Add(10 * time.Second)
+	for _, who := range []string{demoSeedPeople["8-1-102"], demoSeedPeople["8-1-201"]} {
+		for !sentTo(d, who, "【缺货】") && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !sentTo(d, who, "【缺货】") {
+			t.Errorf("%s was not told of the shortfall: %v", who, d.API.SentTo(who))
+		}
+	}
+	if sentTo(d, demoSeedPeople["8-1-202"], "【缺货】") {
+		t.Error("an earlier order's household was told of the shortfall")
+	}
+}
+
+// sentTo reports whether the demo's fake WeChat delivered to openid a
+// message containing want.
+func sentTo(d *demoMain, openid, want string) bool {
+	for _, m := range d.API.SentTo(openid) {
+		if strings.Contains(m.Text, want) {
+			return true
+		}
+	}
+	return false
 }

@@ -63,6 +63,19 @@ func (l signedLinks) Media(key string) string {
 	return l.s.URL(MediaPath(key), linkQuery(l.community))
 }
 
+// RxPhoto is the link of the prescription photo kept under key for
+// supplier's contact viewer: named by the contact's pseudonym (a link
+// never carries an openid), and short-lived (adminapi.RxLinkTTL).
+func (l signedLinks) RxPhoto(key, supplier, viewer string) string {
+	q := linkQuery(l.community)
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set(adminapi.RxParamSupplier, supplier)
+	q.Set(adminapi.RxParamViewer, orders.Pseudonym(viewer))
+	return l.s.URLFor(MediaPath(key), q, adminapi.RxLinkTTL)
+}
+
 // NoticesPath is the route of a person's notices page.
 func NoticesPath(openid string) string { return "/n/" + url.PathEscape(openid) }
 

@@ -85,14 +85,7 @@ func TestEraseMyData(t *testing.T) {
 	shared := "137" + fmt.Sprintf("%08d", (time.Now().UnixNano()+1)%1e8) // the household's phone
 	name, note := "易安澜"+n[:2], "门口放个纸箱"+n
 	media, pic := "MEDIA-"+n, "http://mmbiz.qpic.cn/rx-"+n+".jpg"
-	must := func(user, text, want string) string {
-		t.Helper()
-		got := s.say(true, user, text)
-		if !strings.Contains(got, want) {
-			t.Fatalf("%s %q: %q, want it to say %q", user, text, got, want)
-		}
-		return got
-	}
+	must := s.mustSay
 	approved := map[string]bool{}
 	approve := func() {
 		t.Helper()
@@ -214,6 +207,17 @@ func TestEraseALead(t *testing.T) {
 }
 
 // nextID is a fresh MsgId, as text() takes one.
+// mustSay sends text from user (safe mode) and returns the answer,
+// failing the test unless it says want.
+func (s *service) mustSay(user, text, want string) string {
+	s.t.Helper()
+	got := s.say(true, user, text)
+	if !strings.Contains(got, want) {
+		s.t.Fatalf("%s %q: %q, want it to say %q", user, text, got, want)
+	}
+	return got
+}
+
 func (s *service) nextID() int64 {
 	s.msgID++
 	return s.msgID

@@ -83,6 +83,12 @@ func (s *Signer) URL(path string, q url.Values) string {
 	return s.URLUntil(path, q, s.now().Add(ttl))
 }
 
+// URLFor is URL for a link that lasts ttl from now instead of TTL (a
+// prescription photo's link lasts hours, not the days of a round's).
+func (s *Signer) URLFor(path string, q url.Values, ttl time.Duration) string {
+	return s.URLUntil(path, q, s.now().Add(ttl))
+}
+
 // URLUntil is URL for a link that lasts until until (a volunteer's round
 // ends, and so does the link to it).
 func (s *Signer) URLUntil(path string, q url.Values, until time.Time) string {

@@ -22,6 +22,36 @@ import (
 
 func (k keys) media(key string) string { return k.p + "media:" + key }
 
+// mediaViewer is the key naming the one device that may open media key
+// for viewer (a pseudonym).
+func (k keys) mediaViewer(key, viewer string) string {
+	return k.p + "media-viewer:" + key + ":" + viewer
+}
+
+// ClaimMediaView gives the viewing of media key by viewer (a pseudonym) to
+// device (a digest of a browser's token), for ttl: the first device to ask
+// gets it (true), and later only that device does. A link forwarded after
+// its viewer opened it then shows nothing to whoever it reached.
+func (s *Store) ClaimMediaView(ctx context.Context, key, viewer, device string, ttl time.Duration) (bool, error) {
+	k := s.k.mediaViewer(key, viewer)
+	set, err := s.rdb.SetNX(ctx, k, device, ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("claim media view: %w", err)
+	}
+	if set {
+		return true, nil
+	}
+	// Never changed once set: the holder read now is the one that won.
+	holder, err := s.rdb.Get(ctx, k).Result()
+	if errors.Is(err, redis.Nil) {
+		return false, nil // expired just now: ask again with a new link
+	}
+	if err != nil {
+		return false, fmt.Errorf("claim media view: %w", err)
+	}
+	return holder == device, nil
+}
+
 // SaveMedia keeps data (of contentType) under key for ttl, replacing what
 // was there (saving the same message's media again is harmless).
 func (s *Store) SaveMedia(ctx context.Context, key, contentType string, data []byte, ttl time.Duration) error {
