@@ -360,8 +360,14 @@ func textCancelledByStaffNotice(o orders.Order, reason string) string {
 	return fmt.Sprintf("您的订单 %s（%s）已由社区取消，原因：%s\n需要的话可以重新下单；有疑问请联系楼栋长或社区。", o.ID, itemsText(o.Lines), reason)
 }
 
-// textVolunteerNamed names a volunteer the office knows by name.
-func textVolunteerNamed(name string) string { return "志愿者" + name }
+// textVolunteerNamed names a volunteer the office knows by name, with
+// 志愿者 in front once: the office may have noted them as 志愿者老赵.
+func textVolunteerNamed(name string) string {
+	if strings.HasPrefix(name, "志愿者") {
+		return name
+	}
+	return "志愿者" + name
+}
 
 // textVolunteerOf names a volunteer by where they live, never their door.
 func textVolunteerOf(a orders.Address) string { return a.Entrance() + "的志愿者" }

@@ -79,13 +79,15 @@ func TestNoticeGolden(t *testing.T) {
 		"resident_claimed_unbound":    textClaimedNotice(u, textCommunityVolunteer),
 		"resident_claimed_template":   tmpl(claimedBrief(u, textVolunteerOf(five))),
 		"resident_claimed_named":      textClaimedNotice(u, textVolunteerNamed("林师傅")),
-		"volunteer_application":       textApplication(app),
-		"volunteer_welcome":           textWelcomeVolunteer("G1"),
-		"urgent_more":                 textUrgentMore(u),
-		"urgent_cry_again":            textUrgentCryAgain(u, false),
-		"urgent_cry_again_holder":     textUrgentCryAgain(u, true),
-		"help_push_relayed":           textCryRelayed("接龙第2条", []orders.Address{{Building: "3", Unit: "2", Room: "502"}}, "2. 李 3-2-502 救命 老人晕倒了喘不上气"),
-		"goods_ready":                 textGoodsReady("新义超市", "2026-11-24"),
+		// The office noted them as 志愿者老赵: said once.
+		"resident_claimed_titled": textClaimedNotice(u, textVolunteerNamed("志愿者老赵")),
+		"volunteer_application":   textApplication(app),
+		"volunteer_welcome":       textWelcomeVolunteer("G1"),
+		"urgent_more":             textUrgentMore(u),
+		"urgent_cry_again":        textUrgentCryAgain(u, false),
+		"urgent_cry_again_holder": textUrgentCryAgain(u, true),
+		"help_push_relayed":       textCryRelayed("接龙第2条", []orders.Address{{Building: "3", Unit: "2", Room: "502"}}, "2. 李 3-2-502 救命 老人晕倒了喘不上气"),
+		"goods_ready":             textGoodsReady("新义超市", "2026-11-24"),
 	}
 	// Notices are read on phones: keep them short.
 	golden.Texts(t, filepath.Join("testdata", "notices"), notices, 400)
