@@ -4,9 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/wechat"
 )
 
 // TestOneStepSeesWhatChanged: a resident's order is answered in one step
@@ -81,5 +85,75 @@ func TestOneStepSeesWhatChanged(t *testing.T) {
 	}
 	if !slowed {
 		t.Errorf("ten orders in a minute with a limit of 8: none held back")
+	}
+}
+
+// TestOneStepUrgentWritesNothingUnclaimed: an order that would be urgent
+// (an urgent item, or any order of a marked household) joins the
+// household's open urgent request, a write of its own. In one step that
+// write would come before the message is claimed and its sender checked:
+// made for a sender who left the household since, or for a body forged
+// under a signature seen once. Neither may change the open request.
+func TestOneStepUrgentWritesNothingUnclaimed(t *testing.T) {
+	e, _, _ := urgentEnv(t)
+	ctx := context.Background()
+	h := e.srv.Config.Handler.(*wechat.Handler)
+	h.Nonces, h.NoncesInAnswer, h.MaxAge = wechat.NewRedisNoncesAt(e.rdb, e.store.NoncePrefix()), true, time.Hour
+	other := newBot(e.bot.Catalog, e.bot.Community, e.store, failingNotices{}, func() time.Time { return e.now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e.mustSay(t, "r1", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "r1", "挂面1袋", "下单成功") // r1 is known to this replica
+	e.mustSay(t, "r1", "硝酸甘油1瓶", "急需订单已收到")
+	urgentLines := func() string {
+		t.Helper()
+		list, err := e.store.HouseholdOrders(ctx, "3-2-501", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range list {
+			if o.Urgent && o.Status == orders.StatusPending {
+				return orders.Goods(o.Lines)
+			}
+		}
+		t.Fatal("no open urgent order")
+		return ""
+	}
+	before := urgentLines()
+
+	// A body forged under the signature of a message seen once: refused,
+	// and nothing done.
+	at := time.Now()
+	seen, err := e.acct.Plain(e.srv.URL+"/wechat", e.textXML("r2", "帮助"), at, "seen-nonce")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := e.acct.Plain(e.srv.URL+"/wechat", e.textXML("r1", "硝酸甘油1瓶 鸡蛋1盒"), at, "seen-nonce")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, req := range []*http.Request{seen, forged} {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := []int{http.StatusOK, http.StatusForbidden}[i]; resp.StatusCode != want {
+			t.Fatalf("request %d: status %d, want %d", i, resp.StatusCode, want)
+		}
+	}
+	if got := urgentLines(); got != before {
+		t.Errorf("a forged body changed the open urgent order: %q → %q", before, got)
+	}
+
+	// r1 leaves the household on another replica: their order changes
+	// nothing of the household's.
+	before = urgentLines()
+	if got := other.Handle(ctx, Request{MsgType: "text", Content: "解绑", OpenID: "r1", MsgID: e.msgID.Add(1)}); !strings.Contains(got, "解") {
+		t.Fatalf("解绑 on the other replica: %q", got)
+	}
+	if got := e.say("r1", "硝酸甘油1瓶 牛奶1箱"); !strings.Contains(got, "绑定") {
+		t.Errorf("after 解绑 elsewhere: %q, want to be asked to bind", got)
+	}
+	if got := urgentLines(); got != before {
+		t.Errorf("a sender who left changed the household's urgent order: %q → %q", before, got)
 	}
 }
