@@ -4,11 +4,14 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/wechat"
 )
@@ -155,5 +158,39 @@ func TestOneStepUrgentWritesNothingUnclaimed(t *testing.T) {
 	}
 	if got := urgentLines(); got != before {
 		t.Errorf("a sender who left changed the household's urgent order: %q → %q", before, got)
+	}
+}
+
+// TestOneStepCountsEachOrderOnce: the actions' metrics count what people
+// did. An order tried in one step that did not go ahead (its sender
+// changed, or it was a WeChat retry of a message answered already) did
+// nothing: it is neither an order nor an error.
+func TestOneStepCountsEachOrderOnce(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	var mu sync.Mutex
+	counted := map[string]int{}
+	e.bot.Actions.Observe = func(action string, _ actions.Door, outcome string) {
+		mu.Lock()
+		defer mu.Unlock()
+		counted[action+" "+outcome]++
+	}
+	e.mustSay(t, "r1", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "r1", "挂面1袋", "下单成功") // r1 is known to this replica
+	clear(counted)
+
+	msg := e.textXML("r1", "挂面1袋")
+	first := e.reply(msg)
+	if again := e.reply(msg); again != first || !strings.HasPrefix(first, "下单成功") {
+		t.Fatalf("order %q, its retry %q", first, again)
+	}
+	// The day closes elsewhere: the next order is tried in one step for
+	// the day as it was, then answered anew.
+	if _, err := e.store.CloseDay(ctx, "2026-11-24", e.now); err != nil {
+		t.Fatal(err)
+	}
+	e.mustSay(t, "r1", "挂面1袋", "下单成功")
+	if want := map[string]int{"place ok": 2}; !maps.Equal(counted, want) {
+		t.Errorf("actions counted %v, want %v", counted, want)
 	}
 }
