@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -192,5 +193,39 @@ func TestOneStepCountsEachOrderOnce(t *testing.T) {
 	e.mustSay(t, "r1", "挂面1袋", "下单成功")
 	if want := map[string]int{"place ok": 2}; !maps.Equal(counted, want) {
 		t.Errorf("actions counted %v, want %v", counted, want)
+	}
+}
+
+// TestForgedBodyIsNoMessage: a body refused for a signature tied to
+// another (wechat.Forged) was never a message: it is not counted as one
+// answered.
+func TestForgedBodyIsNoMessage(t *testing.T) {
+	e := newEnv(t, nil)
+	h := e.srv.Config.Handler.(*wechat.Handler)
+	h.Nonces, h.NoncesInAnswer, h.MaxAge = wechat.NewRedisNoncesAt(e.rdb, e.store.NoncePrefix()), true, time.Hour
+	var mu sync.Mutex
+	var counted []string
+	e.bot.Observe = func(intent, outcome string, _ time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		counted = append(counted, intent+" "+outcome)
+	}
+	at := time.Now()
+	for i, body := range [][]byte{e.textXML("r2", "帮助"), e.textXML("r1", "帮助")} {
+		req, err := e.acct.Plain(e.srv.URL+"/wechat", body, at, "seen-nonce")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := []int{http.StatusOK, http.StatusForbidden}[i]; resp.StatusCode != want {
+			t.Fatalf("request %d: status %d, want %d", i, resp.StatusCode, want)
+		}
+	}
+	if want := []string{"help ok"}; !slices.Equal(counted, want) {
+		t.Errorf("messages counted %v, want %v", counted, want)
 	}
 }
