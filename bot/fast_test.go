@@ -101,8 +101,7 @@ func TestOneStepSeesWhatChanged(t *testing.T) {
 func TestOneStepUrgentWritesNothingUnclaimed(t *testing.T) {
 	e, _, _ := urgentEnv(t)
 	ctx := context.Background()
-	h := e.srv.Config.Handler.(*wechat.Handler)
-	h.Nonces, h.NoncesInAnswer, h.MaxAge = wechat.NewRedisNoncesAt(e.rdb, e.store.NoncePrefix()), true, time.Hour
+	e.tieSignatures()
 	other := newBot(e.bot.Catalog, e.bot.Community, e.store, failingNotices{}, func() time.Time { return e.now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	e.mustSay(t, "r1", "绑定 3栋2单元501", "已绑定")
 	e.mustSay(t, "r1", "挂面1袋", "下单成功") // r1 is known to this replica
@@ -125,24 +124,8 @@ func TestOneStepUrgentWritesNothingUnclaimed(t *testing.T) {
 
 	// A body forged under the signature of a message seen once: refused,
 	// and nothing done.
-	at := time.Now()
-	seen, err := e.acct.Plain(e.srv.URL+"/wechat", e.textXML("r2", "帮助"), at, "seen-nonce")
-	if err != nil {
-		t.Fatal(err)
-	}
-	forged, err := e.acct.Plain(e.srv.URL+"/wechat", e.textXML("r1", "硝酸甘油1瓶 鸡蛋1盒"), at, "seen-nonce")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, req := range []*http.Request{seen, forged} {
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if want := []int{http.StatusOK, http.StatusForbidden}[i]; resp.StatusCode != want {
-			t.Fatalf("request %d: status %d, want %d", i, resp.StatusCode, want)
-		}
+	if got, want := e.postUnderOneSignature(e.textXML("r2", "帮助"), e.textXML("r1", "硝酸甘油1瓶 鸡蛋1盒")), []int{http.StatusOK, http.StatusForbidden}; !slices.Equal(got, want) {
+		t.Fatalf("statuses %v, want %v", got, want)
 	}
 	if got := urgentLines(); got != before {
 		t.Errorf("a forged body changed the open urgent order: %q → %q", before, got)
@@ -201,8 +184,7 @@ func TestOneStepCountsEachOrderOnce(t *testing.T) {
 // answered.
 func TestForgedBodyIsNoMessage(t *testing.T) {
 	e := newEnv(t, nil)
-	h := e.srv.Config.Handler.(*wechat.Handler)
-	h.Nonces, h.NoncesInAnswer, h.MaxAge = wechat.NewRedisNoncesAt(e.rdb, e.store.NoncePrefix()), true, time.Hour
+	e.tieSignatures()
 	var mu sync.Mutex
 	var counted []string
 	e.bot.Observe = func(intent, outcome string, _ time.Duration) {
@@ -210,22 +192,41 @@ func TestForgedBodyIsNoMessage(t *testing.T) {
 		defer mu.Unlock()
 		counted = append(counted, intent+" "+outcome)
 	}
-	at := time.Now()
-	for i, body := range [][]byte{e.textXML("r2", "帮助"), e.textXML("r1", "帮助")} {
-		req, err := e.acct.Plain(e.srv.URL+"/wechat", body, at, "seen-nonce")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if want := []int{http.StatusOK, http.StatusForbidden}[i]; resp.StatusCode != want {
-			t.Fatalf("request %d: status %d, want %d", i, resp.StatusCode, want)
-		}
+	if got, want := e.postUnderOneSignature(e.textXML("r2", "帮助"), e.textXML("r1", "帮助")), []int{http.StatusOK, http.StatusForbidden}; !slices.Equal(got, want) {
+		t.Fatalf("statuses %v, want %v", got, want)
 	}
 	if want := []string{"help ok"}; !slices.Equal(counted, want) {
 		t.Errorf("messages counted %v, want %v", counted, want)
 	}
+}
+
+// tieSignatures makes e's callback a plaintext account of one community,
+// as cmd wires it: each callback's signature is tied to its body in the
+// message's first store step (wechat.Handler.NoncesInAnswer).
+func (e *env) tieSignatures() {
+	h := e.srv.Config.Handler.(*wechat.Handler)
+	h.Nonces, h.NoncesInAnswer, h.MaxAge = wechat.NewRedisNoncesAt(e.rdb, e.store.NoncePrefix()), true, time.Hour
+	e.t.Cleanup(func() { h.Nonces, h.NoncesInAnswer, h.MaxAge = nil, false, 0 })
+}
+
+// postUnderOneSignature posts bodies in turn under one signature (one
+// timestamp and nonce), as someone who saw the first callback's URL
+// would, and returns their statuses.
+func (e *env) postUnderOneSignature(bodies ...[]byte) []int {
+	e.t.Helper()
+	at := time.Now()
+	var out []int
+	for _, body := range bodies {
+		req, err := e.acct.Plain(e.srv.URL+"/wechat", body, at, "seen-nonce")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		resp.Body.Close()
+		out = append(out, resp.StatusCode)
+	}
+	return out
 }
