@@ -175,7 +175,10 @@ func (u urgentStore) Marked(ctx context.Context, key string) (bool, error) {
 // done ends an action: it counts it and, for the audited ones (action
 // named), records who did what to what.
 func (s *Service) done(ctx context.Context, a Actor, name string, err error) {
-	if s.Observe != nil {
+	// A write tried with a message's arrival that did not go ahead did
+	// nothing: the message is handled anew, and counted then (or it was
+	// a retry of one answered already).
+	if s.Observe != nil && !errors.Is(err, orders.ErrStale) {
 		outcome := "ok"
 		switch {
 		case err == nil:

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/baogong/baogong/wechat"
 )
 
 // consoleWords ask for a link into the community console (管理后台).
@@ -59,8 +61,8 @@ func (c *cmd) name() string {
 // event, a photo; "repeat" for a retry answered from the saved reply) and
 // its outcome (ok, busy, maybe, partly, silent).
 func (b *Bot) observe(m *Message, start time.Time, reply *string) {
-	if b.Observe == nil {
-		return
+	if b.Observe == nil || *reply == wechat.Forged {
+		return // a forged body is refused, not a message answered
 	}
 	intent := m.intent
 	outcome := "ok"

@@ -98,7 +98,20 @@ func (b *Bot) fast(ctx context.Context, m *Message) (reply string, a *orders.Arr
 
 // oneStep reports whether msg, answered in one step, may go on to the
 // write it would make: only a resident's order of their own message's
-// goods, not urgent, does (see fast).
-func (msg *Message) oneStep(said bool, requestID string) bool {
-	return msg.arrive == nil || (!said && !msg.cry && requestID == "wx:"+msg.DedupeKey())
+// goods, not urgent, does (see fast). An urgent order (said so, an urgent
+// item, a marked household's) reads and may change the household's open
+// urgent request before it places anything: writes the step could not
+// check, so it takes two steps.
+func (msg *Message) oneStep(b *Bot, items []orders.ItemRequest, said bool, requestID string) bool {
+	if msg.arrive == nil {
+		return true
+	}
+	if msg.cry || requestID != "wx:"+msg.DedupeKey() {
+		return false
+	}
+	lines := make([]orders.Line, len(items))
+	for i, it := range items {
+		lines[i].SKU = it.SKU
+	}
+	return !orders.IsUrgent(b.Catalog, lines, said, msg.From.Marks)
 }

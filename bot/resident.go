@@ -146,7 +146,7 @@ func (b *Bot) placeItems(ctx context.Context, msg *Message, items []orders.ItemR
 		}
 		return text
 	}
-	if !msg.oneStep(said, requestID) {
+	if !msg.oneStep(b, items, said, requestID) {
 		return "", errNotFast
 	}
 	ack := msg.newAck()

@@ -5,11 +5,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/baogong/baogong/wechat"
 )
 
 // roundTrips counts the commands and pipelines a client sends: each is one
@@ -105,9 +102,7 @@ func TestOrderRoundTrips(t *testing.T) {
 
 	// A plaintext account of one community ties each callback's
 	// signature to its body in the same step (wechat.NoncesInAnswer).
-	h := e.srv.Config.Handler.(*wechat.Handler)
-	h.Nonces, h.NoncesInAnswer, h.MaxAge = wechat.NewRedisNoncesAt(e.rdb, e.store.NoncePrefix()), true, time.Hour
-	t.Cleanup(func() { h.Nonces, h.NoncesInAnswer, h.MaxAge = nil, false, 0 })
+	e.tieSignatures()
 	e.say(u, "挂面1袋") // loads the script with the signature
 	rt.n.Store(0)
 	if got := e.say(u, "挂面1袋"); !strings.HasPrefix(got, "下单成功") {

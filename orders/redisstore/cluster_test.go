@@ -511,3 +511,52 @@ func BenchmarkCommunities(b *testing.B) {
 		})
 	}
 }
+
+// TestClusterOrderMessageInOneStep runs the order message's one step
+// (place_arrive.lua: claim, sender, callback signature and order) on the
+// cluster: every key it touches is declared and in the community's slot.
+func TestClusterOrderMessageInOneStep(t *testing.T) {
+	rdb := clusterClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c := communitiesOnNodes(t, rdb, 1)[0]
+	cat := testCatalog(t, 3)
+	s := redisstore.New(rdb, c, cat)
+	if err := s.SetStock(ctx, map[string]int{"VEG": 3, "EGG": 1000}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	day := orders.Day(at, shanghai)
+	arrive := func(sig, sum, state string) *orders.Arrive {
+		return &orders.Arrive{OpenID: "openid-501", At: at, Day: day, Grids: []string{"G1", "G2"}, How: orders.Wrote,
+			Signed: &orders.Signed{Signature: sig, Sum: sum, TTL: time.Minute}, State: state, PerMinute: 30}
+	}
+	a, err := s.Resolve(ctx, "m:1", "o1", *arrive("sig-1", "sum-1", ""))
+	if err != nil || a.State != orders.ClaimNew {
+		t.Fatalf("resolve: %+v %v", a, err)
+	}
+	if err := s.SaveReply(ctx, "m:1", "o1", "帮助"); err != nil {
+		t.Fatal(err)
+	}
+	place := func(key, owner, sig, sum string) (*orders.Ack, error) {
+		ack := &orders.Ack{Key: key, Owner: owner, Once: true, Arrive: arrive(sig, sum, a.Sender.State),
+			Render: func(o orders.Order) string { return "下单成功 " + o.ID }}
+		_, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, orders.ItemRequest{SKU: "EGG", Qty: 1}), "wx:"+key, ack)
+		return ack, err
+	}
+	ack, err := place("m:2", "o2", "sig-2", "sum-2")
+	if err != nil || !ack.Saved || ack.Reply != "下单成功 1001" {
+		t.Fatalf("one step: %+v %v", ack, err)
+	}
+	// WeChat's retry: the answer saved, nothing placed.
+	ack, err = place("m:2", "o3", "sig-2", "sum-2")
+	if !errors.Is(err, orders.ErrStale) || ack.Arrive.Arrival.State != orders.ClaimDone || ack.Arrive.Arrival.Reply != "下单成功 1001" {
+		t.Errorf("retry: %+v %v", ack.Arrive.Arrival, err)
+	}
+	// Another body under a seen signature: refused.
+	ack, err = place("m:3", "o4", "sig-2", "sum-other")
+	if !errors.Is(err, orders.ErrStale) || ack.Arrive.Arrival.State != orders.ClaimForged {
+		t.Errorf("forged: %+v %v", ack.Arrive.Arrival, err)
+	}
+	keysLandOnOneNode(t, rdb, c)
+}
