@@ -84,3 +84,29 @@ func TestAttackLateResolveRevivesSettledClaim(t *testing.T) {
 		t.Errorf("after RELEASED (told 没有办成) the message placed order %s and saved %q", o.ID, ack.Reply)
 	}
 }
+
+// Regression (review of the one-step order): an order message's one step
+// resolves as well as writes, so a late one must find its delivery's
+// tombstone however late it lands: the tombstone outlives any command of
+// the delivery, not only its claim.
+func TestAttackLateOneStepAfterSettle(t *testing.T) {
+	ctx := context.Background()
+	s, cat := newStore(t, 10)
+	s.ClaimTTL = 100 * time.Millisecond
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	const key, owner = "m:778", "owner-b"
+	day := orders.Day(at, shanghai)
+	// The one step timed out on its way; Handle settles (nothing there
+	// yet: the tombstone is all there is).
+	if st, _, err := s.Settle(ctx, key, owner); err != nil || st != orders.SettledReleased {
+		t.Fatal(st, err)
+	}
+	// The step lands well after the claim's life.
+	time.Sleep(3 * s.ClaimTTL)
+	ar := &orders.Arrive{OpenID: "openid-501", At: at, Day: day, How: orders.Wrote}
+	ack := &orders.Ack{Key: key, Owner: owner, Once: true, Arrive: ar, Render: func(o orders.Order) string { return "下单成功！订单号 " + o.ID }}
+	o, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "wx:"+key, ack)
+	if !errors.Is(err, orders.ErrStale) || ar.Arrival.State != orders.ClaimSettled {
+		t.Errorf("a one step landing after its delivery was settled: order %q, %v, %v", o.ID, err, ar.Arrival.State)
+	}
+}

@@ -212,7 +212,7 @@ func (s *Store) SaveReply(ctx context.Context, key, owner, reply string) error {
 // outcome. SettledReleased means no write for owner happened or can
 // happen any more; SettledAnswered returns the message's answer.
 func (s *Store) Settle(ctx context.Context, key, owner string) (orders.Settled, string, error) {
-	res, err := settleScript.Run(ctx, s.rdb, []string{s.k.msg(key)}, claimValue(owner), tombstone(owner), s.claimTTL().Milliseconds()).StringSlice()
+	res, err := settleScript.Run(ctx, s.rdb, []string{s.k.msg(key)}, claimValue(owner), tombstone(owner), tombstoneTTL(s.claimTTL()).Milliseconds()).StringSlice()
 	if err != nil {
 		return 0, "", fmt.Errorf("settle message: %w", err)
 	}
@@ -224,6 +224,14 @@ func (s *Store) Settle(ctx context.Context, key, owner string) (orders.Settled, 
 	}
 	return orders.SettledElsewhere, "", nil
 }
+
+// tombstoneTTL is how long a given-up claim stays given up: far longer
+// than any command of its delivery can be late. A late order message's
+// one step (place_arrive.lua) resolves as well as writes: should it reach
+// Redis after the tombstone is gone, it would claim the message and place
+// the order the resident was told did not happen. WeChat's retries and
+// new deliveries take a tombstone as free, so its length costs nothing.
+func tombstoneTTL(claim time.Duration) time.Duration { return max(10*claim, time.Minute) }
 
 // WaitReply polls a message held by another delivery until it is answered
 // (ClaimDone and the answer), its claim is gone (ClaimNew: resolve it
