@@ -41,6 +41,9 @@ type Server struct {
 	Log   *slog.Logger
 	// Now is the service's clock (time.Now when nil).
 	Now func() time.Time
+	// Secure marks the cookies it sets Secure: set when public_url is
+	// https (TLS may end at a proxy that says nothing of it).
+	Secure bool
 }
 
 func (s *Server) now() time.Time {

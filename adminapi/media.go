@@ -80,7 +80,7 @@ func (s *Server) rxPhoto(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := strings.TrimPrefix(r.PathValue("key"), actions.RxPhotoKey(""))
-	p, err := s.Actions.ViewRxPhoto(r.Context(), a, id, device(w, r))
+	p, err := s.Actions.ViewRxPhoto(r.Context(), a, id, s.device(w, r))
 	switch {
 	case errors.Is(err, actions.ErrOtherDevice):
 		page(w, http.StatusForbidden, textRxOtherDevice)
@@ -100,8 +100,9 @@ func (s *Server) rxPhoto(w http.ResponseWriter, r *http.Request) {
 }
 
 // device returns the digest of the browser's device token, giving it one
-// when it has none. The token itself is never stored.
-func device(w http.ResponseWriter, r *http.Request) string {
+// when it has none. The token itself is never stored; its cookie is
+// Secure when public_url is https, even when TLS ends at a proxy.
+func (s *Server) device(w http.ResponseWriter, r *http.Request) string {
 	tok := ""
 	if c, err := r.Cookie(deviceCookie); err == nil && len(c.Value) == 32 {
 		tok = c.Value
@@ -110,7 +111,7 @@ func device(w http.ResponseWriter, r *http.Request) string {
 		rand.Read(b)
 		tok = hex.EncodeToString(b)
 		http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: tok, Path: "/m/", HttpOnly: true,
-			Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", SameSite: http.SameSiteLaxMode,
+			Secure: s.Secure || r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", SameSite: http.SameSiteLaxMode,
 			MaxAge: int(actions.RxPhotoTTL / time.Second)})
 	}
 	sum := sha256.Sum256([]byte(tok))

@@ -143,7 +143,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		Jobs:      &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer, RxLink: links.RxPhoto},
 		Notices:   p.Outbox,
 		Mailboxes: p.Outbox, MediaFiles: p.Store,
-		Bindings: p.Store}).Register(p.Mux)
+		Bindings: p.Store, Secure: strings.HasPrefix(cfg.PublicBase(), "https://")}).Register(p.Mux)
 	p.Console = &console.Server{
 		Store: p.Store, Actions: p.Actions, Staff: p.Staff, Community: &community, Catalog: p.Catalog, Location: loc,
 		Jobs: p.Jobs, Schedules: p.Schedules, Notices: p.Outbox, Distributor: p.Distributor,
