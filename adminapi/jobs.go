@@ -25,7 +25,16 @@ type Jobs struct {
 	// RxLink, when set, makes the link of a kept prescription photo for
 	// a supplier's contact (actions.MediaLinks.RxPhoto).
 	RxLink func(key, supplier, viewer string) string
+	// StaffRxLink, when set, makes the link of order's prescription photo
+	// in the console, for a pick list opened by staff (ParamStaff).
+	StaffRxLink func(order string) string
 }
+
+// ParamStaff marks a pick list link made for staff (the console's, signed
+// with it): its prescription photos open in the console by the staff
+// member's session, never by the pharmacy contact's links, which would
+// make the office's browser the pharmacy's phone.
+const ParamStaff = "staff"
 
 func (s *Server) registerJobs(mux *http.ServeMux) {
 	if s.Jobs == nil {
@@ -125,8 +134,15 @@ func (s *Server) picklist(w http.ResponseWriter, r *http.Request) {
 	// by WeChat's URL (issue 19).
 	// Each link is for the pharmacy's contact, opened only on their phone
 	// (issue 21): the list forwarded shows no photo.
+	staff := r.URL.Query().Get(ParamStaff) != ""
 	for i := range pl.Rx {
-		if pl.Rx[i].Photo != "" && s.Jobs.RxLink != nil && sup.ContactOpenID != "" {
+		switch {
+		case pl.Rx[i].Photo == "":
+		case staff:
+			if s.Jobs.StaffRxLink != nil {
+				pl.Rx[i].PicURL = s.Jobs.StaffRxLink(pl.Rx[i].OrderID)
+			}
+		case s.Jobs.RxLink != nil && sup.ContactOpenID != "":
 			pl.Rx[i].PicURL = s.Jobs.RxLink(pl.Rx[i].Photo, sup.ID, sup.ContactOpenID)
 		}
 	}

@@ -70,14 +70,32 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request, sess staff.Ses
 		for _, run := range runs {
 			rv := runView{JobRun: run, view: v.view}
 			json.Unmarshal(run.Result, &rv.Res)
+			// The run kept the link sent to each supplier; staff get
+			// theirs (staffPicklist).
+			for i, sr := range rv.Res.Suppliers {
+				if sr.Link != "" {
+					rv.Res.Suppliers[i].Link = s.staffPicklist(sr.Supplier, rv.Res.Day)
+				}
+			}
 			jv.Runs = append(jv.Runs, rv)
 		}
 		v.Jobs = append(v.Jobs, jv)
 	}
 	for _, sup := range s.Catalog.Suppliers {
-		v.Picklists = append(v.Picklists, picklistLink{Supplier: sup.Name, Link: s.Links.Picklist(sup.ID, closed)})
+		v.Picklists = append(v.Picklists, picklistLink{Supplier: sup.Name, Link: s.staffPicklist(sup.ID, closed)})
 	}
 	s.render(w, r, "jobs", v)
+}
+
+// staffPicklist is the link of supplier's pick list of day for staff:
+// its prescription photos open in the console by the session, audited
+// under the staff member's name (adminapi.ParamStaff). The link sent to
+// the supplier would make the staff's browser the pharmacy's phone.
+func (s *Server) staffPicklist(supplier, day string) string {
+	if l, ok := s.Links.(interface{ StaffPicklist(string, string) string }); ok {
+		return l.StaffPicklist(supplier, day)
+	}
+	return s.Links.Picklist(supplier, day)
 }
 
 // closedDay reads where the order days stand and the latest closed order

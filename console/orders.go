@@ -189,10 +189,14 @@ func (s *Server) order(w http.ResponseWriter, r *http.Request, sess staff.Sessio
 	// The prescription photo baogong keeps: shown only to this session,
 	// each view audited (issue 21), never by a link that could travel.
 	if o.Rx != nil && o.Rx.Photo != "" {
-		v.PhotoLink = "/admin/orders/" + url.PathEscape(o.ID) + "/rx-photo"
+		v.PhotoLink = RxPhotoPath(o.ID)
 	}
 	s.render(w, r, "order", v)
 }
+
+// RxPhotoPath is the console's route of order id's prescription photo:
+// it opens for a signed-in staff member only.
+func RxPhotoPath(id string) string { return "/admin/orders/" + url.PathEscape(id) + "/rx-photo" }
 
 // rxPhoto shows the prescription photo of an order to the signed-in staff
 // member (actions.ViewRxPhoto audits it).

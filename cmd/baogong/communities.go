@@ -140,7 +140,7 @@ func (m *Main) newCommunity(ctx, pctx context.Context, cc config.Community, loc 
 		p.Bot.ASRTimeout = cfg.ASR.ASRTimeout()
 	}
 	(&adminapi.Server{Store: p.Store, Community: &community, Actions: p.Actions, Token: cfg.Admin.Token, Guard: m.Guard, Log: log, Now: m.Clock.Now,
-		Jobs:      &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer, RxLink: links.RxPhoto},
+		Jobs:      &adminapi.Jobs{Runner: p.Jobs, Catalog: p.Catalog, Links: signer, RxLink: links.RxPhoto, StaffRxLink: links.StaffRxPhoto},
 		Notices:   p.Outbox,
 		Mailboxes: p.Outbox, MediaFiles: p.Store,
 		Bindings: p.Store, Secure: strings.HasPrefix(cfg.PublicBase(), "https://")}).Register(p.Mux)

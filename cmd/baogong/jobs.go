@@ -16,6 +16,7 @@ import (
 	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/adminapi"
 	"github.com/baogong/baogong/config"
+	"github.com/baogong/baogong/console"
 	"github.com/baogong/baogong/internal/signedurl"
 	"github.com/baogong/baogong/internal/suggest"
 	"github.com/baogong/baogong/jobs"
@@ -74,6 +75,28 @@ func (l signedLinks) RxPhoto(key, supplier, viewer string) string {
 	q.Set(adminapi.RxParamSupplier, supplier)
 	q.Set(adminapi.RxParamViewer, orders.Pseudonym(viewer))
 	return l.s.URLFor(MediaPath(key), q, adminapi.RxLinkTTL)
+}
+
+// StaffPicklist is the pick list link the console gives staff: signed
+// with adminapi.ParamStaff, so its prescription photos open in the
+// console by the staff member's session.
+func (l signedLinks) StaffPicklist(supplier, day string) string {
+	q := linkQuery(l.community)
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set(adminapi.ParamStaff, "1")
+	return l.s.URL(PicklistPath(supplier, day), q)
+}
+
+// StaffRxPhoto is the console's link of order's prescription photo, in
+// this community's console.
+func (l signedLinks) StaffRxPhoto(order string) string {
+	u := strings.TrimSuffix(l.s.Base, "/") + console.RxPhotoPath(order)
+	if q := linkQuery(l.community); q != nil {
+		u += "?" + q.Encode()
+	}
+	return u
 }
 
 // NoticesPath is the route of a person's notices page.

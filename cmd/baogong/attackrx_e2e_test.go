@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"html"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/baogong/baogong/internal/wxsign"
+)
+
+// rxOrderWithPhoto has a resident order prescription medicine and send
+// its photo, and returns the order number, the photo and the link the
+// pharmacy's contact (ph-boss) got.
+func rxOrderWithPhoto(t *testing.T, s *service) (id string, photo []byte, link string) {
+	t.Helper()
+	n := nonce()
+	resident := "oRxA" + n
+	photo = []byte("\xff\xd8\xff\xe0 prescription " + n)
+	s.mustSay(resident, "绑定 3栋2单元501", "已绑定")
+	got := s.mustSay(resident, "胰岛素1支", "处方")
+	id = regexp.MustCompile(`\d{4,}`).FindString(got)
+	media := "MEDIA-RX-" + n
+	s.api.AddMedia(media, "image/jpeg", photo)
+	s.send(true, wxsign.ImageXML("gh_e2e", resident, "http://mmbiz.qpic.cn/rx-"+n+".jpg", media, s.nextID(), s.now()))
+	link = rxLinkRe.FindString(s.waitSent("ph-boss", "处方待核对"))
+	if link == "" {
+		t.Fatalf("the pharmacy's notice has no photo link of order %s", id)
+	}
+	return id, photo, link
+}
+
+var picklistHrefRe = regexp.MustCompile(`href="([^"]*/p/ph-renmin/[^"]*)"`)
+
+// TestAttackRxStaffOpensPharmacyPicklist: the console's 任务 page links
+// each supplier's pick list. Staff who open the pharmacy's list there and
+// click 看照片 must see the photo as staff (by their session, audited
+// under their name), not take the pharmacy's place: before, their browser
+// became "the pharmacy's phone", the audit said the pharmacy looked, the
+// pharmacy's own phone was refused, and anyone at that office browser
+// could open the photo again without signing in.
+func TestAttackRxStaffOpensPharmacyPicklist(t *testing.T) {
+	s := clockedService(t, shAt(t, "2026-11-24 19:59:35"))
+	id, photo, link := rxOrderWithPhoto(t, s)
+	s.waitUntil(shAt(t, "2026-11-24 20:00:00"))
+	if published, day := s.runJob("cutoff", ""); !published || day != "2026-11-24" {
+		t.Fatalf("cutoff: published %v day %s", published, day)
+	}
+
+	staff := s.signInAs("e2e-admin")
+	_, _, jobsPage := staff.get("/admin/jobs")
+	m := picklistHrefRe.FindStringSubmatch(jobsPage)
+	if m == nil {
+		t.Fatalf("no pharmacy pick list link on the jobs page:\n%s", jobsPage)
+	}
+	_, _, list := staff.get(html.UnescapeString(m[1]))
+	href := regexp.MustCompile(`<a href="([^"]+)"[^>]*>看照片`).FindStringSubmatch(list)
+	if href == nil {
+		t.Fatalf("no photo on the pharmacy's pick list opened from the console:\n%s", list)
+	}
+	photoLink := html.UnescapeString(href[1])
+	if code, _, body := staff.get(photoLink); code != http.StatusOK || body != string(photo) {
+		t.Errorf("staff open the photo from the pick list: HTTP %d", code)
+	}
+
+	// The pharmacy still opens its own link on its phone.
+	jar, _ := cookiejar.New(nil)
+	pharmacy := &http.Client{Jar: jar}
+	if code, body, _ := openPhoto(t, pharmacy, link); code != http.StatusOK || !bytes.Equal(body, photo) {
+		t.Errorf("the pharmacy's phone after staff looked from the console: HTTP %d %q", code, body)
+	}
+
+	// The view was staff's, and the office browser, signed out, sees no
+	// photo.
+	_, _, audit := staff.get("/admin/audit")
+	var pharmacyViews, staffViews int
+	for _, r := range regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(audit, -1) {
+		if !strings.Contains(r, "查看处方照片") || !strings.Contains(r, ">"+id+"<") {
+			continue
+		}
+		switch {
+		case strings.Contains(r, "药房 人民大药房"):
+			pharmacyViews++
+		case strings.Contains(r, "社区工作人员"):
+			staffViews++
+		}
+	}
+	if pharmacyViews != 1 || staffViews != 1 {
+		t.Errorf("audit: %d views by the pharmacy, %d by staff; want 1 and 1", pharmacyViews, staffViews)
+	}
+	staff.post("/admin/logout", nil)
+	if code, _, body := staff.get(photoLink); code == http.StatusOK && body == string(photo) {
+		t.Errorf("the office browser, signed out, opens the photo again")
+	}
+}
+
+// TestAttackRxDeviceCookieSecure: behind an https public_url (TLS ended
+// at a proxy that sends no X-Forwarded-Proto), the cookie that names the
+// pharmacy's phone must be Secure, as the console's session is, so it
+// never travels in clear text.
+func TestAttackRxDeviceCookieSecure(t *testing.T) {
+	s := clockedService(t, consoleDay)
+	s.stop()
+	cfg, _ := os.ReadFile(s.cfgPath)
+	addr := strings.TrimPrefix(s.base, "http://")
+	text := strings.Replace(string(cfg), `http: {addr: "`+addr+`"}`, `http: {addr: "`+addr+`", public_url: "https://bg.example.com"}`, 1)
+	if text == string(cfg) {
+		t.Fatalf("no http block to change in:\n%s", cfg)
+	}
+	os.WriteFile(s.cfgPath, []byte(text), 0o644)
+	s.serve()
+	s.wrote("vol-a", "sm-boss", "ph-boss")
+	_, photo, link := rxOrderWithPhoto(t, s)
+	code, body, h := openPhoto(t, nil, strings.Replace(link, "https://bg.example.com", s.base, 1))
+	if code != http.StatusOK || !bytes.Equal(body, photo) {
+		t.Fatalf("the pharmacy opens its link: HTTP %d", code)
+	}
+	c := h.Get("Set-Cookie")
+	for _, want := range []string{"bg_device=", "HttpOnly", "Secure", "SameSite=Lax", "Path=/m/"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("device cookie %q lacks %s", c, want)
+		}
+	}
+}
