@@ -142,18 +142,9 @@ func TestRxPhotoOnlyToPharmacyAndStaff(t *testing.T) {
 	// The audit log: three views by the pharmacy (two by its message's link, one by its pick list's), one by staff, named by
 	// who they are, never by openid.
 	_, _, audit := staff.get("/admin/audit")
-	rows := regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(audit, -1)
-	var pharmacyViews, staffViews int
+	rows := rxViewRows(audit, id)
+	pharmacyViews, staffViews := rxViewsBy(rows)
 	for _, r := range rows {
-		if !strings.Contains(r, "查看处方照片") || !strings.Contains(r, ">"+id+"<") {
-			continue
-		}
-		switch {
-		case strings.Contains(r, "药房 人民大药房"):
-			pharmacyViews++
-		case strings.Contains(r, "社区工作人员"):
-			staffViews++
-		}
 		for _, secret := range []string{"ph-boss", "e2e-admin", "3栋2单元501", "3-2-501"} {
 			if strings.Contains(r, secret) {
 				t.Errorf("the audit entry names %q: %s", secret, r)
@@ -166,4 +157,29 @@ func TestRxPhotoOnlyToPharmacyAndStaff(t *testing.T) {
 	if strings.Contains(s.logs.String(), "ph-boss") {
 		t.Errorf("the log names the pharmacy contact")
 	}
+}
+
+// rxViewRows are the rows of the console's audit page that record a view
+// of order id's prescription photo.
+func rxViewRows(audit, id string) []string {
+	var out []string
+	for _, r := range regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(audit, -1) {
+		if strings.Contains(r, "查看处方照片") && strings.Contains(r, ">"+id+"<") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// rxViewsBy counts the views by the pharmacy (人民大药房) and by staff.
+func rxViewsBy(rows []string) (pharmacy, staff int) {
+	for _, r := range rows {
+		switch {
+		case strings.Contains(r, "药房 人民大药房"):
+			pharmacy++
+		case strings.Contains(r, "社区工作人员"):
+			staff++
+		}
+	}
+	return pharmacy, staff
 }
