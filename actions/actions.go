@@ -141,6 +141,10 @@ type Service struct {
 	// Account is set by NewAccount: the communities of the official
 	// account, this one among them.
 	Account *Account
+
+	// rxViews bounds each pharmacy contact's photo views (see
+	// ErrTooManyViews).
+	rxViews viewCounts
 }
 
 func (s *Service) now() time.Time {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/baogong/baogong/orders"
@@ -224,6 +225,48 @@ func (s *Service) ReviewRx(ctx context.Context, a Actor, id string, approve bool
 // phone or browser, which alone may open it (a forwarded link).
 var ErrOtherDevice = errors.New("the link was opened on another device")
 
+// ErrTooManyViews: a pharmacy's contact opened prescription photos more
+// than RxViewsPerHour times in the last hour. Each view is audited, and
+// the audit log keeps its newest entries only: without a bound, reloading
+// a photo could push every other entry out.
+var ErrTooManyViews = errors.New("too many prescription photo views")
+
+// RxViewsPerHour bounds how many prescription photos one pharmacy contact
+// may open in an hour (per replica of the service): far more than a
+// pharmacy checks, far fewer than the audit log keeps.
+const RxViewsPerHour = 120
+
+// viewCounts counts a pharmacy contact's photo views in the current hour
+// (see ErrTooManyViews); kept in the process.
+type viewCounts struct {
+	mu   sync.Mutex
+	hour int64
+	n    map[string]int
+}
+
+// full reports whether who's views of the hour of now are used up.
+func (c *viewCounts) full(who string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.turn(now)
+	return c.n[who] >= RxViewsPerHour
+}
+
+// add counts one view of who at now. Only views count: a forwarded link
+// refused on another phone must not use up the pharmacy's hour.
+func (c *viewCounts) add(who string, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.turn(now)
+	c.n[who]++
+}
+
+func (c *viewCounts) turn(now time.Time) {
+	if h := now.Unix() / 3600; h != c.hour || c.n == nil {
+		c.hour, c.n = h, map[string]int{}
+	}
+}
+
 // RxViewer returns who may look at o's prescription photo through the
 // link of supplier's contact viewer: that contact as an Actor of the
 // pharmacy, or false when supplier does not supply o's prescription
@@ -269,6 +312,9 @@ func (s *Service) ViewRxPhoto(ctx context.Context, a Actor, id, device string) (
 		return p, fmt.Errorf("order %s has no photo: %w", id, orders.ErrNotFound)
 	}
 	if !a.Staff {
+		if s.rxViews.full(orders.Pseudonym(a.OpenID), s.now()) {
+			return p, ErrTooManyViews
+		}
 		mine, err := s.Media.ClaimMediaView(ctx, o.Rx.Photo, orders.Pseudonym(a.OpenID), device, RxPhotoTTL)
 		if err != nil {
 			return p, err
@@ -280,6 +326,9 @@ func (s *Service) ViewRxPhoto(ctx context.Context, a Actor, id, device string) (
 	data, ct, err := s.Media.Media(ctx, o.Rx.Photo)
 	if err != nil {
 		return p, err
+	}
+	if !a.Staff {
+		s.rxViews.add(orders.Pseudonym(a.OpenID), s.now())
 	}
 	s.record(ctx, s.viewerNamed(ctx, a), auditRxView, o.ID, "")
 	return Photo{Data: data, ContentType: ct}, nil

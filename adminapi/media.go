@@ -58,6 +58,7 @@ const (
 	textRxLinkOnly     = "处方照片只给配药的药房和社区工作人员看。这个链接不对，或不是发给您的。"
 	textRxOtherDevice  = "这个处方照片链接已经在另一部手机上打开过，只能在那部手机上看。请不要转发；药房请用自己手机上的消息打开，有问题请联系社区。"
 	textRxPhotoGone    = "这张处方照片已经删除了。"
+	textRxTooMany      = "这个小时看处方照片的次数太多了，请过一会儿再看。有问题请联系社区。"
 	textRxPhotoTryLate = "现在打不开，请过一会儿再试。"
 )
 
@@ -65,6 +66,12 @@ const (
 // was made for, through actions.ViewRxPhoto (which audits the view).
 func (s *Server) rxPhoto(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
+	if r.Method != http.MethodGet {
+		// A HEAD would be a view audited without being seen.
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
 	switch err := s.Jobs.Links.Check(r); {
 	case errors.Is(err, signedurl.ErrExpired):
 		page(w, http.StatusGone, textRxLinkExpired)
@@ -84,6 +91,9 @@ func (s *Server) rxPhoto(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, actions.ErrOtherDevice):
 		page(w, http.StatusForbidden, textRxOtherDevice)
+		return
+	case errors.Is(err, actions.ErrTooManyViews):
+		page(w, http.StatusTooManyRequests, textRxTooMany)
 		return
 	case errors.Is(err, actions.ErrForbidden):
 		page(w, http.StatusForbidden, textRxLinkOnly)

@@ -201,6 +201,12 @@ func RxPhotoPath(id string) string { return "/admin/orders/" + url.PathEscape(id
 // rxPhoto shows the prescription photo of an order to the signed-in staff
 // member (actions.ViewRxPhoto audits it).
 func (s *Server) rxPhoto(w http.ResponseWriter, r *http.Request, sess staff.Session) {
+	if r.Method != http.MethodGet {
+		// A HEAD would be a view audited without being seen.
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
 	p, err := s.Actions.ViewRxPhoto(r.Context(), s.actor(sess), r.PathValue("id"), "")
 	switch {
 	case errors.Is(err, orders.ErrNotFound):

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"net/http"
 	"net/http/cookiejar"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/internal/wxsign"
 )
 
@@ -113,5 +115,53 @@ func TestAttackRxDeviceCookieSecure(t *testing.T) {
 		if !strings.Contains(c, want) {
 			t.Errorf("device cookie %q lacks %s", c, want)
 		}
+	}
+}
+
+// TestAttackRxViewsBounded: each view of a prescription photo is audited
+// and the audit log keeps its newest entries only, so reloading a photo
+// must not push every other entry out: the pharmacy's contact opens at
+// most actions.RxViewsPerHour photos an hour (refused beyond, 429, not
+// audited); refusals of a forwarded link do not use that up; and a HEAD,
+// which shows nothing, is no view.
+func TestAttackRxViewsBounded(t *testing.T) {
+	s := clockedService(t, consoleDay)
+	id, photo, link := rxOrderWithPhoto(t, s)
+	jar, _ := cookiejar.New(nil)
+	pharmacy := &http.Client{Jar: jar}
+	// A forwarded link hammered on another phone first: refused, and
+	// the pharmacy's hour is untouched.
+	if code, _, _ := openPhoto(t, pharmacy, link); code != http.StatusOK {
+		t.Fatalf("the pharmacy opens its link: HTTP %d", code)
+	}
+	for range 5 {
+		if code, _, _ := openPhoto(t, nil, link); code != http.StatusForbidden {
+			t.Fatalf("a forwarded link: HTTP %d, want 403", code)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodHead, link, nil)
+	if resp, err := pharmacy.Do(req); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("HEAD of a photo: %v %v, want 405", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	for i := 1; i < actions.RxViewsPerHour; i++ {
+		if code, body, _ := openPhoto(t, pharmacy, link); code != http.StatusOK || !bytes.Equal(body, photo) {
+			t.Fatalf("view %d of %d: HTTP %d", i+1, actions.RxViewsPerHour, code)
+		}
+	}
+	code, body, _ := openPhoto(t, pharmacy, link)
+	if code != http.StatusTooManyRequests || bytes.Contains(body, photo) || !strings.Contains(string(body), "太多") {
+		t.Errorf("view %d within the hour: HTTP %d %q, want 429 in words", actions.RxViewsPerHour+1, code, body)
+	}
+	staff := s.signInAs("e2e-admin")
+	views := 0
+	for from := 0; from < 1000; from += 100 { // the audit page lists 100 a page
+		_, _, audit := staff.get(fmt.Sprintf("/admin/audit?from=%d", from))
+		ph, _ := rxViewsBy(rxViewRows(audit, id))
+		views += ph
+	}
+	if ph := views; ph != actions.RxViewsPerHour {
+		t.Errorf("audit: %d views by the pharmacy, want %d (the views seen, nothing else)", ph, actions.RxViewsPerHour)
 	}
 }
