@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/internal/signedurl"
-	"github.com/baogong/baogong/internal/wxsign"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -43,19 +42,10 @@ func openPhoto(t *testing.T, c *http.Client, link string) (int, []byte, http.Hea
 // signed for someone else) gets a plain Chinese refusal.
 func TestRxPhotoOnlyToPharmacyAndStaff(t *testing.T) {
 	s := clockedService(t, consoleDay)
-	n := nonce()
-	resident, other := "oRx"+n, "oRxOther"+n
-	photo := []byte("\xff\xd8\xff\xe0 prescription " + n)
-	must := s.mustSay
-	must(resident, "绑定 3栋2单元501", "已绑定")
-	must(other, "绑定 3栋2单元502", "已绑定")
-	got := must(resident, "胰岛素1支", "处方")
-	id := regexp.MustCompile(`\d{4,}`).FindString(got)
-	media := "MEDIA-RX-" + n
-	s.api.AddMedia(media, "image/jpeg", photo)
-	s.send(true, wxsign.ImageXML("gh_e2e", resident, "http://mmbiz.qpic.cn/rx-"+n+".jpg", media, s.nextID(), s.now()))
-	link := rxLinkRe.FindString(s.waitSent("ph-boss", "处方待核对"))
-	if link == "" || !strings.Contains(link, "rx:"+id) {
+	other := "oRxOther" + nonce()
+	s.mustSay(other, "绑定 3栋2单元502", "已绑定")
+	id, photo, link := rxOrderWithPhoto(t, s)
+	if !strings.Contains(link, "rx:"+id) {
 		t.Fatalf("the pharmacy's notice has no photo link of order %s: %q", id, link)
 	}
 	if strings.Contains(link, "ph-boss") {
