@@ -82,7 +82,7 @@ func (b *Bot) fast(ctx context.Context, m *Message) (reply string, a *orders.Arr
 	}
 	f.From.Sent = 0 // the step checks the rate limit
 	f.arrive = &orders.Arrive{OpenID: m.OpenID, At: f.at, Day: orders.Day(f.at, b.Location), Grids: b.Community.GridIDs(),
-		How: orders.Wrote, Signed: signed(m.Nonce), State: snd.State, PerMinute: cmp.Or(b.PerMinute, DefaultPerMinute)}
+		How: orders.Wrote, Signed: m.Signed, State: snd.State, PerMinute: cmp.Or(b.PerMinute, DefaultPerMinute)}
 	reply, err := b.route(ctx, &f)
 	if !f.arrive.Sent {
 		return "", nil, false

@@ -198,7 +198,7 @@ func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) 
 		if first != nil {
 			a, first = *first, nil
 		} else {
-			a, err = b.Store.Resolve(ctx, m.key, m.owner, orders.Arrive{OpenID: m.OpenID, At: m.at, Day: day, Grids: b.Community.GridIDs(), How: interactionOf(m.Request), Signed: signed(m.Nonce)})
+			a, err = b.Store.Resolve(ctx, m.key, m.owner, orders.Arrive{OpenID: m.OpenID, At: m.at, Day: day, Grids: b.Community.GridIDs(), How: interactionOf(m.Request), Signed: m.Signed})
 		}
 		if err != nil {
 			if tries < 3 && retryable(ctx) {
@@ -243,14 +243,6 @@ func (b *Bot) arrive(ctx context.Context, m *Message) (reply string, done bool) 
 		// The earlier delivery gave the message up: take it over once.
 		took = true
 	}
-}
-
-// signed is a callback's signature as the store ties it (nil for none).
-func signed(n *wechat.Nonce) *orders.Signed {
-	if n == nil {
-		return nil
-	}
-	return &orders.Signed{Signature: n.Signature, Sum: n.Sum, TTL: n.TTL}
 }
 
 // retryable reports whether ctx leaves time for another try of a call

@@ -36,20 +36,12 @@ type Message struct {
 	// Recognition is what WeChat's speech recognition heard in a voice
 	// message ("" when recognition is off or heard nothing).
 	Recognition string
-	// Nonce, when set, is a plaintext callback's signature for Answer to
-	// bind to its body (see Handler.NoncesInAnswer).
-	Nonce *Nonce
+	// Signed, when set, is a plaintext callback's signature for Answer to
+	// tie to its body (see Handler.NoncesInAnswer).
+	Signed *orders.Signed
 }
 
-// Nonce is a plaintext callback's signature and its body's hash: the
-// signature is tied to the body for TTL, and the same signature with
-// another body is refused (see Nonces).
-type Nonce struct {
-	Signature, Sum string
-	TTL            time.Duration
-}
-
-// Forged is what Answer returns for a message whose Nonce is tied to
+// Forged is what Answer returns for a message whose Signed is tied to
 // another body: the handler refuses it (403) and replies nothing.
 const Forged = "\x00forged"
 
@@ -102,7 +94,7 @@ type Handler struct {
 	// covers the body.
 	Nonces Nonces
 	// NoncesInAnswer, with Nonces, leaves the binding of a plaintext
-	// message's signature to Answer (Message.Nonce), which binds it in
+	// message's signature to Answer (Message.Signed), which binds it in
 	// the store step that claims the message: a round trip less per
 	// message. Only for an account of one community, whose keys Answer's
 	// store holds: on an account of several, a body naming a sender of
@@ -168,11 +160,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var nonce *Nonce
+	var signed *orders.Signed
 	if !safe && h.Nonces != nil {
 		sum := sha256.Sum256(body)
 		if h.NoncesInAnswer {
-			nonce = &Nonce{Signature: q.Get("signature"), Sum: hex.EncodeToString(sum[:]), TTL: h.nonceTTL()}
+			signed = &orders.Signed{Signature: q.Get("signature"), Sum: hex.EncodeToString(sum[:]), TTL: h.nonceTTL()}
 		} else if !h.bind(w, r, q.Get("signature"), hex.EncodeToString(sum[:])) {
 			return
 		}
@@ -187,7 +179,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	replied, forged := false, false
 	srv.SetMessageHandler(func(m *message.MixMessage) *message.Reply {
 		msg := messageOf(m)
-		msg.Nonce = nonce
+		msg.Signed = signed
 		text := h.Answer(ctx, msg)
 		if text == Forged {
 			// A reply the library does not write ("success" is written
