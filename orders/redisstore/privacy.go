@@ -373,14 +373,9 @@ func (s *Store) scrubKeys(ctx context.Context, keys []string, p *orders.Erasure)
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	types := make([]*redis.StatusCmd, len(keys))
-	if _, err := s.rdb.Pipelined(ctx, func(pl redis.Pipeliner) error {
-		for i, k := range keys {
-			types[i] = pl.Type(ctx, k)
-		}
-		return nil
-	}); err != nil {
-		return 0, fmt.Errorf("scrub: types: %w", err)
+	types, err := s.keyTypes(ctx, keys)
+	if err != nil {
+		return 0, fmt.Errorf("scrub: %w", err)
 	}
 	changed := 0
 	for i, key := range keys {
@@ -390,7 +385,7 @@ func (s *Store) scrubKeys(ctx context.Context, keys []string, p *orders.Erasure)
 		)
 		for range maxTransitionTries {
 			var again bool
-			n, again, err = s.scrubKey(ctx, key, types[i].Val(), p)
+			n, again, err = s.scrubKey(ctx, key, types[i], p)
 			if err != nil || !again {
 				break
 			}
@@ -401,6 +396,24 @@ func (s *Store) scrubKeys(ctx context.Context, keys []string, p *orders.Erasure)
 		changed += n
 	}
 	return changed, nil
+}
+
+// keyTypes reads the type of each of keys in one round trip.
+func (s *Store) keyTypes(ctx context.Context, keys []string) ([]string, error) {
+	cmds := make([]*redis.StatusCmd, len(keys))
+	if _, err := s.rdb.Pipelined(ctx, func(pl redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = pl.Type(ctx, k)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("types: %w", err)
+	}
+	types := make([]string, len(keys))
+	for i, c := range cmds {
+		types[i] = c.Val()
+	}
+	return types, nil
 }
 
 // scrubKey removes p from one key of type typ and reports whether it

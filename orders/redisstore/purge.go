@@ -318,21 +318,16 @@ func (s *Store) purgeRecords(ctx context.Context, req orders.PurgeRequest, known
 		return known.Blank(v)
 	}
 	err = s.scanKeys(ctx, func(keys []string) error {
-		types := make([]*redis.StatusCmd, len(keys))
-		if _, err := s.rdb.Pipelined(ctx, func(pl redis.Pipeliner) error {
-			for i, k := range keys {
-				types[i] = pl.Type(ctx, k)
-			}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("purge: types: %w", err)
+		types, err := s.keyTypes(ctx, keys)
+		if err != nil {
+			return fmt.Errorf("purge: %w", err)
 		}
 		for i, k := range keys {
 			var (
 				n   int
 				err error
 			)
-			switch types[i].Val() {
+			switch types[i] {
 			case "list":
 				n, err = s.casList(ctx, k, blank)
 			case "string":
