@@ -21,6 +21,9 @@ func TestMask(t *testing.T) {
 		"/api/households/3--501/marks": "/api/households/[地址]/marks",
 		"slot 2026-11-24T07:00:00":     "slot 2026-11-24T07:00:00",
 		"order 1001, 12345678901234":   "order 1001, 12345678901234",
+		"POST /wechat":                 "POST /wechat",
+		"３栋２单元５０１ 挂面":                  "[地址]挂面",
+		"三栋二单元501":                     "[地址]",
 	} {
 		if got := Mask(in); got != want {
 			t.Errorf("Mask(%q) = %q, want %q", in, got, want)

@@ -35,8 +35,10 @@ end
 -- counters (a negative qty gives back). Counters are only touched when
 -- counters is true: they expire after their day, and recreating one with
 -- a negative count would let the household order past its limit. A
--- counter never goes below zero, whatever the caller gives back.
+-- counter never goes below zero, whatever the caller gives back. Returns
+-- whether it touched a counter.
 local function take_lines(stock_key, limit_key, base, n, counters)
+  local touched = false
   for i = 0, n - 1 do
     local sku = ARGV[base + i * 4]
     local qty = tonumber(ARGV[base + 1 + i * 4])
@@ -47,8 +49,10 @@ local function take_lines(stock_key, limit_key, base, n, counters)
       if redis.call('HINCRBY', limit_key, sku, qty) < 0 then
         redis.call('HSET', limit_key, sku, 0)
       end
+      touched = true
     end
   end
+  return touched
 end
 
 -- check_version returns nil when the order hash holds version ver in
@@ -107,8 +111,10 @@ local function place_order(k, base, request_ttl, limit_ttl, seq)
     data = '{"id":"' .. id .. string.sub(data, 8)
     key = k[4] .. id
   end
-  take_lines(k[2], k[3], base + 6, n, true)
-  redis.call('EXPIRE', k[3], limit_ttl)
+  -- An order of nothing limited leaves the counters alone.
+  if take_lines(k[2], k[3], base + 6, n, true) then
+    redis.call('EXPIRE', k[3], limit_ttl)
+  end
   local score = ARGV[base + 3]
   redis.call('HSET', key, 'status', ARGV[base + 2], 'ver', '1', 'data', data)
   redis.call('ZADD', k[5], ARGV[base + 4], id)

@@ -16,18 +16,10 @@
 -- {'SETTLED'} (nothing claimed); {'STALE', …} as resolve.lua's {'NEW', …} (claimed, nothing
 -- placed); else place.lua's answer (claimed and placed, or refused with
 -- the claim held).
-local rk = {}
-for i = 10, #KEYS do
-  rk[#rk + 1] = KEYS[i]
-end
-local ra = {}
-for i = 14 + tonumber(ARGV[9]) * 4, #ARGV - 2 do
-  ra[#ra + 1] = ARGV[i]
-end
 -- The claim is written only when the message is not answered in this
 -- step: placed, its answer is written instead.
 local later = {}
-local r = resolve(rk, ra, later)
+local r = resolve(9, 13 + tonumber(ARGV[9]) * 4, later)
 if r[1] ~= 'NEW' then
   return r
 end

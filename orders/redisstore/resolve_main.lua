@@ -1,1 +1,1 @@
-return resolve(KEYS, ARGV)
+return resolve(0, 0)

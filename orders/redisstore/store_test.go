@@ -345,3 +345,28 @@ func BenchmarkPlaceOrderParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestLimitCountersLiveTheirDays: an order of nothing limited writes no
+// counters (the script skips their EXPIRE then); the first limited order
+// starts them, and they expire after their day.
+func TestLimitCountersLiveTheirDays(t *testing.T) {
+	ctx := context.Background()
+	s, cat := newStore(t, 10)
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, orders.ItemRequest{SKU: "EGG", Qty: 1}), "req-egg", nil); err != nil {
+		t.Fatal(err)
+	}
+	if ttl, err := s.LimitsTTL(ctx, "2026-11-24", "3-2-501"); err != nil || ttl != -2 {
+		t.Errorf("after eggs: counters ttl %v (%v), want none", ttl, err)
+	}
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(1)), "req-veg", nil); err != nil {
+		t.Fatal(err)
+	}
+	if ttl, err := s.LimitsTTL(ctx, "2026-11-24", "3-2-501"); err != nil || ttl <= 47*time.Hour || ttl > 48*time.Hour {
+		t.Errorf("after vegetables: counters ttl %v (%v), want about 48 h", ttl, err)
+	}
+	// The limit still counts the first order: 1 + 2 > 2.
+	if _, _, err := s.PlaceOrder(ctx, order(t, cat, "501", at, veg(2)), "req-veg-2", nil); !errors.Is(err, orders.ErrLimit) {
+		t.Errorf("third order: %v, want the household limit", err)
+	}
+}
