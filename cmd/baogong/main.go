@@ -87,6 +87,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	tuneGC(os.Getenv)
 	m, err := LoadMain(ctx, *path, stderr)
 	if err != nil {
 		return err
