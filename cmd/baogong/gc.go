@@ -11,8 +11,10 @@ import "runtime/debug"
 // path").
 const serveGCPercent = 200
 
-// tuneGC sets serveGCPercent when GOGC is not set: an operator's GOGC (or
-// GOMEMLIMIT alongside it) wins.
+// tuneGC sets serveGCPercent when GOGC is not set: an operator's GOGC
+// wins. GOMEMLIMIT still caps the heap softly at either setting. The
+// price is in big jobs: a roster over 100 000 open orders peaked at 262 MB
+// RSS instead of 195 (README, "Message path").
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(serveGCPercent)

@@ -68,9 +68,13 @@ const (
 	// requestTTL is how long a request id is remembered. WeChat retries
 	// within seconds; a day also covers a lead re-sending yesterday's list.
 	requestTTL = 24 * time.Hour
-	// limitTTL keeps a day's limit counters until the day is surely over
-	// in every time zone.
-	limitTTL = 48 * time.Hour
+	// limitTTL keeps a day's limit counters until the day is surely over.
+	// The TTL runs from an order, and an order may count for a day up to
+	// MaxClosedAhead days ahead (today and tomorrow closed): its counters
+	// must outlive the end of that day, up to three days away, or a later
+	// order of the same day would find them gone and order its limit
+	// again. A day more is margin.
+	limitTTL = (orders.MaxClosedAhead + 2) * 24 * time.Hour
 	// defaultListLimit bounds listings that did not ask for a limit.
 	defaultListLimit = 1000
 	// maxTransitionTries bounds the compare-and-set loop when orders
