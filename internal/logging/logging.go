@@ -99,7 +99,7 @@ func Mask(s string) string {
 
 // plain reports whether s is ASCII without a digit: neither pattern can
 // match it (full-width digits and Chinese numerals are not ASCII). Most
-// attributes are such (every access line's route), and the two regexps
+// attributes are such (most access lines' routes), and the two regexps
 // cost most of a line.
 func plain(s string) bool {
 	for i := 0; i < len(s); i++ {
