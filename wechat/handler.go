@@ -173,48 +173,56 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := context.WithTimeout(r.Context(), h.Budget)
 	defer cancel()
-	srv := h.Account.GetServer(r, w)
+	// The library reads, decrypts and decodes the message; it writes
+	// nothing (its "success" for no reply goes nowhere): the answer is
+	// ours to write (see textReply).
+	srv := h.Account.GetServer(r, discard{})
 	// Signatures were checked above, with the status codes we want.
 	srv.SkipValidate(true)
-	replied, forged := false, false
+	var answer string
+	var in *message.MixMessage
 	srv.SetMessageHandler(func(m *message.MixMessage) *message.Reply {
 		msg := messageOf(m)
 		msg.Signed = signed
-		text := h.Answer(ctx, msg)
-		if text == Forged {
-			// A reply the library does not write ("success" is written
-			// for none): the 403 is ours.
-			forged = true
-			return &message.Reply{MsgType: message.MsgTypeText, MsgData: message.NewText("")}
-		}
-		if text == "" {
-			return nil
-		}
-		replied = true
-		return &message.Reply{MsgType: message.MsgTypeText, MsgData: message.NewText(text)}
+		answer, in = h.Answer(ctx, msg), m
+		return nil
 	})
 	if err := srv.Serve(); err != nil {
 		h.Log.Warn("unreadable wechat message", "err", err, "bytes", len(body))
 		http.Error(w, "malformed message", http.StatusBadRequest)
 		return
 	}
-	if forged {
+	switch answer {
+	case Forged:
 		http.Error(w, "signature used for another message", http.StatusForbidden)
 		return
-	}
-	if !replied {
-		// In plaintext mode the library has written "success" already;
-		// in safe mode it would encrypt an empty string, so say
-		// "success" (WeChat's "no reply") ourselves.
-		if safe {
-			io.WriteString(w, "success")
-		}
+	case "":
+		// WeChat's "no reply", in either mode.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "success")
 		return
 	}
-	if err := srv.Send(); err != nil {
-		h.Log.Error("send reply", "err", err)
+	out := textReply(string(in.FromUserName), string(in.ToUserName), h.now().Unix(), answer)
+	if safe {
+		cfg := h.Account.GetContext().Config
+		ts, _ := strconv.ParseInt(q.Get("timestamp"), 10, 64) // the library read it already
+		var err error
+		if out, err = encryptedReply(out, cfg.AppID, cfg.EncodingAESKey, h.Token, ts, q.Get("nonce")); err != nil {
+			h.Log.Error("send reply", "err", err)
+			http.Error(w, "cannot answer", http.StatusInternalServerError)
+			return
+		}
 	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Write(out)
 }
+
+// discard is the library's response writer: it writes nothing.
+type discard struct{}
+
+func (discard) Header() http.Header         { return http.Header{} }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}
 
 // encryptOf returns the <Encrypt> of a safe-mode body. WeChat writes it
 // as a CDATA section, which is read without an XML decoder (the library
@@ -273,12 +281,15 @@ func (h *Handler) fresh(ts string) bool {
 	if err != nil {
 		return false
 	}
-	now := time.Now
-	if h.Now != nil {
-		now = h.Now
-	}
-	d := now().Sub(time.Unix(sec, 0))
+	d := h.now().Sub(time.Unix(sec, 0))
 	return d <= h.MaxAge && d >= -h.MaxAge
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }
 
 func messageOf(m *message.MixMessage) Message {
