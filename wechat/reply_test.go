@@ -19,20 +19,37 @@ func TestTextReplyIsTheSDKs(t *testing.T) {
 		{"o-<&>\"'", "gh_]]>", "<xml>&amp; \t\r\n 😀 ＡＢＣ"},
 		{"o", "g", "]]>"},
 		{"o", "g", "\x01\ufffd bad \xff utf-8"},
+		{"", "", ""},
 	} {
-		sdk := message.NewText(c.content)
-		sdk.SetToUserName(message.CDATA(c.to))
-		sdk.SetFromUserName(message.CDATA(c.from))
-		sdk.SetMsgType(message.MsgTypeText)
-		sdk.SetCreateTime(1796543300)
-		want, err := xml.Marshal(sdk)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := textReply(c.to, c.from, 1796543300, c.content); string(got) != string(want) {
+		if got, want := textReply(c.to, c.from, 1796543300, c.content), sdkText(t, c.to, c.from, 1796543300, c.content); string(got) != string(want) {
 			t.Errorf("content %q:\n got %s\nwant %s", c.content, got, want)
 		}
 	}
+}
+
+// FuzzTextReply: the same, for any names, time and text.
+func FuzzTextReply(f *testing.F) {
+	f.Add("o-resident", "gh_account", int64(1796543300), "下单成功！]]>\n")
+	f.Add("", "]]]>", int64(-1), "\xff\x00]]")
+	f.Fuzz(func(t *testing.T, to, from string, created int64, content string) {
+		if got, want := textReply(to, from, created, content), sdkText(t, to, from, created, content); string(got) != string(want) {
+			t.Errorf("got %q\nwant %q", got, want)
+		}
+	})
+}
+
+// sdkText is the SDK's reply: its setters, then xml.Marshal.
+func sdkText(t *testing.T, to, from string, created int64, content string) []byte {
+	sdk := message.NewText(content)
+	sdk.SetToUserName(message.CDATA(to))
+	sdk.SetFromUserName(message.CDATA(from))
+	sdk.SetMsgType(message.MsgTypeText)
+	sdk.SetCreateTime(created)
+	out, err := xml.Marshal(sdk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // TestEncryptedReplyOpens: the safe-mode envelope carries the reply
