@@ -68,10 +68,7 @@ func (l signedLinks) Media(key string) string {
 // supplier's contact viewer: named by the contact's pseudonym (a link
 // never carries an openid), and short-lived (adminapi.RxLinkTTL).
 func (l signedLinks) RxPhoto(key, supplier, viewer string) string {
-	q := linkQuery(l.community)
-	if q == nil {
-		q = url.Values{}
-	}
+	q := l.query()
 	q.Set(adminapi.RxParamSupplier, supplier)
 	q.Set(adminapi.RxParamViewer, orders.Pseudonym(viewer))
 	return l.s.URLFor(MediaPath(key), q, adminapi.RxLinkTTL)
@@ -81,12 +78,18 @@ func (l signedLinks) RxPhoto(key, supplier, viewer string) string {
 // with adminapi.ParamStaff, so its prescription photos open in the
 // console by the staff member's session.
 func (l signedLinks) StaffPicklist(supplier, day string) string {
-	q := linkQuery(l.community)
-	if q == nil {
-		q = url.Values{}
-	}
+	q := l.query()
 	q.Set(adminapi.ParamStaff, "1")
 	return l.s.URL(PicklistPath(supplier, day), q)
+}
+
+// query is the link query of l's community (linkQuery), never nil: a
+// fresh map for a link to add its own parameters to.
+func (l signedLinks) query() url.Values {
+	if q := linkQuery(l.community); q != nil {
+		return q
+	}
+	return url.Values{}
 }
 
 // StaffRxPhoto is the console's link of order's prescription photo, in
