@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount"
@@ -59,10 +60,14 @@ func (r Message) DedupeKey() string {
 	return "e:" + orders.Pseudonym(r.OpenID) + ":" + strconv.FormatInt(r.Created, 10) + ":" + r.Event + ":" + r.EventKey
 }
 
-// Handler is the WeChat callback (/wechat). It checks what silenceper's
-// server does not (body size, the signature before any parsing) so every
-// failure gets the right status, then lets the library parse, decrypt and
-// encrypt, and hands the message to Answer.
+// Handler is the WeChat callback (/wechat). It checks the body's size and
+// the signatures before any parsing, so every failure gets the right
+// status; decrypts with the SDK's crypto and reads the message into the
+// SDK's type (decodeMessage), hands it to Answer and writes the answer
+// (textReply, encryptedReply). The SDK's server is not used: it parsed
+// the query six times and the body with reflection on every message, and
+// read the safe-mode timestamp as a 32-bit number (every encrypted message
+// after January 2038 would have been refused).
 type Handler struct {
 	Account *officialaccount.OfficialAccount
 	// Answer returns the text to reply to m ("" for none) within ctx.
@@ -147,9 +152,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "plaintext messages are refused: this account encrypts", http.StatusForbidden)
 		return
 	}
+	raw, ts := body, int64(0)
 	if safe {
-		// Check msg_signature ourselves so a forged message is a 403,
-		// not the library's generic error.
+		// Check msg_signature ourselves so a forged message is a 403;
+		// decrypt what was checked.
 		encrypted, ok := encryptOf(body)
 		if !ok {
 			http.Error(w, "malformed message", http.StatusBadRequest)
@@ -157,6 +163,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if !same(util.Signature(h.Token, q.Get("timestamp"), q.Get("nonce"), encrypted), q.Get("msg_signature")) {
 			http.Error(w, "bad signature", http.StatusForbidden)
+			return
+		}
+		// The reply is signed with the request's timestamp.
+		if ts, err = strconv.ParseInt(q.Get("timestamp"), 10, 64); err != nil {
+			http.Error(w, "malformed message", http.StatusBadRequest)
+			return
+		}
+		cfg := h.Account.GetContext().Config
+		if _, raw, err = util.DecryptMsg(cfg.AppID, encrypted, cfg.EncodingAESKey); err != nil {
+			h.Log.Warn("unreadable wechat message", "err", err, "bytes", len(body))
+			http.Error(w, "malformed message", http.StatusBadRequest)
 			return
 		}
 	}
@@ -169,29 +186,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-
-	ctx, cancel := context.WithTimeout(r.Context(), h.Budget)
-	defer cancel()
-	// The library reads, decrypts and decodes the message; it writes
-	// nothing (its "success" for no reply goes nowhere): the answer is
-	// ours to write (see textReply).
-	srv := h.Account.GetServer(r, discard{})
-	// Signatures were checked above, with the status codes we want.
-	srv.SkipValidate(true)
-	var answer string
-	var in *message.MixMessage
-	srv.SetMessageHandler(func(m *message.MixMessage) *message.Reply {
-		msg := messageOf(m)
-		msg.Signed = signed
-		answer, in = h.Answer(ctx, msg), m
-		return nil
-	})
-	if err := srv.Serve(); err != nil {
+	in, err := decodeMessage(raw, strings.Contains(r.Header.Get("Content-Type"), "application/json"))
+	if err != nil {
 		h.Log.Warn("unreadable wechat message", "err", err, "bytes", len(body))
 		http.Error(w, "malformed message", http.StatusBadRequest)
 		return
 	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), h.Budget)
+	defer cancel()
+	msg := messageOf(in)
+	msg.Signed = signed
+	answer := h.Answer(ctx, msg)
 	switch answer {
 	case Forged:
 		http.Error(w, "signature used for another message", http.StatusForbidden)
@@ -205,7 +211,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out := textReply(string(in.FromUserName), string(in.ToUserName), h.now().Unix(), answer)
 	if safe {
 		cfg := h.Account.GetContext().Config
-		ts, _ := strconv.ParseInt(q.Get("timestamp"), 10, 64) // the library read it already
 		var err error
 		if out, err = encryptedReply(out, cfg.AppID, cfg.EncodingAESKey, h.Token, ts, q.Get("nonce")); err != nil {
 			h.Log.Error("send reply", "err", err)
@@ -217,20 +222,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(out)
 }
 
-// discard is the library's response writer: it writes nothing.
-type discard struct{}
-
-func (discard) Header() http.Header         { return http.Header{} }
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
-func (discard) WriteHeader(int)             {}
-
 // encryptOf returns the <Encrypt> of a safe-mode body. WeChat writes it
-// as a CDATA section, which is read without an XML decoder (the library
-// decodes the body once more anyway); any other form is decoded.
+// as a CDATA section, which is read without an XML decoder; any other
+// form is decoded.
 func encryptOf(body []byte) (string, bool) {
 	const open, end = "<Encrypt><![CDATA[", "]]></Encrypt>"
-	// Only a body with one Encrypt: with two, the checked one must be the
-	// one the library decrypts (the last, as encoding/xml keeps it).
+	// Only a body with one Encrypt: with two, encoding/xml keeps the
+	// last, and both ways of reading must agree.
 	if i := bytes.Index(body, []byte(open)); i >= 0 && bytes.Count(body, []byte("<Encrypt")) == 1 {
 		rest := body[i+len(open):]
 		if j := bytes.Index(rest, []byte(end)); j > 0 {

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -129,5 +131,70 @@ func TestStaleAndForgedSignatures(t *testing.T) {
 	}
 	if n := c.answered.Load(); n != 0 {
 		t.Errorf("%d refused messages were answered", n)
+	}
+}
+
+// An encrypted message signed after January 2038 is answered (the SDK's
+// server read its timestamp as a 32-bit number and refused it), and the
+// answer opens and carries the request's timestamp.
+func TestSafeMessageAfter2038(t *testing.T) {
+	later := time.Date(2040, 3, 1, 9, 0, 0, 0, time.UTC)
+	c := newCallback(t, func(h *Handler) { h.Now = func() time.Time { return later } })
+	req, err := c.acct.Safe(c.srv.URL+"/wechat", wxsign.TextXML("gh_test", "o-user", "查询", 5, later), later, "n-2040")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || c.answered.Load() != 1 {
+		t.Fatalf("status %d, answered %d: %s", resp.StatusCode, c.answered.Load(), body)
+	}
+	reply, err := c.acct.OpenReply(body, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.Content != "ok" || reply.ToUserName != "o-user" {
+		t.Errorf("reply %+v", reply)
+	}
+	if !strings.Contains(string(body), "<TimeStamp>"+strconv.FormatInt(later.Unix(), 10)+"</TimeStamp>") {
+		t.Errorf("the envelope does not carry the request's timestamp: %s", body)
+	}
+}
+
+// A signed POST that also carries echostr is a message like any other:
+// it is answered, and its signature is tied to its body (it used to stop
+// at the SDK's echo and reach nobody).
+func TestPostWithEchostrIsAMessage(t *testing.T) {
+	c := newCallback(t, func(h *Handler) { h.Nonces = NewRedisNonces(redistest.Client(t), hAppID+redistest.Community(t)) })
+	req, err := c.acct.Plain(c.srv.URL+"/wechat", text("查询", 41), time.Now(), "n-echo-post")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := req.URL.Query()
+	q.Set("echostr", "echo-me")
+	req.URL.RawQuery = q.Encode()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || c.answered.Load() != 1 || strings.Contains(string(body), "echo-me") {
+		t.Fatalf("status %d, answered %d: %s", resp.StatusCode, c.answered.Load(), body)
+	}
+	// The same signed query with another body is refused.
+	forged, _ := c.acct.Plain(c.srv.URL+"/wechat", text("取消 1001", 42), time.Now(), "n-echo-post")
+	forged.URL.RawQuery = req.URL.RawQuery
+	resp, err = http.DefaultClient.Do(forged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || c.answered.Load() != 1 {
+		t.Errorf("another body under the same signature: status %d, answered %d", resp.StatusCode, c.answered.Load())
 	}
 }
