@@ -390,3 +390,33 @@ func TestObserveHearsEveryRun(t *testing.T) {
 		t.Errorf("result %s: %v", runs[0].Result, err)
 	}
 }
+
+// The calendar's schedules remember their last answer: asked again, at
+// the same instant in another zone, or at another time, they answer as
+// the cron specs do.
+func TestCalendarSchedulesAnswerAsCron(t *testing.T) {
+	specs := Schedules{Cutoff: {"0 20 * * *"}, Roster: {"0 9 * * *", "30 15 * * 1-5"}}
+	cal := specs.Calendar()
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 12, 4, 23, 59, 59, 0, shanghai)
+	for i, at := range []time.Time{
+		base, base, base.In(time.UTC), base, base.Add(time.Second), base.Add(9 * time.Hour),
+		base.Add(9 * time.Hour), base.AddDate(0, 0, 1), base.In(time.UTC).Add(-8 * time.Hour), base,
+	} {
+		for name, got := range map[string]orders.Schedule{Cutoff: cal.Cutoff, Roster: cal.Rounds} {
+			var want time.Time
+			for _, spec := range specs[name] {
+				s, _ := Parser.Parse(spec)
+				if n := s.Next(at); want.IsZero() || n.Before(want) {
+					want = n
+				}
+			}
+			if n := got.Next(at); !n.Equal(want) || n.Location() != want.Location() {
+				t.Errorf("%d: %s after %v: %v, cron says %v", i, name, at, n, want)
+			}
+		}
+	}
+}
