@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -159,6 +160,21 @@ func TestRoundEnd(t *testing.T) {
 	} {
 		if got := RoundEnd(tt.slot, sh); !got.Equal(tt.want) {
 			t.Errorf("RoundEnd(%v) = %v, want %v", tt.slot, got, tt.want)
+		}
+	}
+}
+
+// A pseudonym never changes: keys already in Redis are named by it, and
+// an erasure finds them by it.
+func TestPseudonymIsStable(t *testing.T) {
+	for _, c := range []struct{ openid, want string }{
+		{"", "p5b765b358aefac7a"},
+		{"o-res-1", "p90acc5c878b0ca6e"},
+		{"oMgHVjngRipVsoxg6TuX3vz6glDg", "pabdbf1897803f325"},
+		{strings.Repeat("长", 40), "p03efdb440d029261"}, // longer than the stack buffer
+	} {
+		if got := Pseudonym(c.openid); got != c.want {
+			t.Errorf("Pseudonym(%q) = %q, want %q", c.openid, got, c.want)
 		}
 	}
 }
