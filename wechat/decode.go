@@ -55,7 +55,7 @@ func scan(b []byte, m *message.MixMessage) bool {
 		}
 		i := bytes.IndexByte(b, '>')
 		if i < 0 || i > 16 {
-			return false // no name of a field below is longer
+			return false // no name in fields is longer
 		}
 		name := string(b[1:i]) // short: on the stack
 		f := fieldOf(name)
@@ -98,72 +98,49 @@ func scan(b []byte, m *message.MixMessage) bool {
 // xmlSpace is XML's white space.
 const xmlSpace = " \t\r\n"
 
-// The fields scan reads, by their element names: what WeChat sends in
-// text, image, voice, location and menu messages and events.
-const (
-	fTo = iota
-	fFrom
-	fCreated
-	fType
-	fMsgID
-	fContent
-	fRecognition
-	fPicURL
-	fMediaID
-	fFormat
-	fThumb
-	fEvent
-	fEventKey
-	fTicket
-	fLatitude
-	fLongitude
-	fPrecision
+// field is an element scan reads and where it goes: text as it is, or a
+// number; neither for an element encoding/xml skips.
+type field struct {
+	name string
+	text func(m *message.MixMessage, v string)
+	num  func(m *message.MixMessage, n int64)
+}
+
+// fields are what WeChat sends in text, image, voice, location and menu
+// messages and events.
+var fields = [...]field{
+	{name: "ToUserName", text: func(m *message.MixMessage, v string) { m.ToUserName = message.CDATA(v) }},
+	{name: "FromUserName", text: func(m *message.MixMessage, v string) { m.FromUserName = message.CDATA(v) }},
+	{name: "CreateTime", num: func(m *message.MixMessage, n int64) { m.CreateTime = n }},
+	{name: "MsgType", text: func(m *message.MixMessage, v string) { m.MsgType = message.MsgType(v) }},
+	{name: "MsgId", num: func(m *message.MixMessage, n int64) { m.MsgID = n }},
+	{name: "Content", text: func(m *message.MixMessage, v string) { m.Content = v }},
+	{name: "Recognition", text: func(m *message.MixMessage, v string) { m.Recognition = v }},
+	{name: "PicUrl", text: func(m *message.MixMessage, v string) { m.PicURL = v }},
+	{name: "MediaId", text: func(m *message.MixMessage, v string) { m.MediaID = v }},
+	{name: "Format", text: func(m *message.MixMessage, v string) { m.Format = v }},
+	{name: "ThumbMediaId", text: func(m *message.MixMessage, v string) { m.ThumbMediaID = v }},
+	{name: "Event", text: func(m *message.MixMessage, v string) { m.Event = message.EventType(v) }},
+	{name: "EventKey", text: func(m *message.MixMessage, v string) { m.EventKey = v }},
+	{name: "Ticket", text: func(m *message.MixMessage, v string) { m.Ticket = v }},
+	{name: "Latitude", text: func(m *message.MixMessage, v string) { m.Latitude = v }},
+	{name: "Longitude", text: func(m *message.MixMessage, v string) { m.Longitude = v }},
+	{name: "Precision", text: func(m *message.MixMessage, v string) { m.Precision = v }},
 	// Sent with a message from an article; the SDK's type has no field
 	// for them, and encoding/xml skips them.
-	fMsgDataID
-	fIdx
-)
+	{name: "MsgDataId"},
+	{name: "Idx"},
+}
 
+// scan marks the fields it has seen in a uint32.
+const _ = uint(32 - len(fields))
+
+// fieldOf is the index of a name in fields, -1 for any other.
 func fieldOf(name string) int {
-	switch name {
-	case "ToUserName":
-		return fTo
-	case "FromUserName":
-		return fFrom
-	case "CreateTime":
-		return fCreated
-	case "MsgType":
-		return fType
-	case "MsgId":
-		return fMsgID
-	case "Content":
-		return fContent
-	case "Recognition":
-		return fRecognition
-	case "PicUrl":
-		return fPicURL
-	case "MediaId":
-		return fMediaID
-	case "Format":
-		return fFormat
-	case "ThumbMediaId":
-		return fThumb
-	case "Event":
-		return fEvent
-	case "EventKey":
-		return fEventKey
-	case "Ticket":
-		return fTicket
-	case "Latitude":
-		return fLatitude
-	case "Longitude":
-		return fLongitude
-	case "Precision":
-		return fPrecision
-	case "MsgDataId":
-		return fMsgDataID
-	case "Idx":
-		return fIdx
+	for i := range fields {
+		if fields[i].name == name {
+			return i
+		}
 	}
 	return -1
 }
@@ -171,7 +148,10 @@ func fieldOf(name string) int {
 // set stores v in field f as encoding/xml would, and reports false where
 // encoding/xml fails (a number it cannot read).
 func set(m *message.MixMessage, f int, v []byte) bool {
-	if f == fCreated || f == fMsgID {
+	switch fl := &fields[f]; {
+	case fl.text != nil:
+		fl.text(m, string(v))
+	case fl.num != nil:
 		var n int64
 		if len(v) > 0 {
 			var err error
@@ -180,45 +160,7 @@ func set(m *message.MixMessage, f int, v []byte) bool {
 				return false
 			}
 		}
-		if f == fCreated {
-			m.CreateTime = n
-		} else {
-			m.MsgID = n
-		}
-		return true
-	}
-	s := string(v)
-	switch f {
-	case fTo:
-		m.ToUserName = message.CDATA(s)
-	case fFrom:
-		m.FromUserName = message.CDATA(s)
-	case fType:
-		m.MsgType = message.MsgType(s)
-	case fContent:
-		m.Content = s
-	case fRecognition:
-		m.Recognition = s
-	case fPicURL:
-		m.PicURL = s
-	case fMediaID:
-		m.MediaID = s
-	case fFormat:
-		m.Format = s
-	case fThumb:
-		m.ThumbMediaID = s
-	case fEvent:
-		m.Event = message.EventType(s)
-	case fEventKey:
-		m.EventKey = s
-	case fTicket:
-		m.Ticket = s
-	case fLatitude:
-		m.Latitude = s
-	case fLongitude:
-		m.Longitude = s
-	case fPrecision:
-		m.Precision = s
+		fl.num(m, n)
 	}
 	return true
 }
