@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -366,6 +367,11 @@ func newRedis(c config.Redis) (redis.UniversalClient, error) {
 		ReadTimeout:  time.Second,
 		WriteTimeout: time.Second,
 		MaxRetries:   1,
+		// A message holds a connection for one round trip. With fewer
+		// connections than messages in flight (go-redis's default is 10
+		// per CPU: 20 on two), each waits its turn on a timer: 3 % of a
+		// message's CPU at 50 in flight. Redis takes thousands of clients.
+		PoolSize: max(10*runtime.GOMAXPROCS(0), 64),
 		// A message's budget (its context's deadline) bounds every
 		// command it sends, not only the per-command timeouts.
 		ContextTimeoutEnabled: true,
