@@ -153,6 +153,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw, ts := body, int64(0)
+	cfg := h.Account.GetContext().Config
 	if safe {
 		// Check msg_signature ourselves so a forged message is a 403;
 		// decrypt what was checked.
@@ -170,7 +171,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "malformed message", http.StatusBadRequest)
 			return
 		}
-		cfg := h.Account.GetContext().Config
 		if _, raw, err = util.DecryptMsg(cfg.AppID, encrypted, cfg.EncodingAESKey); err != nil {
 			h.Log.Warn("unreadable wechat message", "err", err, "bytes", len(body))
 			http.Error(w, "malformed message", http.StatusBadRequest)
@@ -210,8 +210,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out := textReply(string(in.FromUserName), string(in.ToUserName), h.now().Unix(), answer)
 	if safe {
-		cfg := h.Account.GetContext().Config
-		var err error
 		if out, err = encryptedReply(out, cfg.AppID, cfg.EncodingAESKey, h.Token, ts, q.Get("nonce")); err != nil {
 			h.Log.Error("send reply", "err", err)
 			http.Error(w, "cannot answer", http.StatusInternalServerError)
