@@ -71,6 +71,9 @@ func (o *Outbox) deliver(ctx context.Context, openid string, g []claimed) (int, 
 			continue
 		}
 		n := o.templateNotice(openid, part.cs)
+		if err := o.show(ctx, openid, part.cs); err != nil {
+			return done, err
+		}
 		sendErr := o.send(ctx, func(sctx context.Context) error { return o.sender.Template(sctx, n, part.tpl) })
 		switch {
 		case sendErr == nil:

@@ -190,6 +190,10 @@ func (o *Outbox) Mailbox(ctx context.Context, openid string) (Mailbox, error) {
 	}
 	m := Mailbox{Held: held}
 	seen := map[string]bool{}
+	for _, n := range held {
+		// Shown before a template WeChat then refused (see show).
+		seen[n.ID] = true
+	}
 	for _, s := range raw {
 		var n Notice
 		if json.Unmarshal([]byte(s), &n) == nil && !seen[n.ID] {

@@ -420,7 +420,8 @@ return 1`)
 // retention and keeps its text on the person's notices page (KEYS[6], a
 // list of at most ARGV[4] for ARGV[5] ms). It needs no fence: the notice
 // was delivered, whoever holds it now. KEYS[5] is the person's pending
-// set. ARGV: id, now ms, oldest ms to remember, keep n, keep ms, json.
+// set. ARGV: id, now ms, oldest ms to remember, keep n, keep ms, json,
+// '1' when the page has it already (see show).
 var doneScript = redis.NewScript(`
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
@@ -428,9 +429,11 @@ redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[3])
-redis.call('LPUSH', KEYS[6], ARGV[6])
-redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[4]) - 1)
-redis.call('PEXPIRE', KEYS[6], ARGV[5])
+if ARGV[7] ~= '1' then
+  redis.call('LPUSH', KEYS[6], ARGV[6])
+  redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[4]) - 1)
+  redis.call('PEXPIRE', KEYS[6], ARGV[5])
+end
 return 1`)
 
 // Drain claims up to Batch due notices and delivers them, those to one
@@ -581,18 +584,49 @@ func (o *Outbox) release(cs []claimed) {
 	}
 }
 
-// recordDone records c delivered (by via).
+// recordDone records c delivered (by via). A template's notices are on
+// their page already (show).
 func (o *Outbox) recordDone(ctx context.Context, c *claimed, via string) error {
 	now := o.now()
 	keep := now.Add(-orDefault(o.Retention, DefaultRetention)).UnixMilli()
-	n := c.n
-	n.Via, n.Attempts, n.LastError = via, 0, ""
-	body, _ := json.Marshal(n)
-	keys := append(append([]string(nil), o.keys...), o.to(n.OpenID), o.kept(n.OpenID))
-	if err := doneScript.Run(ctx, o.rdb, keys, c.id, now.UnixMilli(), keep, keptPerPerson, keptFor.Milliseconds(), body).Err(); err != nil {
+	shown := 0
+	if via == orders.ViaTemplate {
+		shown = 1
+	}
+	keys := append(append([]string(nil), o.keys...), o.to(c.n.OpenID), o.kept(c.n.OpenID))
+	if err := doneScript.Run(ctx, o.rdb, keys, c.id, now.UnixMilli(), keep, keptPerPerson, keptFor.Milliseconds(), pageBody(c, via), shown).Err(); err != nil {
 		// Delivered but not recorded: the notice will be sent again
 		// when the lease ends.
 		return fmt.Errorf("record delivered notice %s: %w", c.id, err)
+	}
+	return nil
+}
+
+// pageBody is c's notice as its person's page keeps it, delivered by via.
+func pageBody(c *claimed, via string) []byte {
+	n := c.n
+	n.Via, n.Attempts, n.LastError = via, 0, ""
+	body, _ := json.Marshal(n)
+	return body
+}
+
+// show puts the notices a template is about to announce on their
+// person's notices page, where the template links: WeChat shows a
+// template at once, and the page opened right away must have them. Sent,
+// they are not put there again (recordDone); held after all, the page
+// shows them once, among those held (Mailbox).
+func (o *Outbox) show(ctx context.Context, openid string, cs []claimed) error {
+	key := o.kept(openid)
+	_, err := o.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for i := range cs {
+			p.LPush(ctx, key, pageBody(&cs[i], orders.ViaTemplate))
+		}
+		p.LTrim(ctx, key, 0, keptPerPerson-1)
+		p.PExpire(ctx, key, keptFor)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("show notices on their page: %w", err)
 	}
 	return nil
 }

@@ -259,3 +259,57 @@ func TestSenderNotBuiltByConstructor(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// pageWatcher is the real sender, which looks at the person's notices
+// page at the moment a template (which links to it) goes out.
+type pageWatcher struct {
+	Sender
+	box    *Outbox
+	onPage map[string][]string // notice id -> ids on the page when it went
+}
+
+func (p *pageWatcher) Template(ctx context.Context, n Notice, tpl string) error {
+	m, err := p.box.Mailbox(ctx, n.OpenID)
+	if err != nil {
+		return err
+	}
+	for _, x := range append(m.Held, m.Recent...) {
+		p.onPage[n.ID] = append(p.onPage[n.ID], x.ID)
+	}
+	return p.Sender.Template(ctx, n, tpl)
+}
+
+// TestTemplateLinksToAPageThatShowsIt: a template's link opens the
+// person's notices page, and WeChat shows the template at once: the page
+// shows the notice before the template goes, and once afterwards. (The
+// page used to get it only after the send was recorded: opened at once,
+// it said 现在没有通知.) A notice held after WeChat refused the template
+// is shown once, among those held.
+func TestTemplateLinksToAPageThatShowsIt(t *testing.T) {
+	e := newWXEnv(t, "tpl-delivered")
+	w := &pageWatcher{Sender: e.sender, onPage: map[string][]string{}}
+	box := e.outbox(w)
+	box.Templates, box.Links, w.box = e.box.Templates, pageLinks{}, box
+	e.enqueue(notice("f1", "oUser1"))
+	if sent, err := box.Drain(context.Background()); err != nil || sent != 1 {
+		t.Fatalf("drain: %d, %v", sent, err)
+	}
+	if got := w.onPage["f1"]; len(got) != 1 || got[0] != "f1" {
+		t.Fatalf("when the template went, the page showed %v, want [f1]", got)
+	}
+	m, err := box.Mailbox(context.Background(), "oUser1")
+	if err != nil || len(m.Held) != 0 || len(m.Recent) != 1 || m.Recent[0].ID != "f1" || m.Recent[0].Via != orders.ViaTemplate {
+		t.Fatalf("the page after: %+v, %v", m, err)
+	}
+
+	// Refused: held, on the page once.
+	box.Templates = map[string]string{"delivery": "tpl-unknown"}
+	e.enqueue(notice("f2", "oUser2"))
+	if _, err := box.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m, err = box.Mailbox(context.Background(), "oUser2")
+	if err != nil || len(m.Held) != 1 || m.Held[0].ID != "f2" || len(m.Recent) != 0 {
+		t.Fatalf("the page of a held notice: %+v, %v", m, err)
+	}
+}
