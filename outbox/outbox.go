@@ -619,7 +619,11 @@ func (o *Outbox) show(ctx context.Context, openid string, cs []claimed) error {
 	key := o.kept(openid)
 	_, err := o.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for i := range cs {
-			p.LPush(ctx, key, pageBody(&cs[i], orders.ViaTemplate))
+			// A retried template's notice is shown once: its body is
+			// the same at every try.
+			body := pageBody(&cs[i], orders.ViaTemplate)
+			p.LRem(ctx, key, 0, body)
+			p.LPush(ctx, key, body)
 		}
 		p.LTrim(ctx, key, 0, keptPerPerson-1)
 		p.PExpire(ctx, key, keptFor)

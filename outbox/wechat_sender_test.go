@@ -302,6 +302,21 @@ func TestTemplateLinksToAPageThatShowsIt(t *testing.T) {
 		t.Fatalf("the page after: %+v, %v", m, err)
 	}
 
+	// A template that failed and went at the second try: on the page
+	// once.
+	e.enqueue(notice("f3", "oUser3"))
+	e.api.FailNext(fakewechat.PathTemplateSend, -1, 1)
+	if _, err := box.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	if sent, err := box.Drain(context.Background()); err != nil || sent != 1 {
+		t.Fatalf("the second try: %d, %v", sent, err)
+	}
+	if raw, _ := e.rdb.LRange(context.Background(), box.kept("oUser3"), 0, -1).Result(); len(raw) != 1 {
+		t.Fatalf("the page keeps %d entries of one notice: %v", len(raw), raw)
+	}
+
 	// Refused: held, on the page once.
 	box.Templates = map[string]string{"delivery": "tpl-unknown"}
 	e.enqueue(notice("f2", "oUser2"))
