@@ -116,7 +116,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad signature", http.StatusForbidden)
 		return
 	}
-	if h.MaxAge > 0 && !h.fresh(q.Get("timestamp")) {
+	// Read once: the age check and a safe-mode reply's signature use it.
+	ts, tsErr := strconv.ParseInt(q.Get("timestamp"), 10, 64)
+	if h.MaxAge > 0 && (tsErr != nil || !h.fresh(ts)) {
 		http.Error(w, "stale timestamp", http.StatusForbidden)
 		return
 	}
@@ -152,7 +154,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "plaintext messages are refused: this account encrypts", http.StatusForbidden)
 		return
 	}
-	raw, ts := body, int64(0)
+	raw := body
 	cfg := h.Account.GetContext().Config
 	if safe {
 		// Check msg_signature ourselves so a forged message is a 403;
@@ -167,7 +169,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// The reply is signed with the request's timestamp.
-		if ts, err = strconv.ParseInt(q.Get("timestamp"), 10, 64); err != nil {
+		if tsErr != nil {
 			http.Error(w, "malformed message", http.StatusBadRequest)
 			return
 		}
@@ -271,12 +273,9 @@ func same(want, got string) bool {
 	return subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
-// fresh reports whether a request's timestamp is within MaxAge of now.
-func (h *Handler) fresh(ts string) bool {
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return false
-	}
+// fresh reports whether a request's timestamp (Unix seconds) is within
+// MaxAge of now.
+func (h *Handler) fresh(sec int64) bool {
 	d := h.now().Sub(time.Unix(sec, 0))
 	return d <= h.MaxAge && d >= -h.MaxAge
 }

@@ -2,8 +2,9 @@
 // platform: the callback handler (signatures, safe mode, size limits; the
 // SDK's crypto and message types, our reading and writing of the XML),
 // the access-token cache shared by every replica in Redis, and the Sender
-// that pushes notices as customer-service or template messages. It knows nothing of orders' meaning: messages go to
-// an Answer function, notices come from package outbox.
+// that pushes notices as customer-service or template messages. It knows
+// nothing of orders' meaning: messages go to an Answer function, notices
+// come from package outbox.
 package wechat
 
 import (
