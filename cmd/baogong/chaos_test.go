@@ -169,7 +169,7 @@ type message struct {
 }
 
 func (c *chaos) message(r *resident, text string) message {
-	return message{body: wxsign.TextXML("gh_e2e", r.openid, text, c.msgID.Add(1), time.Now())}
+	return message{body: wxsign.TextXML("gh_e2e", r.openid, text, c.msgID.Add(1), c.s.now())}
 }
 
 // residents binds n new residents, each to a household of their own.
@@ -221,7 +221,9 @@ func (c *chaos) post(body []byte, safe bool) (string, error) {
 	if safe {
 		build = c.s.acct.Safe
 	}
-	req, err := build(c.s.base+"/wechat", body, time.Now(), "n"+strconv.FormatInt(c.nonce.Add(1), 10))
+	// Signed at the service's time, as WeChat's clock and the service's
+	// agree (a pinned service checks the age against its test clock).
+	req, err := build(c.s.base+"/wechat", body, c.s.now(), "n"+strconv.FormatInt(c.nonce.Add(1), 10))
 	if err != nil {
 		return "", err
 	}
