@@ -85,27 +85,49 @@ func (o *Outbox) hold(ctx context.Context, openid string, cs []claimed) (int, er
 	return k, nil
 }
 
+// keepLua puts a notice on a person's notices page (a list, newest
+// first): keep(list, prefix, body, n, ms) removes the entries of the same
+// notice (their JSON starts with prefix, see keptPrefix) and pushes body,
+// keeping at most n entries for ms. A notice reaches the page more than
+// once (before its template goes, then by the page or a reply when it was
+// held after all): each is one of the n places, so the page keeps one.
+const keepLua = `
+local function keep(list, prefix, body, n, ms)
+  for _, v in ipairs(redis.call('LRANGE', list, 0, -1)) do
+    if string.sub(v, 1, #prefix) == prefix then
+      redis.call('LREM', list, 0, v)
+    end
+  end
+  redis.call('LPUSH', list, body)
+  redis.call('LTRIM', list, 0, tonumber(n) - 1)
+  redis.call('PEXPIRE', list, ms)
+end
+`
+
+// keptPrefix is how the JSON of notice id starts (orders.Notice's first
+// field; TestKeptPrefix).
+func keptPrefix(id string) string {
+	b, _ := json.Marshal(id)
+	return `{"id":` + string(b) + `,`
+}
+
 // deliveredScript records held notices delivered: KEYS notices, done,
 // the person's held set, the held index, their kept list. ARGV: now ms,
-// oldest ms to remember, keep n, keep ms, openid, then id, json pairs.
-// Returns how many were still held.
-var deliveredScript = redis.NewScript(`
+// oldest ms to remember, keep n, keep ms, openid, then id, json, prefix
+// (keptPrefix) triples. Returns how many were still held.
+var deliveredScript = redis.NewScript(keepLua + `
 local n = 0
-for i = 6, #ARGV, 2 do
+for i = 6, #ARGV, 3 do
   if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 then
     redis.call('HDEL', KEYS[1], ARGV[i])
     redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
-    redis.call('LPUSH', KEYS[5], ARGV[i+1])
+    keep(KEYS[5], ARGV[i+2], ARGV[i+1], ARGV[3], ARGV[4])
     n = n + 1
   end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2])
 if redis.call('ZCARD', KEYS[3]) == 0 then
   redis.call('ZREM', KEYS[4], ARGV[5])
-end
-if n > 0 then
-  redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[3]) - 1)
-  redis.call('PEXPIRE', KEYS[5], ARGV[4])
 end
 return n`)
 
@@ -126,7 +148,7 @@ func (o *Outbox) Delivered(ctx context.Context, openid string, ns []Notice, via 
 		if err != nil {
 			return 0, err
 		}
-		args = append(args, n.ID, body)
+		args = append(args, n.ID, body, keptPrefix(n.ID))
 	}
 	keys := []string{o.keys[1], o.keys[3], o.held(openid), o.heldIndex(), o.kept(openid)}
 	k, err := deliveredScript.Run(ctx, o.rdb, keys, args...).Int()

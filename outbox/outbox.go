@@ -421,18 +421,24 @@ return 1`)
 // list of at most ARGV[4] for ARGV[5] ms). It needs no fence: the notice
 // was delivered, whoever holds it now. KEYS[5] is the person's pending
 // set. ARGV: id, now ms, oldest ms to remember, keep n, keep ms, json,
-// '1' when the page has it already (see show).
-var doneScript = redis.NewScript(`
+// its keptPrefix, '1' when the page has it already (see show).
+var doneScript = redis.NewScript(keepLua + `
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[3])
-if ARGV[7] ~= '1' then
-  redis.call('LPUSH', KEYS[6], ARGV[6])
-  redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[4]) - 1)
-  redis.call('PEXPIRE', KEYS[6], ARGV[5])
+if ARGV[8] ~= '1' then
+  keep(KEYS[6], ARGV[7], ARGV[6], ARGV[4], ARGV[5])
+end
+return 1`)
+
+// showScript puts notices on their person's notices page (KEYS[1]):
+// ARGV keep n, keep ms, then json, keptPrefix pairs.
+var showScript = redis.NewScript(keepLua + `
+for i = 3, #ARGV, 2 do
+  keep(KEYS[1], ARGV[i+1], ARGV[i], ARGV[1], ARGV[2])
 end
 return 1`)
 
@@ -594,7 +600,7 @@ func (o *Outbox) recordDone(ctx context.Context, c *claimed, via string) error {
 		shown = 1
 	}
 	keys := append(append([]string(nil), o.keys...), o.to(c.n.OpenID), o.kept(c.n.OpenID))
-	if err := doneScript.Run(ctx, o.rdb, keys, c.id, now.UnixMilli(), keep, keptPerPerson, keptFor.Milliseconds(), pageBody(c, via), shown).Err(); err != nil {
+	if err := doneScript.Run(ctx, o.rdb, keys, c.id, now.UnixMilli(), keep, keptPerPerson, keptFor.Milliseconds(), pageBody(c, via), keptPrefix(c.n.ID), shown).Err(); err != nil {
 		// Delivered but not recorded: the notice will be sent again
 		// when the lease ends.
 		return fmt.Errorf("record delivered notice %s: %w", c.id, err)
@@ -616,20 +622,11 @@ func pageBody(c *claimed, via string) []byte {
 // they are not put there again (recordDone); held after all, the page
 // shows them once, among those held (Mailbox).
 func (o *Outbox) show(ctx context.Context, openid string, cs []claimed) error {
-	key := o.kept(openid)
-	_, err := o.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for i := range cs {
-			// A retried template's notice is shown once: its body is
-			// the same at every try.
-			body := pageBody(&cs[i], orders.ViaTemplate)
-			p.LRem(ctx, key, 0, body)
-			p.LPush(ctx, key, body)
-		}
-		p.LTrim(ctx, key, 0, keptPerPerson-1)
-		p.PExpire(ctx, key, keptFor)
-		return nil
-	})
-	if err != nil {
+	args := []any{keptPerPerson, keptFor.Milliseconds()}
+	for i := range cs {
+		args = append(args, pageBody(&cs[i], orders.ViaTemplate), keptPrefix(cs[i].n.ID))
+	}
+	if err := showScript.Run(ctx, o.rdb, []string{o.kept(openid)}, args...).Err(); err != nil {
 		return fmt.Errorf("show notices on their page: %w", err)
 	}
 	return nil
