@@ -284,6 +284,8 @@ func funcs(loc *time.Location, cat *catalog.Catalog) template.FuncMap {
 		"short":     func(s string) string { return shorten(s, 80) },
 		// issue 19: what a notice was about, as staff say it.
 		"kindName": jobs.KindName,
+		// Why a notice could not be sent, in words (its errcode kept).
+		"sendFailure": jobs.SendFailure,
 		"contactOf": func(p personRow, csrf string) contactForm {
 			return contactForm{OpenID: p.OpenID, Name: p.Name, Phone: p.Phone, CSRF: csrf}
 		},

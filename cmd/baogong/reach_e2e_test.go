@@ -290,3 +290,34 @@ func TestMenusByRole(t *testing.T) {
 	got := s.send(true, wxsign.EventXML("gh_e2e", "e2e-lead-3", "CLICK", "BG_SUMMARY", s.now()))
 	must(t, "楼栋汇总 button", got, "3栋")
 }
+
+// TestOfficeReadsWhyANoticeFailed: a resident unfollowed the account
+// between their order and its delivery; WeChat refuses the delivery
+// notice (43004). The console's 消息 page lists it as a 送达 notice that
+// could not be sent because they unfollowed, in words, with the code, and
+// without WeChat's English.
+func TestOfficeReadsWhyANoticeFailed(t *testing.T) {
+	s := reachService(t, shAt(t, "2026-11-30 10:00:00"), "vol-a", "")
+	s.say(true, "zhang", "绑定 3栋2单元501")
+	idOf(t, s.say(true, "zhang", "蔬菜包2份"))
+	s.api.Unfollow("zhang")
+	must(t, "送达", s.say(true, "e2e-lead-3", "送达 3栋"), "已确认送达")
+	office := s.signInAs("e2e-admin")
+	var page string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		code, path, body := office.get("/admin/notices")
+		if code != 200 || path != "/admin/notices" {
+			t.Fatalf("notices page: %d %s %s", code, path, body)
+		}
+		if page = body; strings.Contains(page, "对方已取消关注公众号（错误43004）") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the failed notice is not on the 消息 page with its reason:\n%s", page)
+		}
+	}
+	dead := page[strings.Index(page, `id="dead"`):]
+	if !strings.Contains(dead, "送达") || strings.Contains(dead, "errmsg") || strings.Contains(dead, "require subscribe") {
+		t.Errorf("the failed notice's row:\n%s", dead)
+	}
+}
