@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/actions"
+	"github.com/baogong/baogong/jobs"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -31,12 +32,15 @@ func (s *Server) registerNotices(mux *http.ServeMux) {
 // NoticeJSON is a dead-lettered notice as the API shows it. Text may hold
 // an address: the API is for admins only.
 type NoticeJSON struct {
-	ID        string    `json:"id"`
-	OpenID    string    `json:"openid"`
-	Kind      string    `json:"kind"`
-	Text      string    `json:"text"`
-	Attempts  int       `json:"attempts"`
-	LastError string    `json:"last_error"`
+	ID        string `json:"id"`
+	OpenID    string `json:"openid"`
+	Kind      string `json:"kind"`
+	Text      string `json:"text"`
+	Attempts  int    `json:"attempts"`
+	LastError string `json:"last_error"`
+	// Reason is LastError as the console's 消息 page says it
+	// (jobs.SendFailure): the same words behind either door.
+	Reason    string    `json:"reason"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -58,7 +62,7 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) {
 	}{Pending: pending, Dead: []NoticeJSON{}}
 	for _, n := range dead {
 		out.Dead = append(out.Dead, NoticeJSON{ID: n.ID, OpenID: n.OpenID, Kind: n.Kind, Text: n.Text,
-			Attempts: n.Attempts, LastError: n.LastError, CreatedAt: n.CreatedAt})
+			Attempts: n.Attempts, LastError: n.LastError, Reason: jobs.SendFailure(n.LastError), CreatedAt: n.CreatedAt})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -295,7 +295,7 @@ func TestMenusByRole(t *testing.T) {
 // between their order and its delivery; WeChat refuses the delivery
 // notice (43004). The console's 消息 page lists it as a 送达 notice that
 // could not be sent because they unfollowed, in words, with the code, and
-// without WeChat's English.
+// without WeChat's English; the admin API gives the same words.
 func TestOfficeReadsWhyANoticeFailed(t *testing.T) {
 	s := reachService(t, shAt(t, "2026-11-30 10:00:00"), "vol-a", "")
 	s.say(true, "zhang", "绑定 3栋2单元501")
@@ -319,5 +319,9 @@ func TestOfficeReadsWhyANoticeFailed(t *testing.T) {
 	dead := page[strings.Index(page, `id="dead"`):]
 	if !strings.Contains(dead, "送达") || strings.Contains(dead, "errmsg") || strings.Contains(dead, "require subscribe") {
 		t.Errorf("the failed notice's row:\n%s", dead)
+	}
+	// The admin API gives the same words beside the raw error.
+	if _, body := s.admin("GET", "/api/notices"); !strings.Contains(string(body), `"reason":"对方已取消关注公众号（错误43004）"`) {
+		t.Errorf("/api/notices without the reason: %s", body)
 	}
 }
