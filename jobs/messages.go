@@ -256,3 +256,42 @@ func textUnreached(list []Unreachable, loc *time.Location) string {
 func unreachedBrief(list []Unreachable) *orders.Brief {
 	return &orders.Brief{What: fmt.Sprintf("%d人的通知发不到微信上", len(list)), Where: "请打电话告诉他们", Status: "请处理"}
 }
+
+// Why a notice could not be sent, as the 消息 page says it (SendFailure),
+// by WeChat's errcode. Codes that take another way (45015 and 45047 hold
+// the notice for the person's next message; 40037 is reported once as a
+// template problem) are here for the rare send that still ends on them.
+var failureWords = map[int64]string{
+	-1:    "微信系统繁忙，稍后重发",
+	40001: textFailSetup,
+	40013: textFailSetup,
+	40014: textFailSetup,
+	40125: textFailSetup,
+	40164: textFailSetup,
+	48001: textFailSetup,
+	42001: "公众号凭证过期，稍后重发",
+	40003: "对方不是本公众号的用户，请打电话告诉他",
+	40007: "图片或语音已过期，请打电话告诉他",
+	40008: textFailContent,
+	40037: "模板ID不对：请在公众号后台添加模板，或改配置",
+	43004: "对方没关注公众号（可能已取消），请打电话告诉他",
+	43101: "对方拒收这类消息，请打电话告诉他",
+	44004: textFailContent,
+	45009: "公众号今天的推送额度用完了，明天再重发",
+	45011: "发得太快，稍后重发",
+	43117: "给这个人发得太频繁，稍后重发",
+	45015: "对方48小时内没给公众号发过消息，请打电话告诉他",
+	45047: "对方48小时内收的推送已满5条，请打电话告诉他",
+	47001: textFailContent,
+	47003: textFailContent,
+	50002: "公众号被限制了接口，请告诉技术人员",
+}
+
+const (
+	textFailSetup   = "公众号设置有误，请告诉技术人员"
+	textFailContent = "消息内容不合微信的要求，请告诉技术人员"
+	textFailWeChat  = "微信没收下，请告诉技术人员"
+	textFailNetwork = "连不上微信，稍后重发"
+	textFailBroken  = "这条通知的数据坏了，请删除，打电话告诉本人"
+	textFailOther   = "发送出错，请告诉技术人员"
+)

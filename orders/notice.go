@@ -2,6 +2,8 @@ package orders
 
 import (
 	"errors"
+	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -25,6 +27,22 @@ var (
 	// the config names a template the account does not have.
 	ErrTemplateRefused = errors.New("template id refused")
 )
+
+// WeChatCode finds WeChat's errcode in a send error's text: silenceper's
+// plain-text errors ("customer msg send error : errcode=45015 , errmsg=…")
+// and WeChat's JSON ({"errcode":45009,…}) alike. A Notice's LastError
+// keeps that text, so the sender and the pages that explain a failure
+// read the code the same way.
+func WeChatCode(text string) (int64, bool) {
+	m := errcodeIn.FindStringSubmatch(text)
+	if m == nil {
+		return 0, false
+	}
+	c, err := strconv.ParseInt(m[1], 10, 64)
+	return c, err == nil
+}
+
+var errcodeIn = regexp.MustCompile(`errcode"?\s*[=:]\s*(-?\d+)`)
 
 // Notice is one message to push to someone outside a reply to their own
 // message: an order delivered, a roster, an urgent page. It is stored as

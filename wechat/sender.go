@@ -15,8 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/silenceper/wechat/v2/cache"
@@ -44,8 +42,8 @@ const (
 	wxBadArgument     = 47003 // a template field too long or missing
 	wxBadMediaID      = 40007
 	wxReplyQuota      = 45047 // the person's budget of messages spent
-	wxDailyQuota      = 45009 // quotas of the whole account: temporary,
-	wxCustomSendQuota = 43117 //   handled by the default case
+	wxDailyQuota      = 45009 // the account's daily quota: temporary
+	wxCustomSendQuota = 43117 // one person sent to too often: temporary
 )
 
 // permanentCodes are errcodes no retry can cure: the recipient is gone or
@@ -78,9 +76,9 @@ const TokenKeyPrefix = credential.CacheKeyOfficialAccountPrefix
 // 40037 (an unknown template id) orders.ErrTemplateRefused and
 // orders.ErrPermanent. 40001/42001 (the token was replaced or expired)
 // drop the cached token and retry once; 43004 (unsubscribed), 40003 (bad
-// openid) and refused payloads wrap orders.ErrPermanent; quotas of the
-// whole account (45009, 43117), system errors and network failures are
-// temporary. Error texts have tokens and the app secret redacted.
+// openid) and refused payloads wrap orders.ErrPermanent; the account's
+// daily quota (45009), sending to one person too often (43117), system
+// errors and network failures are temporary. Error texts have tokens and the app secret redacted.
 //
 // silenceper's Send methods take no context: a send is bounded by
 // util.DefaultHTTPClient's timeout (the app sets one; the library's default
@@ -263,11 +261,6 @@ func ClientMsgID(id string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// errcodeInText finds the errcode in silenceper's plain-text errors
-// ("customer msg send error : errcode=45015 , errmsg=…"): its message
-// senders do not return *util.CommonError.
-var errcodeInText = regexp.MustCompile(`errcode=(-?\d+)`)
-
 // wechatCode returns the WeChat errcode carried by err, if any.
 func wechatCode(err error) (int64, bool) {
 	if err == nil {
@@ -277,12 +270,9 @@ func wechatCode(err error) (int64, bool) {
 	if errors.As(err, &ce) {
 		return ce.ErrCode, true
 	}
-	if m := errcodeInText.FindStringSubmatch(err.Error()); m != nil {
-		if c, perr := strconv.ParseInt(m[1], 10, 64); perr == nil {
-			return c, true
-		}
-	}
-	return 0, false
+	// silenceper's message senders do not return *util.CommonError: the
+	// code is in the text.
+	return orders.WeChatCode(err.Error())
 }
 
 // classify wraps err in the error kind the outbox acts on: where the

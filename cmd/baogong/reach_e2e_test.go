@@ -309,19 +309,22 @@ func TestOfficeReadsWhyANoticeFailed(t *testing.T) {
 		if code != 200 || path != "/admin/notices" {
 			t.Fatalf("notices page: %d %s %s", code, path, body)
 		}
-		if page = body; strings.Contains(page, "对方已取消关注公众号（错误43004）") {
+		if page = body; strings.Contains(page, "对方没关注公众号（可能已取消），请打电话告诉他（错误43004）") {
 			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the failed notice is not on the 消息 page with its reason:\n%s", page)
 		}
 	}
-	dead := page[strings.Index(page, `id="dead"`):]
+	_, dead, ok := strings.Cut(page, `id="dead"`)
+	if !ok {
+		t.Fatalf("no dead letters section:\n%s", page)
+	}
 	if !strings.Contains(dead, "送达") || strings.Contains(dead, "errmsg") || strings.Contains(dead, "require subscribe") {
 		t.Errorf("the failed notice's row:\n%s", dead)
 	}
 	// The admin API gives the same words beside the raw error.
-	if _, body := s.admin("GET", "/api/notices"); !strings.Contains(string(body), `"reason":"对方已取消关注公众号（错误43004）"`) {
+	if _, body := s.admin("GET", "/api/notices"); !strings.Contains(string(body), `"reason":"对方没关注公众号（可能已取消），请打电话告诉他（错误43004）"`) {
 		t.Errorf("/api/notices without the reason: %s", body)
 	}
 }
