@@ -36,18 +36,25 @@ const (
 
 // holdScript holds claimed notices: KEYS due, notices, dead, done, the
 // person's pending set, held set and the held index. ARGV: now ms, max
-// held, openid, then id, fence, json, made ms quadruples. Notices whose
-// lease was lost are skipped. Returns how many it held.
-var holdScript = redis.NewScript(`
+// held, openid, then id, fence, json, made ms, claimed body quintuples.
+// Notices whose lease was lost are skipped; one whose body was removed
+// while it was sent (sameBody) is forgotten, one changed is held as it is
+// now. Returns how many it held.
+var holdScript = redis.NewScript(sameBody + `
 local held = 0
-for i = 4, #ARGV, 4 do
+for i = 4, #ARGV, 5 do
   local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
   if s and tonumber(s) == tonumber(ARGV[i+1]) then
+    local same = body_state(KEYS[2], ARGV[i], ARGV[i+4])
     redis.call('ZREM', KEYS[1], ARGV[i])
     redis.call('ZREM', KEYS[5], ARGV[i])
-    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+2])
-    redis.call('ZADD', KEYS[6], ARGV[i+3], ARGV[i])
-    held = held + 1
+    if same ~= nil then
+      if same then
+        redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+2])
+      end
+      redis.call('ZADD', KEYS[6], ARGV[i+3], ARGV[i])
+      held = held + 1
+    end
   end
 end
 while redis.call('ZCARD', KEYS[6]) > tonumber(ARGV[2]) do
@@ -72,7 +79,7 @@ func (o *Outbox) hold(ctx context.Context, openid string, cs []claimed) (int, er
 		if err != nil {
 			return 0, fmt.Errorf("encode notice %s: %w", c.id, err)
 		}
-		args = append(args, c.id, c.fence, body, n.CreatedAt.UnixMilli())
+		args = append(args, c.id, c.fence, body, n.CreatedAt.UnixMilli(), c.body)
 	}
 	keys := append(append([]string(nil), o.keys...), o.to(openid), o.held(openid), o.heldIndex())
 	k, err := holdScript.Run(ctx, o.rdb, keys, args...).Int()

@@ -399,20 +399,49 @@ var renewScript = redis.NewScript(fenceCheck + `
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`)
 
+// Scripts that write a claimed notice back first check that its body is
+// still the one claimed (ARGV[5] of retry and dead, ARGV[9] of done):
+// while it was being sent, 删除我的信息 (or the office's purge) may have
+// removed it, or taken someone's data out of it. The copy in hand must
+// not put that back: a notice gone is forgotten here too, and one changed
+// keeps the changed body. Returns 2 when the body was gone.
+const sameBody = `
+local function body_state(notices, id, claimed)
+  local now = redis.call('HGET', notices, id)
+  if not now then return nil end
+  return now == claimed
+end
+`
+
 // retryScript records a failure and makes the notice due at ARGV[3].
-// KEYS[5] is the person's pending set. ARGV: id, fence, due ms, json.
-var retryScript = redis.NewScript(fenceCheck + `
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+// KEYS[5] is the person's pending set. ARGV: id, fence, due ms, json,
+// the body claimed.
+var retryScript = redis.NewScript(sameBody + fenceCheck + `
+local same = body_state(KEYS[2], ARGV[1], ARGV[5])
+if same == nil then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[5], ARGV[1])
+  return 2
+end
+if same then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
 return 1`)
 
 // deadScript moves the notice to the dead letters. KEYS[5] is the
-// person's pending set. ARGV: id, fence, now ms, json.
-var deadScript = redis.NewScript(fenceCheck + `
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+// person's pending set. ARGV: id, fence, now ms, json, the body claimed.
+var deadScript = redis.NewScript(sameBody + fenceCheck + `
+local same = body_state(KEYS[2], ARGV[1], ARGV[5])
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
+if same == nil then
+  return 2
+end
+if same then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+end
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 return 1`)
 
@@ -421,24 +450,34 @@ return 1`)
 // list of at most ARGV[4] for ARGV[5] ms). It needs no fence: the notice
 // was delivered, whoever holds it now. KEYS[5] is the person's pending
 // set. ARGV: id, now ms, oldest ms to remember, keep n, keep ms, json,
-// its keptPrefix, '1' when the page has it already (see show).
-var doneScript = redis.NewScript(keepLua + `
+// its keptPrefix, '1' when the page has it already (see show), the body
+// claimed. A body gone meanwhile (sameBody: erased, purged, or recorded
+// by another replica that sent it too) leaves nothing behind; one
+// changed is not kept on the page.
+var doneScript = redis.NewScript(keepLua + sameBody + `
+local same = body_state(KEYS[2], ARGV[1], ARGV[9])
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
+if same == nil then
+  return 2
+end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[3])
-if ARGV[8] ~= '1' then
+if same and ARGV[8] ~= '1' then
   keep(KEYS[6], ARGV[7], ARGV[6], ARGV[4], ARGV[5])
 end
 return 1`)
 
-// showScript puts notices on their person's notices page (KEYS[1]):
-// ARGV keep n, keep ms, then json, keptPrefix pairs.
-var showScript = redis.NewScript(keepLua + `
-for i = 3, #ARGV, 2 do
-  keep(KEYS[1], ARGV[i+1], ARGV[i], ARGV[1], ARGV[2])
+// showScript puts notices on their person's notices page (KEYS[1]) while
+// their bodies in KEYS[2] are still the ones claimed (sameBody): ARGV
+// keep n, keep ms, then id, claimed body, json, keptPrefix quadruples.
+var showScript = redis.NewScript(keepLua + sameBody + `
+for i = 3, #ARGV, 4 do
+  if body_state(KEYS[2], ARGV[i], ARGV[i+1]) then
+    keep(KEYS[1], ARGV[i+3], ARGV[i+2], ARGV[1], ARGV[2])
+  end
 end
 return 1`)
 
@@ -600,7 +639,7 @@ func (o *Outbox) recordDone(ctx context.Context, c *claimed, via string) error {
 		shown = 1
 	}
 	keys := append(append([]string(nil), o.keys...), o.to(c.n.OpenID), o.kept(c.n.OpenID))
-	if err := doneScript.Run(ctx, o.rdb, keys, c.id, now.UnixMilli(), keep, keptPerPerson, keptFor.Milliseconds(), pageBody(c, via), keptPrefix(c.n.ID), shown).Err(); err != nil {
+	if err := doneScript.Run(ctx, o.rdb, keys, c.id, now.UnixMilli(), keep, keptPerPerson, keptFor.Milliseconds(), pageBody(c, via), keptPrefix(c.n.ID), shown, c.body).Err(); err != nil {
 		// Delivered but not recorded: the notice will be sent again
 		// when the lease ends.
 		return fmt.Errorf("record delivered notice %s: %w", c.id, err)
@@ -624,9 +663,9 @@ func pageBody(c *claimed, via string) []byte {
 func (o *Outbox) show(ctx context.Context, openid string, cs []claimed) error {
 	args := []any{keptPerPerson, keptFor.Milliseconds()}
 	for i := range cs {
-		args = append(args, pageBody(&cs[i], orders.ViaTemplate), keptPrefix(cs[i].n.ID))
+		args = append(args, cs[i].id, cs[i].body, pageBody(&cs[i], orders.ViaTemplate), keptPrefix(cs[i].n.ID))
 	}
-	if err := showScript.Run(ctx, o.rdb, []string{o.kept(openid)}, args...).Err(); err != nil {
+	if err := showScript.Run(ctx, o.rdb, []string{o.kept(openid), o.keys[1]}, args...).Err(); err != nil {
 		return fmt.Errorf("show notices on their page: %w", err)
 	}
 	return nil
@@ -652,13 +691,16 @@ func (o *Outbox) failed(ctx context.Context, c *claimed, sendErr error) error {
 	}
 	wait := o.backoff(n.Attempts)
 	keys := append(append([]string(nil), o.keys...), o.to(n.OpenID))
-	ok, err := retryScript.Run(ctx, o.rdb, keys, c.id, c.fence, o.now().Add(wait).UnixMilli(), body).Int()
+	ok, err := retryScript.Run(ctx, o.rdb, keys, c.id, c.fence, o.now().Add(wait).UnixMilli(), body, c.body).Int()
 	if err != nil {
 		return fmt.Errorf("reschedule notice %s: %w", c.id, err)
 	}
-	if ok == 1 {
+	switch ok {
+	case 1:
 		o.log.Info("outbox: send failed, will retry", append(attrs, "retry_in", wait)...)
-	} else {
+	case 2:
+		o.log.Info("outbox: notice removed while it was sent (its person erased, or purged)", "id", c.id)
+	default:
 		o.log.Warn("outbox: lease lost; another replica has the notice", "id", c.id)
 	}
 	return nil
@@ -667,12 +709,15 @@ func (o *Outbox) failed(ctx context.Context, c *claimed, sendErr error) error {
 // bury dead-letters a held notice, reporting whether it still held it.
 func (o *Outbox) bury(ctx context.Context, c *claimed, body string) (bool, error) {
 	keys := append(append([]string(nil), o.keys...), o.to(c.n.OpenID))
-	ok, err := deadScript.Run(ctx, o.rdb, keys, c.id, c.fence, o.now().UnixMilli(), body).Int()
+	ok, err := deadScript.Run(ctx, o.rdb, keys, c.id, c.fence, o.now().UnixMilli(), body, c.body).Int()
 	if err != nil {
 		return false, fmt.Errorf("dead-letter notice %s: %w", c.id, err)
 	}
-	if ok == 0 {
+	switch ok {
+	case 0:
 		o.log.Warn("outbox: lease lost; another replica has the notice", "id", c.id)
+	case 2:
+		o.log.Info("outbox: notice removed while it was sent (its person erased, or purged)", "id", c.id)
 	}
 	return ok == 1, nil
 }

@@ -124,15 +124,23 @@ func (o *Outbox) reserve(ctx context.Context, openid string, n int) (int, error)
 	return took, nil
 }
 
+// closeScript closes a window and spendScript spends its budget, on a
+// model that exists: one removed meanwhile (删除我的信息) is not made
+// again, and one that never was needs nothing to say it is closed.
+var (
+	closeScript = redis.NewScript(`if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'until', 0) end return 1`)
+	spendScript = redis.NewScript(`local c = redis.call('HGET', KEYS[1], 'cap') if c then redis.call('HSET', KEYS[1], 'used', c) end return 1`)
+)
+
 // correct brings the model in line with WeChat's refusal err: outside the
 // window, the window is closed; the budget spent, it is spent.
 func (o *Outbox) correct(ctx context.Context, openid string, err error) {
 	var werr error
 	switch {
 	case errors.Is(err, orders.ErrOutsideWindow):
-		werr = o.rdb.HSet(ctx, o.reach(openid), "until", 0).Err()
+		werr = closeScript.Run(ctx, o.rdb, []string{o.reach(openid)}).Err()
 	case errors.Is(err, orders.ErrNoBudget):
-		werr = o.rdb.Eval(ctx, `local c = redis.call('HGET', KEYS[1], 'cap') if c then redis.call('HSET', KEYS[1], 'used', c) end return 1`, []string{o.reach(openid)}).Err()
+		werr = spendScript.Run(ctx, o.rdb, []string{o.reach(openid)}).Err()
 	}
 	if werr != nil {
 		o.log.Error("outbox: correct the window model", "err", werr)

@@ -1,0 +1,149 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
+	"github.com/baogong/baogong/outbox"
+)
+
+// erasingSender runs an erasure in the middle of the send to during, as
+// 确认删除 can land while a notice is on its way to WeChat, then answers
+// err (Custom) or tplErr (Template).
+type erasingSender struct {
+	during      string
+	erase       func()
+	erased      bool
+	err, tplErr error
+}
+
+func (s *erasingSender) send(openid string) {
+	if openid == s.during && !s.erased {
+		s.erased = true
+		s.erase()
+	}
+}
+
+func (s *erasingSender) Custom(_ context.Context, n outbox.Notice) error {
+	s.send(n.OpenID)
+	return s.err
+}
+
+func (s *erasingSender) Voice(context.Context, string, []byte) error { return nil }
+
+func (s *erasingSender) Template(_ context.Context, n outbox.Notice, _ string) error {
+	s.send(n.OpenID)
+	return s.tplErr
+}
+
+// TestErasedWhileANoticeIsSent: a person is erased while a notice to
+// them, or one to their lead that names their id, is being sent. Whatever
+// the send's outcome (delivered by either way, retried, dead-lettered,
+// held), nothing of theirs is written back when it is recorded: not the
+// notice, not a notices page, not their window. (The outbox wrote back
+// the copy in hand, found by a review.) The lead's notice goes its way
+// without their id.
+func TestErasedWhileANoticeIsSent(t *testing.T) {
+	type tcase struct {
+		name        string
+		window      bool
+		err, tplErr error
+		want        string // what the lead's notice became
+		during      string // whose send the erasure lands in
+	}
+	var cases []tcase
+	for _, c := range []tcase{
+		{name: "delivered", window: true, want: "done"},
+		{name: "by template", want: "done"},
+		{name: "retried", window: true, err: errors.New("dial tcp: connection refused"), want: "pending"},
+		{name: "template retried", tplErr: errors.New("dial tcp: connection refused"), want: "pending"},
+		{name: "dead", window: true, err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent), want: "dead"},
+		{name: "held", window: true, err: fmt.Errorf("%w: errcode=45015", orders.ErrOutsideWindow), want: "held"},
+	} {
+		for _, during := range []string{"them", "lead"} {
+			c.during = during
+			cases = append(cases, c)
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.name+" during the send to "+c.during, func(t *testing.T) {
+			ctx := context.Background()
+			rdb := redistest.Client(t)
+			comm := redistest.Community(t)
+			s := redisstore.New(rdb, comm, testCatalog(t, 10))
+			me, lead := "o-erased-"+comm, "o-lead-"+comm
+			now := time.Now()
+			snd := &erasingSender{during: me, err: c.err, tplErr: c.tplErr}
+			if c.during == "lead" {
+				snd.during = lead
+			}
+			box := outbox.New(rdb, comm, snd, slog.New(slog.DiscardHandler))
+			box.Coalesce = -1
+			box.Now = func() time.Time { return now }
+			if !c.window {
+				box.Templates = map[string]string{orders.TplDelivery: "tpl-delivery"}
+			}
+			snd.erase = func() {
+				if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
+					t.Error(err)
+				}
+			}
+			for _, who := range []string{me, lead} {
+				if c.window {
+					if err := rdb.HSet(ctx, outbox.ReachKey(comm, who), "until", now.Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0).Err(); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			err := box.Enqueue(ctx,
+				outbox.Notice{ID: "to-them", OpenID: me, Kind: "delivered", Text: "您订的蔬菜包已放到3栋2单元501门口"},
+				outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := box.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if !snd.erased {
+				t.Fatal("no send to " + snd.during)
+			}
+			p := "bg:{" + comm + "}:"
+			found, err := redistest.HoldingWords(ctx, rdb, me, orders.Pseudonym(me))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range found {
+				if strings.Contains(f, p) {
+					t.Errorf("written back: %s", f)
+				}
+			}
+			// The lead's notice went its way all the same.
+			switch c.want {
+			case "done":
+				if n, _ := rdb.ZScore(ctx, p+"outbox:done", "to-lead").Result(); n == 0 {
+					t.Error("the lead's notice is not recorded delivered")
+				}
+			case "pending":
+				if n, _ := box.Pending(ctx); n != 1 {
+					t.Errorf("%d pending, want the lead's", n)
+				}
+			case "dead":
+				if dead, _ := box.Dead(ctx); len(dead) != 1 || dead[0].ID != "to-lead" {
+					t.Errorf("dead %+v, want the lead's", dead)
+				}
+			case "held":
+				if held, _ := box.Held(ctx, lead); len(held) != 1 || held[0].ID != "to-lead" {
+					t.Errorf("held %+v, want the lead's", held)
+				}
+			}
+		})
+	}
+}
