@@ -99,6 +99,9 @@ type WeChat struct {
 	DeliveryTemplateID string `yaml:"delivery_template_id"`
 	// Templates name a template per kind of notice (see reach.go).
 	Templates Templates `yaml:"templates"`
+	// TemplateFields are the fields of templates that do not have the five
+	// baogong assumes, by template id (see reach.go).
+	TemplateFields map[string]TemplateLayout `yaml:"template_fields"`
 }
 
 // Admin configures the admin API.

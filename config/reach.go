@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/wechat"
 )
 
 // Reaching people under WeChat's rules (docs/wechat-platform.md): the
@@ -24,6 +25,33 @@ type Templates struct {
 	Restock      string `yaml:"restock"`
 	Picklist     string `yaml:"picklist"`
 	Digest       string `yaml:"digest"`
+}
+
+// TemplateLayout names the fields of one template that show a notice's
+// five parts, for a template whose fields are not thing1 (what), thing2
+// (where), phrase3 (status), time4 (time) and character_string5 (ref): the
+// account's 模板消息 page shows each template's fields, {{thing3.DATA}}
+// and so on. A part left out is not sent.
+type TemplateLayout struct {
+	What   string `yaml:"what"`
+	Where  string `yaml:"where"`
+	Status string `yaml:"status"`
+	Time   string `yaml:"time"`
+	Ref    string `yaml:"ref"`
+}
+
+func (l TemplateLayout) parts() [][2]string {
+	return [][2]string{{"what", l.What}, {"where", l.Where}, {"status", l.Status}, {"time", l.Time}, {"ref", l.Ref}}
+}
+
+// Layouts are the template layouts the config gives, by template id.
+func (w WeChat) Layouts() map[string]wechat.Layout {
+	out := map[string]wechat.Layout{}
+	for id, l := range w.TemplateFields {
+		out[strings.TrimSpace(id)] = wechat.Layout{What: strings.TrimSpace(l.What), Where: strings.TrimSpace(l.Where),
+			Status: strings.TrimSpace(l.Status), Time: strings.TrimSpace(l.Time), Ref: strings.TrimSpace(l.Ref)}
+	}
+	return out
 }
 
 // ASR is a speech-to-text service with the OpenAI-compatible API (POST
@@ -78,6 +106,27 @@ func (c *Config) validateReach(bad func(key, format string, args ...any)) {
 	for k, v := range w.TemplateIDs() {
 		if len(v) > 64 || strings.ContainsAny(v, " \t/?#") {
 			bad("wechat.templates."+k, "%q is not a template id (copy it from the account's 模板消息 page)", v)
+		}
+	}
+	used := map[string]bool{}
+	for _, id := range w.TemplateIDs() {
+		used[id] = true
+	}
+	for id, l := range w.TemplateFields {
+		key := "wechat.template_fields." + id
+		if !used[strings.TrimSpace(id)] {
+			bad(key, "names no template of wechat.templates (the key is a template id)")
+		}
+		named := false
+		for _, p := range l.parts() {
+			f := strings.TrimSpace(p[1])
+			named = named || f != ""
+			if problem := wechat.LayoutProblem(p[0], f); problem != "" {
+				bad(key+"."+p[0], "%s", problem)
+			}
+		}
+		if !named {
+			bad(key, "names no field: the template would show nothing (what, where, status, time, ref)")
 		}
 	}
 	if u := c.ASR.URL; u != "" {

@@ -38,3 +38,37 @@ func TestTemplatesAndASR(t *testing.T) {
 		})
 	}
 }
+
+// TestTemplateFields: a template whose fields are not the default five is
+// described by id; a field that cannot hold its part, a name that is not
+// a field, an id of no configured template and a layout of nothing are
+// named by key.
+func TestTemplateFields(t *testing.T) {
+	with := func(fields string) string {
+		return strings.Replace(good, "token: t}", "token: t, templates: {roster: tpl-r}, template_fields: {"+fields+"}}", 1)
+	}
+	c, err := Parse([]byte(with(`tpl-r: {what: thing3, where: name7, status: phrase2, time: date5, ref: number9}`)), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := c.WeChat.Layouts()["tpl-r"]; l.What != "thing3" || l.Where != "name7" || l.Status != "phrase2" || l.Time != "date5" || l.Ref != "number9" {
+		t.Errorf("layout %+v", l)
+	}
+	if c, err := Parse([]byte(with(`tpl-r: {what: thing1, time: time2}`)), func(string) string { return "" }); err != nil || c.WeChat.Layouts()["tpl-r"].Ref != "" {
+		t.Errorf("a template without an order number: %v", err)
+	}
+	for _, tc := range []struct{ name, fields, want string }{
+		{"a time in a thing", `tpl-r: {time: thing4}`, "wechat.template_fields.tpl-r.time (line 1): thing4 is a thing field; time goes in a time or date field"},
+		{"not a field", `tpl-r: {what: "{{thing1.DATA}}"}`, "wechat.template_fields.tpl-r.what"},
+		{"no such template", `tpl-x: {what: thing1}`, "wechat.template_fields.tpl-x (line 1): names no template"},
+		{"nothing", `tpl-r: {}`, "wechat.template_fields.tpl-r (line 1): names no field"},
+		{"a typo", `tpl-r: {whta: thing1}`, "did you mean what?"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(with(tc.fields)), func(string) string { return "" })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

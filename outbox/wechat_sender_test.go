@@ -85,8 +85,8 @@ func TestSenderTemplateOutsideTheWindow(t *testing.T) {
 	if len(s) != 1 || s[0].Kind != "template" || s[0].TemplateID != "tpl-delivered" || s[0].ToUser != "oUser1" {
 		t.Fatalf("sent %+v", s)
 	}
-	want := "character_string5: f1\nphrase3: 已送达\nthing1: 订单已送达\nthing2: 3号楼\ntime4: 2026年11月24日 10:00"
-	if s[0].Text != want {
+	want := "thing1: 订单已送达\nthing2: 3号楼\nphrase3: 已送达\ntime4: 2026年11月24日 10:00\ncharacter_string5: f1"
+	if s[0].Text != want || len(s[0].Blank) != 0 {
 		t.Errorf("template data:\n%s\nwant:\n%s", s[0].Text, want)
 	}
 	if !strings.Contains(string(s[0].Raw), `"client_msg_id":"f1"`) || s[0].URL != "https://bg.example/n/oUser1" {
@@ -106,6 +106,40 @@ func TestSenderTemplateOutsideTheWindow(t *testing.T) {
 	}
 	if s := e.api.Sent(); len(s) != 1 {
 		t.Fatalf("a resend was shown again: %+v", s)
+	}
+}
+
+// TestSenderTemplateOfItsOwnFields: a template picked from WeChat's
+// library has fields of its own. Sent in the default layout, every one of
+// them shows blank; with its layout (wechat.template_fields) each shows
+// its part, in the form its type takes.
+func TestSenderTemplateOfItsOwnFields(t *testing.T) {
+	e := newWXEnv(t, "")
+	e.api.AddTemplateFields("tpl-lib", "thing3", "name7", "phrase2", "date5", "number9", "thing11")
+	n := notice("f1001", "oUser1")
+	n.Brief.Ref = "1001"
+	n.CreatedAt = e.clock.Now()
+	send := func() fakewechat.Sent {
+		t.Helper()
+		e.api.Reset()
+		n.ID += "x" // another client_msg_id
+		if err := e.sender.Template(context.Background(), n, "tpl-lib"); err != nil {
+			t.Fatal(err)
+		}
+		s := e.api.Sent()
+		if len(s) != 1 {
+			t.Fatalf("sent %+v", s)
+		}
+		return s[0]
+	}
+	if s := send(); len(s.Blank) != 6 {
+		t.Errorf("in the default layout: blank %v, want all six", s.Blank)
+	}
+	e.sender.Layouts = map[string]wechat.Layout{"tpl-lib": {What: "thing3", Where: "name7", Status: "phrase2", Time: "date5", Ref: "number9"}}
+	s := send()
+	want := "thing3: 订单已送达\nname7: 3号楼\nphrase2: 已送达\ndate5: 2026年11月24日\nnumber9: 1001\nthing11: "
+	if s.Text != want || len(s.Blank) != 1 {
+		t.Errorf("in its layout:\n%s\nwant:\n%s (only thing11, which has no part, blank)", s.Text, want)
 	}
 }
 

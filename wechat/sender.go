@@ -96,6 +96,9 @@ type WeChatSender struct {
 	APIBase string
 	// Location is the time zone of template messages' times.
 	Location *time.Location
+	// Layouts are the fields of templates that do not have DefaultLayout's
+	// (wechat.template_fields), by template id.
+	Layouts map[string]Layout
 	// Log receives token refreshes (openids, never text).
 	Log *slog.Logger
 
@@ -241,7 +244,11 @@ func (s *WeChatSender) dropToken(rejected string, code int64) {
 }
 
 func (s *WeChatSender) templateMessage(n orders.Notice, templateID string) *message.TemplateMessage {
-	fields := TemplateFields(*n.Brief, n.CreatedAt, s.Location)
+	l, ok := s.Layouts[templateID]
+	if !ok {
+		l = DefaultLayout
+	}
+	fields := l.Fields(*n.Brief, n.CreatedAt, s.Location)
 	data := make(map[string]*message.TemplateDataItem, len(fields))
 	for k, v := range fields {
 		data[k] = &message.TemplateDataItem{Value: v}

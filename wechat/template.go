@@ -8,10 +8,12 @@ import (
 	"github.com/baogong/baogong/orders"
 )
 
-// Template fields. Every template baogong sends has the same five fields,
-// named as WeChat's template library names fields by their type, so one
-// layout serves every kind of notice (docs/wechat-platform.md says which
-// templates to add):
+// Template fields. A notice's brief has five parts (what happened, where
+// or for whom, its state, when, an order number); a template shows them in
+// its own fields, named as WeChat's template library names fields, by
+// type and position ("thing3", "time5"). The layout baogong assumes unless
+// the config says otherwise (wechat.template_fields; docs/wechat-platform.md
+// says which templates to add):
 //
 //	thing1             事项  what happened      (≤ 20 characters)
 //	thing2             地点  where, or for whom (≤ 20)
@@ -29,15 +31,76 @@ const (
 // Lengths WeChat allows in template fields, in characters.
 const (
 	maxThing  = 20
+	maxName   = 10
 	maxPhrase = 5
 	maxRef    = 32
 )
 
-// TemplateFields renders b in the template layout above: long texts cut
-// to what WeChat accepts (it refuses the whole message otherwise, 47003),
-// empty fields filled so no template shows a blank. at is when the notice
-// was made, for a Brief without its own time.
+// Layout names the template fields that show a brief's five parts, for one
+// template. A part without a field is not sent (the template has none
+// for it).
+type Layout struct {
+	What, Where, Status, Time, Ref string
+}
+
+// DefaultLayout is the layout above.
+var DefaultLayout = Layout{What: FieldWhat, Where: FieldWhere, Status: FieldStatus, Time: FieldTime, Ref: FieldRef}
+
+// The types a part may be shown in: a field's type is its name without
+// the digits (thing3 is a thing). Config validation (LayoutProblem) keeps
+// layouts to these.
+var partTypes = map[string][]string{
+	"what":   {"thing", "name"},
+	"where":  {"thing", "name"},
+	"status": {"phrase", "thing"},
+	"time":   {"time", "date"},
+	"ref":    {"character_string", "number"},
+}
+
+// FieldType is the type of template field name ("thing3": "thing"), or ""
+// when the name is not a type followed by its position.
+func FieldType(field string) string {
+	i := strings.IndexFunc(field, func(r rune) bool { return '0' <= r && r <= '9' })
+	if i <= 0 || strings.TrimLeft(field[i:], "0123456789") != "" {
+		return ""
+	}
+	return field[:i]
+}
+
+// LayoutProblem says what is wrong with field as the template field of
+// part (what, where, status, time, ref), or "" when it fits: its type
+// must hold the part (a time in a time or date field, an order number in
+// a character_string or number field, …).
+func LayoutProblem(part, field string) string {
+	if field == "" {
+		return ""
+	}
+	types, ok := partTypes[part]
+	if !ok {
+		return "unknown part " + part
+	}
+	t := FieldType(field)
+	if t == "" {
+		return field + " is not a template field name (a type and its number, like thing3)"
+	}
+	for _, ok := range types {
+		if t == ok {
+			return ""
+		}
+	}
+	return field + " is a " + t + " field; " + part + " goes in a " + strings.Join(types, " or ") + " field"
+}
+
+// TemplateFields renders b in DefaultLayout (see Layout.Fields).
 func TemplateFields(b orders.Brief, at time.Time, loc *time.Location) map[string]string {
+	return DefaultLayout.Fields(b, at, loc)
+}
+
+// Fields renders b in l: each part in its field, cut and cleaned to what
+// a field of that type accepts (WeChat refuses the whole message
+// otherwise, 47003), empty parts filled so no field shows a blank. at is
+// when the notice was made, for a Brief without its own time.
+func (l Layout) Fields(b orders.Brief, at time.Time, loc *time.Location) map[string]string {
 	if loc == nil {
 		loc = time.Local
 	}
@@ -48,13 +111,52 @@ func TemplateFields(b orders.Brief, at time.Time, loc *time.Location) map[string
 	if when.IsZero() {
 		when = time.Now()
 	}
-	return map[string]string{
-		FieldWhat:   clip(orDash(b.What), maxThing),
-		FieldWhere:  clip(orDash(b.Where), maxThing),
-		FieldStatus: clip(phrase(b.Status), maxPhrase),
-		FieldTime:   when.In(loc).Format("2006年1月2日 15:04"),
-		FieldRef:    ref(b.Ref),
+	out := map[string]string{}
+	put := func(field, v string) {
+		if field == "" {
+			return
+		}
+		switch FieldType(field) {
+		case "thing":
+			v = clip(orDash(v), maxThing)
+		case "name":
+			v = clip(orDash(v), maxName)
+		case "phrase":
+			v = clip(phrase(v), maxPhrase)
+		case "time":
+			v = when.In(loc).Format("2006年1月2日 15:04")
+		case "date":
+			v = when.In(loc).Format("2006年1月2日")
+		case "number":
+			v = digits(v)
+		default:
+			v = ref(v)
+		}
+		out[field] = v
 	}
+	put(l.What, b.What)
+	put(l.Where, b.Where)
+	put(l.Status, b.Status)
+	put(l.Time, "")
+	put(l.Ref, b.Ref)
+	return out
+}
+
+// digits keeps the digits of an order number for a number field.
+func digits(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if '0' <= r && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+	if s == "" {
+		return "0"
+	}
+	if len(s) > maxRef {
+		s = s[:maxRef]
+	}
+	return s
 }
 
 func orDash(s string) string {

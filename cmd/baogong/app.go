@@ -173,7 +173,7 @@ func NewMain(ctx context.Context, cfg config.Config, cat *catalog.Catalog, clock
 		Cache:          tokens,
 	})
 	m.WeChat = wechat.NewWeChatSender(m.WeChatAccount, tokens, m.Log)
-	m.WeChat.APIBase, m.WeChat.Location = cfg.WeChat.APIBase, loc
+	m.WeChat.APIBase, m.WeChat.Location, m.WeChat.Layouts = cfg.WeChat.APIBase, loc, cfg.WeChat.Layouts()
 	m.Mux = http.NewServeMux()
 	// The scheduler is wired here so jobs are plain functions added by
 	// their own packages; a panicking job is logged and the service lives.

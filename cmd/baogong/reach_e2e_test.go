@@ -86,6 +86,21 @@ func TestRosterReachesVolunteersWhoNeverWrote(t *testing.T) {
 			t.Errorf("pushes refused: %+v", r)
 		}
 	})
+	// A template picked from WeChat's library has fields of its own; the
+	// config says which shows what.
+	t.Run("a library template", func(t *testing.T) {
+		s := reachService(t, at, "vol-new", "  templates: {roster: tpl-lib}\n"+
+			"  template_fields: {tpl-lib: {what: thing3, where: thing7, status: phrase2, time: time5, ref: character_string9}}\n")
+		s.api.AddTemplateFields("tpl-lib", "thing3", "thing7", "phrase2", "time5", "character_string9")
+		s.orderForTheRound(t)
+		if code, body := s.admin("POST", "/api/jobs/roster/run"); code != 200 {
+			t.Fatalf("roster: %d %s", code, body)
+		}
+		m := waitTemplate(t, s, "vol-new", "tpl-lib")
+		if !strings.Contains(m.Text, "thing3: 配送任务1户") || !strings.Contains(m.Text, "time5: 2026年") {
+			t.Fatalf("roster template %+v", m)
+		}
+	})
 	t.Run("held", func(t *testing.T) {
 		s := reachService(t, at, "vol-new", "")
 		s.orderForTheRound(t)
@@ -114,13 +129,17 @@ func TestRosterReachesVolunteersWhoNeverWrote(t *testing.T) {
 	})
 }
 
-// waitTemplate waits for a template message templateID to user.
+// waitTemplate waits for a template message templateID to user; every
+// field of the template must show something.
 func waitTemplate(t *testing.T, s *service, user, templateID string) fakewechat.Sent {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		for _, m := range s.api.SentTo(user) {
 			if m.Kind == "template" && m.TemplateID == templateID {
+				if len(m.Blank) > 0 {
+					t.Errorf("template %s to %s shows %v blank:\n%s", templateID, user, m.Blank, m.Text)
+				}
 				return m
 			}
 		}

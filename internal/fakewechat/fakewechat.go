@@ -74,8 +74,13 @@ type Sent struct {
 	// ToUser is the recipient's openid.
 	ToUser string
 	// Text is text.content for custom text messages, a short description
-	// for other custom types, and "key: value" lines for template data.
+	// for other custom types, and for a template message its fields as the
+	// person sees them: "key: value" lines in the template's order (data
+	// for fields the template does not have is not shown).
 	Text string
+	// Blank are the template's fields the message left empty: WeChat
+	// shows them blank.
+	Blank []string
 	// TemplateID is the template of a template message.
 	TemplateID string
 	// URL is the link a template message opens.
@@ -108,7 +113,7 @@ type API struct {
 
 	windows    map[string]*window
 	unfollowed map[string]bool
-	templates  map[string]bool
+	templates  map[string][]string // id → its fields, in order
 	clientIDs  map[string]time.Time
 	refusals   []Refusal
 	media      map[string]*medium
@@ -133,7 +138,7 @@ func New(appID, appSecret string) *API {
 
 		windows:    map[string]*window{},
 		unfollowed: map[string]bool{},
-		templates:  map[string]bool{},
+		templates:  map[string][]string{},
 		clientIDs:  map[string]time.Time{},
 		media:      map[string]*medium{},
 		tagged:     map[int]map[string]bool{},
@@ -484,7 +489,7 @@ func (a *API) serveTemplateSend(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 40003)
 		return
 	}
-	text, fields, err := renderData(msg.Data)
+	_, fields, err := renderData(msg.Data)
 	if err != nil {
 		writeError(w, 47001)
 		return
@@ -493,12 +498,13 @@ func (a *API) serveTemplateSend(w http.ResponseWriter, r *http.Request) {
 		writeError(w, code)
 		return
 	}
+	text, blank := a.shown(msg.TemplateID, fields)
 	a.mu.Lock()
 	id := a.nextMsgID
 	a.nextMsgID++
 	a.mu.Unlock()
 	if !a.repeat(msg.ToUser, msg.ClientMsgID) {
-		a.record(Sent{Kind: "template", ToUser: msg.ToUser, Text: text, TemplateID: msg.TemplateID, URL: msg.URL, Raw: body})
+		a.record(Sent{Kind: "template", ToUser: msg.ToUser, Text: text, Blank: blank, TemplateID: msg.TemplateID, URL: msg.URL, Raw: body})
 	}
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": id})
 }

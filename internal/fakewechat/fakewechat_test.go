@@ -57,7 +57,8 @@ func fresh(t *testing.T) *officialaccount.OfficialAccount {
 	for _, u := range []string{"oUser1", "oUser2", "oU", "warmup"} {
 		api.Interact(u, true)
 	}
-	api.AddTemplate("TPL_ORDER_READY", "T2", "T")
+	api.AddTemplate("T2", "T")
+	api.AddTemplateFields("TPL_ORDER_READY", "first", "keyword1", "keyword2", "remark")
 	return newClient(appSecret)
 }
 
@@ -146,10 +147,11 @@ func TestTemplateMessage(t *testing.T) {
 		t.Errorf("msgids %d, %d: want distinct positive ids", id, id2)
 	}
 	s := api.SentTo("oUser1")[0]
-	// encoding/json writes map keys sorted, and the fake keeps the order
-	// it received.
-	want := "first: 订单已完成\nkeyword1: B-42\nremark: 趁热吃"
-	if s.Kind != "template" || s.TemplateID != "TPL_ORDER_READY" || s.URL != "https://baogong.example/orders/42" || s.Text != want {
+	// As the person sees it: the template's fields in its order, the one
+	// the data left out blank.
+	want := "first: 订单已完成\nkeyword1: B-42\nkeyword2: \nremark: 趁热吃"
+	if s.Kind != "template" || s.TemplateID != "TPL_ORDER_READY" || s.URL != "https://baogong.example/orders/42" || s.Text != want ||
+		len(s.Blank) != 1 || s.Blank[0] != "keyword2" {
 		t.Errorf("recorded %+v", s)
 	}
 }

@@ -17,7 +17,9 @@ import (
 //   - a template message needs a template id the account has (40037
 //     otherwise), fields within their lengths (47003), and a follower
 //     (43004); a repeated client_msg_id within ten minutes is not shown
-//     again;
+//     again; the person sees the template's own fields, blank where the
+//     data left one out (a template picked from the library has its own,
+//     AddTemplateFields);
 //   - media people send expire after three days (40007).
 //
 // The fake learns of interactions from the messages a test sends to the
@@ -134,14 +136,45 @@ func (a *API) Budget(openid string) int {
 	return w.cap - w.used
 }
 
+// DefaultTemplateFields are the fields AddTemplate gives a template: the
+// five baogong assumes unless its config names others.
+var DefaultTemplateFields = []string{"thing1", "thing2", "phrase3", "time4", "character_string5"}
+
 // AddTemplate makes template ids known to the account, as adding them in
-// WeChat's console does; sends to any other id get 40037.
+// WeChat's console does, each with DefaultTemplateFields; sends to any
+// other id get 40037.
 func (a *API) AddTemplate(ids ...string) {
+	for _, id := range ids {
+		a.AddTemplateFields(id, DefaultTemplateFields...)
+	}
+}
+
+// AddTemplateFields makes template id known with its own fields, as a
+// template picked from WeChat's library has ("thing3", "time5", …): data
+// for other fields is not shown, and a field the data leaves out shows
+// blank (see Sent.Blank).
+func (a *API) AddTemplateFields(id string, fields ...string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for _, id := range ids {
-		a.templates[id] = true
+	a.templates[id] = append([]string(nil), fields...)
+}
+
+// shown is a template message as its person sees it: the template's
+// fields in order, and those left blank.
+func (a *API) shown(id string, data map[string]string) (string, []string) {
+	a.mu.Lock()
+	fields := a.templates[id]
+	a.mu.Unlock()
+	lines := make([]string, 0, len(fields))
+	var blank []string
+	for _, f := range fields {
+		v := data[f]
+		if v == "" {
+			blank = append(blank, f)
+		}
+		lines = append(lines, f+": "+v)
 	}
+	return strings.Join(lines, "\n"), blank
 }
 
 // Refusals returns the pushes refused by the rules (45015, 45047, 40037,
@@ -188,7 +221,8 @@ func (a *API) spend(openid string) int {
 // checkTemplate applies the template rules to one send: 0, or the errcode.
 func (a *API) checkTemplate(to, id string, fields map[string]string) int {
 	a.mu.Lock()
-	known, gone := a.templates[id], a.unfollowed[to]
+	_, known := a.templates[id]
+	gone := a.unfollowed[to]
 	a.mu.Unlock()
 	switch {
 	case !known:
@@ -208,6 +242,12 @@ func (a *API) checkTemplate(to, id string, fields map[string]string) int {
 			bad = n == 0 || n > 32 || n != len(v)
 		case strings.HasPrefix(k, "time"):
 			bad = n == 0
+		case strings.HasPrefix(k, "date"):
+			bad = n == 0 || strings.ContainsAny(v, ":")
+		case strings.HasPrefix(k, "name"):
+			bad = n == 0 || n > 10
+		case strings.HasPrefix(k, "number"):
+			bad = n == 0 || n > 32 || strings.Trim(v, "0123456789.") != ""
 		}
 		if bad {
 			return a.refuse(PathTemplateSend, to, 47003)
