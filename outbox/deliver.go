@@ -2,7 +2,9 @@ package outbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -230,9 +232,36 @@ const viaMoved = "moved"
 // move hands g to there, under the same ids (so a move repeated after a
 // crash queues nothing twice), and records them done here.
 func (o *Outbox) move(ctx context.Context, there *Outbox, g []claimed) (int, error) {
-	ns := make([]Notice, len(g))
+	// The copies in hand were read before Route (a round trip of its
+	// own): an erasure meanwhile removed or changed them here, and the
+	// other community's outbox is out of its reach. What moves is what
+	// this one holds now; recording the gone ones done forgets them
+	// (doneScript). One round trip remains between this read and the
+	// Enqueue there.
+	ids := make([]string, len(g))
 	for i, c := range g {
-		ns[i] = c.n
+		ids[i] = c.id
+	}
+	now, err := o.rdb.HMGet(ctx, o.keys[1], ids...).Result()
+	if err != nil {
+		o.release(g)
+		return 0, fmt.Errorf("read notices to move: %w", err)
+	}
+	var ns []Notice
+	for i, c := range g {
+		s, ok := now[i].(string)
+		if !ok {
+			continue
+		}
+		n := c.n
+		if s != c.body {
+			var cur Notice
+			if json.Unmarshal([]byte(s), &cur) != nil {
+				continue
+			}
+			n = cur
+		}
+		ns = append(ns, n)
 	}
 	if err := there.Enqueue(ctx, ns...); err != nil {
 		return 0, o.failAll(ctx, g, err)

@@ -121,15 +121,20 @@ func keptPrefix(id string) string {
 // deliveredScript records held notices delivered: KEYS notices, done,
 // the person's held set, the held index, their kept list. ARGV: now ms,
 // oldest ms to remember, keep n, keep ms, openid, then id, json, prefix
-// (keptPrefix) triples. Returns how many were still held.
-var deliveredScript = redis.NewScript(keepLua + `
+// (keptPrefix) triples. The page gets the notice as Redis holds it now
+// (sameBody: the copy in hand was read before an erasure may have
+// changed or removed it). Returns how many were still held.
+var deliveredScript = redis.NewScript(keepLua + sameBody + `
 local n = 0
 for i = 6, #ARGV, 3 do
   if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 then
-    redis.call('HDEL', KEYS[1], ARGV[i])
-    redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
-    keep(KEYS[5], ARGV[i+2], ARGV[i+1], ARGV[3], ARGV[4])
-    n = n + 1
+    local same, now = body_state(KEYS[1], ARGV[i], ARGV[i+1])
+    if same ~= nil then
+      redis.call('HDEL', KEYS[1], ARGV[i])
+      redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
+      keep(KEYS[5], ARGV[i+2], same and ARGV[i+1] or now, ARGV[3], ARGV[4])
+      n = n + 1
+    end
   end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2])

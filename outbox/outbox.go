@@ -399,17 +399,41 @@ var renewScript = redis.NewScript(fenceCheck + `
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1`)
 
-// Scripts that write a claimed notice back first check that its body is
-// still the one claimed (ARGV[5] of retry and dead, ARGV[9] of done):
-// while it was being sent, 删除我的信息 (or the office's purge) may have
-// removed it, or taken someone's data out of it. The copy in hand must
-// not put that back: a notice gone is forgotten here too, and one changed
-// keeps the changed body. Returns 2 when the body was gone.
+// Scripts that write a notice back from a copy in hand (claimed, or read
+// for a page or a requeue) first compare it with what Redis holds now
+// (body_state): while it was being sent, 删除我的信息 or the office's
+// purge may have removed it, or the privacy scrub taken someone's id out
+// of it. A notice gone is forgotten here too (the scripts return 2); one
+// whose content changed keeps what Redis holds, and that, not the copy,
+// goes on a notices page. Bookkeeping (attempts, the last error, when it
+// was held, how it went) is not content: another replica's retry of the
+// same notice changes only that.
 const sameBody = `
+local function content(body)
+  local ok, n = pcall(cjson.decode, body)
+  if not ok or type(n) ~= 'table' then
+    return body
+  end
+  local b = type(n.brief) == 'table' and n.brief or {}
+  local function s(v)
+    if type(v) == 'string' then
+      return v
+    end
+    return ''
+  end
+  return table.concat({s(n.openid), s(n.text), s(n.kind), s(n.url), s(n.voice),
+    s(b.what), s(b.where), s(b.status), s(b.ref)}, '\0')
+end
+-- nil: gone; true: the same content; false: changed. Second: the body now.
 local function body_state(notices, id, claimed)
   local now = redis.call('HGET', notices, id)
-  if not now then return nil end
-  return now == claimed
+  if not now then
+    return nil
+  end
+  if now == claimed then
+    return true, now
+  end
+  return content(now) == content(claimed), now
 end
 `
 
@@ -452,10 +476,10 @@ return 1`)
 // set. ARGV: id, now ms, oldest ms to remember, keep n, keep ms, json,
 // its keptPrefix, '1' when the page has it already (see show), the body
 // claimed. A body gone meanwhile (sameBody: erased, purged, or recorded
-// by another replica that sent it too) leaves nothing behind; one
-// changed is not kept on the page.
+// by another replica that sent it too) leaves nothing behind; one whose
+// content changed goes on the page as it is now.
 var doneScript = redis.NewScript(keepLua + sameBody + `
-local same = body_state(KEYS[2], ARGV[1], ARGV[9])
+local same, now = body_state(KEYS[2], ARGV[1], ARGV[9])
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
@@ -465,18 +489,19 @@ end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[3])
-if same and ARGV[8] ~= '1' then
-  keep(KEYS[6], ARGV[7], ARGV[6], ARGV[4], ARGV[5])
+if ARGV[8] ~= '1' then
+  keep(KEYS[6], ARGV[7], same and ARGV[6] or now, ARGV[4], ARGV[5])
 end
 return 1`)
 
-// showScript puts notices on their person's notices page (KEYS[1]) while
-// their bodies in KEYS[2] are still the ones claimed (sameBody): ARGV
-// keep n, keep ms, then id, claimed body, json, keptPrefix quadruples.
+// showScript puts notices on their person's notices page (KEYS[1]) as
+// their bodies in KEYS[2] are now (sameBody): ARGV keep n, keep ms, then
+// id, claimed body, json, keptPrefix quadruples.
 var showScript = redis.NewScript(keepLua + sameBody + `
 for i = 3, #ARGV, 4 do
-  if body_state(KEYS[2], ARGV[i], ARGV[i+1]) then
-    keep(KEYS[1], ARGV[i+3], ARGV[i+2], ARGV[1], ARGV[2])
+  local same, now = body_state(KEYS[2], ARGV[i], ARGV[i+1])
+  if same ~= nil then
+    keep(KEYS[1], ARGV[i+3], same and ARGV[i+2] or now, ARGV[1], ARGV[2])
   end
 end
 return 1`)
@@ -813,16 +838,21 @@ func (o *Outbox) Dead(ctx context.Context) ([]Notice, error) {
 	return o.bodies(ctx, ids)
 }
 
-// requeueScript moves dead notices back to the queue with a fresh body.
-// KEYS[5..] are each notice's person's pending set. ARGV: due ms, then
-// id, json pairs. Returns how many it moved.
-var requeueScript = redis.NewScript(`
+// requeueScript moves dead notices back to the queue with a fresh body,
+// as Redis holds them now (sameBody: one gone meanwhile stays gone, one
+// changed keeps its content). KEYS[5..] are each notice's person's
+// pending set. ARGV: due ms, then id, json, the body read triples.
+// Returns how many it moved.
+var requeueScript = redis.NewScript(sameBody + `
 local moved = 0
-for i = 2, #ARGV, 2 do
-  if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 then
-    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+1])
+for i = 2, #ARGV, 3 do
+  local same = body_state(KEYS[2], ARGV[i], ARGV[i+2])
+  if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 and same ~= nil then
+    if same then
+      redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+1])
+    end
     redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i])
-    redis.call('ZADD', KEYS[4 + i/2], ARGV[1], ARGV[i])
+    redis.call('ZADD', KEYS[5 + (i - 2) / 3], ARGV[1], ARGV[i])
     moved = moved + 1
   end
 end
@@ -855,7 +885,7 @@ func (o *Outbox) Requeue(ctx context.Context, ids ...string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		args = append(args, ids[i], body)
+		args = append(args, ids[i], body, s)
 		keys = append(keys, o.to(n.OpenID))
 	}
 	if len(args) == 1 {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/baogong/baogong/internal/redistest"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/orders/redisstore"
@@ -115,16 +117,8 @@ func TestErasedWhileANoticeIsSent(t *testing.T) {
 			if !snd.erased {
 				t.Fatal("no send to " + snd.during)
 			}
+			writtenBack(t, rdb, comm, me)
 			p := "bg:{" + comm + "}:"
-			found, err := redistest.HoldingWords(ctx, rdb, me, orders.Pseudonym(me))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range found {
-				if strings.Contains(f, p) {
-					t.Errorf("written back: %s", f)
-				}
-			}
 			// The lead's notice went its way all the same.
 			switch c.want {
 			case "done":
@@ -145,5 +139,145 @@ func TestErasedWhileANoticeIsSent(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// writtenBack fails t for every key of comm that still names me.
+func writtenBack(t *testing.T, rdb *redis.Client, comm, me string) {
+	t.Helper()
+	found, err := redistest.HoldingWords(context.Background(), rdb, me, orders.Pseudonym(me))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range found {
+		if strings.Contains(f, "bg:{"+comm+"}:") {
+			t.Errorf("written back: %s", f)
+		}
+	}
+}
+
+// TestErasedWhileHeldNoticesAreDelivered: the lead's page (or reply) read
+// a held notice naming them; the erasure lands before Delivered records
+// it. Delivered keeps the in-hand copy on the lead's notices page.
+func TestErasedWhileHeldNoticesAreDelivered(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	comm := redistest.Community(t)
+	s := redisstore.New(rdb, comm, testCatalog(t, 10))
+	me, lead := "o-erased-"+comm, "o-lead-"+comm
+	box := outbox.New(rdb, comm, &erasingSender{}, slog.New(slog.DiscardHandler))
+	box.Coalesce = -1
+	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.Drain(ctx); err != nil { // no window, no template: held
+		t.Fatal(err)
+	}
+	held, err := box.Held(ctx, lead) // the page (or the reply) reads them
+	if err != nil || len(held) != 1 {
+		t.Fatalf("held %v %v", held, err)
+	}
+	if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.Delivered(ctx, lead, held, orders.ViaPage); err != nil {
+		t.Fatal(err)
+	}
+	writtenBack(t, rdb, comm, me)
+}
+
+// TestErasedWhileRequeued: an admin requeues dead notices; the erasure
+// lands between Requeue's read of the bodies and its script.
+func TestErasedWhileRequeued(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	comm := redistest.Community(t)
+	s := redisstore.New(rdb, comm, testCatalog(t, 10))
+	me, lead := "o-erased-"+comm, "o-lead-"+comm
+	snd := &erasingSender{err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent)}
+	// The outbox's own client: after its HMGET of the notices, the
+	// erasure runs (through the store's client).
+	obx := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, Protocol: 2})
+	t.Cleanup(func() { obx.Close() })
+	box := outbox.New(obx, comm, snd, slog.New(slog.DiscardHandler))
+	box.Coalesce = -1
+	for _, who := range []string{me, lead} {
+		rdb.HSet(ctx, outbox.ReachKey(comm, who), "until", time.Now().Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
+	}
+	err := box.Enqueue(ctx,
+		outbox.Notice{ID: "to-them", OpenID: me, Kind: "delivered", Text: "您订的蔬菜包已放到3栋2单元501门口"},
+		outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if dead, _ := box.Dead(ctx); len(dead) != 2 {
+		t.Fatalf("dead %v", dead)
+	}
+	obx.AddHook(afterHMGet{func() {
+		if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
+			t.Error(err)
+		}
+	}})
+	if _, err := box.Requeue(ctx, "to-them", "to-lead"); err != nil {
+		t.Fatal(err)
+	}
+	writtenBack(t, rdb, comm, me)
+}
+
+// afterHMGet runs fn once, after the first HMGET.
+type afterHMGet struct{ fn func() }
+
+func (h afterHMGet) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h afterHMGet) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h afterHMGet) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	done := false
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if !done && cmd.Name() == "hmget" {
+			done = true
+			h.fn()
+		}
+		return err
+	}
+}
+
+// TestErasedWhileANoticeIsMoved: the erasure lands while the outbox asks
+// Route where the lead is heard (another community of the account); move
+// enqueues the in-hand copy there, where this erasure never looks.
+func TestErasedWhileANoticeIsMoved(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	comm, other := redistest.Community(t), redistest.Community(t)
+	s := redisstore.New(rdb, comm, testCatalog(t, 10))
+	me, lead := "o-erased-"+comm, "o-lead-"+comm
+	box := outbox.New(rdb, comm, &erasingSender{}, slog.New(slog.DiscardHandler))
+	there := outbox.New(rdb, other, &erasingSender{}, slog.New(slog.DiscardHandler))
+	box.Coalesce = -1
+	erased := false
+	box.Route = func(ctx context.Context, openid string) *outbox.Outbox {
+		if !erased {
+			erased = true
+			if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
+				t.Error(err)
+			}
+		}
+		return there
+	}
+	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	found, _ := redistest.HoldingWords(ctx, rdb, me)
+	for _, f := range found {
+		if strings.Contains(f, "bg:{"+other+"}:") {
+			t.Errorf("moved with their id after the erasure: %s", f)
+		}
 	}
 }

@@ -1,0 +1,58 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/internal/redistest"
+)
+
+// funcSender answers Custom with custom.
+type funcSender struct{ custom func(Notice) error }
+
+func (s funcSender) Custom(_ context.Context, n Notice) error       { return s.custom(n) }
+func (s funcSender) Voice(context.Context, string, []byte) error    { return nil }
+func (s funcSender) Template(context.Context, Notice, string) error { return nil }
+
+// TestDeliveredAfterALostLeaseIsOnThePage: replica A's send outlasts its
+// lease; replica B takes the notice over and its send fails (a retry
+// writes Attempts into the body); then A's send is accepted. The notice
+// reached the person, so it belongs on their notices page: a body changed
+// by B's retry is bookkeeping, not an erasure's redaction (found by a
+// review of the first version of the erasure fix).
+func TestDeliveredAfterALostLeaseIsOnThePage(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	comm := redistest.Community(t)
+	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	me := "o-page-" + comm
+	rdb.HSet(ctx, ReachKey(comm, me), "until", t0.Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
+	b := New(rdb, comm, funcSender{func(Notice) error { return errors.New("dial tcp: connection refused") }}, slog.New(slog.DiscardHandler))
+	b.Coalesce, b.Now = -1, func() time.Time { return t0.Add(3 * time.Minute) }
+	a := New(rdb, comm, funcSender{func(Notice) error {
+		if _, err := b.Drain(ctx); err != nil {
+			t.Error(err)
+		}
+		return nil
+	}}, slog.New(slog.DiscardHandler))
+	a.Coalesce, a.Now = -1, func() time.Time { return t0 }
+	if err := a.Enqueue(ctx, Notice{ID: "n1", OpenID: me, Kind: "delivered", Text: "您订的蔬菜包已送到"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := rdb.ZScore(ctx, a.keys[3], "n1").Result(); n == 0 {
+		t.Fatal("not recorded delivered")
+	}
+	box, err := a.Mailbox(ctx, me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(box.Recent) != 1 {
+		t.Errorf("notices page %+v: the delivered notice is missing", box)
+	}
+}
