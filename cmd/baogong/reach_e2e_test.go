@@ -73,11 +73,7 @@ func TestRosterReachesVolunteersWhoNeverWrote(t *testing.T) {
 	t.Run("template", func(t *testing.T) {
 		s := reachService(t, at, "vol-new", "  templates: {roster: tpl-roster}\n")
 		s.api.AddTemplate("tpl-roster")
-		s.orderForTheRound(t)
-		if code, body := s.admin("POST", "/api/jobs/roster/run"); code != 200 {
-			t.Fatalf("roster: %d %s", code, body)
-		}
-		m := waitTemplate(t, s, "vol-new", "tpl-roster")
+		m := s.rosterTemplate(t, "vol-new", "tpl-roster")
 		if !strings.Contains(m.Text, "thing1: 配送任务1户") || !strings.Contains(m.URL, "/r/G1/") {
 			t.Fatalf("roster template %+v", m)
 		}
@@ -92,11 +88,7 @@ func TestRosterReachesVolunteersWhoNeverWrote(t *testing.T) {
 		s := reachService(t, at, "vol-new", "  templates: {roster: tpl-lib}\n"+
 			"  template_fields: {tpl-lib: {what: thing3, where: thing7, status: phrase2, time: time5, ref: character_string9}}\n")
 		s.api.AddTemplateFields("tpl-lib", "thing3", "thing7", "phrase2", "time5", "character_string9")
-		s.orderForTheRound(t)
-		if code, body := s.admin("POST", "/api/jobs/roster/run"); code != 200 {
-			t.Fatalf("roster: %d %s", code, body)
-		}
-		m := waitTemplate(t, s, "vol-new", "tpl-lib")
+		m := s.rosterTemplate(t, "vol-new", "tpl-lib")
 		if !strings.Contains(m.Text, "thing3: 配送任务1户") || !strings.Contains(m.Text, "time5: 2026年") {
 			t.Fatalf("roster template %+v", m)
 		}
@@ -127,6 +119,17 @@ func TestRosterReachesVolunteersWhoNeverWrote(t *testing.T) {
 		}
 		must(t, "任务", s.say(true, "vol-new", "任务"), "共1户")
 	})
+}
+
+// rosterTemplate has a round published and returns the roster template
+// tpl that reaches volunteer vol.
+func (s *service) rosterTemplate(t *testing.T, vol, tpl string) fakewechat.Sent {
+	t.Helper()
+	s.orderForTheRound(t)
+	if code, body := s.admin("POST", "/api/jobs/roster/run"); code != 200 {
+		t.Fatalf("roster: %d %s", code, body)
+	}
+	return waitTemplate(t, s, vol, tpl)
 }
 
 // waitTemplate waits for a template message templateID to user; every

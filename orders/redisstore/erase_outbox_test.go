@@ -98,22 +98,10 @@ func TestErasedWhileANoticeIsSent(t *testing.T) {
 					t.Error(err)
 				}
 			}
-			for _, who := range []string{me, lead} {
-				if c.window {
-					if err := rdb.HSet(ctx, outbox.ReachKey(comm, who), "until", now.Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0).Err(); err != nil {
-						t.Fatal(err)
-					}
-				}
+			if c.window {
+				openWindows(t, rdb, comm, now, me, lead)
 			}
-			err := box.Enqueue(ctx,
-				outbox.Notice{ID: "to-them", OpenID: me, Kind: "delivered", Text: "您订的蔬菜包已放到3栋2单元501门口"},
-				outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := box.Drain(ctx); err != nil {
-				t.Fatal(err)
-			}
+			sendBoth(t, box, me, lead)
 			if !snd.erased {
 				t.Fatal("no send to " + snd.during)
 			}
@@ -139,6 +127,32 @@ func TestErasedWhileANoticeIsSent(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// openWindows opens each of who's window for pushes for an hour from now.
+func openWindows(t *testing.T, rdb *redis.Client, comm string, now time.Time, who ...string) {
+	t.Helper()
+	for _, w := range who {
+		if err := rdb.HSet(context.Background(), outbox.ReachKey(comm, w), "until", now.Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sendBoth queues a notice to me and one to lead that names me, and
+// drains them.
+func sendBoth(t *testing.T, box *outbox.Outbox, me, lead string) {
+	t.Helper()
+	ctx := context.Background()
+	err := box.Enqueue(ctx,
+		outbox.Notice{ID: "to-them", OpenID: me, Kind: "delivered", Text: "您订的蔬菜包已放到3栋2单元501门口"},
+		outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.Drain(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -201,18 +215,8 @@ func TestErasedWhileRequeued(t *testing.T) {
 	t.Cleanup(func() { obx.Close() })
 	box := outbox.New(obx, comm, snd, slog.New(slog.DiscardHandler))
 	box.Coalesce = -1
-	for _, who := range []string{me, lead} {
-		rdb.HSet(ctx, outbox.ReachKey(comm, who), "until", time.Now().Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
-	}
-	err := box.Enqueue(ctx,
-		outbox.Notice{ID: "to-them", OpenID: me, Kind: "delivered", Text: "您订的蔬菜包已放到3栋2单元501门口"},
-		outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := box.Drain(ctx); err != nil {
-		t.Fatal(err)
-	}
+	openWindows(t, rdb, comm, time.Now(), me, lead)
+	sendBoth(t, box, me, lead)
 	if dead, _ := box.Dead(ctx); len(dead) != 2 {
 		t.Fatalf("dead %v", dead)
 	}
