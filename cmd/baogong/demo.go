@@ -128,9 +128,21 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 	}
 	d.API = fakewechat.New(cfg.WeChat.AppID, cfg.WeChat.AppSecret)
 	// The account has the templates the config names (as an operator adds
-	// them in WeChat's console).
+	// them in WeChat's console), with the fields the config says they have.
+	layouts := cfg.WeChat.Layouts()
 	for _, id := range cfg.WeChat.TemplateIDs() {
-		d.API.AddTemplate(id)
+		l, ok := layouts[id]
+		if !ok {
+			d.API.AddTemplate(id)
+			continue
+		}
+		var fields []string
+		for _, f := range []string{l.What, l.Where, l.Status, l.Time, l.Ref} {
+			if f != "" {
+				fields = append(fields, f)
+			}
+		}
+		d.API.AddTemplateFields(id, fields...)
 	}
 	if cfg.WeChat.APIBase, err = demoFakeBase(d.API); err != nil {
 		d.redis.Close()
