@@ -117,16 +117,19 @@ func (c *Config) validateReach(bad func(key, format string, args ...any)) {
 		if !used[strings.TrimSpace(id)] {
 			bad(key, "names no template of wechat.templates (the key is a template id)")
 		}
-		named := false
+		seen := map[string]string{}
 		for _, p := range l.parts() {
 			f := strings.TrimSpace(p[1])
-			named = named || f != ""
 			if problem := wechat.LayoutProblem(p[0], f); problem != "" {
 				bad(key+"."+p[0], "%s", problem)
 			}
+			if other := seen[f]; f != "" && other != "" {
+				bad(key+"."+p[0], "%s shows %s already: one field shows one part", f, other)
+			}
+			seen[f] = p[0]
 		}
-		if !named {
-			bad(key, "names no field: the template would show nothing (what, where, status, time, ref)")
+		if strings.TrimSpace(l.What) == "" {
+			bad(key+".what", "missing: the field that says what happened (事项) is the one every notice needs")
 		}
 	}
 	if u := c.ASR.URL; u != "" {

@@ -47,21 +47,28 @@ func TestTemplateFields(t *testing.T) {
 	with := func(fields string) string {
 		return strings.Replace(good, "token: t}", "token: t, templates: {roster: tpl-r}, template_fields: {"+fields+"}}", 1)
 	}
-	c, err := Parse([]byte(with(`tpl-r: {what: thing3, where: name7, status: phrase2, time: date5, ref: number9}`)), func(string) string { return "" })
+	c, err := Parse([]byte(with(`tpl-r: {what: thing3, where: thing7, status: phrase2, time: date5, ref: character_string9}`)), func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := c.WeChat.Layouts()["tpl-r"]; l.What != "thing3" || l.Where != "name7" || l.Status != "phrase2" || l.Time != "date5" || l.Ref != "number9" {
+	if l := c.WeChat.Layouts()["tpl-r"]; l.What != "thing3" || l.Where != "thing7" || l.Status != "phrase2" || l.Time != "date5" || l.Ref != "character_string9" {
 		t.Errorf("layout %+v", l)
 	}
 	if c, err := Parse([]byte(with(`tpl-r: {what: thing1, time: time2}`)), func(string) string { return "" }); err != nil || c.WeChat.Layouts()["tpl-r"].Ref != "" {
 		t.Errorf("a template without an order number: %v", err)
 	}
+	if _, err := Parse([]byte(with(`tpl-r: {what: keyword1, where: keyword2, time: keyword3}`)), func(string) string { return "" }); err != nil {
+		t.Errorf("an old template's keyword fields: %v", err)
+	}
 	for _, tc := range []struct{ name, fields, want string }{
-		{"a time in a thing", `tpl-r: {time: thing4}`, "wechat.template_fields.tpl-r.time (line 1): thing4 is a thing field; time goes in a time or date field"},
+		{"a time in a thing", `tpl-r: {what: thing1, time: thing4}`, "wechat.template_fields.tpl-r.time (line 1): thing4 is a thing field; time goes in a time or date or keyword field"},
 		{"not a field", `tpl-r: {what: "{{thing1.DATA}}"}`, "wechat.template_fields.tpl-r.what"},
 		{"no such template", `tpl-x: {what: thing1}`, "wechat.template_fields.tpl-x (line 1): names no template"},
-		{"nothing", `tpl-r: {}`, "wechat.template_fields.tpl-r (line 1): names no field"},
+		{"nothing", `tpl-r: {}`, "wechat.template_fields.tpl-r.what: missing"},
+		{"no what", `tpl-r: {time: time2}`, "wechat.template_fields.tpl-r.what: missing"},
+		{"one field, two parts", `tpl-r: {what: thing3, where: thing3}`, "wechat.template_fields.tpl-r.where (line 1): thing3 shows what already"},
+		{"a name (no digits there)", `tpl-r: {what: thing1, where: name2}`, "where goes in a thing or keyword field"},
+		{"a number", `tpl-r: {what: thing1, ref: number2}`, "ref goes in a character_string or keyword field"},
 		{"a typo", `tpl-r: {whta: thing1}`, "did you mean what?"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -115,7 +115,7 @@ func TestSenderTemplateOutsideTheWindow(t *testing.T) {
 // its part, in the form its type takes.
 func TestSenderTemplateOfItsOwnFields(t *testing.T) {
 	e := newWXEnv(t, "")
-	e.api.AddTemplateFields("tpl-lib", "thing3", "name7", "phrase2", "date5", "number9", "thing11")
+	e.api.AddTemplateFields("tpl-lib", "thing3", "thing7", "phrase2", "date5", "character_string9", "thing11")
 	n := notice("f1001", "oUser1")
 	n.Brief.Ref = "1001"
 	n.CreatedAt = e.clock.Now()
@@ -135,9 +135,9 @@ func TestSenderTemplateOfItsOwnFields(t *testing.T) {
 	if s := send(); len(s.Blank) != 6 {
 		t.Errorf("in the default layout: blank %v, want all six", s.Blank)
 	}
-	e.sender.Layouts = map[string]wechat.Layout{"tpl-lib": {What: "thing3", Where: "name7", Status: "phrase2", Time: "date5", Ref: "number9"}}
+	e.sender.Layouts = map[string]wechat.Layout{"tpl-lib": {What: "thing3", Where: "thing7", Status: "phrase2", Time: "date5", Ref: "character_string9"}}
 	s := send()
-	want := "thing3: 订单已送达\nname7: 3号楼\nphrase2: 已送达\ndate5: 2026年11月24日\nnumber9: 1001\nthing11: "
+	want := "thing3: 订单已送达\nthing7: 3号楼\nphrase2: 已送达\ndate5: 2026年11月24日 10:00\ncharacter_string9: 1001\nthing11: "
 	if s.Text != want || len(s.Blank) != 1 {
 		t.Errorf("in its layout:\n%s\nwant:\n%s (only thing11, which has no part, blank)", s.Text, want)
 	}

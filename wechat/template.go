@@ -3,6 +3,7 @@ package wechat
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/baogong/baogong/orders"
@@ -31,7 +32,6 @@ const (
 // Lengths WeChat allows in template fields, in characters.
 const (
 	maxThing  = 20
-	maxName   = 10
 	maxPhrase = 5
 	maxRef    = 32
 )
@@ -48,13 +48,16 @@ var DefaultLayout = Layout{What: FieldWhat, Where: FieldWhere, Status: FieldStat
 
 // The types a part may be shown in: a field's type is its name without
 // the digits (thing3 is a thing). Config validation (LayoutProblem) keeps
-// layouts to these.
+// layouts to these. Not name (WeChat takes no digits there, and doors and
+// counts have them) nor number (most notices have no order number).
+// keyword is the field of the old templates (keyword1, keyword2, …),
+// which take any text.
 var partTypes = map[string][]string{
-	"what":   {"thing", "name"},
-	"where":  {"thing", "name"},
-	"status": {"phrase", "thing"},
-	"time":   {"time", "date"},
-	"ref":    {"character_string", "number"},
+	"what":   {"thing", "keyword"},
+	"where":  {"thing", "keyword"},
+	"status": {"phrase", "thing", "keyword"},
+	"time":   {"time", "date", "keyword"},
+	"ref":    {"character_string", "keyword"},
 }
 
 // FieldType is the type of template field name ("thing3": "thing"), or ""
@@ -117,18 +120,10 @@ func (l Layout) Fields(b orders.Brief, at time.Time, loc *time.Location) map[str
 			return
 		}
 		switch FieldType(field) {
-		case "thing":
+		case "thing", "keyword":
 			v = clip(orDash(v), maxThing)
-		case "name":
-			v = clip(orDash(v), maxName)
 		case "phrase":
-			v = clip(phrase(v), maxPhrase)
-		case "time":
-			v = when.In(loc).Format("2006年1月2日 15:04")
-		case "date":
-			v = when.In(loc).Format("2006年1月2日")
-		case "number":
-			v = digits(v)
+			v = phrase(v)
 		default:
 			v = ref(v)
 		}
@@ -137,26 +132,13 @@ func (l Layout) Fields(b orders.Brief, at time.Time, loc *time.Location) map[str
 	put(l.What, b.What)
 	put(l.Where, b.Where)
 	put(l.Status, b.Status)
-	put(l.Time, "")
 	put(l.Ref, b.Ref)
+	if l.Time != "" {
+		// A time, a date (which takes a time as well: 2019年10月1日
+		// 15:01) or an old template's keyword.
+		out[l.Time] = when.In(loc).Format("2006年1月2日 15:04")
+	}
 	return out
-}
-
-// digits keeps the digits of an order number for a number field.
-func digits(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if '0' <= r && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-	if s == "" {
-		return "0"
-	}
-	if len(s) > maxRef {
-		s = s[:maxRef]
-	}
-	return s
 }
 
 func orDash(s string) string {
@@ -166,17 +148,20 @@ func orDash(s string) string {
 	return s
 }
 
-// phrase keeps a phrase field to words: WeChat refuses digits and
-// punctuation there.
+// phrase keeps a phrase field to Chinese words: WeChat refuses digits,
+// letters and punctuation there.
 func phrase(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if r < utf8.RuneSelf && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+		if !unicode.Is(unicode.Han, r) {
 			return -1
 		}
 		return r
 	}, s)
 	if s == "" {
 		return "请查看"
+	}
+	if r := []rune(s); len(r) > maxPhrase {
+		s = string(r[:maxPhrase]) // no ellipsis: it is not a word
 	}
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -221,7 +222,7 @@ func (a *API) spend(openid string) int {
 // checkTemplate applies the template rules to one send: 0, or the errcode.
 func (a *API) checkTemplate(to, id string, fields map[string]string) int {
 	a.mu.Lock()
-	_, known := a.templates[id]
+	own, known := a.templates[id]
 	gone := a.unfollowed[to]
 	a.mu.Unlock()
 	switch {
@@ -230,22 +231,26 @@ func (a *API) checkTemplate(to, id string, fields map[string]string) int {
 	case gone:
 		return a.refuse(PathTemplateSend, to, 43004)
 	}
-	for k, v := range fields {
+	// Only the template's own fields are read (WeChat ignores the rest).
+	for _, k := range own {
+		v, sent := fields[k]
+		if !sent {
+			continue // shown blank (see shown)
+		}
 		n := utf8.RuneCountInString(v)
 		bad := false
 		switch {
 		case strings.HasPrefix(k, "thing"):
 			bad = n == 0 || n > 20
 		case strings.HasPrefix(k, "phrase"):
-			bad = n == 0 || n > 5 || strings.ContainsAny(v, "0123456789")
+			bad = n == 0 || n > 5 || strings.IndexFunc(v, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) >= 0
 		case strings.HasPrefix(k, "character_string"):
 			bad = n == 0 || n > 32 || n != len(v)
-		case strings.HasPrefix(k, "time"):
+		case strings.HasPrefix(k, "time"), strings.HasPrefix(k, "date"):
 			bad = n == 0
-		case strings.HasPrefix(k, "date"):
-			bad = n == 0 || strings.ContainsAny(v, ":")
 		case strings.HasPrefix(k, "name"):
-			bad = n == 0 || n > 10
+			han := strings.IndexFunc(v, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+			bad = n == 0 || n > 20 || han && n > 10 || strings.IndexFunc(v, unicode.IsDigit) >= 0
 		case strings.HasPrefix(k, "number"):
 			bad = n == 0 || n > 32 || strings.Trim(v, "0123456789.") != ""
 		}

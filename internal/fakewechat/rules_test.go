@@ -207,3 +207,22 @@ func TestTagsAndConditionalMenus(t *testing.T) {
 		t.Errorf("conditional menus %+v", c)
 	}
 }
+
+// TestTemplateTypesAsWeChat: a name field takes only Chinese or only
+// letters (no digits); a date field takes a date with its time.
+func TestTemplateTypesAsWeChat(t *testing.T) {
+	oa := fresh(t)
+	api.AddTemplateFields("lib", "name1", "date2")
+	send := func(data map[string]string) error {
+		d := map[string]*message.TemplateDataItem{}
+		for k, v := range data {
+			d[k] = &message.TemplateDataItem{Value: v}
+		}
+		_, err := oa.GetTemplate().Send(&message.TemplateMessage{ToUser: "oUser1", TemplateID: "lib", Data: d})
+		return err
+	}
+	if err := send(map[string]string{"name1": "张三", "date2": "2026年11月24日 07:00"}); err != nil {
+		t.Errorf("a date with its time: %v", err)
+	}
+	wantErrcode(t, send(map[string]string{"name1": "3号楼", "date2": "2026年11月24日"}), 47003)
+}
