@@ -45,13 +45,11 @@ local held = 0
 for i = 4, #ARGV, 5 do
   local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
   if s and tonumber(s) == tonumber(ARGV[i+1]) then
-    local same = body_state(KEYS[2], ARGV[i], ARGV[i+4])
+    local same, now = body_state(KEYS[2], ARGV[i], ARGV[i+4])
     redis.call('ZREM', KEYS[1], ARGV[i])
     redis.call('ZREM', KEYS[5], ARGV[i])
     if same ~= nil then
-      if same then
-        redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+2])
-      end
+      redis.call('HSET', KEYS[2], ARGV[i], same and ARGV[i+2] or rebook(now, ARGV[i+2]))
       redis.call('ZADD', KEYS[6], ARGV[i+3], ARGV[i])
       held = held + 1
     end

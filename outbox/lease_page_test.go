@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/orders"
 )
 
 // funcSender answers Custom with custom.
@@ -55,4 +58,31 @@ func TestDeliveredAfterALostLeaseIsOnThePage(t *testing.T) {
 	if len(box.Recent) != 1 {
 		t.Errorf("notices page %+v: the delivered notice is missing", box)
 	}
+}
+
+// TestNoticeFieldsClassified: every JSON field of orders.Notice and
+// orders.Brief is content (an erasure may change it, and a copy in hand
+// that differs there must not be written back) or the outbox's own
+// bookkeeping: a field added later must be put in one list.
+func TestNoticeFieldsClassified(t *testing.T) {
+	known := map[string]bool{}
+	for _, list := range [][]string{noticeContent, noticeBookkeeping, noticeIdentity} {
+		for _, f := range list {
+			known[f] = true
+		}
+	}
+	check := func(typ reflect.Type, known map[string]bool) {
+		for f := range typ.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !known[name] {
+				t.Errorf("%s.%s (json %q) is in no list of outbox.go's fields", typ.Name(), f.Name, name)
+			}
+		}
+	}
+	check(reflect.TypeOf(orders.Notice{}), known)
+	brief := map[string]bool{}
+	for _, f := range briefContent {
+		brief[f] = true
+	}
+	check(reflect.TypeOf(orders.Brief{}), brief)
 }

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -408,7 +409,7 @@ return 1`)
 // goes on a notices page. Bookkeeping (attempts, the last error, when it
 // was held, how it went) is not content: another replica's retry of the
 // same notice changes only that.
-const sameBody = `
+var sameBody = `
 local function content(body)
   local ok, n = pcall(cjson.decode, body)
   if not ok or type(n) ~= 'table' then
@@ -421,8 +422,7 @@ local function content(body)
     end
     return ''
   end
-  return table.concat({s(n.openid), s(n.text), s(n.kind), s(n.url), s(n.voice),
-    s(b.what), s(b.where), s(b.status), s(b.ref)}, '\0')
+  return table.concat({` + luaFields("n", noticeContent) + `, ` + luaFields("b", briefContent) + `}, '\0')
 end
 -- nil: gone; true: the same content; false: changed. Second: the body now.
 local function body_state(notices, id, claimed)
@@ -435,21 +435,59 @@ local function body_state(notices, id, claimed)
   end
   return content(now) == content(claimed), now
 end
+-- the body now with the bookkeeping of the copy in hand (a changed
+-- notice still counts its attempt, says why it failed, when it was held)
+local function rebook(now, hand)
+  local ok1, a = pcall(cjson.decode, now)
+  local ok2, h = pcall(cjson.decode, hand)
+  if not (ok1 and ok2) or type(a) ~= 'table' or type(h) ~= 'table' then
+    return now
+  end
+` + luaCopy("a", "h", noticeBookkeeping) + `
+  return cjson.encode(a)
+end
 `
+
+// The fields of orders.Notice's JSON: its content (what the person
+// reads, and whom it is for: an erasure changes these) and its
+// bookkeeping (the outbox's own). TestNoticeFieldsClassified holds every
+// field of orders.Notice and orders.Brief in one list or the other.
+var (
+	noticeContent     = []string{"openid", "text", "kind", "url", "voice"}
+	briefContent      = []string{"what", "where", "status", "ref", "at"}
+	noticeBookkeeping = []string{"attempts", "last_error", "held_at", "via"}
+	noticeIdentity    = []string{"id", "created_at", "brief"}
+)
+
+// luaFields is "s(t.f1), s(t.f2), …".
+func luaFields(t string, fields []string) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = "s(" + t + "." + f + ")"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// luaCopy sets each of fields of table a from table h.
+func luaCopy(a, h string, fields []string) string {
+	var b strings.Builder
+	for _, f := range fields {
+		fmt.Fprintf(&b, "  %s.%s = %s.%s\n", a, f, h, f)
+	}
+	return b.String()
+}
 
 // retryScript records a failure and makes the notice due at ARGV[3].
 // KEYS[5] is the person's pending set. ARGV: id, fence, due ms, json,
 // the body claimed.
 var retryScript = redis.NewScript(sameBody + fenceCheck + `
-local same = body_state(KEYS[2], ARGV[1], ARGV[5])
+local same, now = body_state(KEYS[2], ARGV[1], ARGV[5])
 if same == nil then
   redis.call('ZREM', KEYS[1], ARGV[1])
   redis.call('ZREM', KEYS[5], ARGV[1])
   return 2
 end
-if same then
-  redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
-end
+redis.call('HSET', KEYS[2], ARGV[1], same and ARGV[4] or rebook(now, ARGV[4]))
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
 return 1`)
@@ -457,15 +495,13 @@ return 1`)
 // deadScript moves the notice to the dead letters. KEYS[5] is the
 // person's pending set. ARGV: id, fence, now ms, json, the body claimed.
 var deadScript = redis.NewScript(sameBody + fenceCheck + `
-local same = body_state(KEYS[2], ARGV[1], ARGV[5])
+local same, now = body_state(KEYS[2], ARGV[1], ARGV[5])
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])
 if same == nil then
   return 2
 end
-if same then
-  redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
-end
+redis.call('HSET', KEYS[2], ARGV[1], same and ARGV[4] or rebook(now, ARGV[4]))
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 return 1`)
 
@@ -846,11 +882,9 @@ func (o *Outbox) Dead(ctx context.Context) ([]Notice, error) {
 var requeueScript = redis.NewScript(sameBody + `
 local moved = 0
 for i = 2, #ARGV, 3 do
-  local same = body_state(KEYS[2], ARGV[i], ARGV[i+2])
+  local same, now = body_state(KEYS[2], ARGV[i], ARGV[i+2])
   if redis.call('ZREM', KEYS[3], ARGV[i]) == 1 and same ~= nil then
-    if same then
-      redis.call('HSET', KEYS[2], ARGV[i], ARGV[i+1])
-    end
+    redis.call('HSET', KEYS[2], ARGV[i], same and ARGV[i+1] or rebook(now, ARGV[i+1]))
     redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i])
     redis.call('ZADD', KEYS[5 + (i - 2) / 3], ARGV[1], ARGV[i])
     moved = moved + 1

@@ -285,3 +285,78 @@ func TestErasedWhileANoticeIsMoved(t *testing.T) {
 		}
 	}
 }
+
+// TestErasedMidSendDeadKeepsItsReason: the lead's notice is refused for
+// good (43004) while an erasure takes a resident's id out of it. It is
+// dead-lettered as Redis holds it (redacted, right) but without the
+// reason it died: the console and /api/notices show none, and Attempts
+// is not counted.
+func TestErasedMidSendDeadKeepsItsReason(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	comm := redistest.Community(t)
+	s := redisstore.New(rdb, comm, testCatalog(t, 10))
+	me, lead := "o-erased-"+comm, "o-lead-"+comm
+	snd := &erasingSender{during: lead, err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent)}
+	snd.erase = func() {
+		if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
+			t.Error(err)
+		}
+	}
+	box := outbox.New(rdb, comm, snd, slog.New(slog.DiscardHandler))
+	box.Coalesce = -1
+	rdb.HSet(ctx, outbox.ReachKey(comm, lead), "until", time.Now().Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
+	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dead, err := box.Dead(ctx)
+	if err != nil || len(dead) != 1 {
+		t.Fatalf("dead %v %v", dead, err)
+	}
+	if n := dead[0]; strings.Contains(n.Text, me) || !strings.Contains(n.LastError, "43004") || n.Attempts != 1 {
+		t.Errorf("dead notice %+v: want it redacted, with its reason (43004) and its attempt", n)
+	}
+	writtenBack(t, rdb, comm, me)
+}
+
+// TestErasedWhileRequeuedStartsAfresh: Requeue promises Attempts and
+// LastError cleared; an erasure between its read and its script keeps
+// the dead body's (here: MaxAttempts spent), so the requeued notice dies
+// at its first failure and still shows the old reason.
+func TestErasedWhileRequeuedStartsAfresh(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	comm := redistest.Community(t)
+	s := redisstore.New(rdb, comm, testCatalog(t, 10))
+	me, lead := "o-erased-"+comm, "o-lead-"+comm
+	snd := &erasingSender{err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent)}
+	obx := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, Protocol: 2})
+	t.Cleanup(func() { obx.Close() })
+	box := outbox.New(obx, comm, snd, slog.New(slog.DiscardHandler))
+	box.Coalesce = -1
+	rdb.HSet(ctx, outbox.ReachKey(comm, lead), "until", time.Now().Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
+	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	obx.AddHook(afterHMGet{func() {
+		if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
+			t.Error(err)
+		}
+	}})
+	if n, err := box.Requeue(ctx, "to-lead"); err != nil || n != 1 {
+		t.Fatalf("requeued %d %v", n, err)
+	}
+	body, err := rdb.HGet(ctx, outbox.NoticesKey(comm), "to-lead").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(body, me) || strings.Contains(body, "attempts") || strings.Contains(body, "last_error") {
+		t.Errorf("requeued body %s: want it redacted, attempts and last_error cleared", body)
+	}
+}

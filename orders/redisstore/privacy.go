@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/outbox"
 )
 
 // Personal data (see orders/privacy.go): Scrub removes people from every
@@ -101,6 +102,13 @@ func (s *Store) Scrub(ctx context.Context, p *orders.Erasure, keep string) (orde
 	})
 	if err != nil {
 		return done, fmt.Errorf("scrub: %w", err)
+	}
+	// The outbox's notices before the notices pages: a notice being sent
+	// meanwhile goes on a page as this scrub left it (the outbox compares
+	// its copy with the notices hash), and the pages, scrubbed after,
+	// keep no copy put there before.
+	if i := slices.Index(others, outbox.NoticesKey(s.k.id)); i > 0 {
+		others[0], others[i] = others[i], others[0]
 	}
 	theirs := map[string]bool{}
 	err = inBatches(ords, func(batch []string) error {
