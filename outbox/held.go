@@ -92,14 +92,24 @@ func (o *Outbox) hold(ctx context.Context, openid string, cs []claimed) (int, er
 
 // keepLua puts a notice on a person's notices page (a list, newest
 // first): keep(list, prefix, body, n, ms) removes the entries of the same
-// notice (their JSON starts with prefix, see keptPrefix) and pushes body,
+// notice (their JSON starts with prefix, see keptPrefix, or, re-encoded
+// by Redis, has its id) and pushes body,
 // keeping at most n entries for ms. A notice reaches the page more than
 // once (before its template goes, then by the page or a reply when it was
 // held after all): each is one of the n places, so the page keeps one.
 const keepLua = `
 local function keep(list, prefix, body, n, ms)
+  -- A body Redis re-encoded (see rebook) does not start with its id:
+  -- such entries are matched by their decoded id.
+  local ok, kb = pcall(cjson.decode, body)
+  local id = ok and type(kb) == 'table' and kb.id
   for _, v in ipairs(redis.call('LRANGE', list, 0, -1)) do
-    if string.sub(v, 1, #prefix) == prefix then
+    local same = string.sub(v, 1, #prefix) == prefix
+    if not same and id and string.sub(v, 1, 6) ~= '{"id":' then
+      local ok2, e = pcall(cjson.decode, v)
+      same = ok2 and type(e) == 'table' and e.id == id
+    end
+    if same then
       redis.call('LREM', list, 0, v)
     end
   end

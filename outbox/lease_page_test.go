@@ -86,3 +86,62 @@ func TestNoticeFieldsClassified(t *testing.T) {
 	}
 	check(reflect.TypeOf(orders.Brief{}), brief)
 }
+
+// stepSender runs each Custom through the next of steps, and refuses
+// every template as unknown.
+type stepSender struct{ steps []func() error }
+
+func (s *stepSender) Custom(context.Context, Notice) error {
+	f := s.steps[0]
+	s.steps = s.steps[1:]
+	return f()
+}
+func (s *stepSender) Voice(context.Context, string, []byte) error { return nil }
+func (s *stepSender) Template(context.Context, Notice, string) error {
+	return orders.ErrTemplateRefused
+}
+
+// TestRebookedNoticeKeptOnce: an erasure changes a notice twice while it
+// is sent (Redis then holds it re-encoded, see rebook), it reaches the
+// page before its template is refused, and a reply delivers it: the page
+// keeps it once (found by a review: the re-encoded entry did not start
+// with its id, and stayed beside the new one).
+func TestRebookedNoticeKeptOnce(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	comm := redistest.Community(t)
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	me := "o-kept-" + comm
+	rdb.HSet(ctx, ReachKey(comm, me), "until", now.Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
+	redact := func(name string) {
+		body := rdb.HGet(ctx, NoticesKey(comm), "n1").Val()
+		rdb.HSet(ctx, NoticesKey(comm), "n1", strings.Replace(body, name, "某某", 1))
+	}
+	snd := &stepSender{steps: []func() error{
+		func() error { redact("张三"); return errors.New("dial tcp: connection refused") },
+		func() error { redact("李四"); return orders.ErrOutsideWindow },
+	}}
+	o := New(rdb, comm, snd, slog.New(slog.DiscardHandler))
+	o.Coalesce, o.Now = -1, func() time.Time { return now }
+	o.Templates = map[string]string{orders.TplDelivery: "tpl-d"}
+	if err := o.Enqueue(ctx, Notice{ID: "n1", OpenID: me, Kind: "delivered", Text: "张三李四的蔬菜包已送到",
+		Brief: &orders.Brief{What: "送到了"}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := o.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Minute)
+	}
+	held, err := o.Held(ctx, me)
+	if err != nil || len(held) != 1 || strings.ContainsAny(held[0].Text, "张李") {
+		t.Fatalf("held %+v %v", held, err)
+	}
+	if _, err := o.Delivered(ctx, me, held, orders.ViaReply); err != nil {
+		t.Fatal(err)
+	}
+	if kept := rdb.LRange(ctx, o.kept(me), 0, -1).Val(); len(kept) != 1 {
+		t.Errorf("the notices page keeps n1 %d times: %q", len(kept), kept)
+	}
+}

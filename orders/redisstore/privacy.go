@@ -105,8 +105,9 @@ func (s *Store) Scrub(ctx context.Context, p *orders.Erasure, keep string) (orde
 	}
 	// The outbox's notices before the notices pages: a notice being sent
 	// meanwhile goes on a page as this scrub left it (the outbox compares
-	// its copy with the notices hash), and the pages, scrubbed after,
-	// keep no copy put there before.
+	// its copy with the notices hash), and the pages, scrubbed after (and
+	// again at the end, for pages made meanwhile), keep no copy put there
+	// before.
 	if i := slices.Index(others, outbox.NoticesKey(s.k.id)); i > 0 {
 		others[0], others[i] = others[i], others[0]
 	}
@@ -143,7 +144,7 @@ func (s *Store) Scrub(ctx context.Context, p *orders.Erasure, keep string) (orde
 	if err != nil {
 		return done, fmt.Errorf("scrub: %w", err)
 	}
-	err = inBatches(others, func(batch []string) error {
+	scrubOthers := func(batch []string) error {
 		found, err := s.find(ctx, batch, p)
 		if err != nil {
 			return err
@@ -162,9 +163,15 @@ func (s *Store) Scrub(ctx context.Context, p *orders.Erasure, keep string) (orde
 		n, err := s.scrubKeys(ctx, rest, p)
 		done.Keys += n
 		return err
-	})
-	if err != nil {
+	}
+	if err := inBatches(others, scrubOthers); err != nil {
 		return done, fmt.Errorf("scrub: %w", err)
+	}
+	// Once more the notices pages: one made (or remade after it expired)
+	// since the first pass listed the keys, by a notice sent meanwhile,
+	// holds the copy that notice had before the notices hash was done.
+	if err := s.scanMatch(ctx, globEscape(s.k.p)+"outbox:kept:*", scrubOthers); err != nil {
+		return done, fmt.Errorf("scrub: notices pages: %w", err)
 	}
 	return done, nil
 }
