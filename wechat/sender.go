@@ -192,6 +192,28 @@ func (s *WeChatSender) Template(ctx context.Context, n orders.Notice, templateID
 	return classify(err)
 }
 
+// AccountTemplates lists the account's templates (公众平台 → 模板消息) with
+// the fields each shows, by template id.
+func (s *WeChatSender) AccountTemplates(ctx context.Context) (map[string][]string, error) {
+	if s.template == nil {
+		return nil, errNotBuilt
+	}
+	var list []*message.TemplateItem
+	err := s.Call(ctx, func() error {
+		var err error
+		list, err = s.template.List()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list the account's templates: %w", cleanErr(err))
+	}
+	out := make(map[string][]string, len(list))
+	for _, t := range list {
+		out[t.TemplateID] = ContentFields(t.Content)
+	}
+	return out, nil
+}
+
 // Call runs any one WeChat API call (creating the menu, say) with the same
 // token handling as sends: when WeChat rejects the cached token, it is
 // dropped and the call made once more.

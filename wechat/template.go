@@ -1,6 +1,7 @@
 package wechat
 
 import (
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -92,6 +93,30 @@ func LayoutProblem(part, field string) string {
 		}
 	}
 	return field + " is a " + t + " field; " + part + " goes in a " + strings.Join(types, " or ") + " field"
+}
+
+// Used lists the fields l fills, in the order of the parts.
+func (l Layout) Used() []string {
+	var out []string
+	for _, f := range []string{l.What, l.Where, l.Status, l.Time, l.Ref} {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// contentField finds the fields in a template's content, as the
+// account's template list gives it ("事项：{{thing1.DATA}}").
+var contentField = regexp.MustCompile(`\{\{\s*([A-Za-z_]+[0-9]*)\.DATA\s*\}\}`)
+
+// ContentFields lists the fields a template's content shows, in order.
+func ContentFields(content string) []string {
+	var out []string
+	for _, m := range contentField.FindAllStringSubmatch(content, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 // TemplateFields renders b in DefaultLayout (see Layout.Fields).

@@ -82,6 +82,7 @@ type Main struct {
 	served   chan error
 	outboxed chan struct{}
 	stop     context.CancelFunc
+	checked  sync.WaitGroup // the start-up check of the templates
 	closers  []func() error
 }
 
@@ -310,8 +311,40 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Cron.Start()
 	}
 	m.Tags.syncInBackground(octx)
+	m.checked.Go(func() { m.checkTemplates(octx) })
 	m.Log.Info("baogong listening", "addr", ln.Addr().String(), "communities", strings.Join(m.communityIDs(), ","))
 	return nil
+}
+
+// checkTemplates compares the templates the config names with the
+// account's, once at start (outbox.CheckTemplates: the log, and staff
+// once): a template the account lacks, or one without a field baogong
+// fills, shows at once rather than at the first notice that needs it.
+// Listing them failing is logged only.
+func (m *Main) checkTemplates(ctx context.Context) {
+	ids := m.Config.WeChat.TemplateIDs()
+	if len(ids) == 0 || m.WeChat == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	have, err := m.WeChat.AccountTemplates(ctx)
+	if err != nil {
+		m.Log.Warn("templates: could not list the account's templates to check them", "err", err)
+		return
+	}
+	layouts := m.Config.WeChat.Layouts()
+	fill := map[string][]string{}
+	for _, id := range ids {
+		l, ok := layouts[id]
+		if !ok {
+			l = wechat.DefaultLayout
+		}
+		fill[id] = l.Used()
+	}
+	for _, p := range m.Communities {
+		p.Outbox.CheckTemplates(ctx, have, fill)
+	}
 }
 
 // Addr is the address Run listens on.
@@ -348,6 +381,7 @@ func (m *Main) Close() error {
 	if m.Tags != nil {
 		m.Tags.wait() // tagging under way reads the token in Redis
 	}
+	m.checked.Wait() // so does the check of the templates, and it may tell staff
 	for i := len(m.closers) - 1; i >= 0; i-- {
 		if err := m.closers[i](); err != nil && !errors.Is(err, redis.ErrClosed) {
 			errs = append(errs, err)

@@ -24,14 +24,19 @@ import (
 // and knows only the templates the test adds.
 
 // reachService is a service whose config gets extra, its G1 the
-// volunteers vols, and its community an admin, on the test clock at at.
-func reachService(t *testing.T, at time.Time, vols, extra string) *service {
+// volunteers vols, and its community an admin, on the test clock at at;
+// the account has the templates prepare adds (before the service starts
+// and compares them with its config).
+func reachService(t *testing.T, at time.Time, vols, extra string, prepare ...func(*fakewechat.API)) *service {
 	t.Helper()
 	s := startService(t, redistest.Shared(t).Addr)
 	cfg, _ := os.ReadFile(s.cfgPath)
 	text := strings.Replace(string(cfg), `{id: G1, buildings: ["3", "5"]}`, `{id: G1, buildings: ["3", "5"], volunteers: [`+vols+`]}`, 1)
 	text = strings.Replace(text, "  api_base:", extra+"  api_base:", 1)
 	os.WriteFile(s.cfgPath, []byte(text+"  admins: [e2e-admin]\n"), 0o644)
+	for _, p := range prepare {
+		p(s.api)
+	}
 	s.pin(at)
 	s.serve()
 	return s
@@ -71,8 +76,7 @@ func (s *service) orderForTheRound(t *testing.T) {
 func TestRosterReachesVolunteersWhoNeverWrote(t *testing.T) {
 	at := shAt(t, "2026-11-30 15:00:00")
 	t.Run("template", func(t *testing.T) {
-		s := reachService(t, at, "vol-new", "  templates: {roster: tpl-roster}\n")
-		s.api.AddTemplate("tpl-roster")
+		s := reachService(t, at, "vol-new", "  templates: {roster: tpl-roster}\n", func(api *fakewechat.API) { api.AddTemplate("tpl-roster") })
 		m := s.rosterTemplate(t, "vol-new", "tpl-roster")
 		if !strings.Contains(m.Text, "thing1: 配送任务1户") || !strings.Contains(m.URL, "/r/G1/") {
 			t.Fatalf("roster template %+v", m)
@@ -86,8 +90,10 @@ func TestRosterReachesVolunteersWhoNeverWrote(t *testing.T) {
 	// config says which shows what.
 	t.Run("a library template", func(t *testing.T) {
 		s := reachService(t, at, "vol-new", "  templates: {roster: tpl-lib}\n"+
-			"  template_fields: {tpl-lib: {what: thing3, where: thing7, status: phrase2, time: time5, ref: character_string9}}\n")
-		s.api.AddTemplateFields("tpl-lib", "thing3", "thing7", "phrase2", "time5", "character_string9")
+			"  template_fields: {tpl-lib: {what: thing3, where: thing7, status: phrase2, time: time5, ref: character_string9}}\n",
+			func(api *fakewechat.API) {
+				api.AddTemplateFields("tpl-lib", "thing3", "thing7", "phrase2", "time5", "character_string9")
+			})
 		m := s.rosterTemplate(t, "vol-new", "tpl-lib")
 		if !strings.Contains(m.Text, "thing3: 配送任务1户") || !strings.Contains(m.Text, "time5: 2026年") {
 			t.Fatalf("roster template %+v", m)
@@ -159,8 +165,7 @@ func waitTemplate(t *testing.T, s *service, user, templateID string) fakewechat.
 // a link to the notice in full.
 func TestResidentOutsideTheWindowHearsOfDelivery(t *testing.T) {
 	at := shAt(t, "2026-11-30 10:00:00")
-	s := reachService(t, at, "vol-a", "  templates: {delivery: tpl-delivery}\n")
-	s.api.AddTemplate("tpl-delivery")
+	s := reachService(t, at, "vol-a", "  templates: {delivery: tpl-delivery}\n", func(api *fakewechat.API) { api.AddTemplate("tpl-delivery") })
 	s.say(true, "zhang", "绑定 3栋2单元501")
 	id := idOf(t, s.say(true, "zhang", "蔬菜包2份"))
 
@@ -349,4 +354,28 @@ func TestOfficeReadsWhyANoticeFailed(t *testing.T) {
 	if _, body := s.admin("GET", "/api/notices"); !strings.Contains(string(body), `"reason":"对方没关注公众号（可能已取消），请打电话告诉他（错误43004）"`) {
 		t.Errorf("/api/notices without the reason: %s", body)
 	}
+}
+
+// TestStartChecksTheTemplates: the config names a roster template the
+// account does not have and a delivery template from the library whose
+// fields are not the five baogong fills by default. At start the service
+// compares them with the account's list and tells the office what to fix.
+func TestStartChecksTheTemplates(t *testing.T) {
+	s := reachService(t, shAt(t, "2026-11-30 10:00:00"), "vol-a", "  templates: {roster: tpl-gone, delivery: tpl-lib}\n",
+		func(api *fakewechat.API) { api.AddTemplateFields("tpl-lib", "thing3", "time5") })
+	// Held for the admin's next message, or pushed once it opened their
+	// window: whichever came first.
+	got := s.say(true, "e2e-admin", "你好")
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(got, "【模板消息设置有误】"); time.Sleep(50 * time.Millisecond) {
+		for _, m := range s.api.SentTo("e2e-admin") {
+			if strings.Contains(m.Text, "【模板消息设置有误】") {
+				got = m.Text
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no word of the templates to the office:\n%s", got)
+		}
+	}
+	must(t, "the office's word", got, "公众号里没有模板ID tpl-gone（用于排班通知）", "模板 tpl-lib（用于送达通知）没有字段 thing1",
+		"这个模板的字段是：thing3、time5", "wechat.template_fields.tpl-lib")
 }

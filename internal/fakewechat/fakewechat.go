@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +42,8 @@ const (
 	PathMenuCreate = "/cgi-bin/menu/create"
 	// PathMenuGet returns the custom menu (GET).
 	PathMenuGet = "/cgi-bin/menu/get"
+	// PathTemplateList lists the account's templates (GET).
+	PathTemplateList = "/cgi-bin/template/get_all_private_template"
 	// PathMenuDelete removes the custom menu (GET).
 	PathMenuDelete = "/cgi-bin/menu/delete"
 	// PathMediaGet downloads media (GET); PathMediaUpload uploads
@@ -274,6 +277,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.serveMenuCreate(w, r)
 	case PathMenuGet:
 		a.serveMenuGet(w, r)
+	case PathTemplateList:
+		a.serveTemplateList(w, r)
 	case PathMenuDelete:
 		a.serveMenuDelete(w, r)
 	case PathMediaGet:
@@ -533,6 +538,30 @@ func (a *API) serveMenuGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]any{"menu": menu})
+}
+
+// serveTemplateList answers as WeChat does: each template with its
+// content, a line per field ("事项：{{thing1.DATA}}").
+func (a *API) serveTemplateList(w http.ResponseWriter, r *http.Request) {
+	if !a.getWithToken(w, r) {
+		return
+	}
+	a.mu.Lock()
+	ids := make([]string, 0, len(a.templates))
+	for id := range a.templates {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	list := make([]map[string]string, 0, len(ids))
+	for _, id := range ids {
+		var lines []string
+		for _, f := range a.templates[id] {
+			lines = append(lines, "项目：{{"+f+".DATA}}")
+		}
+		list = append(list, map[string]string{"template_id": id, "title": "模板", "content": strings.Join(lines, "\n"), "example": ""})
+	}
+	a.mu.Unlock()
+	writeJSON(w, map[string]any{"template_list": list})
 }
 
 func (a *API) serveMenuDelete(w http.ResponseWriter, r *http.Request) {
