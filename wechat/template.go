@@ -108,7 +108,7 @@ func (l Layout) Used() []string {
 
 // contentField finds the fields in a template's content, as the
 // account's template list gives it ("事项：{{thing1.DATA}}").
-var contentField = regexp.MustCompile(`\{\{\s*([A-Za-z_]+[0-9]*)\.DATA\s*\}\}`)
+var contentField = regexp.MustCompile(`\{\s*\{\s*([A-Za-z_]+[0-9]*)\.DATA\s*\}\s*\}`)
 
 // ContentFields lists the fields a template's content shows, in order.
 func ContentFields(content string) []string {

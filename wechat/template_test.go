@@ -1,6 +1,7 @@
 package wechat
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -35,5 +36,25 @@ func TestLayoutFields(t *testing.T) {
 	}
 	if got := (Layout{Status: "phrase1"}).Fields(orders.Brief{Status: "已经送到门口了"}, at, sh)["phrase1"]; got != "已经送到门" {
 		t.Errorf("a long phrase: %q", got)
+	}
+}
+
+// TestContentFields reads the fields of templates as the account's list
+// gives them: old templates (first, keywordN, remark) and the library's
+// (type and number), spaces inside the braces too.
+func TestContentFields(t *testing.T) {
+	for _, c := range []struct {
+		content string
+		want    string
+	}{
+		{"{{first.DATA}}\n商品名称：{{keyword1.DATA}}\n{{remark.DATA}}", "first keyword1 remark"},
+		{"事项：{{thing8.DATA}}\n编号：{{character_string1.DATA}}\n电话：{{phone_number10.DATA}}", "thing8 character_string1 phone_number10"},
+		{"时间：{{ time4.DATA }}\n结果：{ {result.DATA} }", "time4 result"},
+		{"没有字段", ""},
+	} {
+		got := ContentFields(c.content)
+		if s := strings.Join(got, " "); s != c.want {
+			t.Errorf("%q: %q, want %q", c.content, s, c.want)
+		}
 	}
 }

@@ -136,13 +136,7 @@ func startDemo(ctx context.Context, addr string, safe bool, logw io.Writer) (*de
 			d.API.AddTemplate(id)
 			continue
 		}
-		var fields []string
-		for _, f := range []string{l.What, l.Where, l.Status, l.Time, l.Ref} {
-			if f != "" {
-				fields = append(fields, f)
-			}
-		}
-		d.API.AddTemplateFields(id, fields...)
+		d.API.AddTemplateFields(id, l.Used()...)
 	}
 	if cfg.WeChat.APIBase, err = demoFakeBase(d.API); err != nil {
 		d.redis.Close()
