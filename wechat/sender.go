@@ -78,7 +78,8 @@ const TokenKeyPrefix = credential.CacheKeyOfficialAccountPrefix
 // drop the cached token and retry once; 43004 (unsubscribed), 40003 (bad
 // openid) and refused payloads wrap orders.ErrPermanent; the account's
 // daily quota (45009), sending to one person too often (43117), system
-// errors and network failures are temporary. Error texts have tokens and the app secret redacted.
+// errors and network failures are temporary. Error texts have tokens and
+// the app secret redacted.
 //
 // silenceper's Send methods take no context: a send is bounded by
 // util.DefaultHTTPClient's timeout (the app sets one; the library's default
