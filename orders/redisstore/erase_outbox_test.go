@@ -156,6 +156,45 @@ func sendBoth(t *testing.T, box *outbox.Outbox, me, lead string) {
 	}
 }
 
+// erasedCommunity is a community on a real Redis, its store, a resident
+// to erase (me) and their lead.
+func erasedCommunity(t *testing.T) (*redis.Client, string, *redisstore.Store, string, string) {
+	rdb := redistest.Client(t)
+	comm := redistest.Community(t)
+	return rdb, comm, redisstore.New(rdb, comm, testCatalog(t, 10)), "o-erased-" + comm, "o-lead-" + comm
+}
+
+// scrubber erases me from s's community when called, as 确认删除 does.
+func scrubber(t *testing.T, s *redisstore.Store, me string) func() {
+	return func() {
+		if _, err := s.Scrub(context.Background(), orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// ownClientBox is an outbox of comm on a Redis client of its own (hooks
+// on it see only the outbox's commands).
+func ownClientBox(t *testing.T, rdb *redis.Client, comm string, snd outbox.Sender) (*redis.Client, *outbox.Outbox) {
+	obx := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, Protocol: 2})
+	t.Cleanup(func() { obx.Close() })
+	box := outbox.New(obx, comm, snd, slog.New(slog.DiscardHandler))
+	box.Coalesce = -1
+	return obx, box
+}
+
+// sendToLead queues a notice to lead that names me, and drains it.
+func sendToLead(t *testing.T, box *outbox.Outbox, me, lead string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := box.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // writtenBack fails t for every key of comm that still names me.
 func writtenBack(t *testing.T, rdb *redis.Client, comm, me string) {
 	t.Helper()
@@ -171,14 +210,13 @@ func writtenBack(t *testing.T, rdb *redis.Client, comm, me string) {
 }
 
 // TestErasedWhileHeldNoticesAreDelivered: the lead's page (or reply) read
-// a held notice naming them; the erasure lands before Delivered records
-// it. Delivered keeps the in-hand copy on the lead's notices page.
+// a held notice naming a resident; the resident's erasure lands before
+// Delivered records it. The lead's notices page gets the notice as the
+// erasure left it, not the copy read before (which it got, found by a
+// review).
 func TestErasedWhileHeldNoticesAreDelivered(t *testing.T) {
 	ctx := context.Background()
-	rdb := redistest.Client(t)
-	comm := redistest.Community(t)
-	s := redisstore.New(rdb, comm, testCatalog(t, 10))
-	me, lead := "o-erased-"+comm, "o-lead-"+comm
+	rdb, comm, s, me, lead := erasedCommunity(t)
 	box := outbox.New(rdb, comm, &erasingSender{}, slog.New(slog.DiscardHandler))
 	box.Coalesce = -1
 	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
@@ -201,30 +239,20 @@ func TestErasedWhileHeldNoticesAreDelivered(t *testing.T) {
 }
 
 // TestErasedWhileRequeued: an admin requeues dead notices; the erasure
-// lands between Requeue's read of the bodies and its script.
+// lands between Requeue's read of the bodies and its script. Nothing of
+// the resident comes back (the copies read did, found by a review).
 func TestErasedWhileRequeued(t *testing.T) {
 	ctx := context.Background()
-	rdb := redistest.Client(t)
-	comm := redistest.Community(t)
-	s := redisstore.New(rdb, comm, testCatalog(t, 10))
-	me, lead := "o-erased-"+comm, "o-lead-"+comm
-	snd := &erasingSender{err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent)}
+	rdb, comm, s, me, lead := erasedCommunity(t)
 	// The outbox's own client: after its HMGET of the notices, the
 	// erasure runs (through the store's client).
-	obx := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, Protocol: 2})
-	t.Cleanup(func() { obx.Close() })
-	box := outbox.New(obx, comm, snd, slog.New(slog.DiscardHandler))
-	box.Coalesce = -1
+	obx, box := ownClientBox(t, rdb, comm, &erasingSender{err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent)})
 	openWindows(t, rdb, comm, time.Now(), me, lead)
 	sendBoth(t, box, me, lead)
 	if dead, _ := box.Dead(ctx); len(dead) != 2 {
 		t.Fatalf("dead %v", dead)
 	}
-	obx.AddHook(afterHMGet{func() {
-		if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
-			t.Error(err)
-		}
-	}})
+	obx.AddHook(afterHMGet{scrubber(t, s, me)})
 	if _, err := box.Requeue(ctx, "to-them", "to-lead"); err != nil {
 		t.Fatal(err)
 	}
@@ -251,8 +279,9 @@ func (h afterHMGet) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 
 // TestErasedWhileANoticeIsMoved: the erasure lands while the outbox asks
-// Route where the lead is heard (another community of the account); move
-// enqueues the in-hand copy there, where this erasure never looks.
+// Route where the lead is heard (another community of the account). What
+// moves there, where this erasure never looks, is the notice as the
+// erasure left it (it was the copy read before, found by a review).
 func TestErasedWhileANoticeIsMoved(t *testing.T) {
 	ctx := context.Background()
 	rdb := redistest.Client(t)
@@ -272,12 +301,7 @@ func TestErasedWhileANoticeIsMoved(t *testing.T) {
 		}
 		return there
 	}
-	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := box.Drain(ctx); err != nil {
-		t.Fatal(err)
-	}
+	sendToLead(t, box, me, lead)
 	found, _ := redistest.HoldingWords(ctx, rdb, me)
 	for _, f := range found {
 		if strings.Contains(f, "bg:{"+other+"}:") {
@@ -288,30 +312,15 @@ func TestErasedWhileANoticeIsMoved(t *testing.T) {
 
 // TestErasedMidSendDeadKeepsItsReason: the lead's notice is refused for
 // good (43004) while an erasure takes a resident's id out of it. It is
-// dead-lettered as Redis holds it (redacted, right) but without the
-// reason it died: the console and /api/notices show none, and Attempts
-// is not counted.
+// dead-lettered as the erasure left it, with the reason it died (the
+// console and /api/notices show it) and its attempt counted.
 func TestErasedMidSendDeadKeepsItsReason(t *testing.T) {
 	ctx := context.Background()
-	rdb := redistest.Client(t)
-	comm := redistest.Community(t)
-	s := redisstore.New(rdb, comm, testCatalog(t, 10))
-	me, lead := "o-erased-"+comm, "o-lead-"+comm
-	snd := &erasingSender{during: lead, err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent)}
-	snd.erase = func() {
-		if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
-			t.Error(err)
-		}
-	}
-	box := outbox.New(rdb, comm, snd, slog.New(slog.DiscardHandler))
-	box.Coalesce = -1
-	rdb.HSet(ctx, outbox.ReachKey(comm, lead), "until", time.Now().Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
-	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := box.Drain(ctx); err != nil {
-		t.Fatal(err)
-	}
+	rdb, comm, s, me, lead := erasedCommunity(t)
+	snd := &erasingSender{during: lead, err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent), erase: scrubber(t, s, me)}
+	_, box := ownClientBox(t, rdb, comm, snd)
+	openWindows(t, rdb, comm, time.Now(), lead)
+	sendToLead(t, box, me, lead)
 	dead, err := box.Dead(ctx)
 	if err != nil || len(dead) != 1 {
 		t.Fatalf("dead %v %v", dead, err)
@@ -323,32 +332,16 @@ func TestErasedMidSendDeadKeepsItsReason(t *testing.T) {
 }
 
 // TestErasedWhileRequeuedStartsAfresh: Requeue promises Attempts and
-// LastError cleared; an erasure between its read and its script keeps
-// the dead body's (here: MaxAttempts spent), so the requeued notice dies
-// at its first failure and still shows the old reason.
+// LastError cleared; with an erasure between its read and its script, the
+// requeued notice is the erased one, still with both cleared (it kept the
+// dead body's, and would have died at its first failure).
 func TestErasedWhileRequeuedStartsAfresh(t *testing.T) {
 	ctx := context.Background()
-	rdb := redistest.Client(t)
-	comm := redistest.Community(t)
-	s := redisstore.New(rdb, comm, testCatalog(t, 10))
-	me, lead := "o-erased-"+comm, "o-lead-"+comm
-	snd := &erasingSender{err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent)}
-	obx := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, Protocol: 2})
-	t.Cleanup(func() { obx.Close() })
-	box := outbox.New(obx, comm, snd, slog.New(slog.DiscardHandler))
-	box.Coalesce = -1
-	rdb.HSet(ctx, outbox.ReachKey(comm, lead), "until", time.Now().Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
-	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := box.Drain(ctx); err != nil {
-		t.Fatal(err)
-	}
-	obx.AddHook(afterHMGet{func() {
-		if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
-			t.Error(err)
-		}
-	}})
+	rdb, comm, s, me, lead := erasedCommunity(t)
+	obx, box := ownClientBox(t, rdb, comm, &erasingSender{err: fmt.Errorf("%w: errcode=43004", orders.ErrPermanent)})
+	openWindows(t, rdb, comm, time.Now(), lead)
+	sendToLead(t, box, me, lead)
+	obx.AddHook(afterHMGet{scrubber(t, s, me)})
 	if n, err := box.Requeue(ctx, "to-lead"); err != nil || n != 1 {
 		t.Fatalf("requeued %d %v", n, err)
 	}
