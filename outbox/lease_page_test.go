@@ -32,7 +32,7 @@ func TestDeliveredAfterALostLeaseIsOnThePage(t *testing.T) {
 	comm := redistest.Community(t)
 	t0 := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	me := "o-page-" + comm
-	rdb.HSet(ctx, ReachKey(comm, me), "until", t0.Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
+	arrive(t, rdb, comm, me, t0, "m") // they wrote: their window is open
 	b := New(rdb, comm, funcSender{func(Notice) error { return errors.New("dial tcp: connection refused") }}, slog.New(slog.DiscardHandler))
 	b.Coalesce, b.Now = -1, func() time.Time { return t0.Add(3 * time.Minute) }
 	a := New(rdb, comm, funcSender{func(Notice) error {
@@ -112,7 +112,7 @@ func TestRebookedNoticeKeptOnce(t *testing.T) {
 	comm := redistest.Community(t)
 	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	me := "o-kept-" + comm
-	rdb.HSet(ctx, ReachKey(comm, me), "until", now.Add(time.Hour).UnixMilli(), "cap", 5, "used", 0, "ev", 0)
+	arrive(t, rdb, comm, me, now, "m") // they wrote: their window is open
 	redact := func(name string) {
 		body := rdb.HGet(ctx, NoticesKey(comm), "n1").Val()
 		rdb.HSet(ctx, NoticesKey(comm), "n1", strings.Replace(body, name, "某某", 1))

@@ -219,12 +219,7 @@ func TestErasedWhileHeldNoticesAreDelivered(t *testing.T) {
 	rdb, comm, s, me, lead := erasedCommunity(t)
 	box := outbox.New(rdb, comm, &erasingSender{}, slog.New(slog.DiscardHandler))
 	box.Coalesce = -1
-	if err := box.Enqueue(ctx, outbox.Notice{ID: "to-lead", OpenID: lead, Kind: "delivered", Text: "已送到3栋2单元501，微信号 " + me}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := box.Drain(ctx); err != nil { // no window, no template: held
-		t.Fatal(err)
-	}
+	sendToLead(t, box, me, lead)     // no window, no template: held
 	held, err := box.Held(ctx, lead) // the page (or the reply) reads them
 	if err != nil || len(held) != 1 {
 		t.Fatalf("held %v %v", held, err)
@@ -283,31 +278,22 @@ func (h afterHMGet) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 // moves there, where this erasure never looks, is the notice as the
 // erasure left it (it was the copy read before, found by a review).
 func TestErasedWhileANoticeIsMoved(t *testing.T) {
-	ctx := context.Background()
-	rdb := redistest.Client(t)
-	comm, other := redistest.Community(t), redistest.Community(t)
-	s := redisstore.New(rdb, comm, testCatalog(t, 10))
-	me, lead := "o-erased-"+comm, "o-lead-"+comm
+	rdb, comm, s, me, lead := erasedCommunity(t)
+	other := redistest.Community(t)
 	box := outbox.New(rdb, comm, &erasingSender{}, slog.New(slog.DiscardHandler))
 	there := outbox.New(rdb, other, &erasingSender{}, slog.New(slog.DiscardHandler))
 	box.Coalesce = -1
 	erased := false
-	box.Route = func(ctx context.Context, openid string) *outbox.Outbox {
+	erase := scrubber(t, s, me)
+	box.Route = func(context.Context, string) *outbox.Outbox {
 		if !erased {
 			erased = true
-			if _, err := s.Scrub(ctx, orders.NewErasure(orders.Subject{OpenID: me}), ""); err != nil {
-				t.Error(err)
-			}
+			erase()
 		}
 		return there
 	}
 	sendToLead(t, box, me, lead)
-	found, _ := redistest.HoldingWords(ctx, rdb, me)
-	for _, f := range found {
-		if strings.Contains(f, "bg:{"+other+"}:") {
-			t.Errorf("moved with their id after the erasure: %s", f)
-		}
-	}
+	writtenBack(t, rdb, other, me) // nor moved with their id after the erasure
 }
 
 // TestErasedMidSendDeadKeepsItsReason: the lead's notice is refused for
