@@ -160,3 +160,40 @@ func TestAnUnboundCryReachesEveryCommunityWithTheDoor(t *testing.T) {
 		}
 	}
 }
+
+// TestCriesInPlainWords: cries that name no illness (快来人), say it
+// another way (喘不上来气, 跌倒) or are about fire and gas are passed on
+// from anyone: a first message before binding pages the staff, a bound
+// resident's pages the team; none is answered as an order. A stove that
+// will not light (打不着火) is no fire.
+func TestCriesInPlainWords(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"快来人啊 老伴喘不上来气", "老伴喘不上来气"},
+		{"奶奶跌倒了 喊不醒", "奶奶跌倒了"},
+		{"着火了！", "着火了"},
+		{"家里煤气泄漏了 头晕", "煤气泄漏"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			e, ob, fake := urgentEnv(t)
+			got := e.say("new-user", tc.text)
+			contains(t, "a first message that cries", got, "已马上转告社区工作人员")
+			if p := pagedAll(t, e, ob, fake, "admin-1", tc.want); len(p) != 1 {
+				t.Errorf("staff paged %d times: %q", len(p), fake.SentTo("admin-1"))
+			}
+			e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+			got = e.say("zhang", tc.text)
+			contains(t, "a bound resident's cry", got, "已马上转告志愿者和楼栋长")
+			for _, u := range []string{"vol-a", "vol-b", "lead-3"} {
+				if p := pagedAll(t, e, ob, fake, u, tc.want); len(p) != 1 {
+					t.Errorf("%s paged %d times: %q", u, len(p), fake.SentTo(u))
+				}
+			}
+		})
+	}
+	e, ob, fake := urgentEnv(t)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "zhang", "鸡蛋1盒 煤气灶打不着火了", "下单成功")
+	if p := pagedAll(t, e, ob, fake, "vol-a", "求助"); len(p) != 0 {
+		t.Errorf("a stove that will not light paged: %q", p)
+	}
+}

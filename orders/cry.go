@@ -24,13 +24,23 @@ var cryWords = []string{
 	"摔倒", "摔到了", "摔了一跤", "倒在地上", "起不来了", "流血不止", "大出血", "吐血",
 	"快不行了", "不行了", "不想活了", "活不下去了", "想不开", "自杀", "跳楼", "割腕",
 	"打120", "叫120", "拨120", "打了120", "叫了120", "等120", "120急救", "救护车",
+	// A frightened person may name no illness at all.
+	"快来人", "来人啊", "来人呀", "来人哪", "救我", "求救", "出事了", "出大事了",
+	// Other ways to say the same (喘不上来气, 跌倒, 喊不醒 …).
+	"喘不上来", "喘不过来", "气上不来", "呼吸不上来", "跌倒", "摔伤", "喊不醒", "叫不应", "喊不应", "晕了过去", "昏了过去",
+	"心脏不舒服", "心口疼", "心口痛", "心脏疼", "心脏痛", "心绞痛", "说不出话", "说不了话", "嘴歪",
+	"烫伤", "烧伤", "流了很多血", "血流不止", "出血不止", "犯病了", "发病了", "快死了",
+	// A locked-in winter's dangers: fire and gas (119, not 120).
+	"着火", "失火", "起火", "火灾", "打119", "叫119", "拨119",
+	"中毒", "煤气泄漏", "燃气泄漏", "天然气泄漏", "煤气泄露", "燃气泄露", "天然气泄露", "漏煤气", "漏燃气",
 }
 
 // notCry are everyday phrases that hold a cry word: the lockdown's 中风险
 // (medium-risk area), a kitchen's 抽风机, thanks to a 救命恩人, a chronic
-// 中风后遗症.
+// 中风后遗症, a stove that will not light (打不着火).
 var notCry = []string{
 	"中风险", "抽风机", "抽风扇", "救命恩人", "救命之恩", "救命稻草", "中风后遗症", "急救箱", "急救包",
+	"不着火", // 煤气灶打不着火: the stove will not light
 }
 
 // thingsBefore lists, for cry words also said of things, the things: 煤气
@@ -38,6 +48,7 @@ var notCry = []string{
 // (我妈不行了, 老人没气了) they are cries.
 var thingsBefore = map[string][]string{
 	"没气了": gasAndTyres, "不行了": things, "快不行了": things, "摔到了": things,
+	"快死了": things, "出事了": things, "出大事了": things, "中毒": things, // 手机快死了, 电脑中毒了
 }
 
 var (

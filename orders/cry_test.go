@@ -50,7 +50,46 @@ func TestIsCry(t *testing.T) {
 		{"我们是中风险小区，我爸中风了", true}, // the area, then a person
 		{"煤气没气了 老人也没气了", true},   // the gas, then a person
 		{"手机不行了 我妈也不行了", true},   // the phone, then a person
+		// Cries in words a frightened person uses that name no illness
+		// (快来人), other ways to say one (喘不上来气, 跌倒, 喊不醒), and
+		// the dangers of a locked-in winter (fire, gas): each was refused
+		// as an order before.
+		{"快来人啊", true},
+		{"来人呀 我爸倒了", true},
+		{"快来救救我妈", true},
+		{"救我", true},
+		{"求救 3栋2单元502", true},
+		{"家里出事了 快来", true},
+		{"老伴喘不上来气了", true},
+		{"我妈喘不过来气", true},
+		{"气上不来了", true},
+		{"呼吸不上来", true},
+		{"奶奶跌倒了 头破了", true},
+		{"老人摔伤了 腿动不了", true},
+		{"我爸喊不醒", true},
+		{"叫他没反应，怎么叫都叫不应", true},
+		{"老伴晕了过去", true},
+		{"我妈心脏不舒服 脸发白", true},
+		{"心口疼得厉害", true},
+		{"我爸突然说不出话 嘴歪了", true},
+		{"孩子烫伤了 起了大泡", true},
+		{"手上流了很多血", true},
+		{"老人犯病了", true},
+		{"我快死了", true},
+		{"着火了", true},
+		{"家里失火了", true},
+		{"楼道起火 浓烟", true},
+		{"快打119", true},
+		{"煤气中毒 头晕想吐", true},
+		{"家里煤气泄漏了", true},
+		{"燃气泄露 好大的味", true},
+		{"來人啊 救命", true},    // traditional
+		{"快來人 我爸跌倒了", true}, // traditional
 		// Not cries.
+		{"煤气灶打不着火了 鸡蛋1盒", false},
+		{"电脑中毒了", false},
+		{"手机出事了 屏幕碎了", false},
+		{"手机快死了 没电了", false},
 		{"急 挂面1袋", false},    // an order in a hurry
 		{"急救包1个", false},     // goods
 		{"我爸心脏病药吃完了", false}, // medicine running out is an order
