@@ -5,8 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
+	"github.com/baogong/baogong/internal/zh"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/urgent"
 )
@@ -20,6 +24,12 @@ import (
 // household (or unbound sender) within it page nobody again about a door
 // they were paged about.
 const HelpWindow = 10 * time.Minute
+
+// MoreCries is how many further cries of a household (or unbound sender)
+// with new words are passed on within HelpWindow to those who heard the
+// first: what a frightened person writes after 救命 (老伴晕倒了, 叫不醒)
+// is what the team needs, but thirty messages must not page thirty times.
+const MoreCries = 3
 
 // relayWindow is how long a cry a lead passed on in a 接龙 is remembered:
 // leads paste the growing list again and again all day.
@@ -58,7 +68,9 @@ type CryResult struct {
 // Each person hears once of each door a household's (or sender's) cries
 // name while they are fresh (HelpWindow): thirty cries must not page
 // every volunteer thirty times, but a cry naming another door pages
-// everyone who did not hear of that door yet.
+// everyone who did not hear of that door yet, and a cry in words not yet
+// passed on (punctuation and spacing aside) pages everyone again, up to
+// MoreCries times.
 func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResult, err error) {
 	defer func() { s.done(ctx, a, "cry", err) }()
 	home := a.Home
@@ -135,6 +147,16 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 			}
 		}
 	}
+	said := "help-said:" + key + ":" + criedWords(req.Text)
+	var more string // the slot further words take, when they page again
+	if len(news) == 0 && req.Relayed == "" {
+		if more, err = s.moreCry(ctx, key, said); err != nil {
+			return res, err
+		}
+		if more != "" {
+			news = to
+		}
+	}
 	if len(news) == 0 {
 		res.Again = true
 		return res, nil
@@ -147,7 +169,7 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 		if home != nil {
 			addr = &home.Address
 		}
-		text = textCryPush(addr, req.Doors, req.Text)
+		text = textCryPush(addr, req.Doors, req.Text, more != "")
 	}
 	ns := make([]orders.Notice, len(news))
 	for i, u := range news {
@@ -158,14 +180,55 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 	}
 	// Marked only once they have it: a cry that failed to page must page
 	// when repeated.
+	marks := []string{said}
+	if more != "" {
+		marks = append(marks, more)
+	}
 	for _, u := range news {
 		for _, d := range tags {
-			if _, err := s.Marks.MarkFor(ctx, helpMark(key, d, u), window); err != nil {
-				s.Log.ErrorContext(ctx, "mark cry for help", "err", err)
-			}
+			marks = append(marks, helpMark(key, d, u))
+		}
+	}
+	for _, m := range marks {
+		if _, err := s.Marks.MarkFor(ctx, m, window); err != nil {
+			s.Log.ErrorContext(ctx, "mark cry for help", "err", err)
 		}
 	}
 	return res, nil
+}
+
+// moreCry returns the mark of the slot a cry of key takes to page again
+// with words not yet passed on (said is their mark); "" when they were
+// passed on already or the slots are taken.
+func (s *Service) moreCry(ctx context.Context, key, said string) (string, error) {
+	old, err := s.Marks.Marked(ctx, said)
+	if err != nil || old {
+		return "", err
+	}
+	for i := range MoreCries {
+		slot := "help-more:" + key + ":" + strconv.Itoa(i)
+		taken, err := s.Marks.Marked(ctx, slot)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return slot, nil
+		}
+	}
+	return "", nil
+}
+
+// criedWords is what a cry says, as a mark's name: its letters and digits,
+// folded, hashed (救命！ and 救命 are the same words).
+func criedWords(text string) string {
+	var b strings.Builder
+	for _, r := range zh.Fold(text) {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:8])
 }
 
 // helpMark records that u heard of door from the cries of key.

@@ -306,12 +306,20 @@ func textUrgentCryAgain(o orders.Order, holder bool) string {
 
 // textCryPush carries a cry for help to those who can be at the door
 // soonest: who cries (their door, or someone not yet bound) and every door
-// it names, then their own words.
-func textCryPush(home *orders.Address, doors []orders.Address, text string) string {
+// it names, then their own words; again when they heard this sender's
+// first cry (what follows 救命 is what they need).
+func textCryPush(home *orders.Address, doors []orders.Address, text string, again bool) string {
 	var b strings.Builder
-	if home != nil {
-		fmt.Fprintf(&b, "【急·求助】%s的住户求助", home)
-	} else {
+	cries := "求助"
+	if again {
+		cries = "又在求助"
+	}
+	switch {
+	case home != nil:
+		fmt.Fprintf(&b, "【急·求助】%s的住户%s", home, cries)
+	case again:
+		b.WriteString("【急·求助】刚才那位还没绑定地址的居民又在求助")
+	default:
 		b.WriteString("【急·求助】一位还没绑定地址的居民求助")
 	}
 	var named []string

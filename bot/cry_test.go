@@ -2,10 +2,12 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/baogong/baogong/actions"
 	"github.com/baogong/baogong/internal/fakewechat"
 	"github.com/baogong/baogong/orders"
 	"github.com/baogong/baogong/outbox"
@@ -195,5 +197,49 @@ func TestCriesInPlainWords(t *testing.T) {
 	e.mustSay(t, "zhang", "鸡蛋1盒 煤气灶打不着火了", "下单成功")
 	if p := pagedAll(t, e, ob, fake, "vol-a", "求助"); len(p) != 0 {
 		t.Errorf("a stove that will not light paged: %q", p)
+	}
+}
+
+// TestACryThatSaysMoreIsPassedOn: what a frightened person writes after
+// 救命 (老伴晕倒了, where, what) reaches whoever heard the first cry,
+// bound or not; the same words again, or past a few more, page nobody
+// again. The answer to a cry already passed on from someone not bound
+// says it went to the staff, not to volunteers they do not have.
+func TestACryThatSaysMoreIsPassedOn(t *testing.T) {
+	e, ob, fake := urgentEnv(t)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "zhang", "救命", "120", "已马上转告志愿者和楼栋长")
+	e.now = e.now.Add(2 * time.Minute)
+	got := e.mustSay(t, "zhang", "老伴晕倒了 叫不醒", "120")
+	if got == textHelpAgain {
+		t.Errorf("what the second cry says was not passed on: %q", got)
+	}
+	for _, u := range []string{"vol-a", "vol-b", "lead-3"} {
+		if p := pagedAll(t, e, ob, fake, u, "老伴晕倒了 叫不醒"); len(p) != 1 || !strings.Contains(p[0], "3栋2单元501的住户又在求助") {
+			t.Errorf("%s: %q", u, fake.SentTo(u))
+		}
+	}
+	for _, same := range []string{"老伴晕倒了 叫不醒", "老伴晕倒了，叫不醒！", "救命！"} {
+		if got := e.say("zhang", same); got != textHelpAgain {
+			t.Errorf("%q again: %q", same, got)
+		}
+	}
+	for i := range actions.MoreCries + 2 {
+		e.say("zhang", fmt.Sprintf("救命 快来人 第%d次", i+1))
+	}
+	if p := pagedAll(t, e, ob, fake, "vol-a", "求助"); len(p) != actions.MoreCries+1 {
+		t.Errorf("vol-a paged %d times in a few minutes, want %d: %q", len(p), actions.MoreCries+1, p)
+	}
+
+	got = e.say("passer-by", "救命")
+	contains(t, "a first cry before binding", got, "已马上转告社区工作人员")
+	got = e.say("passer-by", "老人摔倒了 起不来")
+	contains(t, "what someone not bound says next", got, "已马上转告社区工作人员")
+	if p := pagedAll(t, e, ob, fake, "admin-1", "老人摔倒了 起不来"); len(p) != 1 || !strings.Contains(p[0], "又在求助") {
+		t.Errorf("admin-1: %q", fake.SentTo("admin-1"))
+	}
+	got = e.say("passer-by", "老人摔倒了 起不来")
+	if !strings.Contains(got, "社区工作人员") || strings.Contains(got, "志愿者") {
+		t.Errorf("the same cry again before binding: %q", got)
 	}
 }

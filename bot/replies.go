@@ -210,6 +210,21 @@ func textMemberRemoved(a orders.Address, n int) string {
 // with the team.
 const textHelpAgain = "已经转给志愿者和楼栋长了，他们会尽快联系您。\n有生命危险请马上打120。"
 
+// textHelpAgainTo answers further cries while the first is with whom it
+// reached (to): the staff, when the sender is not bound or the grid's
+// team could not be reached; nobody yet, when WeChat holds it.
+func textHelpAgainTo(to urgent.Reach, bound bool) string {
+	switch {
+	case to == urgent.Held || to == urgent.Nobody:
+		return textCall120 + textCryHeld + "。"
+	case to == urgent.Staff:
+		return "已经转给社区工作人员了，他们会尽快联系您。\n有生命危险请马上打120。"
+	case !bound:
+		return "已经转给社区工作人员和楼栋长了，他们会尽快联系您。\n有生命危险请马上打120。"
+	}
+	return textHelpAgain
+}
+
 // textWhatWeHave heads the catalog sent to someone asking what there is.
 const textWhatWeHave = "可以买这些，直接发名字和数量就行，例如：蔬菜包2份\n"
 

@@ -187,7 +187,7 @@ func (b *Bot) urgentHelp(ctx context.Context, msg *Message, s string) (string, e
 	}
 	switch {
 	case again:
-		return textHelpAgain, nil
+		return textHelpAgainTo(reach, msg.From.Bound), nil
 	case !msg.From.Bound:
 		return textHelpUnbound(reach, here, textPhones(phones)), nil
 	}
