@@ -487,6 +487,41 @@ func textCatalog(items []catalog.Item, left map[string]int) string {
 	return b.String()
 }
 
+// textAboutGoods answers a question about items (还有鸡蛋吗, 鸡蛋多少钱):
+// each one's price and whether any are left, then how to order them.
+func textAboutGoods(items []catalog.Item, left map[string]int) string {
+	var b strings.Builder
+	example := ""
+	for _, it := range items {
+		if it.FreeOnly {
+			fmt.Fprintf(&b, "%s：社区免费发放，不用下单，发放时送到门口。\n", it.Name)
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s/%s，", it.Name, yuan(it.PriceFen), it.Unit)
+		switch n, ok := left[it.SKU]; {
+		case it.Limited() && ok && n <= 0:
+			b.WriteString("已卖完。\n")
+			continue
+		case it.LimitPerHousehold > 0:
+			fmt.Fprintf(&b, "还有（每户每天限%d%s）。\n", it.LimitPerHousehold, it.Unit)
+		default:
+			b.WriteString("还有。\n")
+		}
+		if example == "" {
+			example = it.Name + "1" + it.Unit
+		}
+	}
+	b.WriteString("这次没有下单。")
+	if example != "" {
+		fmt.Fprintf(&b, "要买请发名字和数量，例如：%s", example)
+	}
+	return b.String()
+}
+
+// textWhenItComes answers 鸡蛋什么时候到: the day and state of each order
+// are in 我的订单.
+const textWhenItComes = "这次没有下单。\n您家订单哪天送、送到没有，请发\"我的订单\"查看。\n着急请联系楼栋长。"
+
 // yuan renders fen as 50元 or 12.5元.
 func yuan(fen int64) string { return orders.Yuan(fen) }
 

@@ -178,6 +178,8 @@ func TestReplyGolden(t *testing.T) {
 		"cancel_too_late":         textCancelTooLate(delivered),
 		"cancel_already":          textCancelTooLate(cancelled),
 		"catalog":                 textCatalog(items, map[string]int{"VEG-A": 12, "EGG": 0}),
+		"about_goods":             textAboutGoods(items, map[string]int{"VEG-A": 12, "EGG": 0}),
+		"when_it_comes":           textWhenItComes,
 	}
 	for name, text := range leadReplies(placed, delivered) {
 		replies[name] = text

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/baogong/baogong/actions"
+	"github.com/baogong/baogong/catalog"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -69,6 +70,16 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			return "", errNotFast
 		}
 		return b.urgentHelp(ctx, msg, s)
+	}
+	if len(p.Items) > 0 && msg.heard == "" {
+		// 还有鸡蛋吗, 鸡蛋多少钱, 鸡蛋什么时候到: asked, not ordered.
+		// (Voice is read back before anything is ordered.)
+		switch {
+		case asksWhen(rest):
+			return textWhenItComes, nil
+		case hasAny(rest, priceWords) || (asksWhat(rest) && len(p.Unsaid) > 0):
+			return b.aboutGoods(ctx, p.Items)
+		}
 	}
 	if !msg.From.Bound {
 		return b.bindFirst(), nil
@@ -211,6 +222,45 @@ func (b *Bot) readDays(ctx context.Context, now time.Time) (orders.Days, error) 
 // questionWords mark a message that asks what there is rather than
 // orders.
 var questionWords = []string{"能不能", "有没有", "可不可以", "能买", "可以买", "卖不卖", "有吗", "吗", "?", "么"}
+
+// priceWords ask what goods cost: 鸡蛋多少钱 is no order.
+var priceWords = []string{"多少钱", "几块钱", "几钱", "多钱", "什么价", "啥价", "价格", "价钱", "贵不贵", "怎么卖"}
+
+// arrivalWords ask when goods come (鸡蛋什么时候到, 菜怎么还没到), unless
+// anyTimeWords say any time will do (什么时候送都行: a remark).
+var (
+	arrivalWords = []string{"什么时候", "啥时候", "几点", "哪天", "几号", "到了没", "到没到", "怎么还没", "还没到", "还没送"}
+	anyTimeWords = []string{"都行", "都可以", "都好", "均可", "无所谓", "随便"}
+)
+
+// asksWhen reports whether folded s asks when goods come.
+func asksWhen(s string) bool { return hasAny(s, arrivalWords) && !hasAny(s, anyTimeWords) }
+
+// hasAny reports whether s holds one of words.
+func hasAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// aboutGoods answers a question about items (还有鸡蛋吗, 鸡蛋多少钱): what
+// each costs, whether any are left, and how to order; nothing is ordered.
+func (b *Bot) aboutGoods(ctx context.Context, items []orders.ItemRequest) (string, error) {
+	left, err := b.Store.StockLeft(ctx)
+	if err != nil {
+		return "", err
+	}
+	var its []catalog.Item
+	for _, r := range items {
+		if it, ok := b.Catalog.Item(r.SKU); ok {
+			its = append(its, *it)
+		}
+	}
+	return textAboutGoods(its, left), nil
+}
 
 // asksWhat reports whether folded s is a question (能不能送点菜？).
 func asksWhat(s string) bool {

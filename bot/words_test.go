@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -25,5 +26,46 @@ func TestWordsResidentsUse(t *testing.T) {
 	got := e.say("lead-3", "#接龙 3栋\n1. 3-1-101 蔬菜包1份 鸡蛋1盒\n2. 3-1-102 同上")
 	if !strings.Contains(got, "新下单2户") {
 		t.Errorf("同上: %q", got)
+	}
+}
+
+// TestQuestionsAboutGoodsOrderNothing: a resident asking whether there are
+// eggs, what they cost or when they come is answered (price, whether any
+// are left, how to order, where to see the delivery) and nothing is
+// ordered; a polite order with its quantity (可以买两盒鸡蛋吗) is an order.
+func TestQuestionsAboutGoodsOrderNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+	if err := e.store.SetStock(context.Background(), map[string]int{"MILK": 0}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"还有鸡蛋吗", []string{"鸡蛋 30元/盒", "这次没有下单", "鸡蛋1盒"}},
+		{"鸡蛋还有吗？", []string{"鸡蛋 30元/盒", "这次没有下单"}},
+		{"有鸡蛋吗", []string{"鸡蛋 30元/盒", "这次没有下单"}},
+		{"鸡蛋多少钱", []string{"鸡蛋 30元/盒", "这次没有下单"}},
+		{"大米多少钱一袋", []string{"大米 45元/袋", "这次没有下单"}},
+		{"牛奶有没有", []string{"牛奶", "已卖完", "这次没有下单"}},
+		{"能帮我买鸡蛋吗", []string{"鸡蛋 30元/盒", "这次没有下单", "鸡蛋1盒"}},
+		{"鸡蛋什么时候到", []string{"这次没有下单", "我的订单"}},
+		{"我家的蔬菜包什么时候送来", []string{"这次没有下单", "我的订单"}},
+	} {
+		got := e.say("wang", tc.text)
+		contains(t, tc.text, got, tc.want...)
+		if strings.Contains(got, "下单成功") {
+			t.Errorf("%q ordered:\n%s", tc.text, got)
+		}
+	}
+	if list := e.householdOrders(t, "3-2-601"); len(list) != 0 {
+		t.Fatalf("questions placed %d orders: %+v", len(list), list)
+	}
+	// Polite orders, with their quantities.
+	for _, tc := range [][2]string{{"可以买两盒鸡蛋吗", "鸡蛋 2盒"}, {"能帮我买一袋大米吗", "大米 1袋"}, {"麻烦送一袋挂面 谢谢", "挂面 1袋"}} {
+		if got := e.mustSay(t, "wang", tc[0], "下单成功", tc[1]); strings.Contains(got, "备注") {
+			t.Errorf("%q: the polite words are kept as a remark:\n%s", tc[0], got)
+		}
 	}
 }

@@ -44,6 +44,9 @@ type ItemParse struct {
 	// Negative holds the SKUs asked for with a quantity below zero
 	// (鸡蛋-3盒): a typo or a test, never an order.
 	Negative []string
+	// Unsaid holds the SKUs of Items written without a quantity (counted
+	// as 1): 还有鸡蛋吗 names eggs, it does not say how many.
+	Unsaid []string
 }
 
 type tokKind int
@@ -76,9 +79,10 @@ type token struct {
 // when tokenising.
 var units = []string{"公斤", "千克", "份", "盒", "袋", "个", "斤", "瓶", "箱", "包", "桶", "支", "板", "罐", "提", "件", "把", "只", "条", "块", "颗", "片", "粒", "听", "卷", "捆", "盘", "串", "兜", "套", "组", "打", "管", "贴", "枚", "扎", "kg", "g"}
 
-// fillers are words around an order that carry no goods: 我要、来、麻烦、谢谢.
+// fillers are words around an order that carry no goods: 我要、来、麻烦、谢谢,
+// and a polite order's 能帮我…吗 and 麻烦送….
 // Longest first, so 我想要 goes before 我想 and 要.
-var fillers = []string{"麻烦帮我", "就可以", "就行", "也行", "都行", "即可", "可以", "就好", "够了", "左右", "就", "我想要", "帮我买", "给我来", "买药", "我要", "我想", "想要", "需要", "麻烦", "帮我", "帮忙", "给我", "谢谢", "一下", "下单", "订购", "预订", "一共", "合计", "总共", "还要", "另外", "以及", "还有", "购买", "买", "要", "来", "订", "请", "共", "再", "也", "的", "了", "吧", "啊", "呀", "哦", "嗯", "和", "与", "及", "跟", "加", "谢", "您", "好", "你"}
+var fillers = []string{"能不能帮我", "可不可以帮我", "麻烦帮我", "能不能", "可不可以", "能帮我", "能给我", "可以帮我", "能否", "可否", "送过来", "送来", "就可以", "就行", "也行", "都行", "即可", "可以", "就好", "够了", "左右", "就", "我想要", "帮我买", "给我来", "买药", "我要", "我想", "想要", "需要", "麻烦", "帮我", "帮忙", "给我", "谢谢", "一下", "下单", "订购", "预订", "一共", "合计", "总共", "还要", "另外", "以及", "还有", "购买", "买", "要", "来", "订", "请", "共", "再", "也", "的", "了", "吧", "啊", "呀", "哦", "嗯", "和", "与", "及", "跟", "加", "谢", "您", "好", "你", "送", "吗"}
 
 // ParseItems reads the goods and quantities in folded text s (see zh.Fold)
 // against the catalog. It understands quantities after the item
@@ -230,6 +234,9 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			out.TooMany = append(out.TooMany, sku)
 		default:
 			out.Items = append(out.Items, ItemRequest{SKU: sku, Qty: n})
+			if !aggs[sku].explicit {
+				out.Unsaid = append(out.Unsaid, sku)
+			}
 		}
 	}
 	return out
