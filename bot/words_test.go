@@ -17,6 +17,9 @@ func TestWordsResidentsUse(t *testing.T) {
 	if got := e.say("wang", "2份蔬菜包"); !strings.HasPrefix(got, "下单成功") || !strings.Contains(got, "蔬菜包 2份") {
 		t.Errorf("quantity first: %q", got)
 	}
+	if got := e.say("wang", "挂面 1 袋"); !strings.Contains(got, "挂面 1袋") || strings.Contains(got, "备注") {
+		t.Errorf("a unit after a space is no remark: %q", got)
+	}
 	if got := e.say("wang", "能不能送点菜？"); !strings.HasPrefix(got, textWhatWeHave) || !strings.Contains(got, "蔬菜包") {
 		t.Errorf("a question: %q", got)
 	}

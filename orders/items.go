@@ -120,8 +120,12 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		switch t.kind {
 		case tokNum:
 			pending, withUnit, fracPend = t.n, false, t.frac
-			if i+1 < len(toks) && toks[i+1].kind == tokUnit {
+			switch {
+			case i+1 < len(toks) && toks[i+1].kind == tokUnit:
 				i++
+				withUnit = true
+			case i+2 < len(toks) && toks[i+1].kind == tokSep && toks[i+2].kind == tokUnit:
+				i += 2 // 2 盒 鸡蛋 (the tokenizer puts a unit after a number's space only)
 				withUnit = true
 			}
 		case tokEach:
@@ -267,8 +271,11 @@ done:
 		return 0, 0, false, false
 	}
 	n, end = toks[j].n, j
-	if j+1 < len(toks) && toks[j+1].kind == tokUnit {
+	switch {
+	case j+1 < len(toks) && toks[j+1].kind == tokUnit:
 		end = j + 1
+	case j+2 < len(toks) && toks[j+1].kind == tokSep && toks[j+1].space && toks[j+2].kind == tokUnit:
+		end = j + 2 // 挂面 1 袋: the unit after a space is the number's
 	}
 	if spaced && !times && end+1 < len(toks) && toks[end+1].kind == tokItem {
 		return 0, 0, false, false
@@ -281,6 +288,9 @@ done:
 func fracAt(toks []token, end int) bool {
 	if toks[end].kind == tokUnit && end > 0 {
 		end--
+		if toks[end].kind == tokSep && end > 0 {
+			end-- // 猪肉 1.5 斤
+		}
 	}
 	return toks[end].kind == tokNum && toks[end].frac
 }
@@ -369,7 +379,8 @@ func tokenize(cat *catalog.Catalog, s string) []token {
 			i++
 			continue
 		}
-		if len(toks) > 0 && toks[len(toks)-1].kind == tokNum && len(word) == 0 {
+		if n := len(toks); n > 0 && len(word) == 0 && (toks[n-1].kind == tokNum || n > 1 && toks[n-1].kind == tokSep && toks[n-1].space && toks[n-2].kind == tokNum) {
+			// A unit after a number, or after a number and a space (挂面 1 袋).
 			if u := unitAt(cat, rs[i:]); u > 0 {
 				toks = append(toks, token{kind: tokUnit})
 				i += u

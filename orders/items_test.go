@@ -26,6 +26,9 @@ func TestParseItems(t *testing.T) {
 	}{
 		{"蔬菜包2份", "[{VEG-A 2}]", "[]"},
 		{"菜包 2", "[{VEG-A 2}]", "[]"},
+		{"挂面 1 袋 鸡蛋 2 盒", "[{NOODLE 1} {EGG-30 2}]", "[]"}, // spaces around the number
+		{"猪肉 3 斤", "[{PORK 3}]", "[]"},
+		{"2 盒 鸡蛋", "[{EGG-30 2}]", "[]"},
 		{"蔬菜包", "[{VEG-A 1}]", "[]"},
 		{"雞蛋兩盒 布洛芬1盒", "[{EGG-30 2} {MED-IBU 1}]", "[]"},
 		{"鸡蛋×2", "[{EGG-30 2}]", "[]"},
@@ -99,7 +102,7 @@ func TestParseItems(t *testing.T) {
 	if p := ParseItems(cat, "鸡蛋100盒"); len(p.TooMany) != 1 || len(p.Items) != 0 {
 		t.Errorf("too many: %+v", p)
 	}
-	for _, in := range []string{"猪肉1.5斤", "猪肉两斤半", "半斤猪肉", "猪肉半斤"} {
+	for _, in := range []string{"猪肉1.5斤", "猪肉两斤半", "半斤猪肉", "猪肉半斤", "猪肉 1.5 斤"} {
 		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Fractional) != "[PORK]" || len(p.Items) != 0 {
 			t.Errorf("fractional %s: %+v", in, p)
 		}
