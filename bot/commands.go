@@ -18,7 +18,7 @@ var (
 	refuseBind    = []string{"拒绝绑定", "不同意绑定"}
 	unbindWords   = []string{"解绑", "解除绑定", "取消绑定"}
 	listWords     = []string{"我的订单", "查看订单", "查询订单", "查订单", "订单", "查询"}
-	cancelWords   = []string{"取消订单", "取消", "退订", "撤销", "不要了"}
+	cancelWords   = []string{"取消订单", "取消", "退订", "撤销", "撤消", "不要了"}
 	receivedWords = []string{"已收到", "收到了", "收到"}
 	reviewWords   = []string{"审核", "审批"}
 	claimWords    = []string{"领取订单", "领取", "认领", "接单"}

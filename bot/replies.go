@@ -438,6 +438,17 @@ func textCancelWhich(open []orders.Order) string {
 	return fmt.Sprintf("请告诉我要取消哪个订单，例如：取消 %s\n可以取消的订单：%s", ids[0], strings.Join(ids, "、"))
 }
 
+// textCancelOneAtATime answers a cancel naming several orders: none was
+// cancelled (one message, one cancel), and how to send each.
+func textCancelOneAtATime(ids []string) string {
+	var b strings.Builder
+	b.WriteString("一次只能取消一个订单，这次没有取消。请一条一条发：")
+	for _, id := range ids {
+		fmt.Fprintf(&b, "\n取消 %s", id)
+	}
+	return b.String()
+}
+
 func textCancelled(o orders.Order) string {
 	refund := ""
 	if o.Pay.RefundFen > 0 {

@@ -3,7 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
-	"strconv"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -361,13 +361,24 @@ func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
 	return textOrderList(list[:len(list)-more], more, days), nil
 }
 
+// orderNumber finds order numbers in folded text.
+var orderNumber = regexp.MustCompile(`[0-9]{4,}`)
+
 func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
 		return b.bindFirst(), nil
 	}
-	id := strings.Trim(rest, " #号")
-	if _, err := strconv.Atoi(id); err != nil {
+	// 取消1001号订单, 取消订单号：1001, 取消 1001 谢谢: the number is the
+	// order (ids have four digits or more; 取消 蔬菜包2份 names none).
+	if m, ok := orders.FindAddress(rest, nil); ok {
+		rest = rest[:m.Start] + " " + rest[m.End:] // 3-2-1201 is a door
+	}
+	ids := dedupeStrings(orderNumber.FindAllString(rest, -1))
+	if len(ids) > 1 {
+		return textCancelOneAtATime(ids), nil
+	}
+	if len(ids) == 0 {
 		list, err := b.recent(ctx, bd, b.days(msg))
 		if err != nil {
 			return "", err
@@ -380,6 +391,7 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 		}
 		return textCancelWhich(open), nil
 	}
+	id := ids[0]
 	ack := msg.newAck()
 	done, _, err := b.Actions.Cancel(ctx, msg.actor(), id, "", ack, msg.render(textCancelled))
 	switch {

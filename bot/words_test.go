@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/baogong/baogong/orders"
 )
 
 // TestWordsResidentsUse: quantities before the item, Chinese-numeral
@@ -69,6 +71,31 @@ func TestQuestionsAboutGoodsOrderNothing(t *testing.T) {
 	for _, tc := range [][2]string{{"可以买两盒鸡蛋吗", "鸡蛋 2盒"}, {"能帮我买一袋大米吗", "大米 1袋"}, {"麻烦送一袋挂面 谢谢", "挂面 1袋"}} {
 		if got := e.mustSay(t, "wang", tc[0], "下单成功", tc[1]); strings.Contains(got, "备注") {
 			t.Errorf("%q: the polite words are kept as a remark:\n%s", tc[0], got)
+		}
+	}
+}
+
+// TestCancelAsResidentsWriteIt: 取消1001号订单, 取消订单号1001, 撤消 1001
+// and 取消 1001 谢谢 cancel order 1001; two numbers at once cancel
+// nothing and say so.
+func TestCancelAsResidentsWriteIt(t *testing.T) {
+	for _, text := range []string{"取消1001号订单", "取消订单号：1001", "撤消 1001", "取消 1001 谢谢", "取消第１００１号"} {
+		t.Run(text, func(t *testing.T) {
+			e := newEnv(t, nil)
+			e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+			e.mustSay(t, "wang", "蔬菜包1份", "订单号 1001")
+			e.mustSay(t, "wang", text, "已取消订单 1001")
+		})
+	}
+	e := newEnv(t, nil)
+	e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+	e.mustSay(t, "wang", "蔬菜包1份", "订单号 1001")
+	e.mustSay(t, "wang", "鸡蛋1盒", "订单号 1002")
+	e.mustSay(t, "wang", "取消 1001 1002", "这次没有取消", "取消 1001", "取消 1002")
+	e.mustSay(t, "wang", "取消 3-2-1201", "请告诉我要取消哪个订单") // a door, no order number
+	for _, o := range e.householdOrders(t, "3-2-601") {
+		if o.Status == orders.StatusCancelled {
+			t.Errorf("order %s cancelled", o.ID)
 		}
 	}
 }
