@@ -171,6 +171,9 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 		}
 		text = textCryPush(addr, req.Doors, req.Text, more != "")
 	}
+	if orders.IsFire(s.Catalog, zh.Fold(req.Text)) {
+		text = textForFire(text)
+	}
 	ns := make([]orders.Notice, len(news))
 	for i, u := range news {
 		ns[i] = orders.Notice{ID: "help:" + s.requestKey(a) + ":" + key + ":" + u, OpenID: u, Kind: "urgent", Text: text}

@@ -304,6 +304,17 @@ func textUrgentCryAgain(o orders.Order, holder bool) string {
 	return fmt.Sprintf("【急·求助】%s又在求助！急需订单 %s 现在是：%s\n还没人领取，谁能马上送？领取请回复：领取 %s", o.Address, o.ID, itemsText(o.Lines), o.ID)
 }
 
+// cryAsk ends a cry's page: what to do; cryAskFire for a fire or a gas
+// leak, where 119 is the call.
+const (
+	cryAsk     = "请马上联系或上门看看，需要时帮忙打120。"
+	cryAskFire = "请马上联系或上门看看，着火、漏气帮忙打119，有人受伤打120。"
+)
+
+// textForFire turns a cry's page (textCryPush, textCryRelayed) into one
+// about a fire or a gas leak.
+func textForFire(page string) string { return strings.Replace(page, cryAsk, cryAskFire, 1) }
+
 // textCryPush carries a cry for help to those who can be at the door
 // soonest: who cries (their door, or someone not yet bound) and every door
 // it names, then their own words; again when they heard this sender's
@@ -331,7 +342,7 @@ func textCryPush(home *orders.Address, doors []orders.Address, text string, agai
 	if len(named) > 0 {
 		fmt.Fprintf(&b, "，说的是%s", strings.Join(named, "、"))
 	}
-	fmt.Fprintf(&b, "：\n%s\n请马上联系或上门看看，需要时帮忙打120。", text)
+	fmt.Fprintf(&b, "：\n%s\n%s", text, cryAsk)
 	return b.String()
 }
 
@@ -347,7 +358,7 @@ func textCryRelayed(from string, doors []orders.Address, text string) string {
 		}
 		fmt.Fprintf(&b, "，说的是%s", strings.Join(names, "、"))
 	}
-	fmt.Fprintf(&b, "：\n%s\n请马上联系或上门看看，需要时帮忙打120。", text)
+	fmt.Fprintf(&b, "：\n%s\n%s", text, cryAsk)
 	return b.String()
 }
 

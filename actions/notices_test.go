@@ -65,6 +65,7 @@ func TestNoticeGolden(t *testing.T) {
 		"help_push_neighbour":         textCryPush(&placed.Address, []orders.Address{orders.Address{Building: "3", Unit: "2", Room: "502"}}, "救命 楼下502的老人晕倒了", false),
 		"help_push_unbound":           textCryPush(nil, []orders.Address{orders.Address{Building: "3", Unit: "2", Room: "502"}}, "救命！3栋2单元502有人喘不上气", false),
 		"help_push_unbound_more":      textCryPush(nil, nil, "老人摔倒了 起不来", true),
+		"help_push_fire":              textForFire(textCryPush(&placed.Address, nil, "着火了", false)),
 		"voice_help_push":             textCryPush(&placed.Address, nil, "【语音】救命，我爸心脏病药吃完了\n（语音转的文字，可能有错字）", false),
 		"console_cancelled_notice":    textCancelledByStaffNotice(placed, "住户已转运，不需要了"),
 		"resident_delivered_notice":   textDeliveredNotice(placed),

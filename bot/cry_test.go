@@ -169,24 +169,24 @@ func TestAnUnboundCryReachesEveryCommunityWithTheDoor(t *testing.T) {
 // resident's pages the team; none is answered as an order. A stove that
 // will not light (打不着火) is no fire.
 func TestCriesInPlainWords(t *testing.T) {
-	for _, tc := range []struct{ text, want string }{
-		{"快来人啊 老伴喘不上来气", "老伴喘不上来气"},
-		{"奶奶跌倒了 喊不醒", "奶奶跌倒了"},
-		{"着火了！", "着火了"},
-		{"家里煤气泄漏了 头晕", "煤气泄漏"},
+	for _, tc := range []struct{ text, want, call string }{
+		{"快来人啊 老伴喘不上来气", "老伴喘不上来气", "打120"},
+		{"奶奶跌倒了 喊不醒", "奶奶跌倒了", "打120"},
+		{"着火了！", "着火了", "打119"}, // fire and gas: 119 first
+		{"家里煤气泄漏了 头晕", "煤气泄漏", "打119"},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			e, ob, fake := urgentEnv(t)
 			got := e.say("new-user", tc.text)
-			contains(t, "a first message that cries", got, "已马上转告社区工作人员")
-			if p := pagedAll(t, e, ob, fake, "admin-1", tc.want); len(p) != 1 {
+			contains(t, "a first message that cries", got, "已马上转告社区工作人员", tc.call)
+			if p := pagedAll(t, e, ob, fake, "admin-1", tc.want); len(p) != 1 || !strings.Contains(p[0], tc.call) {
 				t.Errorf("staff paged %d times: %q", len(p), fake.SentTo("admin-1"))
 			}
 			e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
 			got = e.say("zhang", tc.text)
-			contains(t, "a bound resident's cry", got, "已马上转告志愿者和楼栋长")
+			contains(t, "a bound resident's cry", got, "已马上转告志愿者和楼栋长", tc.call)
 			for _, u := range []string{"vol-a", "vol-b", "lead-3"} {
-				if p := pagedAll(t, e, ob, fake, u, tc.want); len(p) != 1 {
+				if p := pagedAll(t, e, ob, fake, u, tc.want); len(p) != 1 || !strings.Contains(p[0], tc.call) {
 					t.Errorf("%s paged %d times: %q", u, len(p), fake.SentTo(u))
 				}
 			}

@@ -210,6 +210,17 @@ func textMemberRemoved(a orders.Address, n int) string {
 // with the team.
 const textHelpAgain = "已经转给志愿者和楼栋长了，他们会尽快联系您。\n有生命危险请马上打120。"
 
+// textCall119 starts the answer to a cry about a fire or a gas leak,
+// instead of textCall120.
+const textCall119 = "着火、漏气请马上打119，有人受伤打120！\n"
+
+// textForFire turns the answer to a cry (textHelpPassed, textHelpUnbound,
+// textHelpAgainTo) into one about a fire or a gas leak: 119 first.
+func textForFire(reply string) string {
+	reply = strings.Replace(reply, textCall120, textCall119, 1)
+	return strings.Replace(reply, "有生命危险请马上打120。", "着火、漏气请马上打119，有人受伤打120。", 1)
+}
+
 // textHelpAgainTo answers further cries while the first is with whom it
 // reached (to): the staff, when the sender is not bound or the grid's
 // team could not be reached; nobody yet, when WeChat holds it.

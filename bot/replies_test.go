@@ -75,6 +75,8 @@ func TestReplyGolden(t *testing.T) {
 		"help_again_unbound":            textHelpAgainTo(urgent.Staff, false),
 		"help_again_unbound_leads":      textHelpAgainTo(urgent.Team, false),
 		"help_again_held":               textHelpAgainTo(urgent.Held, true),
+		"help_passed_fire":              textForFire(textHelpPassed(urgent.Team, nil, "")),
+		"help_again_fire":               textForFire(textHelpAgain),
 		"lead_summary_linked":           textSummaryLinked([]string{"3"}, "", []orders.Order{placed, delivered}, placed.Lines, "https://bg.example/s/lead-3/all?exp=1&sig=x"),
 		"summary_how_to":                textSummaryHowTo,
 		"sign_up_how_to":                textSignUpHowTo(true, true),

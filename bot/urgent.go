@@ -185,13 +185,19 @@ func (b *Bot) urgentHelp(ctx context.Context, msg *Message, s string) (string, e
 			phones = append(phones, communityPhone{to.Community.Name, to.Community.Phone})
 		}
 	}
+	var reply string
 	switch {
 	case again:
-		return textHelpAgainTo(reach, msg.From.Bound), nil
+		reply = textHelpAgainTo(reach, msg.From.Bound)
 	case !msg.From.Bound:
-		return textHelpUnbound(reach, here, textPhones(phones)), nil
+		reply = textHelpUnbound(reach, here, textPhones(phones))
+	default:
+		reply = textHelpPassed(reach, here, textPhones(phones))
 	}
-	return textHelpPassed(reach, here, textPhones(phones)), nil
+	if orders.IsFire(b.Catalog, s) {
+		reply = textForFire(reply) // 119 first
+	}
+	return reply, nil
 }
 
 // pasteCries passes on the cries for help in a lead's 接龙 (a line

@@ -68,8 +68,20 @@ var (
 // of a thing (煤气没气了) are not; anything else is, on purpose: a cry
 // taken for an order may cost a life, an order taken for a cry costs a
 // page.
-func IsCry(cat *catalog.Catalog, s string) bool {
-	for _, w := range cryWords {
+func IsCry(cat *catalog.Catalog, s string) bool { return cries(cat, s, cryWords) }
+
+// fireWords are the cry words of a fire or a gas leak: 119 is the call
+// (120 for whoever is hurt).
+var fireWords = []string{"着火", "失火", "起火", "火灾", "打119", "叫119", "拨119",
+	"煤气泄漏", "燃气泄漏", "天然气泄漏", "煤气泄露", "燃气泄露", "天然气泄露", "漏煤气", "漏燃气"}
+
+// IsFire reports whether folded text s cries for help about a fire or a
+// gas leak (see IsCry).
+func IsFire(cat *catalog.Catalog, s string) bool { return cries(cat, s, fireWords) }
+
+// cries reports whether s holds one of words as a cry (see IsCry).
+func cries(cat *catalog.Catalog, s string, words []string) bool {
+	for _, w := range words {
 		for from := 0; ; {
 			i := strings.Index(s[from:], w)
 			if i < 0 {

@@ -117,6 +117,21 @@ func TestIsCry(t *testing.T) {
 	}
 }
 
+func TestIsFire(t *testing.T) {
+	for text, fire := range map[string]bool{
+		"着火了":        true,
+		"家里煤气泄漏了 头晕": true,
+		"楼道起火 浓烟":    true,
+		"老人摔倒了":      false,
+		"煤气灶打不着火了":   false,
+		"煤气中毒 头晕想吐":  false, // poisoned: 120
+	} {
+		if got := IsFire(nil, zh.Fold(text)); got != fire {
+			t.Errorf("IsFire(%q) = %v, want %v", text, got, fire)
+		}
+	}
+}
+
 func TestFindAddresses(t *testing.T) {
 	got := FindAddresses("救命 3栋2单元502和3-2-601，还有3栋2单元502", nil, 3)
 	if len(got) != 2 || got[0].String() != "3栋2单元502" || got[1].String() != "3栋2单元601" {
