@@ -71,9 +71,9 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		}
 		return b.urgentHelp(ctx, msg, s)
 	}
-	if len(p.Items) > 0 && msg.heard == "" {
-		// 还有鸡蛋吗, 鸡蛋多少钱, 鸡蛋什么时候到: asked, not ordered.
-		// (Voice is read back before anything is ordered.)
+	if len(p.Items) > 0 {
+		// 还有鸡蛋吗, 鸡蛋多少钱, 鸡蛋什么时候到: asked, not ordered,
+		// typed or said (a clear voice order is not read back).
 		switch {
 		case asksWhen(rest):
 			return textWhenItComes, nil

@@ -64,6 +64,11 @@ func TestQuestionsAboutGoodsOrderNothing(t *testing.T) {
 			t.Errorf("%q ordered:\n%s", tc.text, got)
 		}
 	}
+	for _, said := range []string{"还有鸡蛋吗", "鸡蛋多少钱"} {
+		if got := e.speak("wang", said); !strings.Contains(got, "这次没有下单") || strings.Contains(got, "下单成功") {
+			t.Errorf("said %q:\n%s", said, got)
+		}
+	}
 	if list := e.householdOrders(t, "3-2-601"); len(list) != 0 {
 		t.Fatalf("questions placed %d orders: %+v", len(list), list)
 	}
