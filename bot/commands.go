@@ -36,6 +36,10 @@ var (
 // Greetings (issue 19): anyone's 你好 is answered by what they can do,
 // after whatever notices could not reach them (see missed.go), instead of
 // 没看懂. Matched on the whole message, with its punctuation trimmed.
+// Thanks (谢谢, 辛苦了, 👍): answered kindly, as greetings are, instead of
+// 没看懂. Matched on the whole message, after the voice read-back's 好的.
+var thanksWords = []string{"谢谢", "谢谢你", "谢谢您", "谢谢你们", "谢谢大家", "多谢", "感谢", "感谢你们", "感谢您", "非常感谢", "辛苦了", "辛苦", "辛苦你们了", "辛苦您了", "麻烦了", "麻烦你们了", "谢了", "thanks", "thank you"}
+
 var greetWords = []string{"你好", "您好", "你们好", "在吗", "在不在", "有人吗", "hi", "hello", "嗨", "喂", "早", "早上好", "上午好", "下午好", "晚上好", "哈喽"}
 
 // role is who may use a command.
@@ -102,6 +106,7 @@ var commands = []cmd{
 	// with nothing read back is the resident's cancel.
 	{match: saysOnly(confirmWords), run: (*Bot).confirmHeard},
 	{match: saysOnly(denyWords), run: (*Bot).denyHeard},
+	{match: isThanks, read: true, run: (*Bot).thank},
 	{words: approveBind, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.answerBinding(ctx, m, rest, true)
 	}},

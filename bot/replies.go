@@ -1781,6 +1781,12 @@ const (
 	textGreetResident  = "您好！下单请直接发，例如：蔬菜包2份\n发\"商品\"看能买什么，发\"我的订单\"看订单。"
 )
 
+// textThanks answers thanks with greeting, a greeting's answer (您好！…):
+// 不客气 in its place.
+func textThanks(greeting string) string {
+	return "不客气！" + strings.TrimPrefix(greeting, "您好！")
+}
+
 // textGreetStranger answers someone not bound yet.
 func textGreetStranger(howTo string) string { return "您好！" + howTo }
 

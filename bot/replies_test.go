@@ -183,6 +183,7 @@ func TestReplyGolden(t *testing.T) {
 		"about_goods":             textAboutGoods(items, map[string]int{"VEG-A": 12, "EGG": 0}),
 		"when_it_comes":           textWhenItComes,
 		"cancel_one_at_a_time":    textCancelOneAtATime([]string{"1001", "1002"}),
+		"thanks_resident":         textThanks(textGreetResident),
 	}
 	for name, text := range leadReplies(placed, delivered) {
 		replies[name] = text

@@ -104,3 +104,21 @@ func TestCancelAsResidentsWriteIt(t *testing.T) {
 		}
 	}
 }
+
+// TestThanksAreAnsweredKindly: 谢谢, 辛苦了 and a thumbs-up are answered
+// with what the sender can do, not 没看懂; nothing is ordered.
+func TestThanksAreAnsweredKindly(t *testing.T) {
+	e := newEnv(t, nil)
+	contains(t, "thanks before binding", e.say("wang", "谢谢！"), "不客气", "绑定")
+	e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+	for _, text := range []string{"谢谢", "谢谢你们🙏", "辛苦了", "感谢！", "👍"} {
+		got := e.say("wang", text)
+		contains(t, text, got, "不客气", "蔬菜包2份")
+		if strings.Contains(got, "没看懂") {
+			t.Errorf("%q: %q", text, got)
+		}
+	}
+	if list := e.householdOrders(t, "3-2-601"); len(list) != 0 {
+		t.Errorf("thanks ordered: %+v", list)
+	}
+}
