@@ -65,7 +65,7 @@ func TestAccountOfSeveralCommunities(t *testing.T) {
 	if got := e.say("u1", "蔬菜包1份"); got != textBindFirstAccount(names) {
 		t.Errorf("order before binding: %q", got)
 	}
-	if got := e.say("u1", "到货通知 鸡蛋"); got != textBindFirstAccount(names) {
+	if got := e.say("u1", "到货通知 鸡蛋"); got != textBindBeforeAccount(names) {
 		t.Errorf("到货通知 before binding: %q", got)
 	}
 	// Only 幸福里 has a 9栋.

@@ -200,3 +200,12 @@ func (b *Bot) bindFirst() string {
 	}
 	return textBindFirst()
 }
+
+// bindBefore asks an unbound sender to bind before anything else that
+// needs their home (their orders, a cancel, 到货通知, signing up).
+func (b *Bot) bindBefore() string {
+	if b.Account.several() {
+		return textBindBeforeAccount(b.Account.names)
+	}
+	return textBindBefore()
+}

@@ -438,7 +438,7 @@ func TestMenuClicks(t *testing.T) {
 	if got := click(KeyBind); got != textBindHowTo() {
 		t.Errorf("bind: %q", got)
 	}
-	if got := click(KeyMyOrders); got != textBindFirst() {
+	if got := click(KeyMyOrders); got != textBindBefore() {
 		t.Errorf("my orders unbound: %q", got)
 	}
 	if got := click(KeyOrder); !strings.HasPrefix(got, "可以买的东西：\n蔬菜包 50元/份") {
@@ -564,5 +564,24 @@ func TestStaleTimestampRefused(t *testing.T) {
 	}
 	if got := e.say("replayer", "绑定 3栋2单元501"); !strings.HasPrefix(got, "已绑定") {
 		t.Errorf("fresh request: %q", got)
+	}
+}
+
+// TestUnboundAsksToBindFirst: someone who has not bound their home is
+// asked to bind first, in words that fit what they sent: an order is
+// placed after binding, anything else is sent again.
+func TestUnboundAsksToBindFirst(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, tc := range []struct{ text, want string }{
+		{"蔬菜包2份", textBindFirst()},
+		{"我的订单", textBindBefore()},
+		{"取消 1001", textBindBefore()},
+		{"到货通知 鸡蛋", textBindBefore()},
+		{"已付款 1001", textBindBefore()},
+		{"收到", textBindBefore()},
+	} {
+		if got := e.say("stranger", tc.text); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.text, got, tc.want)
+		}
 	}
 }

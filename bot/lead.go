@@ -163,7 +163,7 @@ func summaryUnit(rest string) (string, bool) {
 // received records a resident's 收到 on their household's delivered orders.
 func (b *Bot) received(ctx context.Context, msg *Message) (string, error) {
 	if !msg.From.Bound {
-		return b.bindFirst(), nil
+		return b.bindBefore(), nil
 	}
 	done, err := b.Actions.Received(ctx, msg.actor())
 	if err != nil {

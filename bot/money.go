@@ -89,7 +89,7 @@ func (b *Bot) collectDoors(ctx context.Context, msg *Message, rest string) (stri
 // claimPaid handles a resident's 已付款 <订单号>.
 func (b *Bot) claimPaid(ctx context.Context, msg *Message, rest string) (string, error) {
 	if !msg.From.Bound {
-		return b.bindFirst(), nil
+		return b.bindBefore(), nil
 	}
 	id := strings.Trim(rest, " #号：:")
 	if !isDigits(id) {

@@ -55,6 +55,12 @@ func textBindFirst() string {
 	return "请先绑定您家地址，再下单。\n" + textBindExample
 }
 
+// textBindBefore answers an unbound sender's request that is not an
+// order (我的订单, 取消, 到货通知 ...): bind, then send it again.
+func textBindBefore() string {
+	return "您还没有绑定地址，请先绑定，再发一次。\n" + textBindExample
+}
+
 func textBindHowTo() string {
 	return "请发：绑定 楼栋单元门牌号\n" + textBindExample + "\n也可以写 3-2-501"
 }
@@ -102,6 +108,10 @@ func textBindHowToAccount(communities []string) string {
 
 func textBindFirstAccount(communities []string) string {
 	return "请先绑定您家地址，再下单。\n" + textBindHowToAccount(communities)
+}
+
+func textBindBeforeAccount(communities []string) string {
+	return "您还没有绑定地址，请先绑定，再发一次。\n" + textBindHowToAccount(communities)
 }
 
 // textBindWhich offers the communities an address fits.

@@ -347,7 +347,7 @@ func (b *Bot) recent(ctx context.Context, bd orders.Binding, days orders.Days) (
 func (b *Bot) myOrders(ctx context.Context, msg *Message) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return b.bindFirst(), nil
+		return b.bindBefore(), nil
 	}
 	days := b.days(msg)
 	list, err := b.recent(ctx, bd, days)
@@ -367,7 +367,7 @@ var orderNumber = regexp.MustCompile(`[0-9]{4,}`)
 func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, error) {
 	bd, bound := msg.From.Binding, msg.From.Bound
 	if !bound {
-		return b.bindFirst(), nil
+		return b.bindBefore(), nil
 	}
 	// 取消1001号订单, 取消订单号：1001, 取消 1001 谢谢: the number is the
 	// order (ids have four digits or more; 取消 蔬菜包2份 names none).

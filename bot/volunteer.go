@@ -69,7 +69,7 @@ func (b *Bot) done(ctx context.Context, msg *Message, rest string) (string, erro
 // and asks the grid's leads to approve it.
 func (b *Bot) signUp(ctx context.Context, msg *Message, rest string) (string, error) {
 	if !msg.From.Bound {
-		return b.bindFirst(), nil
+		return b.bindBefore(), nil
 	}
 	// 报名志愿者 林师傅 13800001111: volunteers are people the residents
 	// are told of by name, and the office must be able to ring them.

@@ -75,7 +75,7 @@ func TestVolunteerSignUpApprovedByLead(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	ob, fake := e.withOutbox(t)
-	if got := e.say("newbie", "报名志愿者"); got != textBindFirst() {
+	if got := e.say("newbie", "报名志愿者"); got != textBindBefore() {
 		t.Errorf("unbound sign-up: %q", got)
 	}
 	e.say("newbie", "绑定 5栋1单元302")

@@ -19,7 +19,7 @@ var waitWords = []string{"到货通知", "到货提醒", "有货通知", "有货
 // waitFor handles 到货通知 [item].
 func (b *Bot) waitFor(ctx context.Context, msg *Message, rest string) (string, error) {
 	if !msg.From.Bound {
-		return b.bindFirst(), nil
+		return b.bindBefore(), nil
 	}
 	sku := ""
 	if rest != "" {
