@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,17 +57,7 @@ func TestChaosCancelsWhileRedisStalls(t *testing.T) {
 		name  string
 		fault func()
 	}{
-		{"cancels, redis frozen", func() {
-			slow := slowDown(rs)
-			if err := rs.Pause(); err != nil {
-				t.Fatal(err)
-			}
-			time.Sleep(2500 * time.Millisecond)
-			if err := rs.Resume(); err != nil {
-				t.Fatal(err)
-			}
-			slow()
-		}},
+		{"cancels, redis frozen", freeze(t, rs, 2500*time.Millisecond)},
 		{"cancels, clients paused", func() {
 			slow := slowDown(rs)
 			clientPause(t, rs, 2500*time.Millisecond)
@@ -138,17 +126,7 @@ func (c *chaos) cancelRound(name string, rdb *redis.Client, nBusy, nLate int, fa
 	for _, r := range all {
 		check(r, &r.order, "")
 	}
-	// WeChat delivers a third of the messages again.
-	var dups []*resident
-	for i, r := range all {
-		if i%3 == 0 {
-			d := message{body: r.order.body}
-			r.dup = &d
-			dups = append(dups, r)
-		}
-	}
-	c.parallel(dups, func(r *resident) { c.deliver(r.dup, r.safe) })
-	time.Sleep(settle)
+	dups := c.deliverAgain(all)
 	status = c.statuses()
 	for _, r := range dups {
 		check(r, r.dup, r.order.reply)
@@ -189,25 +167,11 @@ func (c *chaos) cancelRound(name string, rdb *redis.Client, nBusy, nLate int, fa
 	f.report(c.t, name, len(all))
 }
 
-// statuses reads every order's status through the admin API, by id.
+// statuses reads every order's status by id.
 func (c *chaos) statuses() map[string]string {
 	c.t.Helper()
-	req, _ := http.NewRequest("GET", c.s.base+"/api/orders?limit=10000", nil)
-	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
-	resp, err := c.client.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		c.t.Fatalf("GET /api/orders: %s", resp.Status)
-	}
-	var list struct{ Orders []chaosOrderJSON }
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		c.t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, o := range list.Orders {
+	for _, o := range c.allOrders("") {
 		out[o.ID] = o.Status
 	}
 	return out
