@@ -46,18 +46,35 @@ func (s *stallOnOrderWrite) ProcessHook(next redis.ProcessHook) redis.ProcessHoo
 	}
 }
 
+// newStalling returns an env on a redis-server of its own, reached with
+// the client settings of cmd/baogong, that stalls for 1.5 s (longer than
+// the client's read timeout, less than two) once armed.
+func newStalling(t *testing.T) (*env, *stallOnOrderWrite) {
+	srv := redistest.Own(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DialTimeout: time.Second,
+		ReadTimeout: time.Second, WriteTimeout: time.Second, MaxRetries: 1})
+	t.Cleanup(func() { rdb.Close() })
+	stall := &stallOnOrderWrite{srv: srv, d: 1500 * time.Millisecond, thawed: make(chan struct{})}
+	rdb.AddHook(stall)
+	return newEnv(t, rdb), stall
+}
+
+// wait waits until the server stalled and runs again.
+func (s *stallOnOrderWrite) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-s.thawed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("redis-server was never frozen, or never thawed")
+	}
+}
+
 // TestLeadCancelWhileRedisStalls: a lead's 取消 <地址> whose cancel
 // reaches Redis twice (sent, timed out, sent again by the client while
 // Redis stalls) cancels the order, and the lead is told so, not that it
 // is on its way and cannot be cancelled.
 func TestLeadCancelWhileRedisStalls(t *testing.T) {
-	srv := redistest.Own(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DialTimeout: time.Second,
-		ReadTimeout: time.Second, WriteTimeout: time.Second, MaxRetries: 1}) // as cmd/baogong
-	defer rdb.Close()
-	e := newEnv(t, rdb)
-	stall := &stallOnOrderWrite{srv: srv, d: 1500 * time.Millisecond, thawed: make(chan struct{})}
-	rdb.AddHook(stall)
+	e, stall := newStalling(t)
 	if got := e.say("3-2-501", "绑定 3栋2单元501"); !strings.HasPrefix(got, "已绑定") {
 		t.Fatalf("bind: %q", got)
 	}
@@ -73,11 +90,7 @@ func TestLeadCancelWhileRedisStalls(t *testing.T) {
 
 	stall.armed.Store(true)
 	got := e.say("lead-3", "取消 3-2-501")
-	select {
-	case <-stall.thawed:
-	case <-time.After(10 * time.Second):
-		t.Fatal("redis-server was never frozen, or never thawed")
-	}
+	stall.wait(t)
 	// The cancel sent first runs as Redis thaws: wait for it.
 	var o orders.Order
 	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
@@ -92,5 +105,32 @@ func TestLeadCancelWhileRedisStalls(t *testing.T) {
 		t.Errorf("order %s is %s after the lead's cancel (told %q)", id, o.Status, got)
 	case strings.Contains(got, "不能取消") || strings.Contains(got, "没有办成"):
 		t.Errorf("order %s is cancelled, but the lead was told %q", id, got)
+	}
+}
+
+// TestLeadCollectWhileRedisStalls: a lead's 已收款 <地址> whose write
+// reaches Redis twice records the payment and says so, not that the order
+// was paid already.
+func TestLeadCollectWhileRedisStalls(t *testing.T) {
+	e, stall := newStalling(t)
+	// One payment before, so the script is loaded and the stalled one is
+	// sent as EVALSHA.
+	e.say("lead-3", "3-1-101 蔬菜包1份")
+	e.say("lead-3", "已收款 3-1-101")
+	e.say("lead-3", "3-2-501 蔬菜包1份")
+
+	stall.armed.Store(true)
+	got := e.say("lead-3", "已收款 3-2-501")
+	stall.wait(t)
+	var o orders.Order
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		o = e.newest(t, "3-2-501")
+		if o.Pay.PaidFen > 0 || time.Now().After(end) {
+			break
+		}
+	}
+	t.Logf("reply: %q; paid %d", got, o.Pay.PaidFen)
+	if o.Pay.PaidFen > 0 && !strings.Contains(got, "已记下收款：1单") {
+		t.Errorf("the order is paid, but the lead was told %q", got)
 	}
 }

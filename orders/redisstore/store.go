@@ -357,7 +357,14 @@ func (s *Store) revise(ctx context.Context, id string, change func(*orders.Order
 		case "MOVED":
 			return o, fmt.Errorf("shortfall at %s units, not %d: %w", res[1], guard.was, orders.ErrShortfallMoved)
 		}
-		// STALE, CONFLICT: read it again; change decides.
+		// STALE, CONFLICT: the order changed since our read. By us, when
+		// the client sent the script again after a timeout and the first
+		// one ran (the order now is what we wrote): that is the change
+		// made, not one to make again, which change would refuse.
+		if cur, err := s.rdb.HGet(ctx, s.k.order(id), "data").Result(); err == nil && cur == data {
+			return next, nil
+		}
+		// Else read it again; change decides.
 	}
 	return orders.Order{}, fmt.Errorf("revise order %s: changed too often, gave up: %w", id, orders.ErrConflict)
 }
