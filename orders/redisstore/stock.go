@@ -52,15 +52,17 @@ end)()
 redis.call('SET', KEYS[3], cjson.encode(res), 'EX', ARGV[4])
 return res`)
 
-// stockOpTTL is how long a stock change remembers it ran: longer than
-// any client's retry of it.
-const stockOpTTL = 10 * time.Minute
+// opTTL is how long a script that changes something not idempotent
+// remembers its call (KEYS: k.op()): longer than any client's resend of it.
+const opTTL = 10 * time.Minute
 
-// stockOp names one call changing the stock (see addStockScript).
-func (k keys) stockOp() string {
+// op names one call of such a script. go-redis sends a command again
+// after a read timeout; when Redis was only slow, both sends run: the
+// second finds the call's key and returns what the first did.
+func (k keys) op() string {
 	b := make([]byte, 8)
 	rand.Read(b)
-	return k.p + "stock:op:" + hex.EncodeToString(b)
+	return k.p + "op:" + hex.EncodeToString(b)
 }
 
 // AddStock adds n units (n may be negative) to what is left of a limited
@@ -82,7 +84,7 @@ func (s *Store) StopSelling(ctx context.Context, sku string) (int, error) {
 
 // moveStock runs addStockScript and returns what is left after and before.
 func (s *Store) moveStock(ctx context.Context, sku string, n int, op string) (left, was int, err error) {
-	res, err := addStockScript.Run(ctx, s.rdb, []string{s.k.stockLeft(), s.k.stockAdded(), s.k.stockOp()}, sku, n, op, int(stockOpTTL/time.Second)).StringSlice()
+	res, err := addStockScript.Run(ctx, s.rdb, []string{s.k.stockLeft(), s.k.stockAdded(), s.k.op()}, sku, n, op, int(opTTL/time.Second)).StringSlice()
 	if err != nil {
 		return 0, 0, fmt.Errorf("add stock %s: %w", sku, err)
 	}
