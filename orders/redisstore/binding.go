@@ -222,12 +222,13 @@ func (s *Store) dropBinding(ctx context.Context, code string, refused bool) (ord
 // Unbind takes openid out of its household and returns the binding it
 // had; ErrNotFound when it had none.
 func (s *Store) Unbind(ctx context.Context, openid string) (orders.Binding, error) {
+	op := s.k.op() // the same for every try: a try that ran twice is one
 	for range maxTransitionTries {
 		b, err := s.Binding(ctx, openid)
 		if err != nil {
 			return b, err
 		}
-		res, err := unbindScript.Run(ctx, s.rdb, []string{s.k.binding(openid), s.k.users(b.Address.Household())}, openid, b.Address.Household()).Text()
+		res, err := unbindScript.Run(ctx, s.rdb, []string{s.k.binding(openid), s.k.users(b.Address.Household()), op}, openid, b.Address.Household(), int(opTTL/time.Second)).Text()
 		if err != nil {
 			return b, fmt.Errorf("unbind: %w", err)
 		}

@@ -84,3 +84,29 @@ func TestAnswerBindingWhileRedisStalls(t *testing.T) {
 		}
 	}
 }
+
+// TestUnbindWhileRedisStalls: a 解绑 whose script reaches Redis twice
+// unbinds and says so, not that the user was not bound.
+func TestUnbindWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":u:")
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	for _, who := range []string{"mum", "son"} {
+		if _, err := s.BindApproved(ctx, orders.Binding{OpenID: who, Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Unbind(ctx, "mum"); err != nil { // loads the script
+		t.Fatal(err)
+	}
+	stall.Arm()
+	_, err := s.Unbind(ctx, "son")
+	stall.Wait(t)
+	if err != nil {
+		t.Errorf("unbind: %v", err)
+	}
+	if _, err := s.Binding(ctx, "son"); err == nil {
+		t.Error("still bound")
+	}
+}
