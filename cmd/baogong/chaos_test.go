@@ -59,17 +59,23 @@ func TestChaosRedisFrozen(t *testing.T) {
 	rs := redistest.Own(t)
 	c := newChaos(t, rs.Addr)
 	for round := 1; round <= 3; round++ {
-		c.round(fmt.Sprintf("freeze %d", round), 300, 40, 2500*time.Millisecond, func() {
-			slow := slowDown(rs)
-			if err := rs.Pause(); err != nil {
-				t.Fatal(err)
-			}
-			time.Sleep(2500 * time.Millisecond)
-			if err := rs.Resume(); err != nil {
-				t.Fatal(err)
-			}
-			slow()
-		})
+		c.round(fmt.Sprintf("freeze %d", round), 300, 40, 2500*time.Millisecond, freeze(t, rs, 2500*time.Millisecond))
+	}
+}
+
+// freeze returns a fault that slows rs down, freezes it (SIGSTOP) for d
+// and lets it run on.
+func freeze(t *testing.T, rs *redistest.Server, d time.Duration) func() {
+	return func() {
+		slow := slowDown(rs)
+		if err := rs.Pause(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(d)
+		if err := rs.Resume(); err != nil {
+			t.Fatal(err)
+		}
+		slow()
 	}
 }
 
@@ -328,16 +334,7 @@ func (c *chaos) round(name string, nBusy, nLate int, spread time.Duration, fault
 	// WeChat delivers a third of the messages again (a lost answer, a
 	// retry after 5 s): nothing may be ordered twice, and a placed
 	// message keeps its order number.
-	var dups []*resident
-	for i, r := range all {
-		if i%3 == 0 {
-			d := message{body: r.order.body}
-			r.dup = &d
-			dups = append(dups, r)
-		}
-	}
-	c.parallel(dups, func(r *resident) { c.deliver(r.dup, r.safe) })
-	time.Sleep(settle)
+	dups := c.deliverAgain(all)
 	orders = c.orders()
 	for _, r := range dups {
 		first, _ := placedID(r.order.reply)
@@ -392,6 +389,23 @@ func (c *chaos) round(name string, nBusy, nLate int, spread time.Duration, fault
 	c.t.Logf("%s: %d residents, %s; replies %v; %s",
 		name, len(all), time.Since(began).Round(time.Millisecond), kinds, deliveries(all))
 	f.report(c.t, name, len(all))
+}
+
+// deliverAgain has WeChat deliver the order message of a third of all
+// again (a lost answer, a retry after 5 s) and waits for late commands
+// to land; it returns those residents, their dup set.
+func (c *chaos) deliverAgain(all []*resident) []*resident {
+	var dups []*resident
+	for i, r := range all {
+		if i%3 == 0 {
+			d := message{body: r.order.body}
+			r.dup = &d
+			dups = append(dups, r)
+		}
+	}
+	c.parallel(dups, func(r *resident) { c.deliver(r.dup, r.safe) })
+	time.Sleep(settle)
+	return dups
 }
 
 // Reply kinds; see the comment at the top of the file.
@@ -495,6 +509,21 @@ func (c *chaos) orders() chaosOrders {
 // ordersIn reads every order of community ("": the only one).
 func (c *chaos) ordersIn(community string) chaosOrders {
 	c.t.Helper()
+	out := chaosOrders{byID: map[string]chaosOrderJSON{}, of: map[string][]chaosOrderJSON{}}
+	for _, o := range c.allOrders(community) {
+		if o.Status == "cancelled" {
+			continue
+		}
+		out.byID[o.ID] = o
+		out.of[o.PlacedBy] = append(out.of[o.PlacedBy], o)
+	}
+	return out
+}
+
+// allOrders reads every order of community ("": the only one), cancelled
+// ones too, through the admin API.
+func (c *chaos) allOrders(community string) []chaosOrderJSON {
+	c.t.Helper()
 	req, _ := http.NewRequest("GET", c.s.base+"/api/orders?limit=10000&community="+community, nil)
 	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
 	resp, err := c.client.Do(req)
@@ -509,15 +538,7 @@ func (c *chaos) ordersIn(community string) chaosOrders {
 	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
 		c.t.Fatal(err)
 	}
-	out := chaosOrders{byID: map[string]chaosOrderJSON{}, of: map[string][]chaosOrderJSON{}}
-	for _, o := range list.Orders {
-		if o.Status == "cancelled" {
-			continue
-		}
-		out.byID[o.ID] = o
-		out.of[o.PlacedBy] = append(out.of[o.PlacedBy], o)
-	}
-	return out
+	return list.Orders
 }
 
 // findings collects broken promises by kind, with examples.

@@ -16,9 +16,17 @@
 --       nobody lives in or ordered for, that the office does not list
 --       (ARGV[12] = '1') and that carries no mark; 'approve': the request in
 --       KEYS[7] must still hold ARGV[10], and is used up; 'force': an
---       admin's), request, at (ms), listed, the request's code
+--       admin's), request, at (ms), listed, the request's code, then
+--       the ttl (s) of KEYS[10]
+-- KEYS[10] this call's key (see keys.op): a call run already (sent again
+--          by the client after a timeout) returns what it returned then
 -- Returns STALE (read the old household again), GONE (the request was
 -- answered or expired), SAME, APPROVAL or OK.
+local done = redis.call('GET', KEYS[10])
+if done then
+  return done
+end
+local res = (function()
 local old = redis.call('HGET', KEYS[1], 'hh') or ''
 if old ~= ARGV[2] then
   return 'STALE'
@@ -50,3 +58,8 @@ redis.call('SADD', KEYS[4], ARGV[8])
 redis.call('HSET', KEYS[1], 'building', ARGV[3], 'unit', ARGV[4], 'room', ARGV[5],
   'grid', ARGV[6], 'at', ARGV[7], 'hh', ARGV[8])
 return 'OK'
+end)()
+if res ~= 'STALE' and res ~= 'GONE' then
+  redis.call('SET', KEYS[10], res, 'EX', ARGV[14])
+end
+return res

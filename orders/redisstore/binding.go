@@ -41,6 +41,7 @@ func (s *Store) BindApproved(ctx context.Context, b orders.Binding) (orders.Bind
 // must still wait.
 func (s *Store) bind(ctx context.Context, b orders.Binding, mode string, listed bool, req orders.BindRequest, data string) (orders.BindOutcome, error) {
 	hh := b.Address.Household()
+	op := s.k.op() // the same for every try: a try that ran twice is one
 	for range maxTransitionTries {
 		old, err := s.rdb.HGet(ctx, s.k.binding(b.OpenID), "hh").Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
@@ -51,10 +52,10 @@ func (s *Store) bind(ctx context.Context, b orders.Binding, mode string, listed 
 			oldSet = s.k.users(old)
 		}
 		keys := []string{s.k.binding(b.OpenID), s.k.users(hh), oldSet, s.k.bound(), s.k.household(hh), s.k.firstBinds(),
-			s.k.bindRequest(req.Code), s.k.marks(), s.k.bindRequestsOf(b.OpenID)}
+			s.k.bindRequest(req.Code), s.k.marks(), s.k.bindRequestsOf(b.OpenID), op}
 		res, err := bindScript.Run(ctx, s.rdb, keys,
 			b.OpenID, old, b.Address.Building, b.Address.Unit, b.Address.Room, b.Grid, b.At.UTC().Format(time.RFC3339), hh, mode, data, b.At.UnixMilli(),
-			boolArg(listed), req.Code).Text()
+			boolArg(listed), req.Code, int(opTTL/time.Second)).Text()
 		if err != nil {
 			return 0, fmt.Errorf("bind: %w", err)
 		}
@@ -189,12 +190,15 @@ func (s *Store) WithdrawBinding(ctx context.Context, code string) (orders.BindRe
 // dropBindingScript forgets a request, once: KEYS[1] the request, KEYS[2]
 // the user's request for the household, KEYS[3] the user's waiting
 // requests, KEYS[4] the refusal to record (ARGV[2] "1": refused, for
-// ARGV[3] s). ARGV[1] is the code. Returns 1, or 0 when it was gone.
+// ARGV[3] s), KEYS[5] this call's key (see keys.op; ARGV[4] its ttl).
+// ARGV[1] is the code. Returns 1, or 0 when it was gone before this call.
 var dropBindingScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[5]) == 1 then return 1 end
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 redis.call('ZREM', KEYS[3], ARGV[1])
 if ARGV[2] == '1' then redis.call('SET', KEYS[4], '1', 'EX', ARGV[3]) end
+redis.call('SET', KEYS[5], '1', 'EX', ARGV[4])
 return 1`)
 
 func (s *Store) dropBinding(ctx context.Context, code string, refused bool) (orders.BindRequest, error) {
@@ -204,8 +208,8 @@ func (s *Store) dropBinding(ctx context.Context, code string, refused bool) (ord
 	}
 	hh := r.Address.Household()
 	n, err := dropBindingScript.Run(ctx, s.rdb,
-		[]string{s.k.bindRequest(code), s.k.bindRequestOf(r.OpenID, hh), s.k.bindRequestsOf(r.OpenID), s.k.bindRefused(r.OpenID, hh)},
-		code, boolArg(refused), int(RefusalTTL/time.Second)).Int()
+		[]string{s.k.bindRequest(code), s.k.bindRequestOf(r.OpenID, hh), s.k.bindRequestsOf(r.OpenID), s.k.bindRefused(r.OpenID, hh), s.k.op()},
+		code, boolArg(refused), int(RefusalTTL/time.Second), int(opTTL/time.Second)).Int()
 	if err != nil {
 		return r, fmt.Errorf("drop binding request: %w", err)
 	}
@@ -218,12 +222,13 @@ func (s *Store) dropBinding(ctx context.Context, code string, refused bool) (ord
 // Unbind takes openid out of its household and returns the binding it
 // had; ErrNotFound when it had none.
 func (s *Store) Unbind(ctx context.Context, openid string) (orders.Binding, error) {
+	op := s.k.op() // the same for every try: a try that ran twice is one
 	for range maxTransitionTries {
 		b, err := s.Binding(ctx, openid)
 		if err != nil {
 			return b, err
 		}
-		res, err := unbindScript.Run(ctx, s.rdb, []string{s.k.binding(openid), s.k.users(b.Address.Household())}, openid, b.Address.Household()).Text()
+		res, err := unbindScript.Run(ctx, s.rdb, []string{s.k.binding(openid), s.k.users(b.Address.Household()), op}, openid, b.Address.Household(), int(opTTL/time.Second)).Text()
 		if err != nil {
 			return b, fmt.Errorf("unbind: %w", err)
 		}

@@ -2,8 +2,11 @@ package redisstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -25,9 +28,15 @@ func (k keys) stockAdded() string { return k.p + "stock:added" }
 // lowered below what was sold, see SetStock) stays: sold out takes
 // nothing off it, and stock added pays it back first.
 //
-// KEYS[1] left, KEYS[2] added. Returns {"OK", left after, left before} or
-// {"NOSKU"} or {"NEGATIVE", left}; a deficit counts as 0 left.
+// KEYS[1] left, KEYS[2] added, KEYS[3] this call's op key (ARGV[4] its
+// ttl in seconds). Returns {"OK", left after, left before} or {"NOSKU"} or
+// {"NEGATIVE", left}; a deficit counts as 0 left. A call that ran already
+// (the client sent it again after a timeout, and the first one ran after
+// all) returns what it returned then and changes nothing.
 var addStockScript = redis.NewScript(`
+local done = redis.call('GET', KEYS[3])
+if done then return cjson.decode(done) end
+local res = (function()
 local left = redis.call('HGET', KEYS[1], ARGV[1])
 if not left then return {'NOSKU'} end
 left = tonumber(left)
@@ -38,7 +47,23 @@ if n ~= 0 then
   redis.call('HINCRBY', KEYS[2], ARGV[1], n)
   redis.call('HINCRBY', KEYS[1], ARGV[1], n)
 end
-return {'OK', tostring(math.max(left + n, 0)), tostring(math.max(left, 0))}`)
+return {'OK', tostring(math.max(left + n, 0)), tostring(math.max(left, 0))}
+end)()
+redis.call('SET', KEYS[3], cjson.encode(res), 'EX', ARGV[4])
+return res`)
+
+// opTTL is how long a script that changes something not idempotent
+// remembers its call (KEYS: k.op()): longer than any client's resend of it.
+const opTTL = 10 * time.Minute
+
+// op names one call of such a script. go-redis sends a command again
+// after a read timeout; when Redis was only slow, both sends run: the
+// second finds the call's key and returns what the first did.
+func (k keys) op() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return k.p + "op:" + hex.EncodeToString(b)
+}
 
 // AddStock adds n units (n may be negative) to what is left of a limited
 // SKU and returns what is left after. It returns ErrNotFound for a SKU
@@ -59,7 +84,7 @@ func (s *Store) StopSelling(ctx context.Context, sku string) (int, error) {
 
 // moveStock runs addStockScript and returns what is left after and before.
 func (s *Store) moveStock(ctx context.Context, sku string, n int, op string) (left, was int, err error) {
-	res, err := addStockScript.Run(ctx, s.rdb, []string{s.k.stockLeft(), s.k.stockAdded()}, sku, n, op).StringSlice()
+	res, err := addStockScript.Run(ctx, s.rdb, []string{s.k.stockLeft(), s.k.stockAdded(), s.k.op()}, sku, n, op, int(opTTL/time.Second)).StringSlice()
 	if err != nil {
 		return 0, 0, fmt.Errorf("add stock %s: %w", sku, err)
 	}

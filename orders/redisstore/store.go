@@ -357,7 +357,14 @@ func (s *Store) revise(ctx context.Context, id string, change func(*orders.Order
 		case "MOVED":
 			return o, fmt.Errorf("shortfall at %s units, not %d: %w", res[1], guard.was, orders.ErrShortfallMoved)
 		}
-		// STALE, CONFLICT: read it again; change decides.
+		// STALE, CONFLICT: the order changed since our read. By us, when
+		// the client sent the script again after a timeout and the first
+		// one ran (the order now is what we wrote): that is the change
+		// made, not one to make again, which change would refuse.
+		if cur, err := s.rdb.HGet(ctx, s.k.order(id), "data").Result(); err == nil && cur == data {
+			return next, nil
+		}
+		// Else read it again; change decides.
 	}
 	return orders.Order{}, fmt.Errorf("revise order %s: changed too often, gave up: %w", id, orders.ErrConflict)
 }
@@ -371,10 +378,19 @@ func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.O
 	if allow == nil {
 		allow = func(o orders.Order) bool { return orders.CanMove(o.Status, to) }
 	}
+	// sent is the event our last script call would have added, at its
+	// place in the history: a call that timed out and was sent again by
+	// the client (or whose answer was lost) may have run after all, and
+	// the call that answered then found the order changed: by us.
+	var sent *orders.Event
+	at0 := -1
 	for range maxTransitionTries {
 		o, ver, err := s.read(ctx, id)
 		if err != nil {
 			return orders.Order{}, err
+		}
+		if sent != nil && at0 < len(o.History) && sameEvent(o.History[at0], *sent) {
+			return o, nil
 		}
 		if !allow(o) {
 			return o, fmt.Errorf("order %s is %s, cannot become %s: %w", id, o.Status, to, orders.ErrConflict)
@@ -383,7 +399,9 @@ func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.O
 		next := o
 		next.Status = to
 		next.UpdatedAt = at
-		next.History = append(append([]orders.Event(nil), o.History...), orders.Event{At: at, Status: to, By: by, Note: note})
+		ev := orders.Event{At: at, Status: to, By: by, Note: note}
+		sent, at0 = &ev, len(o.History)
+		next.History = append(append([]orders.Event(nil), o.History...), ev)
 		if mutate != nil {
 			mutate(&next)
 		}
@@ -433,6 +451,11 @@ func (s *Store) transitionIf(ctx context.Context, id string, allow func(orders.O
 		return orders.Order{}, fmt.Errorf("order %s to %s: unexpected script answer %q", id, to, res)
 	}
 	return orders.Order{}, fmt.Errorf("order %s to %s: changed too often, gave up: %w", id, to, orders.ErrConflict)
+}
+
+// sameEvent reports whether a and b are the same change of an order.
+func sameEvent(a, b orders.Event) bool {
+	return a.At.Equal(b.At) && a.Status == b.Status && a.By == b.By && a.Note == b.Note
 }
 
 // shortage turns a script's SOLDOUT/LIMIT answer into a *ShortageError.

@@ -1,0 +1,112 @@
+package redisstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/baogong/baogong/internal/redistest"
+	"github.com/baogong/baogong/orders"
+	"github.com/baogong/baogong/orders/redisstore"
+)
+
+// TestAddStockWhileRedisStalls: stock added once is added once, even when
+// its script reaches Redis twice (sent, timed out while Redis stalls, sent
+// again by the client).
+func TestAddStockWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":stock:left")
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	if err := s.SetStock(ctx, map[string]int{"VEG": 10, "EGG": 1000}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddStock(ctx, "EGG", 1); err != nil { // loads the script
+		t.Fatal(err)
+	}
+	stall.Arm()
+	left, addErr := s.AddStock(ctx, "VEG", 5)
+	stall.Wait(t)
+	t.Logf("AddStock: %d, %v", left, addErr)
+	// A round trip after the thaw: the server has run what it held.
+	got, err := s.StockLeft(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["VEG"] != 15 {
+		t.Errorf("10 left, 5 added once: %d left", got["VEG"])
+	}
+	if addErr == nil && left != got["VEG"] {
+		t.Errorf("AddStock said %d left, %d are", left, got["VEG"])
+	}
+}
+
+// TestAnswerBindingWhileRedisStalls: an approval or a refusal whose script
+// reaches Redis twice is answered as done, not as a request someone else
+// answered already (the action would then tell nobody and record
+// nothing).
+func TestAnswerBindingWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	home := orders.Address{Building: "3", Unit: "2", Room: "501"}
+	for _, approve := range []bool{true, false} {
+		rdb, stall := redistest.StallingClient(t, ":u:")
+		s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+		if out, err := s.Bind(ctx, orders.Binding{OpenID: "mum", Address: home, Grid: "G1", At: at}, false); err != nil || out != orders.Bound {
+			t.Fatalf("bind: %v %v", out, err)
+		}
+		// One request answered before, so the scripts are loaded.
+		first, err := s.RequestBinding(ctx, orders.BindRequest{OpenID: "son", Address: home, Grid: "G1", At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RefuseBinding(ctx, first.Code); err != nil {
+			t.Fatal(err)
+		}
+		req, err := s.RequestBinding(ctx, orders.BindRequest{OpenID: "daughter", Address: home, Grid: "G1", At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer, key := func(code string) error { _, err := s.ApproveBinding(ctx, code, at); return err }, ":u:"
+		if !approve {
+			answer, key = func(code string) error { _, err := s.RefuseBinding(ctx, code); return err }, ":bindreq:"
+		}
+		stall.Key = key
+		stall.Arm()
+		err = answer(req.Code)
+		stall.Wait(t)
+		_, bound := s.Binding(ctx, "daughter")
+		t.Logf("approve %v: %v; bound: %v", approve, err, bound == nil)
+		if err != nil {
+			t.Errorf("approve %v: the request was answered by this call, which says %v", approve, err)
+		}
+		if approve != (bound == nil) {
+			t.Errorf("approve %v: bound %v", approve, bound == nil)
+		}
+	}
+}
+
+// TestUnbindWhileRedisStalls: a 解绑 whose script reaches Redis twice
+// unbinds and says so, not that the user was not bound.
+func TestUnbindWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":u:")
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	for _, who := range []string{"mum", "son"} {
+		if _, err := s.BindApproved(ctx, orders.Binding{OpenID: who, Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Unbind(ctx, "mum"); err != nil { // loads the script
+		t.Fatal(err)
+	}
+	stall.Arm()
+	_, err := s.Unbind(ctx, "son")
+	stall.Wait(t)
+	if err != nil {
+		t.Errorf("unbind: %v", err)
+	}
+	if _, err := s.Binding(ctx, "son"); err == nil {
+		t.Error("still bound")
+	}
+}
