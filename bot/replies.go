@@ -792,7 +792,7 @@ func textPasted(v pasteView) string {
 		fmt.Fprintf(&b, "已送达或已取消，没有改动：%s\n", strings.Join(done, "、"))
 	}
 	for _, o := range v.overridden {
-		fmt.Fprintf(&b, "第%d行和第%d行是同一户，用后面那行\n", o.Line, o.By)
+		b.WriteString(textOverridden(o) + "\n")
 	}
 	b.WriteString(rxPasted(r))
 	if len(v.totals) > 0 {
@@ -913,6 +913,18 @@ func lineSpans(xs []orders.ListResult) string {
 func lineName(number, line int) string {
 	n, unit := lineRef(number, line)
 	return fmt.Sprintf("第%d%s", n, unit)
+}
+
+// textOverridden says which two lines of a paste were one household and
+// that the later was kept, by the numbers the lead sees in the group
+// (第2条和第14条), not by the message's line numbers.
+func textOverridden(o orders.OverriddenLine) string {
+	first, later := lineName(o.Number, o.Line), lineName(o.ByNumber, o.By)
+	door := o.Household
+	if a, err := orders.ParseHousehold(o.Household); err == nil {
+		door = a.String()
+	}
+	return fmt.Sprintf("%s和%s是同一户（%s），按%s登记", first, later, door, later)
 }
 
 // lineRef is what lineName says: the entry number and 条, or the line

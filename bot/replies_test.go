@@ -300,7 +300,7 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		"lead_summary_empty": textSummary([]string{"3", "5"}, "", nil, nil, goldenDays(true)),
 		"lead_pasted": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: report,
 			rejected:   []orders.RejectedLine{{Line: 8, Number: 6, Text: "6. 3-1-102 西红柿1斤", Reason: orders.ReasonUnknownItem + "西红柿"}},
-			overridden: []orders.OverriddenLine{{Line: 2, By: 8, Household: "3-2-501"}},
+			overridden: []orders.OverriddenLine{{Line: 3, By: 9, Household: "3-2-501", Number: 1, ByNumber: 7}},
 			totals:     totals, households: 2, catalog: cat, days: goldenDays(false)}),
 		"lead_repasted_after_cutoff": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: repasted,
 			totals: totals, households: 3, catalog: cat, days: goldenDays(true)}),

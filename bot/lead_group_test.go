@@ -1,0 +1,46 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+)
+
+// groupList is a 接龙 as a lead copies it out of a WeChat group: a title
+// and an example above the entries, numbering written three ways, emoji
+// in names, doors written four ways, and one household signed up twice
+// (张阿姨's entry 1, then 周's entry 7 for the same door).
+const groupList = `#接龙 3栋团购 12月6日
+例：3-2-501 蔬菜包1份
+1. 张阿姨🌸 3-2-501 蔬菜包2份
+2、李叔 3栋2单元502 鸡蛋1盒
+③ 王姐 3#2-503 米面油1份
+4. 钱 3-1-101
+5. 孙 3-1-102 榴莲1个
+6. 吴 5-1-301 蔬菜包1份
+7. 周 3-2-501 鸡蛋1盒
+8. 郑 9-1-101 蔬菜包1份`
+
+// TestGroupListNamesItsEntries: every line the paste leaves out is named
+// by the number the lead sees in the group (第5条), and so are the two
+// entries of one household: the message's line numbers (the title and
+// the example are lines 1 and 2) mean nothing to the lead.
+func TestGroupListNamesItsEntries(t *testing.T) {
+	e := newEnv(t, nil)
+	got := e.say("lead-3", groupList)
+	for _, want := range []string{
+		"接龙已登记：共3户", "新下单3户",
+		"第4条：没有写要买什么", "第5条：没有这个商品：榴莲",
+		"第6条 5栋1单元301：不是您负责的楼栋", "第8条：本社区没有这个楼栋",
+		"第1条和第7条是同一户（3栋2单元501），按第7条登记",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("reply lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "行") {
+		t.Errorf("a numbered 接龙's reply names a line by the message's line numbers:\n%s", got)
+	}
+	if n := openOrdersByHousehold(t, e); n["3-2-501"] != 1 || len(n) != 3 {
+		t.Errorf("orders by household: %v", n)
+	}
+}
