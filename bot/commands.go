@@ -125,7 +125,7 @@ var commands = []cmd{
 	// resident's 领取 followed by words is theirs (an order).
 	{words: claimWords, accept: claimable, run: (*Bot).claimText},
 	{words: tasksWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.tasks(ctx, m) }},
-	{words: doneWords, accept: nonEmpty, run: (*Bot).done},
+	{words: doneWords, accept: finishing, run: (*Bot).done},
 	{words: signUpWords, run: (*Bot).signUp},
 	{words: approveWords, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.approve(ctx, m, strings.TrimSpace(rest))
@@ -214,6 +214,13 @@ func claimable(b *Bot, m *Message, rest string) bool {
 		return len(m.Teams) > 0 || len(m.Leads) > 0 || m.Staff
 	}
 	return isDigits(id)
+}
+
+// finishing accepts 完成 followed by something, or 完成 alone from
+// someone who delivers (a volunteer, a lead, staff): for them it is no
+// order of goods named 完成, and they are asked which stop.
+func finishing(_ *Bot, m *Message, rest string) bool {
+	return rest != "" || len(m.Teams) > 0 || len(m.Leads) > 0 || m.Staff
 }
 
 // isAddress accepts a household of the community.

@@ -168,3 +168,29 @@ func TestResidentToldTheVolunteersName(t *testing.T) {
 		t.Errorf("resident told %q", told)
 	}
 }
+
+// TestVolunteerSaysDoneInWords: a volunteer at a door sends 完成 (or 送完,
+// 已完成) alone and is asked which stop, not told that no goods named
+// 完成 were found; 完成第二户, typed or spoken, finishes stop 2.
+func TestVolunteerSaysDoneInWords(t *testing.T) {
+	e := newEnv(t, nil)
+	e.bot.Community.Grids[0].Volunteers = []string{"vol-a"}
+	e.mustSay(t, "vol-a", "绑定 3栋1单元301", "已绑定") // volunteers live here too
+	e.mustSay(t, "lead-3", "#接龙\n1. 3-1-101 鸡蛋1盒\n2. 3-1-102 牛奶1箱\n3. 3-1-103 蔬菜包1份", "新下单3户")
+	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
+	for _, say := range []string{"完成", "送完", "已完成", "完成 "} {
+		if got := e.say("vol-a", say); got != textDoneHowTo {
+			t.Errorf("%q: %q", say, got)
+		}
+	}
+	if n := len(e.householdOrders(t, "3-1-301")); n != 0 {
+		t.Errorf("the volunteer's 完成 placed %d orders for their own home", n)
+	}
+	e.mustSay(t, "vol-a", "完成第二户", "已记下第2户 3栋1单元102 送达")
+	if got := e.speak("vol-a", "完成第三户。"); !strings.Contains(got, "已记下第3户 3栋1单元103 送达") {
+		t.Errorf("spoken 完成第三户: %q", got)
+	}
+	if got := e.say("vol-a", "完成 一"); !strings.Contains(got, "已记下第1户 3栋1单元101 送达") || !strings.Contains(got, "全部送完了") {
+		t.Errorf("完成 一: %q", got)
+	}
+}
