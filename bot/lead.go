@@ -77,8 +77,9 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 	}
 	var scope actions.Scope
 	var where string
-	if isDigits(rest) && len(rest) >= 4 {
-		scope.OrderID, where = rest, "订单 "+rest
+	// 送达 1001号, #1001, 订单1001: an order id, never building 1001.
+	if id := strings.Trim(strings.TrimPrefix(rest, "订单"), " #号：:第"); isDigits(id) && len(id) >= 4 {
+		scope.OrderID, where = id, "订单 "+id
 	} else if m, ok := orders.FindAddress(rest, b.known); ok && m.Start == 0 && strings.TrimSpace(rest[m.End:]) == "" {
 		scope.Household, where = &m.Address, m.Address.String()
 	} else if sm := reScope.FindStringSubmatch(rest); sm != nil {
@@ -101,7 +102,7 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 	res, err := b.Actions.Deliver(ctx, msg.actor(), scope, "")
 	switch {
 	case isNotFound(err):
-		return textDeliverNoOrder(rest), nil
+		return textDeliverNoOrder(firstNonEmpty(scope.OrderID, rest)), nil
 	case errors.Is(err, actions.ErrForbidden):
 		building := scope.Building
 		if scope.Household != nil {
