@@ -147,9 +147,10 @@ var commands = []cmd{
 	{words: markWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.markText(ctx, m, rest, false)
 	}},
-	// 取消 <地址> cancels a household's orders for a lead; 取消 <订单号>
-	// is the resident's cancel (it covers orders the lead placed).
-	{words: cancelWords, who: lead, accept: isAddress, run: (*Bot).leadCancel},
+	// 取消 <地址> cancels a household's orders for a lead, 取消 <订单号>
+	// an order the lead placed (or their own household's); anyone else's
+	// 取消 <订单号> is the resident's cancel.
+	{words: cancelWords, who: lead, accept: isAddressOrOrder, run: (*Bot).leadCancel},
 	{words: deliverWords, who: lead, denied: textOnlyLeads, run: (*Bot).deliver},
 	{words: summaryWords, who: lead, denied: textOnlyLeads, read: true, run: (*Bot).summary},
 	{match: isJielong, who: lead, denied: textOnlyLeads, run: (*Bot).paste},
@@ -227,6 +228,12 @@ func finishing(_ *Bot, m *Message, rest string) bool {
 func isAddress(b *Bot, _ *Message, rest string) bool {
 	_, ok := orders.FindAddress(rest, b.known)
 	return ok
+}
+
+// isAddressOrOrder accepts a household of the community or an order id.
+func isAddressOrOrder(b *Bot, m *Message, rest string) bool {
+	_, ok := orderRef(rest)
+	return ok || isAddress(b, m, rest)
 }
 
 func isJielong(_ *Bot, m *Message, _ string) bool { return orders.IsJielong(m.Content) }

@@ -44,3 +44,33 @@ func TestGroupListNamesItsEntries(t *testing.T) {
 		t.Errorf("orders by household: %v", n)
 	}
 }
+
+// TestRepasteUnderAnEditedTitle: the lead re-pastes the list with its
+// title edited (another list, by its title). A household whose line is
+// unchanged keeps its one order; one whose goods changed gets a second
+// order, which the reply names with both ids; the lead cancels the one
+// not wanted by its id (取消 1004), unbound as leads often are.
+func TestRepasteUnderAnEditedTitle(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "lead-3", "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n2. 李 3-2-502 鸡蛋1盒\n3. 王 3-2-503 牛奶1箱", "新下单3户")
+	got := e.mustSay(t, "lead-3", "#接龙 3栋团购（更新）\n1. 张 3-2-501 蔬菜包1份\n2. 李 3-2-502 鸡蛋1盒 挂面1袋\n3. 王 3-2-503 牛奶1箱\n4. 赵 3-2-504 大米1袋",
+		"新下单2户，没变2户",
+		"这几户今天已有您别的接龙登记的订单，这次又下了一单：3栋2单元502（已有订单1002，新订单1004）")
+	if n := openOrdersByHousehold(t, e); n["3-2-501"] != 1 || n["3-2-503"] != 1 || n["3-2-502"] != 2 || n["3-2-504"] != 1 {
+		t.Errorf("orders by household after the edited list: %v\n%s", n, got)
+	}
+	e.mustSay(t, "lead-3", "取消 1002", "已取消3栋2单元502的订单：1002")
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 1 {
+		t.Errorf("3-2-502 has %d orders", n["3-2-502"])
+	}
+	// The edited list, pasted again, is unchanged: it took the orders over.
+	e.mustSay(t, "lead-3", "#接龙 3栋团购（更新）\n1. 张 3-2-501 蔬菜包1份\n2. 李 3-2-502 鸡蛋1盒 挂面1袋\n3. 王 3-2-503 牛奶1箱\n4. 赵 3-2-504 大米1袋", "没变4户")
+	// Without 501, the edited list cancels the order it took over.
+	e.mustSay(t, "lead-3", "#接龙 3栋团购（更新）\n2. 李 3-2-502 鸡蛋1盒 挂面1袋\n3. 王 3-2-503 牛奶1箱\n4. 赵 3-2-504 大米1袋", "不在新接龙里，已取消：3栋2单元501")
+	if n := openOrdersByHousehold(t, e); n["3-2-501"] != 0 {
+		t.Errorf("3-2-501 has %d orders", n["3-2-501"])
+	}
+	// Another lead's order, or a resident's, is not the lead's to cancel by id.
+	e.mustSay(t, "lead-68", "6-1-101 蔬菜包1份", "共1户")
+	e.mustSay(t, "lead-3", "取消 1006", "没有找到您登记的订单 1006")
+}

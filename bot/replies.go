@@ -554,6 +554,12 @@ func textLeadCancelled(a orders.Address, done, late []orders.Order) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// textLeadCancelNotFound answers a lead's 取消 <订单号> for an order they
+// did not place (a resident's own is cancelled by household).
+func textLeadCancelNotFound(id string) string {
+	return fmt.Sprintf("没有找到您登记的订单 %s。\n要取消一户的全部订单，请发：取消 3-2-501", id)
+}
+
 func textReceived(done []orders.Order) string {
 	ids := make([]string, len(done))
 	for i, o := range done {
@@ -752,6 +758,9 @@ func textPasted(v pasteView) string {
 			if x.Order.ID != "" {
 				text += "，原来的订单" + x.Order.ID + "不变"
 			}
+			if len(x.Others) > 0 {
+				text += "（已有您别的接龙登记的订单" + orderIDs(x.Others) + "）"
+			}
 			problems = append(problems, problem{x.Line, at, text})
 		}
 	}
@@ -791,6 +800,7 @@ func textPasted(v pasteView) string {
 	if len(done) > 0 {
 		fmt.Fprintf(&b, "已送达或已取消，没有改动：%s\n", strings.Join(done, "、"))
 	}
+	b.WriteString(pastedTwice(r))
 	for _, o := range v.overridden {
 		b.WriteString(textOverridden(o) + "\n")
 	}
@@ -810,6 +820,25 @@ func textPasted(v pasteView) string {
 		}
 	}
 	return fit(strings.TrimRight(b.String(), "\n"))
+}
+
+// pastedTwice names the households a paste ordered for that already had
+// an order of the day from another of the lead's lists with other goods
+// (an edited title makes another list): both stand until the lead
+// cancels one.
+func pastedTwice(r orders.ListReport) string {
+	var twice []string
+	example := ""
+	for _, x := range r.Results {
+		if x.Outcome == orders.OutcomeCreated && len(x.Others) > 0 {
+			twice = append(twice, fmt.Sprintf("%s（已有订单%s，新订单%s）", x.Address, orderIDs(x.Others), x.Order.ID))
+			example = firstNonEmpty(example, x.Order.ID)
+		}
+	}
+	if len(twice) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("这几户今天已有您别的接龙登记的订单，这次又下了一单：%s。重复了就取消一单，例如发：取消 %s\n", strings.Join(twice, "、"), example)
 }
 
 // pastedWhen says when the households a paste ordered for get their

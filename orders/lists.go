@@ -84,6 +84,10 @@ type ListResult struct {
 	// Replaced is the order a changed line cancelled to place Order
 	// afresh (prescription medicine changed), nil when none.
 	Replaced *Order `json:"-"`
+	// Others are the household's open orders for the same order day that
+	// another of the lead's lists placed, when this line placed one more
+	// (its goods differ): the lead decides whether both are wanted.
+	Others []Order `json:"-"`
 	// Err explains a refusal: a *ShortageError, ErrForbidden for a
 	// building that is not the lead's, or a *ShapeError for an address
 	// outside its building's shape (3栋9单元).
@@ -120,6 +124,10 @@ type ListStore interface {
 	// OrdersByID returns the orders with these ids, by id; ids of no
 	// order are left out.
 	OrdersByID(ctx context.Context, ids []string) (map[string]Order, error)
+	// RecentOrders returns the orders of households placed at or after
+	// since, by household (households with none are left out): a paste
+	// finds there what another of the lead's lists ordered.
+	RecentOrders(ctx context.Context, households []string, since time.Time) (map[string][]Order, error)
 	// MarksOf returns the marks of those of households that have any.
 	MarksOf(ctx context.Context, households []string) (map[string][]Mark, error)
 	// DayClosed reports whether day's cutoff has passed.
