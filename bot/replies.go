@@ -1031,6 +1031,9 @@ func textTasks(ro orders.Roster, sh orders.Share, now map[string]orders.Order, l
 }
 
 func textDoneNoStop(ref string, n int) string {
+	if len(ref) >= 4 { // an order id: another volunteer's, or another day's
+		return fmt.Sprintf("订单 %s 不在您这一轮的配送单上，没有记送达。您这一轮共%d户，发\"任务\"看序号。", ref, n)
+	}
 	return fmt.Sprintf("没有第%s户。您这一轮共%d户，发\"任务\"看序号。", ref, n)
 }
 

@@ -315,8 +315,10 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 			{Line: 4, Number: 2, Address: a("502"), Outcome: orders.OutcomeCreated, Order: later, Others: []orders.Order{proxy}},
 			{Line: 5, Number: 3, Address: a("601"), Outcome: orders.OutcomeRefused, Err: &orders.ShortageError{Kind: orders.ErrLimit, SKU: "VEG-A", Limit: 2, Left: 1}, Others: []orders.Order{old}},
 		}}, totals: totals, households: 2, catalog: cat, days: goldenDays(false)}),
-		"lead_cancel_by_id":        textLeadCancelled(proxy.Address, []orders.Order{proxy}, nil),
-		"lead_cancel_id_not_found": textLeadCancelNotFound("1006"),
+		"lead_cancel_by_id":           textLeadCancelled(proxy.Address, []orders.Order{proxy}, nil),
+		"lead_cancel_id_not_found":    textLeadCancelNotFound("1006"),
+		"volunteer_done_no_stop":      textDoneNoStop("9", 3),
+		"volunteer_done_not_on_round": textDoneNoStop("1006", 3),
 		"lead_order_lines": textPasted(pasteView{report: orders.ListReport{Results: report.Results[:1]},
 			totals: totals[:1], households: 1, catalog: cat, days: goldenDays(false)}),
 	}

@@ -194,3 +194,20 @@ func TestVolunteerSaysDoneInWords(t *testing.T) {
 		t.Errorf("完成 一: %q", got)
 	}
 }
+
+// TestVolunteerFinishesAnOrderNotTheirs: 完成 with the id of an order on
+// nobody's round of theirs (another grid's) says so and delivers
+// nothing; it is no "第1002户".
+func TestVolunteerFinishesAnOrderNotTheirs(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "lead-3", "3-1-101 鸡蛋1盒", "共1户")
+	e.mustSay(t, "lead-68", "6-1-101 鸡蛋1盒", "共1户")
+	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
+	theirs := e.newest(t, "6-1-101")
+	if got := e.say("vol-a", "完成 "+theirs.ID); got != textDoneNoStop(theirs.ID, 1) || !strings.Contains(got, "不在您这一轮的配送单上") {
+		t.Errorf("完成 another grid's order: %q", got)
+	}
+	if o := e.newest(t, "6-1-101"); o.Status != orders.StatusPending {
+		t.Errorf("another grid's order is %s", o.Status)
+	}
+}
