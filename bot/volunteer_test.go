@@ -193,6 +193,8 @@ func TestVolunteerSaysDoneInWords(t *testing.T) {
 	if got := e.say("vol-a", "完成 一"); !strings.Contains(got, "已记下第1户 3栋1单元101 送达") || !strings.Contains(got, "全部送完了") {
 		t.Errorf("完成 一: %q", got)
 	}
+	// The money's kind after the amount is no part of the stop.
+	e.mustSay(t, "vol-a", "完成 1 已收30元现金", "已经记过送达了", "已记下收款30元")
 }
 
 // TestVolunteerFinishesAnOrderNotTheirs: 完成 with the id of an order on
