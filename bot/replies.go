@@ -1007,6 +1007,7 @@ func textTasks(ro orders.Roster, sh orders.Share, now map[string]orders.Order, l
 		}
 	}
 	fmt.Fprintf(&b, "您的任务（%d月%d日 %02d:%02d，%s网格）：共%d户，还剩%d户\n", t.Month(), t.Day(), t.Hour(), t.Minute(), ro.Grid, len(sh.Stops), left)
+	collect := false // some household pays at the door
 	for _, st := range sh.Stops {
 		o, known := now[st.OrderID]
 		lines := st.Lines
@@ -1024,9 +1025,16 @@ func textTasks(ro orders.Roster, sh orders.Share, now map[string]orders.Order, l
 		if st.Note != "" {
 			note = "（备注：" + st.Note + "）"
 		}
+		if fen := o.ToCollect(); fen > 0 { // delivered too, until recorded
+			mark += "，应收" + yuan(fen)
+			collect = true
+		}
 		fmt.Fprintf(&b, "%d. %s %s%s%s\n", st.Seq, stopWhere(st), itemsText(lines), note, mark)
 	}
 	b.WriteString("送到后回复：完成 序号")
+	if collect {
+		b.WriteString("\n收了钱回复：完成 序号 已收款")
+	}
 	return fit(b.String())
 }
 

@@ -213,3 +213,26 @@ func TestVolunteerFinishesAnOrderNotTheirs(t *testing.T) {
 		t.Errorf("another grid's order is %s", o.Status)
 	}
 }
+
+// TestVolunteerTasksSayWhatToCollect: orders paid at the door (货到付款,
+// the default) say on the volunteer's 任务 what to take; not those the
+// lead collected (已收款), nor one the household said it paid (待确认),
+// nor one whose money was recorded at the door already.
+func TestVolunteerTasksSayWhatToCollect(t *testing.T) {
+	e := newEnv(t, nil)
+	paid := e.orderAs(t, "li", "3栋2单元502", "鸡蛋1盒", "下单成功")
+	e.mustSay(t, "li", "已付款 "+paid.ID, "待确认")
+	e.mustSay(t, "lead-3", "#接龙\n1. 3-1-101 鸡蛋1盒\n2. 3-1-102 牛奶1箱\n3. 3-1-103 蔬菜包1份 挂面1袋", "新下单3户")
+	e.mustSay(t, "lead-3", "已收款 3-1-102", "已记下收款")
+	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
+	got := e.mustSay(t, "vol-a", "任务", "3栋1单元101 鸡蛋1盒，应收30元\n", "3栋1单元102 牛奶1箱\n",
+		"3栋1单元103 蔬菜包1份、挂面1袋，应收59元\n", "3栋2单元502 鸡蛋1盒\n", "收了钱回复：完成 序号 已收款")
+	if strings.Count(got, "应收") != 2 {
+		t.Errorf("任务 asks for money %d times:\n%s", strings.Count(got, "应收"), got)
+	}
+	e.mustSay(t, "vol-a", "完成 1 已收款", "已记下收款30元")
+	e.mustSay(t, "vol-a", "完成 3 已收59", "已记下收款59元")
+	if got := e.say("vol-a", "任务"); strings.Contains(got, "应收") || strings.Contains(got, "已收款") {
+		t.Errorf("任务 after the money was taken:\n%s", got)
+	}
+}
