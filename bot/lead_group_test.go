@@ -7,7 +7,8 @@ import (
 
 // groupList is a 接龙 as a lead copies it out of a WeChat group: a title
 // and an example above the entries, numbering written three ways, emoji
-// in names, doors written four ways, and one household signed up twice
+// in names, doors written four ways, a quantity before the goods after
+// the door (3栋2单元505 2份蔬菜包), and one household signed up twice
 // (张阿姨's entry 1, then 周's entry 7 for the same door).
 const groupList = `#接龙 3栋团购 12月6日
 例：3-2-501 蔬菜包1份
@@ -18,7 +19,8 @@ const groupList = `#接龙 3栋团购 12月6日
 5. 孙 3-1-102 榴莲1个
 6. 吴 5-1-301 蔬菜包1份
 7. 周 3-2-501 鸡蛋1盒
-8. 郑 9-1-101 蔬菜包1份`
+8. 郑 9-1-101 蔬菜包1份
+9. 冯 3栋2单元505 2份蔬菜包`
 
 // TestGroupListNamesItsEntries: every line the paste leaves out is named
 // by the number the lead sees in the group (第5条), and so are the two
@@ -28,7 +30,7 @@ func TestGroupListNamesItsEntries(t *testing.T) {
 	e := newEnv(t, nil)
 	got := e.say("lead-3", groupList)
 	for _, want := range []string{
-		"接龙已登记：共3户", "新下单3户",
+		"接龙已登记：共4户", "新下单4户",
 		"第4条：没有写要买什么", "第5条：没有这个商品：榴莲",
 		"第6条 5栋1单元301：不是您负责的楼栋", "第8条：本社区没有这个楼栋",
 		"第1条和第7条是同一户（3栋2单元501），按第7条登记",
@@ -40,8 +42,11 @@ func TestGroupListNamesItsEntries(t *testing.T) {
 	if strings.Contains(got, "行") {
 		t.Errorf("a numbered 接龙's reply names a line by the message's line numbers:\n%s", got)
 	}
-	if n := openOrdersByHousehold(t, e); n["3-2-501"] != 1 || len(n) != 3 {
+	if n := openOrdersByHousehold(t, e); n["3-2-501"] != 1 || n["3-2-505"] != 1 || len(n) != 4 {
 		t.Errorf("orders by household: %v", n)
+	}
+	if o := e.newest(t, "3-2-505"); len(o.Lines) != 1 || o.Lines[0].SKU != "VEG-A" || o.Lines[0].Qty != 2 {
+		t.Errorf("3栋2单元505 2份蔬菜包: %+v", o.Lines)
 	}
 }
 
