@@ -208,7 +208,11 @@ func NewListID(key string, at time.Time) string {
 // line order (an earlier line gets the last of the stock); one refused
 // household does not stop the others. unreadable is the number of lines
 // the parser could not read: when it is not zero, households missing from
-// the list are kept, not cancelled.
+// the list are kept, not cancelled. A household new to a 接龙 that
+// another of the lead's lists ordered the same goods for, on the same
+// order day, keeps that order (a title edited between two pastes makes
+// another list); with other goods it is ordered again, and the result
+// names the other orders (ListResult.Others).
 //
 // The error is for Store failures only. Before anything is written it
 // comes with an empty report. Once writing has begun it comes with a
