@@ -102,11 +102,15 @@ func (s *Server) round(w http.ResponseWriter, r *http.Request, ro orders.Roster)
 		return
 	}
 	status := make(map[string]orders.Status, len(now))
+	collect := make(map[string]int64)
 	for id, o := range now {
 		status[id] = o.Status
+		if fen := o.ToCollect(); fen > 0 {
+			collect[id] = fen
+		}
 	}
 	path := roundPath(grid, slot, volunteer)
-	round := reports.Round{Roster: ro, Volunteer: volunteer, Status: status,
+	round := reports.Round{Roster: ro, Volunteer: volunteer, Status: status, Collect: collect,
 		Deliver: func(id string) string {
 			return s.relative(s.sameLife(r, path+"/done/"+id, linkQuery(r, nil)))
 		},

@@ -130,7 +130,7 @@ var commands = []cmd{
 	// resident's 领取 followed by words is theirs (an order).
 	{words: claimWords, accept: claimable, run: (*Bot).claimText},
 	{words: tasksWords, bare: true, read: true, run: func(b *Bot, ctx context.Context, m *Message, _ string) (string, error) { return b.tasks(ctx, m) }},
-	{words: doneWords, accept: nonEmpty, run: (*Bot).done},
+	{words: doneWords, accept: finishing, run: (*Bot).done},
 	{words: signUpWords, run: (*Bot).signUp},
 	{words: approveWords, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.approve(ctx, m, strings.TrimSpace(rest))
@@ -152,9 +152,10 @@ var commands = []cmd{
 	{words: markWords, who: lead, denied: textOnlyLeads, run: func(b *Bot, ctx context.Context, m *Message, rest string) (string, error) {
 		return b.markText(ctx, m, rest, false)
 	}},
-	// 取消 <地址> cancels a household's orders for a lead; 取消 <订单号>
-	// is the resident's cancel (it covers orders the lead placed).
-	{words: cancelWords, who: lead, accept: isAddress, run: (*Bot).leadCancel},
+	// 取消 <地址> cancels a household's orders for a lead, 取消 <订单号>
+	// an order the lead placed (or their own household's); anyone else's
+	// 取消 <订单号> is the resident's cancel.
+	{words: cancelWords, who: lead, accept: isAddressOrOrder, run: (*Bot).leadCancel},
 	{words: deliverWords, who: lead, denied: textOnlyLeads, run: (*Bot).deliver},
 	{words: summaryWords, who: lead, denied: textOnlyLeads, read: true, run: (*Bot).summary},
 	{match: isJielong, who: lead, denied: textOnlyLeads, run: (*Bot).paste},
@@ -221,10 +222,23 @@ func claimable(b *Bot, m *Message, rest string) bool {
 	return isDigits(id)
 }
 
+// finishing accepts 完成 followed by something, or 完成 alone from
+// someone who delivers (a volunteer, a lead, staff): for them it is no
+// order of goods named 完成, and they are asked which stop.
+func finishing(_ *Bot, m *Message, rest string) bool {
+	return rest != "" || len(m.Teams) > 0 || len(m.Leads) > 0 || m.Staff
+}
+
 // isAddress accepts a household of the community.
 func isAddress(b *Bot, _ *Message, rest string) bool {
 	_, ok := orders.FindAddress(rest, b.known)
 	return ok
+}
+
+// isAddressOrOrder accepts a household of the community or an order id.
+func isAddressOrOrder(b *Bot, m *Message, rest string) bool {
+	_, ok := orderRef(rest)
+	return ok || isAddress(b, m, rest)
 }
 
 func isJielong(_ *Bot, m *Message, _ string) bool { return orders.IsJielong(m.Content) }

@@ -77,8 +77,8 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 	}
 	var scope actions.Scope
 	var where string
-	if isDigits(rest) && len(rest) >= 4 {
-		scope.OrderID, where = rest, "订单 "+rest
+	if id, ok := orderRef(rest); ok {
+		scope.OrderID, where = id, "订单 "+id
 	} else if m, ok := orders.FindAddress(rest, b.known); ok && m.Start == 0 && strings.TrimSpace(rest[m.End:]) == "" {
 		scope.Household, where = &m.Address, m.Address.String()
 	} else if sm := reScope.FindStringSubmatch(rest); sm != nil {
@@ -101,7 +101,7 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 	res, err := b.Actions.Deliver(ctx, msg.actor(), scope, "")
 	switch {
 	case isNotFound(err):
-		return textDeliverNoOrder(rest), nil
+		return textDeliverNoOrder(firstNonEmpty(scope.OrderID, rest)), nil
 	case errors.Is(err, actions.ErrForbidden):
 		building := scope.Building
 		if scope.Household != nil {
@@ -175,6 +175,13 @@ func (b *Bot) received(ctx context.Context, msg *Message) (string, error) {
 	return textReceived(done), nil
 }
 
+// orderRef reads an order id as a lead writes it after 送达 or 取消:
+// 1001, 1001号, #1001, 订单1001, 第1001 (never building 1001).
+func orderRef(s string) (string, bool) {
+	id := strings.Trim(strings.TrimPrefix(strings.TrimSpace(s), "订单"), " #号：:第")
+	return id, isDigits(id) && len(id) >= 4
+}
+
 // isDigits reports whether s is all ASCII digits, like an order id.
 func isDigits(s string) bool {
 	for _, r := range s {
@@ -191,8 +198,22 @@ func atoiOr(s string) int {
 	return n
 }
 
-// leadCancel cancels a household's pending orders in the lead's building.
+// leadCancel cancels a household's pending orders in the lead's
+// building, or one order the lead placed, by its id (取消 1007: one of
+// two orders a household got from two of the lead's lists).
 func (b *Bot) leadCancel(ctx context.Context, msg *Message, rest string) (string, error) {
+	if id, ok := orderRef(rest); ok {
+		o, _, err := b.Actions.Cancel(ctx, msg.actor(), id, "", nil, nil)
+		switch {
+		case isNotFound(err):
+			return textLeadCancelNotFound(id), nil
+		case errors.Is(err, orders.ErrConflict):
+			return textCancelTooLate(o), nil
+		case err != nil:
+			return "", err
+		}
+		return textLeadCancelled(o.Address, []orders.Order{o}, nil), nil
+	}
 	m, _ := orders.FindAddress(rest, b.known)
 	done, late, err := b.Actions.CancelHousehold(ctx, msg.actor(), m.Address)
 	switch {

@@ -228,6 +228,32 @@ func TestDeliverByOrderIDFallsBackToTemplate(t *testing.T) {
 	}
 }
 
+// TestDeliverByOrderIDAsWritten: 送达 1001号, #1002, 订单1003 and 第1004
+// are order ids as people write them, not buildings (1001号 was read as
+// building 1001: 不是您负责的楼栋); an order of another lead's building
+// is still not found.
+func TestDeliverByOrderIDAsWritten(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "lead-3", "#接龙\n1. 3-1-101 鸡蛋1盒\n2. 3-1-102 牛奶1箱\n3. 3-1-103 蔬菜包1份\n4. 3-1-104 挂面1袋", "新下单4户")
+	e.mustSay(t, "lead-68", "6-1-101 蔬菜包1份", "共1户")
+	for i, say := range []string{"送达 1001号", "送达 #1002", "送达 订单1003", "送达 第1004"} {
+		door := fmt.Sprintf("3栋1单元%d", 101+i)
+		if got := e.say("lead-3", say); !strings.Contains(got, "已确认送达 订单 100") || !strings.Contains(got, door) {
+			t.Errorf("%s: %q", say, got)
+		}
+	}
+	if got := e.say("lead-3", "送达 1005号"); got != textDeliverNoOrder("1005") {
+		t.Errorf("another building's order: %q", got)
+	}
+	if n := openOrdersByHousehold(t, e); n["6-1-101"] != 1 {
+		t.Errorf("orders: %v", n)
+	}
+	list, _ := e.store.HouseholdOrders(context.Background(), "6-1-101", 1)
+	if list[0].Status != orders.StatusPending {
+		t.Errorf("another lead's order is %s", list[0].Status)
+	}
+}
+
 func TestLeadStillOrdersForOwnHousehold(t *testing.T) {
 	e := newEnv(t, nil)
 	e.say("lead-3", "绑定 3栋1单元202")

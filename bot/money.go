@@ -62,7 +62,9 @@ func splitCollected(rest string) (ref string, fen int64, ok bool) {
 	if err != nil || yuan <= 0 {
 		return "", 0, false
 	}
-	ref = strings.Trim(rest[:m[0]]+" "+rest[m[1]:], " 号#第户，,")
+	// What follows the amount says its kind (现金, 钱了): no part of the
+	// reference.
+	ref = strings.Trim(rest[:m[0]]+" "+strings.Trim(rest[m[1]:], moneyFiller), " 号#第户，,")
 	return ref, int64(yuan*100 + 0.5), true
 }
 

@@ -248,6 +248,10 @@ func TestSplitCollected(t *testing.T) {
 		{"3 已收现金", "3", actions.CollectOwed, true},
 		{"第3户 收了五十元", "3", 5000, true},
 		{"3 收了一半", "3", 0, false},
+		// The money's kind after the amount.
+		{"2 已收60元现金", "2", 6000, true},
+		{"2，收了60块钱", "2", 6000, true},
+		{"2 已收60元現金了", "2", 6000, true},
 	} {
 		ref, fen, ok := splitCollected(tc.in)
 		if ref != tc.ref || fen != tc.fen || ok != tc.ok {

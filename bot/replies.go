@@ -636,6 +636,12 @@ func textLeadCancelled(a orders.Address, done, late []orders.Order) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// textLeadCancelNotFound answers a lead's 取消 <订单号> for an order they
+// did not place (a resident's own is cancelled by household).
+func textLeadCancelNotFound(id string) string {
+	return fmt.Sprintf("没有找到您登记的订单 %s。\n要取消一户的全部订单，请发：取消 3-2-501", id)
+}
+
 func textReceived(done []orders.Order) string {
 	ids := make([]string, len(done))
 	for i, o := range done {
@@ -834,6 +840,9 @@ func textPasted(v pasteView) string {
 			if x.Order.ID != "" {
 				text += "，原来的订单" + x.Order.ID + "不变"
 			}
+			if len(x.Others) > 0 {
+				text += "（已有您别的接龙登记的订单" + orderIDs(x.Others) + "）"
+			}
 			problems = append(problems, problem{x.Line, at, text})
 		}
 	}
@@ -873,8 +882,9 @@ func textPasted(v pasteView) string {
 	if len(done) > 0 {
 		fmt.Fprintf(&b, "已送达或已取消，没有改动：%s\n", strings.Join(done, "、"))
 	}
+	b.WriteString(pastedTwice(r))
 	for _, o := range v.overridden {
-		fmt.Fprintf(&b, "第%d行和第%d行是同一户，用后面那行\n", o.Line, o.By)
+		b.WriteString(textOverridden(o) + "\n")
 	}
 	b.WriteString(rxPasted(r))
 	if len(v.totals) > 0 {
@@ -892,6 +902,25 @@ func textPasted(v pasteView) string {
 		}
 	}
 	return fit(strings.TrimRight(b.String(), "\n"))
+}
+
+// pastedTwice names the households a paste ordered for that already had
+// an order of the day from another of the lead's lists with other goods
+// (an edited title makes another list): both stand until the lead
+// cancels one.
+func pastedTwice(r orders.ListReport) string {
+	var twice []string
+	example := ""
+	for _, x := range r.Results {
+		if x.Outcome == orders.OutcomeCreated && len(x.Others) > 0 {
+			twice = append(twice, fmt.Sprintf("%s（已有订单%s，新订单%s）", x.Address, orderIDs(x.Others), x.Order.ID))
+			example = firstNonEmpty(example, x.Order.ID)
+		}
+	}
+	if len(twice) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("这几户今天已有您别的接龙登记的订单，这次又下了一单：%s。重复了就取消一单，例如发：取消 %s\n", strings.Join(twice, "、"), example)
 }
 
 // pastedWhen says when the households a paste ordered for get their
@@ -997,6 +1026,18 @@ func lineName(number, line int) string {
 	return fmt.Sprintf("第%d%s", n, unit)
 }
 
+// textOverridden says which two lines of a paste were one household and
+// that the later was kept, by the numbers the lead sees in the group
+// (第2条和第14条), not by the message's line numbers.
+func textOverridden(o orders.OverriddenLine) string {
+	first, later := lineName(o.Number, o.Line), lineName(o.ByNumber, o.By)
+	door := o.Household
+	if a, err := orders.ParseHousehold(o.Household); err == nil {
+		door = a.String()
+	}
+	return fmt.Sprintf("%s和%s是同一户（%s），按%s登记", first, later, door, later)
+}
+
 // lineRef is what lineName says: the entry number and 条, or the line
 // number and 行.
 func lineRef(number, line int) (int, string) {
@@ -1048,6 +1089,7 @@ func textTasks(ro orders.Roster, sh orders.Share, now map[string]orders.Order, l
 		}
 	}
 	fmt.Fprintf(&b, "您的任务（%d月%d日 %02d:%02d，%s网格）：共%d户，还剩%d户\n", t.Month(), t.Day(), t.Hour(), t.Minute(), ro.Grid, len(sh.Stops), left)
+	collect := false // some household pays at the door
 	for _, st := range sh.Stops {
 		o, known := now[st.OrderID]
 		lines := st.Lines
@@ -1065,13 +1107,23 @@ func textTasks(ro orders.Roster, sh orders.Share, now map[string]orders.Order, l
 		if st.Note != "" {
 			note = "（备注：" + st.Note + "）"
 		}
+		if fen := o.ToCollect(); fen > 0 { // delivered too, until recorded
+			mark += "，应收" + yuan(fen)
+			collect = true
+		}
 		fmt.Fprintf(&b, "%d. %s %s%s%s\n", st.Seq, stopWhere(st), itemsText(lines), note, mark)
 	}
 	b.WriteString("送到后回复：完成 序号")
+	if collect {
+		b.WriteString("\n收了钱回复：完成 序号 已收款")
+	}
 	return fit(b.String())
 }
 
 func textDoneNoStop(ref string, n int) string {
+	if len(ref) >= 4 { // an order id: another volunteer's, or another day's
+		return fmt.Sprintf("订单 %s 不在您这一轮的配送单上，没有记送达。您这一轮共%d户，发\"任务\"看序号。", ref, n)
+	}
 	return fmt.Sprintf("没有第%s户。您这一轮共%d户，发\"任务\"看序号。", ref, n)
 }
 

@@ -312,13 +312,25 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		"lead_summary_empty": textSummary([]string{"3", "5"}, "", nil, nil, goldenDays(true)),
 		"lead_pasted": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: report,
 			rejected:   []orders.RejectedLine{{Line: 8, Number: 6, Text: "6. 3-1-102 西红柿1斤", Reason: orders.ReasonUnknownItem + "西红柿"}},
-			overridden: []orders.OverriddenLine{{Line: 2, By: 8, Household: "3-2-501"}},
+			overridden: []orders.OverriddenLine{{Line: 3, By: 9, Household: "3-2-501", Number: 1, ByNumber: 7}},
 			totals:     totals, households: 2, catalog: cat, days: goldenDays(false)}),
 		"lead_repasted_after_cutoff": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: repasted,
 			totals: totals, households: 3, catalog: cat, days: goldenDays(true)}),
 		"lead_pasted_kept": textPasted(pasteView{jielong: true, report: kept,
 			rejected: []orders.RejectedLine{{Line: 4, Text: "3-2-5O2 鸡旦1盒", Reason: orders.ReasonNoAddress}},
 			totals:   totals[:1], households: 1, catalog: cat, days: goldenDays(false)}),
+		// The list re-pasted under an edited title: 501 had the same
+		// goods on the first list (taken over), 502 other goods (a
+		// second order), 601 more than its limit allows with the first.
+		"lead_pasted_edited_title": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙（更新）", report: orders.ListReport{Results: []orders.ListResult{
+			{Line: 3, Number: 1, Address: a("501"), Outcome: orders.OutcomeUnchanged, Order: placed},
+			{Line: 4, Number: 2, Address: a("502"), Outcome: orders.OutcomeCreated, Order: later, Others: []orders.Order{proxy}},
+			{Line: 5, Number: 3, Address: a("601"), Outcome: orders.OutcomeRefused, Err: &orders.ShortageError{Kind: orders.ErrLimit, SKU: "VEG-A", Limit: 2, Left: 1}, Others: []orders.Order{old}},
+		}}, totals: totals, households: 2, catalog: cat, days: goldenDays(false)}),
+		"lead_cancel_by_id":           textLeadCancelled(proxy.Address, []orders.Order{proxy}, nil),
+		"lead_cancel_id_not_found":    textLeadCancelNotFound("1006"),
+		"volunteer_done_no_stop":      textDoneNoStop("9", 3),
+		"volunteer_done_not_on_round": textDoneNoStop("1006", 3),
 		"lead_order_lines": textPasted(pasteView{report: orders.ListReport{Results: report.Results[:1]},
 			totals: totals[:1], households: 1, catalog: cat, days: goldenDays(false)}),
 	}

@@ -141,7 +141,7 @@ func TestUrgentByItemAndByMark(t *testing.T) {
 	for _, st := range ro.Shares[0].Stops {
 		e.store.Assign(ctx, st.OrderID, "vol-c", slot, slot)
 	}
-	if got := e.say("vol-c", "任务"); !strings.Contains(got, "1. 【急】3栋1单元101（独居老人） 蔬菜包1份\n2. 【急】3栋2单元501 硝酸甘油片1瓶\n") {
+	if got := e.say("vol-c", "任务"); !strings.Contains(got, "1. 【急】3栋1单元101（独居老人） 蔬菜包1份，应收50元\n2. 【急】3栋2单元501 硝酸甘油片1瓶，应收12元\n") {
 		t.Errorf("任务:\n%s", got)
 	}
 }

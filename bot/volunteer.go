@@ -3,10 +3,12 @@ package bot
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/baogong/baogong/actions"
+	"github.com/baogong/baogong/internal/zh"
 	"github.com/baogong/baogong/orders"
 )
 
@@ -30,6 +32,9 @@ func (b *Bot) done(ctx context.Context, msg *Message, rest string) (string, erro
 	ref, collected, ok := splitCollected(rest)
 	if !ok {
 		return textCollectAmountHowTo, nil
+	}
+	if n, ok := zh.ParseNumber(ref); ok && !isDigits(ref) {
+		ref = strconv.Itoa(n) // 完成第三户, as a voice message writes it
 	}
 	res, err := b.Actions.Finish(ctx, msg.actor(), ref, collected)
 	var noStop *actions.NoStopError

@@ -168,3 +168,71 @@ func TestResidentToldTheVolunteersName(t *testing.T) {
 		t.Errorf("resident told %q", told)
 	}
 }
+
+// TestVolunteerSaysDoneInWords: a volunteer at a door sends 完成 (or 送完,
+// 已完成) alone and is asked which stop, not told that no goods named
+// 完成 were found; 完成第二户, typed or spoken, finishes stop 2.
+func TestVolunteerSaysDoneInWords(t *testing.T) {
+	e := newEnv(t, nil)
+	e.bot.Community.Grids[0].Volunteers = []string{"vol-a"}
+	e.mustSay(t, "vol-a", "绑定 3栋1单元301", "已绑定") // volunteers live here too
+	e.mustSay(t, "lead-3", "#接龙\n1. 3-1-101 鸡蛋1盒\n2. 3-1-102 牛奶1箱\n3. 3-1-103 蔬菜包1份", "新下单3户")
+	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
+	for _, say := range []string{"完成", "送完", "已完成", "完成 "} {
+		if got := e.say("vol-a", say); got != textDoneHowTo {
+			t.Errorf("%q: %q", say, got)
+		}
+	}
+	if n := len(e.householdOrders(t, "3-1-301")); n != 0 {
+		t.Errorf("the volunteer's 完成 placed %d orders for their own home", n)
+	}
+	e.mustSay(t, "vol-a", "完成第二户", "已记下第2户 3栋1单元102 送达")
+	if got := e.speak("vol-a", "完成第三户。"); !strings.Contains(got, "已记下第3户 3栋1单元103 送达") {
+		t.Errorf("spoken 完成第三户: %q", got)
+	}
+	if got := e.say("vol-a", "完成 一"); !strings.Contains(got, "已记下第1户 3栋1单元101 送达") || !strings.Contains(got, "全部送完了") {
+		t.Errorf("完成 一: %q", got)
+	}
+	// The money's kind after the amount is no part of the stop.
+	e.mustSay(t, "vol-a", "完成 1 已收30元现金", "已经记过送达了", "已记下收款30元")
+}
+
+// TestVolunteerFinishesAnOrderNotTheirs: 完成 with the id of an order on
+// nobody's round of theirs (another grid's) says so and delivers
+// nothing; it is no "第1002户".
+func TestVolunteerFinishesAnOrderNotTheirs(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "lead-3", "3-1-101 鸡蛋1盒", "共1户")
+	e.mustSay(t, "lead-68", "6-1-101 鸡蛋1盒", "共1户")
+	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
+	theirs := e.newest(t, "6-1-101")
+	if got := e.say("vol-a", "完成 "+theirs.ID); got != textDoneNoStop(theirs.ID, 1) || !strings.Contains(got, "不在您这一轮的配送单上") {
+		t.Errorf("完成 another grid's order: %q", got)
+	}
+	if o := e.newest(t, "6-1-101"); o.Status != orders.StatusPending {
+		t.Errorf("another grid's order is %s", o.Status)
+	}
+}
+
+// TestVolunteerTasksSayWhatToCollect: orders paid at the door (货到付款,
+// the default) say on the volunteer's 任务 what to take; not those the
+// lead collected (已收款), nor one the household said it paid (待确认),
+// nor one whose money was recorded at the door already.
+func TestVolunteerTasksSayWhatToCollect(t *testing.T) {
+	e := newEnv(t, nil)
+	paid := e.orderAs(t, "li", "3栋2单元502", "鸡蛋1盒", "下单成功")
+	e.mustSay(t, "li", "已付款 "+paid.ID, "待确认")
+	e.mustSay(t, "lead-3", "#接龙\n1. 3-1-101 鸡蛋1盒\n2. 3-1-102 牛奶1箱\n3. 3-1-103 蔬菜包1份 挂面1袋", "新下单3户")
+	e.mustSay(t, "lead-3", "已收款 3-1-102", "已记下收款")
+	e.rosterFor(t, "vol-a", time.Date(2026, 11, 24, 13, 0, 0, 0, shanghai))
+	got := e.mustSay(t, "vol-a", "任务", "3栋1单元101 鸡蛋1盒，应收30元\n", "3栋1单元102 牛奶1箱\n",
+		"3栋1单元103 蔬菜包1份、挂面1袋，应收59元\n", "3栋2单元502 鸡蛋1盒\n", "收了钱回复：完成 序号 已收款")
+	if strings.Count(got, "应收") != 2 {
+		t.Errorf("任务 asks for money %d times:\n%s", strings.Count(got, "应收"), got)
+	}
+	e.mustSay(t, "vol-a", "完成 1 已收款", "已记下收款30元")
+	e.mustSay(t, "vol-a", "完成 3 已收59", "已记下收款59元")
+	if got := e.say("vol-a", "任务"); strings.Contains(got, "应收") || strings.Contains(got, "已收款") {
+		t.Errorf("任务 after the money was taken:\n%s", got)
+	}
+}

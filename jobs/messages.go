@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,9 +38,16 @@ func textVolunteerRoster(ro orders.Roster, sh orders.Share, link string, loc *ti
 		if st.Note != "" {
 			fmt.Fprintf(&b, "（备注：%s）", st.Note)
 		}
+		if st.Collect > 0 {
+			fmt.Fprintf(&b, "，应收%s", orders.Yuan(st.Collect))
+		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "打印版：%s\n送到后回复\"完成 序号\"，例如：完成 1\n看任务回复\"任务\"", link)
+	fmt.Fprintf(&b, "打印版：%s\n送到后回复\"完成 序号\"，例如：完成 1\n", link)
+	if slices.ContainsFunc(sh.Stops, func(st orders.Stop) bool { return st.Collect > 0 }) {
+		b.WriteString("收了钱回复\"完成 序号 已收款\"\n")
+	}
+	b.WriteString("看任务回复\"任务\"")
 	return b.String()
 }
 

@@ -121,7 +121,7 @@ func TestRosterPutsUrgentAndMarkedFirstAndLeavesClaimsOut(t *testing.T) {
 	if len(n) != 1 {
 		t.Fatalf("roster notices: %+v", n)
 	}
-	want := "1. 【急】5栋2单元201 布洛芬缓释胶囊1盒\n2. 3栋1单元102（独居老人、低保）鸡蛋1盒\n3. 3栋1单元101 蔬菜包1份\n4. 5栋1单元101 蔬菜包1份\n"
+	want := "1. 【急】5栋2单元201 布洛芬缓释胶囊1盒，应收28元\n2. 3栋1单元102（独居老人、低保）鸡蛋1盒，应收30元\n3. 3栋1单元101 蔬菜包1份，应收50元\n4. 5栋1单元101 蔬菜包1份，应收50元\n"
 	if !strings.Contains(n[0].Text, want) {
 		t.Errorf("roster message:\n%s\nwant the stops\n%s", n[0].Text, want)
 	}

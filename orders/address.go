@@ -97,9 +97,15 @@ func FindAddress(s string, known func(building string) bool) (AddressMatch, bool
 	}
 	for _, m := range reAddress.FindAllStringSubmatchIndex(s, -1) {
 		// Digits glued to the match on either side belong to something
-		// else, such as a phone number.
-		if m[1] < len(s) {
-			if r, _ := utf8.DecodeRuneInString(s[m[1]:]); isASCIIDigit(r) {
+		// else, such as a phone number. Glued: right after the room or
+		// its 室, not after the spaces the match takes with it (3-1-103
+		// 2份蔬菜包 is room 103 and two packs).
+		end := m[11]
+		if m[12] >= 0 {
+			end = m[13]
+		}
+		if end < len(s) {
+			if r, _ := utf8.DecodeRuneInString(s[end:]); isASCIIDigit(r) {
 				continue
 			}
 		}

@@ -45,6 +45,10 @@ func TestFindAddress(t *testing.T) {
 		{"3栋2单元1501号", Address{"3", "2", "1501"}, true},
 		{"3—2—501", Address{"3", "2", "501"}, true},
 		{"蔬菜包2份/鸡蛋1盒", Address{}, false},
+		// A quantity after a space is no part of the room.
+		{"3-1-103 2份蔬菜包", Address{"3", "1", "103"}, true},
+		{"3栋1单元103室 2份蔬菜包", Address{"3", "1", "103"}, true},
+		{"3-1-112 2蔬菜包", Address{"3", "1", "112"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -479,7 +479,7 @@ func TestParseTextJielong(t *testing.T) {
 			{Line: 7, Number: 3, Text: "3. 收到", Reason: ReasonNoAddress},
 			{Line: 9, Number: 5, Text: "5. 1302 鸡旦2盒", Reason: ReasonUnknownItem + "鸡旦（" + ReasonDidYouMean + "鸡蛋）"},
 		},
-		Overridden: []OverriddenLine{{Line: 5, By: 8, Household: "6-2-501"}},
+		Overridden: []OverriddenLine{{Line: 5, By: 8, Household: "6-2-501", Number: 1, ByNumber: 4}},
 		Title:      "6栋2单元群 蔬菜包",
 	}
 	if !reflect.DeepEqual(res, want) {

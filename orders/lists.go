@@ -84,6 +84,10 @@ type ListResult struct {
 	// Replaced is the order a changed line cancelled to place Order
 	// afresh (prescription medicine changed), nil when none.
 	Replaced *Order `json:"-"`
+	// Others are the household's open orders for the same order day that
+	// another of the lead's lists placed, when this line placed one more
+	// (its goods differ): the lead decides whether both are wanted.
+	Others []Order `json:"-"`
 	// Err explains a refusal: a *ShortageError, ErrForbidden for a
 	// building that is not the lead's, or a *ShapeError for an address
 	// outside its building's shape (3栋9单元).
@@ -120,6 +124,10 @@ type ListStore interface {
 	// OrdersByID returns the orders with these ids, by id; ids of no
 	// order are left out.
 	OrdersByID(ctx context.Context, ids []string) (map[string]Order, error)
+	// RecentOrders returns the orders of households placed at or after
+	// since, by household (households with none are left out): a paste
+	// finds there what another of the lead's lists ordered.
+	RecentOrders(ctx context.Context, households []string, since time.Time) (map[string][]Order, error)
 	// MarksOf returns the marks of those of households that have any.
 	MarksOf(ctx context.Context, households []string) (map[string][]Mark, error)
 	// DayClosed reports whether day's cutoff has passed.
@@ -200,7 +208,11 @@ func NewListID(key string, at time.Time) string {
 // line order (an earlier line gets the last of the stock); one refused
 // household does not stop the others. unreadable is the number of lines
 // the parser could not read: when it is not zero, households missing from
-// the list are kept, not cancelled.
+// the list are kept, not cancelled. A household new to a 接龙 that
+// another of the lead's lists ordered the same goods for, on the same
+// order day, keeps that order (a title edited between two pastes makes
+// another list); with other goods it is ordered again, and the result
+// names the other orders (ListResult.Others).
 //
 // The error is for Store failures only. Before anything is written it
 // comes with an empty report. Once writing has begun it comes with a

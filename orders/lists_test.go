@@ -49,6 +49,18 @@ func (f *fakeListStore) OrdersByID(_ context.Context, ids []string) (map[string]
 	return out, nil
 }
 
+func (f *fakeListStore) RecentOrders(_ context.Context, households []string, since time.Time) (map[string][]Order, error) {
+	out := map[string][]Order{}
+	for _, hh := range households {
+		for _, o := range f.orders {
+			if o.Household() == hh && !o.CreatedAt.Before(since) {
+				out[hh] = append(out[hh], o)
+			}
+		}
+	}
+	return out, nil
+}
+
 func (f *fakeListStore) MarksOf(context.Context, []string) (map[string][]Mark, error) {
 	return nil, nil
 }

@@ -37,13 +37,17 @@ const (
 // (one per line, then the households that left the list), and the writes
 // queued for the next call to the store.
 type paste struct {
-	l       *Lists
-	req     ListRequest
-	prev    map[string]ListEntry // the list as last pasted
-	cur     map[string]Order     // the orders of prev, by id
-	marks   map[string][]Mark    // of the households in the paste
-	closed  map[string]bool      // order days whose cutoff has passed
-	day     string               // the order day of new orders
+	l     *Lists
+	req   ListRequest
+	prev  map[string]ListEntry // the list as last pasted
+	cur   map[string]Order     // the orders of prev, by id
+	marks map[string][]Mark    // of the households in the paste
+	// others are the open orders of the paste's new households that
+	// another of the lead's lists placed for the same order day (see
+	// adopt).
+	others  map[string][]Order
+	closed  map[string]bool // order days whose cutoff has passed
+	day     string          // the order day of new orders
 	results []ListResult
 	queued  []queuedWrite
 	name    string // of this paste's calls: list id and a random part
@@ -118,7 +122,65 @@ func (l *Lists) read(ctx context.Context, req ListRequest) (*paste, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if p.others, err = p.otherLists(ctx, hhs); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// otherLists reads the open orders that the lead's other lists placed
+// for the order day, of the households of a 接龙 new to it: a list
+// re-pasted under an edited title (3栋团购 → 3栋团购（更新）) is another
+// list, and would order its households a second time.
+func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Order, error) {
+	if !p.req.CancelMissing {
+		return nil, nil // a lead's one-off lines add to what is there
+	}
+	var fresh []string
+	for _, hh := range hhs {
+		if _, ok := p.prev[hh]; !ok {
+			fresh = append(fresh, hh)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	recent, err := callBounded(ctx, p.writeBy, func(ctx context.Context) (map[string][]Order, error) {
+		return p.l.Store.RecentOrders(ctx, fresh, p.req.At.Add(-ListIdle))
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]Order{}
+	for hh, os := range recent {
+		for _, o := range os {
+			open := o.Status == StatusPending || o.Status == StatusAwaitingRx
+			if open && o.Day == p.day && o.PlacedBy == p.req.Lead && o.Channel == ChannelJielong && o.Source != p.req.ListID {
+				out[hh] = append(out[hh], o)
+			}
+		}
+	}
+	return out, nil
+}
+
+// adopt settles line i of a household new to the list that another of the
+// lead's lists ordered the same goods for, on the same order day: the
+// list takes that order over (unchanged) instead of placing it again.
+// Other orders of theirs are named in the result, and the line is placed
+// as it says. It reports whether the line is settled.
+func (p *paste) adopt(ctx context.Context, i int, lines []Line, entry ListEntry, res *ListResult) bool {
+	others := p.others[entry.Household]
+	for _, o := range others {
+		if SameLines(o.Lines, lines) {
+			res.Outcome, res.Order = OutcomeUnchanged, o
+			p.results[i] = *res
+			entry.OrderID = o.ID
+			p.queue(ctx, -1, ListWrite{Entry: entry})
+			return true
+		}
+	}
+	res.Others = others
+	return false
 }
 
 // line decides what line i of the paste does and queues or makes its write.
@@ -206,6 +268,8 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 		// Cancelled since (by the resident or a re-paste): a line that
 		// is back in the list orders again, as a new request.
 		requestID += ":after:" + e.OrderID
+	} else if p.adopt(ctx, i, lines, entry, &res) {
+		return
 	}
 	o, err := NewOrder(l.Catalog, line.Address, grid, line.Items, req.Lead, ChannelJielong, req.At, l.Location)
 	if err != nil {

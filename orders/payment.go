@@ -154,6 +154,18 @@ func (o *Order) Value() int64 {
 // has in it (nothing once paid, free or cancelled).
 func (o *Order) Owed() int64 { return max(o.Value()-o.Pay.Held(), 0) }
 
+// ToCollect is what a volunteer takes at the door for o: what an order
+// paid at the door (货到付款) still owes, unless the household said it
+// paid and that waits to be confirmed (it is not asked twice). Orders
+// paid to the lead (群收款) or by payment code are not collected at the
+// door.
+func (o *Order) ToCollect() int64 {
+	if o.Pay.Status != PayUnpaid || (o.Pay.Method != PayAtDoor && o.Pay.Method != "") {
+		return 0
+	}
+	return o.Owed()
+}
+
 // Rebalance sets o's payment status and what is owed back from what was
 // handed over and what o is worth now (the rules above). Every change of
 // an order's goods (new lines, a cut, a cancel) calls it.

@@ -155,3 +155,25 @@ func TestPaymentWrittenBefore(t *testing.T) {
 		t.Errorf("refunded twice")
 	}
 }
+
+func TestToCollect(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    Order
+		want int64
+	}{
+		{"at the door", Order{TotalFen: 5000, Status: StatusAssigned, Pay: Payment{Status: PayUnpaid, Method: PayAtDoor}}, 5000},
+		{"method not recorded", Order{TotalFen: 5000, Status: StatusAssigned, Pay: Payment{Status: PayUnpaid}}, 5000},
+		{"the difference after a change", Order{TotalFen: 10000, Status: StatusAssigned, Pay: Payment{Status: PayUnpaid, Method: PayAtDoor, PaidFen: 5000}}, 5000},
+		{"said paid, to confirm", Order{TotalFen: 5000, Status: StatusAssigned, Pay: Payment{Status: PayClaimed, Method: PayAtDoor}}, 0},
+		{"paid", Order{TotalFen: 5000, Status: StatusAssigned, Pay: Payment{Status: PayPaid, Method: PayAtDoor, PaidFen: 5000}}, 0},
+		{"to the lead", Order{TotalFen: 5000, Status: StatusAssigned, Pay: Payment{Status: PayUnpaid, Method: PayGroup}}, 0},
+		{"by payment code", Order{TotalFen: 5000, Status: StatusAssigned, Pay: Payment{Status: PayUnpaid, Method: PayCode}}, 0},
+		{"free", Order{Status: StatusAssigned, Pay: Payment{Status: PayFree}}, 0},
+		{"cancelled", Order{TotalFen: 5000, Status: StatusCancelled, Pay: Payment{Status: PayUnpaid, Method: PayAtDoor}}, 0},
+	} {
+		if got := tc.o.ToCollect(); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}

@@ -36,6 +36,10 @@ type Stop struct {
 	// Carried stops were on an earlier round and not delivered then
 	// (上一轮未送, TextCarried).
 	Carried bool `json:"carried,omitempty"`
+	// Collect is what the household was to pay at the door when the
+	// roster was made (see Order.ToCollect), in fen; pages showing a
+	// round later read the order's own.
+	Collect int64 `json:"collect,omitempty"`
 }
 
 // Share is one volunteer's part of a roster, in the order to walk it.
@@ -147,6 +151,7 @@ func BuildRoster(cat *catalog.Catalog, grid string, volunteers []string, open []
 			Urgent:   o.Urgent,
 			Marks:    marks[o.Household()],
 			Carried:  o.Status == StatusAssigned,
+			Collect:  o.ToCollect(),
 		})
 	}
 	return r

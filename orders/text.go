@@ -86,6 +86,10 @@ type OverriddenLine struct {
 	Line      int    `json:"line"`
 	By        int    `json:"by"`
 	Household string `json:"household"`
+	// Number and ByNumber are the two lines' entry numbers in a 接龙 (0
+	// when a line has none): what the lead sees in the group chat.
+	Number   int `json:"number,omitempty"`
+	ByNumber int `json:"by_number,omitempty"`
 }
 
 // TextResult is what ParseText read.
@@ -160,7 +164,8 @@ func ParseText(cat *catalog.Catalog, text string, c Context) TextResult {
 			h := pl.Address.Household()
 			if k, dup := byHouse[h]; dup {
 				dropped[k] = true
-				res.Overridden = append(res.Overridden, OverriddenLine{Line: res.Orders[k].Line, By: pl.Line, Household: h})
+				res.Overridden = append(res.Overridden, OverriddenLine{Line: res.Orders[k].Line, By: pl.Line, Household: h,
+					Number: res.Orders[k].Number, ByNumber: pl.Number})
 			}
 			byHouse[h] = len(res.Orders)
 			res.Orders = append(res.Orders, pl)

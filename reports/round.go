@@ -20,6 +20,9 @@ type Round struct {
 	// Status is each stop's order status now, by order id (a stop
 	// without one shows as still to deliver).
 	Status map[string]orders.Status
+	// Collect is what each stop's household pays at the door, by order
+	// id (see Order.ToCollect; none: nothing to take).
+	Collect map[string]int64
 	// Deliver returns the URL a stop's 送达 button posts to ("" for no
 	// button); PrintURL is the page's printable A4 version.
 	Deliver  func(orderID string) string
@@ -47,6 +50,8 @@ type roundPage struct {
 	Flash                                        string
 	FlashKind                                    FlashKind
 	Stops                                        []roundStop
+	// Collect: some household still to visit pays at the door.
+	Collect bool
 }
 
 type roundStop struct {
@@ -55,6 +60,8 @@ type roundStop struct {
 	Address      string
 	Flags, Goods []string
 	Note         string
+	// Collect is the money to take at the door (应收30元), "" for none.
+	Collect string
 	// Phone is the number shown, Tel its tel: link.
 	Phone string
 	Tel   template.URL
@@ -119,6 +126,11 @@ func RoundHTML(w io.Writer, round Round, loc *time.Location) error {
 		// ring the elder without WeChat.
 		if tel := telNumber(st.Contact); tel != "" {
 			v.Phone, v.Tel = st.Contact, template.URL("tel:"+tel)
+		}
+		// Delivered and not yet recorded paid, it still says so: the
+		// volunteer records the money with 完成 … 已收款.
+		if fen := round.Collect[st.OrderID]; fen > 0 {
+			v.Collect, p.Collect = "应收"+orders.Yuan(fen), true
 		}
 		if v.Open {
 			p.Left++

@@ -16,6 +16,7 @@ func testRound() Round {
 	st := &r.Shares[0].Stops[0]
 	st.Urgent, st.Marks, st.Note, st.Contact = true, []orders.Mark{"独居老人"}, "<敲门>请大声", "+86 139-0000-1111"
 	return Round{Roster: r, Volunteer: "alice", Status: map[string]orders.Status{"101": orders.StatusAssigned, "102": orders.StatusDelivered},
+		Collect:  map[string]int64{"101": 5250, "102": 3000},
 		Deliver:  func(id string) string { return "/r/1/1649552400/alice/done/" + id + "?exp=1&sig=ab" },
 		PrintURL: "/r/1/1649552400/alice?exp=1&print=1&sig=ab",
 		Flash:    "3栋2单元602 已送达，已通知住户。", FlashKind: FlashDone, Pressed: "102"}
@@ -41,6 +42,11 @@ func TestRoundHTML(t *testing.T) {
 		`<a class="call" href="tel:&#43;8613900001111" aria-label="打电话 &#43;86 139-0000-1111">📞 &#43;86 139-0000-1111</a>`,
 		`<form method="post" action="/r/1/1649552400/alice/done/101?exp=1&amp;sig=ab"><button type="submit" class="deliver" aria-label="3栋2单元501送达">送达</button></form>`,
 		"✓ 已送达",
+		// The money to take at the door, and how to record it; on the
+		// delivered card until it is recorded.
+		`<p class="collect">应收52.5元</p>`,
+		"<ul class=\"goods\"><li>大米 2袋</li><li>食用油 1桶</li></ul>\n  <p class=\"collect\">应收30元</p>",
+		`收了钱请回复公众号"完成 序号 已收款"`,
 		`<a href="/r/1/1649552400/alice?exp=1&amp;print=1&amp;sig=ab">打印版（A4 表格）</a>`,
 		"@media print",
 	} {

@@ -106,6 +106,12 @@ func TestPayments(t *testing.T) {
 	s.runJob("picklist", "")
 	s.runJob("roster", "")
 	tasks := s.say(true, "vol-a", "任务")
+	// Only the cash order says what to take at the door: the others were
+	// paid to the lead or by the supplier's code.
+	must(t, "任务", tasks, "3栋1单元101 蔬菜包1份，应收50元\n", "收了钱回复：完成 序号 已收款")
+	if n := strings.Count(tasks, "应收"); n != 1 {
+		t.Errorf("任务 asks for money %d times: %s", n, tasks)
+	}
 	stop := ""
 	for _, line := range strings.Split(tasks, "\n") {
 		if strings.Contains(line, "3栋1单元101") {

@@ -152,6 +152,12 @@ func TestPagesOnPhones(t *testing.T) {
 	browsertest.Do(t, ctx, wait, browsertest.Width(browsertest.Phone))
 	browsertest.Load(t, ctx, wait, chromedp.Navigate(round))
 	door := browsertest.Run(t, ctx, wait, chromedp.Text(chromedp.CSS("#stop-1 .door")))
+	// Paid at the door (货到付款, the default): each card says what to
+	// take, in full view on the phone.
+	collect := browsertest.Run(t, ctx, wait, chromedp.Evaluate[string](`(() => { const c = document.querySelector("#stop-1 .collect"); if (!c) return ""; const r = c.getBoundingClientRect(); return c.textContent + (r.right <= innerWidth && r.width > 0 ? "" : " (cut off)"); })()`))
+	if !regexp.MustCompile(`^应收\d+(\.\d+)?元$`).MatchString(collect) {
+		t.Errorf("the first card's money to take: %q", collect)
+	}
 	browsertest.Load(t, ctx, wait, chromedp.Click(chromedp.CSS("#stop-1 button.deliver")))
 	if got := browsertest.Run(t, ctx, wait, chromedp.Text(chromedp.CSS("#stop-1 .flash"))); !strings.Contains(got, door+" 已送达") {
 		t.Errorf("after 送达: %q", got)

@@ -91,7 +91,10 @@ func jielongText(title string, households []string, item string) string {
 var (
 	reJielongTotal = regexp.MustCompile(`共(\d+)户`)
 	reJielongNew   = regexp.MustCompile(`新下单(\d+)户`)
-	reJielongEntry = regexp.MustCompile(`第(\d+)条`)
+	// An entry not registered starts a line of its own, with its reason
+	// (第3条：… or 第3条 3栋2单元503：…); 第1条和第7条是同一户 is no
+	// refusal.
+	reJielongEntry = regexp.MustCompile(`(?m)^第(\d+)条[ ：]`)
 )
 
 // jielongCut ends an answer too long for WeChat (bot's fit).

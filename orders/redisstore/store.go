@@ -590,6 +590,37 @@ func (s *Store) OrdersByID(ctx context.Context, ids []string) (map[string]orders
 	return out, nil
 }
 
+// RecentOrders implements orders.ListStore: one pipelined read of the
+// households' indexes (scored by placing time), then one of the orders.
+func (s *Store) RecentOrders(ctx context.Context, households []string, since time.Time) (map[string][]orders.Order, error) {
+	cmds := make([]*redis.StringSliceCmd, len(households))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, hh := range households {
+			cmds[i] = p.ZRangeByScore(ctx, s.k.household(hh), &redis.ZRangeBy{Min: strconv.FormatInt(since.UnixMilli(), 10), Max: "+inf"})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recent orders: %w", err)
+	}
+	var ids []string
+	for _, c := range cmds {
+		ids = append(ids, c.Val()...)
+	}
+	out := map[string][]orders.Order{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, err := s.readMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range list {
+		out[o.Household()] = append(out[o.Household()], o)
+	}
+	return out, nil
+}
+
 // Order implements the actions' stores.
 func (s *Store) Order(ctx context.Context, id string) (orders.Order, error) {
 	o, _, err := s.read(ctx, id)
