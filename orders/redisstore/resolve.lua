@@ -65,7 +65,10 @@ local function resolve(ko, ao, later)
   end
   -- Our own claim comes back when the client retried a command that had
   -- reached Redis: it is still ours. Another delivery's tombstone is free.
-  if v ~= ARGV[ao + 1] then
+  -- A resend (see docs/redis-resends.md) counts nothing again: the
+  -- message was counted, and its window opened, by the first run.
+  local resent = v == ARGV[ao + 1]
+  if not resent then
     local function claim()
       redis.call('SET', KEYS[ko + 1], ARGV[ao + 1], 'PX', ARGV[ao + 2])
     end
@@ -87,15 +90,23 @@ local function resolve(ko, ao, later)
     -- Only a new sender can make the list too long.
     redis.call('ZREMRANGEBYRANK', KEYS[ko + 8], 0, -(tonumber(ARGV[ao + 6]) + 1))
   end
-  local sent = redis.call('INCR', KEYS[ko + 6])
-  if sent == 1 then
-    redis.call('EXPIRE', KEYS[ko + 6], 120)
+  local sent
+  if resent then
+    sent = tonumber(redis.call('GET', KEYS[ko + 6]) or '1')
+  else
+    sent = redis.call('INCR', KEYS[ko + 6])
+    if sent == 1 then
+      redis.call('EXPIRE', KEYS[ko + 6], 120)
+    end
   end
   local closed = redis.call('EXISTS', KEYS[ko + 5])
   if closed == 1 then
     closed = closed + redis.call('EXISTS', KEYS[ko + 7])
   end
-  reach_arrive(KEYS[ko + 9], ARGV[ao + 8], ARGV[ao + 9], ARGV[ao + 10], ARGV[ao + 11], ARGV[ao + 12], ARGV[ao + 13])
+  if not resent then
+    -- Opened again, the window would forget the pushes made meanwhile.
+    reach_arrive(KEYS[ko + 9], ARGV[ao + 8], ARGV[ao + 9], ARGV[ao + 10], ARGV[ao + 11], ARGV[ao + 12], ARGV[ao + 13])
+  end
   local held = held_read(KEYS[ko + 10], KEYS[ko + 11], ARGV[ao + 14])
   local count = table.remove(held, 1)
   local heldJSON = '[]'

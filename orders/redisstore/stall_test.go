@@ -110,3 +110,38 @@ func TestUnbindWhileRedisStalls(t *testing.T) {
 		t.Error("still bound")
 	}
 }
+
+// TestResolveWhileRedisStalls: a message whose Resolve reaches Redis twice
+// (sent, timed out while Redis stalls, sent again by the client) is
+// counted once against the sender's rate limit, and its second run does
+// not open the sender's window again (which would forget the pushes made
+// in between).
+func TestResolveWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":msg:")
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	day := orders.Day(at, shanghai)
+	resolve := func(key string) (orders.Arrival, error) {
+		return s.Resolve(ctx, key, redisstoreOwner(key), orders.Arrive{OpenID: "zhang", At: at, Day: day, How: orders.Wrote})
+	}
+	if _, err := resolve("m1"); err != nil { // loads the script
+		t.Fatal(err)
+	}
+	stall.Arm()
+	a, err := resolve("m2")
+	stall.Wait(t)
+	if err != nil {
+		t.Fatalf("m2: %v", err)
+	}
+	if a.State != orders.ClaimNew || a.Sender.Sent != 2 {
+		t.Errorf("m2: %+v, want a new claim and the 2nd message", a)
+	}
+	a, err = resolve("m3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Sender.Sent != 3 {
+		t.Errorf("m3 is the sender's 3rd message of the minute; counted as the %dth", a.Sender.Sent)
+	}
+}
