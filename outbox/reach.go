@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -104,20 +105,28 @@ const (
 )
 
 // reserveScript takes up to ARGV[2] messages of a person's budget at
-// ARGV[1] (Unix ms), returning how many it took (0: out of reach).
+// ARGV[1] (Unix ms), returning how many it took (0: out of reach). ARGV[3]
+// names the call: run again with the same name (go-redis sends a script
+// again when its first send timed out, and both may run, see
+// docs/redis-resends.md) it returns what it took the first time and
+// takes nothing more.
 var reserveScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'op') == ARGV[3] then
+  return tonumber(redis.call('HGET', KEYS[1], 'took'))
+end
 local u = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
 if u <= tonumber(ARGV[1]) then return 0 end
 local left = tonumber(redis.call('HGET', KEYS[1], 'cap') or '0') - tonumber(redis.call('HGET', KEYS[1], 'used') or '0')
 if left <= 0 then return 0 end
 local take = math.min(left, tonumber(ARGV[2]))
 redis.call('HINCRBY', KEYS[1], 'used', take)
+redis.call('HSET', KEYS[1], 'op', ARGV[3], 'took', take)
 return take`)
 
 // reserve takes up to n messages of openid's budget now; it returns how
 // many it took.
 func (o *Outbox) reserve(ctx context.Context, openid string, n int) (int, error) {
-	took, err := reserveScript.Run(ctx, o.rdb, []string{o.reach(openid)}, o.now().UnixMilli(), n).Int()
+	took, err := reserveScript.Run(ctx, o.rdb, []string{o.reach(openid)}, o.now().UnixMilli(), n, rand.Text()).Int()
 	if err != nil {
 		return 0, fmt.Errorf("reserve a message of the budget: %w", err)
 	}
