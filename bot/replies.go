@@ -290,6 +290,11 @@ func textNotWhole(names []string, example string) string {
 	return fmt.Sprintf("%s要按整份买，不能写半份或小数。\n这次没有下单，请写整数，例如：%s", strings.Join(names, "、"), example)
 }
 
+// textUnclearQty answers 蔬菜包 鸡蛋 共2件: how many of each is not said.
+func textUnclearQty(names []string, example string) string {
+	return fmt.Sprintf("看不出%s各要几份。\n这次没有下单，请每样写上数量，例如：%s", strings.Join(names, "、"), example)
+}
+
 func textTooMany(names []string) string {
 	return fmt.Sprintf("%s的数量太多了（一次最多%d）。\n这次没有下单，请改好后重新发送。", strings.Join(names, "、"), orders.MaxQty)
 }
@@ -573,6 +578,16 @@ func textDeliverNoOrder(id string) string {
 
 func textNotYourBuilding(building string) string {
 	return fmt.Sprintf("%s栋不是您负责的楼栋，没有改动。", building)
+}
+
+// textNoSuchBuilding answers a lead who named a building the community
+// does not have, with the buildings they lead.
+func textNoSuchBuilding(building string, mine []string) string {
+	own := make([]string, len(mine))
+	for i, m := range mine {
+		own[i] = m + "栋"
+	}
+	return fmt.Sprintf("本社区没有%s栋，没有改动。\n您负责的楼栋：%s", building, strings.Join(own, "、"))
 }
 
 func textDeliverNothing(where string) string {
