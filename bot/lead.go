@@ -50,12 +50,12 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 	}
 	var placed []orders.Order
 	for _, r := range rep.Results {
-		if r.Outcome == orders.OutcomeCreated || r.Outcome == orders.OutcomeUpdated || r.Outcome == orders.OutcomeUnchanged {
+		if counted(r.Outcome) {
 			placed = append(placed, r.Order)
 		}
 	}
 	reply := textPasted(pasteView{
-		jielong: jielong, title: req.Title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
+		jielong: jielong, title: req.Title, lead: msg.OpenID, report: rep, rejected: res.Rejected, overridden: res.Overridden,
 		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog, days: b.days(msg),
 	})
 	reply = pasteUrgentLine(done, reply)

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -54,4 +55,46 @@ func TestQuantityWrittenApart(t *testing.T) {
 		t.Errorf("3-1-118 ordered on an unclear line: %v", n)
 	}
 	e.mustSay(t, "res-0", "蔬菜包 鸡蛋 共2件", "看不出蔬菜包、鸡蛋各要几份", "这次没有下单")
+}
+
+// TestJielongOfAResidentWhoOrderedThemselves: 502 ordered 蔬菜包1份 from
+// their own WeChat; the lead's 接龙 has 502 with the same goods, and 503
+// (who ordered 鸡蛋 themselves) with other goods. 502 gets no second
+// order and the reply names it; 503 gets its list order, named with both
+// ids. Pasted again nothing doubles; once 502 cancels their own order,
+// the list's line is placed.
+func TestJielongOfAResidentWhoOrderedThemselves(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "zhang", "绑定 3-2-502", "已绑定")
+	e.mustSay(t, "zhang", "蔬菜包1份", "订单号 1001")
+	e.mustSay(t, "li", "绑定 3-2-503", "已绑定")
+	e.mustSay(t, "li", "鸡蛋1盒", "订单号 1002")
+	list := "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n2. 王 3-2-502 蔬菜包1份\n3. 李 3-2-503 蔬菜包1份"
+	e.mustSay(t, "lead-3", list,
+		"接龙已登记：共3户", "新下单2户",
+		"3栋2单元502 自己已经下了一样的订单1001，这次没有再下",
+		"3栋2单元503（自己下的订单1002，新订单1004）")
+	if n := openOrdersByHousehold(t, e); n["3-2-501"] != 1 || n["3-2-502"] != 1 || n["3-2-503"] != 2 {
+		t.Errorf("orders by household: %v", n)
+	}
+	// Pasted again: nothing new, 502 still named.
+	e.mustSay(t, "lead-3", list, "没变2户", "3栋2单元502 自己已经下了一样的订单1001，这次没有再下")
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 1 || n["3-2-503"] != 2 {
+		t.Errorf("orders by household after a re-paste: %v", n)
+	}
+	// 502 left out of the list: their own order is theirs, not the list's.
+	if got := e.mustSay(t, "lead-3", "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n3. 李 3-2-503 蔬菜包1份", "没变2户"); strings.Contains(got, "502") {
+		t.Errorf("502's own order named by the list:\n%s", got)
+	}
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 1 {
+		t.Errorf("502's own order cancelled by the list: %v", n)
+	}
+	// 502 cancels their own order: the list's line is placed.
+	e.mustSay(t, "zhang", "取消 1001", "已取消")
+	e.mustSay(t, "lead-3", list, "新下单1户，没变2户")
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 1 {
+		t.Errorf("502 after cancelling their own: %v", n)
+	}
+	// The list's order is the list's: 502 left out of it is cancelled.
+	e.mustSay(t, "lead-3", "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n3. 李 3-2-503 蔬菜包1份", "不在新接龙里，已取消：3栋2单元502")
 }
