@@ -235,10 +235,13 @@ func isAddress(b *Bot, _ *Message, rest string) bool {
 	return ok
 }
 
-// isAddressOrOrder accepts a household of the community or an order id.
+// isAddressOrOrder accepts a household of the community, an order id, or
+// a household alone of a building the community does not have (the lead
+// hears there is no such building).
 func isAddressOrOrder(b *Bot, m *Message, rest string) bool {
 	_, ok := orderRef(rest)
-	return ok || isAddress(b, m, rest)
+	_, alone := b.leadHousehold(rest)
+	return ok || alone || isAddress(b, m, rest)
 }
 
 func isJielong(_ *Bot, m *Message, _ string) bool { return orders.IsJielong(m.Content) }

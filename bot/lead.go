@@ -50,12 +50,12 @@ func (b *Bot) paste(ctx context.Context, msg *Message, _ string) (string, error)
 	}
 	var placed []orders.Order
 	for _, r := range rep.Results {
-		if r.Outcome == orders.OutcomeCreated || r.Outcome == orders.OutcomeUpdated || r.Outcome == orders.OutcomeUnchanged {
+		if counted(r.Outcome) {
 			placed = append(placed, r.Order)
 		}
 	}
 	reply := textPasted(pasteView{
-		jielong: jielong, title: req.Title, report: rep, rejected: res.Rejected, overridden: res.Overridden,
+		jielong: jielong, title: req.Title, lead: msg.OpenID, report: rep, rejected: res.Rejected, overridden: res.Overridden,
 		totals: orders.Totals(b.Catalog, placed), households: len(placed), catalog: b.Catalog, days: b.days(msg),
 	})
 	reply = pasteUrgentLine(done, reply)
@@ -79,8 +79,8 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 	var where string
 	if id, ok := orderRef(rest); ok {
 		scope.OrderID, where = id, "订单 "+id
-	} else if m, ok := orders.FindAddress(rest, b.known); ok && m.Start == 0 && strings.TrimSpace(rest[m.End:]) == "" {
-		scope.Household, where = &m.Address, m.Address.String()
+	} else if a, ok := b.leadHousehold(rest); ok {
+		scope.Household, where = &a, a.String()
 	} else if sm := reScope.FindStringSubmatch(rest); sm != nil {
 		bld, ok := zh.ParseNumber(sm[1])
 		if !ok {
@@ -107,7 +107,7 @@ func (b *Bot) deliver(ctx context.Context, msg *Message, rest string) (string, e
 		if scope.Household != nil {
 			building = scope.Household.Building
 		}
-		return textNotYourBuilding(building), nil
+		return b.notYourBuilding(msg, building), nil
 	case errors.Is(err, orders.ErrConflict):
 		return textDeliverNothing(where), nil
 	case err != nil:
@@ -214,13 +214,40 @@ func (b *Bot) leadCancel(ctx context.Context, msg *Message, rest string) (string
 		}
 		return textLeadCancelled(o.Address, []orders.Order{o}, nil), nil
 	}
-	m, _ := orders.FindAddress(rest, b.known)
-	done, late, err := b.Actions.CancelHousehold(ctx, msg.actor(), m.Address)
+	a, ok := b.leadHousehold(rest)
+	if !ok {
+		m, _ := orders.FindAddress(rest, b.known)
+		a = m.Address
+	}
+	done, late, err := b.Actions.CancelHousehold(ctx, msg.actor(), a)
 	switch {
 	case errors.Is(err, actions.ErrForbidden):
-		return textNotYourBuilding(m.Address.Building), nil
+		return b.notYourBuilding(msg, a.Building), nil
 	case err != nil:
 		return "", err
 	}
-	return textLeadCancelled(m.Address, done, late), nil
+	return textLeadCancelled(a, done, late), nil
+}
+
+// leadHousehold reads a lead's 送达 or 取消 naming one household and
+// nothing else (3-2-501), of a building the community has or not: 9-1-101
+// in a community without building 9 is answered as such, not as a
+// sentence not understood.
+func (b *Bot) leadHousehold(rest string) (orders.Address, bool) {
+	for _, known := range []func(string) bool{b.known, nil} {
+		if m, ok := orders.FindAddress(rest, known); ok && m.Start == 0 && strings.TrimSpace(rest[m.End:]) == "" {
+			return m.Address, true
+		}
+	}
+	return orders.Address{}, false
+}
+
+// notYourBuilding answers a lead who named a building they do not lead:
+// one the community does not have (9栋, a typo) is named as such, with
+// the lead's own buildings, rather than as another lead's.
+func (b *Bot) notYourBuilding(msg *Message, building string) string {
+	if _, ok := b.Community.GridOf(building); !ok {
+		return textNoSuchBuilding(building, msg.Leads)
+	}
+	return textNotYourBuilding(building)
 }

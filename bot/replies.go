@@ -290,6 +290,11 @@ func textNotWhole(names []string, example string) string {
 	return fmt.Sprintf("%s要按整份买，不能写半份或小数。\n这次没有下单，请写整数，例如：%s", strings.Join(names, "、"), example)
 }
 
+// textUnclearQty answers 蔬菜包 鸡蛋 共2件: how many of each is not said.
+func textUnclearQty(names []string, example string) string {
+	return fmt.Sprintf("看不出%s各要几份。\n这次没有下单，请每样写上数量，例如：%s", strings.Join(names, "、"), example)
+}
+
 func textTooMany(names []string) string {
 	return fmt.Sprintf("%s的数量太多了（一次最多%d）。\n这次没有下单，请改好后重新发送。", strings.Join(names, "、"), orders.MaxQty)
 }
@@ -575,6 +580,16 @@ func textNotYourBuilding(building string) string {
 	return fmt.Sprintf("%s栋不是您负责的楼栋，没有改动。", building)
 }
 
+// textNoSuchBuilding answers a lead who named a building the community
+// does not have, with the buildings they lead.
+func textNoSuchBuilding(building string, mine []string) string {
+	own := make([]string, len(mine))
+	for i, m := range mine {
+		own[i] = m + "栋"
+	}
+	return fmt.Sprintf("本社区没有%s栋，没有改动。\n您负责的楼栋：%s", building, strings.Join(own, "、"))
+}
+
 func textDeliverNothing(where string) string {
 	return fmt.Sprintf("%s没有待送的订单。\n发\"汇总\"看待送的订单。", where)
 }
@@ -755,6 +770,7 @@ func textSummary(buildings []string, unit string, list []orders.Order, totals []
 type pasteView struct {
 	jielong    bool
 	title      string
+	lead       string // who pasted: their orders are 您别的接龙登记的
 	report     orders.ListReport
 	rejected   []orders.RejectedLine
 	overridden []orders.OverriddenLine
@@ -841,7 +857,7 @@ func textPasted(v pasteView) string {
 				text += "，原来的订单" + x.Order.ID + "不变"
 			}
 			if len(x.Others) > 0 {
-				text += "（已有您别的接龙登记的订单" + orderIDs(x.Others) + "）"
+				text += "（已有" + othersText(x.Others, v.lead) + "）"
 			}
 			problems = append(problems, problem{x.Line, at, text})
 		}
@@ -882,7 +898,8 @@ func textPasted(v pasteView) string {
 	if len(done) > 0 {
 		fmt.Fprintf(&b, "已送达或已取消，没有改动：%s\n", strings.Join(done, "、"))
 	}
-	b.WriteString(pastedTwice(r))
+	b.WriteString(pastedHeld(r, v.lead))
+	b.WriteString(pastedTwice(r, v.lead))
 	for _, o := range v.overridden {
 		b.WriteString(textOverridden(o) + "\n")
 	}
@@ -905,22 +922,99 @@ func textPasted(v pasteView) string {
 }
 
 // pastedTwice names the households a paste ordered for that already had
-// an order of the day from another of the lead's lists with other goods
-// (an edited title makes another list): both stand until the lead
-// cancels one.
-func pastedTwice(r orders.ListReport) string {
+// an order of the day with other goods, from another of the lead's lists
+// (an edited title makes another list), their own WeChat or anyone:
+// both stand until the lead cancels one.
+func pastedTwice(r orders.ListReport, lead string) string {
 	var twice []string
-	example := ""
+	example, all := "", "您别的接龙登记的"
 	for _, x := range r.Results {
-		if x.Outcome == orders.OutcomeCreated && len(x.Others) > 0 {
-			twice = append(twice, fmt.Sprintf("%s（已有订单%s，新订单%s）", x.Address, orderIDs(x.Others), x.Order.ID))
-			example = firstNonEmpty(example, x.Order.ID)
+		if x.Outcome != orders.OutcomeCreated || len(x.Others) == 0 {
+			continue
 		}
+		had := "已有订单" + orderIDs(x.Others)
+		for _, o := range x.Others {
+			if whose(o, lead) != all {
+				had, all = othersText(x.Others, lead), ""
+				break
+			}
+		}
+		twice = append(twice, fmt.Sprintf("%s（%s，新订单%s）", x.Address, had, x.Order.ID))
+		example = firstNonEmpty(example, x.Order.ID)
 	}
 	if len(twice) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("这几户今天已有您别的接龙登记的订单，这次又下了一单：%s。重复了就取消一单，例如发：取消 %s\n", strings.Join(twice, "、"), example)
+	return fmt.Sprintf("这几户今天已有%s订单，这次又下了一单：%s。重复了就取消一单，例如发：取消 %s\n", firstNonEmpty(all, "别的"), strings.Join(twice, "、"), example)
+}
+
+// pastedHeld names the households of a 接龙 that already had an order of
+// the same goods that the lead did not place (their own, mostly): the
+// list placed none for them.
+func pastedHeld(r orders.ListReport, lead string) string {
+	var b strings.Builder
+	for _, who := range []string{"自己下的", "别人登记的"} {
+		var held []orders.ListResult
+		for _, x := range r.Results {
+			if x.Outcome == orders.OutcomeHeld && whose(x.Order, lead) == who {
+				held = append(held, x)
+			}
+		}
+		had := "自己已经下了"
+		if who != "自己下的" {
+			had = "已经有别人登记的"
+		}
+		switch len(held) {
+		case 0:
+		case 1:
+			fmt.Fprintf(&b, "%s %s一样的订单%s，这次没有再下\n", held[0].Address, had, held[0].Order.ID)
+		default:
+			names := make([]string, len(held))
+			for i, x := range held {
+				names[i] = fmt.Sprintf("%s（订单%s）", x.Address, x.Order.ID)
+			}
+			fmt.Fprintf(&b, "这几户%s一样的订单，这次没有再下：%s\n", had, strings.Join(names, "、"))
+		}
+	}
+	return b.String()
+}
+
+// whose says who placed order o, as a lead reads it before its id:
+// 自己下的 (the household, from WeChat), 您别的接龙登记的 (lead placed
+// it), 别人登记的.
+func whose(o orders.Order, lead string) string {
+	switch {
+	case o.Channel == orders.ChannelWeChat || o.Channel == orders.ChannelVoice:
+		return "自己下的"
+	case o.PlacedBy == "" || o.PlacedBy == lead:
+		return "您别的接龙登记的"
+	}
+	return "别人登记的"
+}
+
+// othersText names a household's other orders by who placed them:
+// 自己下的订单1002、您别的接龙登记的订单0998.
+func othersText(os []orders.Order, lead string) string {
+	var whos []string
+	ids := map[string][]orders.Order{}
+	for _, o := range os {
+		w := whose(o, lead)
+		if ids[w] == nil {
+			whos = append(whos, w)
+		}
+		ids[w] = append(ids[w], o)
+	}
+	parts := make([]string, len(whos))
+	for i, w := range whos {
+		parts[i] = w + "订单" + orderIDs(ids[w])
+	}
+	return strings.Join(parts, "、")
+}
+
+// counted reports whether a household of a paste has an order for the
+// list's goods: placed, changed, unchanged or already held.
+func counted(o orders.ListOutcome) bool {
+	return o == orders.OutcomeCreated || o == orders.OutcomeUpdated || o == orders.OutcomeUnchanged || o == orders.OutcomeHeld
 }
 
 // pastedWhen says when the households a paste ordered for get their
@@ -930,7 +1024,7 @@ func pastedWhen(r orders.ListReport, days orders.Days) string {
 	count := map[string]int{}
 	var dayList []string
 	for _, x := range r.Results {
-		if x.Outcome != orders.OutcomeCreated && x.Outcome != orders.OutcomeUpdated && x.Outcome != orders.OutcomeUnchanged {
+		if !counted(x.Outcome) {
 			continue
 		}
 		if x.Order.Status != orders.StatusPending && x.Order.Status != orders.StatusAssigned {

@@ -95,6 +95,7 @@ func TestReplyGolden(t *testing.T) {
 		"account_bind_unknown_building": textBindUnknownBuilding("幸福里", "12", []string{"3", "9"}),
 		"negative_qty":                  textNegativeQty([]string{"鸡蛋"}, "鸡蛋2盒"),
 		"not_whole":                     textNotWhole([]string{"猪肉"}, "猪肉2斤"),
+		"unclear_qty":                   textUnclearQty([]string{"蔬菜包", "鸡蛋"}, "蔬菜包2份"),
 		"partly":                        textPartly,
 		"free_only":                     textFreeOnly,
 		"help_passed":                   textHelpPassed(urgent.Team, nil, "021-12345678"),
@@ -279,6 +280,13 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		{Line: 11, Number: 9, Address: a("703"), Outcome: orders.OutcomeNotDone, Tried: orders.OutcomeUpdated},
 		{Line: 13, Number: 11, Address: a("801"), Outcome: orders.OutcomeNotDone, Tried: orders.OutcomeCreated},
 	}}
+	own := func(id, room string) orders.Order {
+		o := proxy
+		o.ID, o.Address.Room, o.Channel, o.PlacedBy = id, room, orders.ChannelWeChat, "res-"+room
+		return o
+	}
+	byOther := proxy
+	byOther.ID, byOther.Address.Room, byOther.Channel, byOther.PlacedBy = "1005", "602", orders.ChannelJielong, "lead-68"
 	return map[string]string{
 		"lead_pasted_unfinished": textPasted(pasteView{jielong: true, title: "3栋蔬菜包接龙", report: unfinished,
 			rejected: []orders.RejectedLine{{Line: 12, Number: 10, Text: "10. 王 蔬菜包1份", Reason: orders.ReasonNoAddress},
@@ -292,6 +300,7 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 		"lead_deliver_how_to":    textDeliverHowTo,
 		"lead_deliver_no_order":  textDeliverNoOrder("1234"),
 		"lead_not_your_building": textNotYourBuilding("5"),
+		"lead_no_such_building":  textNoSuchBuilding("9", []string{"6", "8"}),
 		"lead_deliver_nothing":   textDeliverNothing("3栋2单元"),
 		"lead_delivered": textDelivered(deliveryView{where: "3栋2单元", orders: []orders.Order{placed, proxy}, notified: 1,
 			toPhone: []orders.Order{proxy}}),
@@ -327,6 +336,16 @@ func leadReplies(placed, delivered orders.Order) map[string]string {
 			{Line: 4, Number: 2, Address: a("502"), Outcome: orders.OutcomeCreated, Order: later, Others: []orders.Order{proxy}},
 			{Line: 5, Number: 3, Address: a("601"), Outcome: orders.OutcomeRefused, Err: &orders.ShortageError{Kind: orders.ErrLimit, SKU: "VEG-A", Limit: 2, Left: 1}, Others: []orders.Order{old}},
 		}}, totals: totals, households: 2, catalog: cat, days: goldenDays(false)}),
+		// Residents on the list who ordered themselves: 502 and 503 the
+		// same goods (none placed), 601 other goods (a second order); 602
+		// the same goods that another lead placed.
+		"lead_pasted_own_order": textPasted(pasteView{jielong: true, title: "3栋团购", lead: "lead-3", report: orders.ListReport{Results: []orders.ListResult{
+			{Line: 2, Number: 1, Address: a("501"), Outcome: orders.OutcomeCreated, Order: placed},
+			{Line: 3, Number: 2, Address: a("502"), Outcome: orders.OutcomeHeld, Order: own("1002", "502")},
+			{Line: 4, Number: 3, Address: a("503"), Outcome: orders.OutcomeHeld, Order: own("1003", "503")},
+			{Line: 5, Number: 4, Address: a("601"), Outcome: orders.OutcomeCreated, Order: later, Others: []orders.Order{own("0998", "601")}},
+			{Line: 6, Number: 5, Address: a("602"), Outcome: orders.OutcomeHeld, Order: byOther},
+		}}, totals: totals, households: 5, catalog: cat, days: goldenDays(false)}),
 		"lead_cancel_by_id":           textLeadCancelled(proxy.Address, []orders.Order{proxy}, nil),
 		"lead_cancel_id_not_found":    textLeadCancelNotFound("1006"),
 		"volunteer_done_no_stop":      textDoneNoStop("9", 3),

@@ -50,7 +50,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			msg.note = strings.TrimSpace(msg.note + " " + remark)
 		}
 	}
-	badQty := len(p.ZeroQty) + len(p.TooMany) + len(p.Fractional) + len(p.Negative)
+	badQty := len(p.ZeroQty) + len(p.TooMany) + len(p.Fractional) + len(p.Negative) + len(p.Unclear)
 	if len(p.Items) == 0 && len(p.Unknown) == 0 && badQty == 0 && !said {
 		if hasAddr {
 			if msg.arrive != nil {
@@ -113,6 +113,9 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 	}
 	if len(p.Fractional) > 0 {
 		return textNotWhole(b.names(p.Fractional), b.example(p.Fractional[0])), nil
+	}
+	if len(p.Unclear) > 0 {
+		return textUnclearQty(b.names(p.Unclear), b.example(p.Unclear[0])), nil
 	}
 	if len(p.ZeroQty) > 0 {
 		return textZeroQty(b.names(p.ZeroQty)), nil

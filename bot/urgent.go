@@ -111,7 +111,7 @@ func (b *Bot) cryGoods(msg *Message, s string) ([]orders.ItemRequest, bool) {
 		s = s[:m.Start] + " " + s[m.End:]
 	}
 	p := orders.ParseItems(b.Catalog, s)
-	if len(p.Items) == 0 || len(p.ZeroQty)+len(p.TooMany)+len(p.Fractional)+len(p.Negative) > 0 {
+	if len(p.Items) == 0 || len(p.ZeroQty)+len(p.TooMany)+len(p.Fractional)+len(p.Negative)+len(p.Unclear) > 0 {
 		return nil, false
 	}
 	msg.note, msg.contact = note, phone

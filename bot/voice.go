@@ -98,7 +98,7 @@ func (b *Bot) unheard(ctx context.Context, msg *Message) (string, error) {
 // text is what p was parsed from. asked is false when the order goes on
 // as typed: placed when sure, or answered with what is wrong with it.
 func (b *Bot) readBack(ctx context.Context, msg *Message, text string, p orders.ItemParse) (reply string, asked bool, err error) {
-	if len(p.Negative)+len(p.Fractional)+len(p.ZeroQty)+len(p.TooMany) > 0 {
+	if len(p.Negative)+len(p.Fractional)+len(p.ZeroQty)+len(p.TooMany)+len(p.Unclear) > 0 {
 		return "", false, nil
 	}
 	var v readBackView
@@ -117,7 +117,7 @@ func (b *Bot) readBack(ctx context.Context, msg *Message, text string, p orders.
 		}
 		v.unknown = p.Unknown
 	}
-	if len(p.Items) == 0 || len(p.Negative)+len(p.Fractional)+len(p.ZeroQty)+len(p.TooMany) > 0 {
+	if len(p.Items) == 0 || len(p.Negative)+len(p.Fractional)+len(p.ZeroQty)+len(p.TooMany)+len(p.Unclear) > 0 {
 		return "", false, nil
 	}
 	for _, r := range p.Items {

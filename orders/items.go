@@ -44,6 +44,10 @@ type ItemParse struct {
 	// Negative holds the SKUs asked for with a quantity below zero
 	// (鸡蛋-3盒): a typo or a test, never an order.
 	Negative []string
+	// Unclear holds the SKUs whose quantity a label leaves open: 蔬菜包
+	// 鸡蛋 共2件 (two in all, or two eggs?), 蔬菜包 鸡蛋 数量2. Never
+	// guessed at: the line is refused naming them.
+	Unclear []string
 	// Unsaid holds the SKUs of Items written without a quantity (counted
 	// as 1): 还有鸡蛋吗 names eggs, it does not say how many.
 	Unsaid []string
@@ -55,7 +59,7 @@ const (
 	tokItem tokKind = iota
 	tokNum
 	tokUnit
-	tokTimes // × x * before a quantity
+	tokTimes // × x * before a quantity, or a label: 数量2, 共2份
 	tokEach  // 各, as in 米、面各1袋
 	tokSep
 	tokWord
@@ -73,7 +77,17 @@ type token struct {
 	// space marks a separator made only of spaces: "菜包 2" still ties the
 	// 2 to 菜包, "菜包，2份鸡蛋" does not.
 	space bool
+	// total marks a tokTimes that says how many in all (共, 一共): the
+	// quantity of one item only when no other item comes before it.
+	total bool
 }
+
+// qtyLabels name the number right after them as a quantity (蔬菜包 数量2,
+// 蔬菜包 共2份); total ones say how many in all. Longest first.
+var qtyLabels = []struct {
+	word  string
+	total bool
+}{{"数量", false}, {"一共", true}, {"总共", true}, {"共计", true}, {"共", true}}
 
 // units people put after a quantity. The catalog's own units are added
 // when tokenising.
@@ -114,12 +128,15 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		fracPend = false // pending has a fraction: 半斤肉
 		noQty    []int   // mentions of the current run still waiting for 各
 		words    []int   // indexes in out.Unknown of words waiting for 各
+		unclear  = map[string]bool{}
 	)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch t.kind {
 		case tokNum:
-			pending, withUnit, fracPend = t.n, false, t.frac
+			// x2 蔬菜包: a times sign marks the number as a quantity,
+			// as a unit does (a label does not: 一共126户 is no goods).
+			pending, withUnit, fracPend = t.n, i > 0 && toks[i-1].kind == tokTimes && toks[i-1].text == "", t.frac
 			switch {
 			case i+1 < len(toks) && toks[i+1].kind == tokUnit:
 				i++
@@ -147,6 +164,13 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			q, end, _, ok := qtyAfter(toks, i+1)
 			if ok && pending >= 0 && end+1 < len(toks) && toks[end+1].kind == tokItem {
 				ok = false // 两份蔬菜包一盒鸡蛋: the 一盒 is the 鸡蛋's
+			}
+			if ok && labelled(toks, i+1, end, len(mentions) > 0, len(noQty) > 0) {
+				// 蔬菜包 鸡蛋 共2件: whose two, or two in all?
+				unclear[m.sku] = true
+				for _, k := range noQty {
+					unclear[mentions[k].sku] = true
+				}
 			}
 			if ok {
 				m.n, m.explicit, m.frac = q, true, fracAt(toks, end)
@@ -228,6 +252,8 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			neg = neg || q < 0
 		}
 		switch {
+		case unclear[sku]:
+			out.Unclear = append(out.Unclear, sku)
 		case neg:
 			out.Negative = append(out.Negative, sku)
 		case aggs[sku].frac:
@@ -254,9 +280,11 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 // After a space, a quantity glued to the next item is that item's:
 // 蔬菜包 2份鸡蛋 is one 蔬菜包 and two 鸡蛋.
 func qtyAfter(toks []token, j int) (n, end int, marked, ok bool) {
-	times, spaced := false, false
+	times, label, spaced := false, false, false
 	for j < len(toks) {
 		switch {
+		case toks[j].kind == tokTimes && toks[j].text != "":
+			label = true // 数量2: a quantity, but of goods only after an item
 		case toks[j].kind == tokTimes:
 			times = true
 		case toks[j].kind == tokSep && (toks[j].space || onlyBrackets(toks[j].text)):
@@ -277,10 +305,23 @@ done:
 	case j+2 < len(toks) && toks[j+1].kind == tokSep && toks[j+1].space && toks[j+2].kind == tokUnit:
 		end = j + 2 // 挂面 1 袋: the unit after a space is the number's
 	}
-	if spaced && !times && end+1 < len(toks) && toks[end+1].kind == tokItem {
+	if spaced && !times && !label && end+1 < len(toks) && toks[end+1].kind == tokItem {
 		return 0, 0, false, false
 	}
 	return n, end, times || end > j, true
+}
+
+// labelled reports whether the quantity toks[j:end+1] read after an item
+// is one a label leaves open: any label after items still without a
+// quantity (蔬菜包 鸡蛋 数量2), a total after any other item (蔬菜包1份
+// 鸡蛋 共2件).
+func labelled(toks []token, j, end int, before, waiting bool) bool {
+	for ; j <= end; j++ {
+		if t := toks[j]; t.kind == tokTimes && t.text != "" {
+			return waiting || (t.total && before)
+		}
+	}
+	return false
 }
 
 // fracAt reports whether the quantity ending at toks[end] (a number, or a
@@ -336,6 +377,14 @@ func tokenize(cat *catalog.Catalog, s string) []token {
 			i += n
 			i += formSuffixAt(rs[i:]) // 布洛芬胶囊: the 胶囊 is the 布洛芬's
 			continue
+		}
+		if len(word) == 0 {
+			// 数量2, 共 2份, 一共两份 (before 一 is read as a number).
+			if t, n := qtyLabelAt(rs[i:]); n > 0 {
+				toks = append(toks, t)
+				i += n
+				continue
+			}
 		}
 		// A minus glued to a number that no digit precedes (鸡蛋-3盒, not
 		// 3-2-501) makes it negative: asked about, never ordered.
@@ -478,6 +527,26 @@ func startsWithFiller(rs []rune) bool {
 		}
 	}
 	return false
+}
+
+// qtyLabelAt returns the times token of the quantity label at the start
+// of rs, with the colon and spaces after it, and its length in runes; 0
+// when no number follows the label.
+func qtyLabelAt(rs []rune) (token, int) {
+	for _, l := range qtyLabels {
+		if !hasRunePrefix(rs, l.word) {
+			continue
+		}
+		n := len([]rune(l.word))
+		for n < len(rs) && (rs[n] == ':' || rs[n] == '：' || unicode.IsSpace(rs[n])) {
+			n++
+		}
+		if n < len(rs) && zh.IsDigitRune(rs[n]) {
+			return token{kind: tokTimes, text: l.word, total: l.total}, n
+		}
+		return token{}, 0
+	}
+	return token{}, 0
 }
 
 // digitAhead reports whether a number follows, after optional spaces: the

@@ -35,6 +35,16 @@ func TestParseItems(t *testing.T) {
 		{"鸡蛋x2", "[{EGG-30 2}]", "[]"},
 		{"鸡蛋 X 2", "[{EGG-30 2}]", "[]"},
 		{"鸡蛋*2", "[{EGG-30 2}]", "[]"},
+		// A times sign or a label before the number marks it a quantity,
+		// before the item or after it.
+		{"x2 蔬菜包", "[{VEG-A 2}]", "[]"},
+		{"×2 蔬菜包 鸡蛋1盒", "[{VEG-A 2} {EGG-30 1}]", "[]"},
+		{"蔬菜包 数量2", "[{VEG-A 2}]", "[]"},
+		{"蔬菜包 数量：2", "[{VEG-A 2}]", "[]"},
+		{"蔬菜包数量2份 鸡蛋1盒", "[{VEG-A 2} {EGG-30 1}]", "[]"},
+		{"蔬菜包 共2份", "[{VEG-A 2}]", "[]"},
+		{"蔬菜包共2份", "[{VEG-A 2}]", "[]"},
+		{"蔬菜包 一共两份", "[{VEG-A 2}]", "[]"},
 		{"鸡蛋＊２", "[{EGG-30 2}]", "[]"},
 		{"来三份菜包", "[{VEG-A 3}]", "[]"},
 		{"两盒鸡蛋，一份粮油包", "[{EGG-30 2} {GRAIN-OIL 1}]", "[]"},
@@ -105,6 +115,26 @@ func TestParseItems(t *testing.T) {
 	for _, in := range []string{"猪肉1.5斤", "猪肉两斤半", "半斤猪肉", "猪肉半斤", "猪肉 1.5 斤"} {
 		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Fractional) != "[PORK]" || len(p.Items) != 0 {
 			t.Errorf("fractional %s: %+v", in, p)
+		}
+	}
+	// A label's quantity after several goods is whose? Never guessed.
+	for in, want := range map[string]string{
+		"蔬菜包 鸡蛋 共2件":   "[VEG-A EGG-30]",
+		"蔬菜包 鸡蛋 数量2":   "[VEG-A EGG-30]",
+		"蔬菜包1份 鸡蛋 共2件": "[EGG-30]",
+		"蔬菜包、鸡蛋一共三份":   "[VEG-A EGG-30]",
+	} {
+		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Unclear) != want {
+			t.Errorf("unclear %s: %+v, want %s", in, p, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"蔬菜包 数量2 鸡蛋 数量1": "[{VEG-A 2} {EGG-30 1}]",
+		"蔬菜包共2份 鸡蛋1盒":    "[{VEG-A 2} {EGG-30 1}]",
+		"公共 蔬菜包2份":       "[{VEG-A 2}]",
+	} {
+		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Items) != want || len(p.Unclear) != 0 {
+			t.Errorf("labelled %s: %+v, want %s", in, p, want)
 		}
 	}
 	// UnknownGoods: only words with a quantity are goods for sure.

@@ -69,6 +69,12 @@ const (
 	// OutcomeNotDone: the paste was interrupted before the household's
 	// change was tried; nothing of it was written.
 	OutcomeNotDone ListOutcome = "not_done"
+	// OutcomeHeld: the household already has an open order of the same
+	// goods for the order day that the list did not place (the resident's
+	// own, or someone else's): the line placed none, and Order is that
+	// order. It is not the list's: leaving the list does not cancel it,
+	// and once it is cancelled a re-paste places the line.
+	OutcomeHeld ListOutcome = "held"
 )
 
 // ListResult is one household's outcome.
@@ -85,8 +91,9 @@ type ListResult struct {
 	// afresh (prescription medicine changed), nil when none.
 	Replaced *Order `json:"-"`
 	// Others are the household's open orders for the same order day that
-	// another of the lead's lists placed, when this line placed one more
-	// (its goods differ): the lead decides whether both are wanted.
+	// this list did not place (another of the lead's lists, the resident
+	// themselves, anyone), when this line placed one more (its goods
+	// differ): the lead decides whether both are wanted.
 	Others []Order `json:"-"`
 	// Err explains a refusal: a *ShortageError, ErrForbidden for a
 	// building that is not the lead's, or a *ShapeError for an address
@@ -126,7 +133,8 @@ type ListStore interface {
 	OrdersByID(ctx context.Context, ids []string) (map[string]Order, error)
 	// RecentOrders returns the orders of households placed at or after
 	// since, by household (households with none are left out): a paste
-	// finds there what another of the lead's lists ordered.
+	// finds there what another of the lead's lists, or the household
+	// itself, ordered.
 	RecentOrders(ctx context.Context, households []string, since time.Time) (map[string][]Order, error)
 	// MarksOf returns the marks of those of households that have any.
 	MarksOf(ctx context.Context, households []string) (map[string][]Mark, error)

@@ -42,8 +42,8 @@ type paste struct {
 	prev  map[string]ListEntry // the list as last pasted
 	cur   map[string]Order     // the orders of prev, by id
 	marks map[string][]Mark    // of the households in the paste
-	// others are the open orders of the paste's new households that
-	// another of the lead's lists placed for the same order day (see
+	// others are the open orders for the order day that the list did
+	// not place, of the households it would place an order for (see
 	// adopt).
 	others  map[string][]Order
 	closed  map[string]bool // order days whose cutoff has passed
@@ -128,17 +128,20 @@ func (l *Lists) read(ctx context.Context, req ListRequest) (*paste, error) {
 	return p, nil
 }
 
-// otherLists reads the open orders that the lead's other lists placed
-// for the order day, of the households of a 接龙 new to it: a list
-// re-pasted under an edited title (3栋团购 → 3栋团购（更新）) is another
-// list, and would order its households a second time.
+// otherLists reads the open orders for the order day that the list did
+// not place, of the households of a 接龙 it has no open order for (new
+// to it, or theirs cancelled): a list re-pasted under an edited title
+// (3栋团购 → 3栋团购（更新）) is another list, and a resident on the list
+// may have ordered from their own WeChat; either would be ordered for a
+// second time.
 func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Order, error) {
 	if !p.req.CancelMissing {
 		return nil, nil // a lead's one-off lines add to what is there
 	}
 	var fresh []string
 	for _, hh := range hhs {
-		if _, ok := p.prev[hh]; !ok {
+		e, ok := p.prev[hh]
+		if o, found := p.cur[e.OrderID]; !ok || !found || o.Status == StatusCancelled {
 			fresh = append(fresh, hh)
 		}
 	}
@@ -155,7 +158,7 @@ func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Orde
 	for hh, os := range recent {
 		for _, o := range os {
 			open := o.Status == StatusPending || o.Status == StatusAwaitingRx
-			if open && o.Day == p.day && o.PlacedBy == p.req.Lead && o.Channel == ChannelJielong && o.Source != p.req.ListID {
+			if open && o.Day == p.day && o.Source != p.req.ListID {
 				out[hh] = append(out[hh], o)
 			}
 		}
@@ -163,24 +166,38 @@ func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Orde
 	return out, nil
 }
 
-// adopt settles line i of a household new to the list that another of the
-// lead's lists ordered the same goods for, on the same order day: the
-// list takes that order over (unchanged) instead of placing it again.
-// Other orders of theirs are named in the result, and the line is placed
-// as it says. It reports whether the line is settled.
+// adopt settles line i of a household the list has no open order for
+// that already has one of the same goods for the order day. Another of
+// the lead's lists placed it: the list takes it over (unchanged) instead
+// of placing it again. Anyone else did (the resident from their own
+// WeChat): it stays theirs and the line places nothing (OutcomeHeld; no
+// entry, so a re-paste looks again). Other orders of theirs are named in
+// the result, and the line is placed as it says. It reports whether the
+// line is settled.
 func (p *paste) adopt(ctx context.Context, i int, lines []Line, entry ListEntry, res *ListResult) bool {
 	others := p.others[entry.Household]
-	for _, o := range others {
-		if SameLines(o.Lines, lines) {
-			res.Outcome, res.Order = OutcomeUnchanged, o
+	for _, mine := range []bool{true, false} {
+		for _, o := range others {
+			if !SameLines(o.Lines, lines) || p.leadsList(o) != mine {
+				continue
+			}
+			res.Outcome, res.Order = OutcomeHeld, o
+			if mine {
+				res.Outcome = OutcomeUnchanged
+				entry.OrderID = o.ID
+				p.queue(ctx, -1, ListWrite{Entry: entry})
+			}
 			p.results[i] = *res
-			entry.OrderID = o.ID
-			p.queue(ctx, -1, ListWrite{Entry: entry})
 			return true
 		}
 	}
 	res.Others = others
 	return false
+}
+
+// leadsList reports whether another of the lead's lists placed o.
+func (p *paste) leadsList(o Order) bool {
+	return o.PlacedBy == p.req.Lead && o.Channel == ChannelJielong && o.Source != p.req.ListID
 }
 
 // line decides what line i of the paste does and queues or makes its write.
@@ -268,7 +285,8 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 		// Cancelled since (by the resident or a re-paste): a line that
 		// is back in the list orders again, as a new request.
 		requestID += ":after:" + e.OrderID
-	} else if p.adopt(ctx, i, lines, entry, &res) {
+	}
+	if !replaced && p.adopt(ctx, i, lines, entry, &res) {
 		return
 	}
 	o, err := NewOrder(l.Catalog, line.Address, grid, line.Items, req.Lead, ChannelJielong, req.At, l.Location)

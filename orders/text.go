@@ -21,6 +21,7 @@ const (
 	ReasonTooMany         = "数量太多："
 	ReasonNotWhole        = "数量要写整数："
 	ReasonNegative        = "数量不能是负数："
+	ReasonUnclear         = "看不出各要几份，请每样写上数量："
 	ReasonTwoHouseholds   = "一行写了两户，请分开写"
 	// ReasonWithdrawn: the line says the household does not want it any
 	// more (不要了, 取消). It is not ordered; a lead who means to cancel
@@ -229,7 +230,7 @@ type body struct {
 // hasGoods reports whether the line asks for anything, readable or not.
 func (b *body) hasGoods() bool {
 	p := &b.items
-	return len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods)+len(p.Fractional)+len(p.Negative) > 0
+	return len(p.Items)+len(p.ZeroQty)+len(p.TooMany)+len(p.UnknownGoods)+len(p.Fractional)+len(p.Negative)+len(p.Unclear) > 0
 }
 
 // readBody reads folded line s, its entry number already taken off.
@@ -267,6 +268,8 @@ func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLi
 		return pl, ReasonNegative + itemNames(cat, p.Negative), false
 	case len(p.Fractional) > 0:
 		return pl, ReasonNotWhole + itemNames(cat, p.Fractional), false
+	case len(p.Unclear) > 0:
+		return pl, ReasonUnclear + itemNames(cat, p.Unclear), false
 	case len(p.ZeroQty) > 0:
 		return pl, ReasonZeroQty + itemNames(cat, p.ZeroQty), false
 	case len(p.TooMany) > 0:

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestLeadNamesABuildingThatDoesNotExist: 送达 9栋 (or 取消 9-1-101) in a
+// community without building 9 says so and lists the lead's own
+// buildings; 送达 5栋, a building of the community that is not the
+// lead's, still says it is not theirs.
+func TestLeadNamesABuildingThatDoesNotExist(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, text := range []string{"送达 9栋", "送达 9栋1单元", "送达 9-1-101", "取消 9-1-101"} {
+		if got := e.say("lead-68", text); got != textNoSuchBuilding("9", []string{"6", "8"}) {
+			t.Errorf("%s: %q", text, got)
+		}
+	}
+	if got := e.say("lead-3", "送达 5栋"); got != textNotYourBuilding("5") {
+		t.Errorf("送达 5栋: %q", got)
+	}
+}
+
+// TestQuantityWrittenApart: x2 蔬菜包, 蔬菜包 数量2 and 蔬菜包 共2份 are
+// two packs, from a resident, in a lead's lines and in a 接龙; 蔬菜包
+// 鸡蛋 共2件 does not say how many of each, and is refused by name.
+func TestQuantityWrittenApart(t *testing.T) {
+	e := newEnv(t, nil)
+	packs := func(hh string) int {
+		t.Helper()
+		o := e.newest(t, hh)
+		if len(o.Lines) != 1 || o.Lines[0].SKU != "VEG-A" {
+			t.Fatalf("%s: %+v", hh, o.Lines)
+		}
+		return o.Lines[0].Qty
+	}
+	for i, text := range []string{"x2 蔬菜包", "蔬菜包 数量2", "蔬菜包 共2份"} {
+		user, hh := fmt.Sprintf("res-%d", i), fmt.Sprintf("3-2-%d01", i+1)
+		e.mustSay(t, user, "绑定 "+hh, "已绑定")
+		e.mustSay(t, user, text, "蔬菜包 2份")
+		if n := packs(hh); n != 2 {
+			t.Errorf("%s: %d packs", text, n)
+		}
+	}
+	e.mustSay(t, "lead-3", "3-1-113 x2 蔬菜包\n3-1-114 蔬菜包 共2份", "共2户")
+	e.mustSay(t, "lead-3", "#接龙 3栋团购\n1. 3-1-117 蔬菜包 数量2\n2. 3-1-118 蔬菜包 鸡蛋 共2件",
+		"第2条：看不出各要几份，请每样写上数量：蔬菜包、鸡蛋")
+	for _, hh := range []string{"3-1-113", "3-1-114", "3-1-117"} {
+		if n := packs(hh); n != 2 {
+			t.Errorf("%s: %d packs", hh, n)
+		}
+	}
+	if n := openOrdersByHousehold(t, e); n["3-1-118"] != 0 {
+		t.Errorf("3-1-118 ordered on an unclear line: %v", n)
+	}
+	e.mustSay(t, "res-0", "蔬菜包 鸡蛋 共2件", "看不出蔬菜包、鸡蛋各要几份", "这次没有下单")
+}
+
+// TestJielongOfAResidentWhoOrderedThemselves: 502 ordered 蔬菜包1份 from
+// their own WeChat; the lead's 接龙 has 502 with the same goods, and 503
+// (who ordered 鸡蛋 themselves) with other goods. 502 gets no second
+// order and the reply names it; 503 gets its list order, named with both
+// ids. Pasted again nothing doubles; once 502 cancels their own order,
+// the list's line is placed.
+func TestJielongOfAResidentWhoOrderedThemselves(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "zhang", "绑定 3-2-502", "已绑定")
+	e.mustSay(t, "zhang", "蔬菜包1份", "订单号 1001")
+	e.mustSay(t, "li", "绑定 3-2-503", "已绑定")
+	e.mustSay(t, "li", "鸡蛋1盒", "订单号 1002")
+	list := "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n2. 王 3-2-502 蔬菜包1份\n3. 李 3-2-503 蔬菜包1份"
+	e.mustSay(t, "lead-3", list,
+		"接龙已登记：共3户", "新下单2户",
+		"3栋2单元502 自己已经下了一样的订单1001，这次没有再下",
+		"3栋2单元503（自己下的订单1002，新订单1004）")
+	if n := openOrdersByHousehold(t, e); n["3-2-501"] != 1 || n["3-2-502"] != 1 || n["3-2-503"] != 2 {
+		t.Errorf("orders by household: %v", n)
+	}
+	// Pasted again: nothing new, 502 still named.
+	e.mustSay(t, "lead-3", list, "没变2户", "3栋2单元502 自己已经下了一样的订单1001，这次没有再下")
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 1 || n["3-2-503"] != 2 {
+		t.Errorf("orders by household after a re-paste: %v", n)
+	}
+	// 502 left out of the list: their own order is theirs, not the list's.
+	if got := e.mustSay(t, "lead-3", "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n3. 李 3-2-503 蔬菜包1份", "没变2户"); strings.Contains(got, "502") {
+		t.Errorf("502's own order named by the list:\n%s", got)
+	}
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 1 {
+		t.Errorf("502's own order cancelled by the list: %v", n)
+	}
+	// 502 cancels their own order: the list's line is placed.
+	e.mustSay(t, "zhang", "取消 1001", "已取消")
+	e.mustSay(t, "lead-3", list, "新下单1户，没变2户")
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 1 {
+		t.Errorf("502 after cancelling their own: %v", n)
+	}
+	// The list's order is the list's: 502 left out of it is cancelled.
+	e.mustSay(t, "lead-3", "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n3. 李 3-2-503 蔬菜包1份", "不在新接龙里，已取消：3栋2单元502")
+}
