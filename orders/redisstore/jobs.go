@@ -130,9 +130,12 @@ func (k keys) applicationOf(openid string) string { return k.p + "apply-of:" + o
 // one waiting (returned as it is) or the code is taken. KEYS[1] the
 // application, KEYS[2] the person's (string: code), KEYS[3] the index,
 // KEYS[4] the application under the code KEYS[2] held when read (ARGV[5]);
-// ARGV: code, JSON, ttl (s), at (unix s), the code read.
+// ARGV: code, JSON, ttl (s), at (unix s), the code read. A call that ran
+// already (sent again by the client after a timeout) finds the person's
+// application is this one, and answers OK again.
 var applyScript = redis.NewScript(`
 local prev = redis.call('GET', KEYS[2])
+if prev and prev == ARGV[1] and redis.call('GET', KEYS[1]) == ARGV[2] then return {'OK'} end
 if prev and prev == ARGV[5] then
   local data = redis.call('GET', KEYS[4])
   if data then return {'AGAIN', data} end

@@ -145,3 +145,30 @@ func TestResolveWhileRedisStalls(t *testing.T) {
 		t.Errorf("m3 is the sender's 3rd message of the minute; counted as the %dth", a.Sender.Sent)
 	}
 }
+
+// TestApplyWhileRedisStalls: a volunteer's application whose script
+// reaches Redis twice is the application filed now, not one "waiting
+// already" (the action would then ask no lead to approve it).
+func TestApplyWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":apply:")
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	home := orders.Address{Building: "3", Unit: "2", Room: "501"}
+	if _, err := s.Apply(ctx, orders.Application{Code: "A1", OpenID: "li", Grid: "G1", Address: home, At: at}); err != nil { // loads the script
+		t.Fatal(err)
+	}
+	stall.Arm()
+	app, err := s.Apply(ctx, orders.Application{Code: "A2", OpenID: "wang", Grid: "G1", Address: home, At: at, Name: "王"})
+	stall.Wait(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.Again || app.Code != "A2" {
+		t.Errorf("filed by this call, answered %+v (Again: the leads are not asked)", app)
+	}
+	again, err := s.Apply(ctx, orders.Application{Code: "A3", OpenID: "wang", Grid: "G1", Address: home, At: at})
+	if err != nil || !again.Again || again.Code != "A2" {
+		t.Errorf("applying again: %+v %v, want A2 again", again, err)
+	}
+}
