@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -350,9 +351,19 @@ func newNoticeID(now time.Time) string {
 // claimScript leases up to ARGV[3] notices due at ARGV[1] by moving their
 // score to the lease's end ARGV[2], which is also the fencing token later
 // scripts check. Returns id, json pairs. An id without body (never written
-// by this code) is dropped so it cannot clog the queue.
+// by this code) is dropped so it cannot clog the queue. KEYS[5] names the
+// call (ARGV[4]: its ttl, the lease's): a call run already (go-redis sent
+// it again after a read timeout, both ran, see docs/redis-resends.md)
+// returns the notices leased under its fence, which the first run leased
+// and nobody read; else they waited out the lease. The key holds "1":
+// notice ids name people.
 var claimScript = redis.NewScript(`
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local range = {'-inf', ARGV[1]}
+if redis.call('EXISTS', KEYS[5]) == 1 then
+  range = {ARGV[2], ARGV[2]}
+end
+redis.call('SET', KEYS[5], '1', 'EX', ARGV[4])
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], range[1], range[2], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
 for _, id in ipairs(ids) do
   local body = redis.call('HGET', KEYS[2], id)
@@ -370,7 +381,10 @@ return out`)
 // coalescing horizon) under the lease ARGV[2], up to ARGV[3] of them. A
 // notice leased by someone else has a due score unlike its pending one
 // and is left alone; ids no longer due anywhere are forgotten. KEYS: due,
-// notices, the person's pending set. Returns id, json pairs.
+// notices, the person's pending set. Returns id, json pairs, with those
+// leased under ARGV[2] already: the caller's own (its claim's, which it
+// holds, and a run of this call that ran before: go-redis sent it again
+// after a read timeout, see docs/redis-resends.md).
 var claimForScript = redis.NewScript(`
 local ids = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
@@ -381,6 +395,9 @@ for _, id in ipairs(ids) do
     redis.call('ZREM', KEYS[3], id)
   elseif tonumber(due) == tonumber(redis.call('ZSCORE', KEYS[3], id)) then
     redis.call('ZADD', KEYS[1], ARGV[2], id)
+    out[#out+1] = id
+    out[#out+1] = body
+  elseif tonumber(due) == tonumber(ARGV[2]) then
     out[#out+1] = id
     out[#out+1] = body
   end
@@ -568,22 +585,27 @@ type claimed struct {
 }
 
 func (o *Outbox) claim(ctx context.Context, now time.Time) ([]claimed, error) {
-	fence := now.Add(orDefault(o.Lease, DefaultLease)).UnixMilli()
-	res, err := claimScript.Run(ctx, o.rdb, o.keys, now.UnixMilli(), fence, orDefault(o.Batch, DefaultBatch)).StringSlice()
+	lease := orDefault(o.Lease, DefaultLease)
+	fence := now.Add(lease).UnixMilli()
+	keys := append(append([]string(nil), o.keys...), o.prefix+"outbox:op:"+rand.Text())
+	res, err := claimScript.Run(ctx, o.rdb, keys, now.UnixMilli(), fence, orDefault(o.Batch, DefaultBatch), max(int(lease/time.Second), 1)).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("claim notices: %w", err)
 	}
 	return pairs(res, fence), nil
 }
 
-// claimFor leases openid's other notices due within Coalesce of now.
-func (o *Outbox) claimFor(ctx context.Context, openid string, now time.Time, fence int64) ([]claimed, error) {
+// claimFor leases openid's other notices due within Coalesce of now,
+// besides held, which it holds under fence.
+func (o *Outbox) claimFor(ctx context.Context, openid string, now time.Time, fence int64, held []claimed) ([]claimed, error) {
 	horizon := now.Add(o.coalesce()).UnixMilli()
 	res, err := claimForScript.Run(ctx, o.rdb, []string{o.keys[0], o.keys[1], o.to(openid)}, horizon, fence, orDefault(o.Batch, DefaultBatch)).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("claim notices of a person: %w", err)
 	}
-	return pairs(res, fence), nil
+	return slices.DeleteFunc(pairs(res, fence), func(c claimed) bool {
+		return slices.ContainsFunc(held, func(h claimed) bool { return h.id == c.id })
+	}), nil
 }
 
 func pairs(res []string, fence int64) []claimed {
@@ -639,7 +661,7 @@ func (o *Outbox) drain(ctx context.Context) (sent, n int, err error) {
 		if len(g) == 0 {
 			continue
 		}
-		more, err := o.claimFor(ctx, openid, now, g[0].fence)
+		more, err := o.claimFor(ctx, openid, now, g[0].fence, g)
 		if err != nil {
 			return sent, n, err
 		}
