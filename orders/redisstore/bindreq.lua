@@ -13,10 +13,15 @@
 --       waiting requests per user, the code KEYS[2] held ("" for none)
 -- Returns {'OK'}, {'AGAIN', json}, {'REFUSED'}, {'TOOMANY'}, {'TAKEN'}
 -- (the code is in use: draw another) or {'STALE'} (read KEYS[2] again).
+-- A call that ran already (sent again by the client after a read timeout,
+-- see docs/redis-resends.md) finds its own request and answers OK again.
+local prev = redis.call('GET', KEYS[2])
+if prev and prev == ARGV[1] and redis.call('GET', KEYS[1]) == ARGV[2] then
+  return {'OK'}
+end
 if redis.call('EXISTS', KEYS[5]) == 1 then
   return {'REFUSED'}
 end
-local prev = redis.call('GET', KEYS[2])
 if prev and prev == ARGV[7] then
   local data = redis.call('GET', KEYS[6])
   if data then

@@ -172,3 +172,30 @@ func TestApplyWhileRedisStalls(t *testing.T) {
 		t.Errorf("applying again: %+v %v, want A2 again", again, err)
 	}
 }
+
+// TestRequestBindingWhileRedisStalls: a binding request whose script
+// reaches Redis twice is the request made now, not one "asked before"
+// (the action would then ask nobody: no member, no lead).
+func TestRequestBindingWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":bindreq:")
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	home := orders.Address{Building: "3", Unit: "2", Room: "501"}
+	if _, err := s.RequestBinding(ctx, orders.BindRequest{OpenID: "son", Address: home, Grid: "G1", At: at}); err != nil { // loads the script
+		t.Fatal(err)
+	}
+	stall.Arm()
+	req, err := s.RequestBinding(ctx, orders.BindRequest{OpenID: "daughter", Address: home, Grid: "G1", At: at})
+	stall.Wait(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Again {
+		t.Errorf("made by this call, answered as asked before: %+v (nobody is asked)", req)
+	}
+	again, err := s.RequestBinding(ctx, orders.BindRequest{OpenID: "daughter", Address: home, Grid: "G1", At: at})
+	if err != nil || !again.Again || again.Code != req.Code {
+		t.Errorf("asking again: %+v %v, want %s again", again, err, req.Code)
+	}
+}
