@@ -16,10 +16,15 @@ import (
 // and, as go-redis does once after a read timeout, sends it again: when
 // the server thaws both run. With a read timeout of 1 s, D of 1.5 s lets
 // the second send reach the server before it thaws.
+//
+// Cmd, when set, names a command other than a script (lower case: "set")
+// that stalls too when its first key holds Key: go-redis sends those
+// again after a read timeout as well.
 type Stall struct {
 	Server *Server
 	Key    string
 	D      time.Duration
+	Cmd    string
 
 	armed  atomic.Bool
 	thawed chan struct{}
@@ -52,9 +57,15 @@ func (*Stall) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessP
 // ProcessHook implements redis.Hook.
 func (s *Stall) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		args := cmd.Args()
-		if (cmd.Name() == "evalsha" || cmd.Name() == "eval") && len(args) > 3 {
-			if key, _ := args[3].(string); strings.Contains(key, s.Key) && s.armed.CompareAndSwap(true, false) {
+		args, key := cmd.Args(), ""
+		switch name := cmd.Name(); {
+		case (name == "evalsha" || name == "eval") && len(args) > 3:
+			key, _ = args[3].(string)
+		case s.Cmd != "" && name == s.Cmd && len(args) > 1:
+			key, _ = args[1].(string)
+		}
+		if key != "" {
+			if strings.Contains(key, s.Key) && s.armed.CompareAndSwap(true, false) {
 				thawed, err := s.Server.Freeze(s.D)
 				if err != nil {
 					panic(err)

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,12 +83,41 @@ func (s *Store) MarkOnce(ctx context.Context, key string) (bool, error) {
 // which something is done once (a household's cry for help pages the
 // team once).
 func (s *Store) MarkFor(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.k.mark(key), "1", ttl).Result()
+	return s.mark(ctx, key, "", ttl)
+}
+
+// markScript sets KEYS[1] to ARGV[1] for ARGV[2] ms (0: for good) unless
+// it is set, and returns 1 when this call set it. ARGV[1] names the call (a time and a
+// random part): a call that ran already (go-redis sends a command again
+// after a read timeout, and both run when Redis was only slow, see
+// docs/redis-resends.md) finds its own value and answers 1 again; a
+// plain SET NX answered 0, so whatever was to be done once was done by
+// nobody (the volunteers never heard a supplier's 到货了).
+var markScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then
+  if tonumber(ARGV[2]) > 0 then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  else
+    redis.call('SET', KEYS[1], ARGV[1])
+  end
+  return 1
+end
+if v == ARGV[1] then return 1 end
+return 0`)
+
+// mark records key for ttl with value at (a time, "" for none; see
+// MarkedAt) and reports whether this call recorded it.
+func (s *Store) mark(ctx context.Context, key, at string, ttl time.Duration) (bool, error) {
+	n, err := markScript.Run(ctx, s.rdb, []string{s.k.mark(key)}, at+markSep+rand.Text(), ttl.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("mark %s: %w", key, err)
 	}
-	return ok, nil
+	return n == 1, nil
 }
+
+// markSep ends the time a mark holds; the call's name follows.
+const markSep = "|"
 
 // Marked implements the actions' stores.
 func (s *Store) Marked(ctx context.Context, key string) (bool, error) {

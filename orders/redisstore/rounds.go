@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -18,8 +19,8 @@ import (
 //	                      someone was sent about (roster:<grid>:<openid>,
 //	                      roster-lead:<grid>:<openid>)
 //	bg:{c}:closed:<day>   STRING when the day was closed (CloseDay)
-//	bg:{c}:mark:<key>     STRING when MarkOnceAt first recorded key ("1"
-//	                      for MarkOnce)
+//	bg:{c}:mark:<key>     STRING when MarkOnceAt first recorded key (""
+//	                      for MarkOnce), "|" and the call's random name
 func (k keys) told(key string) string { return k.p + "told:" + key }
 
 // ClosedAt returns when day was closed (see CloseDay), and false when it
@@ -40,9 +41,9 @@ func (s *Store) ClosedAt(ctx context.Context, day string) (time.Time, bool, erro
 // returns whether this call recorded it and the time recorded (zero for
 // a key recorded by MarkOnce, which keeps no time).
 func (s *Store) MarkOnceAt(ctx context.Context, key string, at time.Time) (bool, time.Time, error) {
-	ok, err := s.rdb.SetNX(ctx, s.k.mark(key), at.UTC().Format(time.RFC3339Nano), jobTTL).Result()
+	ok, err := s.mark(ctx, key, at.UTC().Format(time.RFC3339Nano), jobTTL)
 	if err != nil {
-		return false, time.Time{}, fmt.Errorf("mark %s: %w", key, err)
+		return false, time.Time{}, err
 	}
 	if ok {
 		return true, at, nil
@@ -61,7 +62,8 @@ func (s *Store) MarkedAt(ctx context.Context, key string) (time.Time, bool, erro
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("marked %s: %w", key, err)
 	}
-	t, _ := time.Parse(time.RFC3339Nano, v)
+	at, _, _ := strings.Cut(v, markSep)
+	t, _ := time.Parse(time.RFC3339Nano, at)
 	return t, true, nil
 }
 

@@ -199,3 +199,38 @@ func TestRequestBindingWhileRedisStalls(t *testing.T) {
 		t.Errorf("asking again: %+v %v, want %s again", again, err, req.Code)
 	}
 }
+
+// TestMarkOnceWhileRedisStalls: a mark (something done once: a
+// supplier's 到货了 tells the volunteers once, the unreached digest goes
+// to the admins once) whose SET reaches Redis twice (go-redis sends any
+// command again after a read timeout) is new to the call that made it:
+// the second run found the first's mark, the call answered "marked
+// before", and nobody was told.
+func TestMarkOnceWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":mark:")
+	stall.Cmd = "set"
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
+	for _, c := range []struct {
+		name string
+		mark func(key string) (bool, error)
+	}{
+		{"MarkOnce", func(key string) (bool, error) { return s.MarkOnce(ctx, key) }},
+		{"MarkFor", func(key string) (bool, error) { return s.MarkFor(ctx, key, time.Hour) }},
+		{"MarkOnceAt", func(key string) (bool, error) { first, _, err := s.MarkOnceAt(ctx, key, at); return first, err }},
+	} {
+		if _, err := c.mark("warm:" + c.name); err != nil {
+			t.Fatal(err)
+		}
+		stall.Arm()
+		first, err := c.mark("ready:" + c.name)
+		stall.Wait(t)
+		if err != nil || !first {
+			t.Errorf("%s: marked by this call, which says first %v (%v)", c.name, first, err)
+		}
+		if again, err := c.mark("ready:" + c.name); err != nil || again {
+			t.Errorf("%s again: first %v (%v)", c.name, again, err)
+		}
+	}
+}
