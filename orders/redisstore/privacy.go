@@ -589,13 +589,16 @@ func (s *Store) ErasureAsked(ctx context.Context, openid string) (bool, error) {
 }
 
 // BeginErasure records that openid's erasure is under way (record: what
-// finishing it needs) and reports false when one is already.
+// finishing it needs, which names the call: the message and when) and
+// reports false when one is already. A call that ran twice (go-redis sent
+// it again after a read timeout) finds its own record: begun, not "under
+// way already", which nothing would have run until ResumeErasures.
 func (s *Store) BeginErasure(ctx context.Context, openid string, record []byte, ttl time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, s.k.erasing(openid), record, ttl).Result()
+	n, err := markScript.Run(ctx, s.rdb, []string{s.k.erasing(openid)}, record, ttl.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("begin erasure: %w", err)
 	}
-	return ok, nil
+	return n == 1, nil
 }
 
 // Erasing reports whether openid's erasure is under way.

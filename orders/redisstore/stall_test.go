@@ -234,3 +234,26 @@ func TestMarkOnceWhileRedisStalls(t *testing.T) {
 		}
 	}
 }
+
+// TestBeginErasureWhileRedisStalls: an erasure begun by a call whose SET
+// reached Redis twice is begun by that call: answered "one is under way
+// already", the person was told so and nothing erased them until the
+// service's next look for erasures cut short.
+func TestBeginErasureWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":erasing:")
+	stall.Cmd = "set"
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	if _, err := s.BeginErasure(ctx, "li", []byte(`{"openid":"li"}`), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	stall.Arm()
+	began, err := s.BeginErasure(ctx, "zhang", []byte(`{"openid":"zhang","started":"2026-11-24T09:00:00.123456789Z"}`), time.Hour)
+	stall.Wait(t)
+	if err != nil || !began {
+		t.Errorf("begun by this call, which says %v (%v)", began, err)
+	}
+	if again, err := s.BeginErasure(ctx, "zhang", []byte(`{"openid":"zhang","started":"2026-11-24T09:00:05Z"}`), time.Hour); err != nil || again {
+		t.Errorf("begun again: %v (%v)", again, err)
+	}
+}
