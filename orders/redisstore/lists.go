@@ -73,14 +73,19 @@ func (s *Store) AddLead(ctx context.Context, l orders.Lead) error {
 	return nil
 }
 
-// RemoveLead implements the actions' stores.
+// RemoveLead implements the actions' stores. Whether openid leads is read
+// before the HDEL, not from its count: go-redis sends a command again
+// after a read timeout, and when both sends run the second counts 0.
 func (s *Store) RemoveLead(ctx context.Context, openid string) error {
-	n, err := s.rdb.HDel(ctx, s.k.leads(), openid).Result()
+	ok, err := s.rdb.HExists(ctx, s.k.leads(), openid).Result()
 	if err != nil {
 		return fmt.Errorf("remove lead: %w", err)
 	}
-	if n == 0 {
+	if !ok {
 		return fmt.Errorf("lead: %w", orders.ErrNotFound)
+	}
+	if err := s.rdb.HDel(ctx, s.k.leads(), openid).Err(); err != nil {
+		return fmt.Errorf("remove lead: %w", err)
 	}
 	return nil
 }

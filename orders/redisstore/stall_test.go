@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -255,5 +256,33 @@ func TestBeginErasureWhileRedisStalls(t *testing.T) {
 	}
 	if again, err := s.BeginErasure(ctx, "zhang", []byte(`{"openid":"zhang","started":"2026-11-24T09:00:05Z"}`), time.Hour); err != nil || again {
 		t.Errorf("begun again: %v (%v)", again, err)
+	}
+}
+
+// TestRemoveLeadWhileRedisStalls: a lead removed by a call whose HDEL
+// reached Redis twice is removed by it: the second run found nobody to
+// remove, and the call said the person was no lead (so their roles were
+// not looked at again and nothing was audited).
+func TestRemoveLeadWhileRedisStalls(t *testing.T) {
+	ctx := context.Background()
+	rdb, stall := redistest.StallingClient(t, ":leads")
+	stall.Cmd = "hdel"
+	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	for _, l := range []string{"lead-a", "lead-b"} {
+		if err := s.AddLead(ctx, orders.Lead{OpenID: l, Buildings: []string{"3"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RemoveLead(ctx, "lead-a"); err != nil {
+		t.Fatal(err)
+	}
+	stall.Arm()
+	err := s.RemoveLead(ctx, "lead-b")
+	stall.Wait(t)
+	if err != nil {
+		t.Errorf("removed by this call, which says %v", err)
+	}
+	if err := s.RemoveLead(ctx, "lead-b"); !errors.Is(err, orders.ErrNotFound) {
+		t.Errorf("removed again: %v, want ErrNotFound", err)
 	}
 }
