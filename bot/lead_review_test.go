@@ -98,3 +98,30 @@ func TestJielongOfAResidentWhoOrderedThemselves(t *testing.T) {
 	// The list's order is the list's: 502 left out of it is cancelled.
 	e.mustSay(t, "lead-3", "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n3. 李 3-2-503 蔬菜包1份", "不在新接龙里，已取消：3栋2单元502")
 }
+
+// TestJielongAfterTheResidentsOwnOrderWasDelivered: 502's own order of
+// the same goods held the 接龙's line; it is delivered (or on a
+// volunteer's round) before the lead pastes the grown list again. The
+// household got its goods: the line places no second order, as a line
+// whose list order was delivered places none.
+func TestJielongAfterTheResidentsOwnOrderWasDelivered(t *testing.T) {
+	for _, step := range []struct{ who, text, want string }{
+		{"lead-3", "送达 1001", "1001"},
+		{"zhang", "取消 1001", "已取消"},
+	} {
+		e := newEnv(t, nil)
+		e.mustSay(t, "zhang", "绑定 3-2-502", "已绑定")
+		e.mustSay(t, "zhang", "蔬菜包1份", "订单号 1001")
+		list := "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n2. 王 3-2-502 蔬菜包1份"
+		e.mustSay(t, "lead-3", list, "3栋2单元502 自己已经下了一样的订单1001，这次没有再下")
+		e.mustSay(t, step.who, step.text, step.want)
+		got := e.mustSay(t, "lead-3", list+"\n3. 李 3-2-503 蔬菜包1份", "接龙已登记")
+		want := 1 // delivered: no second order
+		if step.who == "zhang" {
+			want = 1 // cancelled: the list's line is placed
+		}
+		if n := openOrdersByHousehold(t, e); n["3-2-502"] != want {
+			t.Errorf("after %s: 502 has %d orders, want %d; reply:\n%s", step.text, n["3-2-502"], want, got)
+		}
+	}
+}

@@ -69,10 +69,10 @@ const (
 	// OutcomeNotDone: the paste was interrupted before the household's
 	// change was tried; nothing of it was written.
 	OutcomeNotDone ListOutcome = "not_done"
-	// OutcomeHeld: the household already has an open order of the same
-	// goods for the order day that the list did not place (the resident's
-	// own, or someone else's): the line placed none, and Order is that
-	// order. It is not the list's: leaving the list does not cancel it,
+	// OutcomeHeld: the household already has an order of the same goods
+	// for the order day that the list did not place (the resident's own,
+	// or someone else's; still to pack, on a round or delivered): the
+	// line placed none, and Order is that order. It is not the list's: leaving the list does not cancel it,
 	// and once it is cancelled a re-paste places the line.
 	OutcomeHeld ListOutcome = "held"
 )

@@ -42,9 +42,9 @@ type paste struct {
 	prev  map[string]ListEntry // the list as last pasted
 	cur   map[string]Order     // the orders of prev, by id
 	marks map[string][]Mark    // of the households in the paste
-	// others are the open orders for the order day that the list did
-	// not place, of the households it would place an order for (see
-	// adopt).
+	// others are the orders for the order day, not cancelled, that the
+	// list did not place, of the households it would place an order for
+	// (see adopt).
 	others  map[string][]Order
 	closed  map[string]bool // order days whose cutoff has passed
 	day     string          // the order day of new orders
@@ -157,8 +157,10 @@ func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Orde
 	out := map[string][]Order{}
 	for hh, os := range recent {
 		for _, o := range os {
-			open := o.Status == StatusPending || o.Status == StatusAwaitingRx
-			if open && o.Day == p.day && o.Source != p.req.ListID {
+			// Delivered or on a round counts too: the household has
+			// the day's goods (a list line whose order was delivered
+			// places none either).
+			if o.Status != StatusCancelled && o.Day == p.day && o.Source != p.req.ListID {
 				out[hh] = append(out[hh], o)
 			}
 		}
@@ -166,8 +168,13 @@ func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Orde
 	return out, nil
 }
 
+// unpacked reports whether o is still to be packed: it may be cancelled
+// for another (pending, or awaiting its prescription).
+func unpacked(o Order) bool { return o.Status == StatusPending || o.Status == StatusAwaitingRx }
+
 // adopt settles line i of a household the list has no open order for
-// that already has one of the same goods for the order day. Another of
+// that already has one of the same goods for the order day (not
+// cancelled: one delivered or on a round holds the line too). Another of
 // the lead's lists placed it: the list takes it over (unchanged) instead
 // of placing it again. Anyone else did (the resident from their own
 // WeChat): it stays theirs and the line places nothing (OutcomeHeld; no
@@ -184,6 +191,9 @@ func (p *paste) adopt(ctx context.Context, i int, lines []Line, entry ListEntry,
 			res.Outcome, res.Order = OutcomeHeld, o
 			if mine {
 				res.Outcome = OutcomeUnchanged
+				if !unpacked(o) && o.Status != StatusAssigned {
+					res.Outcome = OutcomeDone // as a line of its own list
+				}
 				entry.OrderID = o.ID
 				p.queue(ctx, -1, ListWrite{Entry: entry})
 			}
@@ -191,7 +201,11 @@ func (p *paste) adopt(ctx context.Context, i int, lines []Line, entry ListEntry,
 			return true
 		}
 	}
-	res.Others = others
+	for _, o := range others {
+		if unpacked(o) {
+			res.Others = append(res.Others, o)
+		}
+	}
 	return false
 }
 
