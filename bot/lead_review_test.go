@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestLeadNamesABuildingThatDoesNotExist: 送达 9栋 (or 取消 9-1-101) in a
@@ -123,5 +125,28 @@ func TestJielongAfterTheResidentsOwnOrderWasDelivered(t *testing.T) {
 		if n := openOrdersByHousehold(t, e); n["3-2-502"] != want {
 			t.Errorf("after %s: 502 has %d orders, want %d; reply:\n%s", step.text, n["3-2-502"], want, got)
 		}
+	}
+}
+
+// TestJielongHeldOverTheCutoff: a 接龙 pasted in the evening held 504's
+// line (their own order of the same goods); re-pasted grown the next
+// morning, after the cutoff, it changes none of the closed day's orders,
+// and 504 is not ordered again for the next day either.
+func TestJielongHeldOverTheCutoff(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	e.now = time.Date(2026, 11, 24, 18, 30, 0, 0, shanghai)
+	e.mustSay(t, "zhang", "绑定 3-2-504", "已绑定")
+	e.mustSay(t, "zhang", "蔬菜包1份", "订单号 1001")
+	e.now = time.Date(2026, 11, 24, 19, 0, 0, 0, shanghai)
+	e.mustSay(t, "lead-3", "#接龙 蔬菜\n1. 3-2-501 蔬菜包1份\n2. 3-2-504 蔬菜包1份", "3栋2单元504 自己已经下了一样的订单1001")
+	e.store.CloseDay(ctx, "2026-11-24", e.now.Add(time.Hour)) // the 20:00 cutoff
+	e.now = time.Date(2026, 11, 25, 7, 30, 0, 0, shanghai)
+	got := e.say("lead-3", "#接龙 蔬菜\n1. 3-2-501 蔬菜包1份\n2. 3-2-504 蔬菜包1份\n3. 3-2-503 牛奶1箱")
+	if n := openOrdersByHousehold(t, e); n["3-2-504"] != 1 || n["3-2-501"] != 1 {
+		t.Errorf("orders by household: %v; reply:\n%s", n, got)
+	}
+	if !strings.Contains(got, "3栋2单元504 自己已经下了一样的订单1001，这次没有再下") || !strings.Contains(got, "共3户") {
+		t.Errorf("the reply does not name 504's own order:\n%s", got)
 	}
 }

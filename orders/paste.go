@@ -154,13 +154,20 @@ func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Orde
 	if err != nil {
 		return nil, err
 	}
+	// The list's days: the order day, and those of its orders (a list
+	// re-pasted after the cutoff leaves the closed day's orders as they
+	// are, and orders none of them again for the next day).
+	days := map[string]bool{p.day: true}
+	for _, o := range p.cur {
+		days[o.Day] = true
+	}
 	out := map[string][]Order{}
 	for hh, os := range recent {
 		for _, o := range os {
 			// Delivered or on a round counts too: the household has
 			// the day's goods (a list line whose order was delivered
 			// places none either).
-			if o.Status != StatusCancelled && o.Day == p.day && o.Source != p.req.ListID {
+			if o.Status != StatusCancelled && days[o.Day] && o.Source != p.req.ListID {
 				out[hh] = append(out[hh], o)
 			}
 		}
@@ -173,7 +180,7 @@ func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Orde
 func unpacked(o Order) bool { return o.Status == StatusPending || o.Status == StatusAwaitingRx }
 
 // adopt settles line i of a household the list has no open order for
-// that already has one of the same goods for the order day (not
+// that already has one of the same goods for one of the list's days (not
 // cancelled: one delivered or on a round holds the line too). Another of
 // the lead's lists placed it: the list takes it over (unchanged) instead
 // of placing it again. Anyone else did (the resident from their own
@@ -202,7 +209,7 @@ func (p *paste) adopt(ctx context.Context, i int, lines []Line, entry ListEntry,
 		}
 	}
 	for _, o := range others {
-		if unpacked(o) {
+		if unpacked(o) && o.Day == p.day {
 			res.Others = append(res.Others, o)
 		}
 	}
