@@ -355,15 +355,18 @@ func newNoticeID(now time.Time) string {
 // call (ARGV[4]: its ttl, the lease's): a call run already (go-redis sent
 // it again after a read timeout, both ran, see docs/redis-resends.md)
 // returns the notices leased under its fence, which the first run leased
-// and nobody read; else they waited out the lease. The key holds "1":
-// notice ids name people.
+// and nobody read; else they waited out the lease. The key holds "1"
+// (notice ids name people), only when the call leased something (a run
+// after one that leased nothing may lease what is due).
 var claimScript = redis.NewScript(`
 local range = {'-inf', ARGV[1]}
 if redis.call('EXISTS', KEYS[5]) == 1 then
   range = {ARGV[2], ARGV[2]}
 end
-redis.call('SET', KEYS[5], '1', 'EX', ARGV[4])
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], range[1], range[2], 'LIMIT', 0, tonumber(ARGV[3]))
+if #ids > 0 then
+  redis.call('SET', KEYS[5], '1', 'EX', ARGV[4])
+end
 local out = {}
 for _, id in ipairs(ids) do
   local body = redis.call('HGET', KEYS[2], id)
