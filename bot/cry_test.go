@@ -243,3 +243,31 @@ func TestACryThatSaysMoreIsPassedOn(t *testing.T) {
 		t.Errorf("the same cry again before binding: %q", got)
 	}
 }
+
+// TestCriesResidentsWrote: a fall, a smell of gas, smoke, low sugar, a
+// heart, despair, written as residents write them, were answered 没有找到
+// (an order) and paged nobody; each now pages the team, and the fire's
+// answer says 119.
+func TestCriesResidentsWrote(t *testing.T) {
+	for _, tc := range []struct{ text, call string }{
+		{"老伴摔了 起不来", "120"},
+		{"家里煤气味很大", "119"},
+		{"楼道里有烟", "119"},
+		{"我血糖很低 头晕", "120"},
+		{"我心脏难受", "120"},
+		{"我想死", "120"},
+		{"血压很高 头很晕", "120"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			e, ob, fake := urgentEnv(t)
+			e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+			got := e.mustSay(t, "zhang", tc.text, tc.call, "已马上转告")
+			if strings.Contains(got, "没有找到") {
+				t.Errorf("read as an order: %q", got)
+			}
+			if p := pagedAll(t, e, ob, fake, "vol-a", tc.text); len(p) != 1 {
+				t.Errorf("vol-a paged %d times: %q", len(p), fake.SentTo("vol-a"))
+			}
+		})
+	}
+}
