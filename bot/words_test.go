@@ -122,3 +122,30 @@ func TestThanksAreAnsweredKindly(t *testing.T) {
 		t.Errorf("thanks ordered: %+v", list)
 	}
 }
+
+// TestQuantityAfterTheGoods: 鸡蛋要两盒, 鸡蛋：2盒 and 有鸡蛋吗 我要2盒 say
+// how many after the goods; each ordered one (the 2 dropped without a
+// word, or the question answered and nothing ordered). Two goods before
+// one quantity are asked about by name.
+func TestQuantityAfterTheGoods(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"鸡蛋要两盒，大米要一袋", "鸡蛋 2盒"},
+		{"鸡蛋：2盒", "鸡蛋 2盒"},
+		{"蔬菜包 来两份", "蔬菜包 2份"},
+		{"有鸡蛋吗 我要2盒", "鸡蛋 2盒"},
+		{"麻烦问下蔬菜包还有吗 要2份", "蔬菜包 2份"},
+		{"能送鸡蛋吗？我要2盒", "鸡蛋 2盒"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			e := newEnv(t, nil)
+			e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+			e.mustSay(t, "wang", tc.text, "下单成功", tc.want)
+		})
+	}
+	e := newEnv(t, nil)
+	e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+	e.mustSay(t, "wang", "蔬菜包 鸡蛋 要2份", "看不出", "蔬菜包", "鸡蛋")
+	if list := e.householdOrders(t, "3-2-601"); len(list) != 0 {
+		t.Errorf("an unclear quantity ordered: %+v", list)
+	}
+}

@@ -94,9 +94,10 @@ var qtyLabels = []struct {
 var units = []string{"公斤", "千克", "份", "盒", "袋", "个", "斤", "瓶", "箱", "包", "桶", "支", "板", "罐", "提", "件", "把", "只", "条", "块", "颗", "片", "粒", "听", "卷", "捆", "盘", "串", "兜", "套", "组", "打", "管", "贴", "枚", "扎", "kg", "g"}
 
 // fillers are words around an order that carry no goods: 我要、来、麻烦、谢谢,
-// and a polite order's 能帮我…吗 and 麻烦送….
+// a polite order's 能帮我…吗 and 麻烦送…, and a question before the
+// quantity (有鸡蛋吗 我要2盒, 请问还有蔬菜包吗 要2份).
 // Longest first, so 我想要 goes before 我想 and 要.
-var fillers = []string{"能不能帮我", "可不可以帮我", "麻烦帮我", "能不能", "可不可以", "能帮我", "能给我", "可以帮我", "能否", "可否", "送过来", "送来", "就可以", "就行", "也行", "都行", "即可", "可以", "就好", "够了", "左右", "就", "我想要", "帮我买", "给我来", "买药", "我要", "我想", "想要", "需要", "麻烦", "帮我", "帮忙", "给我", "谢谢", "一下", "下单", "订购", "预订", "一共", "合计", "总共", "还要", "另外", "以及", "还有", "购买", "买", "要", "来", "订", "请", "共", "再", "也", "的", "了", "吧", "啊", "呀", "哦", "嗯", "和", "与", "及", "跟", "加", "谢", "您", "好", "你", "送", "吗"}
+var fillers = []string{"麻烦问下", "问一下", "有没有", "能不能帮我", "可不可以帮我", "麻烦帮我", "能不能", "可不可以", "能帮我", "能给我", "能送", "可以送", "可以帮我", "能否", "可否", "送过来", "送来", "就可以", "就行", "也行", "都行", "即可", "可以", "就好", "够了", "左右", "就", "我想要", "帮我买", "给我来", "买药", "我要", "我想", "想要", "请问", "问下", "需要", "麻烦", "帮我", "帮忙", "给我", "谢谢", "一下", "下单", "订购", "预订", "一共", "合计", "总共", "还要", "另外", "以及", "还有", "购买", "买", "要", "来", "订", "请", "共", "再", "也", "的", "了", "吧", "啊", "呀", "哦", "嗯", "和", "与", "及", "跟", "加", "谢", "您", "好", "你", "送", "吗", "有"}
 
 // ParseItems reads the goods and quantities in folded text s (see zh.Fold)
 // against the catalog. It understands quantities after the item
@@ -129,6 +130,10 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		noQty    []int   // mentions of the current run still waiting for 各
 		words    []int   // indexes in out.Unknown of words waiting for 各
 		unclear  = map[string]bool{}
+		// bare are the mentions without a quantity since the last word
+		// that is not a filler: 鸡蛋要两盒 and 蔬菜包，要2份 give them the
+		// quantity that follows (see trailing).
+		bare []int
 	)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -145,6 +150,20 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 				i += 2 // 2 盒 鸡蛋 (the tokenizer puts a unit after a number's space only)
 				withUnit = true
 			}
+			if len(bare) > 0 && (withUnit || fillerBefore(toks, i)) && trailing(toks, i+1) {
+				// 鸡蛋要两盒, 鸡蛋：2盒, 有鸡蛋吗 我要2盒: no item follows,
+				// so the quantity is the bare item's before it. Several
+				// bare items (蔬菜包 鸡蛋 要2份) leave it open.
+				if len(bare) > 1 {
+					for _, k := range bare {
+						unclear[mentions[k].sku] = true
+					}
+				} else {
+					k := bare[0]
+					mentions[k].n, mentions[k].explicit, mentions[k].frac = pending, true, fracPend
+				}
+				bare, noQty, pending = nil, nil, -1
+			}
 		case tokEach:
 			if i+1 < len(toks) && toks[i+1].kind == tokNum {
 				for _, k := range noQty {
@@ -158,7 +177,7 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 					i++
 				}
 			}
-			noQty, words, pending = nil, nil, -1
+			noQty, words, bare, pending = nil, nil, nil, -1
 		case tokItem:
 			m := mention{sku: t.item.SKU, name: t.text}
 			q, end, _, ok := qtyAfter(toks, i+1)
@@ -175,12 +194,13 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			if ok {
 				m.n, m.explicit, m.frac = q, true, fracAt(toks, end)
 				i = end
-				noQty = nil
+				noQty, bare = nil, nil
 			} else if pending >= 0 {
 				m.n, m.explicit, m.frac = pending, true, fracPend
-				noQty = nil
+				noQty, bare = nil, nil
 			} else {
 				noQty = append(noQty, len(mentions))
+				bare = append(bare, len(mentions))
 			}
 			mentions = append(mentions, m)
 			pending = -1
@@ -190,6 +210,7 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 				continue // 来三份菜包: the 来 keeps nothing from the 三份
 			}
 			out.Unknown = append(out.Unknown, w)
+			bare = nil                        // 鸡蛋 昨天买了2盒: the 2盒 is not the 鸡蛋's
 			goods := pending >= 0 && withUnit // 两斤西红柿
 			if _, end, marked, ok := qtyAfter(toks, i+1); ok && marked && !quantityOfNextItem(toks, end+1) {
 				// 西红柿2斤 — unless the quantity belongs to the item
@@ -309,6 +330,24 @@ done:
 		return 0, 0, false, false
 	}
 	return n, end, times || end > j, true
+}
+
+// trailing reports whether toks[j:] holds no item the quantity just
+// before toks[j] could be for: the end of the text, a separator that is
+// not a space (鸡蛋要两盒，大米要一袋), or a word (鸡蛋 要2盒 放门口). After
+// spaces, an item takes it (鸡蛋 要 2盒 大米: as 2盒大米).
+func trailing(toks []token, j int) bool {
+	for j < len(toks) && toks[j].kind == tokSep && toks[j].space {
+		j++
+	}
+	return j >= len(toks) || toks[j].kind == tokSep || toks[j].kind == tokWord
+}
+
+// fillerBefore reports whether the number toks[i] follows a word made of
+// fillers only: 鸡蛋要2, 蔬菜包 来2 (a bare number after a word that says
+// nothing is still asked for).
+func fillerBefore(toks []token, i int) bool {
+	return i > 0 && toks[i-1].kind == tokWord && stripFillers(toks[i-1].text) == ""
 }
 
 // labelled reports whether the quantity toks[j:end+1] read after an item

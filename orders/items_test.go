@@ -137,6 +137,35 @@ func TestParseItems(t *testing.T) {
 			t.Errorf("labelled %s: %+v, want %s", in, p, want)
 		}
 	}
+	// A quantity after the goods and a word that says nothing (要, 来),
+	// a colon or a comma, with no item after it, is theirs: each was
+	// one (the 2份 dropped without a word).
+	for in, want := range map[string]string{
+		"鸡蛋要两盒，大米要一袋":  "[{EGG-30 2} {RICE-5KG 1}]",
+		"蔬菜包，要2份":      "[{VEG-A 2}]",
+		"蔬菜包 要2份":      "[{VEG-A 2}]",
+		"蔬菜包 来两份":      "[{VEG-A 2}]",
+		"鸡蛋：2盒":        "[{EGG-30 2}]",
+		"鸡蛋要2":         "[{EGG-30 2}]",
+		"有鸡蛋吗 我要2盒":    "[{EGG-30 2}]",
+		"鸡蛋还有2盒吗":      "[{EGG-30 2}]",
+		"鸡蛋 要 2盒 大米":   "[{EGG-30 1} {RICE-5KG 2}]", // as 2盒大米
+		"鸡蛋 昨天买了2盒":    "[{EGG-30 1}]",              // a word between: not the eggs'
+		"蔬菜包 鸡蛋1盒 要2份": "[{VEG-A 1} {EGG-30 1}]",
+		"鸡蛋要两盒 放门口":    "[{EGG-30 2}]",
+	} {
+		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Items) != want || len(p.Unclear) != 0 {
+			t.Errorf("trailing quantity %s: %+v, want %s", in, p, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"蔬菜包 鸡蛋 要2份": "[VEG-A EGG-30]",
+		"蔬菜包，鸡蛋，来2份": "[VEG-A EGG-30]",
+	} {
+		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Unclear) != want {
+			t.Errorf("trailing quantity of several %s: %+v, want %s", in, p, want)
+		}
+	}
 	// UnknownGoods: only words with a quantity are goods for sure.
 	for in, want := range map[string]string{
 		"西红柿2斤":         "[西红柿]",
