@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,6 +50,15 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		if remark, p.Unknown = orders.Remarks(b.Catalog, rest, p); remark != "" {
 			msg.note = strings.TrimSpace(msg.note + " " + remark)
 		}
+	}
+	if len(p.Declined) > 0 && !said {
+		// 鸡蛋不要了, 大米1袋 不要鸡蛋: never an order of eggs; what the
+		// resident may mean (cancel the eggs ordered, or buy the rest) is
+		// for them to send.
+		if msg.arrive != nil {
+			return "", errNotFast
+		}
+		return b.declined(ctx, msg, p)
 	}
 	badQty := len(p.ZeroQty) + len(p.TooMany) + len(p.Fractional) + len(p.Negative) + len(p.Unclear)
 	if len(p.Items) == 0 && len(p.Unknown) == 0 && badQty == 0 && !said {
@@ -382,15 +392,9 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 		return textCancelOneAtATime(ids), nil
 	}
 	if len(ids) == 0 {
-		list, err := b.recent(ctx, bd, b.days(msg))
+		open, err := b.openOrders(ctx, msg, bd)
 		if err != nil {
 			return "", err
-		}
-		var open []orders.Order
-		for _, o := range list {
-			if waiting(o.Status) {
-				open = append(open, o)
-			}
 		}
 		return textCancelWhich(open), nil
 	}
@@ -412,6 +416,48 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 		return ack.Reply, nil
 	}
 	return textCancelled(done), nil
+}
+
+// openOrders returns the household's orders that may still be
+// cancelled, newest first.
+func (b *Bot) openOrders(ctx context.Context, msg *Message, bd orders.Binding) ([]orders.Order, error) {
+	list, err := b.recent(ctx, bd, b.days(msg))
+	if err != nil {
+		return nil, err
+	}
+	var open []orders.Order
+	for _, o := range list {
+		if waiting(o.Status) {
+			open = append(open, o)
+		}
+	}
+	return open, nil
+}
+
+// declined answers a message that says goods are not wanted (鸡蛋不要了):
+// nothing is ordered; how to cancel what was ordered and how to order
+// the rest alone.
+func (b *Bot) declined(ctx context.Context, msg *Message, p orders.ItemParse) (string, error) {
+	var open []orders.Order
+	if msg.From.Bound {
+		var err error
+		if open, err = b.openOrders(ctx, msg, msg.From.Binding); err != nil {
+			return "", err
+		}
+	}
+	var want []string
+	for _, it := range p.Items {
+		want = append(want, b.names([]string{it.SKU})[0]+strconv.Itoa(it.Qty)+b.unit(it.SKU))
+	}
+	return textDeclined(b.names(p.Declined), open, strings.Join(want, " ")), nil
+}
+
+// unit is the unit sku is sold in (盒), "份" when unknown.
+func (b *Bot) unit(sku string) string {
+	if it, ok := b.Catalog.Item(sku); ok && it.Unit != "" {
+		return it.Unit
+	}
+	return "份"
 }
 
 func (b *Bot) catalogList(ctx context.Context) (string, error) {

@@ -149,3 +149,31 @@ func TestQuantityAfterTheGoods(t *testing.T) {
 		t.Errorf("an unclear quantity ordered: %+v", list)
 	}
 }
+
+// TestGoodsNotWanted: 鸡蛋不要了 and 大米1袋 不要鸡蛋 each ordered a box of
+// eggs (备注：不); they now order nothing and say how to cancel the order
+// already placed, or to order the rest alone.
+func TestGoodsNotWanted(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+	e.mustSay(t, "wang", "鸡蛋1盒", "订单号 1001")
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"鸡蛋不要了", []string{"不要鸡蛋", "这次没有下单", "取消 1001"}},
+		{"鸡蛋 不用了", []string{"不要鸡蛋", "这次没有下单"}},
+		{"不要鸡蛋了 要大米1袋", []string{"不要鸡蛋", "这次没有下单", "大米1袋"}},
+		{"大米1袋 不要鸡蛋", []string{"不要鸡蛋", "这次没有下单", "大米1袋"}},
+	} {
+		got := e.mustSay(t, "wang", tc.text, tc.want...)
+		if strings.Contains(got, "下单成功") {
+			t.Errorf("%q ordered:\n%s", tc.text, got)
+		}
+	}
+	if list := e.householdOrders(t, "3-2-601"); len(list) != 1 || list[0].Status != orders.StatusPending {
+		t.Errorf("orders: %+v", list)
+	}
+	// A remark is no refusal: the 蔬菜包 is ordered.
+	e.mustSay(t, "wang", "蔬菜包1份 不要香菜", "下单成功", "蔬菜包 1份", "不要香菜")
+}

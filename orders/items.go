@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,6 +52,9 @@ type ItemParse struct {
 	// Unsaid holds the SKUs of Items written without a quantity (counted
 	// as 1): 还有鸡蛋吗 names eggs, it does not say how many.
 	Unsaid []string
+	// Declined holds the SKUs written as not wanted: 鸡蛋不要了, 不要鸡蛋.
+	// They are not in Items: never ordered.
+	Declined []string
 }
 
 type tokKind int
@@ -134,6 +138,8 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		// that is not a filler: 鸡蛋要两盒 and 蔬菜包，要2份 give them the
 		// quantity that follows (see trailing).
 		bare []int
+		// declining: the word before the item said it is not wanted.
+		declining bool
 	)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -181,6 +187,18 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		case tokItem:
 			m := mention{sku: t.item.SKU, name: t.text}
 			q, end, _, ok := qtyAfter(toks, i+1)
+			if after := withdrawnAfter(toks, max(i, end)+1); declining || after >= 0 {
+				// 不要鸡蛋, 鸡蛋不要了, 鸡蛋2盒不要了: not wanted.
+				out.Declined = append(out.Declined, m.sku)
+				switch {
+				case after >= 0:
+					i = after
+				case ok:
+					i = end
+				}
+				declining, pending = false, -1
+				continue
+			}
 			if ok && pending >= 0 && end+1 < len(toks) && toks[end+1].kind == tokItem {
 				ok = false // 两份蔬菜包一盒鸡蛋: the 一盒 is the 鸡蛋's
 			}
@@ -205,6 +223,10 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			mentions = append(mentions, m)
 			pending = -1
 		case tokWord:
+			if declines(t.text) && i+1 < len(toks) && toks[i+1].kind == tokItem {
+				declining = true // 不要鸡蛋
+				continue
+			}
 			w := stripFillers(t.text)
 			if w == "" {
 				continue // 来三份菜包: the 来 keeps nothing from the 三份
@@ -330,6 +352,51 @@ done:
 		return 0, 0, false, false
 	}
 	return n, end, times || end > j, true
+}
+
+// withdrawals say the goods before them are not wanted (鸡蛋不要了);
+// refusals, the goods after them (不要鸡蛋). A remark is neither: 蔬菜包
+// 不要香菜 does not refuse the 蔬菜包 (CutNote takes it first), nor does
+// 不要太小.
+var (
+	withdrawals = []string{"不要", "不用", "不需要", "不买", "就不要", "先不要", "暂时不要", "也不要", "都不要", "不要啦"}
+	refusals    = []string{"不要", "不用", "不需要", "不买", "别买", "别送"}
+	particles   = []string{"了", "啦", "吧", "哦", "啊", "呀"}
+)
+
+// withdrawnAfter returns the index of the word at toks[j] (after spaces)
+// that withdraws the goods before it, or -1.
+func withdrawnAfter(toks []token, j int) int {
+	for j < len(toks) && toks[j].kind == tokSep && toks[j].space {
+		j++
+	}
+	if j >= len(toks) || toks[j].kind != tokWord || j+1 < len(toks) && toks[j+1].kind == tokItem {
+		return -1 // 大米1袋 不要鸡蛋: the eggs are refused, not the rice
+	}
+	w := toks[j].text
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, p := range particles {
+			if rest, ok := strings.CutSuffix(w, p); ok {
+				w, trimmed = rest, true
+			}
+		}
+	}
+	if slices.Contains(withdrawals, w) {
+		return j
+	}
+	return -1
+}
+
+// declines reports whether word w, just before an item, refuses it:
+// 不要鸡蛋, 我不要鸡蛋了.
+func declines(w string) bool {
+	for _, r := range refusals {
+		if strings.HasSuffix(w, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // trailing reports whether toks[j:] holds no item the quantity just

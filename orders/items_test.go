@@ -166,6 +166,23 @@ func TestParseItems(t *testing.T) {
 			t.Errorf("trailing quantity of several %s: %+v, want %s", in, p, want)
 		}
 	}
+	// Goods written as not wanted are never ordered.
+	for _, tc := range []struct{ in, items, declined string }{
+		{"鸡蛋不要了", "[]", "[EGG-30]"},
+		{"鸡蛋2盒不要了", "[]", "[EGG-30]"},
+		{"鸡蛋 就不要了吧", "[]", "[EGG-30]"},
+		{"不要鸡蛋了 要大米1袋", "[{RICE-5KG 1}]", "[EGG-30]"},
+		{"大米1袋 不要鸡蛋", "[{RICE-5KG 1}]", "[EGG-30]"},
+		{"我不要鸡蛋", "[]", "[EGG-30]"},
+		{"要不要鸡蛋", "[]", "[EGG-30]"}, // asked: still not ordered
+		{"蔬菜包1份 不要了 鸡蛋1盒", "[{EGG-30 1}]", "[VEG-A]"},
+		{"蔬菜包不要青椒", "[{VEG-A 1}]", "[]"}, // a remark
+	} {
+		p := ParseItems(cat, zh.Fold(tc.in))
+		if fmt.Sprint(p.Items) != tc.items || fmt.Sprint(p.Declined) != tc.declined {
+			t.Errorf("declined %s: items %v declined %v, want %s %s", tc.in, p.Items, p.Declined, tc.items, tc.declined)
+		}
+	}
 	// UnknownGoods: only words with a quantity are goods for sure.
 	for in, want := range map[string]string{
 		"西红柿2斤":         "[西红柿]",
