@@ -34,12 +34,15 @@ var cryWords = slices.Concat([]string{
 	"中毒",
 	// Said by those who wrote them and were answered 没有找到 (an
 	// order): a fall (老伴摔了 起不来), a heart (心脏难受, 胸闷), sugar
-	// and pressure (低血糖, 血压很高), a fever (发高烧40度), despair (我想死),
+	// and pressure (血糖很低, 血压很高), a fever (发高烧40度), despair (我想死),
 	// an old person who stopped eating, one lost, one stuck in a lift.
-	"起不来", "爬不起来", "站不起来", "摔了", "头流血", "头破了", "没知觉", "没有知觉", "没有意识",
-	"心脏难受", "胸口难受", "胸闷", "胸口闷", "低血糖", "血糖很低", "血糖太低", "血糖低",
+	// Not 起不来床 nor 低血糖 alone: how someone always is, a remark.
+	// Not 高烧 alone: in a fever wave it is every other order of
+	// medicine (and the team's pushes are few).
+	"摔了", "头流血", "头破了", "没知觉", "没有知觉", "没有意识",
+	"心脏难受", "胸口难受", "胸闷", "胸口闷", "低血糖了", "血糖很低", "血糖太低", "血糖特别低",
 	"血压很高", "血压太高", "血压特别高", "血压好高", "血压高到", "血压飙", "血压降不下来", "血压下不来",
-	"高烧", "烧到39", "烧到40", "烧到41", "高热不退",
+	"高烧40", "高烧41", "烧到40", "烧到41", "烧40度", "烧41度", "高烧不退", "高热不退", "高烧抽",
 	"想死", "不想活", "活不下去", "轻生", "不吃不喝", "走丢了", "走失", "困在电梯", "电梯困人", "家暴",
 }, fireWords)
 
@@ -59,7 +62,7 @@ var notCry = []string{
 // (我妈不行了, 老人没气了) they are cries.
 var thingsBefore = map[string][]string{
 	"没气了": gasAndTyres, "不行了": things, "快不行了": things, "摔到了": things,
-	"快死了": things, "出事了": things, "摔了": things, "起不来": things, "出大事了": things, "中毒": things, // 手机快死了, 电脑中毒了
+	"快死了": things, "出事了": things, "摔了": things, "出大事了": things, "中毒": things, // 手机快死了, 电脑中毒了
 }
 
 var (

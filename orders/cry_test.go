@@ -95,6 +95,7 @@ func TestIsCry(t *testing.T) {
 		{"厨房冒烟了", true},
 		{"楼道里有烟", true},
 		{"我血糖很低 头晕", true},
+		{"我低血糖了 出冷汗", true},
 		{"我心脏难受", true},
 		{"胸闷 喘不动", true},
 		{"老人不吃不喝两天了", true},
@@ -136,6 +137,10 @@ func TestIsCry(t *testing.T) {
 		{"想死你们了 谢谢志愿者", false},
 		{"被困在家里两个月了 蔬菜包1份", false},
 		{"家里有烟吗", false},
+		{"蔬菜包1份 老人行动不便 起不来床 放门口", false},
+		{"胰岛素1支 我有低血糖要备着", false},
+		{"布洛芬1盒 孩子发烧39度", false},
+		{"孩子高烧 布洛芬1盒", false},
 	} {
 		if got := IsCry(cat, zh.Fold(tc.text)); got != tc.cry {
 			t.Errorf("IsCry(%q) = %v, want %v", tc.text, got, tc.cry)
