@@ -85,9 +85,9 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		// 还有鸡蛋吗, 鸡蛋多少钱, 鸡蛋什么时候到: asked, not ordered,
 		// typed or said (a clear voice order is not read back).
 		switch {
-		case asksWhen(rest):
+		case orders.AsksWhen(rest):
 			return textWhenItComes, nil
-		case hasAny(rest, priceWords) || (asksWhat(rest) && len(p.Unsaid) > 0):
+		case orders.Asks(rest, p):
 			return b.aboutGoods(ctx, p.Items)
 		}
 	}
@@ -104,7 +104,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			return reply, err
 		}
 	}
-	if len(p.Items) == 0 && asksWhat(rest) {
+	if len(p.Items) == 0 && orders.AsksWhat(rest) {
 		// 能不能送点菜？ 有没有鸡蛋？: show what there is.
 		list, err := b.catalogList(ctx)
 		return textWhatWeHave + list, err
@@ -232,33 +232,6 @@ func (b *Bot) readDays(ctx context.Context, now time.Time) (orders.Days, error) 
 	return b.Community.Calendar.Read(ctx, b.Store, now, b.Location)
 }
 
-// questionWords mark a message that asks what there is rather than
-// orders.
-var questionWords = []string{"能不能", "有没有", "可不可以", "能买", "可以买", "卖不卖", "有吗", "吗", "?", "么"}
-
-// priceWords ask what goods cost: 鸡蛋多少钱 is no order.
-var priceWords = []string{"多少钱", "几块钱", "几钱", "多钱", "什么价", "啥价", "价格", "价钱", "贵不贵", "怎么卖"}
-
-// arrivalWords ask when goods come (鸡蛋什么时候到, 菜怎么还没到), unless
-// anyTimeWords say any time will do (什么时候送都行: a remark).
-var (
-	arrivalWords = []string{"什么时候", "啥时候", "几点", "哪天", "几号", "到了没", "到没到", "怎么还没", "还没到", "还没送"}
-	anyTimeWords = []string{"都行", "都可以", "都好", "均可", "无所谓", "随便"}
-)
-
-// asksWhen reports whether folded s asks when goods come.
-func asksWhen(s string) bool { return hasAny(s, arrivalWords) && !hasAny(s, anyTimeWords) }
-
-// hasAny reports whether s holds one of words.
-func hasAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // aboutGoods answers a question about items (还有鸡蛋吗, 鸡蛋多少钱): what
 // each costs, whether any are left, and how to order; nothing is ordered.
 func (b *Bot) aboutGoods(ctx context.Context, items []orders.ItemRequest) (string, error) {
@@ -273,16 +246,6 @@ func (b *Bot) aboutGoods(ctx context.Context, items []orders.ItemRequest) (strin
 		}
 	}
 	return textAboutGoods(its, left), nil
-}
-
-// asksWhat reports whether folded s is a question (能不能送点菜？).
-func asksWhat(s string) bool {
-	for _, w := range questionWords {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // typos returns the unknown words of an order as the resident wrote them

@@ -177,3 +177,17 @@ func TestGoodsNotWanted(t *testing.T) {
 	// A remark is no refusal: the 蔬菜包 is ordered.
 	e.mustSay(t, "wang", "蔬菜包1份 不要香菜", "下单成功", "蔬菜包 1份", "不要香菜")
 }
+
+// TestLeadLineThatAsks: a lead's line for a household, or a 接龙 entry,
+// that asks about goods (鸡蛋多少钱, 还有牛奶吗) ordered a box for that
+// household; it is now named as not registered.
+func TestLeadLineThatAsks(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "lead-3", "3-1-107 鸡蛋多少钱", "问的是价钱")
+	e.mustSay(t, "lead-3", "#接龙 3栋\n1. 3-1-101 蔬菜包1份\n2. 3-1-102 还有牛奶吗", "新下单1户", "第2条：问的是价钱")
+	for _, h := range []string{"3-1-107", "3-1-102"} {
+		if list := e.householdOrders(t, h); len(list) != 0 {
+			t.Errorf("%s: a question ordered %+v", h, list)
+		}
+	}
+}
