@@ -350,6 +350,7 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 	if m, ok := orders.FindAddress(rest, nil); ok {
 		rest = rest[:m.Start] + " " + rest[m.End:] // 3-2-1201 is a door
 	}
+	_, rest = orders.StripPhone(rest) // 取消 1001 电话13812345678: a phone is no order
 	ids := dedupeStrings(orderNumber.FindAllString(rest, -1))
 	if len(ids) > 1 {
 		return textCancelOneAtATime(ids), nil
