@@ -271,3 +271,28 @@ func TestCriesResidentsWrote(t *testing.T) {
 		})
 	}
 }
+
+// TestWordsAfterACry: what a frightened person writes after 救命 without
+// a cry word (我爸不动了 脸发紫, 在3栋2单元502 快点, 人呢？) was answered
+// 没有找到 … 这次没有下单 (or 您只能为自己家下单) and reached nobody; it is
+// now passed on as more of the cry. An order after it is still an order;
+// the same words from a household that did not cry are not a cry.
+func TestWordsAfterACry(t *testing.T) {
+	e, ob, fake := urgentEnv(t)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "zhang", "救命", "120")
+	got := e.mustSay(t, "zhang", "我爸不动了 脸色很难看", "120", "已马上转告")
+	if strings.Contains(got, "没有找到") {
+		t.Fatalf("read as an order: %q", got)
+	}
+	if p := pagedAll(t, e, ob, fake, "vol-a", "脸色很难看"); len(p) != 1 {
+		t.Errorf("vol-a not told: %q", fake.SentTo("vol-a"))
+	}
+	e.mustSay(t, "zhang", "在3栋2单元502 快点", "3栋2单元502", "已马上转告")
+	if p := pagedAll(t, e, ob, fake, "lead-3", "快点"); len(p) != 1 {
+		t.Errorf("lead-3 not told: %q", fake.SentTo("lead-3"))
+	}
+	e.mustSay(t, "zhang", "硝酸甘油1瓶", "订单号")
+	e.mustSay(t, "li", "绑定 3栋2单元601", "已绑定")
+	e.mustSay(t, "li", "我爸不动了 脸色很难看", "没有找到")
+}

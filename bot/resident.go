@@ -51,6 +51,21 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			msg.note = strings.TrimSpace(msg.note + " " + remark)
 		}
 	}
+	if len(p.Items)+len(p.UnknownGoods)+len(p.Declined) == 0 {
+		// Words that order nothing, just after a cry for help (我爸不动了
+		// 脸发紫, 在3栋2单元502 快点, 人呢？): more of the cry, for the team.
+		if msg.arrive != nil {
+			return "", errNotFast
+		}
+		cried, err := b.Actions.CriedLately(ctx, msg.actor())
+		if err != nil {
+			return "", err
+		}
+		if cried {
+			msg.cry = true
+			return b.urgentHelp(ctx, msg, s)
+		}
+	}
 	if len(p.Declined) > 0 && !said {
 		// 鸡蛋不要了, 大米1袋 不要鸡蛋: never an order of eggs; what the
 		// resident may mean (cancel the eggs ordered, or buy the rest) is

@@ -100,6 +100,7 @@ func TestIsCry(t *testing.T) {
 		{"胸闷 喘不动", true},
 		{"老人不吃不喝两天了", true},
 		{"我想死", true},
+		{"我爸嘴唇发紫", true},
 		{"真不想活", true},
 		{"血压很高 头很晕", true},
 		{"老人走丢了", true},
