@@ -84,7 +84,7 @@ func TestQuestionsAboutGoodsOrderNothing(t *testing.T) {
 // and 取消 1001 谢谢 cancel order 1001; two numbers at once cancel
 // nothing and say so.
 func TestCancelAsResidentsWriteIt(t *testing.T) {
-	for _, text := range []string{"取消1001号订单", "取消订单号：1001", "撤消 1001", "取消 1001 谢谢", "取消第１００１号", "取消1001 有事打我电话13812345678"} {
+	for _, text := range []string{"取消1001号订单", "取消订单号：1001", "撤消 1001", "取消 1001 谢谢", "取消第１００１号", "取消1001 有事打我电话13812345678", "帮我取消1001", "麻烦，取消订单1001", "我要取消1001号"} {
 		t.Run(text, func(t *testing.T) {
 			e := newEnv(t, nil)
 			e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
