@@ -223,9 +223,15 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			mentions = append(mentions, m)
 			pending = -1
 		case tokWord:
-			if declines(t.text) && i+1 < len(toks) && toks[i+1].kind == tokItem {
-				declining = true // 不要鸡蛋
-				continue
+			if declines(t.text) {
+				j := i + 1
+				for j < len(toks) && toks[j].kind == tokSep && toks[j].space {
+					j++
+				}
+				if j < len(toks) && toks[j].kind == tokItem {
+					declining, i = true, j-1 // 不要鸡蛋, 不要 鸡蛋
+					continue
+				}
 			}
 			w := stripFillers(t.text)
 			if w == "" {
