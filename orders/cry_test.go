@@ -101,6 +101,11 @@ func TestIsCry(t *testing.T) {
 		{"老人不吃不喝两天了", true},
 		{"我想死", true},
 		{"我爸嘴唇发紫", true},
+		{"我家老人心脏病犯了", true},
+		{"哮喘犯了 喷雾用完了", true},
+		{"老人吃错药了", true},
+		{"有瓦斯味", true}, // 瓦斯: gas, in Taiwan and Fujian
+		{"瓦斯外洩", true},
 		{"真不想活", true},
 		{"血压很高 头很晕", true},
 		{"老人走丢了", true},
@@ -160,6 +165,7 @@ func TestIsFire(t *testing.T) {
 		"家里煤气味很大":    true,
 		"厨房冒烟了":      true,
 		"楼道里有烟":      true,
+		"有瓦斯味":       true,
 	} {
 		if got := IsFire(nil, zh.Fold(text)); got != fire {
 			t.Errorf("IsFire(%q) = %v, want %v", text, got, fire)
