@@ -296,3 +296,15 @@ func TestWordsAfterACry(t *testing.T) {
 	e.mustSay(t, "li", "绑定 3栋2单元601", "已绑定")
 	e.mustSay(t, "li", "我爸不动了 脸色很难看", "没有找到")
 }
+
+// TestJiujiIsAnUrgentOrder: 救急 米面油1份 (urgent: I need it now) was
+// answered as a cry (有生命危险请先打120) with nothing ordered: its 救 was
+// read as goods nobody has. It is an urgent order, paged as one.
+func TestJiujiIsAnUrgentOrder(t *testing.T) {
+	e, _, _ := urgentEnv(t)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	got := e.mustSay(t, "zhang", "救急 米面油1份", "急需订单已收到", "米面油套餐 1份")
+	if strings.Contains(got, "备注") {
+		t.Errorf("a remark of the urgent word: %q", got)
+	}
+}
