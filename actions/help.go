@@ -74,14 +74,14 @@ type CryResult struct {
 func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResult, err error) {
 	defer func() { s.done(ctx, a, "cry", err) }()
 	home := a.Home
-	key, window := "u:"+a.OpenID, HelpWindow
-	switch {
-	case req.Relayed != "":
+	key, window := cryKey(a), HelpWindow
+	if req.Relayed != "" {
 		home, window = nil, relayWindow
 		sum := sha256.Sum256([]byte(req.Text))
 		key = "relay:" + hex.EncodeToString(sum[:8])
-	case home != nil:
-		key = home.Address.Household()
+	} else if _, err := s.Marks.MarkFor(ctx, "help-open:"+key, HelpWindow); err != nil {
+		// Only what they write next is read differently: the cry goes on.
+		s.Log.ErrorContext(ctx, "mark a cry open", "err", err)
 	}
 	teams := home != nil || req.Relayed != "" // a stranger's cry goes to staff and leads
 	var to []string
@@ -200,6 +200,23 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 	return res, nil
 }
 
+// cryKey is whose cries a's are: their household's, or theirs when not
+// bound.
+func cryKey(a Actor) string {
+	if a.Home != nil {
+		return a.Home.Address.Household()
+	}
+	return "u:" + a.OpenID
+}
+
+// CriedLately reports whether a's household (or a, when not bound) cried
+// for help within HelpWindow: what they write next that is no order (我爸
+// 不动了 脸发紫, 在3栋2单元502 快点, 人呢？) tells the team more of it, and
+// is passed on as a cry (see Cry, MoreCries), not answered 没有找到.
+func (s *Service) CriedLately(ctx context.Context, a Actor) (bool, error) {
+	return s.Marks.Marked(ctx, "help-open:"+cryKey(a))
+}
+
 // moreCry returns the mark of the slot a cry of key takes to page again
 // with words not yet passed on (said is their mark); "" when they were
 // passed on already or the slots are taken.
@@ -222,10 +239,13 @@ func (s *Service) moreCry(ctx context.Context, key, said string) (string, error)
 }
 
 // criedWords is what a cry says, as a mark's name: its letters and digits,
-// folded, hashed (救命！ and 救命 are the same words).
+// folded, hashed, urgent words aside (救命！ and 救命 are the same words,
+// and so are 救命 我爸晕倒了 and 我爸晕倒了).
 func criedWords(text string) string {
 	var b strings.Builder
-	for _, r := range zh.Fold(text) {
+	// 救命 我爸心脏病药吃完了, then 我爸心脏病药吃完了: the same words.
+	words, _ := orders.CutUrgent(nil, zh.Fold(text))
+	for _, r := range words {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
 			b.WriteRune(unicode.ToLower(r))
 		}

@@ -163,7 +163,23 @@ var commands = []cmd{
 	// text without a household is their own order.
 	{match: householdLines, who: lead, run: (*Bot).paste},
 	{words: cancelWords, run: (*Bot).cancel},
+	// 帮我取消1001, 麻烦取消订单1001: the cancel, asked politely (by
+	// voice above all).
+	{match: politeCancel, run: (*Bot).cancel},
 	{match: func(*Bot, *Message, string) bool { return true }, run: (*Bot).order},
+}
+
+// politeWords may come before a command: 帮我取消1001. Longest first.
+var politeWords = []string{"能不能帮我", "可以帮我", "麻烦帮我", "请帮我", "麻烦你", "帮我", "帮忙", "麻烦", "我要", "我想", "请"}
+
+// politeCancel matches a cancel after polite words (帮我取消1001).
+func politeCancel(_ *Bot, _ *Message, s string) bool {
+	rest, ok := command(s, politeWords)
+	if !ok {
+		return false
+	}
+	_, ok = command(rest, cancelWords)
+	return ok
 }
 
 // text routes a text message through the command table.

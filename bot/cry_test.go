@@ -243,3 +243,68 @@ func TestACryThatSaysMoreIsPassedOn(t *testing.T) {
 		t.Errorf("the same cry again before binding: %q", got)
 	}
 }
+
+// TestCriesResidentsWrote: a fall, a smell of gas, smoke, low sugar, a
+// heart, despair, written as residents write them, were answered 没有找到
+// (an order) and paged nobody; each now pages the team, and the fire's
+// answer says 119.
+func TestCriesResidentsWrote(t *testing.T) {
+	for _, tc := range []struct{ text, call string }{
+		{"老伴摔了 起不来", "120"},
+		{"家里煤气味很大", "119"},
+		{"楼道里有烟", "119"},
+		{"我血糖很低 头晕", "120"},
+		{"我心脏难受", "120"},
+		{"我想死", "120"},
+		{"血压很高 头很晕", "120"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			e, ob, fake := urgentEnv(t)
+			e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+			got := e.mustSay(t, "zhang", tc.text, tc.call, "已马上转告")
+			if strings.Contains(got, "没有找到") {
+				t.Errorf("read as an order: %q", got)
+			}
+			if p := pagedAll(t, e, ob, fake, "vol-a", tc.text); len(p) != 1 {
+				t.Errorf("vol-a paged %d times: %q", len(p), fake.SentTo("vol-a"))
+			}
+		})
+	}
+}
+
+// TestWordsAfterACry: what a frightened person writes after 救命 without
+// a cry word (我爸不动了 脸发紫, 在3栋2单元502 快点, 人呢？) was answered
+// 没有找到 … 这次没有下单 (or 您只能为自己家下单) and reached nobody; it is
+// now passed on as more of the cry. An order after it is still an order;
+// the same words from a household that did not cry are not a cry.
+func TestWordsAfterACry(t *testing.T) {
+	e, ob, fake := urgentEnv(t)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	e.mustSay(t, "zhang", "救命", "120")
+	got := e.mustSay(t, "zhang", "我爸不动了 脸色很难看", "120", "已马上转告")
+	if strings.Contains(got, "没有找到") {
+		t.Fatalf("read as an order: %q", got)
+	}
+	if p := pagedAll(t, e, ob, fake, "vol-a", "脸色很难看"); len(p) != 1 {
+		t.Errorf("vol-a not told: %q", fake.SentTo("vol-a"))
+	}
+	e.mustSay(t, "zhang", "在3栋2单元502 快点", "3栋2单元502", "已马上转告")
+	if p := pagedAll(t, e, ob, fake, "lead-3", "快点"); len(p) != 1 {
+		t.Errorf("lead-3 not told: %q", fake.SentTo("lead-3"))
+	}
+	e.mustSay(t, "zhang", "硝酸甘油1瓶", "订单号")
+	e.mustSay(t, "li", "绑定 3栋2单元601", "已绑定")
+	e.mustSay(t, "li", "我爸不动了 脸色很难看", "没有找到")
+}
+
+// TestJiujiIsAnUrgentOrder: 救急 米面油1份 (urgent: I need it now) was
+// answered as a cry (有生命危险请先打120) with nothing ordered: its 救 was
+// read as goods nobody has. It is an urgent order, paged as one.
+func TestJiujiIsAnUrgentOrder(t *testing.T) {
+	e, _, _ := urgentEnv(t)
+	e.mustSay(t, "zhang", "绑定 3栋2单元501", "已绑定")
+	got := e.mustSay(t, "zhang", "救急 米面油1份", "急需订单已收到", "米面油套餐 1份")
+	if strings.Contains(got, "备注") {
+		t.Errorf("a remark of the urgent word: %q", got)
+	}
+}

@@ -33,7 +33,7 @@ var reCollected = regexp.MustCompile(`(?:已收|收了|收到|收款|收现金|�
 
 // moneyFiller is what may surround 收 without saying an amount: 已收款,
 // 收了钱, 收到现金了.
-const moneyFiller = "款钱了到现金元块啦的 ，,。.!！"
+const moneyFiller = "款钱了到现金元块啦的整 ，,。.!！"
 
 // splitCollected cuts what was collected off a 完成 reference: "3 已收50"
 // is stop 3 and 5000 fen; "3 已收款" (money taken, no amount said) is
@@ -62,9 +62,13 @@ func splitCollected(rest string) (ref string, fen int64, ok bool) {
 	if err != nil || yuan <= 0 {
 		return "", 0, false
 	}
-	// What follows the amount says its kind (现金, 钱了): no part of the
-	// reference.
-	ref = strings.Trim(rest[:m[0]]+" "+strings.Trim(rest[m[1]:], moneyFiller), " 号#第户，,")
+	// What follows the amount says its kind (现金, 钱了) or thanks (谢谢,
+	// 👍, 整): no part of the reference.
+	tail := strings.Trim(rest[m[1]:], moneyFiller)
+	if isThanks(nil, nil, tail) {
+		tail = ""
+	}
+	ref = strings.Trim(rest[:m[0]]+" "+tail, " 号#第户，,")
 	return ref, int64(yuan*100 + 0.5), true
 }
 

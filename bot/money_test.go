@@ -252,6 +252,13 @@ func TestSplitCollected(t *testing.T) {
 		{"2 已收60元现金", "2", 6000, true},
 		{"2，收了60块钱", "2", 6000, true},
 		{"2 已收60元現金了", "2", 6000, true},
+		// Thanks after the amount: the stop was not read (完成 2 已收110元
+		// 谢谢 recorded nothing and got the how-to).
+		{"2 已收110元 谢谢", "2", 11000, true},
+		{"2 收110 👍", "2", 11000, true},
+		{"2 收了110元现金。谢谢", "2", 11000, true},
+		{"2 已收110元整", "2", 11000, true},
+		{"2 收了110 还欠10元", "2  还欠10", 11000, true}, // not read: asked again
 	} {
 		ref, fen, ok := splitCollected(tc.in)
 		if ref != tc.ref || fen != tc.fen || ok != tc.ok {

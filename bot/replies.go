@@ -464,6 +464,25 @@ func textCancelWhich(open []orders.Order) string {
 	return fmt.Sprintf("请告诉我要取消哪个订单，例如：取消 %s\n可以取消的订单：%s", ids[0], strings.Join(ids, "、"))
 }
 
+// textDeclined answers goods written as not wanted (鸡蛋不要了, 大米1袋
+// 不要鸡蛋): nothing was ordered; how to cancel an order already placed,
+// and how to order the other goods alone (want: 大米1袋).
+func textDeclined(names []string, open []orders.Order, want string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "您说不要%s，这次没有下单。", strings.Join(names, "、"))
+	if len(open) > 0 {
+		ids := make([]string, len(open))
+		for i, o := range open {
+			ids[i] = o.ID
+		}
+		fmt.Fprintf(&b, "\n要取消已经下的订单，请发：取消 %s\n可以取消的订单：%s", ids[0], strings.Join(ids, "、"))
+	}
+	if want != "" {
+		fmt.Fprintf(&b, "\n要买别的，请只发要的东西和数量：%s", want)
+	}
+	return b.String()
+}
+
 // textCancelOneAtATime answers a cancel naming several orders: none was
 // cancelled (one message, one cancel), and how to send each.
 func textCancelOneAtATime(ids []string) string {

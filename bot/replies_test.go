@@ -186,6 +186,8 @@ func TestReplyGolden(t *testing.T) {
 		"about_goods":             textAboutGoods(items, map[string]int{"VEG-A": 12, "EGG": 0}),
 		"when_it_comes":           textWhenItComes,
 		"cancel_one_at_a_time":    textCancelOneAtATime([]string{"1001", "1002"}),
+		"declined":                textDeclined([]string{"鸡蛋"}, []orders.Order{{ID: "1001"}, {ID: "1002"}}, "大米1袋"),
+		"declined_nothing_open":   textDeclined([]string{"鸡蛋"}, nil, ""),
 		"thanks_resident":         textThanks(textGreetResident),
 	}
 	for name, text := range leadReplies(placed, delivered) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,6 +51,30 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			msg.note = strings.TrimSpace(msg.note + " " + remark)
 		}
 	}
+	if len(p.Items)+len(p.UnknownGoods)+len(p.Declined) == 0 {
+		// Words that order nothing, just after a cry for help (我爸不动了
+		// 脸发紫, 在3栋2单元502 快点, 人呢？): more of the cry, for the team.
+		if msg.arrive != nil {
+			return "", errNotFast
+		}
+		cried, err := b.Actions.CriedLately(ctx, msg.actor())
+		if err != nil {
+			return "", err
+		}
+		if cried {
+			msg.cry = true
+			return b.urgentHelp(ctx, msg, s)
+		}
+	}
+	if len(p.Declined) > 0 && !said {
+		// 鸡蛋不要了, 大米1袋 不要鸡蛋: never an order of eggs; what the
+		// resident may mean (cancel the eggs ordered, or buy the rest) is
+		// for them to send.
+		if msg.arrive != nil {
+			return "", errNotFast
+		}
+		return b.declined(ctx, msg, p)
+	}
 	badQty := len(p.ZeroQty) + len(p.TooMany) + len(p.Fractional) + len(p.Negative) + len(p.Unclear)
 	if len(p.Items) == 0 && len(p.Unknown) == 0 && badQty == 0 && !said {
 		if hasAddr {
@@ -75,9 +100,9 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 		// 还有鸡蛋吗, 鸡蛋多少钱, 鸡蛋什么时候到: asked, not ordered,
 		// typed or said (a clear voice order is not read back).
 		switch {
-		case asksWhen(rest):
+		case orders.AsksWhen(rest):
 			return textWhenItComes, nil
-		case hasAny(rest, priceWords) || (asksWhat(rest) && len(p.Unsaid) > 0):
+		case orders.Asks(rest, p):
 			return b.aboutGoods(ctx, p.Items)
 		}
 	}
@@ -94,7 +119,7 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			return reply, err
 		}
 	}
-	if len(p.Items) == 0 && asksWhat(rest) {
+	if len(p.Items) == 0 && orders.AsksWhat(rest) {
 		// 能不能送点菜？ 有没有鸡蛋？: show what there is.
 		list, err := b.catalogList(ctx)
 		return textWhatWeHave + list, err
@@ -222,33 +247,6 @@ func (b *Bot) readDays(ctx context.Context, now time.Time) (orders.Days, error) 
 	return b.Community.Calendar.Read(ctx, b.Store, now, b.Location)
 }
 
-// questionWords mark a message that asks what there is rather than
-// orders.
-var questionWords = []string{"能不能", "有没有", "可不可以", "能买", "可以买", "卖不卖", "有吗", "吗", "?", "么"}
-
-// priceWords ask what goods cost: 鸡蛋多少钱 is no order.
-var priceWords = []string{"多少钱", "几块钱", "几钱", "多钱", "什么价", "啥价", "价格", "价钱", "贵不贵", "怎么卖"}
-
-// arrivalWords ask when goods come (鸡蛋什么时候到, 菜怎么还没到), unless
-// anyTimeWords say any time will do (什么时候送都行: a remark).
-var (
-	arrivalWords = []string{"什么时候", "啥时候", "几点", "哪天", "几号", "到了没", "到没到", "怎么还没", "还没到", "还没送"}
-	anyTimeWords = []string{"都行", "都可以", "都好", "均可", "无所谓", "随便"}
-)
-
-// asksWhen reports whether folded s asks when goods come.
-func asksWhen(s string) bool { return hasAny(s, arrivalWords) && !hasAny(s, anyTimeWords) }
-
-// hasAny reports whether s holds one of words.
-func hasAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // aboutGoods answers a question about items (还有鸡蛋吗, 鸡蛋多少钱): what
 // each costs, whether any are left, and how to order; nothing is ordered.
 func (b *Bot) aboutGoods(ctx context.Context, items []orders.ItemRequest) (string, error) {
@@ -263,16 +261,6 @@ func (b *Bot) aboutGoods(ctx context.Context, items []orders.ItemRequest) (strin
 		}
 	}
 	return textAboutGoods(its, left), nil
-}
-
-// asksWhat reports whether folded s is a question (能不能送点菜？).
-func asksWhat(s string) bool {
-	for _, w := range questionWords {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // typos returns the unknown words of an order as the resident wrote them
@@ -377,20 +365,15 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 	if m, ok := orders.FindAddress(rest, nil); ok {
 		rest = rest[:m.Start] + " " + rest[m.End:] // 3-2-1201 is a door
 	}
+	_, rest = orders.StripPhone(rest) // 取消 1001 电话13812345678: a phone is no order
 	ids := dedupeStrings(orderNumber.FindAllString(rest, -1))
 	if len(ids) > 1 {
 		return textCancelOneAtATime(ids), nil
 	}
 	if len(ids) == 0 {
-		list, err := b.recent(ctx, bd, b.days(msg))
+		open, err := b.openOrders(ctx, msg, bd)
 		if err != nil {
 			return "", err
-		}
-		var open []orders.Order
-		for _, o := range list {
-			if waiting(o.Status) {
-				open = append(open, o)
-			}
 		}
 		return textCancelWhich(open), nil
 	}
@@ -412,6 +395,48 @@ func (b *Bot) cancel(ctx context.Context, msg *Message, rest string) (string, er
 		return ack.Reply, nil
 	}
 	return textCancelled(done), nil
+}
+
+// openOrders returns the household's orders that may still be
+// cancelled, newest first.
+func (b *Bot) openOrders(ctx context.Context, msg *Message, bd orders.Binding) ([]orders.Order, error) {
+	list, err := b.recent(ctx, bd, b.days(msg))
+	if err != nil {
+		return nil, err
+	}
+	var open []orders.Order
+	for _, o := range list {
+		if waiting(o.Status) {
+			open = append(open, o)
+		}
+	}
+	return open, nil
+}
+
+// declined answers a message that says goods are not wanted (鸡蛋不要了):
+// nothing is ordered; how to cancel what was ordered and how to order
+// the rest alone.
+func (b *Bot) declined(ctx context.Context, msg *Message, p orders.ItemParse) (string, error) {
+	var open []orders.Order
+	if msg.From.Bound {
+		var err error
+		if open, err = b.openOrders(ctx, msg, msg.From.Binding); err != nil {
+			return "", err
+		}
+	}
+	var want []string
+	for _, it := range p.Items {
+		want = append(want, b.names([]string{it.SKU})[0]+strconv.Itoa(it.Qty)+b.unit(it.SKU))
+	}
+	return textDeclined(b.names(p.Declined), open, strings.Join(want, " ")), nil
+}
+
+// unit is the unit sku is sold in (盒), "份" when unknown.
+func (b *Bot) unit(sku string) string {
+	if it, ok := b.Catalog.Item(sku); ok && it.Unit != "" {
+		return it.Unit
+	}
+	return "份"
 }
 
 func (b *Bot) catalogList(ctx context.Context) (string, error) {

@@ -369,7 +369,17 @@ func TestCryForHelpReachesPeople(t *testing.T) {
 			t.Errorf("%s told: %+v", u, sent)
 		}
 	}
-	if got := e.say("zhang", "我爸心脏病药吃完了"); strings.Contains(got, "转告") {
+	// Right after, the same words without 救命 are the same cry: nobody
+	// is paged again. From a household that did not cry, no emergency.
+	if got := e.say("zhang", "我爸心脏病药吃完了"); strings.Contains(got, "已马上转告") {
+		t.Errorf("the same words paged again: %q", got)
+	}
+	ob.Drain(ctx)
+	if sent := fake.SentTo("vol-a"); len(sent) != 1 {
+		t.Errorf("vol-a told %d times: %+v", len(sent), sent)
+	}
+	e.say("li", "绑定 3栋2单元601")
+	if got := e.say("li", "我爸心脏病药吃完了"); strings.Contains(got, "转告") {
 		t.Errorf("without 急 words it is not an emergency: %q", got)
 	}
 }

@@ -79,8 +79,7 @@ func TestOfficialVectorsThroughHandler(t *testing.T) {
 				AppID: v.AppID, AppSecret: "s", Token: v.Token, EncodingAESKey: v.EncodingAESKey,
 				Cache: wechat.NewTokenCache(rdb, v.AppID, log),
 			})
-			b := &Bot{Catalog: cat, Community: testCommunity(), Store: redisstore.New(rdb, community, cat),
-				Location: shanghai, Now: time.Now, Log: log}
+			b := newBot(cat, testCommunity(), redisstore.New(rdb, community, cat), failingNotices{}, time.Now, log)
 			srv := httptest.NewServer(&wechat.Handler{Account: acct, Answer: b.Handle, Token: v.Token, MaxBody: 1 << 20, Budget: 4 * time.Second, Log: log})
 			defer srv.Close()
 

@@ -195,6 +195,8 @@ func TestVolunteerSaysDoneInWords(t *testing.T) {
 	}
 	// The money's kind after the amount is no part of the stop.
 	e.mustSay(t, "vol-a", "完成 1 已收30元现金", "已经记过送达了", "已记下收款30元")
+	// Thanks after the amount are no part of the stop.
+	e.mustSay(t, "vol-a", "完成 2 已收60元 谢谢👍", "已记下收款60元")
 }
 
 // TestVolunteerFinishesAnOrderNotTheirs: 完成 with the id of an order on

@@ -84,7 +84,7 @@ func TestQuestionsAboutGoodsOrderNothing(t *testing.T) {
 // and 取消 1001 谢谢 cancel order 1001; two numbers at once cancel
 // nothing and say so.
 func TestCancelAsResidentsWriteIt(t *testing.T) {
-	for _, text := range []string{"取消1001号订单", "取消订单号：1001", "撤消 1001", "取消 1001 谢谢", "取消第１００１号"} {
+	for _, text := range []string{"取消1001号订单", "取消订单号：1001", "撤消 1001", "取消 1001 谢谢", "取消第１００１号", "取消1001 有事打我电话13812345678", "帮我取消1001", "麻烦，取消订单1001", "我要取消1001号"} {
 		t.Run(text, func(t *testing.T) {
 			e := newEnv(t, nil)
 			e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
@@ -120,5 +120,74 @@ func TestThanksAreAnsweredKindly(t *testing.T) {
 	}
 	if list := e.householdOrders(t, "3-2-601"); len(list) != 0 {
 		t.Errorf("thanks ordered: %+v", list)
+	}
+}
+
+// TestQuantityAfterTheGoods: 鸡蛋要两盒, 鸡蛋：2盒 and 有鸡蛋吗 我要2盒 say
+// how many after the goods; each ordered one (the 2 dropped without a
+// word, or the question answered and nothing ordered). Two goods before
+// one quantity are asked about by name.
+func TestQuantityAfterTheGoods(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"鸡蛋要两盒，大米要一袋", "鸡蛋 2盒"},
+		{"鸡蛋：2盒", "鸡蛋 2盒"},
+		{"蔬菜包 来两份", "蔬菜包 2份"},
+		{"有鸡蛋吗 我要2盒", "鸡蛋 2盒"},
+		{"麻烦问下蔬菜包还有吗 要2份", "蔬菜包 2份"},
+		{"能送鸡蛋吗？我要2盒", "鸡蛋 2盒"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			e := newEnv(t, nil)
+			e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+			e.mustSay(t, "wang", tc.text, "下单成功", tc.want)
+		})
+	}
+	e := newEnv(t, nil)
+	e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+	e.mustSay(t, "wang", "蔬菜包 鸡蛋 要2份", "看不出", "蔬菜包", "鸡蛋")
+	if list := e.householdOrders(t, "3-2-601"); len(list) != 0 {
+		t.Errorf("an unclear quantity ordered: %+v", list)
+	}
+}
+
+// TestGoodsNotWanted: 鸡蛋不要了 and 大米1袋 不要鸡蛋 each ordered a box of
+// eggs (备注：不); they now order nothing and say how to cancel the order
+// already placed, or to order the rest alone.
+func TestGoodsNotWanted(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "wang", "绑定 3栋2单元601", "已绑定")
+	e.mustSay(t, "wang", "鸡蛋1盒", "订单号 1001")
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"鸡蛋不要了", []string{"不要鸡蛋", "这次没有下单", "取消 1001"}},
+		{"鸡蛋 不用了", []string{"不要鸡蛋", "这次没有下单"}},
+		{"不要鸡蛋了 要大米1袋", []string{"不要鸡蛋", "这次没有下单", "大米1袋"}},
+		{"大米1袋 不要鸡蛋", []string{"不要鸡蛋", "这次没有下单", "大米1袋"}},
+	} {
+		got := e.mustSay(t, "wang", tc.text, tc.want...)
+		if strings.Contains(got, "下单成功") {
+			t.Errorf("%q ordered:\n%s", tc.text, got)
+		}
+	}
+	if list := e.householdOrders(t, "3-2-601"); len(list) != 1 || list[0].Status != orders.StatusPending {
+		t.Errorf("orders: %+v", list)
+	}
+	// A remark is no refusal: the 蔬菜包 is ordered.
+	e.mustSay(t, "wang", "蔬菜包1份 不要香菜", "下单成功", "蔬菜包 1份", "不要香菜")
+}
+
+// TestLeadLineThatAsks: a lead's line for a household, or a 接龙 entry,
+// that asks about goods (鸡蛋多少钱, 还有牛奶吗) ordered a box for that
+// household; it is now named as not registered.
+func TestLeadLineThatAsks(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "lead-3", "3-1-107 鸡蛋多少钱", "问的是价钱")
+	e.mustSay(t, "lead-3", "#接龙 3栋\n1. 3-1-101 蔬菜包1份\n2. 3-1-102 还有牛奶吗", "新下单1户", "第2条：问的是价钱")
+	for _, h := range []string{"3-1-107", "3-1-102"} {
+		if list := e.householdOrders(t, h); len(list) != 0 {
+			t.Errorf("%s: a question ordered %+v", h, list)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/baogong/baogong/catalog"
@@ -16,7 +17,7 @@ import (
 // before; common slips of the input method are listed: 就命 for 救命, 晕到
 // for 晕倒). Each alone makes a message a cry, unless it lies in one of
 // notCry's phrases or follows one of thingsBefore's things.
-var cryWords = []string{
+var cryWords = slices.Concat([]string{
 	"救命", "急救", "救救", "就命", "sos",
 	"晕倒", "昏倒", "晕到了", "昏到了", "晕过去", "昏过去", "昏迷", "晕厥", "休克", "不省人事", "叫不醒", "没意识", "没反应了", "人不动了",
 	"喘不上气", "喘不过气", "上不来气", "透不过气", "喘不了气", "呼吸困难", "不能呼吸", "呼吸不了", "没有呼吸", "没呼吸", "没气了", "窒息", "噎住",
@@ -30,17 +31,31 @@ var cryWords = []string{
 	"喘不上来", "喘不过来", "气上不来", "呼吸不上来", "跌倒", "摔伤", "喊不醒", "叫不应", "喊不应", "晕了过去", "昏了过去",
 	"心脏不舒服", "心口疼", "心口痛", "心脏疼", "心脏痛", "心绞痛", "说不出话", "说不了话", "嘴歪",
 	"烫伤", "烧伤", "流了很多血", "血流不止", "出血不止", "犯病了", "发病了", "快死了",
-	// A locked-in winter's dangers: fire and gas (119, not 120).
-	"着火", "失火", "起火", "火灾", "打119", "叫119", "拨119",
-	"中毒", "煤气泄漏", "燃气泄漏", "天然气泄漏", "煤气泄露", "燃气泄露", "天然气泄露", "漏煤气", "漏燃气",
-}
+	"中毒",
+	// Said by those who wrote them and were answered 没有找到 (an
+	// order): a fall (老伴摔了 起不来), a heart (心脏难受, 胸闷), sugar
+	// and pressure (血糖很低, 血压很高), a fever (发高烧40度), despair (我想死),
+	// an old person who stopped eating, one lost, one stuck in a lift.
+	// Not 起不来床 nor 低血糖 alone: how someone always is, a remark.
+	// Not 高烧 alone: in a fever wave it is every other order of
+	// medicine (and the team's pushes are few).
+	"摔了", "头流血", "头破了", "没知觉", "没有知觉", "没有意识",
+	"心脏难受", "胸口难受", "胸闷", "胸口闷", "低血糖了", "血糖很低", "血糖太低", "血糖特别低",
+	"血压很高", "血压太高", "血压特别高", "血压好高", "血压高到", "血压飙", "血压降不下来", "血压下不来",
+	"高烧40", "高烧41", "烧到40", "烧到41", "烧40度", "烧41度", "高烧不退", "高热不退", "高烧抽",
+	"病犯了", "哮喘犯了", "发作", "癫痫", "羊癫疯", "吃错药", "药吃多了", "吃多了药", "喝农药", "喝了农药", "误服",
+	"脸发紫", "嘴唇发紫", "嘴发紫", "想死", "不想活", "活不下去", "轻生", "不吃不喝", "走丢了", "走失", "困在电梯", "电梯困人", "家暴",
+}, fireWords)
 
 // notCry are everyday phrases that hold a cry word: the lockdown's 中风险
 // (medium-risk area), a kitchen's 抽风机, thanks to a 救命恩人, a chronic
 // 中风后遗症, a stove that will not light (打不着火).
 var notCry = []string{
 	"中风险", "抽风机", "抽风扇", "救命恩人", "救命之恩", "救命稻草", "中风后遗症", "急救箱", "急救包",
-	"不着火", // 煤气灶打不着火: the stove will not light
+	"不着火",          // 煤气灶打不着火: the stove will not light
+	"嗓子冒烟", "喉咙冒烟", // thirsty
+	"想死你", "想死我", // missed
+	"家里有烟吗", "家里有烟酒", // cigarettes
 }
 
 // thingsBefore lists, for cry words also said of things, the things: 煤气
@@ -48,7 +63,7 @@ var notCry = []string{
 // (我妈不行了, 老人没气了) they are cries.
 var thingsBefore = map[string][]string{
 	"没气了": gasAndTyres, "不行了": things, "快不行了": things, "摔到了": things,
-	"快死了": things, "出事了": things, "出大事了": things, "中毒": things, // 手机快死了, 电脑中毒了
+	"快死了": things, "出事了": things, "摔了": things, "出大事了": things, "中毒": things, // 手机快死了, 电脑中毒了
 }
 
 var (
@@ -57,6 +72,7 @@ var (
 		"手机", "电话", "电脑", "网", "网络", "信号", "宽带", "路由器", "冰箱", "电视", "空调", "热水器", "洗衣机",
 		"电池", "电瓶", "充电器", "车", "灯", "水管", "马桶", "灶", "电饭煲", "微波炉", "油烟机", "锁", "电梯",
 		"机器", "插座", "电", "暖气", "打印机", "机",
+		"碗", "杯子", "盘子", "瓶子", "蛋", "东西", "快递", "包裹", "箱子", // 送来的鸡蛋摔了
 	}
 	// thingFillers may stand between a thing and what is said of it: 手机快
 	// 不行了, 冰箱好像也不行了.
@@ -72,8 +88,11 @@ func IsCry(cat *catalog.Catalog, s string) bool { return cries(cat, s, cryWords)
 
 // fireWords are the cry words of a fire or a gas leak: 119 is the call
 // (120 for whoever is hurt).
+// They are cry words too: a locked-in winter's dangers. A smell of gas
+// (煤气味) or smoke (冒烟, 浓烟) is said before any fire is seen.
 var fireWords = []string{"着火", "失火", "起火", "火灾", "打119", "叫119", "拨119",
-	"煤气泄漏", "燃气泄漏", "天然气泄漏", "煤气泄露", "燃气泄露", "天然气泄露", "漏煤气", "漏燃气"}
+	"煤气泄漏", "燃气泄漏", "天然气泄漏", "煤气泄露", "燃气泄露", "天然气泄露", "漏煤气", "漏燃气",
+	"煤气味", "燃气味", "天然气味", "液化气味", "瓦斯味", "瓦斯泄", "瓦斯外泄", "瓦斯漏", "煤气外泄", "燃气外泄", "冒烟", "浓烟", "烟很大", "好大的烟", "楼道有烟", "楼道里有烟", "屋里有烟", "家里有烟"}
 
 // IsFire reports whether folded text s cries for help about a fire or a
 // gas leak (see IsCry).

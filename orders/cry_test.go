@@ -85,6 +85,33 @@ func TestIsCry(t *testing.T) {
 		{"燃气泄露 好大的味", true},
 		{"來人啊 救命", true},    // traditional
 		{"快來人 我爸跌倒了", true}, // traditional
+		// Review of the cries (rev-e): each was answered 没有找到 and
+		// paged nobody.
+		{"老伴摔了 起不来", true},
+		{"我爸发高烧40度", true},
+		{"孩子高烧抽筋", true},
+		{"家里煤气味很大", true},
+		{"闻到煤气味", true},
+		{"厨房冒烟了", true},
+		{"楼道里有烟", true},
+		{"我血糖很低 头晕", true},
+		{"我低血糖了 出冷汗", true},
+		{"我心脏难受", true},
+		{"胸闷 喘不动", true},
+		{"老人不吃不喝两天了", true},
+		{"我想死", true},
+		{"我爸嘴唇发紫", true},
+		{"我家老人心脏病犯了", true},
+		{"哮喘犯了 喷雾用完了", true},
+		{"老人吃错药了", true},
+		{"有瓦斯味", true}, // 瓦斯: gas, in Taiwan and Fujian
+		{"瓦斯外洩", true},
+		{"真不想活", true},
+		{"血压很高 头很晕", true},
+		{"老人走丢了", true},
+		{"我被困在电梯里了", true},
+		{"困在电梯里了 快来人", true},
+		{"充电器冒烟了", true}, // a thing smoking is a fire
 		// Not cries.
 		{"煤气灶打不着火了 鸡蛋1盒", false},
 		{"电脑中毒了", false},
@@ -110,6 +137,16 @@ func TestIsCry(t *testing.T) {
 		{"我爸中风后遗症 要买降压药", false},
 		{"手机摔到地上了", false},
 		{"120元的粮油包还有吗", false},
+		{"手机摔了 屏幕碎了", false},
+		{"送来的鸡蛋摔了好几个", false},
+		{"嗓子冒烟了 要矿泉水", false},
+		{"想死你们了 谢谢志愿者", false},
+		{"被困在家里两个月了 蔬菜包1份", false},
+		{"家里有烟吗", false},
+		{"蔬菜包1份 老人行动不便 起不来床 放门口", false},
+		{"胰岛素1支 我有低血糖要备着", false},
+		{"布洛芬1盒 孩子发烧39度", false},
+		{"孩子高烧 布洛芬1盒", false},
 	} {
 		if got := IsCry(cat, zh.Fold(tc.text)); got != tc.cry {
 			t.Errorf("IsCry(%q) = %v, want %v", tc.text, got, tc.cry)
@@ -125,6 +162,10 @@ func TestIsFire(t *testing.T) {
 		"老人摔倒了":      false,
 		"煤气灶打不着火了":   false,
 		"煤气中毒 头晕想吐":  false, // poisoned: 120
+		"家里煤气味很大":    true,
+		"厨房冒烟了":      true,
+		"楼道里有烟":      true,
+		"有瓦斯味":       true,
 	} {
 		if got := IsFire(nil, zh.Fold(text)); got != fire {
 			t.Errorf("IsFire(%q) = %v, want %v", text, got, fire)

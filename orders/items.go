@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,6 +52,9 @@ type ItemParse struct {
 	// Unsaid holds the SKUs of Items written without a quantity (counted
 	// as 1): 还有鸡蛋吗 names eggs, it does not say how many.
 	Unsaid []string
+	// Declined holds the SKUs written as not wanted: 鸡蛋不要了, 不要鸡蛋.
+	// They are not in Items: never ordered.
+	Declined []string
 }
 
 type tokKind int
@@ -94,9 +98,10 @@ var qtyLabels = []struct {
 var units = []string{"公斤", "千克", "份", "盒", "袋", "个", "斤", "瓶", "箱", "包", "桶", "支", "板", "罐", "提", "件", "把", "只", "条", "块", "颗", "片", "粒", "听", "卷", "捆", "盘", "串", "兜", "套", "组", "打", "管", "贴", "枚", "扎", "kg", "g"}
 
 // fillers are words around an order that carry no goods: 我要、来、麻烦、谢谢,
-// and a polite order's 能帮我…吗 and 麻烦送….
+// a polite order's 能帮我…吗 and 麻烦送…, and a question before the
+// quantity (有鸡蛋吗 我要2盒, 请问还有蔬菜包吗 要2份).
 // Longest first, so 我想要 goes before 我想 and 要.
-var fillers = []string{"能不能帮我", "可不可以帮我", "麻烦帮我", "能不能", "可不可以", "能帮我", "能给我", "可以帮我", "能否", "可否", "送过来", "送来", "就可以", "就行", "也行", "都行", "即可", "可以", "就好", "够了", "左右", "就", "我想要", "帮我买", "给我来", "买药", "我要", "我想", "想要", "需要", "麻烦", "帮我", "帮忙", "给我", "谢谢", "一下", "下单", "订购", "预订", "一共", "合计", "总共", "还要", "另外", "以及", "还有", "购买", "买", "要", "来", "订", "请", "共", "再", "也", "的", "了", "吧", "啊", "呀", "哦", "嗯", "和", "与", "及", "跟", "加", "谢", "您", "好", "你", "送", "吗"}
+var fillers = []string{"麻烦问下", "问一下", "有没有", "能不能帮我", "可不可以帮我", "麻烦帮我", "能不能", "可不可以", "能帮我", "能给我", "能送", "可以送", "可以帮我", "能否", "可否", "送过来", "送来", "就可以", "就行", "也行", "都行", "即可", "可以", "就好", "够了", "左右", "就", "我想要", "帮我买", "给我来", "买药", "我要", "我想", "想要", "请问", "问下", "需要", "麻烦", "帮我", "帮忙", "给我", "谢谢", "一下", "下单", "订购", "预订", "一共", "合计", "总共", "还要", "另外", "以及", "还有", "购买", "买", "要", "来", "订", "请", "共", "再", "也", "的", "了", "吧", "啊", "呀", "哦", "嗯", "和", "与", "及", "跟", "加", "谢", "您", "好", "你", "送", "吗", "有"}
 
 // ParseItems reads the goods and quantities in folded text s (see zh.Fold)
 // against the catalog. It understands quantities after the item
@@ -129,6 +134,12 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 		noQty    []int   // mentions of the current run still waiting for 各
 		words    []int   // indexes in out.Unknown of words waiting for 各
 		unclear  = map[string]bool{}
+		// bare are the mentions without a quantity since the last word
+		// that is not a filler: 鸡蛋要两盒 and 蔬菜包，要2份 give them the
+		// quantity that follows (see trailing).
+		bare []int
+		// declining: the word before the item said it is not wanted.
+		declining bool
 	)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -145,6 +156,20 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 				i += 2 // 2 盒 鸡蛋 (the tokenizer puts a unit after a number's space only)
 				withUnit = true
 			}
+			if len(bare) > 0 && (withUnit || fillerBefore(toks, i)) && trailing(toks, i+1) {
+				// 鸡蛋要两盒, 鸡蛋：2盒, 有鸡蛋吗 我要2盒: no item follows,
+				// so the quantity is the bare item's before it. Several
+				// bare items (蔬菜包 鸡蛋 要2份) leave it open.
+				if len(bare) > 1 {
+					for _, k := range bare {
+						unclear[mentions[k].sku] = true
+					}
+				} else {
+					k := bare[0]
+					mentions[k].n, mentions[k].explicit, mentions[k].frac = pending, true, fracPend
+				}
+				bare, noQty, pending = nil, nil, -1
+			}
 		case tokEach:
 			if i+1 < len(toks) && toks[i+1].kind == tokNum {
 				for _, k := range noQty {
@@ -158,10 +183,22 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 					i++
 				}
 			}
-			noQty, words, pending = nil, nil, -1
+			noQty, words, bare, pending = nil, nil, nil, -1
 		case tokItem:
 			m := mention{sku: t.item.SKU, name: t.text}
 			q, end, _, ok := qtyAfter(toks, i+1)
+			if after := withdrawnAfter(toks, max(i, end)+1); declining || after >= 0 {
+				// 不要鸡蛋, 鸡蛋不要了, 鸡蛋2盒不要了: not wanted.
+				out.Declined = append(out.Declined, m.sku)
+				switch {
+				case after >= 0:
+					i = after
+				case ok:
+					i = end
+				}
+				declining, pending = false, -1
+				continue
+			}
 			if ok && pending >= 0 && end+1 < len(toks) && toks[end+1].kind == tokItem {
 				ok = false // 两份蔬菜包一盒鸡蛋: the 一盒 is the 鸡蛋's
 			}
@@ -175,21 +212,33 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			if ok {
 				m.n, m.explicit, m.frac = q, true, fracAt(toks, end)
 				i = end
-				noQty = nil
+				noQty, bare = nil, nil
 			} else if pending >= 0 {
 				m.n, m.explicit, m.frac = pending, true, fracPend
-				noQty = nil
+				noQty, bare = nil, nil
 			} else {
 				noQty = append(noQty, len(mentions))
+				bare = append(bare, len(mentions))
 			}
 			mentions = append(mentions, m)
 			pending = -1
 		case tokWord:
+			if declines(t.text) {
+				j := i + 1
+				for j < len(toks) && toks[j].kind == tokSep && toks[j].space {
+					j++
+				}
+				if j < len(toks) && toks[j].kind == tokItem {
+					declining, i = true, j-1 // 不要鸡蛋, 不要 鸡蛋
+					continue
+				}
+			}
 			w := stripFillers(t.text)
 			if w == "" {
 				continue // 来三份菜包: the 来 keeps nothing from the 三份
 			}
 			out.Unknown = append(out.Unknown, w)
+			bare = nil                        // 鸡蛋 昨天买了2盒: the 2盒 is not the 鸡蛋's
 			goods := pending >= 0 && withUnit // 两斤西红柿
 			if _, end, marked, ok := qtyAfter(toks, i+1); ok && marked && !quantityOfNextItem(toks, end+1) {
 				// 西红柿2斤 — unless the quantity belongs to the item
@@ -309,6 +358,69 @@ done:
 		return 0, 0, false, false
 	}
 	return n, end, times || end > j, true
+}
+
+// withdrawals say the goods before them are not wanted (鸡蛋不要了);
+// refusals, the goods after them (不要鸡蛋). A remark is neither: 蔬菜包
+// 不要香菜 does not refuse the 蔬菜包 (CutNote takes it first), nor does
+// 不要太小.
+var (
+	withdrawals = []string{"不要", "不用", "不需要", "不买", "就不要", "先不要", "暂时不要", "也不要", "都不要", "不要啦"}
+	refusals    = []string{"不要", "不用", "不需要", "不买", "别买", "别送"}
+	particles   = []string{"了", "啦", "吧", "哦", "啊", "呀"}
+)
+
+// withdrawnAfter returns the index of the word at toks[j] (after spaces)
+// that withdraws the goods before it, or -1.
+func withdrawnAfter(toks []token, j int) int {
+	for j < len(toks) && toks[j].kind == tokSep && toks[j].space {
+		j++
+	}
+	if j >= len(toks) || toks[j].kind != tokWord || j+1 < len(toks) && toks[j+1].kind == tokItem {
+		return -1 // 大米1袋 不要鸡蛋: the eggs are refused, not the rice
+	}
+	w := toks[j].text
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, p := range particles {
+			if rest, ok := strings.CutSuffix(w, p); ok {
+				w, trimmed = rest, true
+			}
+		}
+	}
+	if slices.Contains(withdrawals, w) {
+		return j
+	}
+	return -1
+}
+
+// declines reports whether word w, just before an item, refuses it:
+// 不要鸡蛋, 我不要鸡蛋了.
+func declines(w string) bool {
+	for _, r := range refusals {
+		if strings.HasSuffix(w, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// trailing reports whether toks[j:] holds no item the quantity just
+// before toks[j] could be for: the end of the text, a separator that is
+// not a space (鸡蛋要两盒，大米要一袋), or a word (鸡蛋 要2盒 放门口). After
+// spaces, an item takes it (鸡蛋 要 2盒 大米: as 2盒大米).
+func trailing(toks []token, j int) bool {
+	for j < len(toks) && toks[j].kind == tokSep && toks[j].space {
+		j++
+	}
+	return j >= len(toks) || toks[j].kind == tokSep || toks[j].kind == tokWord
+}
+
+// fillerBefore reports whether the number toks[i] follows a word made of
+// fillers only: 鸡蛋要2, 蔬菜包 来2 (a bare number after a word that says
+// nothing is still asked for).
+func fillerBefore(toks []token, i int) bool {
+	return i > 0 && toks[i-1].kind == tokWord && stripFillers(toks[i-1].text) == ""
 }
 
 // labelled reports whether the quantity toks[j:end+1] read after an item

@@ -137,6 +137,54 @@ func TestParseItems(t *testing.T) {
 			t.Errorf("labelled %s: %+v, want %s", in, p, want)
 		}
 	}
+	// A quantity after the goods and a word that says nothing (要, 来),
+	// a colon or a comma, with no item after it, is theirs: each was
+	// one (the 2份 dropped without a word).
+	for in, want := range map[string]string{
+		"鸡蛋要两盒，大米要一袋":  "[{EGG-30 2} {RICE-5KG 1}]",
+		"蔬菜包，要2份":      "[{VEG-A 2}]",
+		"蔬菜包 要2份":      "[{VEG-A 2}]",
+		"蔬菜包 来两份":      "[{VEG-A 2}]",
+		"鸡蛋：2盒":        "[{EGG-30 2}]",
+		"鸡蛋要2":         "[{EGG-30 2}]",
+		"有鸡蛋吗 我要2盒":    "[{EGG-30 2}]",
+		"鸡蛋还有2盒吗":      "[{EGG-30 2}]",
+		"鸡蛋 要 2盒 大米":   "[{EGG-30 1} {RICE-5KG 2}]", // as 2盒大米
+		"鸡蛋 昨天买了2盒":    "[{EGG-30 1}]",              // a word between: not the eggs'
+		"蔬菜包 鸡蛋1盒 要2份": "[{VEG-A 1} {EGG-30 1}]",
+		"鸡蛋要两盒 放门口":    "[{EGG-30 2}]",
+	} {
+		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Items) != want || len(p.Unclear) != 0 {
+			t.Errorf("trailing quantity %s: %+v, want %s", in, p, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"蔬菜包 鸡蛋 要2份": "[VEG-A EGG-30]",
+		"蔬菜包，鸡蛋，来2份": "[VEG-A EGG-30]",
+	} {
+		if p := ParseItems(cat, zh.Fold(in)); fmt.Sprint(p.Unclear) != want {
+			t.Errorf("trailing quantity of several %s: %+v, want %s", in, p, want)
+		}
+	}
+	// Goods written as not wanted are never ordered.
+	for _, tc := range []struct{ in, items, declined string }{
+		{"鸡蛋不要了", "[]", "[EGG-30]"},
+		{"鸡蛋2盒不要了", "[]", "[EGG-30]"},
+		{"鸡蛋 就不要了吧", "[]", "[EGG-30]"},
+		{"不要鸡蛋了 要大米1袋", "[{RICE-5KG 1}]", "[EGG-30]"},
+		{"大米1袋 不要鸡蛋", "[{RICE-5KG 1}]", "[EGG-30]"},
+		{"我不要鸡蛋", "[]", "[EGG-30]"},
+		{"不要 鸡蛋", "[]", "[EGG-30]"},
+		{"鸡蛋 不要了 谢谢", "[]", "[EGG-30]"},
+		{"要不要鸡蛋", "[]", "[EGG-30]"}, // asked: still not ordered
+		{"蔬菜包1份 不要了 鸡蛋1盒", "[{EGG-30 1}]", "[VEG-A]"},
+		{"蔬菜包不要青椒", "[{VEG-A 1}]", "[]"}, // a remark
+	} {
+		p := ParseItems(cat, zh.Fold(tc.in))
+		if fmt.Sprint(p.Items) != tc.items || fmt.Sprint(p.Declined) != tc.declined {
+			t.Errorf("declined %s: items %v declined %v, want %s %s", tc.in, p.Items, p.Declined, tc.items, tc.declined)
+		}
+	}
 	// UnknownGoods: only words with a quantity are goods for sure.
 	for in, want := range map[string]string{
 		"西红柿2斤":         "[西红柿]",

@@ -530,3 +530,23 @@ func TestParseLineEntry(t *testing.T) {
 		t.Errorf("zero: %q", reason)
 	}
 }
+
+// TestParseLineQuestion: a line that asks about its goods (a 接龙 entry
+// or a lead's line for a household) orders nothing; it ordered a box.
+func TestParseLineQuestion(t *testing.T) {
+	cat := testCatalog(t)
+	for text, question := range map[string]bool{
+		"3-2-501 鸡蛋多少钱":      true,
+		"3-2-501 还有鸡蛋吗":      true,
+		"3-2-501 鸡蛋什么时候到":    true,
+		"3-2-501 能买两盒鸡蛋吗":    false, // a polite order
+		"3-2-501 鸡蛋1盒 几点送都行": false,
+		"3-2-501 有鸡蛋吗 要2盒":   false,
+		"5. 3-2-501 蔬菜包1份":   false,
+	} {
+		_, reason, ok := ParseLine(cat, text, Context{Known: corpusKnown})
+		if got := reason == ReasonQuestion; got != question || ok == question {
+			t.Errorf("%q: reason %q ordered %v", text, reason, ok)
+		}
+	}
+}

@@ -27,6 +27,9 @@ const (
 	// more (不要了, 取消). It is not ordered; a lead who means to cancel
 	// takes the line out of the list, or sends 取消 and the address.
 	ReasonWithdrawn = "写了不要或取消，这户没有登记"
+	// ReasonQuestion: the line asks about the goods (鸡蛋多少钱, 还有鸡蛋
+	// 吗, 鸡蛋什么时候到) rather than orders them (see Asks).
+	ReasonQuestion = "问的是价钱、有没有或哪天到，这户没有登记"
 	// ReasonDidYouMean follows an unknown word that looks like a catalog
 	// item: 没有这个商品：鸡旦（是不是：鸡蛋）.
 	ReasonDidYouMean = "是不是："
@@ -286,6 +289,9 @@ func parseBody(cat *catalog.Catalog, s string, num int, c lineContext) (ParsedLi
 		}
 		pl.Address = addr // for 同上, which takes the goods of the line above
 		return pl, ReasonNoItems, false
+	}
+	if Asks(rest, p) {
+		return pl, ReasonQuestion, false
 	}
 	pl.Address, pl.Items = addr, p.Items
 	return pl, "", true

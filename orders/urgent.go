@@ -23,7 +23,7 @@ func (c *Community) ClaimWait() time.Duration {
 // urgentWords make a message urgent; calmWords say it is not (不急) and are
 // taken out first, so 不急 is not read as 急. Longest first within each.
 var (
-	urgentWords = []string{"救命", "紧急", "急需", "急用", "加急", "特急", "很急", "着急", "急急", "急"}
+	urgentWords = []string{"救命", "救急", "紧急", "急需", "急用", "加急", "特急", "很急", "着急", "急急", "急"}
 	calmWords   = []string{"不是很急", "不太急", "不着急", "不用急", "不紧急", "不急", "别急"}
 )
 

@@ -59,6 +59,7 @@ func TestCutUrgent(t *testing.T) {
 		{"不着急，蔬菜包1份", false, []ItemRequest{{SKU: "VEG", Qty: 1}}},
 		{"急支糖浆1瓶", false, []ItemRequest{{SKU: "COUGH", Qty: 1}}},
 		{"急支糖浆1瓶 急", true, []ItemRequest{{SKU: "COUGH", Qty: 1}}},
+		{"救急 蔬菜包1份", true, []ItemRequest{{SKU: "VEG", Qty: 1}}}, // was 救, unknown: paged as a cry, nothing ordered
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
