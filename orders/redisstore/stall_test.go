@@ -16,8 +16,7 @@ import (
 // again by the client).
 func TestAddStockWhileRedisStalls(t *testing.T) {
 	ctx := context.Background()
-	rdb, stall := redistest.StallingClient(t, ":stock:left")
-	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	s, stall := stallingStore(t, ":stock:left")
 	if err := s.SetStock(ctx, map[string]int{"VEG": 10, "EGG": 1000}); err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +49,7 @@ func TestAnswerBindingWhileRedisStalls(t *testing.T) {
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	home := orders.Address{Building: "3", Unit: "2", Room: "501"}
 	for _, approve := range []bool{true, false} {
-		rdb, stall := redistest.StallingClient(t, ":u:")
-		s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+		s, stall := stallingStore(t, ":u:")
 		if out, err := s.Bind(ctx, orders.Binding{OpenID: "mum", Address: home, Grid: "G1", At: at}, false); err != nil || out != orders.Bound {
 			t.Fatalf("bind: %v %v", out, err)
 		}
@@ -90,8 +88,7 @@ func TestAnswerBindingWhileRedisStalls(t *testing.T) {
 // unbinds and says so, not that the user was not bound.
 func TestUnbindWhileRedisStalls(t *testing.T) {
 	ctx := context.Background()
-	rdb, stall := redistest.StallingClient(t, ":u:")
-	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	s, stall := stallingStore(t, ":u:")
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	for _, who := range []string{"mum", "son"} {
 		if _, err := s.BindApproved(ctx, orders.Binding{OpenID: who, Address: orders.Address{Building: "3", Unit: "2", Room: "501"}, Grid: "G1", At: at}); err != nil {
@@ -119,8 +116,7 @@ func TestUnbindWhileRedisStalls(t *testing.T) {
 // in between).
 func TestResolveWhileRedisStalls(t *testing.T) {
 	ctx := context.Background()
-	rdb, stall := redistest.StallingClient(t, ":msg:")
-	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	s, stall := stallingStore(t, ":msg:")
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	day := orders.Day(at, shanghai)
 	resolve := func(key string) (orders.Arrival, error) {
@@ -152,8 +148,7 @@ func TestResolveWhileRedisStalls(t *testing.T) {
 // already" (the action would then ask no lead to approve it).
 func TestApplyWhileRedisStalls(t *testing.T) {
 	ctx := context.Background()
-	rdb, stall := redistest.StallingClient(t, ":apply:")
-	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	s, stall := stallingStore(t, ":apply:")
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	home := orders.Address{Building: "3", Unit: "2", Room: "501"}
 	if _, err := s.Apply(ctx, orders.Application{Code: "A1", OpenID: "li", Grid: "G1", Address: home, At: at}); err != nil { // loads the script
@@ -179,8 +174,7 @@ func TestApplyWhileRedisStalls(t *testing.T) {
 // (the action would then ask nobody: no member, no lead).
 func TestRequestBindingWhileRedisStalls(t *testing.T) {
 	ctx := context.Background()
-	rdb, stall := redistest.StallingClient(t, ":bindreq:")
-	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
+	s, stall := stallingStore(t, ":bindreq:")
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	home := orders.Address{Building: "3", Unit: "2", Room: "501"}
 	if _, err := s.RequestBinding(ctx, orders.BindRequest{OpenID: "son", Address: home, Grid: "G1", At: at}); err != nil { // loads the script
@@ -209,9 +203,8 @@ func TestRequestBindingWhileRedisStalls(t *testing.T) {
 // before", and nobody was told.
 func TestMarkOnceWhileRedisStalls(t *testing.T) {
 	ctx := context.Background()
-	rdb, stall := redistest.StallingClient(t, ":mark:")
+	s, stall := stallingStore(t, ":mark:")
 	stall.Cmd = "set"
-	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
 	at := time.Date(2026, 11, 24, 9, 0, 0, 0, shanghai)
 	for _, c := range []struct {
 		name string
@@ -242,9 +235,8 @@ func TestMarkOnceWhileRedisStalls(t *testing.T) {
 // service's next look for erasures cut short.
 func TestBeginErasureWhileRedisStalls(t *testing.T) {
 	ctx := context.Background()
-	rdb, stall := redistest.StallingClient(t, ":erasing:")
+	s, stall := stallingStore(t, ":erasing:")
 	stall.Cmd = "set"
-	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
 	if _, err := s.BeginErasure(ctx, "li", []byte(`{"openid":"li"}`), time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -265,9 +257,8 @@ func TestBeginErasureWhileRedisStalls(t *testing.T) {
 // not looked at again and nothing was audited).
 func TestRemoveLeadWhileRedisStalls(t *testing.T) {
 	ctx := context.Background()
-	rdb, stall := redistest.StallingClient(t, ":leads")
+	s, stall := stallingStore(t, ":leads")
 	stall.Cmd = "hdel"
-	s := redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10))
 	for _, l := range []string{"lead-a", "lead-b"} {
 		if err := s.AddLead(ctx, orders.Lead{OpenID: l, Buildings: []string{"3"}}); err != nil {
 			t.Fatal(err)
@@ -285,4 +276,12 @@ func TestRemoveLeadWhileRedisStalls(t *testing.T) {
 	if err := s.RemoveLead(ctx, "lead-b"); !errors.Is(err, orders.ErrNotFound) {
 		t.Errorf("removed again: %v, want ErrNotFound", err)
 	}
+}
+
+// stallingStore is a store of a community of its own on a server of its
+// own, whose client has cmd/baogong's timeouts and stall stalls the server
+// as a command whose first key holds key is sent.
+func stallingStore(t *testing.T, key string) (*redisstore.Store, *redistest.Stall) {
+	rdb, stall := redistest.StallingClient(t, key)
+	return redisstore.New(rdb, redistest.Community(t), testCatalog(t, 10)), stall
 }
