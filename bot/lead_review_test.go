@@ -150,3 +150,34 @@ func TestJielongHeldOverTheCutoff(t *testing.T) {
 		t.Errorf("the reply does not name 504's own order:\n%s", got)
 	}
 }
+
+// TestJielongLineCancelledStaysCancelled: a list's order cancelled by
+// someone (the lead's 取消 <id>, as the reply about a second order
+// advises; the household's own 取消) is not placed again when the lead
+// pastes the grown list with the same line: the reply names it under
+// 已送达或已取消. A changed line, or a household the list took out and
+// put back (TestRemovedHouseholdComesBack), orders again.
+func TestJielongLineCancelledStaysCancelled(t *testing.T) {
+	e := newEnv(t, nil)
+	e.mustSay(t, "li", "绑定 3-2-503", "已绑定")
+	e.mustSay(t, "li", "鸡蛋1盒", "订单号 1001")
+	e.mustSay(t, "wang", "绑定 3-2-502", "已绑定")
+	list := "#接龙 3栋团购\n1. 张 3-2-501 蔬菜包1份\n2. 王 3-2-502 蔬菜包1份\n3. 李 3-2-503 蔬菜包1份"
+	e.mustSay(t, "lead-3", list, "新下单3户", "3栋2单元503（自己下的订单1001，新订单1004）", "取消 1004")
+	e.mustSay(t, "lead-3", "取消 1004", "已取消")
+	wang := e.householdOrders(t, "3-2-502")
+	if len(wang) != 1 {
+		t.Fatalf("502: %+v", wang)
+	}
+	e.mustSay(t, "wang", "取消 "+wang[0].ID, "已取消")
+	grown := list + "\n4. 赵 3-2-504 蔬菜包1份"
+	e.mustSay(t, "lead-3", grown, "新下单1户", "已送达或已取消，没有改动：3栋2单元502、3栋2单元503")
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 0 || n["3-2-503"] != 1 || n["3-2-504"] != 1 {
+		t.Errorf("open orders by household: %v", n)
+	}
+	// 502 changes the line: that is a new order.
+	e.mustSay(t, "lead-3", strings.Replace(grown, "王 3-2-502 蔬菜包1份", "王 3-2-502 蔬菜包2份", 1), "新下单1户")
+	if n := openOrdersByHousehold(t, e); n["3-2-502"] != 1 {
+		t.Errorf("502 after its line changed: %v", n)
+	}
+}

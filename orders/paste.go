@@ -254,6 +254,15 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 		switch {
 		case !found:
 			// Gone (expired): place it afresh below.
+		case o.Status == StatusCancelled && !leftTheList(o) && SameLines(o.Lines, lines):
+			// Cancelled by someone (the household, the lead's 取消 1003,
+			// the office), not by the list: the same line pasted again
+			// is the list as it was, not a new order. A changed line,
+			// or a household the list took out and put back, orders
+			// again below.
+			res.Outcome, res.Order = OutcomeDone, o
+			p.results[i] = res
+			return
 		case o.Status != StatusCancelled && SameLines(o.Lines, lines):
 			res.Outcome, res.Order = OutcomeUnchanged, o
 			if o.Status != StatusPending && o.Status != StatusAssigned && o.Status != StatusAwaitingRx {
@@ -327,6 +336,21 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 	p.queue(ctx, i, ListWrite{Entry: entry, Place: &o, RequestID: requestID})
 }
 
+// removedFromList is the note of a cancel made because the household
+// left the list (see cancelMissing).
+const removedFromList = "接龙里删掉了"
+
+// leftTheList says whether o was cancelled because its household left the
+// list (and so orders again when it comes back).
+func leftTheList(o Order) bool {
+	for i := len(o.History) - 1; i >= 0; i-- {
+		if o.History[i].Status == StatusCancelled {
+			return o.History[i].Note == removedFromList
+		}
+	}
+	return false
+}
+
 // cancelMissing cancels the orders of households that were in the list
 // and are not any more.
 func (p *paste) cancelMissing(ctx context.Context, seen map[string]bool, unreadable int) {
@@ -359,7 +383,7 @@ func (p *paste) cancelMissing(ctx context.Context, seen map[string]bool, unreada
 			// The entry stays, naming the cancelled order: should the
 			// household come back, it orders again as a new request.
 			o, err := callBounded(ctx, p.writeBy, func(ctx context.Context) (Order, error) {
-				return p.l.Store.CancelOrder(ctx, e.OrderID, p.req.Lead, "接龙里删掉了", p.req.At, nil)
+				return p.l.Store.CancelOrder(ctx, e.OrderID, p.req.Lead, removedFromList, p.req.At, nil)
 			})
 			switch {
 			case err == nil:
