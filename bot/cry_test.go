@@ -292,7 +292,13 @@ func TestWordsAfterACry(t *testing.T) {
 	if p := pagedAll(t, e, ob, fake, "lead-3", "快点"); len(p) != 1 {
 		t.Errorf("lead-3 not told: %q", fake.SentTo("lead-3"))
 	}
+	if got := e.say("zhang", "一共多少钱"); strings.Contains(got, "转告") {
+		t.Errorf("a price asked after the cry was passed on as more of it: %q", got)
+	}
 	e.mustSay(t, "zhang", "硝酸甘油1瓶", "订单号")
+	if p := pagedAll(t, e, ob, fake, "vol-a", "多少钱"); len(p) != 0 {
+		t.Errorf("vol-a paged with a price: %q", p)
+	}
 	e.mustSay(t, "li", "绑定 3栋2单元601", "已绑定")
 	e.mustSay(t, "li", "我爸不动了 脸色很难看", "没有找到")
 }

@@ -51,9 +51,10 @@ func (b *Bot) order(ctx context.Context, msg *Message, s string) (string, error)
 			msg.note = strings.TrimSpace(msg.note + " " + remark)
 		}
 	}
-	if len(p.Items)+len(p.UnknownGoods)+len(p.Declined) == 0 {
+	if len(p.Items)+len(p.UnknownGoods)+len(p.Declined) == 0 && !orders.AsksPrice(rest) {
 		// Words that order nothing, just after a cry for help (我爸不动了
 		// 脸发紫, 在3栋2单元502 快点, 人呢？): more of the cry, for the team.
+		// Not a price (多少钱): no help is asked for.
 		if msg.arrive != nil {
 			return "", errNotFast
 		}

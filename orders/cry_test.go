@@ -23,6 +23,21 @@ func TestIsCry(t *testing.T) {
 		text string
 		cry  bool
 	}{
+		// Everyday words that held a cry word (a review of the new words).
+		{"痛风发作了 布洛芬1盒", false},
+		{"鼻炎发作", false},
+		{"癫痫药没了", false},
+		{"老毛病犯了 要胃药", false},
+		{"送来的菜摔了", false},
+		{"热得想死", false},
+		{"家里有烟花", false},
+		{"烟囱冒烟", false},
+		// Still cries.
+		{"癫痫发作了", true},
+		{"心脏病犯了", true},
+		{"哮喘发作 喘不上气", true},
+		{"我想死", true},
+		{"楼道里有烟", true},
 		// Cries.
 		{"救命 3栋9单元102的老人晕倒了", true},
 		{"楼上3-9-201阿姨喘不上气", true},
