@@ -148,13 +148,8 @@ func ParseItems(cat *catalog.Catalog, s string) ItemParse {
 			// x2 蔬菜包: a times sign marks the number as a quantity,
 			// as a unit does (a label does not: 一共126户 is no goods).
 			pending, withUnit, fracPend = t.n, i > 0 && toks[i-1].kind == tokTimes && toks[i-1].text == "", t.frac
-			switch {
-			case i+1 < len(toks) && toks[i+1].kind == tokUnit:
-				i++
-				withUnit = true
-			case i+2 < len(toks) && toks[i+1].kind == tokSep && toks[i+2].kind == tokUnit:
-				i += 2 // 2 盒 鸡蛋 (the tokenizer puts a unit after a number's space only)
-				withUnit = true
+			if u := unitOf(toks, i); u > 0 {
+				i, withUnit = u, true // 2盒鸡蛋, 2 盒 鸡蛋
 			}
 			if len(bare) > 0 && (withUnit || fillerBefore(toks, i)) && trailing(toks, i+1) {
 				// 鸡蛋要两盒, 鸡蛋：2盒, 有鸡蛋吗 我要2盒: no item follows,
@@ -348,16 +343,26 @@ done:
 		return 0, 0, false, false
 	}
 	n, end = toks[j].n, j
-	switch {
-	case j+1 < len(toks) && toks[j+1].kind == tokUnit:
-		end = j + 1
-	case j+2 < len(toks) && toks[j+1].kind == tokSep && toks[j+1].space && toks[j+2].kind == tokUnit:
-		end = j + 2 // 挂面 1 袋: the unit after a space is the number's
+	if u := unitOf(toks, j); u > 0 {
+		end = u
 	}
 	if spaced && !times && !label && end+1 < len(toks) && toks[end+1].kind == tokItem {
 		return 0, 0, false, false
 	}
 	return n, end, times || end > j, true
+}
+
+// unitOf returns the index of the unit of the number at toks[j]: right
+// after it, or after a space (挂面 1 袋: the tokenizer reads a unit after
+// a number's space only), else 0.
+func unitOf(toks []token, j int) int {
+	switch {
+	case j+1 < len(toks) && toks[j+1].kind == tokUnit:
+		return j + 1
+	case j+2 < len(toks) && toks[j+1].kind == tokSep && toks[j+1].space && toks[j+2].kind == tokUnit:
+		return j + 2
+	}
+	return 0
 }
 
 // withdrawals say the goods before them are not wanted (鸡蛋不要了);

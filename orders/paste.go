@@ -175,6 +175,15 @@ func (p *paste) otherLists(ctx context.Context, hhs []string) (map[string][]Orde
 	return out, nil
 }
 
+// kept is the outcome of a line whose order o stays as it is: unchanged
+// while it is still to deliver, done once delivered.
+func kept(o Order) ListOutcome {
+	if unpacked(o) || o.Status == StatusAssigned {
+		return OutcomeUnchanged
+	}
+	return OutcomeDone
+}
+
 // unpacked reports whether o is still to be packed: it may be cancelled
 // for another (pending, or awaiting its prescription).
 func unpacked(o Order) bool { return o.Status == StatusPending || o.Status == StatusAwaitingRx }
@@ -197,10 +206,7 @@ func (p *paste) adopt(ctx context.Context, i int, lines []Line, entry ListEntry,
 			}
 			res.Outcome, res.Order = OutcomeHeld, o
 			if mine {
-				res.Outcome = OutcomeUnchanged
-				if !unpacked(o) && o.Status != StatusAssigned {
-					res.Outcome = OutcomeDone // as a line of its own list
-				}
+				res.Outcome = kept(o) // as a line of its own list
 				entry.OrderID = o.ID
 				p.queue(ctx, -1, ListWrite{Entry: entry})
 			}
@@ -264,10 +270,7 @@ func (p *paste) line(ctx context.Context, i int, line ListLine) {
 			p.results[i] = res
 			return
 		case o.Status != StatusCancelled && SameLines(o.Lines, lines):
-			res.Outcome, res.Order = OutcomeUnchanged, o
-			if o.Status != StatusPending && o.Status != StatusAssigned && o.Status != StatusAwaitingRx {
-				res.Outcome = OutcomeDone
-			}
+			res.Outcome, res.Order = kept(o), o
 			p.results[i] = res
 			entry.OrderID = o.ID
 			if entry != e { // its line moved
