@@ -77,8 +77,7 @@ func (s *Service) Cry(ctx context.Context, a Actor, req CryRequest) (res CryResu
 	key, window := cryKey(a), HelpWindow
 	if req.Relayed != "" {
 		home, window = nil, relayWindow
-		sum := sha256.Sum256([]byte(req.Text))
-		key = "relay:" + hex.EncodeToString(sum[:8])
+		key = "relay:" + shortSum(req.Text)
 	} else if _, err := s.Marks.MarkFor(ctx, "help-open:"+key, HelpWindow); err != nil {
 		// Only what they write next is read differently: the cry goes on.
 		s.Log.ErrorContext(ctx, "mark a cry open", "err", err)
@@ -250,7 +249,12 @@ func criedWords(text string) string {
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
-	sum := sha256.Sum256([]byte(b.String()))
+	return shortSum(b.String())
+}
+
+// shortSum names text in a key or a mark: 16 hex digits of its SHA-256.
+func shortSum(text string) string {
+	sum := sha256.Sum256([]byte(text))
 	return hex.EncodeToString(sum[:8])
 }
 

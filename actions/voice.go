@@ -2,8 +2,6 @@ package actions
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"time"
@@ -47,8 +45,7 @@ const VoiceTTL = 3 * 24 * time.Hour
 // the sender's pseudonym (so erasing them removes it) and a digest of the
 // message, so its link names neither.
 func VoiceKey(openid, key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return "voice:" + orders.Pseudonym(openid) + ":" + hex.EncodeToString(sum[:8])
+	return "voice:" + orders.Pseudonym(openid) + ":" + shortSum(key)
 }
 
 // Voice is a voice message's audio.

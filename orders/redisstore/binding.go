@@ -55,7 +55,7 @@ func (s *Store) bind(ctx context.Context, b orders.Binding, mode string, listed 
 			s.k.bindRequest(req.Code), s.k.marks(), s.k.bindRequestsOf(b.OpenID), op}
 		res, err := bindScript.Run(ctx, s.rdb, keys,
 			b.OpenID, old, b.Address.Building, b.Address.Unit, b.Address.Room, b.Grid, b.At.UTC().Format(time.RFC3339), hh, mode, data, b.At.UnixMilli(),
-			boolArg(listed), req.Code, int(opTTL/time.Second)).Text()
+			boolArg(listed), req.Code, opSeconds).Text()
 		if err != nil {
 			return 0, fmt.Errorf("bind: %w", err)
 		}
@@ -209,7 +209,7 @@ func (s *Store) dropBinding(ctx context.Context, code string, refused bool) (ord
 	hh := r.Address.Household()
 	n, err := dropBindingScript.Run(ctx, s.rdb,
 		[]string{s.k.bindRequest(code), s.k.bindRequestOf(r.OpenID, hh), s.k.bindRequestsOf(r.OpenID), s.k.bindRefused(r.OpenID, hh), s.k.op()},
-		code, boolArg(refused), int(RefusalTTL/time.Second), int(opTTL/time.Second)).Int()
+		code, boolArg(refused), int(RefusalTTL/time.Second), opSeconds).Int()
 	if err != nil {
 		return r, fmt.Errorf("drop binding request: %w", err)
 	}
@@ -228,7 +228,7 @@ func (s *Store) Unbind(ctx context.Context, openid string) (orders.Binding, erro
 		if err != nil {
 			return b, err
 		}
-		res, err := unbindScript.Run(ctx, s.rdb, []string{s.k.binding(openid), s.k.users(b.Address.Household()), op}, openid, b.Address.Household(), int(opTTL/time.Second)).Text()
+		res, err := unbindScript.Run(ctx, s.rdb, []string{s.k.binding(openid), s.k.users(b.Address.Household()), op}, openid, b.Address.Household(), opSeconds).Text()
 		if err != nil {
 			return b, fmt.Errorf("unbind: %w", err)
 		}

@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"time"
@@ -56,14 +55,13 @@ return res`)
 // remembers its call (KEYS: k.op()): longer than any client's resend of it.
 const opTTL = 10 * time.Minute
 
+// opSeconds is opTTL as the scripts take it.
+const opSeconds = int(opTTL / time.Second)
+
 // op names one call of such a script. go-redis sends a command again
 // after a read timeout; when Redis was only slow, both sends run: the
 // second finds the call's key and returns what the first did.
-func (k keys) op() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return k.p + "op:" + hex.EncodeToString(b)
-}
+func (k keys) op() string { return k.p + "op:" + rand.Text() }
 
 // AddStock adds n units (n may be negative) to what is left of a limited
 // SKU and returns what is left after. It returns ErrNotFound for a SKU
@@ -84,7 +82,7 @@ func (s *Store) StopSelling(ctx context.Context, sku string) (int, error) {
 
 // moveStock runs addStockScript and returns what is left after and before.
 func (s *Store) moveStock(ctx context.Context, sku string, n int, op string) (left, was int, err error) {
-	res, err := addStockScript.Run(ctx, s.rdb, []string{s.k.stockLeft(), s.k.stockAdded(), s.k.op()}, sku, n, op, int(opTTL/time.Second)).StringSlice()
+	res, err := addStockScript.Run(ctx, s.rdb, []string{s.k.stockLeft(), s.k.stockAdded(), s.k.op()}, sku, n, op, opSeconds).StringSlice()
 	if err != nil {
 		return 0, 0, fmt.Errorf("add stock %s: %w", sku, err)
 	}
